@@ -1,0 +1,102 @@
+import type { z } from 'zod';
+import type {
+  CallChannel,
+  Clock,
+  FlowSource,
+  HttpClient,
+  PaymentGateway,
+  PromptSegment,
+  QueuePort,
+  Recognizer,
+  VarValue,
+} from '../../ports/index.js';
+import type { PromptParam } from './prompt.js';
+
+/** A named exit of a node: a handle in the designer, an edge in the flow. */
+export interface OutcomeSpec {
+  name: string;
+  /** Shown on the handle; defaults to the name. */
+  label?: string;
+  description?: string;
+}
+
+export type NodeCategory = 'Prompts' | 'Input' | 'Logic' | 'Data' | 'Routing' | 'Payments' | 'Call';
+
+/** Plain data for the designer's palette and node view. */
+export interface NodeUi {
+  label: string;
+  category: NodeCategory;
+  /** An icon name from the designer's icon set. */
+  icon: string;
+  /** One or two sentences for a service designer. */
+  help: string;
+  /** Param keys shown on the node in the canvas. */
+  summary: string[];
+}
+
+/** What a node needs from the call and the world while it runs. Only port types. */
+export interface NodeContext<P> {
+  nodeId: string;
+  params: P;
+  /** The call's variables (read-only: return `set` to change them). */
+  vars: Readonly<Record<string, VarValue>>;
+  /** The language prompts are played in now (the `language` node changes it). */
+  language: string;
+  call: CallChannel;
+  speech: Recognizer;
+  payments: PaymentGateway;
+  queue: QueuePort;
+  http: HttpClient;
+  clock: Clock;
+  flows: FlowSource;
+  /** Turn a prompt param into what the channel plays, in the current language, templated with vars. */
+  prompt(param: PromptParam | undefined): PromptSegment[];
+  /** Run another flow on this call; resolves with the outcome it ended on. */
+  runSubflow(flowId: string, signal: AbortSignal): Promise<{ outcome: string; set: Record<string, VarValue> }>;
+  /** Add a note to the call's event log (already redacted by the caller of this function). */
+  log(type: 'prompt.played' | 'input.digits' | 'input.speech' | 'input.none', data: Record<string, VarValue>): void;
+  /** Aborted when the caller hangs up or the call otherwise leaves this node. */
+  signal: AbortSignal;
+}
+
+export interface NodeResult {
+  outcome: string;
+  /** Variables to set. */
+  set?: Record<string, VarValue>;
+}
+
+/** The behaviour of the node in a flow's graph, used by validateFlow. */
+export interface NodeTraits<P> {
+  /** True when running this node waits for the caller (so a loop through it is not a busy loop). */
+  waitsForCaller(params: P): boolean;
+  /** How the node can end a path: reaching a person, or a deliberate end of the call. */
+  ends?: 'person' | 'deliberate';
+  /** Outcomes that need no edge (e.g. a menu's `noMatch` after the last retry, handled by the fallback). */
+  optionalOutcomes?(params: P): string[];
+  /** Every prompt the node plays, with the params path of each, so validation can check languages. */
+  prompts(params: P): Array<{ field: string; prompt: PromptParam | undefined }>;
+  /** Variables the node sets, for the designer's variable picker. */
+  sets?(params: P): string[];
+  /** Flow ids the node runs (subflow). */
+  subflows?(params: P): string[];
+  /** True when digits entered in this node are secret (payments): they never reach the event log. */
+  sensitive?: boolean;
+}
+
+export interface NodeDefinition<S extends z.ZodType = z.ZodType> {
+  kind: string;
+  version: number;
+  params: S;
+  outcomes(params: z.output<S>): OutcomeSpec[];
+  ui: NodeUi;
+  traits: NodeTraits<z.output<S>>;
+  run(context: NodeContext<z.output<S>>): Promise<NodeResult>;
+}
+
+/** Define a node kind once: params, outcomes, designer metadata, graph traits and behaviour. */
+export function defineNode<S extends z.ZodType>(definition: NodeDefinition<S>): NodeDefinition<S> {
+  return definition;
+}
+
+/** A node definition with its param type erased, as the catalogue holds them. */
+export type AnyNodeDefinition = NodeDefinition<z.ZodType>;

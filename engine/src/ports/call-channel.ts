@@ -1,0 +1,172 @@
+/**
+ * One caller's call, as the flow engine drives it. Implemented by the drachtio/FreeSWITCH adapter
+ * (real SIP) and the simulator (designer test calls, flow tests, benchmarks).
+ *
+ * Expected results of talking to a caller — no input, busy, no answer — are returned as values.
+ * Only infrastructure faults (media server gone, protocol errors) throw, as EngineError.
+ * Every method that waits takes an AbortSignal: a caller hang-up aborts whatever is running.
+ */
+
+/** A prompt ready to play: recorded audio when the prompt library has it, else text to speak. */
+export interface PromptSegment {
+  /** BCP 47 language tag, e.g. "en-GB", "cy-GB". */
+  language: string;
+  /** Text to speak (TTS), already templated. Always present so transcripts and simulators can show it. */
+  text: string;
+  /** Recorded audio for this language, when the prompt library has it (a URL or media-server path). */
+  audio?: string;
+  /** Prompt library id, when the prompt came from the library. */
+  promptId?: string;
+}
+
+export type PlayResult =
+  | { kind: 'played' }
+  /** The caller pressed a key during a barge-in-enabled prompt; the digits pressed so far. */
+  | { kind: 'interrupted'; digits: string };
+
+export interface PlayOptions {
+  bargeIn: boolean;
+  signal: AbortSignal;
+}
+
+export interface CollectDigitsOptions {
+  /** Played first; may be empty. */
+  prompt: PromptSegment[];
+  bargeIn: boolean;
+  minDigits: number;
+  maxDigits: number;
+  /** Keys that end entry early, e.g. "#". Not included in the digits returned. */
+  terminators: string;
+  /** How long to wait for the first key after the prompt ends. */
+  firstDigitTimeoutMs: number;
+  /** How long to wait between keys. */
+  interDigitTimeoutMs: number;
+  /**
+   * Card data or other secrets: the adapter must not log, trace, record or forward these digits.
+   * The runtime also redacts them from the call's event log.
+   */
+  sensitive?: boolean;
+  signal: AbortSignal;
+}
+
+export type CollectDigitsResult =
+  | { kind: 'digits'; digits: string; terminator?: string }
+  /** Nothing pressed before the first-digit timeout. */
+  | { kind: 'noInput' };
+
+/** What the caller said, as the channel captured it. */
+export type Utterance =
+  /** Simulated speech: typed in the designer's test-call box, or a scripted `say`. */
+  | { kind: 'text'; text: string }
+  /** Real caller audio: 16-bit signed little-endian linear PCM, mono. */
+  | { kind: 'audio'; sampleRateHz: number; audio: AsyncIterable<Uint8Array> };
+
+export interface ListenOptions {
+  prompt: PromptSegment[];
+  bargeIn: boolean;
+  language: string;
+  /** Silence before any speech or key. */
+  noInputTimeoutMs: number;
+  /** Longest utterance captured. */
+  maxSpeechMs: number;
+  /** Accept keypresses as well as speech (DTMF fallback). */
+  allowDigits: boolean;
+  maxDigits: number;
+  signal: AbortSignal;
+}
+
+export type ListenResult =
+  | { kind: 'speech'; utterance: Utterance }
+  | { kind: 'digits'; digits: string }
+  | { kind: 'noInput' };
+
+/** Where a call can be sent. */
+export type Destination =
+  | { kind: 'sip'; uri: string }
+  /** A public number through the outbound trunk, E.164. */
+  | { kind: 'number'; e164: string }
+  /** A Microsoft Teams user reached through Direct Routing, by their E.164 number. */
+  | { kind: 'teams'; e164: string }
+  /** A registered agent, reached on whatever device they registered. */
+  | { kind: 'agent'; agentId: string };
+
+export interface BridgeOptions {
+  ringTimeoutMs: number;
+  /** Presented to the far end; defaults to the caller's number. */
+  callerId?: string;
+  /** Stop DTMF crossing the bridge (payments). */
+  filterDtmf?: boolean;
+  signal: AbortSignal;
+}
+
+export type BridgeResult =
+  /** The far end answered; resolves when that leg ends and the caller is still on the line. */
+  | { kind: 'completed'; talkMs: number }
+  | { kind: 'busy' }
+  | { kind: 'noAnswer' }
+  /** The far end could not be reached (bad number, not registered, trunk down). */
+  | { kind: 'failed'; reason: string };
+
+export type TransferResult =
+  /** The caller has left this system (REFER accepted, or bridged and media path released). */
+  | { kind: 'transferred' }
+  | { kind: 'busy' }
+  | { kind: 'noAnswer' }
+  | { kind: 'failed'; reason: string };
+
+export interface RecordOptions {
+  prompt: PromptSegment[];
+  beep: boolean;
+  maxDurationMs: number;
+  /** Stop after this much silence once the caller has spoken. */
+  silenceTimeoutMs: number;
+  /** Keys that end the recording. */
+  terminators: string;
+  signal: AbortSignal;
+}
+
+export type RecordResult =
+  | { kind: 'recorded'; recordingId: string; durationMs: number }
+  | { kind: 'noInput' };
+
+export interface HandOffOptions {
+  /** Digits sent to the far end once it answers, e.g. a Pay360 one-time session token. */
+  digitsToSend: string;
+  /** refer: caller leaves this system; bridge: caller comes back to the flow when the far end hangs up. */
+  mode: 'refer' | 'bridge';
+  ringTimeoutMs: number;
+  signal: AbortSignal;
+}
+
+export type HandOffResult =
+  | { kind: 'returned' }
+  | { kind: 'transferred' }
+  | { kind: 'failed'; reason: string };
+
+export interface CallChannel {
+  readonly callId: string;
+  /** Caller's number as presented (E.164 where known, else as received). */
+  readonly from: string;
+  /** Dialled number (DID). */
+  readonly to: string;
+  /** True once the caller has hung up. */
+  readonly hungUp: boolean;
+
+  answer(): Promise<void>;
+  play(prompt: PromptSegment[], options: PlayOptions): Promise<PlayResult>;
+  collectDigits(options: CollectDigitsOptions): Promise<CollectDigitsResult>;
+  listen(options: ListenOptions): Promise<ListenResult>;
+  record(options: RecordOptions): Promise<RecordResult>;
+  sendDigits(digits: string, signal: AbortSignal): Promise<void>;
+  /** Pause or resume the call recording (if any). Payments pause it. */
+  setRecordingPaused(paused: boolean): Promise<void>;
+  /** Blind transfer: the caller leaves this system. */
+  transfer(destination: Destination, options: BridgeOptions): Promise<TransferResult>;
+  /** Connect the caller to another party and stay in the media path. */
+  bridge(destination: Destination, options: BridgeOptions): Promise<BridgeResult>;
+  /** Consult-call a destination, send it digits, then transfer or bridge the caller (payment hand-off). */
+  handOff(destination: Destination, options: HandOffOptions): Promise<HandOffResult>;
+  hangup(reason?: string): Promise<void>;
+  /** Called once when the caller hangs up. Returns an unsubscribe function. */
+  onHangup(listener: () => void): () => void;
+}
