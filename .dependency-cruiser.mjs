@@ -1,0 +1,75 @@
+/**
+ * The house's dependency rule (ARCHITECTURE.md), enforced by engine/src/architecture.test.ts:
+ *   designer ─▶ engine/src/core ─(types only)─▶ engine/src/ports ◀─ engine/src/adapters/*
+ * Test files may reach across (a node's test drives it through the simulator).
+ */
+const notTests = '\\.test\\.tsx?$|/testing/|/e2e/';
+
+export default {
+  forbidden: [
+    {
+      name: 'core-imports-only-core-zod-xstate',
+      comment: 'The call-flow language runs in the browser too: only zod, xstate, itself and port types.',
+      severity: 'error',
+      from: { path: '^engine/src/core/', pathNot: notTests },
+      to: {
+        pathNot: ['^engine/src/core/', '^engine/src/ports/', '(^|/)node_modules/(zod|xstate)/'],
+      },
+    },
+    {
+      name: 'core-uses-port-types-only',
+      comment: 'Ports are interfaces: core imports their types, never values.',
+      severity: 'error',
+      from: { path: '^engine/src/core/', pathNot: notTests },
+      to: { path: '^engine/src/ports/', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'ports-are-types',
+      comment: 'Ports depend on nothing but each other and core types.',
+      severity: 'error',
+      from: { path: '^engine/src/ports/' },
+      to: { pathNot: ['^engine/src/ports/', '^engine/src/core/'] },
+    },
+    {
+      name: 'designer-never-imports-adapters',
+      comment: 'The designer shares the core (same parse and validate code); everything else goes over HTTP.',
+      severity: 'error',
+      from: { path: '^designer/' },
+      to: { path: '^engine/src/', pathNot: ['^engine/src/core/', '^engine/src/ports/'] },
+    },
+    {
+      name: 'only-the-drachtio-adapter-imports-drachtio',
+      severity: 'error',
+      from: { pathNot: '^engine/src/adapters/telephony/drachtio/' },
+      to: { path: '(^|/)node_modules/drachtio-' },
+    },
+    {
+      name: 'only-the-storage-adapter-imports-pg',
+      severity: 'error',
+      from: { path: '^engine/src/', pathNot: ['^engine/src/adapters/storage/', notTests] },
+      to: { path: '(^|/)node_modules/(pg|pg-[a-z-]+|@electric-sql/[a-z-]+)/' },
+    },
+    {
+      name: 'only-the-google-adapter-imports-google',
+      severity: 'error',
+      from: { pathNot: '^engine/src/adapters/speech/google/' },
+      to: { path: '(^|/)node_modules/@google-cloud/' },
+    },
+    {
+      name: 'core-and-adapters-never-import-the-api-or-main',
+      severity: 'error',
+      from: { path: '^engine/src/(core|ports|adapters)/', pathNot: notTests },
+      to: { path: '^engine/src/(api|main\\.ts|cli)' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+      extensions: ['.ts', '.tsx', '.js', '.mjs', '.cjs', '.d.ts'],
+    },
+  },
+};
