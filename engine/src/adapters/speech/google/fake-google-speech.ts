@@ -1,0 +1,102 @@
+/**
+ * A FAKE of Google Cloud Speech's v1 gRPC service, for tests: a real gRPC server on 127.0.0.1
+ * loading Google's own protos (shipped in @google-cloud/speech), answering StreamingRecognize the
+ * way Google does — config first, then audio, results with is_final, end of stream. It cannot
+ * recognise speech: each test says what it "hears" and can inspect exactly what was sent.
+ */
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+
+const require = createRequire(import.meta.url);
+const speechProtos = join(dirname(require.resolve('@google-cloud/speech/package.json')), 'build/protos');
+// google-gax's main module is build/src/index.js; its protos sit beside build/src.
+const gaxProtos = join(dirname(require.resolve('google-gax')), '..', 'protos');
+
+export interface ReceivedStream {
+  config: {
+    encoding: string;
+    sampleRateHertz: number;
+    languageCode: string;
+    model: string;
+    speechContexts: Array<{ phrases: string[]; boost: number }>;
+  };
+  singleUtterance: boolean;
+  audioBytes: number;
+}
+
+export type FakeAnswer =
+  | { transcript: string; confidence: number }
+  | { nothing: true }
+  | { error: grpc.status; message: string }
+  /** Never answer (to test timeouts and hang-ups). */
+  | { silent: true };
+
+export interface FakeGoogleSpeech {
+  /** host:port to point a SpeechClient at. */
+  address: { host: string; port: number };
+  received: ReceivedStream[];
+  /** What the fake "recognises" in the next stream. */
+  answerNext(answer: FakeAnswer): void;
+  close(): Promise<void>;
+}
+
+export async function startFakeGoogleSpeech(): Promise<FakeGoogleSpeech> {
+  const definition = await protoLoader.load('google/cloud/speech/v1/cloud_speech.proto', {
+    includeDirs: [speechProtos, gaxProtos],
+    keepCase: false,
+    longs: Number,
+    enums: String,
+    defaults: true,
+  });
+  const loaded = grpc.loadPackageDefinition(definition) as unknown as {
+    google: { cloud: { speech: { v1: { Speech: { service: grpc.ServiceDefinition } } } } };
+  };
+  const received: ReceivedStream[] = [];
+  const answers: FakeAnswer[] = [];
+  const server = new grpc.Server();
+
+  server.addService(loaded.google.cloud.speech.v1.Speech.service, {
+    streamingRecognize(call: grpc.ServerDuplexStream<Record<string, unknown>, unknown>) {
+      const stream: ReceivedStream = { config: undefined as never, singleUtterance: false, audioBytes: 0 };
+      received.push(stream);
+      const answer = answers.shift() ?? { nothing: true };
+      call.on('data', (request: { streamingConfig?: { config: ReceivedStream['config']; singleUtterance: boolean }; audioContent?: Buffer }) => {
+        if (request.streamingConfig) {
+          stream.config = request.streamingConfig.config;
+          stream.singleUtterance = request.streamingConfig.singleUtterance;
+        } else if (request.audioContent) {
+          if (!stream.config) {
+            call.emit('error', { code: grpc.status.INVALID_ARGUMENT, details: 'streaming_config must come first' });
+            return;
+          }
+          stream.audioBytes += request.audioContent.length;
+        }
+      });
+      call.on('end', () => {
+        if ('silent' in answer) return;
+        if ('error' in answer) {
+          call.emit('error', { code: answer.error, details: answer.message });
+          return;
+        }
+        if ('transcript' in answer) {
+          call.write({ results: [{ alternatives: [{ transcript: answer.transcript, confidence: answer.confidence }], isFinal: true }] });
+        }
+        call.end();
+      });
+    },
+  });
+
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, bound) =>
+      error ? reject(error) : resolve(bound),
+    ),
+  );
+  return {
+    address: { host: '127.0.0.1', port },
+    received,
+    answerNext: (answer) => answers.push(answer),
+    close: async () => server.forceShutdown(),
+  };
+}
