@@ -7,3 +7,4 @@ export type * from './payment-gateway.js';
 export type * from './queue.js';
 export type * from './recognizer.js';
 export type * from './values.js';
+export type * from './store.js';

@@ -1,0 +1,501 @@
+/**
+ * Everything frontdoor keeps: flows and their immutable published versions, phone numbers, prompts,
+ * schedules, queues and agents, call records and their event logs, payment results, users, sessions,
+ * API tokens and the audit log. Types only — implemented with `pg` in engine/src/adapters/storage/postgres/
+ * (one code path for the embedded PGlite and a real PostgreSQL server).
+ *
+ * Conventions:
+ * - Ids are strings. Timestamps are `Date`s.
+ * - Expected results (not found, already exists, stale revision, still in use) are typed values with a
+ *   `kind`, never exceptions. Only infrastructure faults (database gone) throw.
+ * - Every method that changes something takes `actor` (who did it: a username, `token:<name>`, or
+ *   `system:<what>`) and writes the audit log row in the SAME transaction as the change, with the
+ *   entity's before/after JSON. Callers do not write audit rows for these changes themselves.
+ * - Password hashes, session and API token secrets are stored only as hashes and never appear in the
+ *   audit log. Card numbers and security codes are never stored anywhere.
+ */
+import type { Flow } from '../core/flow/schema.js';
+import type { CallEvent } from './call-events.js';
+import type { PaymentStatus } from './payment-gateway.js';
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
+
+/** Who made a change: a username, `token:<name>` for API tokens, or `system:<what>` (e.g. `system:seed`). */
+export type Actor = string;
+
+export type NotFound = { kind: 'notFound' };
+export type Exists = { kind: 'exists' };
+export type Deleted = { kind: 'deleted' };
+/** The entity is still referenced (e.g. a flow that phone numbers point to). */
+export type InUse = { kind: 'inUse'; by: string[] };
+
+export interface Page {
+  /** 1-based. */
+  page: number;
+  pageSize: number;
+}
+
+export interface Paged<T> {
+  items: T[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+// ───────────────────────────── flows ─────────────────────────────
+
+export interface FlowSummary {
+  id: string;
+  name: string;
+  description?: string;
+  /** The version callers get now; undefined when never published. */
+  publishedVersion?: number;
+  draftRevision: number;
+  updatedAt: Date;
+}
+
+export interface FlowRecord extends FlowSummary {
+  /** The work in progress, as the designer saved it. May be invalid (it is validated on publish). */
+  draft: JsonObject;
+  createdAt: Date;
+}
+
+export interface FlowVersionSummary {
+  flowId: string;
+  /** 1, 2, 3 … per flow. */
+  version: number;
+  /** sha256 (hex) of the graph's canonical JSON (keys sorted, no whitespace). */
+  checksum: string;
+  author: Actor;
+  createdAt: Date;
+  note: string;
+  /** True for the one version callers get now. */
+  published: boolean;
+  /** When a later publish replaced it (undefined while published or if never replaced). */
+  retiredAt?: Date;
+}
+
+export interface FlowVersion extends FlowVersionSummary {
+  /** The immutable graph that calls on this version run. */
+  graph: Flow;
+}
+
+export type CreateFlowResult = { kind: 'created'; flow: FlowRecord } | Exists;
+export type SaveDraftResult =
+  | { kind: 'saved'; revision: number }
+  /** Someone saved since `expectedRevision`: reload, merge, retry. */
+  | { kind: 'conflict'; currentRevision: number }
+  | NotFound;
+export type PublishResult =
+  | { kind: 'published'; version: FlowVersion }
+  | { kind: 'conflict'; currentRevision: number }
+  | NotFound;
+
+export interface FlowPublication {
+  flowId: string;
+  version: number;
+}
+
+export interface FlowRepository {
+  list(): Promise<FlowSummary[]>;
+  get(flowId: string): Promise<FlowRecord | undefined>;
+  /** `id`, `name`, `description` are taken from the draft (a flow JSON). Draft revision starts at 1. */
+  create(input: { draft: JsonObject & { id: string; name: string } }, actor: Actor): Promise<CreateFlowResult>;
+  /** Optimistic concurrency: succeeds only when `expectedRevision` is the current draft revision; bumps it. */
+  saveDraft(flowId: string, draft: JsonObject, expectedRevision: number, actor: Actor): Promise<SaveDraftResult>;
+  /**
+   * Removes the flow from lists and lookups. Its versions stay (call records point at them);
+   * refused while a phone number routes to it.
+   */
+  delete(flowId: string, actor: Actor): Promise<Deleted | NotFound | InUse>;
+  /**
+   * Publishes the current draft as a new immutable version, if the draft is still at `expectedRevision`
+   * (the caller validated that revision). Safe under concurrency: concurrent publishes each get their own
+   * version number; none is lost. The draft and its revision are unchanged. Notifies every engine
+   * (onFlowPublished). The draft must be a valid flow — validate before calling.
+   */
+  publish(flowId: string, expectedRevision: number, actor: Actor, note: string): Promise<PublishResult>;
+  /** Publishes an earlier version's graph again as a new version (one-click roll back). */
+  rollback(flowId: string, version: number, actor: Actor, note: string): Promise<{ kind: 'published'; version: FlowVersion } | NotFound>;
+  versions(flowId: string): Promise<FlowVersionSummary[]>;
+  version(flowId: string, version: number): Promise<FlowVersion | undefined>;
+  /** The version callers get now. */
+  published(flowId: string): Promise<FlowVersion | undefined>;
+  /** The flow's scripted test calls (.calls.json without `flow`), as saved. */
+  testCalls(flowId: string): Promise<JsonObject | undefined>;
+  saveTestCalls(flowId: string, calls: JsonObject, actor: Actor): Promise<{ kind: 'saved' } | NotFound>;
+}
+
+// ───────────────────────────── numbers ─────────────────────────────
+
+export interface PhoneNumber {
+  /** The dialled number, E.164 (`+441234500000`), or `*` for "any number not listed". */
+  did: string;
+  flowId: string;
+  /** Used when `flowId` has no published version (or is deleted). */
+  fallbackFlowId?: string;
+  label: string;
+}
+
+export type NumberRoute =
+  /** `did` is the number row that matched (`*` when the catch-all did). */
+  | { kind: 'flow'; did: string; flow: FlowVersion; usedFallback: boolean }
+  | { kind: 'unknown' };
+
+export interface NumberRepository {
+  list(): Promise<PhoneNumber[]>;
+  get(did: string): Promise<PhoneNumber | undefined>;
+  /** Fails with `flowNotFound` when flowId/fallbackFlowId name no (undeleted) flow. */
+  create(number: PhoneNumber, actor: Actor): Promise<{ kind: 'created'; number: PhoneNumber } | Exists | { kind: 'flowNotFound'; flowId: string }>;
+  update(did: string, changes: Partial<Omit<PhoneNumber, 'did'>>, actor: Actor): Promise<{ kind: 'updated'; number: PhoneNumber } | NotFound | { kind: 'flowNotFound'; flowId: string }>;
+  delete(did: string, actor: Actor): Promise<Deleted | NotFound>;
+  /** DID → the published flow version a new call runs (the number's flow, else its fallback, else `*`). */
+  route(did: string): Promise<NumberRoute>;
+}
+
+// ───────────────────────────── prompts ─────────────────────────────
+
+export interface Prompt {
+  id: string;
+  name: string;
+  /** Text per BCP 47 language, e.g. { "en-GB": "Welcome…", "cy-GB": "Croeso…" }. */
+  text: Record<string, string>;
+  /** Languages that have recorded audio. */
+  audioLanguages: string[];
+  updatedAt: Date;
+}
+
+export interface PromptAudioFile {
+  contentType: string;
+  bytes: Uint8Array;
+  updatedAt: Date;
+}
+
+export interface PromptRepository {
+  list(): Promise<Prompt[]>;
+  get(id: string): Promise<Prompt | undefined>;
+  create(prompt: { id: string; name: string; text: Record<string, string> }, actor: Actor): Promise<{ kind: 'created'; prompt: Prompt } | Exists>;
+  update(id: string, changes: { name?: string; text?: Record<string, string> }, actor: Actor): Promise<{ kind: 'updated'; prompt: Prompt } | NotFound>;
+  delete(id: string, actor: Actor): Promise<Deleted | NotFound>;
+  putAudio(id: string, language: string, audio: { contentType: string; bytes: Uint8Array }, actor: Actor): Promise<{ kind: 'saved' } | NotFound>;
+  audio(id: string, language: string): Promise<PromptAudioFile | undefined>;
+  deleteAudio(id: string, language: string, actor: Actor): Promise<Deleted | NotFound>;
+}
+
+// ───────────────────────── schedules, holidays ─────────────────────────
+
+/** Opening hours. `definition` is the schedule node's own JSON (weekly hours, closures), kept as data. */
+export interface Schedule {
+  id: string;
+  name: string;
+  /** IANA time zone, e.g. Europe/London. */
+  timezone: string;
+  /** Holiday calendar whose dates count as closed. */
+  holidayCalendarId?: string;
+  definition: JsonObject;
+  updatedAt: Date;
+}
+
+export interface HolidayCalendar {
+  id: string;
+  name: string;
+  /** Dates (YYYY-MM-DD, in the schedule's time zone) with a name each. */
+  dates: { date: string; name: string }[];
+  updatedAt: Date;
+}
+
+/** A plain id-keyed collection with audited create/update/delete. */
+export interface CrudRepository<T extends { id: string }, Input, Refused = never> {
+  list(): Promise<T[]>;
+  get(id: string): Promise<T | undefined>;
+  create(input: Input, actor: Actor): Promise<{ kind: 'created'; item: T } | Exists | Refused>;
+  update(id: string, changes: Partial<Omit<Input, 'id'>>, actor: Actor): Promise<{ kind: 'updated'; item: T } | NotFound | Refused>;
+  delete(id: string, actor: Actor): Promise<Deleted | NotFound | InUse>;
+}
+
+export type ScheduleInput = Omit<Schedule, 'updatedAt'>;
+export type HolidayCalendarInput = Omit<HolidayCalendar, 'updatedAt'>;
+/** Refused when the schedule names a holiday calendar that does not exist. */
+export type CalendarNotFound = { kind: 'calendarNotFound'; calendarId: string };
+
+// ───────────────────────────── queues, agents ─────────────────────────────
+
+export interface Queue {
+  id: string;
+  name: string;
+  /** Queue settings as data (service-level target, max waiting, caller treatment …), owned by the ACD. */
+  settings: JsonObject;
+  updatedAt: Date;
+}
+
+export interface Agent {
+  id: string;
+  name: string;
+  /** Where to ring the agent: `sip:…`, `teams:+44…`, `tel:+44…`. */
+  destination: string;
+  skills: string[];
+  /** Queues the agent serves. */
+  queueIds: string[];
+  updatedAt: Date;
+}
+
+export type QueueInput = Omit<Queue, 'updatedAt'>;
+export type AgentInput = Omit<Agent, 'updatedAt'>;
+export type QueueNotFound = { kind: 'queueNotFound'; queueId: string };
+
+// ───────────────────────────── calls ─────────────────────────────
+
+/** A real call from the phone network, or a test call placed from the designer/CLI/API. */
+export type CallKind = 'phone' | 'test';
+
+export interface CallRecord {
+  id: string;
+  kind: CallKind;
+  from: string;
+  to: string;
+  flowId?: string;
+  /** The published version the call runs on; undefined for test calls of an unpublished draft. */
+  flowVersion?: number;
+  startedAt: Date;
+  answeredAt?: Date;
+  endedAt?: Date;
+  /** runCall's outcome ("completed", "transferred", "callerHungUp" …), or "engine-lost" when the engine died mid-call. */
+  outcome?: string;
+  /** Node the call ended at. */
+  endedAtNode?: string;
+  queueId?: string;
+  agentId?: string;
+  waitSeconds?: number;
+  talkSeconds?: number;
+  /** The engine process (run) that handled the call. */
+  engineInstanceId: string;
+}
+
+export interface CallStart {
+  id: string;
+  kind: CallKind;
+  from: string;
+  to: string;
+  flowId?: string;
+  flowVersion?: number;
+  startedAt: Date;
+  engineInstanceId: string;
+}
+
+export interface CallUpdate {
+  answeredAt?: Date;
+  queueId?: string;
+  agentId?: string;
+  waitSeconds?: number;
+  talkSeconds?: number;
+}
+
+export interface CallEnd extends CallUpdate {
+  endedAt: Date;
+  outcome: string;
+  endedAtNode?: string;
+}
+
+export interface CallFilter {
+  kind?: CallKind;
+  flowId?: string;
+  from?: string;
+  to?: string;
+  outcome?: string;
+  queueId?: string;
+  agentId?: string;
+  /** Calls started at or after. */
+  since?: Date;
+  /** Calls started before. */
+  until?: Date;
+  /** Only calls still in progress (no end yet). */
+  active?: boolean;
+}
+
+export interface CallRepository {
+  start(call: CallStart): Promise<{ kind: 'started' } | Exists>;
+  update(callId: string, changes: CallUpdate): Promise<{ kind: 'updated' } | NotFound>;
+  /** Idempotent for an ended call: the first end wins. */
+  end(callId: string, end: CallEnd): Promise<{ kind: 'ended' } | { kind: 'alreadyEnded' } | NotFound>;
+  get(callId: string): Promise<CallRecord | undefined>;
+  /** Newest first. */
+  list(filter: CallFilter, page: Page): Promise<Paged<CallRecord>>;
+  /** Appends to the call's log; (callId, seq) is unique, a repeated seq is ignored. */
+  appendEvents(events: CallEvent[]): Promise<void>;
+  /** In seq order. */
+  events(callId: string): Promise<CallEvent[]>;
+}
+
+// ───────────────────────────── payments ─────────────────────────────
+
+/**
+ * A card payment's outcome, as the gateway reported it. Never card numbers, expiry dates or security
+ * codes: the database schema has no column that could hold them.
+ */
+export interface PaymentRecord {
+  id: string;
+  callId: string;
+  /** 'pending' until the gateway reports a result. */
+  status: 'pending' | PaymentStatus;
+  amountMinor: number;
+  currency: 'GBP';
+  /** The council's reference for what is paid. */
+  reference: string;
+  /** The gateway's session id (e.g. Pay360 Call Secure session). */
+  gatewaySessionId?: string;
+  /** The gateway's transaction id, when one was made. */
+  gatewayTransactionId?: string;
+  createdAt: Date;
+  completedAt?: Date;
+}
+
+export interface PaymentRepository {
+  create(payment: { id: string; callId: string; amountMinor: number; currency: 'GBP'; reference: string; gatewaySessionId?: string }): Promise<{ kind: 'created'; payment: PaymentRecord } | Exists | { kind: 'callNotFound' }>;
+  complete(paymentId: string, result: { status: PaymentStatus; gatewayTransactionId?: string; completedAt: Date }): Promise<{ kind: 'completed'; payment: PaymentRecord } | { kind: 'alreadyCompleted'; payment: PaymentRecord } | NotFound>;
+  get(paymentId: string): Promise<PaymentRecord | undefined>;
+  forCall(callId: string): Promise<PaymentRecord[]>;
+}
+
+// ───────────────────────── users, sessions, tokens ─────────────────────────
+
+/** viewer < designer < publisher < admin. */
+export type Role = 'viewer' | 'designer' | 'publisher' | 'admin';
+
+export interface User {
+  id: string;
+  username: string;
+  role: Role;
+  disabled: boolean;
+  createdAt: Date;
+}
+
+/** Only for checking a password at login. */
+export interface UserWithPasswordHash extends User {
+  passwordHash: string;
+}
+
+export interface UserRepository {
+  list(): Promise<User[]>;
+  get(userId: string): Promise<User | undefined>;
+  byUsername(username: string): Promise<UserWithPasswordHash | undefined>;
+  /** `passwordHash` is already hashed (argon2) by the caller. */
+  create(user: { username: string; passwordHash: string; role: Role }, actor: Actor): Promise<{ kind: 'created'; user: User } | Exists>;
+  update(userId: string, changes: { role?: Role; passwordHash?: string; disabled?: boolean }, actor: Actor): Promise<{ kind: 'updated'; user: User } | NotFound>;
+  /** Also ends the user's sessions and revokes their tokens. */
+  delete(userId: string, actor: Actor): Promise<Deleted | NotFound>;
+  count(): Promise<number>;
+}
+
+export interface SessionRepository {
+  /** `tokenHash` is sha256 of the cookie value; the value itself is never stored. */
+  create(session: { tokenHash: string; userId: string; expiresAt: Date }): Promise<void>;
+  /** The session's user, if the session exists, has not expired and the user is not disabled. */
+  find(tokenHash: string): Promise<{ user: User; expiresAt: Date } | undefined>;
+  delete(tokenHash: string): Promise<void>;
+  deleteExpired(): Promise<number>;
+}
+
+export interface ApiToken {
+  id: string;
+  name: string;
+  userId: string;
+  /** First characters of the token (e.g. `fd_ab12`) so people can tell tokens apart. */
+  prefix: string;
+  createdAt: Date;
+  lastUsedAt?: Date;
+  expiresAt?: Date;
+  revokedAt?: Date;
+}
+
+export interface ApiTokenRepository {
+  list(userId?: string): Promise<ApiToken[]>;
+  /** `tokenHash` is sha256 of the secret; the secret itself is never stored. */
+  create(token: { name: string; userId: string; tokenHash: string; prefix: string; expiresAt?: Date }, actor: Actor): Promise<{ kind: 'created'; token: ApiToken } | { kind: 'userNotFound' }>;
+  /** The token's user, if the token is neither revoked nor expired and the user is not disabled; records the use. */
+  find(tokenHash: string): Promise<{ token: ApiToken; user: User } | undefined>;
+  revoke(tokenId: string, actor: Actor): Promise<{ kind: 'revoked' } | NotFound>;
+}
+
+// ───────────────────────────── audit ─────────────────────────────
+
+export interface AuditEntry {
+  id: string;
+  at: Date;
+  actor: Actor;
+  /** e.g. "flow.publish", "number.update", "user.create", "auth.login". */
+  action: string;
+  entityType: string;
+  entityId: string;
+  before?: JsonValue;
+  after?: JsonValue;
+}
+
+export interface AuditFilter {
+  actor?: string;
+  entityType?: string;
+  entityId?: string;
+  action?: string;
+  since?: Date;
+  until?: Date;
+}
+
+export interface AuditRepository {
+  /** For events that are not repository changes (logins, failed logins, exports). */
+  record(entry: Omit<AuditEntry, 'id' | 'at'>): Promise<void>;
+  /** Newest first. */
+  list(filter: AuditFilter, page: Page): Promise<Paged<AuditEntry>>;
+}
+
+// ───────────────────────────── engine instances ─────────────────────────────
+
+export interface EngineInstance {
+  /** One per engine process run. */
+  id: string;
+  /** Stable name of the engine (config or host name); a restart keeps the name, gets a new id. */
+  name: string;
+  host: string;
+  pid: number;
+  startedAt: Date;
+  heartbeatAt: Date;
+  stoppedAt?: Date;
+}
+
+export interface EngineInstanceRepository {
+  /** Registers this run and ends the calls of this engine's earlier runs and of dead engines ('engine-lost'). */
+  register(instance: { id: string; name: string; host: string; pid: number }): Promise<{ lostCalls: string[] }>;
+  /** Records that this run is alive, and ends the calls of engines silent for longer than `deadAfterMs`. */
+  heartbeat(instanceId: string, deadAfterMs: number): Promise<{ lostCalls: string[] }>;
+  stop(instanceId: string): Promise<void>;
+  list(): Promise<EngineInstance[]>;
+}
+
+// ───────────────────────────── the store ─────────────────────────────
+
+export type DatabaseKind = 'embedded' | 'postgres';
+
+export interface Store {
+  readonly kind: DatabaseKind;
+  readonly flows: FlowRepository;
+  readonly numbers: NumberRepository;
+  readonly prompts: PromptRepository;
+  readonly schedules: CrudRepository<Schedule, ScheduleInput, CalendarNotFound>;
+  readonly holidayCalendars: CrudRepository<HolidayCalendar, HolidayCalendarInput>;
+  readonly queues: CrudRepository<Queue, QueueInput>;
+  readonly agents: CrudRepository<Agent, AgentInput, QueueNotFound>;
+  readonly calls: CallRepository;
+  readonly payments: PaymentRepository;
+  readonly users: UserRepository;
+  readonly sessions: SessionRepository;
+  readonly apiTokens: ApiTokenRepository;
+  readonly audit: AuditRepository;
+  readonly engineInstances: EngineInstanceRepository;
+  /** Is the database answering? */
+  health(): Promise<{ kind: DatabaseKind; ok: boolean; error?: string }>;
+  /**
+   * Called when any engine publishes a flow (LISTEN/NOTIFY; polling where notifications are unavailable),
+   * including this process's own publishes. Returns an unsubscribe function.
+   */
+  onFlowPublished(listener: (publication: FlowPublication) => void): () => void;
+  close(): Promise<void>;
+}
