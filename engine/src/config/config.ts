@@ -1,0 +1,144 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { formatConfigIssues, telephonyConfigSchema } from '../adapters/telephony/drachtio/config.js';
+
+/**
+ * frontdoor's one config file (YAML or JSON), zod-validated. Every key has a default, so no file at all
+ * runs the engine with the embedded database on http://127.0.0.1:8080. Environment variables override
+ * the file: PORT, HOST, DATABASE_URL, FRONTDOOR_DATA_DIR, FRONTDOOR_ENGINE_NAME; FRONTDOOR_CONFIG names the file.
+ */
+const port = z.number().int().min(0, 'expected a port from 0 to 65535').max(65535, 'expected a port from 0 to 65535');
+
+export const configSchema = z
+  .strictObject({
+    http: z
+      .strictObject({
+        host: z.string().min(1, 'expected a host name or IP address').default('127.0.0.1').describe('Address the API and designer listen on'),
+        port: port.default(8080).describe('0 picks a free port'),
+      })
+      .default({ host: '127.0.0.1', port: 8080 }),
+    database: z
+      .strictObject({
+        url: z
+          .string()
+          .regex(/^postgres(ql)?:\/\//, 'expected a postgres:// or postgresql:// URL')
+          .optional()
+          .describe('A PostgreSQL server; without it the embedded database (PGlite) runs under dataDir'),
+        dataDir: z.string().min(1, 'must not be empty').default('./data').describe('Where the embedded database keeps its files'),
+        poolSize: z.number().int().min(2, 'must be at least 2').max(100).default(10).describe('Connections to the database'),
+      })
+      .default({ dataDir: './data', poolSize: 10 }),
+    engine: z
+      .strictObject({
+        name: z
+          .string()
+          .min(1, 'must not be empty')
+          .max(128)
+          .optional()
+          .describe('Stable name of this engine (default: the host name); calls left open by an earlier run of the same name are ended as engine-lost'),
+        heartbeatSeconds: z.number().int().min(1).max(300).default(10).describe('How often this engine reports it is alive'),
+        deadAfterSeconds: z.number().int().min(5).max(3600).default(60).describe('Silence after which another engine is taken for dead'),
+      })
+      .default({ heartbeatSeconds: 10, deadAfterSeconds: 60 }),
+    telephony: telephonyConfigSchema.optional(),
+    speech: z
+      .strictObject({
+        recognizer: z.enum(['offline', 'google']).default('offline').describe('offline: PocketSphinx on this machine; google: Google Cloud Speech'),
+        google: z
+          .strictObject({
+            keyFilename: z.string().min(1).optional().describe('Service account key file (else application default credentials)'),
+            projectId: z.string().min(1).optional(),
+          })
+          .optional(),
+      })
+      .optional(),
+    payments: z.record(z.string(), z.unknown()).optional().describe('Payment gateway settings, checked by the payments adapter'),
+  })
+  .superRefine((config, ctx) => {
+    if (config.engine.deadAfterSeconds <= config.engine.heartbeatSeconds * 2) {
+      ctx.addIssue({ code: 'custom', path: ['engine', 'deadAfterSeconds'], message: 'must be more than twice engine.heartbeatSeconds' });
+    }
+  });
+
+export type FrontdoorConfig = z.output<typeof configSchema> & { engine: { name: string } };
+export type FrontdoorConfigInput = z.input<typeof configSchema>;
+
+export class ConfigError extends Error {
+  constructor(
+    readonly source: string,
+    readonly problems: string[],
+  ) {
+    super(`invalid configuration in ${source}:\n  ${problems.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export interface LoadConfigOptions {
+  /** Path to a YAML or JSON file; defaults to env FRONTDOOR_CONFIG; no file means defaults only. */
+  file?: string;
+  env?: Record<string, string | undefined>;
+  /** Taken as-is over the file (after env), e.g. `{ http: { port: 0 } }` from tests. */
+  overrides?: FrontdoorConfigInput;
+}
+
+/** Reads, merges and validates the config. Throws ConfigError naming every bad key. */
+export function loadConfig(options: LoadConfigOptions = {}): FrontdoorConfig {
+  const env = options.env ?? process.env;
+  const file = options.file ?? env.FRONTDOOR_CONFIG;
+  const fromFile = file === undefined ? {} : readConfigFile(file);
+  const source = file ?? 'the environment';
+
+  const merged = deepMerge(deepMerge(fromFile, fromEnv(env, source)), (options.overrides ?? {}) as Record<string, unknown>);
+  const result = configSchema.safeParse(merged);
+  if (!result.success) throw new ConfigError(source, formatConfigIssues(result.error.issues, ''));
+  const config = result.data;
+  return {
+    ...config,
+    database: { ...config.database, dataDir: resolve(config.database.dataDir) },
+    engine: { ...config.engine, name: config.engine.name ?? hostname() },
+  };
+}
+
+function readConfigFile(file: string): Record<string, unknown> {
+  if (!existsSync(file)) throw new ConfigError(file, [`the config file does not exist`]);
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(readFileSync(file, 'utf8'), { prettyErrors: true });
+  } catch (error) {
+    throw new ConfigError(file, [`not valid YAML or JSON: ${(error as Error).message}`]);
+  }
+  if (parsed === null || parsed === undefined) return {};
+  if (typeof parsed !== 'object' || Array.isArray(parsed)) throw new ConfigError(file, ['expected a mapping of settings at the top level']);
+  return parsed as Record<string, unknown>;
+}
+
+function fromEnv(env: Record<string, string | undefined>, source: string): Record<string, unknown> {
+  const out: { http?: Record<string, unknown>; database?: Record<string, unknown>; engine?: Record<string, unknown> } = {};
+  if (env.PORT !== undefined && env.PORT !== '') {
+    const value = Number(env.PORT);
+    if (!Number.isInteger(value)) throw new ConfigError(source, [`PORT: expected a whole number, got "${env.PORT}"`]);
+    out.http = { ...out.http, port: value };
+  }
+  if (env.HOST) out.http = { ...out.http, host: env.HOST };
+  if (env.DATABASE_URL) out.database = { ...out.database, url: env.DATABASE_URL };
+  if (env.FRONTDOOR_DATA_DIR) out.database = { ...out.database, dataDir: env.FRONTDOOR_DATA_DIR };
+  if (env.FRONTDOOR_ENGINE_NAME) out.engine = { ...out.engine, name: env.FRONTDOOR_ENGINE_NAME };
+  return out;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    if (value === undefined) continue;
+    const current = out[key];
+    out[key] = isPlainObject(current) && isPlainObject(value) ? deepMerge(current, value) : value;
+  }
+  return out;
+}
