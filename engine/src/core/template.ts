@@ -14,3 +14,15 @@ export function renderTemplate(text: string, vars: Readonly<Record<string, VarVa
 export function templateVariables(text: string): string[] {
   return [...text.matchAll(PLACEHOLDER)].map((m) => m[1]!);
 }
+
+/**
+ * Replace only the placeholders named in `values`, leaving every other {{name}} for renderTemplate
+ * (e.g. a node's own values — digits read back, queue position — before the call's variables).
+ */
+export function fillTemplate(text: string, values: Readonly<Record<string, VarValue>>): string {
+  return text.replace(PLACEHOLDER, (whole, name: string) => {
+    if (!Object.hasOwn(values, name)) return whole;
+    const value = values[name];
+    return value === undefined || value === null ? '' : String(value);
+  });
+}

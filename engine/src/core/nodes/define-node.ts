@@ -81,6 +81,10 @@ export interface NodeTraits<P> {
   subflows?(params: P): string[];
   /** True when digits entered in this node are secret (payments): they never reach the event log. */
   sensitive?: boolean;
+  /** True for nodes that offer the caller a choice (menus): validation warns when none leads to a person. */
+  offersChoice?: boolean;
+  /** Languages the node can switch the call to (the `language` node), checked against the flow's languages. */
+  languages?(params: P): string[];
 }
 
 export interface NodeDefinition<S extends z.ZodType = z.ZodType> {

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import type { PromptSegment, VarValue } from '../../ports/index.js';
 import { languageTag } from '../flow/schema.js';
+import { fillTemplate } from '../template.js';
 
 /**
  * A prompt as a node's param: a prompt-library id and/or text per language. Text may use
@@ -16,3 +18,21 @@ export const promptParam = z
   .describe('Prompt');
 
 export type PromptParam = z.output<typeof promptParam>;
+
+/** A prompt param with a default text per language (English and Welsh), for the node's own re-prompts. */
+export const defaultedPrompt = (description: string, text: Record<string, string>) =>
+  promptParam.default({ text }).describe(description);
+
+/** The prompt with some of its placeholders filled from the node's own values (see fillTemplate). */
+export function withValues(prompt: PromptParam, values: Readonly<Record<string, VarValue>>): PromptParam {
+  return {
+    ...prompt,
+    text: Object.fromEntries(Object.entries(prompt.text).map(([language, text]) => [language, fillTemplate(text, values)])),
+  };
+}
+
+/** What the caller heard, as one line of text for the call's event log. */
+export const spokenText = (segments: readonly PromptSegment[]): string => segments.map((s) => s.text).join(' ');
+
+/** Digits read back one by one: "12345" → "1 2 3 4 5". */
+export const readBack = (digits: string): string => digits.split('').join(' ');

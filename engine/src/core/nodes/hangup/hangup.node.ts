@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineNode } from '../define-node.js';
-import { promptParam } from '../prompt.js';
+import { promptParam, spokenText } from '../prompt.js';
 
 export const hangupNode = defineNode({
   kind: 'hangup',
@@ -26,7 +26,7 @@ export const hangupNode = defineNode({
     if (params.prompt) {
       const segments = prompt(params.prompt);
       await call.play(segments, { bargeIn: false, signal });
-      log('prompt.played', { text: segments.map((s) => s.text).join(' ') });
+      log('prompt.played', { text: spokenText(segments) });
     }
     await call.hangup(params.reason);
     return { outcome: 'hangup', set: { outcome: params.reason } };

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineNode } from '../define-node.js';
-import { promptParam } from '../prompt.js';
+import { promptParam, spokenText } from '../prompt.js';
 
 export const playNode = defineNode({
   kind: 'play',
@@ -24,7 +24,7 @@ export const playNode = defineNode({
   async run({ params, call, prompt, log, signal }) {
     const segments = prompt(params.prompt);
     await call.play(segments, { bargeIn: params.bargeIn, signal });
-    log('prompt.played', { text: segments.map((s) => s.text).join(' ') });
+    log('prompt.played', { text: spokenText(segments) });
     return { outcome: 'done' };
   },
 });
