@@ -1,0 +1,155 @@
+import type { ErrorRequestHandler } from 'express';
+import type { z } from 'zod';
+import type { Diagnostic } from '../core/flow/diagnostics.js';
+
+/** One thing wrong with a request, named by where it is: `body.nodes.2.id`, `query.pageSize`. */
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+/** An RFC 9457 problem document, as every error response carries it. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  errors?: FieldError[];
+  diagnostics?: Diagnostic[];
+  [extension: string]: unknown;
+}
+
+const titles: Record<number, string> = {
+  400: 'Bad request',
+  401: 'Not signed in',
+  403: 'Forbidden',
+  404: 'Not found',
+  405: 'Method not allowed',
+  409: 'Conflict',
+  413: 'Request too large',
+  415: 'Unsupported media type',
+  422: 'Unprocessable request',
+  429: 'Too many requests',
+  500: 'Internal server error',
+  503: 'Service unavailable',
+};
+
+/** Thrown by route handlers; the error handler turns it into a problem+json response. */
+export class ApiProblem extends Error {
+  readonly status: number;
+  readonly extensions: Omit<Problem, 'type' | 'title' | 'status' | 'detail'>;
+  readonly headers: Record<string, string>;
+
+  constructor(
+    status: number,
+    detail: string,
+    extensions: Omit<Problem, 'type' | 'title' | 'status' | 'detail'> = {},
+    headers: Record<string, string> = {},
+  ) {
+    super(detail);
+    this.name = 'ApiProblem';
+    this.status = status;
+    this.extensions = extensions;
+    this.headers = headers;
+  }
+
+  toProblem(): Problem {
+    return {
+      type: `https://frontdoor.dev/problems/${this.status}`,
+      title: titles[this.status] ?? 'Error',
+      status: this.status,
+      detail: this.message,
+      ...this.extensions,
+    };
+  }
+}
+
+export const notFound = (what: string) => new ApiProblem(404, `${what} does not exist`);
+
+/** Zod issues as field errors, prefixed with the part of the request they came from. */
+export function fieldErrors(where: string, error: z.ZodError): FieldError[] {
+  return error.issues.map((issue) => ({
+    path: [where, ...issue.path.map(String)].join('.'),
+    message: issue.message,
+  }));
+}
+
+export function invalidRequest(where: string, error: z.ZodError): ApiProblem {
+  const errors = fieldErrors(where, error);
+  const first = errors[0];
+  return new ApiProblem(400, first ? `${first.path}: ${first.message}` : `invalid ${where}`, { errors });
+}
+
+/**
+ * Flow diagnostics as field errors: `nodes.<nodeId>.params.<field>` for a node's params,
+ * `nodes.<nodeId>.<field>` / `edges.<edgeId>.<field>` for their shape, else the flow's own field.
+ */
+export function diagnosticErrors(diagnostics: readonly Diagnostic[]): FieldError[] {
+  return diagnostics
+    .filter((d) => d.severity === 'error')
+    .map((d) => {
+      const parts = d.nodeId
+        ? ['nodes', d.nodeId, ...(d.code === 'param-invalid' ? ['params'] : [])]
+        : d.edgeId
+          ? ['edges', d.edgeId]
+          : [];
+      const path = [...parts, ...(d.field ? [d.field] : [])].join('.');
+      return { path: path || 'flow', message: d.message };
+    });
+}
+
+export function sendProblem(res: Parameters<ErrorRequestHandler>[2], problem: ApiProblem): void {
+  for (const [name, value] of Object.entries(problem.headers)) res.setHeader(name, value);
+  res.status(problem.status).type('application/problem+json').send(JSON.stringify(problem.toProblem()));
+}
+
+/** Errors from express's body parsers (raw-body / http-errors) carry `status`, `expose` and `type`. */
+interface HttpError {
+  status?: number;
+  statusCode?: number;
+  expose?: boolean;
+  type?: string;
+  limit?: number;
+  message: string;
+}
+
+function fromHttpError(error: HttpError): ApiProblem | undefined {
+  const status = error.status ?? error.statusCode;
+  if (typeof status !== 'number' || status < 400 || status >= 500 || !error.expose) return undefined;
+  switch (error.type) {
+    case 'entity.parse.failed':
+      return new ApiProblem(400, `The request body is not valid JSON: ${error.message}`, {
+        errors: [{ path: 'body', message: 'malformed JSON' }],
+      });
+    case 'entity.too.large':
+      return new ApiProblem(413, `The request body is larger than the limit of ${error.limit} bytes`, {
+        errors: [{ path: 'body', message: `larger than ${error.limit} bytes` }],
+      });
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new ApiProblem(415, error.message);
+    default:
+      return new ApiProblem(status, error.message);
+  }
+}
+
+export interface ErrorLogger {
+  error(message: string, error: unknown): void;
+}
+
+/** The last middleware: every error becomes problem+json; unexpected ones are logged and get a bare 500. */
+export function problemHandler(logger: ErrorLogger): ErrorRequestHandler {
+  return (error: unknown, req, res, _next) => {
+    const fromParser = error !== null && typeof error === 'object' ? fromHttpError(error as HttpError) : undefined;
+    const problem: ApiProblem =
+      error instanceof ApiProblem ? error : (fromParser ?? new ApiProblem(500, 'Something went wrong on the server. It has been logged.'));
+    if (problem.status >= 500 && !(error instanceof ApiProblem)) {
+      logger.error(`${req.method} ${req.originalUrl} failed`, error);
+    }
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    sendProblem(res, problem);
+  };
+}

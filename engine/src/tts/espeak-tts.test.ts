@@ -1,0 +1,37 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { espeakRenderer, espeakVoice } from './espeak-tts.js';
+
+const cacheDir = mkdtempSync(join(tmpdir(), 'frontdoor-tts-'));
+afterAll(() => rmSync(cacheDir, { recursive: true, force: true }));
+
+/** Sample rate from a canonical WAV header. */
+const sampleRate = (wav: Buffer) => wav.readUInt32LE(24);
+
+describe('espeak-ng text to speech', () => {
+  it('picks the espeak voice for a language tag', () => {
+    expect(espeakVoice('en-GB')).toBe('en-gb');
+    expect(espeakVoice('cy-GB')).toBe('cy');
+    expect(espeakVoice('en-US')).toBe('en-us');
+  });
+
+  it('renders WAV audio, resampled to 8 kHz for the phone, and caches it on disk', async () => {
+    const tts = espeakRenderer({ cacheDir, sampleRateHz: 8000 });
+    const wav = await tts.render('Welcome to the council. Press one for bins.', 'en-GB');
+    expect(wav.subarray(0, 4).toString()).toBe('RIFF');
+    expect(wav.subarray(8, 12).toString()).toBe('WAVE');
+    expect(sampleRate(wav)).toBe(8000);
+    expect(readdirSync(cacheDir).filter((f) => f.endsWith('.wav'))).toHaveLength(1);
+    const again = await tts.render('Welcome to the council. Press one for bins.', 'en-GB');
+    expect(again.equals(wav)).toBe(true);
+    expect(readdirSync(cacheDir).filter((f) => f.endsWith('.wav'))).toHaveLength(1);
+  });
+
+  it('reads text starting with a dash as text, not an option', async () => {
+    const tts = espeakRenderer({ cacheDir });
+    const wav = await tts.render('--help', 'cy-GB');
+    expect(wav.subarray(0, 4).toString()).toBe('RIFF');
+  });
+});

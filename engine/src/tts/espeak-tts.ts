@@ -1,0 +1,75 @@
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/** Text to speech on this machine: espeak-ng renders, sox resamples for the phone network. */
+export interface SpeechRenderer {
+  /** A WAV file of `text` spoken in `language` (BCP 47), cached on disk; resolves to its bytes. */
+  render(text: string, language: string): Promise<Buffer>;
+}
+
+export interface EspeakOptions {
+  /** Where rendered WAV files are kept, one per (voice, rate, text). */
+  cacheDir: string;
+  /** Resample with sox to this rate (8000 for G.711 phone audio); espeak-ng's own rate (22050 Hz) when unset. */
+  sampleRateHz?: number;
+}
+
+/** espeak-ng voice for a BCP 47 tag: en-GB → en-gb, cy-GB → cy, fr → fr. */
+export function espeakVoice(language: string): string {
+  const [primary, region] = language.toLowerCase().split('-');
+  if (primary === 'en') return region === 'us' ? 'en-us' : 'en-gb';
+  return primary ?? 'en-gb';
+}
+
+function run(command: string, args: string[], input: Buffer | string): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+    child.on('error', (error) => reject(new Error(`${command} could not start: ${error.message}`)));
+    child.on('close', (code) => {
+      if (code === 0) resolve(Buffer.concat(out));
+      else reject(new Error(`${command} exited with ${code}: ${Buffer.concat(err).toString().trim()}`));
+    });
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(input);
+  });
+}
+
+export function espeakRenderer(options: EspeakOptions): SpeechRenderer {
+  const inFlight = new Map<string, Promise<Buffer>>();
+
+  async function renderUncached(text: string, voice: string, file: string): Promise<Buffer> {
+    // Text goes in on stdin, never as an argument, so nothing in it is read as an option.
+    let wav = await run('espeak-ng', ['-v', voice, '--stdout', '--stdin'], text);
+    if (options.sampleRateHz) {
+      wav = await run('sox', ['-t', 'wav', '-', '-r', String(options.sampleRateHz), '-c', '1', '-b', '16', '-t', 'wav', '-'], wav);
+    }
+    await mkdir(options.cacheDir, { recursive: true });
+    const partial = `${file}.${process.pid}.${Date.now()}.partial`;
+    await writeFile(partial, wav);
+    await rename(partial, file);
+    return wav;
+  }
+
+  return {
+    async render(text, language) {
+      const voice = espeakVoice(language);
+      const key = createHash('sha256')
+        .update(JSON.stringify([voice, options.sampleRateHz ?? 0, text]))
+        .digest('hex');
+      const file = join(options.cacheDir, `${key}.wav`);
+      const cached = await readFile(file).catch(() => undefined);
+      if (cached) return cached;
+      const running = inFlight.get(key);
+      if (running) return running;
+      const rendering = renderUncached(text, voice, file).finally(() => inFlight.delete(key));
+      inFlight.set(key, rendering);
+      return rendering;
+    },
+  };
+}
