@@ -1,0 +1,20 @@
+/**
+ * Renders every fixed prompt in flows/*.flow.json to media/prompts/<language>/<id>.wav with espeak-ng,
+ * resampled by sox to 8 kHz mono for the phone network. The audio is not committed: run this after
+ * changing a flow's prompts, or replace a file with a studio recording of the same name.
+ *
+ *   node --import tsx media/render-prompts.ts [flowsDir] [outDir]
+ */
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { espeakRenderer } from '../engine/src/tts/espeak-tts.js';
+import { renderFlowPrompts } from '../engine/src/tts/render-flow-prompts.js';
+
+const root = resolve(import.meta.dirname, '..');
+const flowsDir = resolve(process.argv[2] ?? join(root, 'flows'));
+const outDir = resolve(process.argv[3] ?? join(root, 'media', 'prompts'));
+
+const renderer = espeakRenderer({ cacheDir: join(tmpdir(), 'frontdoor-prompt-render'), sampleRateHz: 8000 });
+const { written, skipped } = await renderFlowPrompts({ flowsDir, outDir, renderer });
+for (const line of skipped) console.log(`skipped ${line}`);
+console.log(`wrote ${written.length} prompt${written.length === 1 ? '' : 's'} to ${outDir}`);
