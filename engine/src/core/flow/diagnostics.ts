@@ -9,6 +9,8 @@ export interface Diagnostic {
   edgeId?: string;
   /** Dotted path inside the node's params (e.g. "options.0.digit") or the flow (e.g. "entry"). */
   field?: string;
+  /** The node's outcome (exit) the problem is about, e.g. an unwired "noMatch". */
+  outcome?: string;
 }
 
 export const hasErrors = (diagnostics: readonly Diagnostic[]): boolean =>

@@ -1,0 +1,266 @@
+import { nodeDefinition } from '../catalogue.js';
+import { parseDestination } from '../destination.js';
+import type { AnyNodeDefinition } from '../nodes/define-node.js';
+import type { Diagnostic } from './diagnostics.js';
+import { reachableFrom, stronglyConnected } from './graph.js';
+import type { Flow, FlowEdge, FlowNode } from './schema.js';
+
+export interface ValidateOptions {
+  /** Ids of the flows that exist, when known: subflow nodes must name one of them. */
+  flows?: Iterable<string>;
+}
+
+/** A node whose kind and params could be read, with what the graph checks need. */
+interface CheckedNode {
+  node: FlowNode;
+  definition: AnyNodeDefinition;
+  params: unknown;
+  outcomes: string[];
+  optional: Set<string>;
+}
+
+const quoteList = (ids: readonly string[]): string => ids.map((id) => `"${id}"`).join(', ');
+
+/**
+ * The checks a flow must pass before it can be published, beyond its shape (parseFlow): every id
+ * resolves, every exit is wired, no busy loops, prompts in every language, no dead ends, no
+ * unreachable nodes. Nodes whose kind or params are bad (parseFlow's diagnostics) are skipped
+ * rather than reported twice. Never throws.
+ */
+export function validateFlow(flow: Flow, options: ValidateOptions = {}): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const error = (d: Omit<Diagnostic, 'severity'>) => diagnostics.push({ severity: 'error', ...d });
+
+  // Ids.
+  const nodes = new Map<string, FlowNode>();
+  for (const node of flow.nodes) {
+    if (nodes.has(node.id)) error({ code: 'node-duplicate-id', message: `Two nodes have the id "${node.id}"`, nodeId: node.id });
+    else nodes.set(node.id, node);
+  }
+  const edgeIds = new Set<string>();
+  for (const edge of flow.edges) {
+    if (edgeIds.has(edge.id)) error({ code: 'edge-duplicate-id', message: `Two edges have the id "${edge.id}"`, edgeId: edge.id });
+    edgeIds.add(edge.id);
+  }
+  if (!nodes.has(flow.entry)) {
+    error({ code: 'entry-missing', message: `The entry node "${flow.entry}" does not exist`, field: 'entry' });
+  }
+
+  // Nodes whose kind and params can be read.
+  const checked = new Map<string, CheckedNode>();
+  for (const node of nodes.values()) {
+    const definition = nodeDefinition(node.kind, node.version);
+    const parsed = definition?.params.safeParse(node.params);
+    if (!definition || !parsed?.success) continue;
+    try {
+      checked.set(node.id, {
+        node,
+        definition,
+        params: parsed.data,
+        outcomes: definition.outcomes(parsed.data).map((o) => o.name),
+        optional: new Set(definition.traits.optionalOutcomes?.(parsed.data) ?? []),
+      });
+    } catch (thrown) {
+      error({ code: 'node-unreadable', message: `Node "${node.id}" could not be read: ${(thrown as Error).message}`, nodeId: node.id });
+    }
+  }
+
+  // Edges.
+  const wired = new Map<string, FlowEdge>();
+  const usable: FlowEdge[] = [];
+  for (const edge of flow.edges) {
+    let ok = true;
+    for (const end of ['from', 'to'] as const) {
+      if (!nodes.has(edge[end])) {
+        ok = false;
+        error({
+          code: 'edge-dangling',
+          message: `Edge "${edge.id}" ${end === 'from' ? 'starts at' : 'goes to'} node "${edge[end]}", which does not exist`,
+          edgeId: edge.id,
+          field: end,
+        });
+      }
+    }
+    const source = checked.get(edge.from);
+    if (source && !source.outcomes.includes(edge.outcome)) {
+      ok = false;
+      error({
+        code: 'edge-outcome-unknown',
+        message: `Edge "${edge.id}" follows "${edge.outcome}", but node "${edge.from}" has no such exit (it has ${quoteList(source.outcomes) || 'none'})`,
+        edgeId: edge.id,
+        nodeId: edge.from,
+        field: 'outcome',
+        outcome: edge.outcome,
+      });
+    }
+    const key = `${edge.from}\u0000${edge.outcome}`;
+    const first = wired.get(key);
+    if (first) {
+      ok = false;
+      error({
+        code: 'edge-outcome-duplicate',
+        message: `Node "${edge.from}" exit "${edge.outcome}" has two edges ("${first.id}" and "${edge.id}")`,
+        edgeId: edge.id,
+        nodeId: edge.from,
+        outcome: edge.outcome,
+      });
+    } else if (ok) {
+      wired.set(key, edge);
+    }
+    if (ok) usable.push(edge);
+  }
+
+  // Per node: exits wired, prompts in every language, languages offered, subflows known.
+  const knownFlows = options.flows ? new Set(options.flows) : undefined;
+  const unwired = new Set<string>();
+  for (const { node, definition, params, outcomes, optional } of checked.values()) {
+    for (const outcome of outcomes) {
+      if (wired.has(`${node.id}\u0000${outcome}`) || optional.has(outcome)) continue;
+      unwired.add(node.id);
+      error({
+        code: 'outcome-unwired',
+        message: `Node "${node.id}" exit "${outcome}" leads nowhere: connect it to the next step`,
+        nodeId: node.id,
+        outcome,
+      });
+    }
+    for (const { field, prompt } of definition.traits.prompts(params)) {
+      if (!prompt || prompt.promptId) continue;
+      for (const language of flow.languages) {
+        if ((prompt.text[language] ?? '').trim() !== '') continue;
+        error({
+          code: 'prompt-missing-language',
+          message: `Node "${node.id}" ${field} has no ${language} text (the flow offers ${flow.languages.join(', ')})`,
+          nodeId: node.id,
+          field: `${field}.text.${language}`,
+        });
+      }
+    }
+    for (const language of definition.traits.languages?.(params) ?? []) {
+      if (flow.languages.includes(language)) continue;
+      error({
+        code: 'language-not-offered',
+        message: `Node "${node.id}" switches to ${language}, which the flow does not offer (add it to the flow's languages)`,
+        nodeId: node.id,
+      });
+    }
+    for (const flowId of definition.traits.subflows?.(params) ?? []) {
+      if (flowId === flow.id) {
+        error({ code: 'subflow-recursive', message: `Node "${node.id}" runs this same flow`, nodeId: node.id, field: 'flowId' });
+      } else if (knownFlows && !knownFlows.has(flowId)) {
+        error({ code: 'subflow-unknown', message: `Node "${node.id}" runs flow "${flowId}", which does not exist`, nodeId: node.id, field: 'flowId' });
+      }
+    }
+  }
+
+  // The flow-wide fallback.
+  const then = flow.fallback.then;
+  if (then.action === 'transfer') {
+    const parsed = parseDestination(then.destination);
+    if (!parsed.ok) {
+      error({ code: 'fallback-destination-invalid', message: `The fallback's transfer: ${parsed.message}`, field: 'fallback.then.destination' });
+    }
+  }
+  for (const language of flow.languages) {
+    if ((flow.fallback.apology[language] ?? '').trim() === '') {
+      error({
+        code: 'prompt-missing-language',
+        message: `The fallback apology has no ${language} text (the flow offers ${flow.languages.join(', ')})`,
+        field: `fallback.apology.${language}`,
+      });
+    }
+  }
+
+  diagnostics.push(...graphDiagnostics(flow, nodes, checked, usable, unwired));
+  return diagnostics;
+}
+
+/** Unreachable nodes, loops that never wait for the caller, dead ends, menus with no way to a person. */
+function graphDiagnostics(
+  flow: Flow,
+  nodes: ReadonlyMap<string, FlowNode>,
+  checked: ReadonlyMap<string, CheckedNode>,
+  edges: readonly FlowEdge[],
+  unwired: ReadonlySet<string>,
+): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const ids = [...nodes.keys()];
+  const successors = new Map<string, string[]>(ids.map((id) => [id, []]));
+  const predecessors = new Map<string, string[]>(ids.map((id) => [id, []]));
+  for (const edge of edges) {
+    successors.get(edge.from)!.push(edge.to);
+    predecessors.get(edge.to)!.push(edge.from);
+  }
+  const next = (id: string) => successors.get(id) ?? [];
+  const within = (members: ReadonlySet<string>) => (id: string) => next(id).filter((n) => members.has(n));
+
+  // Unreachable: one diagnostic per group of nodes that nothing reachable leads into.
+  const reachable = nodes.has(flow.entry) ? reachableFrom([flow.entry], next) : new Set(ids);
+  const unreachable = new Set(ids.filter((id) => !reachable.has(id)));
+  const unreachableGroups = stronglyConnected([...unreachable], within(unreachable));
+  const groupOf = new Map(unreachableGroups.flatMap((group, i) => group.map((id) => [id, i] as const)));
+  for (const [i, group] of unreachableGroups.entries()) {
+    const fedFromElsewhere = group.some((id) => predecessors.get(id)!.some((p) => unreachable.has(p) && groupOf.get(p) !== i));
+    if (fedFromElsewhere) continue;
+    const after = reachableFrom(group, within(unreachable)).size - group.length;
+    diagnostics.push({
+      severity: 'error',
+      code: 'node-unreachable',
+      message: `Node "${group[0]}" can never be reached from the entry${after ? ` (nor can the ${after} node${after > 1 ? 's' : ''} after it)` : ''}: connect it or delete it`,
+      nodeId: group[0]!,
+    });
+  }
+
+  // Loops in which nothing waits for the caller would spin for ever.
+  const busy = new Set(ids.filter((id) => {
+    const c = checked.get(id);
+    return c !== undefined && !c.definition.traits.waitsForCaller(c.params);
+  }));
+  for (const loop of stronglyConnected([...busy], within(busy))) {
+    if (loop.length === 1 && !next(loop[0]!).includes(loop[0]!)) continue;
+    diagnostics.push({
+      severity: 'error',
+      code: 'loop-without-wait',
+      message: `Nodes ${quoteList(loop)} form a loop in which nothing waits for the caller: add a prompt or input to the loop`,
+      nodeId: loop[0]!,
+    });
+  }
+
+  // Dead ends: from every reachable node a person or a deliberate end must still be reachable.
+  // Nodes already reported (unwired exits, unreadable params) count as escaping, so one fault is reported once.
+  const escapes = ids.filter((id) => {
+    const c = checked.get(id);
+    return c === undefined || c.definition.traits.ends !== undefined || unwired.has(id);
+  });
+  const canEscape = reachableFrom(escapes, (id) => predecessors.get(id) ?? []);
+  const trapped = new Set([...reachable].filter((id) => !canEscape.has(id)));
+  const trapGroups = stronglyConnected([...trapped], within(trapped));
+  const trapOf = new Map(trapGroups.flatMap((group, i) => group.map((id) => [id, i] as const)));
+  for (const [i, group] of trapGroups.entries()) {
+    if (group.some((id) => next(id).some((n) => trapOf.get(n) !== i))) continue;
+    diagnostics.push({
+      severity: 'error',
+      code: 'no-way-out',
+      message:
+        group.length > 1
+          ? `Callers who reach ${quoteList(group)} go round in circles: none of these nodes leads to a person or an end of the call`
+          : `Callers who reach "${group[0]}" can never get to a person or an end of the call`,
+      nodeId: group[0]!,
+    });
+  }
+
+  // Every menu offers a way to a person (not through another menu).
+  const isChoice = (id: string) => checked.get(id)?.definition.traits.offersChoice === true;
+  const isPerson = (id: string) => checked.get(id)?.definition.traits.ends === 'person';
+  for (const id of ids.filter(isChoice)) {
+    const beyond = reachableFrom(next(id), (n) => (isChoice(n) || isPerson(n) ? [] : next(n)));
+    if ([...beyond].some(isPerson)) continue;
+    diagnostics.push({
+      severity: 'warning',
+      code: 'menu-no-person',
+      message: `Menu "${id}" offers no way to a person (a queue or a transfer) without going through another menu: residents must always be able to reach someone`,
+      nodeId: id,
+    });
+  }
+  return diagnostics;
+}

@@ -1,0 +1,25 @@
+/** The public API of the call-flow language: browser-safe (zod, xstate and port types only). */
+export * from './flow/schema.js';
+export * from './flow/diagnostics.js';
+export { parseFlow, type ParsedFlow } from './flow/parse-flow.js';
+export { validateFlow, type ValidateOptions } from './flow/validate-flow.js';
+export { catalogue, knownVersions, latestDefinitions, nodeDefinition } from './catalogue.js';
+export {
+  defineNode,
+  type AnyNodeDefinition,
+  type NodeCategory,
+  type NodeContext,
+  type NodeDefinition,
+  type NodeResult,
+  type NodeTraits,
+  type NodeUi,
+  type OutcomeSpec,
+} from './nodes/define-node.js';
+export { promptParam, type PromptParam } from './nodes/prompt.js';
+export { parseDestination, formatDestination, type DestinationParse } from './destination.js';
+export { compare, holds, comparisonSchema, conditionSchema, COMPARISON_OPS, type Comparison, type ComparisonOp, type Condition } from './conditions.js';
+export { matchKeywords, normaliseWords, type KeywordGroup, type KeywordMatch } from './keywords.js';
+export { scheduleSchema, scheduleState, localTime, WEEKDAYS, type Schedule, type ScheduleState, type Weekday } from './schedule.js';
+export { ENGLAND_AND_WALES_BANK_HOLIDAYS, BANK_HOLIDAY_YEARS } from './bank-holidays.js';
+export { renderTemplate, templateVariables, fillTemplate } from './template.js';
+export { EngineError } from './engine-error.js';

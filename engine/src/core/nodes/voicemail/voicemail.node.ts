@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { durationMs } from '../common-params.js';
+import { defineNode } from '../define-node.js';
+import { defaultedPrompt, spokenText } from '../prompt.js';
+
+const LEAVE_MESSAGE_TEXT = {
+  'en-GB': 'Please leave your name, number and a short message after the tone. Press hash when you have finished.',
+  'cy-GB': "Gadewch eich enw, eich rhif a neges fer ar ôl y dôn. Pwyswch yr allwedd hash pan fyddwch wedi gorffen.",
+};
+
+export const voicemailNode = defineNode({
+  kind: 'voicemail',
+  version: 1,
+  params: z.strictObject({
+    boxId: z.string().min(1).max(64).describe('Voicemail box the message goes to (e.g. "highways-emergencies")'),
+    prompt: defaultedPrompt('Said before the tone', LEAVE_MESSAGE_TEXT),
+    maxLengthSeconds: z.number().int().min(5).max(600).default(120).describe('Longest message'),
+    silenceTimeoutMs: durationMs('Silence that ends the message (ms)', 5000, 1000, 30_000),
+    beep: z.boolean().default(true).describe('Play a tone before recording'),
+    terminators: z.string().regex(/^[0-9*#]{0,3}$/).default('#').describe('Keys that end the message'),
+  }),
+  outcomes: () => [
+    { name: 'recorded', label: 'Recorded' },
+    { name: 'noInput', label: 'No message', description: 'The caller said nothing' },
+  ],
+  ui: {
+    label: 'Voicemail',
+    category: 'Call',
+    icon: 'voicemail',
+    help: 'Record a message for a team’s voicemail box.',
+    summary: ['boxId'],
+  },
+  traits: {
+    waitsForCaller: () => true,
+    ends: 'deliberate',
+    optionalOutcomes: () => ['recorded', 'noInput'],
+    prompts: (p) => [{ field: 'prompt', prompt: p.prompt }],
+    sets: () => ['voicemailId', 'voicemailBox', 'voicemailSeconds'],
+  },
+  async run({ params, call, prompt, log, signal }) {
+    const segments = prompt(params.prompt);
+    const result = await call.record({
+      prompt: segments,
+      beep: params.beep,
+      maxDurationMs: params.maxLengthSeconds * 1000,
+      silenceTimeoutMs: params.silenceTimeoutMs,
+      terminators: params.terminators,
+      signal,
+    });
+    log('prompt.played', { text: spokenText(segments) });
+    if (result.kind === 'noInput') return { outcome: 'noInput' };
+    return {
+      outcome: 'recorded',
+      set: { voicemailId: result.recordingId, voicemailBox: params.boxId, voicemailSeconds: Math.round(result.durationMs / 1000) },
+    };
+  },
+});
