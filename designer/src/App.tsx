@@ -1,0 +1,70 @@
+import { useEffect, useState } from 'react';
+import { api, type Me } from './api/client.js';
+import { FlowEditor } from './screens/FlowEditor.js';
+import { FlowList } from './screens/FlowList.js';
+import { NumbersScreen, PromptsScreen, SchedulesScreen } from './screens/LibraryScreens.js';
+import { Login } from './screens/Login.js';
+
+/** Screens live in the URL hash (#/flows/main-line), so the engine serves one page. */
+function useHashRoute(): [string, (to: string) => void] {
+  const [route, setRoute] = useState(() => window.location.hash.replace(/^#/, '') || '/flows');
+  useEffect(() => {
+    const onHash = () => setRoute(window.location.hash.replace(/^#/, '') || '/flows');
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
+  return [route, (to) => (window.location.hash = to)];
+}
+
+export function App() {
+  const [me, setMe] = useState<Me | null>();
+  const [route, go] = useHashRoute();
+  useEffect(() => {
+    api.me().then(setMe, () => setMe(null));
+  }, []);
+  if (me === undefined) return <p aria-live="polite">Loading…</p>;
+  if (me === null) return <Login onLoggedIn={setMe} />;
+
+  const flowMatch = /^\/flows\/(.+)$/.exec(route);
+  const section = route.split('/')[1] ?? 'flows';
+  const nav: Array<[string, string]> = [
+    ['flows', 'Flows'],
+    ['prompts', 'Prompts'],
+    ['numbers', 'Numbers'],
+    ['schedules', 'Schedules'],
+  ];
+  return (
+    <div className="app">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <nav className="topnav" aria-label="Main">
+        <span className="brand">frontdoor</span>
+        {nav.map(([id, label]) => (
+          <a key={id} href={`#/${id}`} aria-current={section === id ? 'page' : undefined}>
+            {label}
+          </a>
+        ))}
+        <span className="whoami">
+          {me.username} ({me.role}){' '}
+          <button type="button" onClick={() => void api.logout().finally(() => setMe(null))}>
+            Sign out
+          </button>
+        </span>
+      </nav>
+      <div id="main" className="main">
+        {flowMatch ? (
+          <FlowEditor flowId={decodeURIComponent(flowMatch[1]!)} me={me} />
+        ) : section === 'prompts' ? (
+          <PromptsScreen me={me} />
+        ) : section === 'numbers' ? (
+          <NumbersScreen me={me} />
+        ) : section === 'schedules' ? (
+          <SchedulesScreen me={me} />
+        ) : (
+          <FlowList me={me} open={(id) => go(`/flows/${encodeURIComponent(id)}`)} />
+        )}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,158 @@
+import type { Diagnostic } from '../../../engine/src/core/flow/diagnostics.js';
+import type { Flow } from '../../../engine/src/core/flow/schema.js';
+
+/** An error answer from the engine's API (application/problem+json). */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly title: string,
+    readonly detail: string | undefined,
+    readonly body: unknown,
+  ) {
+    super(detail ? `${title}: ${detail}` : title);
+    this.name = 'ApiError';
+  }
+
+  /** Diagnostics carried by a 422 (e.g. publish refused because of errors). */
+  get diagnostics(): Diagnostic[] {
+    const b = this.body as { diagnostics?: Diagnostic[] } | undefined;
+    return Array.isArray(b?.diagnostics) ? b.diagnostics : [];
+  }
+}
+
+export type Role = 'viewer' | 'designer' | 'publisher' | 'admin';
+const roleRank: Record<Role, number> = { viewer: 0, designer: 1, publisher: 2, admin: 3 };
+/** True when `role` may do what `needed` may do (viewer < designer < publisher < admin). */
+export const roleAtLeast = (role: Role | undefined, needed: Role): boolean =>
+  role !== undefined && roleRank[role] >= roleRank[needed];
+
+export interface Me {
+  username: string;
+  role: Role;
+}
+export interface FlowSummary {
+  id: string;
+  name: string;
+  description?: string;
+  publishedVersion: number | null;
+  draftRevision: number;
+  updatedAt: string;
+}
+export interface FlowRecord {
+  id: string;
+  name: string;
+  draft: Flow;
+  draftRevision: number;
+  publishedVersion: number | null;
+  updatedAt: string;
+}
+export interface VersionSummary {
+  version: number;
+  checksum: string;
+  author: string;
+  createdAt: string;
+  note: string;
+  published: boolean;
+}
+export interface FlowDiff {
+  nodes: { added: string[]; removed: string[]; changed: Array<{ nodeId: string; fields: string[] }> };
+  edges: { added: string[]; removed: string[] };
+}
+export interface FlowTestResults {
+  results: Array<{ name: string; passed: boolean; failures: string[]; path: string[] }>;
+  coverage: { traversed: string[]; total: number };
+}
+export interface NumberRecord {
+  did: string;
+  flowId: string;
+  fallbackFlowId?: string | null;
+  label: string;
+}
+export interface PromptRecord {
+  id: string;
+  name: string;
+  text: Record<string, string>;
+  /** Languages with a recording (read only). */
+  audioLanguages?: string[];
+}
+export interface ScheduleRecord {
+  id: string;
+  name: string;
+  timezone: string;
+  holidayCalendarId?: string;
+  /** The schedule's weekly hours and closures, as data. */
+  definition: Record<string, unknown>;
+}
+
+async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const init: RequestInit = { method, credentials: 'same-origin', headers: {} };
+  if (body !== undefined) {
+    init.body = JSON.stringify(body);
+    (init.headers as Record<string, string>)['content-type'] = 'application/json';
+  }
+  const res = await fetch(path, init);
+  const text = await res.text();
+  let parsed: unknown;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    parsed = text;
+  }
+  if (!res.ok) {
+    const p = (parsed ?? {}) as { title?: string; detail?: string };
+    throw new ApiError(res.status, p.title ?? res.statusText ?? `HTTP ${res.status}`, p.detail, parsed);
+  }
+  return parsed as T;
+}
+
+const enc = encodeURIComponent;
+
+/** Every call the designer makes to the engine, in one place. */
+export const api = {
+  me: () => request<Me>('GET', '/api/auth/me'),
+  login: (username: string, password: string) => request<Me>('POST', '/api/auth/login', { username, password }),
+  logout: () => request<void>('POST', '/api/auth/logout'),
+
+  listFlows: () => request<FlowSummary[]>('GET', '/api/flows'),
+  createFlow: (flow: unknown) => request<{ id: string; draftRevision: number }>('POST', '/api/flows', flow),
+  importFlow: (flow: unknown) => request<{ id: string; draftRevision?: number }>('POST', '/api/flows/import', flow),
+  getFlow: (id: string) => request<FlowRecord>('GET', `/api/flows/${enc(id)}`),
+  deleteFlow: (id: string) => request<void>('DELETE', `/api/flows/${enc(id)}`),
+  saveDraft: (id: string, flow: Flow, revision: number) =>
+    request<{ revision: number }>('PUT', `/api/flows/${enc(id)}/draft`, { flow, revision }),
+  publish: (id: string, revision: number, note: string) =>
+    request<{ version: number }>('POST', `/api/flows/${enc(id)}/publish`, { revision, note }),
+  versions: (id: string) => request<VersionSummary[]>('GET', `/api/flows/${enc(id)}/versions`),
+  version: (id: string, version: number) =>
+    request<{ version: number; flow: Flow }>('GET', `/api/flows/${enc(id)}/versions/${version}`),
+  rollback: (id: string, version: number) =>
+    request<{ version: number }>('POST', `/api/flows/${enc(id)}/versions/${version}/rollback`),
+  diff: (id: string, from: number | 'draft', to: number | 'draft') =>
+    request<FlowDiff>('GET', `/api/flows/${enc(id)}/diff?from=${from}&to=${to}`),
+  exportFlow: (id: string) => request<unknown>('GET', `/api/flows/${enc(id)}/export`),
+  runTests: (id: string, flow: Flow) => request<FlowTestResults>('POST', `/api/flows/${enc(id)}/tests/run`, { flow }),
+
+  listNumbers: () => request<NumberRecord[]>('GET', '/api/numbers'),
+  createNumber: (n: NumberRecord) => request<NumberRecord>('POST', '/api/numbers', n),
+  updateNumber: (did: string, changes: Omit<NumberRecord, 'did'>) => request<NumberRecord>('PUT', `/api/numbers/${enc(did)}`, changes),
+  deleteNumber: (did: string) => request<void>('DELETE', `/api/numbers/${enc(did)}`),
+
+  listPrompts: () => request<PromptRecord[]>('GET', '/api/prompts'),
+  createPrompt: (p: PromptRecord) => request<PromptRecord>('POST', '/api/prompts', p),
+  updatePrompt: (id: string, changes: Omit<PromptRecord, 'id'>) => request<PromptRecord>('PUT', `/api/prompts/${enc(id)}`, changes),
+  deletePrompt: (id: string) => request<void>('DELETE', `/api/prompts/${enc(id)}`),
+
+  listSchedules: () => request<ScheduleRecord[]>('GET', '/api/schedules'),
+  createSchedule: (s: ScheduleRecord) => request<ScheduleRecord>('POST', '/api/schedules', s),
+  updateSchedule: (id: string, changes: Omit<ScheduleRecord, 'id'>) => request<ScheduleRecord>('PUT', `/api/schedules/${enc(id)}`, changes),
+  deleteSchedule: (id: string) => request<void>('DELETE', `/api/schedules/${enc(id)}`),
+};
+
+/** Where to hear a prompt: its recording when the library has one, else text-to-speech of the text. */
+export function promptAudioUrl(text: string, language: string, promptId?: string): string {
+  return promptId
+    ? `/api/prompts/${enc(promptId)}/audio/${enc(language)}`
+    : `/api/tts?text=${enc(text)}&language=${enc(language)}`;
+}
+
+export type Api = typeof api;

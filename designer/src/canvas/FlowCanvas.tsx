@@ -1,0 +1,209 @@
+import {
+  Background,
+  Controls,
+  ControlButton,
+  MiniMap,
+  ReactFlow,
+  useReactFlow,
+  type Connection,
+  type EdgeChange,
+  type NodeChange,
+} from '@xyflow/react';
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
+import { useFlowStore, useFlowStoreApi } from '../store/context.js';
+import type { DeleteSummary } from '../store/flow-store.js';
+import { DeleteDialog } from './DeleteDialog.js';
+import { createEdgeDeriver, createNodeDeriver, type CanvasNode, type MeasuredSizes } from './derive.js';
+import { FlowNodeView } from './FlowNodeView.js';
+import { autoLayout, NODE_WIDTH } from './layout.js';
+import { Palette, PALETTE_MIME } from './Palette.js';
+
+const nodeTypes = { flowNode: FlowNodeView };
+
+const typingIn = (target: EventTarget | null) =>
+  target instanceof HTMLElement && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
+
+/** The canvas with its palette: React Flow drawing the store's flow document. */
+export function FlowCanvas({ onlyRenderVisible = true }: { onlyRenderVisible?: boolean }) {
+  const store = useFlowStoreApi();
+  const flow = useFlowStore((s) => s.flow);
+  const selection = useFlowStore((s) => s.selection);
+  const diagnostics = useFlowStore((s) => s.diagnostics);
+  const activeNodeId = useFlowStore((s) => s.activeNodeId);
+  const visitedNodeIds = useFlowStore((s) => s.visitedNodeIds);
+  const diffMarks = useFlowStore((s) => s.diffMarks);
+  const coveredEdgeIds = useFlowStore((s) => s.coveredEdgeIds);
+  const readOnly = useFlowStore((s) => s.readOnly);
+  const focus = useFlowStore((s) => s.focus);
+  const reactFlow = useReactFlow();
+  const wrapper = useRef<HTMLDivElement>(null);
+  const measured = useRef<MeasuredSizes>(new Map());
+  const [measuredVersion, setMeasuredVersion] = useState(0);
+  const [pendingDelete, setPendingDelete] = useState<DeleteSummary>();
+
+  const deriveNodes = useMemo(createNodeDeriver, []);
+  const deriveEdges = useMemo(createEdgeDeriver, []);
+  const inputs = { flow, selection, diagnostics, activeNodeId, visitedNodeIds, diffMarks, coveredEdgeIds };
+  const nodes = useMemo(() => deriveNodes(inputs, measured.current), [flow, selection, diagnostics, activeNodeId, visitedNodeIds, diffMarks, measuredVersion]);
+  const edges = useMemo(() => deriveEdges(inputs), [flow, selection, coveredEdgeIds]);
+
+  const onNodesChange = useCallback(
+    (changes: NodeChange<CanvasNode>[]) => {
+      const positions: Record<string, { x: number; y: number }> = {};
+      let dragging = false;
+      let selectionChanged = false;
+      const selected = new Set(store.getState().selection.nodes);
+      let sizesChanged = false;
+      for (const c of changes) {
+        if (c.type === 'position' && c.position) {
+          positions[c.id] = c.position;
+          dragging ||= c.dragging ?? false;
+        } else if (c.type === 'select') {
+          selectionChanged = true;
+          if (c.selected) selected.add(c.id);
+          else selected.delete(c.id);
+        } else if (c.type === 'dimensions' && c.dimensions) {
+          measured.current.set(c.id, c.dimensions);
+          sizesChanged = true;
+        }
+      }
+      if (Object.keys(positions).length > 0) store.getState().moveNodes(positions, dragging);
+      if (selectionChanged) store.getState().select([...selected], store.getState().selection.edges);
+      if (sizesChanged) setMeasuredVersion((v) => v + 1);
+    },
+    [store],
+  );
+
+  const onEdgesChange = useCallback(
+    (changes: EdgeChange[]) => {
+      const selected = new Set(store.getState().selection.edges);
+      let changed = false;
+      for (const c of changes) {
+        if (c.type !== 'select') continue;
+        changed = true;
+        if (c.selected) selected.add(c.id);
+        else selected.delete(c.id);
+      }
+      if (changed) store.getState().select(store.getState().selection.nodes, [...selected]);
+    },
+    [store],
+  );
+
+  const onConnect = useCallback(
+    (c: Connection) => {
+      if (c.sourceHandle) store.getState().connect(c.source, c.sourceHandle, c.target);
+    },
+    [store],
+  );
+
+  const addAtCentre = useCallback(
+    (kind: string) => {
+      const box = wrapper.current?.getBoundingClientRect();
+      const centre = reactFlow.screenToFlowPosition({
+        x: (box?.left ?? 0) + (box?.width ?? 800) / 2,
+        y: (box?.top ?? 0) + (box?.height ?? 600) / 2,
+      });
+      store.getState().addNode(kind, { x: centre.x - NODE_WIDTH / 2, y: centre.y - 40 });
+    },
+    [reactFlow, store],
+  );
+
+  const onDrop = useCallback(
+    (e: DragEvent) => {
+      const kind = e.dataTransfer.getData(PALETTE_MIME);
+      if (!kind) return;
+      e.preventDefault();
+      const at = reactFlow.screenToFlowPosition({ x: e.clientX, y: e.clientY });
+      store.getState().addNode(kind, { x: at.x - NODE_WIDTH / 2, y: at.y - 20 });
+    },
+    [reactFlow, store],
+  );
+
+  const askDelete = useCallback(() => {
+    const summary = store.getState().deleteSummary();
+    if (summary.nodes.length === 0 && summary.edges.length === 0) return;
+    // Removing only edges breaks nothing a designer cannot see at once; nodes get a confirmation.
+    if (summary.nodes.length === 0) store.getState().deleteSelection();
+    else setPendingDelete(summary);
+  }, [store]);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (typingIn(e.target) || pendingDelete) return;
+      const s = store.getState();
+      const mod = e.ctrlKey || e.metaKey;
+      const key = e.key.toLowerCase();
+      if (mod && key === 'z' && !e.shiftKey) s.undo();
+      else if (mod && (key === 'y' || (key === 'z' && e.shiftKey))) s.redo();
+      else if (mod && key === 'c') s.copySelection();
+      else if (mod && key === 'v') s.paste();
+      else if (mod && key === 's') void s.save();
+      else if (mod && key === 'a') s.select(s.flow.nodes.map((n) => n.id));
+      else if (!mod && (e.key === 'Delete' || e.key === 'Backspace')) askDelete();
+      else return;
+      e.preventDefault();
+    };
+    const onMenuDelete = () => askDelete();
+    window.addEventListener('keydown', onKey);
+    window.addEventListener('frontdoor:delete-selection', onMenuDelete);
+    return () => {
+      window.removeEventListener('keydown', onKey);
+      window.removeEventListener('frontdoor:delete-selection', onMenuDelete);
+    };
+  }, [store, askDelete, pendingDelete]);
+
+  // A clicked diagnostic (or a test call moving on) centres its node.
+  useEffect(() => {
+    const node = focus && store.getState().flow.nodes.find((n) => n.id === focus.nodeId);
+    if (node) void reactFlow.setCenter(node.ui.x + NODE_WIDTH / 2, node.ui.y + 50, { zoom: reactFlow.getZoom(), duration: 200 });
+  }, [focus, reactFlow, store]);
+
+  const layout = () => {
+    store.getState().replaceFlow(autoLayout(store.getState().flow));
+    requestAnimationFrame(() => void reactFlow.fitView({ duration: 200 }));
+  };
+
+  return (
+    <div className="canvas-area">
+      <Palette onAdd={addAtCentre} disabled={readOnly} />
+      <div className="canvas" ref={wrapper} onDrop={onDrop} onDragOver={(e) => e.preventDefault()} aria-label="Flow canvas">
+        <ReactFlow<CanvasNode>
+          nodes={nodes}
+          edges={edges}
+          nodeTypes={nodeTypes}
+          onNodesChange={onNodesChange}
+          onEdgesChange={onEdgesChange}
+          onConnect={onConnect}
+          onPaneClick={() => store.getState().select([])}
+          nodesDraggable={!readOnly}
+          nodesConnectable={!readOnly}
+          deleteKeyCode={null}
+          fitView
+          minZoom={0.1}
+          onlyRenderVisibleElements={onlyRenderVisible}
+          proOptions={{ hideAttribution: true }}
+        >
+          <Background gap={24} />
+          <MiniMap pannable zoomable ariaLabel="Minimap" nodeClassName={(n) => ((n.data as { active?: boolean }).active ? 'minimap-active' : '')} />
+          <Controls aria-label="Canvas controls" showInteractive={false}>
+            {!readOnly && (
+              <ControlButton onClick={layout} aria-label="Auto-layout" title="Auto-layout">
+                ⇅
+              </ControlButton>
+            )}
+          </Controls>
+        </ReactFlow>
+      </div>
+      {pendingDelete && (
+        <DeleteDialog
+          summary={pendingDelete}
+          onCancel={() => setPendingDelete(undefined)}
+          onConfirm={() => {
+            store.getState().deleteSelection();
+            setPendingDelete(undefined);
+          }}
+        />
+      )}
+    </div>
+  );
+}

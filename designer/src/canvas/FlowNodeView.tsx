@@ -1,0 +1,110 @@
+import { Handle, Position, type NodeProps } from '@xyflow/react';
+import { memo, useState } from 'react';
+import { nodeDefinition } from '../../../engine/src/core/catalogue.js';
+import { useFlowStoreApi } from '../store/context.js';
+import { nodeOutcomes } from '../store/flow-store.js';
+import type { CanvasNode } from './derive.js';
+import { NODE_WIDTH } from './layout.js';
+import { summarise } from './summary.js';
+
+/** The one node view: everything it shows comes from the node's catalogue definition. */
+export const FlowNodeView = memo(function FlowNodeView({ data, selected }: NodeProps<CanvasNode>) {
+  const { node, isEntry, errors, warnings, active, visited, diff } = data;
+  const store = useFlowStoreApi();
+  const [menuOpen, setMenuOpen] = useState(false);
+  const definition = nodeDefinition(node.kind, node.version);
+  const outcomes = nodeOutcomes(node);
+  const label = definition?.ui.label ?? `Unknown kind ${node.kind}@${node.version}`;
+  const classes = [
+    'flow-node',
+    selected && 'is-selected',
+    active && 'is-active',
+    visited && 'is-visited',
+    errors > 0 && 'has-errors',
+    diff && `diff-${diff}`,
+  ].filter(Boolean);
+  const name = node.name ?? label;
+  return (
+    <div
+      className={classes.join(' ')}
+      style={{ width: NODE_WIDTH }}
+      data-node-id={node.id}
+      data-testid={`node-${node.id}`}
+      aria-label={`${label}: ${name}${isEntry ? ', entry' : ''}${errors ? `, ${errors} errors` : ''}`}
+    >
+      <Handle type="target" position={Position.Top} id="in" className="handle-in" aria-label={`Into ${name}`} />
+      <header className="flow-node-header">
+        <span className="flow-node-kind">{label}</span>
+        {isEntry && <span className="badge badge-entry" title="The call starts here">Start</span>}
+        {diff && <span className={`badge badge-diff-${diff}`}>{diff}</span>}
+        {errors + warnings > 0 && (
+          <span
+            className={errors ? 'badge badge-error' : 'badge badge-warning'}
+            title={`${errors} errors, ${warnings} warnings`}
+          >
+            {errors ? `${errors} ✕` : `${warnings} !`}
+          </span>
+        )}
+        {!store.getState().readOnly && (
+          <button
+            type="button"
+            className="icon-button nodrag"
+            aria-label={`Menu for ${name}`}
+            aria-expanded={menuOpen}
+            onClick={() => setMenuOpen((o) => !o)}
+          >
+            ⋯
+          </button>
+        )}
+      </header>
+      {menuOpen && (
+        <div className="node-menu nodrag" role="menu">
+          <button
+            role="menuitem"
+            type="button"
+            disabled={isEntry}
+            onClick={() => {
+              store.getState().setEntry(node.id);
+              setMenuOpen(false);
+            }}
+          >
+            Start the call here
+          </button>
+          <button
+            role="menuitem"
+            type="button"
+            onClick={() => {
+              store.getState().select([node.id]);
+              setMenuOpen(false);
+              window.dispatchEvent(new CustomEvent('frontdoor:delete-selection'));
+            }}
+          >
+            Delete…
+          </button>
+        </div>
+      )}
+      <div className="flow-node-name">{name}</div>
+      {definition?.ui.summary.map((key) => (
+        <div key={key} className="flow-node-param">
+          <span className="flow-node-param-key">{key}</span> {summarise(node.params[key])}
+        </div>
+      ))}
+      <div className="flow-node-outcomes">
+        {outcomes.map((o, i) => (
+          <div key={o.name} className="flow-node-outcome" style={{ left: `${((i + 0.5) / outcomes.length) * 100}%` }}>
+            <span className="flow-node-outcome-label">{o.label ?? o.name}</span>
+            <Handle
+              type="source"
+              position={Position.Bottom}
+              id={o.name}
+              className="handle-out"
+              data-outcome={o.name}
+              aria-label={`Outcome ${o.label ?? o.name} of ${name}`}
+              title={o.description ?? o.label ?? o.name}
+            />
+          </div>
+        ))}
+      </div>
+    </div>
+  );
+});

@@ -1,0 +1,24 @@
+import { graphlib, layout } from '@dagrejs/dagre';
+import type { Flow } from '../../../engine/src/core/flow/schema.js';
+import { nodeOutcomes } from '../store/flow-store.js';
+
+export const NODE_WIDTH = 220;
+/** Height grows with the outcome rows the node shows. */
+export const nodeHeight = (outcomes: number) => 86 + outcomes * 4;
+
+/** Lay the flow out top to bottom with dagre (entry at the top, outcomes fanning out below). */
+export function autoLayout(flow: Flow): Flow {
+  const g = new graphlib.Graph();
+  g.setGraph({ rankdir: 'TB', nodesep: 40, ranksep: 80, marginx: 20, marginy: 20 });
+  g.setDefaultEdgeLabel(() => ({}));
+  for (const n of flow.nodes) g.setNode(n.id, { width: NODE_WIDTH, height: nodeHeight(nodeOutcomes(n).length) });
+  for (const e of flow.edges) if (g.hasNode(e.from) && g.hasNode(e.to)) g.setEdge(e.from, e.to);
+  layout(g);
+  return {
+    ...flow,
+    nodes: flow.nodes.map((n) => {
+      const p = g.node(n.id);
+      return p ? { ...n, ui: { x: Math.round(p.x - p.width / 2), y: Math.round(p.y - p.height / 2) } } : n;
+    }),
+  };
+}

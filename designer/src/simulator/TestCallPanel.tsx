@@ -1,0 +1,230 @@
+import { useEffect, useRef, useState } from 'react';
+import { useFlowStore, useFlowStoreApi } from '../store/context.js';
+import { christmasMorning, nextSaturdayLate, TestCallConnection, type TestCallMessage } from './test-call-client.js';
+
+const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'];
+
+interface TranscriptLine {
+  who: 'caller' | 'flow' | 'system';
+  text: string;
+  nodeId?: string;
+}
+
+type BrowserSpeechRecognition = {
+  lang: string;
+  onresult: ((e: { results: ArrayLike<ArrayLike<{ transcript: string }>> }) => void) | null;
+  onend: (() => void) | null;
+  start(): void;
+  stop(): void;
+};
+const SpeechRecognitionCtor = (): (new () => BrowserSpeechRecognition) | undefined => {
+  const w = window as unknown as Record<string, unknown>;
+  return (w.SpeechRecognition ?? w.webkitSpeechRecognition) as (new () => BrowserSpeechRecognition) | undefined;
+};
+
+/** A phone in the browser: calls the draft through the engine's simulator and follows it on the canvas. */
+export function TestCallPanel() {
+  const store = useFlowStoreApi();
+  const flowId = useFlowStore((s) => s.flowId);
+  const language = useFlowStore((s) => s.flow.languages[0] ?? 'en-GB');
+  const [connection, setConnection] = useState<TestCallConnection>();
+  const [state, setState] = useState<'idle' | 'ringing' | 'in-call' | 'ended'>('idle');
+  const [transcript, setTranscript] = useState<TranscriptLine[]>([]);
+  const [speech, setSpeech] = useState('');
+  const [at, setAt] = useState('');
+  const [listening, setListening] = useState(false);
+  const audio = useRef<HTMLAudioElement | null>(null);
+  const audioQueue = useRef<string[]>([]);
+  const log = useRef<HTMLOListElement>(null);
+
+  const add = (line: TranscriptLine) => setTranscript((t) => [...t, line]);
+
+  const playNext = () => {
+    const url = audioQueue.current.shift();
+    if (!url) {
+      audio.current = null;
+      return;
+    }
+    const a = new Audio(url);
+    audio.current = a;
+    a.onended = playNext;
+    a.onerror = playNext;
+    a.play().catch(playNext);
+  };
+  const stopAudio = () => {
+    audioQueue.current = [];
+    audio.current?.pause();
+    audio.current = null;
+  };
+
+  const onMessage = (m: TestCallMessage) => {
+    switch (m.type) {
+      case 'started':
+        setState('in-call');
+        add({ who: 'system', text: `Call ${m.callId} connected` });
+        break;
+      case 'event':
+        if (m.event.type === 'node.entered' && m.event.nodeId) {
+          store.getState().setActiveNode(m.event.nodeId);
+          const node = store.getState().flow.nodes.find((n) => n.id === m.event.nodeId);
+          add({ who: 'system', text: `→ ${node?.name ?? m.event.nodeId}`, nodeId: m.event.nodeId });
+        } else if (m.event.type === 'node.outcome') {
+          add({ who: 'system', text: `  ${m.event.nodeId}: ${String(m.event.data.outcome ?? '')}`, nodeId: m.event.nodeId });
+        } else if (m.event.type === 'error') {
+          add({ who: 'system', text: `Error: ${String(m.event.data.message ?? m.event.data.code ?? '')}` });
+        }
+        break;
+      case 'prompt':
+        add({ who: 'flow', text: m.text });
+        if (m.audioUrl) {
+          audioQueue.current.push(m.audioUrl);
+          if (!audio.current) playNext();
+        }
+        break;
+      case 'ended':
+        setState('ended');
+        add({ who: 'system', text: `Call ended: ${m.outcome}${m.endedAt ? ` at ${m.endedAt}` : ''}` });
+        break;
+      case 'error':
+        add({ who: 'system', text: `Error: ${m.message}` });
+        for (const d of m.diagnostics ?? []) add({ who: 'system', text: `  ${d.nodeId ?? ''} ${d.message}` });
+        break;
+    }
+  };
+
+  const call = () => {
+    connection?.close();
+    stopAudio();
+    store.getState().clearTestCall();
+    setTranscript([]);
+    setState('ringing');
+    const c = new TestCallConnection(
+      { flow: store.getState().flow, flowId, ...(at ? { at: new Date(at).toISOString() } : {}) },
+      onMessage,
+      () => setState((s) => (s === 'ended' ? s : 'ended')),
+    );
+    setConnection(c);
+  };
+
+  const press = (key: string) => {
+    if (state !== 'in-call' || !connection) return;
+    stopAudio();
+    connection.press(key);
+    add({ who: 'caller', text: `pressed ${key}` });
+  };
+
+  const say = (text: string) => {
+    if (state !== 'in-call' || !connection || text.trim() === '') return;
+    stopAudio();
+    connection.say(text.trim());
+    add({ who: 'caller', text: `“${text.trim()}”` });
+    setSpeech('');
+  };
+
+  const listen = () => {
+    const Ctor = SpeechRecognitionCtor();
+    if (!Ctor) return;
+    const r = new Ctor();
+    r.lang = language;
+    r.onresult = (e) => say(e.results[0]?.[0]?.transcript ?? '');
+    r.onend = () => setListening(false);
+    setListening(true);
+    r.start();
+  };
+
+  useEffect(() => () => connection?.close(), [connection]);
+  useEffect(() => {
+    log.current?.lastElementChild?.scrollIntoView?.({ block: 'nearest' });
+  }, [transcript]);
+
+  const inCall = state === 'in-call';
+  return (
+    <section
+      className="test-call"
+      aria-label="Test call"
+      onKeyDown={(e) => {
+        if (e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement) return;
+        if (KEYS.includes(e.key)) {
+          press(e.key);
+          e.preventDefault();
+        }
+      }}
+    >
+      <h2>Test call</h2>
+      <div className="clock">
+        <label htmlFor="test-call-at">Call at</label>
+        <input id="test-call-at" type="datetime-local" value={at} onChange={(e) => setAt(e.target.value)} />
+        <div className="presets" role="group" aria-label="Clock presets">
+          <button type="button" onClick={() => setAt('')}>
+            Now
+          </button>
+          <button type="button" onClick={() => setAt(nextSaturdayLate(new Date()))}>
+            Saturday 23:30
+          </button>
+          <button type="button" onClick={() => setAt(christmasMorning(new Date()))}>
+            Christmas Day 10:00 (bank holiday)
+          </button>
+        </div>
+      </div>
+      <div className="call-buttons">
+        {inCall || state === 'ringing' ? (
+          <button
+            type="button"
+            className="danger"
+            onClick={() => {
+              connection?.hangup();
+              stopAudio();
+            }}
+          >
+            Hang up
+          </button>
+        ) : (
+          <button type="button" className="primary" onClick={call}>
+            {state === 'ended' ? 'Call again' : 'Call the draft'}
+          </button>
+        )}
+        <span className="call-state" aria-live="polite">
+          {state === 'idle' ? 'Ready' : state === 'ringing' ? 'Connecting…' : state === 'in-call' ? 'In call' : 'Call ended'}
+        </span>
+      </div>
+      <div className="keypad" role="group" aria-label="Keypad">
+        {KEYS.map((k) => (
+          <button key={k} type="button" disabled={!inCall} aria-label={`Press ${k}`} onClick={() => press(k)}>
+            {k}
+          </button>
+        ))}
+      </div>
+      <form
+        className="say"
+        onSubmit={(e) => {
+          e.preventDefault();
+          say(speech);
+        }}
+      >
+        <label htmlFor="test-call-say">The caller says</label>
+        <input id="test-call-say" value={speech} disabled={!inCall} onChange={(e) => setSpeech(e.target.value)} placeholder="e.g. I want to report a pothole" />
+        <button type="submit" disabled={!inCall}>
+          Say
+        </button>
+        {SpeechRecognitionCtor() && (
+          <button type="button" className="icon-button" disabled={!inCall || listening} aria-label="Speak with the microphone" onClick={listen}>
+            🎤
+          </button>
+        )}
+      </form>
+      <ol className="transcript" aria-label="Transcript" aria-live="polite" ref={log}>
+        {transcript.map((line, i) => (
+          <li key={i} className={`line-${line.who}`}>
+            {line.nodeId ? (
+              <button type="button" className="link" onClick={() => store.getState().focusNode(line.nodeId!)}>
+                {line.text}
+              </button>
+            ) : (
+              line.text
+            )}
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}

@@ -1,0 +1,476 @@
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import { latestDefinitions, nodeDefinition } from '../../../engine/src/core/catalogue.js';
+import type { Diagnostic } from '../../../engine/src/core/flow/diagnostics.js';
+import type { Flow, FlowEdge, FlowNode } from '../../../engine/src/core/flow/schema.js';
+import { hasErrors } from '../../../engine/src/core/flow/diagnostics.js';
+import type { OutcomeSpec } from '../../../engine/src/core/nodes/define-node.js';
+import { diagnose } from './diagnose.js';
+import { defaultParams } from './node-defaults.js';
+
+/** How the store saves the draft: the engine's API in the app, an in-memory fake in tests. */
+export interface DraftSaver {
+  saveDraft(flowId: string, flow: Flow, revision: number): Promise<{ revision: number }>;
+}
+
+export type SaveState = 'saved' | 'dirty' | 'saving' | 'conflict' | 'failed';
+export type DiffMark = 'added' | 'changed';
+
+export interface DeleteSummary {
+  /** Node ids that go. */
+  nodes: string[];
+  /** Every edge removed: the ones selected and the ones touching a deleted node. */
+  edges: FlowEdge[];
+  /** Outcomes of nodes that stay whose edge goes, so they are left unwired. */
+  unwired: Array<{ nodeId: string; outcome: string }>;
+  /** True when the entry node is among the deleted. */
+  removesEntry: boolean;
+}
+
+interface Clipboard {
+  nodes: FlowNode[];
+  edges: FlowEdge[];
+}
+
+export interface FlowState {
+  flowId: string;
+  flow: Flow;
+  /** The draft revision the server holds (sent back with each save; 409 when stale). */
+  revision: number;
+  saveState: SaveState;
+  saveError?: string;
+  /** True when nothing since the last save. */
+  dirty: boolean;
+  readOnly: boolean;
+  selection: { nodes: string[]; edges: string[] };
+  /** A field to focus in the inspector (set when a diagnostic is clicked). */
+  focus?: { nodeId: string; field?: string; seq: number };
+  past: Flow[];
+  future: Flow[];
+  /** Consecutive commits with the same key (one drag, typing in one field) make one undo step. */
+  coalesceKey?: string;
+  clipboard?: Clipboard;
+  diagnostics: Diagnostic[];
+  /** Live test call: the node the caller is in now, and the nodes they went through. */
+  activeNodeId?: string;
+  visitedNodeIds: string[];
+  /** Flow tests: the edges the scripted calls traversed (others are dimmed); undefined = no run shown. */
+  coveredEdgeIds?: string[];
+  /** Version diff shown on the canvas. */
+  diffMarks?: Record<string, DiffMark>;
+  diffLabel?: string;
+}
+
+export interface FlowActions {
+  addNode(kind: string, position?: { x: number; y: number }): string;
+  moveNodes(positions: Record<string, { x: number; y: number }>, dragging: boolean): void;
+  updateParams(nodeId: string, params: Record<string, unknown>, field?: string): void;
+  renameNode(nodeId: string, name: string): void;
+  setEntry(nodeId: string): void;
+  /** Wire an outcome to a node; an outcome has at most one edge, so this replaces any earlier one. */
+  connect(from: string, outcome: string, to: string): void;
+  removeEdges(edgeIds: string[]): void;
+  deleteSummary(nodeIds?: string[], edgeIds?: string[]): DeleteSummary;
+  deleteSelection(): DeleteSummary;
+  select(nodes: string[], edges?: string[]): void;
+  focusNode(nodeId: string, field?: string): void;
+  copySelection(): void;
+  paste(offset?: { x: number; y: number }): string[];
+  undo(): void;
+  redo(): void;
+  /** Replace the whole flow as one undoable step (import, auto-layout, rename flow). */
+  replaceFlow(flow: Flow): void;
+  /** Load what the server holds now (after a conflict), dropping local history. */
+  load(flow: Flow, revision: number): void;
+  setReadOnly(readOnly: boolean): void;
+  runDiagnostics(): void;
+  save(): Promise<void>;
+  setActiveNode(nodeId: string | undefined): void;
+  clearTestCall(): void;
+  setCoverage(edgeIds: string[] | undefined): void;
+  setDiff(marks: Record<string, DiffMark> | undefined, label?: string): void;
+  /** Stop timers (autosave, diagnostics). */
+  dispose(): void;
+}
+
+export type FlowStore = StoreApi<FlowState & FlowActions>;
+
+export interface FlowStoreOptions {
+  flowId: string;
+  flow: Flow;
+  revision: number;
+  saver?: DraftSaver;
+  /** Wait after the last change before re-running diagnostics (0: run at once). */
+  diagnosticsDelayMs?: number;
+  /** Wait after the last change before saving the draft (undefined: no autosave). */
+  autosaveDelayMs?: number;
+  knownFlowIds?: string[];
+  readOnly?: boolean;
+}
+
+const HISTORY_LIMIT = 200;
+
+/** The outcomes a node offers with its current params (none when its kind is unknown or params broken). */
+export function nodeOutcomes(node: FlowNode): OutcomeSpec[] {
+  const definition = nodeDefinition(node.kind, node.version);
+  if (!definition) return [];
+  const parsed = definition.params.safeParse(node.params);
+  try {
+    return definition.outcomes(parsed.success ? parsed.data : node.params);
+  } catch {
+    return [];
+  }
+}
+
+function freshId(prefix: string, taken: Set<string>): string {
+  const base = prefix.replace(/[^A-Za-z0-9_.:-]/g, '-');
+  for (let n = 1; ; n++) {
+    const id = `${base}-${n}`;
+    if (!taken.has(id)) {
+      taken.add(id);
+      return id;
+    }
+  }
+}
+
+const idsOf = (flow: Flow) => new Set([...flow.nodes.map((n) => n.id), ...flow.edges.map((e) => e.id)]);
+
+export function createFlowStore(options: FlowStoreOptions): FlowStore {
+  let diagnosticsTimer: ReturnType<typeof setTimeout> | undefined;
+  let autosaveTimer: ReturnType<typeof setTimeout> | undefined;
+  let focusSeq = 0;
+
+  const store = createStore<FlowState & FlowActions>()((set, get) => {
+    const scheduleDiagnostics = () => {
+      clearTimeout(diagnosticsTimer);
+      const delay = options.diagnosticsDelayMs ?? 150;
+      if (delay <= 0) get().runDiagnostics();
+      else diagnosticsTimer = setTimeout(() => get().runDiagnostics(), delay);
+    };
+    const scheduleAutosave = () => {
+      if (!options.saver || options.autosaveDelayMs === undefined) return;
+      clearTimeout(autosaveTimer);
+      autosaveTimer = setTimeout(() => void get().save(), options.autosaveDelayMs);
+    };
+
+    /** Every change to the flow goes through here: one undo step (or coalesced), dirty, diagnostics, autosave. */
+    const commit = (next: Flow, coalesceKey?: string) => {
+      const s = get();
+      if (s.readOnly || next === s.flow) return;
+      const coalesce = coalesceKey !== undefined && coalesceKey === s.coalesceKey;
+      set({
+        flow: next,
+        past: coalesce ? s.past : [...s.past, s.flow].slice(-HISTORY_LIMIT),
+        future: [],
+        coalesceKey,
+        dirty: true,
+        saveState: s.saveState === 'conflict' ? 'conflict' : 'dirty',
+      });
+      scheduleDiagnostics();
+      scheduleAutosave();
+    };
+
+    const mapNode = (nodeId: string, change: (n: FlowNode) => FlowNode) => {
+      const { flow } = get();
+      if (!flow.nodes.some((n) => n.id === nodeId)) return flow;
+      return { ...flow, nodes: flow.nodes.map((n) => (n.id === nodeId ? change(n) : n)) };
+    };
+
+    return {
+      flowId: options.flowId,
+      flow: options.flow,
+      revision: options.revision,
+      saveState: 'saved',
+      dirty: false,
+      readOnly: options.readOnly ?? false,
+      selection: { nodes: [], edges: [] },
+      past: [],
+      future: [],
+      diagnostics: diagnose(options.flow, options.knownFlowIds),
+      visitedNodeIds: [],
+
+      addNode(kind, position = { x: 0, y: 0 }) {
+        const definition = latestDefinitions().find((d) => d.kind === kind);
+        if (!definition) throw new Error(`There is no node kind "${kind}" in the catalogue`);
+        const { flow } = get();
+        const id = freshId(kind, idsOf(flow));
+        const node: FlowNode = {
+          id,
+          kind,
+          version: definition.version,
+          name: definition.ui.label,
+          params: defaultParams(definition),
+          ui: { x: Math.round(position.x), y: Math.round(position.y) },
+        };
+        const empty = flow.nodes.length === 0;
+        commit({ ...flow, nodes: [...flow.nodes, node], entry: empty ? id : flow.entry });
+        set({ selection: { nodes: [id], edges: [] } });
+        return id;
+      },
+
+      moveNodes(positions, dragging) {
+        const { flow } = get();
+        const ids = Object.keys(positions);
+        if (ids.length === 0) return;
+        const nodes = flow.nodes.map((n) => {
+          const p = positions[n.id];
+          return p ? { ...n, ui: { x: Math.round(p.x), y: Math.round(p.y) } } : n;
+        });
+        commit({ ...flow, nodes }, `move:${ids.sort().join(',')}`);
+        // A finished drag ends the coalescing, so the next drag of the same nodes is its own undo step.
+        if (!dragging) set({ coalesceKey: undefined });
+      },
+
+      updateParams(nodeId, params, field) {
+        commit(
+          mapNode(nodeId, (n) => ({ ...n, params })),
+          field === undefined ? undefined : `params:${nodeId}:${field}`,
+        );
+      },
+
+      renameNode(nodeId, name) {
+        commit(
+          mapNode(nodeId, (n) => {
+            const { name: _old, ...rest } = n;
+            return name.trim() === '' ? rest : { ...rest, name };
+          }),
+          `name:${nodeId}`,
+        );
+      },
+
+      setEntry(nodeId) {
+        const { flow } = get();
+        if (flow.entry === nodeId || !flow.nodes.some((n) => n.id === nodeId)) return;
+        commit({ ...flow, entry: nodeId });
+      },
+
+      connect(from, outcome, to) {
+        const { flow } = get();
+        const exists = (id: string) => flow.nodes.some((n) => n.id === id);
+        if (!exists(from) || !exists(to)) return;
+        const existing = flow.edges.find((e) => e.from === from && e.outcome === outcome);
+        if (existing?.to === to) return;
+        const taken = idsOf(flow);
+        const edge: FlowEdge = existing ? { ...existing, to } : { id: freshId('e', taken), from, outcome, to };
+        const edges = existing ? flow.edges.map((e) => (e === existing ? edge : e)) : [...flow.edges, edge];
+        commit({ ...flow, edges });
+      },
+
+      removeEdges(edgeIds) {
+        const { flow } = get();
+        const drop = new Set(edgeIds);
+        const edges = flow.edges.filter((e) => !drop.has(e.id));
+        if (edges.length !== flow.edges.length) commit({ ...flow, edges });
+      },
+
+      deleteSummary(nodeIds = get().selection.nodes, edgeIds = get().selection.edges) {
+        const { flow } = get();
+        const goingNodes = new Set(nodeIds.filter((id) => flow.nodes.some((n) => n.id === id)));
+        const goingEdges = new Set(edgeIds);
+        const edges = flow.edges.filter(
+          (e) => goingEdges.has(e.id) || goingNodes.has(e.from) || goingNodes.has(e.to),
+        );
+        const unwired = edges
+          .filter((e) => !goingNodes.has(e.from))
+          .map((e) => ({ nodeId: e.from, outcome: e.outcome }));
+        return { nodes: [...goingNodes], edges, unwired, removesEntry: goingNodes.has(flow.entry) };
+      },
+
+      deleteSelection() {
+        const summary = get().deleteSummary();
+        if (summary.nodes.length === 0 && summary.edges.length === 0) return summary;
+        const { flow } = get();
+        const goingNodes = new Set(summary.nodes);
+        const goingEdges = new Set(summary.edges.map((e) => e.id));
+        const nodes = flow.nodes.filter((n) => !goingNodes.has(n.id));
+        commit({
+          ...flow,
+          nodes,
+          edges: flow.edges.filter((e) => !goingEdges.has(e.id)),
+          // The entry moves to the first node left, so the flow still starts somewhere; validation says if that is wrong.
+          entry: summary.removesEntry ? (nodes[0]?.id ?? flow.entry) : flow.entry,
+        });
+        set({ selection: { nodes: [], edges: [] } });
+        return summary;
+      },
+
+      select(nodes, edges = []) {
+        const s = get().selection;
+        if (sameList(s.nodes, nodes) && sameList(s.edges, edges)) return;
+        set({ selection: { nodes, edges } });
+      },
+
+      focusNode(nodeId, field) {
+        set({ selection: { nodes: [nodeId], edges: [] }, focus: { nodeId, field, seq: ++focusSeq } });
+      },
+
+      copySelection() {
+        const { flow, selection } = get();
+        const chosen = new Set(selection.nodes);
+        if (chosen.size === 0) return;
+        set({
+          clipboard: {
+            nodes: flow.nodes.filter((n) => chosen.has(n.id)),
+            // Only edges inside the copied group come along: the paste must not wire into the originals.
+            edges: flow.edges.filter((e) => chosen.has(e.from) && chosen.has(e.to)),
+          },
+        });
+      },
+
+      paste(offset = { x: 40, y: 40 }) {
+        const { clipboard, flow } = get();
+        if (!clipboard || clipboard.nodes.length === 0) return [];
+        const taken = idsOf(flow);
+        const newIds = new Map(clipboard.nodes.map((n) => [n.id, freshId(n.kind, taken)]));
+        const nodes = clipboard.nodes.map((n) => ({
+          ...structuredClone(n),
+          id: newIds.get(n.id)!,
+          ui: { x: n.ui.x + offset.x, y: n.ui.y + offset.y },
+        }));
+        const edges = clipboard.edges.map((e) => ({
+          ...e,
+          id: freshId('e', taken),
+          from: newIds.get(e.from)!,
+          to: newIds.get(e.to)!,
+        }));
+        commit({ ...flow, nodes: [...flow.nodes, ...nodes], edges: [...flow.edges, ...edges] });
+        // Pasting again offsets again, so copies do not stack on top of each other.
+        set({
+          selection: { nodes: nodes.map((n) => n.id), edges: [] },
+          clipboard: { nodes, edges },
+        });
+        return nodes.map((n) => n.id);
+      },
+
+      undo() {
+        const s = get();
+        const previous = s.past.at(-1);
+        if (!previous || s.readOnly) return;
+        set({
+          flow: previous,
+          past: s.past.slice(0, -1),
+          future: [s.flow, ...s.future],
+          coalesceKey: undefined,
+          dirty: true,
+          saveState: s.saveState === 'conflict' ? 'conflict' : 'dirty',
+        });
+        scheduleDiagnostics();
+        scheduleAutosave();
+      },
+
+      redo() {
+        const s = get();
+        const [next, ...rest] = s.future;
+        if (!next || s.readOnly) return;
+        set({
+          flow: next,
+          past: [...s.past, s.flow],
+          future: rest,
+          coalesceKey: undefined,
+          dirty: true,
+          saveState: s.saveState === 'conflict' ? 'conflict' : 'dirty',
+        });
+        scheduleDiagnostics();
+        scheduleAutosave();
+      },
+
+      replaceFlow(flow) {
+        commit({ ...flow, id: get().flow.id });
+        set({ coalesceKey: undefined });
+      },
+
+      load(flow, revision) {
+        clearTimeout(autosaveTimer);
+        set({
+          flow,
+          revision,
+          past: [],
+          future: [],
+          coalesceKey: undefined,
+          dirty: false,
+          saveState: 'saved',
+          saveError: undefined,
+          selection: { nodes: [], edges: [] },
+        });
+        get().runDiagnostics();
+      },
+
+      setReadOnly(readOnly) {
+        set({ readOnly });
+      },
+
+      runDiagnostics() {
+        clearTimeout(diagnosticsTimer);
+        set({ diagnostics: diagnose(get().flow, options.knownFlowIds) });
+      },
+
+      async save() {
+        const s = get();
+        if (!options.saver || s.readOnly || !s.dirty || s.saveState === 'saving' || s.saveState === 'conflict') return;
+        clearTimeout(autosaveTimer);
+        const sent = s.flow;
+        set({ saveState: 'saving' });
+        try {
+          const { revision } = await options.saver.saveDraft(s.flowId, sent, s.revision);
+          const changedSince = get().flow !== sent;
+          set({ revision, dirty: changedSince, saveState: changedSince ? 'dirty' : 'saved', saveError: undefined });
+          if (changedSince) scheduleAutosave();
+        } catch (error) {
+          const status = (error as { status?: number }).status;
+          if (status === 409) {
+            set({ saveState: 'conflict', saveError: 'Someone else saved this flow since you opened it.' });
+          } else {
+            set({ saveState: 'failed', saveError: (error as Error).message });
+          }
+        }
+      },
+
+      setActiveNode(nodeId) {
+        const s = get();
+        set({
+          activeNodeId: nodeId,
+          visitedNodeIds: nodeId && !s.visitedNodeIds.includes(nodeId) ? [...s.visitedNodeIds, nodeId] : s.visitedNodeIds,
+        });
+      },
+      clearTestCall() {
+        set({ activeNodeId: undefined, visitedNodeIds: [] });
+      },
+      setCoverage(edgeIds) {
+        set({ coveredEdgeIds: edgeIds });
+      },
+      setDiff(marks, label) {
+        set({ diffMarks: marks, diffLabel: marks ? label : undefined });
+      },
+      dispose() {
+        clearTimeout(diagnosticsTimer);
+        clearTimeout(autosaveTimer);
+      },
+    };
+  });
+  return store;
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/** Why the flow cannot be published now, or undefined when it can. */
+export function publishBlocker(state: Pick<FlowState, 'diagnostics' | 'saveState'>): string | undefined {
+  if (state.saveState === 'conflict') return 'Reload the draft first: someone else changed it';
+  const errors = state.diagnostics.filter((d) => d.severity === 'error').length;
+  if (hasErrors(state.diagnostics)) return `Fix ${errors} error${errors === 1 ? '' : 's'} before publishing`;
+  return undefined;
+}
+
+/** A blank flow for "New flow". */
+export function emptyFlow(id: string, name: string): Flow {
+  return {
+    schemaVersion: 1,
+    id,
+    name,
+    languages: ['en-GB'],
+    entry: 'start',
+    fallback: { apology: { 'en-GB': "Sorry, we're having a problem with our phone system." }, then: { action: 'hangup' } },
+    nodes: [],
+    edges: [],
+  };
+}

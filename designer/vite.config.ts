@@ -1,0 +1,22 @@
+import { fileURLToPath } from 'node:url';
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+/** Where `npm start` (or `frontdoor start`) listens while you run `vite` for development. */
+const engine = process.env.FRONTDOOR_ENGINE_URL ?? 'http://127.0.0.1:8080';
+
+/**
+ * The designer app. It imports the engine core directly (../engine/src/core): the same parseFlow,
+ * validateFlow and node catalogue as the engine, so the designer shows exactly the engine's diagnostics.
+ */
+export default defineConfig({
+  root: here,
+  base: '/',
+  plugins: [react()],
+  build: { outDir: 'dist', emptyOutDir: true, sourcemap: true, chunkSizeWarningLimit: 2000 },
+  server: {
+    fs: { allow: [fileURLToPath(new URL('..', import.meta.url))] },
+    proxy: { '/api': { target: engine, ws: true, changeOrigin: true } },
+  },
+});
