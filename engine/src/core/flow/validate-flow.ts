@@ -68,6 +68,9 @@ export function validateFlow(flow: Flow, options: ValidateOptions = {}): Diagnos
   // Edges.
   const wired = new Map<string, FlowEdge>();
   const usable: FlowEdge[] = [];
+  let danglingTargets = false;
+  /** Nodes with an exit already reported (unwired, or wired to a wrong id): dead-end checks treat them as escaping. */
+  const unwired = new Set<string>();
   for (const edge of flow.edges) {
     let ok = true;
     for (const end of ['from', 'to'] as const) {
@@ -95,7 +98,12 @@ export function validateFlow(flow: Flow, options: ValidateOptions = {}): Diagnos
     }
     const key = `${edge.from}\u0000${edge.outcome}`;
     const first = wired.get(key);
-    if (first) {
+    if (!nodes.has(edge.to)) {
+      // The exit is wired, only to a wrong id: that is the one problem to report.
+      danglingTargets = true;
+      unwired.add(edge.from);
+      if (!first) wired.set(key, edge);
+    } else if (first) {
       ok = false;
       error({
         code: 'edge-outcome-duplicate',
@@ -112,7 +120,6 @@ export function validateFlow(flow: Flow, options: ValidateOptions = {}): Diagnos
 
   // Per node: exits wired, prompts in every language, languages offered, subflows known.
   const knownFlows = options.flows ? new Set(options.flows) : undefined;
-  const unwired = new Set<string>();
   for (const { node, definition, params, outcomes, optional } of checked.values()) {
     for (const outcome of outcomes) {
       if (wired.has(`${node.id}\u0000${outcome}`) || optional.has(outcome)) continue;
@@ -171,7 +178,7 @@ export function validateFlow(flow: Flow, options: ValidateOptions = {}): Diagnos
     }
   }
 
-  diagnostics.push(...graphDiagnostics(flow, nodes, checked, usable, unwired));
+  diagnostics.push(...graphDiagnostics(flow, nodes, checked, usable, unwired, danglingTargets));
   return diagnostics;
 }
 
@@ -182,6 +189,7 @@ function graphDiagnostics(
   checked: ReadonlyMap<string, CheckedNode>,
   edges: readonly FlowEdge[],
   unwired: ReadonlySet<string>,
+  danglingTargets: boolean,
 ): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const ids = [...nodes.keys()];
@@ -194,8 +202,10 @@ function graphDiagnostics(
   const next = (id: string) => successors.get(id) ?? [];
   const within = (members: ReadonlySet<string>) => (id: string) => next(id).filter((n) => members.has(n));
 
-  // Unreachable: one diagnostic per group of nodes that nothing reachable leads into.
-  const reachable = nodes.has(flow.entry) ? reachableFrom([flow.entry], next) : new Set(ids);
+  // Unreachable: one diagnostic per group of nodes that nothing reachable leads into. With no entry,
+  // or an edge pointing at a wrong id (most likely meant for one of these nodes), that problem is
+  // the one reported and every node counts as reachable.
+  const reachable = nodes.has(flow.entry) && !danglingTargets ? reachableFrom([flow.entry], next) : new Set(ids);
   const unreachable = new Set(ids.filter((id) => !reachable.has(id)));
   const unreachableGroups = stronglyConnected([...unreachable], within(unreachable));
   const groupOf = new Map(unreachableGroups.flatMap((group, i) => group.map((id) => [id, i] as const)));

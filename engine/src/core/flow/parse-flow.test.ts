@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { parseFlow } from './parse-flow.js';
+import { smallFlow } from './test-flows.js';
+
+describe('parseFlow', () => {
+  it('reads a valid flow and applies node param defaults', () => {
+    const { flow, diagnostics } = parseFlow(smallFlow());
+    expect(diagnostics).toEqual([]);
+    const menu = flow!.nodes.find((n) => n.id === 'menu')!;
+    expect(menu.params).toMatchObject({ bargeIn: true, timeoutMs: 5000, noInput: { retries: 2 }, noMatch: { retries: 2 } });
+    expect(flow!.languages).toEqual(['en-GB']);
+  });
+
+  it.each([null, 42, 'flow', [1, 2]])('says a flow must be an object for %j', (json) => {
+    expect(parseFlow(json)).toEqual({
+      diagnostics: [{ severity: 'error', code: 'flow-invalid', message: 'A flow must be a JSON object' }],
+    });
+  });
+
+  it('names the node and field of a bad param, as a dotted path inside params', () => {
+    const json = smallFlow();
+    json.nodes[0]!.params = { ...json.nodes[0]!.params, options: [{ digit: '1', label: 'Highways' }, { digit: '1', label: 'Again' }] };
+    const { diagnostics } = parseFlow(json);
+    expect(diagnostics).toEqual([
+      expect.objectContaining({ severity: 'error', code: 'param-invalid', nodeId: 'menu', field: 'options.1.digit', message: expect.stringContaining('key 1 is used by two options') }),
+    ]);
+  });
+
+  it('reports a wrong type with the field and what was expected', () => {
+    const json = smallFlow();
+    json.nodes[1]!.params = { queueId: 'highways', maxWaitSeconds: 'ten' };
+    const [d] = parseFlow(json).diagnostics;
+    expect(d).toMatchObject({ code: 'param-invalid', nodeId: 'highways', field: 'maxWaitSeconds' });
+    expect(d!.message).toMatch(/expected number/);
+  });
+
+  it('gives one diagnostic naming an unknown kind and its version', () => {
+    const json = smallFlow();
+    json.nodes[1] = { id: 'highways', kind: 'teleport', version: 3, params: {} };
+    expect(parseFlow(json).diagnostics).toEqual([
+      {
+        severity: 'error',
+        code: 'node-kind-unknown',
+        message: 'Node "highways" is of kind "teleport" (version 3), which this engine does not know',
+        nodeId: 'highways',
+      },
+    ]);
+  });
+
+  it('gives one diagnostic naming a known kind at an unknown version', () => {
+    const json = smallFlow();
+    json.nodes[0]!.version = 9;
+    const { diagnostics } = parseFlow(json);
+    expect(diagnostics).toHaveLength(1);
+    expect(diagnostics[0]).toMatchObject({ code: 'node-version-unknown', nodeId: 'menu' });
+    expect(diagnostics[0]!.message).toContain('menu version 9');
+  });
+
+  it('reports shape problems on the edge by id, and still checks node params in the same pass', () => {
+    const json = smallFlow() as unknown as { edges: Array<Record<string, unknown>>; nodes: Array<Record<string, unknown>> };
+    json.edges[0] = { id: 'e1', from: 'menu', to: 'highways' };
+    json.nodes[2] = { id: 'person', kind: 'transfer', version: 1, params: { destination: 'ring-bob' } };
+    const { flow, diagnostics } = parseFlow(json);
+    expect(flow).toBeUndefined();
+    expect(diagnostics).toEqual([
+      expect.objectContaining({ code: 'flow-invalid', edgeId: 'e1', field: 'outcome' }),
+      expect.objectContaining({ code: 'param-invalid', nodeId: 'person', field: 'destination', message: expect.stringContaining('E.164') }),
+    ]);
+  });
+
+  it('rejects unknown top-level keys and names them', () => {
+    const { diagnostics } = parseFlow({ ...smallFlow(), colour: 'blue' });
+    expect(diagnostics).toEqual([expect.objectContaining({ code: 'flow-invalid', message: expect.stringContaining('colour') })]);
+  });
+
+  it('keeps a flow whose shape is right even when a node has bad params, so validation can continue', () => {
+    const json = smallFlow();
+    json.nodes[3]!.params = { reason: 42 };
+    const { flow, diagnostics } = parseFlow(json);
+    expect(flow?.nodes).toHaveLength(4);
+    expect(diagnostics.map((d) => d.code)).toEqual(['param-invalid']);
+  });
+});

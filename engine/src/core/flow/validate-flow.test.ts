@@ -1,0 +1,213 @@
+import { describe, expect, it } from 'vitest';
+import type { Diagnostic } from './diagnostics.js';
+import { parseFlow } from './parse-flow.js';
+import type { FlowInput } from './schema.js';
+import { smallFlow } from './test-flows.js';
+import { validateFlow } from './validate-flow.js';
+
+/** Parse (which must succeed) then validate. */
+function check(json: FlowInput, flows?: string[]): Diagnostic[] {
+  const { flow, diagnostics } = parseFlow(json);
+  expect(diagnostics).toEqual([]);
+  return validateFlow(flow!, flows ? { flows } : {});
+}
+
+const say = (text: string, cy?: string) => ({ text: { 'en-GB': text, ...(cy ? { 'cy-GB': cy } : {}) } });
+const codes = (ds: Diagnostic[]) => ds.map((d) => d.code);
+
+describe('validateFlow', () => {
+  it('finds nothing wrong with a well-made flow', () => {
+    expect(check(smallFlow())).toEqual([]);
+  });
+
+  it('reports a missing entry on the entry field', () => {
+    expect(check({ ...smallFlow(), entry: 'start' })).toEqual([
+      { severity: 'error', code: 'entry-missing', message: 'The entry node "start" does not exist', field: 'entry' },
+    ]);
+  });
+
+  it('reports an edge to a node that does not exist, once', () => {
+    const json = smallFlow();
+    json.edges[0]!.to = 'highway';
+    const ds = check(json);
+    // Not also "exit 1 unwired" nor "highways unreachable": the wrong id is the one problem.
+    expect(ds).toEqual([
+      expect.objectContaining({ code: 'edge-dangling', edgeId: 'e1', field: 'to', message: expect.stringContaining('"highway"') }),
+    ]);
+  });
+
+  it('reports an edge from a node that does not exist', () => {
+    const json = smallFlow();
+    json.edges.push({ id: 'e99', from: 'ghost', outcome: 'done', to: 'goodbye' });
+    expect(check(json)).toEqual([expect.objectContaining({ code: 'edge-dangling', edgeId: 'e99', field: 'from' })]);
+  });
+
+  it('reports an unwired exit on the node, naming the outcome', () => {
+    const json = smallFlow();
+    json.edges = json.edges.filter((e) => e.id !== 'e4');
+    expect(check(json)).toEqual([
+      {
+        severity: 'error',
+        code: 'outcome-unwired',
+        message: 'Node "menu" exit "noMatch" leads nowhere: connect it to the next step',
+        nodeId: 'menu',
+        outcome: 'noMatch',
+      },
+    ]);
+  });
+
+  it('accepts optional exits left unwired (a queue answered, a transfer done)', () => {
+    const ds = check(smallFlow());
+    expect(ds.filter((d) => d.outcome === 'answered' || d.outcome === 'transferred')).toEqual([]);
+  });
+
+  it('reports an edge following an exit the node does not have', () => {
+    const json = smallFlow();
+    json.edges.push({ id: 'e12', from: 'menu', outcome: '7', to: 'goodbye' });
+    expect(check(json)).toEqual([
+      expect.objectContaining({ code: 'edge-outcome-unknown', edgeId: 'e12', nodeId: 'menu', outcome: '7', message: expect.stringContaining('"1", "0", "noInput", "noMatch"') }),
+    ]);
+  });
+
+  it('reports two edges for the same exit on the second', () => {
+    const json = smallFlow();
+    json.edges.push({ id: 'e12', from: 'menu', outcome: '1', to: 'person' });
+    expect(check(json)).toEqual([expect.objectContaining({ code: 'edge-outcome-duplicate', edgeId: 'e12', outcome: '1' })]);
+  });
+
+  it('reports duplicate node and edge ids', () => {
+    const json = smallFlow();
+    json.nodes.push({ id: 'goodbye', kind: 'hangup', version: 1, params: {} });
+    json.edges.push({ ...json.edges[0]!, outcome: 'x' });
+    const ds = check(json);
+    expect(codes(ds)).toContain('node-duplicate-id');
+    expect(codes(ds)).toContain('edge-duplicate-id');
+    expect(ds.find((d) => d.code === 'node-duplicate-id')).toMatchObject({ nodeId: 'goodbye' });
+  });
+
+  it('reports an unreachable group of nodes once, on the node that starts it', () => {
+    const json = smallFlow();
+    json.nodes.push(
+      { id: 'orphan', kind: 'play', version: 1, params: { prompt: say('Hello') } },
+      { id: 'orphan-end', kind: 'hangup', version: 1, params: {} },
+    );
+    json.edges.push({ id: 'o1', from: 'orphan', outcome: 'done', to: 'orphan-end' });
+    expect(check(json)).toEqual([
+      expect.objectContaining({ code: 'node-unreachable', nodeId: 'orphan', message: expect.stringContaining('nor can the 1 node after it') }),
+    ]);
+  });
+
+  it('reports a loop in which nothing waits for the caller', () => {
+    const json = smallFlow();
+    json.nodes.push(
+      { id: 'count', kind: 'set', version: 1, params: { assignments: [{ variable: 'n', value: 1 }] } },
+      { id: 'check', kind: 'condition', version: 1, params: { rules: [{ outcome: 'again', comparisons: [{ var: 'n', op: 'lt', value: 3 }] }] } },
+    );
+    json.edges.find((e) => e.id === 'e3')!.to = 'count';
+    json.edges.push(
+      { id: 'l1', from: 'count', outcome: 'done', to: 'check' },
+      { id: 'l2', from: 'check', outcome: 'again', to: 'count' },
+      { id: 'l3', from: 'check', outcome: 'else', to: 'goodbye' },
+    );
+    expect(check(json)).toEqual([
+      expect.objectContaining({ code: 'loop-without-wait', nodeId: 'count', message: expect.stringContaining('"count", "check"') }),
+    ]);
+  });
+
+  it('accepts a loop through a node that waits for the caller (a menu asking again)', () => {
+    const json = smallFlow();
+    json.nodes.push({ id: 'sorry', kind: 'play', version: 1, params: { prompt: say('Let me repeat that.') } });
+    json.edges.find((e) => e.id === 'e3')!.to = 'sorry';
+    json.edges.push({ id: 'r1', from: 'sorry', outcome: 'done', to: 'menu' });
+    expect(check(json)).toEqual([]);
+  });
+
+  it('reports callers going round in circles with no way to a person or an end, once', () => {
+    const json: FlowInput = {
+      schemaVersion: 1,
+      id: 'circles',
+      name: 'Circles',
+      entry: 'hello',
+      nodes: [
+        { id: 'hello', kind: 'play', version: 1, params: { prompt: say('Hello') } },
+        { id: 'again', kind: 'play', version: 1, params: { prompt: say('Again') } },
+      ],
+      edges: [
+        { id: 'a', from: 'hello', outcome: 'done', to: 'again' },
+        { id: 'b', from: 'again', outcome: 'done', to: 'hello' },
+      ],
+    };
+    expect(check(json)).toEqual([expect.objectContaining({ code: 'no-way-out', nodeId: 'hello', message: expect.stringContaining('go round in circles') })]);
+  });
+
+  it('warns when a menu offers no way to a person', () => {
+    const json = smallFlow();
+    json.edges = json.edges.map((e) => (e.from === 'menu' && e.to === 'person' ? { ...e, to: 'goodbye' } : e));
+    json.nodes = json.nodes.filter((n) => n.id !== 'person');
+    json.edges = json.edges.filter((e) => e.from !== 'person');
+    for (const e of json.edges) if (e.from === 'highways' && e.to === 'person') e.to = 'goodbye';
+    json.edges = json.edges.filter((e) => e.id !== 'e1');
+    json.edges.push({ id: 'e1', from: 'menu', outcome: '1', to: 'goodbye' });
+    json.nodes = json.nodes.filter((n) => n.id !== 'highways');
+    json.edges = json.edges.filter((e) => e.from !== 'highways');
+    expect(check(json)).toEqual([{ severity: 'warning', code: 'menu-no-person', message: expect.any(String), nodeId: 'menu' }]);
+  });
+
+  it('reports each prompt missing a language the flow offers, at the prompt text field', () => {
+    const json = { ...smallFlow(), languages: ['en-GB', 'cy-GB'] };
+    json.fallback = { apology: { 'en-GB': 'Sorry.', 'cy-GB': 'Mae’n ddrwg gen i.' }, then: { action: 'hangup' } };
+    const ds = check(json);
+    expect(ds.map((d) => [d.nodeId, d.field])).toEqual([
+      ['menu', 'prompt.text.cy-GB'],
+      ['goodbye', 'prompt.text.cy-GB'],
+    ]);
+    expect(ds[0]).toMatchObject({ code: 'prompt-missing-language', severity: 'error' });
+  });
+
+  it('accepts a recorded prompt id in place of text', () => {
+    const json = { ...smallFlow(), languages: ['en-GB', 'cy-GB'] };
+    json.fallback = { apology: { 'en-GB': 'Sorry.', 'cy-GB': 'Mae’n ddrwg gen i.' } };
+    json.nodes[0]!.params = { ...json.nodes[0]!.params, prompt: { promptId: 'main-menu' } };
+    json.nodes[3]!.params = { prompt: say('Goodbye.', 'Hwyl fawr.') };
+    expect(check(json)).toEqual([]);
+  });
+
+  it('reports a fallback apology missing a language, and a bad fallback destination', () => {
+    const json = { ...smallFlow(), languages: ['en-GB', 'cy-GB'], fallback: { then: { action: 'transfer' as const, destination: 'reception' } } };
+    json.nodes[0]!.params = { ...json.nodes[0]!.params, prompt: { promptId: 'main-menu' } };
+    json.nodes[3]!.params = {};
+    const ds = check(json);
+    expect(ds.map((d) => [d.code, d.field])).toEqual([
+      ['fallback-destination-invalid', 'fallback.then.destination'],
+      ['prompt-missing-language', 'fallback.apology.cy-GB'],
+    ]);
+  });
+
+  it('reports a language switch to a language the flow does not offer', () => {
+    const json = smallFlow();
+    json.nodes.push({ id: 'welsh', kind: 'language', version: 1, params: { mode: 'fixed', language: 'cy-GB' } });
+    json.entry = 'welsh';
+    json.edges.push({ id: 'w', from: 'welsh', outcome: 'done', to: 'menu' });
+    expect(check(json)).toEqual([expect.objectContaining({ code: 'language-not-offered', nodeId: 'welsh' })]);
+  });
+
+  it('checks subflow ids against the flows that exist, when known', () => {
+    const json = smallFlow();
+    json.nodes.push({ id: 'pay', kind: 'subflow', version: 1, params: { flowId: 'payments', outcomes: ['paid', 'notPaid'] } });
+    json.edges.find((e) => e.id === 'e3')!.to = 'pay';
+    json.edges.push({ id: 's1', from: 'pay', outcome: 'paid', to: 'goodbye' }, { id: 's2', from: 'pay', outcome: 'notPaid', to: 'person' });
+    expect(check(json)).toEqual([]);
+    expect(check(json, ['payments'])).toEqual([]);
+    expect(check(json, ['main-line'])).toEqual([expect.objectContaining({ code: 'subflow-unknown', nodeId: 'pay', field: 'flowId' })]);
+    json.nodes.at(-1)!.params = { flowId: 'small', outcomes: ['paid', 'notPaid'] };
+    expect(check(json)).toEqual([expect.objectContaining({ code: 'subflow-recursive', nodeId: 'pay' })]);
+  });
+
+  it('skips nodes whose params parseFlow already rejected instead of reporting them twice', () => {
+    const json = smallFlow();
+    json.nodes[1]!.params = { queueId: '' };
+    const { flow, diagnostics } = parseFlow(json);
+    expect(codes(diagnostics)).toEqual(['param-invalid']);
+    expect(validateFlow(flow!)).toEqual([]);
+  });
+});
