@@ -35,6 +35,7 @@ export interface FieldProps {
   onChange(value: unknown): void;
 }
 
+const NOT_SET = '\u0000unset';
 const dotted = (path: Array<string | number>) => path.join('.');
 
 /** Label, help text and errors around one control. */
@@ -89,13 +90,19 @@ export function SchemaField(props: FieldProps) {
 
   if (schema.enum) {
     const options = schema.enum.map(String);
+    // An enum may itself offer "" (e.g. no terminator key), so "not set" needs its own value.
+    const hasEmpty = options.includes('');
     return (
       <FieldFrame id={id} label={label} help={help} errors={errors}>
-        <select {...common} value={value === undefined ? '' : String(value)} onChange={(e) => onChange(e.target.value === '' ? undefined : schema.enum!.find((o) => String(o) === e.target.value))}>
-          {(!required || value === undefined) && <option value="">{required ? 'Choose…' : '(none)'}</option>}
+        <select
+          {...common}
+          value={value !== undefined ? String(value) : schema.default !== undefined ? String(schema.default) : hasEmpty ? NOT_SET : ''}
+          onChange={(e) => onChange(e.target.value === NOT_SET || (!hasEmpty && e.target.value === '') ? undefined : schema.enum!.find((o) => String(o) === e.target.value))}
+        >
+          {(!required || value === undefined) && <option value={hasEmpty ? NOT_SET : ''}>{required ? 'Choose…' : hasEmpty ? '(default)' : '(none)'}</option>}
           {options.map((o) => (
             <option key={o} value={o}>
-              {o}
+              {o === '' ? '(none)' : o}
             </option>
           ))}
         </select>

@@ -1,0 +1,113 @@
+import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { FlowNode } from '../../../engine/src/core/flow/schema.js';
+import { FlowStoreProvider } from '../store/context.js';
+import { createFlowStore, emptyFlow, type FlowStore } from '../store/flow-store.js';
+import { Inspector } from './Inspector.js';
+
+afterEach(cleanup);
+
+/** Open the inspector on one node of a flow offering English and Welsh. */
+function inspect(node: Omit<FlowNode, 'ui'>): FlowStore {
+  const flow = { ...emptyFlow('test', 'Test'), languages: ['en-GB', 'cy-GB'], entry: node.id, nodes: [{ ...node, ui: { x: 0, y: 0 } }] };
+  const store = createFlowStore({ flowId: 'test', flow, revision: 1, diagnosticsDelayMs: 0 });
+  store.getState().select([node.id]);
+  render(
+    <FlowStoreProvider store={store}>
+      <Inspector prompts={[{ id: 'welcome', name: 'Welcome message', text: { 'en-GB': 'Welcome' } }]} />
+    </FlowStoreProvider>,
+  );
+  return store;
+}
+const params = (store: FlowStore) => store.getState().flow.nodes[0]!.params;
+
+describe('inspector forms generated from node schemas', () => {
+  it('menu: prompt per language, a list of options with add/remove, numbers with limits, help text', () => {
+    const store = inspect({
+      id: 'main-menu',
+      kind: 'menu',
+      version: 1,
+      params: { prompt: { text: { 'en-GB': 'For bins press 1' } }, options: [{ digit: '1', label: 'Bins' }] },
+    });
+    expect(screen.getByRole('heading', { name: 'Menu' })).toBeTruthy();
+    expect((screen.getAllByLabelText('Prompt (en-GB)')[0] as HTMLTextAreaElement).value).toBe('For bins press 1');
+    expect(screen.getAllByLabelText('Prompt (cy-GB)')).toHaveLength(3); // the question, and the no-input and no-match re-prompts
+    expect(screen.getAllByLabelText('Recorded prompt')[0]!.textContent).toContain('Welcome message');
+    const timeout = screen.getByLabelText('Timeout ms') as HTMLInputElement;
+    expect([timeout.min, timeout.max, timeout.placeholder]).toEqual(['1000', '30000', '5000']);
+    expect(screen.getByText('How long to wait for a key after the question (ms)')).toBeTruthy();
+
+    fireEvent.change(screen.getAllByLabelText('Prompt (cy-GB)')[0]!, { target: { value: 'Am finiau pwyswch 1' } });
+    expect(params(store).prompt).toEqual({ text: { 'en-GB': 'For bins press 1', 'cy-GB': 'Am finiau pwyswch 1' } });
+
+    const options = screen.getByRole('group', { name: 'Options' });
+    fireEvent.click(within(options).getByRole('button', { name: 'Add option' }));
+    const second = screen.getByRole('group', { name: 'Option 2' });
+    fireEvent.change(within(second).getByLabelText('Digit'), { target: { value: '2' } });
+    fireEvent.change(within(second).getByLabelText('Label'), { target: { value: 'Council tax' } });
+    expect(params(store).options).toEqual([
+      { digit: '1', label: 'Bins' },
+      { digit: '2', label: 'Council tax' },
+    ]);
+    fireEvent.click(within(options).getByRole('button', { name: 'Remove Option 1' }));
+    expect(params(store).options).toEqual([{ digit: '2', label: 'Council tax' }]);
+  });
+
+  it('menu: an invalid value shows the engine’s error beside the field as you type', () => {
+    inspect({
+      id: 'main-menu',
+      kind: 'menu',
+      version: 1,
+      params: { prompt: { text: { 'en-GB': 'Press 1', 'cy-GB': 'Pwyswch 1' } }, options: [{ digit: '1', label: 'Bins' }, { digit: '2', label: 'Tax' }] },
+    });
+    const second = screen.getByRole('group', { name: 'Option 2' });
+    const digit = within(second).getByLabelText('Digit');
+    expect(digit.getAttribute('aria-invalid')).toBeNull();
+    fireEvent.change(digit, { target: { value: '1' } });
+    expect(within(second).getByRole('alert').textContent).toMatch(/key 1 is used by two options/);
+    expect(digit.getAttribute('aria-invalid')).toBe('true');
+    fireEvent.change(digit, { target: { value: '3' } });
+    expect(within(second).queryByRole('alert')).toBeNull();
+  });
+
+  it('speech: keyword groups as a list, checkboxes, out-of-range numbers flagged', () => {
+    const store = inspect({
+      id: 'ask-reason',
+      kind: 'speech',
+      version: 1,
+      params: { prompt: { text: { 'en-GB': 'How can we help?', 'cy-GB': 'Sut allwn ni helpu?' } }, groups: [{ outcome: 'bins', keywords: ['bin'] }] },
+    });
+    expect(screen.getByRole('group', { name: 'Groups' })).toBeTruthy();
+    const bargeIn = screen.getByLabelText('Barge in') as HTMLInputElement;
+    expect(bargeIn.checked).toBe(true);
+    fireEvent.click(bargeIn);
+    expect(params(store).bargeIn).toBe(false);
+    const timeout = screen.getByLabelText('No input timeout ms');
+    fireEvent.change(timeout, { target: { value: '500' } });
+    expect(params(store).noInputTimeoutMs).toBe(500);
+    expect(timeout.closest('.field')!.querySelector('[role="alert"]')?.textContent).toBeTruthy();
+    fireEvent.change(timeout, { target: { value: '' } });
+    expect(params(store)).not.toHaveProperty('noInputTimeoutMs');
+  });
+
+  it('collect digits: enums as selects (including "no terminator"), optional text removed when emptied', () => {
+    const store = inspect({
+      id: 'reference',
+      kind: 'collect-digits',
+      version: 1,
+      params: { prompt: { text: { 'en-GB': 'Enter your reference', 'cy-GB': 'Rhowch eich cyfeirnod' } }, pattern: '[0-9]{8}' },
+    });
+    const terminator = screen.getByLabelText('Terminator') as HTMLSelectElement;
+    expect([...terminator.options].map((o) => o.textContent)).toEqual(['(default)', '#', '*', '(none)']);
+    expect(terminator.value).toBe('#');
+    fireEvent.change(terminator, { target: { value: '' } });
+    expect(params(store).terminator).toBe('');
+    fireEvent.change(screen.getByLabelText('Pattern'), { target: { value: '' } });
+    expect(params(store)).not.toHaveProperty('pattern');
+    fireEvent.change(screen.getByLabelText('Min digits'), { target: { value: '9' } });
+    fireEvent.change(screen.getByLabelText('Max digits'), { target: { value: '4' } });
+    expect(screen.getByLabelText('Max digits').closest('.field')!.textContent).toMatch(/must be at least minDigits/);
+    fireEvent.change(screen.getByLabelText('Name'), { target: { value: 'Ask for the reference' } });
+    expect(store.getState().flow.nodes[0]!.name).toBe('Ask for the reference');
+  });
+});
