@@ -9,14 +9,15 @@ import { ENGLAND_AND_WALES_BANK_HOLIDAYS } from './bank-holidays.js';
 export const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
 
-const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'must be a time like 09:00 (24:00 for midnight at the end of the day)');
+const CLOCK_TIME = /^([01]\d|2[0-3]):[0-5]\d$|^24:00$/;
+const clockTime = z.string().regex(CLOCK_TIME, 'must be a time like 09:00 (24:00 for midnight at the end of the day)');
 
 export const openingRangeSchema = z
   .strictObject({
     open: clockTime.describe('Opens at (local time, HH:MM)'),
     close: clockTime.describe('Closes at (local time, HH:MM; 24:00 for the end of the day)'),
   })
-  .refine((r) => r.close > r.open, { message: 'must close after it opens (split overnight hours across two days)', path: ['close'] })
+  .refine((r) => !CLOCK_TIME.test(r.open) || !CLOCK_TIME.test(r.close) || r.close > r.open, { message: 'must close after it opens (split overnight hours across two days)', path: ['close'] })
   .describe('Opening hours');
 export type OpeningRange = z.output<typeof openingRangeSchema>;
 

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { MAX_PATTERN_INPUT, patternProblem, testSafePattern } from './safe-pattern.js';
+
+describe('safe patterns', () => {
+  it('accepts ordinary validation patterns', () => {
+    expect(patternProblem('0[0-9]{9,10}')).toBeUndefined();
+    expect(patternProblem('(PCN|pcn)\\d{8}')).toBeUndefined();
+  });
+
+  it.each(['(a+)+', '(\\d*)*x', '(x|y+){2,}', '(a)\\1', '['])('refuses %s', (pattern) => {
+    expect(patternProblem(pattern)).toBeDefined();
+    expect(testSafePattern(pattern, 'aaaa')).toBe(false);
+  });
+
+  it('refuses very long patterns', () => {
+    expect(patternProblem('a'.repeat(201))).toMatch(/longer than 200/);
+  });
+
+  it('matches the whole text, or anywhere when asked', () => {
+    expect(testSafePattern('\\d{4}', '1234')).toBe(true);
+    expect(testSafePattern('\\d{4}', '12345')).toBe(false);
+    expect(testSafePattern('\\d{4}', 'ref 12345', false)).toBe(true);
+  });
+
+  it('only looks at a bounded prefix of long input', () => {
+    expect(testSafePattern('a*', 'a'.repeat(MAX_PATTERN_INPUT) + 'b')).toBe(true);
+  });
+});
