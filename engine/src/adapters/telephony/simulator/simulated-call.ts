@@ -1,0 +1,382 @@
+import type {
+  BridgeOptions,
+  BridgeResult,
+  CallChannel,
+  Clock,
+  CollectDigitsOptions,
+  CollectDigitsResult,
+  Destination,
+  HandOffOptions,
+  HandOffResult,
+  ListenOptions,
+  ListenResult,
+  PlayOptions,
+  PlayResult,
+  PromptSegment,
+  RecordOptions,
+  RecordResult,
+  TransferResult,
+} from '../../../ports/index.js';
+import { formatDestination, parseDestination } from '../../../core/destination.js';
+import { abortError } from '../../clock/system-clock.js';
+import type { CallerAction, CallerInput } from './caller-action.js';
+import { defaultWorld, type World } from './world.js';
+
+/** Simulated speech rate: milliseconds of prompt per character of text (about 150 words a minute). */
+export const SPEECH_MS_PER_CHARACTER = 65;
+/** How long a far end rings before it answers. */
+export const RING_MS = 3000;
+/** How long a simulated agent or colleague talks before hanging up. */
+export const TALK_MS = 60_000;
+/** During a payment hand-off, the card service waits this long for the caller's next key. */
+export const HAND_OFF_KEY_TIMEOUT_MS = 10_000;
+
+/** How long the caller hears a prompt. */
+export const promptDurationMs = (segments: readonly PromptSegment[]): number =>
+  segments.reduce((total, s) => total + Math.max(500, s.text.length * SPEECH_MS_PER_CHARACTER), 0);
+
+/** The destination string as written in the world (so `+44…` and `tel:+44…` find the same entry). */
+const canonical = (text: string): string => {
+  const parsed = parseDestination(text);
+  return parsed.ok ? formatDestination(parsed.destination) : text.trim();
+};
+
+export interface SimulatedCallOptions {
+  callId: string;
+  from: string;
+  to: string;
+  clock: Clock;
+  /** A script of caller actions, or `live` for actions pushed at any time with press/say/callerHangup. */
+  input: readonly CallerAction[] | 'live';
+  world?: World;
+}
+
+interface Offered {
+  input: CallerInput;
+  consumed: (() => void) | undefined;
+}
+
+/**
+ * An in-process call: a caller driven by a script (flow tests, benches) or pushed actions (designer
+ * and terminal test calls), on any Clock. It records what the caller heard; the world decides how
+ * destinations, and the simulated queue, payment and web services, answer.
+ */
+export class SimulatedCall implements CallChannel {
+  readonly callId: string;
+  readonly from: string;
+  readonly to: string;
+  readonly world: World;
+  /** Every prompt segment played to the caller, in order. */
+  readonly heard: PromptSegment[] = [];
+  /** Who ended the call, once it has ended. */
+  endedBy: 'caller' | 'system' | undefined;
+  /** The reason the system gave when it hung up. */
+  hangupReason: string | undefined;
+  /** Where the caller was transferred to (they left the system), if they were. */
+  transferredTo: string | undefined;
+  answered = false;
+  recordingPaused = false;
+
+  private readonly clock: Clock;
+  private readonly live: boolean;
+  private readonly offered: Offered[] = [];
+  private inputWaiter: (() => void) | undefined;
+  private awaitingAnswer = false;
+  private scriptEnded = false;
+  private readonly lifetime = new AbortController();
+  private readonly hangupListeners = new Set<() => void>();
+  private readonly promptListeners = new Set<(segment: PromptSegment) => void>();
+  private recordings = 0;
+
+  constructor(options: SimulatedCallOptions) {
+    this.callId = options.callId;
+    this.from = options.from;
+    this.to = options.to;
+    this.clock = options.clock;
+    this.world = options.world ?? defaultWorld();
+    this.live = options.input === 'live';
+    if (options.input !== 'live') void this.drive(options.input);
+  }
+
+  get hungUp(): boolean {
+    return this.endedBy !== undefined;
+  }
+
+  // ───────────── the caller's side ─────────────
+
+  /** Live calls: the caller presses keys. */
+  press(digits: string): void {
+    if (!this.hungUp) this.offer({ press: digits }, undefined);
+  }
+
+  /** Live calls: the caller says something. */
+  say(text: string): void {
+    if (!this.hungUp) this.offer({ say: text }, undefined);
+  }
+
+  /** The caller hangs up (a scripted `hangup`, or the live caller putting the phone down). */
+  callerHangup(): void {
+    if (this.hungUp) return;
+    this.endedBy = 'caller';
+    for (const listener of [...this.hangupListeners]) listener();
+    this.lifetime.abort();
+  }
+
+  /** Listen to every prompt segment as it starts playing. Returns an unsubscribe function. */
+  onPrompt(listener: (segment: PromptSegment) => void): () => void {
+    this.promptListeners.add(listener);
+    return () => this.promptListeners.delete(listener);
+  }
+
+  private async drive(script: readonly CallerAction[]): Promise<void> {
+    try {
+      for (const action of script) {
+        if (this.hungUp) return;
+        if ('wait' in action) await this.clock.sleep(action.wait * 1000, this.lifetime.signal);
+        else if ('hangup' in action) return this.callerHangup();
+        else await new Promise<void>((consumed) => this.offer(action, consumed));
+      }
+      this.scriptEnded = true;
+      if (this.awaitingAnswer) this.callerHangup();
+    } catch {
+      // the call ended while the caller was waiting
+    }
+  }
+
+  private offer(input: CallerInput, consumed: (() => void) | undefined): void {
+    this.offered.push({ input, consumed });
+    const waiter = this.inputWaiter;
+    this.inputWaiter = undefined;
+    waiter?.();
+  }
+
+  private take(): CallerInput {
+    const entry = this.offered.shift()!;
+    entry.consumed?.();
+    return entry.input;
+  }
+
+  /**
+   * Wait up to `ms` for the caller to offer something. `answer`: the flow is waiting for the caller's
+   * answer, so a script that has run out means the caller hangs up.
+   */
+  private waitForCaller(ms: number, signal: AbortSignal, answer: boolean): Promise<'offered' | 'timeout'> {
+    if (this.offered.length > 0) return Promise.resolve('offered');
+    if (answer && this.scriptEnded && !this.live) {
+      this.callerHangup();
+      return Promise.reject(abortError(signal));
+    }
+    const timer = new AbortController();
+    const stop = () => timer.abort();
+    signal.addEventListener('abort', stop, { once: true });
+    this.awaitingAnswer = answer;
+    return new Promise<'offered' | 'timeout'>((resolve, reject) => {
+      const finish = () => {
+        this.inputWaiter = undefined;
+        this.awaitingAnswer = false;
+        signal.removeEventListener('abort', stop);
+      };
+      this.inputWaiter = () => {
+        finish();
+        timer.abort();
+        resolve('offered');
+      };
+      this.clock.sleep(ms, timer.signal).then(
+        () => {
+          finish();
+          resolve('timeout');
+        },
+        () => {
+          if (!signal.aborted) return; // woken by an offer
+          finish();
+          reject(abortError(signal));
+        },
+      );
+    });
+  }
+
+  // ───────────── the flow's side ─────────────
+
+  private ensureConnected(signal: AbortSignal): void {
+    if (this.hungUp) throw new DOMException(`call ${this.callId} has ended`, 'AbortError');
+    if (signal.aborted) throw abortError(signal);
+  }
+
+  private announce(prompt: readonly PromptSegment[]): void {
+    for (const segment of prompt) {
+      this.heard.push(segment);
+      for (const listener of this.promptListeners) listener(segment);
+    }
+  }
+
+  /**
+   * Play a prompt. With barge-in, a key (or, when `speechInterrupts`, words) offered before it ends stops
+   * it early; what the caller offered stays for the question that follows.
+   */
+  private async playPrompt(prompt: readonly PromptSegment[], bargeIn: boolean, signal: AbortSignal, speechInterrupts = false): Promise<boolean> {
+    if (prompt.length === 0) return false;
+    this.announce(prompt);
+    const endsAt = this.clock.now() + promptDurationMs(prompt);
+    if (!bargeIn) {
+      await this.clock.sleep(endsAt - this.clock.now(), signal);
+      return false;
+    }
+    for (;;) {
+      const head = this.offered[0]?.input;
+      if (head && ('press' in head || (speechInterrupts && 'say' in head))) return true;
+      const remaining = endsAt - this.clock.now();
+      if (remaining <= 0) return false;
+      if (head) {
+        await this.clock.sleep(remaining, signal);
+        return false;
+      }
+      if ((await this.waitForCaller(remaining, signal, false)) === 'timeout') return false;
+    }
+  }
+
+  async answer(): Promise<void> {
+    this.answered = true;
+  }
+
+  async play(prompt: PromptSegment[], options: PlayOptions): Promise<PlayResult> {
+    this.ensureConnected(options.signal);
+    const interrupted = await this.playPrompt(prompt, options.bargeIn, options.signal);
+    const head = this.offered[0]?.input;
+    return interrupted && head && 'press' in head ? { kind: 'interrupted', digits: head.press } : { kind: 'played' };
+  }
+
+  async collectDigits(options: CollectDigitsOptions): Promise<CollectDigitsResult> {
+    this.ensureConnected(options.signal);
+    await this.playPrompt(options.prompt, options.bargeIn, options.signal);
+    if ((await this.waitForCaller(options.firstDigitTimeoutMs, options.signal, true)) === 'timeout') return { kind: 'noInput' };
+    const input = this.take();
+    if (!('press' in input)) {
+      // Silence, or words a keypad collector cannot hear: the caller is asked again after the timeout.
+      await this.clock.sleep(options.firstDigitTimeoutMs, options.signal);
+      return { kind: 'noInput' };
+    }
+    let digits = '';
+    let terminator: string | undefined;
+    let used = 0;
+    for (const key of input.press) {
+      used++;
+      if (options.terminators.includes(key)) {
+        terminator = key;
+        break;
+      }
+      digits += key;
+      if (digits.length >= options.maxDigits) break;
+    }
+    if (used < input.press.length) this.offered.unshift({ input: { press: input.press.slice(used) }, consumed: undefined });
+    if (terminator === undefined && digits.length < options.maxDigits) await this.clock.sleep(options.interDigitTimeoutMs, options.signal);
+    return terminator === undefined ? { kind: 'digits', digits } : { kind: 'digits', digits, terminator };
+  }
+
+  async listen(options: ListenOptions): Promise<ListenResult> {
+    this.ensureConnected(options.signal);
+    await this.playPrompt(options.prompt, options.bargeIn, options.signal, true);
+    if ((await this.waitForCaller(options.noInputTimeoutMs, options.signal, true)) === 'timeout') return { kind: 'noInput' };
+    const input = this.take();
+    if ('say' in input) {
+      await this.clock.sleep(Math.min(options.maxSpeechMs, input.say.length * SPEECH_MS_PER_CHARACTER), options.signal);
+      return { kind: 'speech', utterance: { kind: 'text', text: input.say } };
+    }
+    if ('press' in input && options.allowDigits) return { kind: 'digits', digits: input.press.slice(0, options.maxDigits) };
+    await this.clock.sleep(options.noInputTimeoutMs, options.signal);
+    return { kind: 'noInput' };
+  }
+
+  async record(options: RecordOptions): Promise<RecordResult> {
+    this.ensureConnected(options.signal);
+    await this.playPrompt(options.prompt, false, options.signal);
+    if (options.beep) this.announce([{ language: options.prompt[0]?.language ?? 'en-GB', text: '(beep)' }]);
+    if ((await this.waitForCaller(options.silenceTimeoutMs, options.signal, true)) === 'timeout') return { kind: 'noInput' };
+    const input = this.take();
+    if (!('say' in input)) return { kind: 'noInput' };
+    const durationMs = Math.min(options.maxDurationMs, input.say.length * SPEECH_MS_PER_CHARACTER);
+    await this.clock.sleep(durationMs, options.signal);
+    return { kind: 'recorded', recordingId: `${this.callId}-recording-${++this.recordings}`, durationMs };
+  }
+
+  async sendDigits(digits: string, signal: AbortSignal): Promise<void> {
+    this.ensureConnected(signal);
+    await this.clock.sleep(digits.length * 100, signal);
+  }
+
+  async setRecordingPaused(paused: boolean): Promise<void> {
+    this.recordingPaused = paused;
+  }
+
+  /** How the world answers a destination: after ringing, or busy, or never. */
+  private async ring(destination: Destination, options: { ringTimeoutMs: number; signal: AbortSignal }): Promise<'answer' | 'busy' | 'noAnswer' | 'failed'> {
+    this.ensureConnected(options.signal);
+    const key = formatDestination(destination);
+    const entry = Object.entries(this.world.destinations).find(([written]) => canonical(written) === key);
+    const behaviour = entry?.[1] ?? 'answer';
+    if (behaviour === 'failed') return 'failed';
+    if (behaviour === 'busy') {
+      await this.clock.sleep(1000, options.signal);
+      return 'busy';
+    }
+    if (behaviour === 'noAnswer' || options.ringTimeoutMs < RING_MS) {
+      await this.clock.sleep(options.ringTimeoutMs, options.signal);
+      return 'noAnswer';
+    }
+    await this.clock.sleep(RING_MS, options.signal);
+    return 'answer';
+  }
+
+  async transfer(destination: Destination, options: BridgeOptions): Promise<TransferResult> {
+    const rang = await this.ring(destination, options);
+    if (rang === 'failed') return { kind: 'failed', reason: `${formatDestination(destination)} could not be reached (simulated)` };
+    if (rang !== 'answer') return { kind: rang };
+    this.transferredTo = formatDestination(destination);
+    this.endedBy = 'system';
+    this.hangupReason = 'transferred';
+    this.lifetime.abort();
+    return { kind: 'transferred' };
+  }
+
+  async bridge(destination: Destination, options: BridgeOptions): Promise<BridgeResult> {
+    const rang = await this.ring(destination, options);
+    if (rang === 'failed') return { kind: 'failed', reason: `${formatDestination(destination)} could not be reached (simulated)` };
+    if (rang !== 'answer') return { kind: rang };
+    this.announce([{ language: 'en-GB', text: `(connected to ${formatDestination(destination)})` }]);
+    await this.clock.sleep(TALK_MS, options.signal);
+    return { kind: 'completed', talkMs: TALK_MS };
+  }
+
+  /**
+   * Consult-call the far end (a card payment service), send it the token, then let the caller's keys go
+   * to it — and nowhere else — until they stop pressing; then transfer the caller or take them back.
+   */
+  async handOff(destination: Destination, options: HandOffOptions): Promise<HandOffResult> {
+    const rang = await this.ring(destination, options);
+    if (rang !== 'answer') return { kind: 'failed', reason: `${formatDestination(destination)}: ${rang} (simulated)` };
+    await this.sendDigits(options.digitsToSend, options.signal);
+    for (;;) {
+      if ((await this.waitForCaller(HAND_OFF_KEY_TIMEOUT_MS, options.signal, false)) === 'timeout') break;
+      if (!('press' in this.offered[0]!.input)) break;
+      const keys = this.take() as { press: string };
+      await this.clock.sleep(keys.press.length * 300, options.signal);
+    }
+    if (options.mode === 'bridge') return { kind: 'returned' };
+    this.transferredTo = formatDestination(destination);
+    this.endedBy = 'system';
+    this.hangupReason = 'transferred';
+    this.lifetime.abort();
+    return { kind: 'transferred' };
+  }
+
+  async hangup(reason?: string): Promise<void> {
+    if (this.hungUp) return;
+    this.endedBy = 'system';
+    this.hangupReason = reason;
+    this.lifetime.abort();
+  }
+
+  onHangup(listener: () => void): () => void {
+    this.hangupListeners.add(listener);
+    return () => this.hangupListeners.delete(listener);
+  }
+}

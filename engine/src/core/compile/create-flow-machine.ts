@@ -1,0 +1,207 @@
+/**
+ * A compiled flow bound to behaviour: XState v5 `setup` with one named `fromPromise` actor per node
+ * kind (ports bound here, once per flow version), guards and actions referenced as data by compileFlow.
+ * Everything about one call (its channel, event log, variables) travels in the actor's input and
+ * context, so one machine serves every call on that flow version.
+ */
+import { assign, fromPromise, setup, type AnyStateMachine, type DoneActorEvent, type ErrorActorEvent } from 'xstate';
+import type { CallChannel, VarValue } from '../../ports/index.js';
+import { latestDefinitions, nodeDefinition } from '../catalogue.js';
+import { parseDestination } from '../destination.js';
+import { EngineError, describeFault } from '../engine-error.js';
+import type { Flow } from '../flow/schema.js';
+import type { AnyNodeDefinition, NodeResult } from '../nodes/define-node.js';
+import { spokenText } from '../nodes/prompt.js';
+import type { CallEventLog } from '../runtime/event-log.js';
+import { callLanguage, createNodeContext, type SubflowRunner } from '../runtime/node-context.js';
+import type { FlowPorts } from '../runtime/ports.js';
+import { resolvePrompt } from '../runtime/resolve-prompt.js';
+import {
+  CALLER_HANGUP_EVENT,
+  FALLBACK_ACTOR,
+  FALLBACK_STATE,
+  actorSource,
+  compileFlow,
+  type StateConfig,
+} from './compile-flow.js';
+
+/** How long the fallback's transfer to a person rings. */
+export const FALLBACK_RING_TIMEOUT_MS = 30_000;
+
+/** What one call brings to the flow machine. */
+export interface CallMachineInput {
+  call: CallChannel;
+  log: CallEventLog;
+  vars: Record<string, VarValue>;
+  runSubflow: SubflowRunner;
+  /** Put before node ids in the event log (a subflow's nodes are logged as `<flowId>/<nodeId>`). */
+  nodePrefix: string;
+}
+
+export interface CallMachineContext extends CallMachineInput {
+  /** The node running now (mutable holder, so a hang-up can tell where the caller was). */
+  position: { nodeId: string | undefined };
+  outcome: string | undefined;
+  endedAt: string | undefined;
+}
+
+export interface FlowRunOutput {
+  outcome: string;
+  /** The node the call ended at (`$fallback` when the fallback ended it). */
+  endedAt: string | undefined;
+  vars: Record<string, VarValue>;
+}
+
+interface StepInput {
+  nodeId: string;
+  context: CallMachineContext;
+}
+
+type FlowEvent = { type: typeof CALLER_HANGUP_EVENT } | DoneActorEvent<NodeResult> | ErrorActorEvent;
+
+const resultOf = (event: FlowEvent): NodeResult | undefined => ('output' in event ? (event.output as NodeResult | undefined) : undefined);
+
+/** Each node's definition and parsed params. Throws when the flow was not validated (unknown kind, bad params). */
+function bindNodes(flow: Flow): Map<string, { definition: AnyNodeDefinition; params: unknown }> {
+  const nodes = new Map<string, { definition: AnyNodeDefinition; params: unknown }>();
+  for (const node of flow.nodes) {
+    const definition = nodeDefinition(node.kind, node.version);
+    if (!definition) throw new Error(`flow ${flow.id}: node ${node.id} has unknown kind ${actorSource(node)}`);
+    const params = definition.params.safeParse(node.params);
+    if (!params.success) {
+      const problem = params.error.issues[0];
+      throw new Error(`flow ${flow.id}: node ${node.id}: ${problem?.path.join('.') || 'params'}: ${problem?.message ?? 'invalid'}`);
+    }
+    nodes.set(node.id, { definition, params: params.data });
+  }
+  return nodes;
+}
+
+export function createFlowMachine(flow: Flow, ports: FlowPorts): AnyStateMachine {
+  const nodes = bindNodes(flow);
+  const defaultLanguage = flow.languages[0] ?? 'en-GB';
+
+  const step = (definition: AnyNodeDefinition) =>
+    fromPromise<NodeResult, StepInput>(async ({ input, signal }) => {
+      const { context } = input;
+      const bound = nodes.get(input.nodeId)!;
+      const loggedId = context.nodePrefix + input.nodeId;
+      context.position.nodeId = input.nodeId;
+      context.log.append('node.entered', loggedId, { kind: definition.kind });
+      const result = await definition.run(
+        createNodeContext({
+          definition,
+          nodeId: loggedId,
+          params: bound.params,
+          vars: context.vars,
+          defaultLanguage,
+          call: context.call,
+          ports,
+          log: context.log,
+          runSubflow: context.runSubflow,
+          signal,
+        }),
+      );
+      context.log.append('node.outcome', loggedId, { outcome: result.outcome });
+      for (const [name, value] of Object.entries(result.set ?? {})) context.log.append('var.set', loggedId, { name, value });
+      return result;
+    });
+
+  /** Apologise, then offer a person or end politely, as flow.fallback says. Never a dead end. */
+  const fallback = fromPromise<NodeResult, StepInput>(async ({ input, signal }) => {
+    const { context } = input;
+    const { call, log, vars } = context;
+    const loggedId = context.nodePrefix + FALLBACK_STATE;
+    log.append('node.entered', loggedId, { kind: FALLBACK_ACTOR });
+    if (call.hungUp) return { outcome: 'failed' };
+    const language = callLanguage(vars, defaultLanguage);
+    const apology = resolvePrompt({ text: flow.fallback.apology }, { language, defaultLanguage, vars, library: ports.prompts });
+    await call.play(apology, { bargeIn: false, signal });
+    log.append('prompt.played', loggedId, { text: spokenText(apology) });
+    const then = flow.fallback.then;
+    let outcome = 'failed';
+    if (then.action === 'transfer') {
+      const destination = parseDestination(then.destination);
+      if (!destination.ok) throw new EngineError('fallback-destination-invalid', destination.message, loggedId);
+      const transferred = await call.transfer(destination.destination, { ringTimeoutMs: FALLBACK_RING_TIMEOUT_MS, signal });
+      if (transferred.kind === 'transferred') outcome = 'transferred';
+    } else if (then.action === 'queue') {
+      const queue = latestDefinitions().find((d) => d.kind === 'queue');
+      if (!queue) throw new EngineError('fallback-queue-unavailable', 'no queue node kind is registered', loggedId);
+      const result = await queue.run(
+        createNodeContext({
+          definition: queue,
+          nodeId: loggedId,
+          params: queue.params.parse({ queueId: then.queueId }),
+          vars,
+          defaultLanguage,
+          call,
+          ports,
+          log,
+          runSubflow: context.runSubflow,
+          signal,
+        }),
+      );
+      if (result.outcome === 'answered') outcome = 'answered';
+    }
+    log.append('node.outcome', loggedId, { outcome });
+    if (!call.hungUp) await call.hangup(outcome);
+    return { outcome };
+  });
+
+  const actors: Record<string, ReturnType<typeof step>> = { [FALLBACK_ACTOR]: fallback };
+  for (const { definition } of nodes.values()) actors[actorSource(definition)] ??= step(definition);
+
+  const config = compileFlow(flow);
+  const withInputMappers = (state: StateConfig) => {
+    if (!state.invoke) return state;
+    const { nodeId } = state.invoke.input;
+    return { ...state, invoke: { ...state.invoke, input: ({ context }: { context: CallMachineContext }): StepInput => ({ nodeId, context }) } };
+  };
+  const states = Object.fromEntries(Object.entries(config.states).map(([key, state]) => [key, withInputMappers(state)]));
+
+  const machine = setup({
+    types: {
+      context: {} as CallMachineContext,
+      input: {} as CallMachineInput,
+      events: {} as FlowEvent,
+      output: {} as FlowRunOutput,
+    },
+    actors,
+    guards: {
+      outcome: ({ event }, params: { outcome: string }) => resultOf(event)?.outcome === params.outcome,
+      outcomeIn: ({ event }, params: { outcomes: readonly string[] }) => params.outcomes.includes(resultOf(event)?.outcome ?? ''),
+      callEnded: ({ context }) => context.call.hungUp,
+    },
+    actions: {
+      applyResult: assign({
+        vars: ({ context, event }) => {
+          const set = resultOf(event)?.set;
+          return set && Object.keys(set).length > 0 ? { ...context.vars, ...set } : context.vars;
+        },
+      }),
+      endCall: assign(({ event }, params: { nodeId: string }) => {
+        const result = resultOf(event);
+        const named = result?.set?.outcome;
+        return { outcome: typeof named === 'string' && named !== '' ? named : (result?.outcome ?? 'failed'), endedAt: params.nodeId };
+      }),
+      callerHungUp: assign(({ context }) => ({ outcome: 'callerHungUp', endedAt: context.position.nodeId })),
+      logUnwired: ({ context, event }, params: { nodeId: string }) =>
+        context.log.append('error', context.nodePrefix + params.nodeId, {
+          code: 'outcome-unwired',
+          message: `outcome "${resultOf(event)?.outcome}" has no edge: the flow-wide fallback takes the call`,
+        }),
+      logFault: ({ context, event }, params: { nodeId: string }) =>
+        context.log.append('error', context.nodePrefix + params.nodeId, describeFault('error' in event ? event.error : undefined)),
+    },
+  }).createMachine({
+    id: config.id,
+    initial: config.initial,
+    context: ({ input }) => ({ ...input, position: { nodeId: undefined }, outcome: undefined, endedAt: undefined }),
+    // The compiled config is plain data checked by its own types; XState cannot type string-built state maps.
+    states: states as never,
+    on: config.on as never,
+    output: ({ context }) => ({ outcome: context.outcome ?? 'failed', endedAt: context.endedAt, vars: context.vars }),
+  });
+  return machine as unknown as AnyStateMachine;
+}

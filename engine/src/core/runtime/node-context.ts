@@ -1,0 +1,50 @@
+import type { CallChannel, VarValue } from '../../ports/index.js';
+import type { AnyNodeDefinition, NodeContext } from '../nodes/define-node.js';
+import type { CallEventLog } from './event-log.js';
+import { redactNote } from './event-log.js';
+import type { FlowPorts } from './ports.js';
+import { resolvePrompt } from './resolve-prompt.js';
+
+export type SubflowRunner = (flowId: string, signal: AbortSignal) => Promise<{ outcome: string; set: Record<string, VarValue> }>;
+
+export interface NodeContextInput {
+  definition: AnyNodeDefinition;
+  nodeId: string;
+  /** Params already parsed with the definition's schema. */
+  params: unknown;
+  vars: Readonly<Record<string, VarValue>>;
+  defaultLanguage: string;
+  call: CallChannel;
+  ports: FlowPorts;
+  log: CallEventLog;
+  runSubflow: SubflowRunner;
+  signal: AbortSignal;
+}
+
+/** The language prompts play in: the `language` variable (set by the language node), else the flow's first. */
+export const callLanguage = (vars: Readonly<Record<string, VarValue>>, defaultLanguage: string): string =>
+  typeof vars.language === 'string' && vars.language !== '' ? vars.language : defaultLanguage;
+
+/** Everything a node's run() gets, built the same way for real calls, test calls and node unit tests. */
+export function createNodeContext(input: NodeContextInput): NodeContext<unknown> {
+  const { definition, nodeId, vars, defaultLanguage, ports, log } = input;
+  const language = callLanguage(vars, defaultLanguage);
+  const sensitive = definition.traits.sensitive === true;
+  return {
+    nodeId,
+    params: input.params,
+    vars,
+    language,
+    call: input.call,
+    speech: ports.speech,
+    payments: ports.payments,
+    queue: ports.queue,
+    http: ports.http,
+    clock: ports.clock,
+    flows: ports.flows,
+    prompt: (param) => resolvePrompt(param, { language, defaultLanguage, vars, library: ports.prompts }),
+    runSubflow: input.runSubflow,
+    log: (type, data) => log.append(type, nodeId, redactNote(type, data, sensitive)),
+    signal: input.signal,
+  };
+}

@@ -1,0 +1,120 @@
+/**
+ * One call through a flow: one XState actor per call on the flow version's machine, an append-only
+ * event log, and the caller's hang-up turned into an event that leaves whatever node is running.
+ */
+import { createActor, toPromise, type AnyStateMachine } from 'xstate';
+import type { CallChannel, CallEventSink, VarValue } from '../../ports/index.js';
+import { CALLER_HANGUP_EVENT } from '../compile/compile-flow.js';
+import { createFlowMachine, type CallMachineInput, type FlowRunOutput } from '../compile/create-flow-machine.js';
+import { EngineError } from '../engine-error.js';
+import type { Flow } from '../flow/schema.js';
+import { CallEventLog } from './event-log.js';
+import type { FlowPorts } from './ports.js';
+import { SubflowCall } from './subflow-call.js';
+
+export interface RunCallOptions {
+  flow: Flow;
+  call: CallChannel;
+  ports: FlowPorts;
+  events: CallEventSink;
+  /** Variables the call starts with. */
+  vars?: Record<string, VarValue>;
+}
+
+export type CallRunResult = FlowRunOutput;
+
+const machines = new WeakMap<FlowPorts, WeakMap<Flow, AnyStateMachine>>();
+
+/** One machine per flow version and set of ports, shared by every call on it. */
+export function flowMachine(flow: Flow, ports: FlowPorts): AnyStateMachine {
+  let byFlow = machines.get(ports);
+  if (!byFlow) machines.set(ports, (byFlow = new WeakMap()));
+  let machine = byFlow.get(flow);
+  if (!machine) byFlow.set(flow, (machine = createFlowMachine(flow, ports)));
+  return machine;
+}
+
+export async function runCall(options: RunCallOptions): Promise<CallRunResult> {
+  const { flow, call, ports } = options;
+  const log = new CallEventLog(call.callId, ports.clock, options.events);
+  log.append('call.started', undefined, { flowId: flow.id, from: call.from, to: call.to });
+  let result: CallRunResult;
+  try {
+    await call.answer();
+    result = await runFlowOnCall({ flow, call, ports, log, vars: { ...options.vars }, nodePrefix: '' });
+  } catch (error) {
+    // Only a fault outside every node (answering, a broken flow) gets here: end the call, never hang.
+    log.append('error', undefined, { code: error instanceof EngineError ? error.code : 'call-failed', message: String(error instanceof Error ? error.message : error) });
+    result = { outcome: call.hungUp ? 'callerHungUp' : 'failed', endedAt: undefined, vars: { ...options.vars } };
+  }
+  if (!call.hungUp) await call.hangup(result.outcome).catch(() => undefined);
+  log.append('call.ended', result.endedAt, { outcome: result.outcome });
+  return result;
+}
+
+interface FlowRunOptions {
+  flow: Flow;
+  call: CallChannel;
+  ports: FlowPorts;
+  log: CallEventLog;
+  vars: Record<string, VarValue>;
+  nodePrefix: string;
+  /** Stops the run (a subflow whose parent node was left). */
+  signal?: AbortSignal;
+}
+
+async function runFlowOnCall(options: FlowRunOptions): Promise<FlowRunOutput> {
+  const { flow, call, ports, log, nodePrefix, signal } = options;
+  const input: CallMachineInput = {
+    call,
+    log,
+    vars: options.vars,
+    nodePrefix,
+    runSubflow: (flowId, subSignal) => runSubflowOnCall({ flowId, call, ports, log, vars: actor.getSnapshot().context.vars, signal: subSignal, nodePrefix }),
+  };
+  const actor = createActor(flowMachine(flow, ports), { input });
+  const stopListening = call.onHangup(() => actor.send({ type: CALLER_HANGUP_EVENT }));
+  const stop = () => actor.stop();
+  signal?.addEventListener('abort', stop, { once: true });
+  try {
+    const done = toPromise(actor);
+    actor.start();
+    if (call.hungUp) actor.send({ type: CALLER_HANGUP_EVENT });
+    const output = (await done) as FlowRunOutput | undefined;
+    if (!output) throw signal?.reason ?? new DOMException('the flow was stopped', 'AbortError');
+    return output;
+  } finally {
+    stopListening();
+    signal?.removeEventListener('abort', stop);
+  }
+}
+
+/**
+ * Run a published flow on this call as a subflow. Its hang-up ends the subflow, not the call: the reason
+ * (or answered / transferred / failed …) is its outcome, and the variables it changed come back as `set`.
+ */
+export async function runSubflowOnCall(options: {
+  flowId: string;
+  call: CallChannel;
+  ports: FlowPorts;
+  log: CallEventLog;
+  vars: Readonly<Record<string, VarValue>>;
+  signal: AbortSignal;
+  nodePrefix?: string;
+}): Promise<{ outcome: string; set: Record<string, VarValue> }> {
+  const flow = await options.ports.flows.published(options.flowId);
+  if (!flow) throw new EngineError('subflow-missing', `flow "${options.flowId}" has no published version`);
+  const call = new SubflowCall(options.call);
+  const output = await runFlowOnCall({
+    flow,
+    call,
+    ports: options.ports,
+    log: options.log,
+    vars: { ...options.vars },
+    nodePrefix: `${options.nodePrefix ?? ''}${flow.id}/`,
+    signal: options.signal,
+  });
+  call.release();
+  const set = Object.fromEntries(Object.entries(output.vars).filter(([name, value]) => options.vars[name] !== value));
+  return { outcome: output.outcome, set };
+}
