@@ -69,6 +69,12 @@ describe('validateFlow', () => {
     ]);
   });
 
+  it('accepts an "error" edge on any node, for infrastructure faults', () => {
+    const json = smallFlow();
+    json.edges.push({ id: 'e12', from: 'highways', outcome: 'error', to: 'person' });
+    expect(check(json)).toEqual([]);
+  });
+
   it('reports two edges for the same exit on the second', () => {
     const json = smallFlow();
     json.edges.push({ id: 'e12', from: 'menu', outcome: '1', to: 'person' });

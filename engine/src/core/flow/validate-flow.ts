@@ -19,6 +19,9 @@ interface CheckedNode {
   optional: Set<string>;
 }
 
+/** Every node may have an edge for infrastructure faults; without one the flow's fallback handles them. */
+export const FAULT_OUTCOME = 'error';
+
 const quoteList = (ids: readonly string[]): string => ids.map((id) => `"${id}"`).join(', ');
 
 /**
@@ -85,7 +88,7 @@ export function validateFlow(flow: Flow, options: ValidateOptions = {}): Diagnos
       }
     }
     const source = checked.get(edge.from);
-    if (source && !source.outcomes.includes(edge.outcome)) {
+    if (source && edge.outcome !== FAULT_OUTCOME && !source.outcomes.includes(edge.outcome)) {
       ok = false;
       error({
         code: 'edge-outcome-unknown',

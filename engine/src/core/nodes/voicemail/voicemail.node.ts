@@ -33,7 +33,6 @@ export const voicemailNode = defineNode({
   traits: {
     waitsForCaller: () => true,
     ends: 'deliberate',
-    optionalOutcomes: () => ['recorded', 'noInput'],
     prompts: (p) => [{ field: 'prompt', prompt: p.prompt }],
     sets: () => ['voicemailId', 'voicemailBox', 'voicemailSeconds'],
   },
