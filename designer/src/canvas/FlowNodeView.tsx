@@ -1,4 +1,4 @@
-import { Handle, Position, type NodeProps } from '@xyflow/react';
+import { Handle, Position, useStore, type NodeProps } from '@xyflow/react';
 import { memo, useState } from 'react';
 import { nodeDefinition } from '../../../engine/src/core/catalogue.js';
 import { useFlowStoreApi } from '../store/context.js';
@@ -7,10 +7,14 @@ import type { CanvasNode } from './derive.js';
 import { NODE_WIDTH } from './layout.js';
 import { summarise } from './summary.js';
 
+const zoomedIn = (s: { transform: [number, number, number] }) => s.transform[2] >= 0.45;
+
 /** The one node view: everything it shows comes from the node's catalogue definition. */
 export const FlowNodeView = memo(function FlowNodeView({ data, selected }: NodeProps<CanvasNode>) {
   const { node, isEntry, errors, warnings, active, visited, diff } = data;
   const store = useFlowStoreApi();
+  // Zoomed far out the text is unreadable anyway: draw names and exits only (a large flow stays smooth).
+  const detailed = useStore(zoomedIn);
   const [menuOpen, setMenuOpen] = useState(false);
   const definition = nodeDefinition(node.kind, node.version);
   const outcomes = nodeOutcomes(node);
@@ -84,7 +88,7 @@ export const FlowNodeView = memo(function FlowNodeView({ data, selected }: NodeP
         </div>
       )}
       <div className="flow-node-name">{name}</div>
-      {definition?.ui.summary.map((key) => (
+      {detailed && definition?.ui.summary.map((key) => (
         <div key={key} className="flow-node-param">
           <span className="flow-node-param-key">{key}</span> {summarise(node.params[key])}
         </div>
@@ -92,7 +96,7 @@ export const FlowNodeView = memo(function FlowNodeView({ data, selected }: NodeP
       <div className="flow-node-outcomes">
         {outcomes.map((o, i) => (
           <div key={o.name} className="flow-node-outcome" style={{ left: `${((i + 0.5) / outcomes.length) * 100}%` }}>
-            <span className="flow-node-outcome-label">{o.label ?? o.name}</span>
+            {detailed && <span className="flow-node-outcome-label">{o.label ?? o.name}</span>}
             <Handle
               type="source"
               position={Position.Bottom}

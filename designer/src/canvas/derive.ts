@@ -2,6 +2,7 @@ import type { Edge, Node } from '@xyflow/react';
 import type { Diagnostic } from '../../../engine/src/core/flow/diagnostics.js';
 import type { FlowNode } from '../../../engine/src/core/flow/schema.js';
 import type { DiffMark, FlowState } from '../store/flow-store.js';
+import { NODE_WIDTH, nodeHeight } from './layout.js';
 
 /** What the generic node view needs; everything else it reads from the catalogue. */
 export interface FlowNodeData extends Record<string, unknown> {
@@ -67,7 +68,17 @@ export function createNodeDeriver() {
         (Object.keys(data) as Array<keyof FlowNodeData>).every((k) => before.data[k] === data[k]);
       const rf: CanvasNode = same
         ? before
-        : { id: node.id, type: 'flowNode', position: node.ui, data, selected: selected.has(node.id), measured: size };
+        : {
+            id: node.id,
+            type: 'flowNode',
+            position: node.ui,
+            data,
+            selected: selected.has(node.id),
+            measured: size,
+            // A size before measuring, so fit-view and visible-only rendering know where every node is.
+            initialWidth: NODE_WIDTH,
+            initialHeight: nodeHeight(0),
+          };
       next.set(node.id, rf);
       return rf;
     });

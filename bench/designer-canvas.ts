@@ -1,0 +1,156 @@
+/**
+ * Designer canvas benchmark: a generated 500-node flow opened in headless Chromium.
+ * Reports time to an interactive canvas (navigation → every node in view drawn and the page idle)
+ * and the frame rate while panning with the mouse, at fit-to-view (all nodes drawn) and at 100 %.
+ * Targets (issue 4): open ≤ 1.5 s, pan ≥ 50 fps. Writes the figures into BENCHMARKS.md.
+ *
+ *   npm run bench:designer [-- --nodes 500 --runs 3 --no-write --query visibleOnly=0]
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { chromium, type Page } from 'playwright-core';
+import { build, preview } from 'vite';
+
+const repo = resolve(import.meta.dirname, '..');
+const designer = join(repo, 'designer');
+const { values: args } = parseArgs({
+  options: { query: { type: 'string', default: '' }, nodes: { type: 'string', default: '500' }, runs: { type: 'string', default: '3' }, 'no-write': { type: 'boolean', default: false } },
+});
+const nodeCount = Number(args.nodes);
+const runs = Number(args.runs);
+
+/** Chromium as the project launches it everywhere (ENVIRONMENT.md). */
+export const chromiumArgs = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1',
+];
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** Drag the empty canvas for about two seconds; frames per second the page painted meanwhile. */
+async function panFps(page: Page): Promise<number> {
+  const box = (await page.locator('.react-flow').boundingBox())!;
+  // Start the drag on the pane itself (not on a node, which would move the node).
+  const start = await page.evaluate(({ x, y, width, height }) => {
+    for (let gy = y + 20; gy < y + height - 20; gy += 7) {
+      for (let gx = x + 20; gx < x + width / 3; gx += 7) {
+        if (document.elementFromPoint(gx, gy)?.classList.contains('react-flow__pane')) return { x: gx, y: gy };
+      }
+    }
+    return undefined;
+  }, box);
+  if (!start) throw new Error('No empty spot on the canvas to start a pan from');
+  // A string, so the bundler's helpers (tsx names inner functions) never reach the page.
+  await page.evaluate(`(() => {
+    window.framesPainted = 0;
+    window.countingFrames = true;
+    const tick = () => { if (!window.countingFrames) return; window.framesPainted++; requestAnimationFrame(tick); };
+    requestAnimationFrame(tick);
+  })()`);
+  const began = await page.evaluate(() => performance.now());
+  await page.mouse.move(start.x, start.y);
+  await page.mouse.down();
+  for (let i = 1; i <= 120; i++) {
+    await page.mouse.move(start.x + Math.sin(i / 12) * 300, start.y + Math.cos(i / 12) * 150 - 150);
+    await page.waitForTimeout(16);
+  }
+  await page.mouse.up();
+  const { frames, ended } = (await page.evaluate(
+    '(() => { window.countingFrames = false; return { frames: window.framesPainted, ended: performance.now() }; })()',
+  )) as { frames: number; ended: number };
+  return (frames * 1000) / (ended - began);
+}
+
+async function main() {
+  const outDir = mkdtempSync(join(tmpdir(), 'frontdoor-canvas-bench-'));
+  await build({
+    configFile: join(designer, 'vite.config.ts'),
+    logLevel: 'warn',
+    build: { outDir, emptyOutDir: true, sourcemap: false, rollupOptions: { input: join(designer, 'bench', 'canvas.html') } },
+  });
+  const server = await preview({ configFile: join(designer, 'vite.config.ts'), logLevel: 'warn', build: { outDir }, preview: { host: '127.0.0.1', port: 0, strictPort: false } });
+  const base = server.resolvedUrls!.local[0]!;
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
+  const opens: number[] = [];
+  const fitFps: number[] = [];
+  const zoomedFps: number[] = [];
+  let drawnAtFit = 0;
+  let drawnZoomed = 0;
+  try {
+    for (let run = 0; run < runs; run++) {
+      const page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
+      await page.goto(`${base}bench/canvas.html?nodes=${nodeCount}&${args.query}`);
+      await page.waitForFunction(() => window.canvasReady !== undefined, undefined, { timeout: 30_000 });
+      opens.push(await page.evaluate(() => window.canvasReady!));
+      if ((await page.evaluate(() => window.nodeCount)) !== nodeCount) throw new Error('The page did not open the generated flow');
+      drawnAtFit = await page.locator('.react-flow__node').count();
+      fitFps.push(await panFps(page));
+      // 100 %: a designer working on part of a large flow.
+      await page.evaluate(() => (document.querySelector('.react-flow__controls-zoomin') as HTMLElement | null)?.click());
+      await page.mouse.move(800, 450);
+      for (let i = 0; i < 12; i++) await page.mouse.wheel(0, -200);
+      await page.waitForTimeout(300);
+      drawnZoomed = await page.locator('.react-flow__node').count();
+      zoomedFps.push(await panFps(page));
+      await page.close();
+    }
+  } finally {
+    await browser.close();
+    await new Promise<void>((done) => server.httpServer.close(() => done()));
+    rmSync(outDir, { recursive: true, force: true });
+  }
+  const figures = {
+    open: median(opens),
+    fit: median(fitFps),
+    zoomed: median(zoomedFps),
+  };
+  const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, ${Math.round(totalmem() / 2 ** 30)} GB, Node ${process.version}, Chromium headless --disable-gpu (software rendering)`;
+  const verdict = (ok: boolean) => (ok ? 'meets target' : '**misses target**');
+  const section = [
+    '## Designer canvas',
+    '',
+    `\`npm run bench:designer\` (bench/designer-canvas.ts): a generated ${nodeCount}-node flow (menus → transfers, ${nodeCount} nodes, edges for every outcome) opened in headless Chromium at 1600×900; median of ${runs} runs. The page is the production build of the designer's canvas (store + engine diagnostics + React Flow with \`onlyRenderVisibleElements\` and memoised nodes).`,
+    '',
+    '| measure | result | target |',
+    '|---|---|---|',
+    `| open to interactive canvas (navigation → nodes in view drawn, page idle) | ${Math.round(figures.open)} ms | ≤ 1500 ms — ${verdict(figures.open <= 1500)} |`,
+    `| frame rate panning at fit-to-view (${drawnAtFit} nodes drawn) | ${figures.fit.toFixed(1)} fps | ≥ 50 fps — ${verdict(figures.fit >= 50)} |`,
+    `| frame rate panning at ~100 % (${drawnZoomed} nodes drawn) | ${figures.zoomed.toFixed(1)} fps | ≥ 50 fps — ${verdict(figures.zoomed >= 50)} |`,
+    '',
+    `Machine: ${machine}. Run ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC.`,
+    '',
+  ].join('\n');
+  console.log(section);
+  if (!args['no-write']) writeSection(section);
+}
+
+/** Replace (or append) this benchmark's section in BENCHMARKS.md, leaving other sections alone. */
+function writeSection(section: string) {
+  const file = join(repo, 'BENCHMARKS.md');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    text = '# Benchmarks\n\n';
+  }
+  const start = text.indexOf('## Designer canvas');
+  if (start < 0) text = `${text.trimEnd()}\n\n${section}`;
+  else {
+    const next = text.indexOf('\n## ', start + 1);
+    text = text.slice(0, start) + section + (next < 0 ? '' : text.slice(next + 1));
+  }
+  writeFileSync(file, text.endsWith('\n') ? text : `${text}\n`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
