@@ -108,16 +108,20 @@ export const collectDigitsNode = defineNode({
       }
       if (params.confirm.enabled) {
         const readBackSegments = prompt(withValues(params.confirm.prompt, { entered: readBack(entry.digits) }));
-        const answer = await call.collectDigits({
-          prompt: readBackSegments,
-          bargeIn: true,
-          minDigits: 1,
-          maxDigits: 1,
-          terminators: '',
-          firstDigitTimeoutMs: params.firstDigitTimeoutMs,
-          interDigitTimeoutMs: params.interDigitTimeoutMs,
-          signal,
-        });
+        const confirmation = (segments: PromptSegment[]) =>
+          call.collectDigits({
+            prompt: segments,
+            bargeIn: true,
+            minDigits: 1,
+            maxDigits: 1,
+            terminators: params.terminator,
+            firstDigitTimeoutMs: params.firstDigitTimeoutMs,
+            interDigitTimeoutMs: params.interDigitTimeoutMs,
+            signal,
+          });
+        let answer = await confirmation(readBackSegments);
+        // A terminator pressed after a full-length entry arrives here on its own: it is not the answer.
+        if (answer.kind === 'digits' && answer.digits === '' && answer.terminator !== undefined) answer = await confirmation([]);
         log('prompt.played', { text: spokenText(readBackSegments) });
         if (answer.kind === 'digits') log('input.digits', { digits: answer.digits });
         else log('input.none', {});
