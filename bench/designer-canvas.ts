@@ -88,9 +88,9 @@ async function main() {
     for (let run = 0; run < runs; run++) {
       const page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
       await page.goto(`${base}bench/canvas.html?nodes=${nodeCount}&${args.query}`);
-      await page.waitForFunction(() => window.canvasReady !== undefined, undefined, { timeout: 30_000 });
-      opens.push(await page.evaluate(() => window.canvasReady!));
-      if ((await page.evaluate(() => window.nodeCount)) !== nodeCount) throw new Error('The page did not open the generated flow');
+      await page.waitForFunction('window.canvasReady !== undefined', undefined, { timeout: 30_000 });
+      opens.push((await page.evaluate('window.canvasReady')) as number);
+      if ((await page.evaluate('window.nodeCount')) !== nodeCount) throw new Error('The page did not open the generated flow');
       drawnAtFit = await page.locator('.react-flow__node').count();
       fitFps.push(await panFps(page));
       // 100 %: a designer working on part of a large flow.
