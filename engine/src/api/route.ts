@@ -108,7 +108,9 @@ export function parseRequest(definition: AnyRoute, req: Request) {
     }
     body = req.body;
   } else if (definition.body) {
-    if (!req.is('application/json')) {
+    // With no body at all, the schema decides whether that is allowed (some bodies are optional).
+    const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+    if (hasBody && !req.is('application/json')) {
       throw new ApiProblem(415, 'Send the request body as JSON with Content-Type application/json', {
         errors: [{ path: 'body', message: 'expected an application/json body' }],
       });

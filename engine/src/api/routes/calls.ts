@@ -1,0 +1,97 @@
+import { z } from 'zod';
+import type { CallRecord } from '../../ports/store.js';
+import type { ApiContext } from '../context.js';
+import { notFound } from '../problem.js';
+import { idParam, route, type AnyRoute } from '../route.js';
+import { pageQuery, paged, queryDate, timestamp } from '../schemas.js';
+
+const callSchema = z.object({
+  id: z.string(),
+  kind: z.enum(['phone', 'test']),
+  from: z.string(),
+  to: z.string(),
+  flowId: z.string().optional(),
+  flowVersion: z.number().int().optional(),
+  startedAt: timestamp,
+  answeredAt: timestamp.optional(),
+  endedAt: timestamp.optional(),
+  outcome: z.string().optional(),
+  endedAtNode: z.string().optional(),
+  queueId: z.string().optional(),
+  agentId: z.string().optional(),
+  waitSeconds: z.number().optional(),
+  talkSeconds: z.number().optional(),
+  engineInstanceId: z.string(),
+});
+
+const eventSchema = z.object({
+  callId: z.string(),
+  seq: z.number().int(),
+  at: z.number().describe('Epoch milliseconds on the call’s clock'),
+  type: z.string(),
+  nodeId: z.string().optional(),
+  data: z.record(z.string(), z.unknown()),
+});
+
+export const callJson = (call: CallRecord) =>
+  Object.fromEntries(Object.entries(call).map(([k, v]) => [k, v instanceof Date ? v.toISOString() : v]));
+
+export function callRoutes({ store }: ApiContext): AnyRoute[] {
+  return [
+    route({
+      method: 'get',
+      path: '/api/calls',
+      access: 'viewer',
+      tag: 'calls',
+      summary: 'Call records, newest first, filtered and paged',
+      query: z.strictObject({
+        kind: z.enum(['phone', 'test']).optional(),
+        flowId: z.string().optional(),
+        from: z.string().optional(),
+        to: z.string().optional(),
+        outcome: z.string().optional(),
+        queueId: z.string().optional(),
+        agentId: z.string().optional(),
+        since: queryDate.optional(),
+        until: queryDate.optional(),
+        active: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+        ...pageQuery,
+      }),
+      success: { status: 200, description: 'Calls', schema: paged(callSchema) },
+      handler: async ({ query }) => {
+        const { page, pageSize, ...filter } = query;
+        const result = await store.calls.list(filter, { page, pageSize });
+        return { ...result, items: result.items.map(callJson) };
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/api/calls/:id',
+      access: 'viewer',
+      tag: 'calls',
+      summary: 'One call record',
+      params: idParam,
+      success: { status: 200, description: 'The call', schema: callSchema },
+      problems: [404],
+      handler: async ({ params }) => {
+        const call = await store.calls.get(params.id);
+        if (!call) throw notFound(`Call ${params.id}`);
+        return callJson(call);
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/api/calls/:id/events',
+      access: 'viewer',
+      tag: 'calls',
+      summary: 'A call’s event log, in order',
+      params: idParam,
+      success: { status: 200, description: 'Events', schema: z.array(eventSchema) },
+      problems: [404],
+      handler: async ({ params }) => {
+        if (!(await store.calls.get(params.id))) throw notFound(`Call ${params.id}`);
+        return store.calls.events(params.id);
+      },
+    }),
+  ];
+}
