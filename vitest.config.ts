@@ -10,6 +10,8 @@ export default defineConfig({
           name: 'engine',
           environment: 'node',
           include: ['engine/**/*.test.ts', 'flows/**/*.test.ts', 'bin/**/*.test.ts', 'scripts/**/*.test.ts'],
+          // A private PostgreSQL 15 server for the storage and API tests' real-server runs (FRONTDOOR_TEST_PG_URL).
+          globalSetup: ['scripts/test-postgres.ts'],
           testTimeout: 30_000,
         },
       },

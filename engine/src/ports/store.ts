@@ -462,8 +462,11 @@ export interface EngineInstance {
 }
 
 export interface EngineInstanceRepository {
-  /** Registers this run and ends the calls of this engine's earlier runs and of dead engines ('engine-lost'). */
-  register(instance: { id: string; name: string; host: string; pid: number }): Promise<{ lostCalls: string[] }>;
+  /**
+   * Registers this run and ends the calls of this engine's earlier runs (same name), of stopped runs and of
+   * engines silent for longer than `deadAfterMs` (default 60 s) with outcome 'engine-lost'.
+   */
+  register(instance: { id: string; name: string; host: string; pid: number; deadAfterMs?: number }): Promise<{ lostCalls: string[] }>;
   /** Records that this run is alive, and ends the calls of engines silent for longer than `deadAfterMs`. */
   heartbeat(instanceId: string, deadAfterMs: number): Promise<{ lostCalls: string[] }>;
   stop(instanceId: string): Promise<void>;

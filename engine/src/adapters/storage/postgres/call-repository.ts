@@ -1,0 +1,213 @@
+import type pg from 'pg';
+import type { CallEvent } from '../../../ports/call-events.js';
+import type { CallRecord, CallRepository, PaymentRecord, PaymentRepository } from '../../../ports/store.js';
+import { checkPage, isPgError, opt, PG_FOREIGN_KEY_VIOLATION, Where } from './sql.js';
+
+interface CallRow {
+  id: string;
+  kind: CallRecord['kind'];
+  from_number: string;
+  to_number: string;
+  flow_id: string | null;
+  flow_version: number | null;
+  started_at: Date;
+  answered_at: Date | null;
+  ended_at: Date | null;
+  outcome: string | null;
+  ended_at_node: string | null;
+  queue_id: string | null;
+  agent_id: string | null;
+  wait_seconds: number | null;
+  talk_seconds: number | null;
+  engine_instance_id: string;
+}
+
+const CALL_COLUMNS = `id, kind, from_number, to_number, flow_id, flow_version, started_at, answered_at, ended_at, outcome,
+  ended_at_node, queue_id, agent_id, wait_seconds, talk_seconds, engine_instance_id`;
+
+function callRecord(row: CallRow): CallRecord {
+  return {
+    id: row.id,
+    kind: row.kind,
+    from: row.from_number,
+    to: row.to_number,
+    flowId: opt(row.flow_id),
+    flowVersion: opt(row.flow_version),
+    startedAt: row.started_at,
+    answeredAt: opt(row.answered_at),
+    endedAt: opt(row.ended_at),
+    outcome: opt(row.outcome),
+    endedAtNode: opt(row.ended_at_node),
+    queueId: opt(row.queue_id),
+    agentId: opt(row.agent_id),
+    waitSeconds: opt(row.wait_seconds),
+    talkSeconds: opt(row.talk_seconds),
+    engineInstanceId: row.engine_instance_id,
+  };
+}
+
+export function callRepository(pool: pg.Pool): CallRepository {
+  return {
+    async start(call) {
+      const { rowCount } = await pool.query(
+        `INSERT INTO calls (id, kind, from_number, to_number, flow_id, flow_version, started_at, engine_instance_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING`,
+        [call.id, call.kind, call.from, call.to, call.flowId ?? null, call.flowVersion ?? null, call.startedAt, call.engineInstanceId],
+      );
+      return rowCount === 0 ? { kind: 'exists' } : { kind: 'started' };
+    },
+
+    async update(callId, changes) {
+      const { rowCount } = await pool.query(
+        `UPDATE calls SET answered_at = COALESCE($2, answered_at), queue_id = COALESCE($3, queue_id), agent_id = COALESCE($4, agent_id),
+           wait_seconds = COALESCE($5, wait_seconds), talk_seconds = COALESCE($6, talk_seconds)
+         WHERE id = $1`,
+        [callId, changes.answeredAt ?? null, changes.queueId ?? null, changes.agentId ?? null, changes.waitSeconds ?? null, changes.talkSeconds ?? null],
+      );
+      return rowCount === 0 ? { kind: 'notFound' } : { kind: 'updated' };
+    },
+
+    async end(callId, end) {
+      // The end never comes before the start (a simulated clock may run behind the wall clock).
+      const { rowCount } = await pool.query(
+        `UPDATE calls SET ended_at = GREATEST($2, started_at), outcome = $3, ended_at_node = $4,
+           answered_at = COALESCE($5, answered_at), queue_id = COALESCE($6, queue_id), agent_id = COALESCE($7, agent_id),
+           wait_seconds = COALESCE($8, wait_seconds), talk_seconds = COALESCE($9, talk_seconds)
+         WHERE id = $1 AND ended_at IS NULL`,
+        [
+          callId,
+          end.endedAt,
+          end.outcome,
+          end.endedAtNode ?? null,
+          end.answeredAt ?? null,
+          end.queueId ?? null,
+          end.agentId ?? null,
+          end.waitSeconds ?? null,
+          end.talkSeconds ?? null,
+        ],
+      );
+      if (rowCount !== 0) return { kind: 'ended' };
+      const { rowCount: exists } = await pool.query('SELECT 1 FROM calls WHERE id = $1', [callId]);
+      return exists === 0 ? { kind: 'notFound' } : { kind: 'alreadyEnded' };
+    },
+
+    async get(callId) {
+      const { rows } = await pool.query<CallRow>(`SELECT ${CALL_COLUMNS} FROM calls WHERE id = $1`, [callId]);
+      return rows[0] && callRecord(rows[0]);
+    },
+
+    async list(filter, page) {
+      checkPage(page);
+      const where = new Where()
+        .add((p) => `kind = ${p}`, filter.kind)
+        .add((p) => `flow_id = ${p}`, filter.flowId)
+        .add((p) => `from_number = ${p}`, filter.from)
+        .add((p) => `to_number = ${p}`, filter.to)
+        .add((p) => `outcome = ${p}`, filter.outcome)
+        .add((p) => `queue_id = ${p}`, filter.queueId)
+        .add((p) => `agent_id = ${p}`, filter.agentId)
+        .add((p) => `started_at >= ${p}`, filter.since)
+        .add((p) => `started_at < ${p}`, filter.until);
+      if (filter.active !== undefined) where.raw(filter.active ? 'ended_at IS NULL' : 'ended_at IS NOT NULL');
+      const { rows: counted } = await pool.query<{ total: number }>(`SELECT count(*) AS total FROM calls ${where}`, where.params);
+      const { rows } = await pool.query<CallRow>(`SELECT ${CALL_COLUMNS} FROM calls ${where} ORDER BY started_at DESC, id ${where.limit(page)}`, where.params);
+      return { items: rows.map(callRecord), total: counted[0]!.total, page: page.page, pageSize: page.pageSize };
+    },
+
+    async appendEvents(events: CallEvent[]) {
+      if (events.length === 0) return;
+      await pool.query(
+        `INSERT INTO call_events (call_id, seq, at, type, node_id, data)
+         SELECT * FROM unnest($1::text[], $2::int[], $3::timestamptz[], $4::text[], $5::text[], $6::jsonb[])
+         ON CONFLICT (call_id, seq) DO NOTHING`,
+        [
+          events.map((e) => e.callId),
+          events.map((e) => e.seq),
+          events.map((e) => new Date(e.at)),
+          events.map((e) => e.type),
+          events.map((e) => e.nodeId ?? null),
+          events.map((e) => JSON.stringify(e.data)),
+        ],
+      );
+    },
+
+    async events(callId) {
+      const { rows } = await pool.query<{ call_id: string; seq: number; at: Date; type: CallEvent['type']; node_id: string | null; data: CallEvent['data'] }>(
+        'SELECT call_id, seq, at, type, node_id, data FROM call_events WHERE call_id = $1 ORDER BY seq',
+        [callId],
+      );
+      return rows.map((row) => {
+        const event: CallEvent = { callId: row.call_id, seq: row.seq, at: row.at.getTime(), type: row.type, data: row.data };
+        if (row.node_id !== null) event.nodeId = row.node_id;
+        return event;
+      });
+    },
+  };
+}
+
+interface PaymentRow {
+  id: string;
+  call_id: string;
+  status: PaymentRecord['status'];
+  amount_minor: number;
+  currency: 'GBP';
+  reference: string;
+  gateway_session_id: string | null;
+  gateway_transaction_id: string | null;
+  created_at: Date;
+  completed_at: Date | null;
+}
+
+const PAYMENT_COLUMNS = 'id, call_id, status, amount_minor, currency, reference, gateway_session_id, gateway_transaction_id, created_at, completed_at';
+
+function paymentRecord(row: PaymentRow): PaymentRecord {
+  return {
+    id: row.id,
+    callId: row.call_id,
+    status: row.status,
+    amountMinor: row.amount_minor,
+    currency: row.currency,
+    reference: row.reference,
+    gatewaySessionId: opt(row.gateway_session_id),
+    gatewayTransactionId: opt(row.gateway_transaction_id),
+    createdAt: row.created_at,
+    completedAt: opt(row.completed_at),
+  };
+}
+
+/** Payment outcomes only — the schema has nowhere to put a card number, and refuses card-like references. */
+export function paymentRepository(pool: pg.Pool): PaymentRepository {
+  async function get(paymentId: string): Promise<PaymentRecord | undefined> {
+    const { rows } = await pool.query<PaymentRow>(`SELECT ${PAYMENT_COLUMNS} FROM payments WHERE id = $1`, [paymentId]);
+    return rows[0] && paymentRecord(rows[0]);
+  }
+  return {
+    async create(payment) {
+      try {
+        const { rows } = await pool.query<PaymentRow>(
+          `INSERT INTO payments (id, call_id, amount_minor, currency, reference, gateway_session_id) VALUES ($1, $2, $3, $4, $5, $6)
+           ON CONFLICT (id) DO NOTHING RETURNING ${PAYMENT_COLUMNS}`,
+          [payment.id, payment.callId, payment.amountMinor, payment.currency, payment.reference, payment.gatewaySessionId ?? null],
+        );
+        return rows[0] ? { kind: 'created', payment: paymentRecord(rows[0]) } : { kind: 'exists' };
+      } catch (error) {
+        if (isPgError(error, PG_FOREIGN_KEY_VIOLATION)) return { kind: 'callNotFound' };
+        throw error;
+      }
+    },
+    async complete(paymentId, result) {
+      const { rows } = await pool.query<PaymentRow>(
+        `UPDATE payments SET status = $2, gateway_transaction_id = $3, completed_at = $4 WHERE id = $1 AND status = 'pending' RETURNING ${PAYMENT_COLUMNS}`,
+        [paymentId, result.status, result.gatewayTransactionId ?? null, result.completedAt],
+      );
+      if (rows[0]) return { kind: 'completed', payment: paymentRecord(rows[0]) };
+      const existing = await get(paymentId);
+      return existing ? { kind: 'alreadyCompleted', payment: existing } : { kind: 'notFound' };
+    },
+    get,
+    async forCall(callId) {
+      const { rows } = await pool.query<PaymentRow>(`SELECT ${PAYMENT_COLUMNS} FROM payments WHERE call_id = $1 ORDER BY created_at, id`, [callId]);
+      return rows.map(paymentRecord);
+    },
+  };
+}

@@ -1,0 +1,205 @@
+import type pg from 'pg';
+import type {
+  Agent,
+  AgentInput,
+  CalendarNotFound,
+  CrudRepository,
+  HolidayCalendar,
+  HolidayCalendarInput,
+  JsonObject,
+  Queue,
+  QueueInput,
+  QueueNotFound,
+  Schedule,
+  ScheduleInput,
+} from '../../../ports/store.js';
+import { inTransaction } from './database.js';
+import { jsonParam, opt, toJson, writeAudit, type Queryable } from './sql.js';
+
+/**
+ * One audited id-keyed table (plus whatever `save` writes beside it), described as data:
+ * schedules, holiday calendars, queues and agents share all their SQL plumbing.
+ */
+interface CrudSpec<T extends { id: string }, Input extends { id: string }, Refused> {
+  entityType: string;
+  table: string;
+  /** Select list over the table aliased `t`. */
+  columns: string;
+  fromRow(row: Record<string, unknown>): T;
+  /** Inserts (`existing` undefined) or updates the row for `input`; false when the id is taken on insert. */
+  save(q: Queryable, input: Input, existing: T | undefined): Promise<boolean>;
+  /** Why `input` cannot be saved, e.g. it names a calendar that does not exist. */
+  refuse?(q: Queryable, input: Input): Promise<Refused | undefined>;
+  /** What still refers to this row (refuses deletion). */
+  usedBy?(q: Queryable, id: string): Promise<string[]>;
+}
+
+function crudRepository<T extends { id: string }, Input extends { id: string }, Refused = never>(
+  pool: pg.Pool,
+  spec: CrudSpec<T, Input, Refused>,
+): CrudRepository<T, Input, Refused> {
+  const select = `SELECT ${spec.columns} FROM ${spec.table} t`;
+  async function get(q: Queryable, id: string, lock = false): Promise<T | undefined> {
+    const { rows } = await q.query(`${select} WHERE t.id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
+    return rows[0] && spec.fromRow(rows[0] as Record<string, unknown>);
+  }
+  /** The input as the audit log shows it (without updatedAt). */
+  const inputOf = (item: T): Input => {
+    const { updatedAt: _updatedAt, ...rest } = item as T & { updatedAt?: Date };
+    return rest as unknown as Input;
+  };
+
+  return {
+    async list() {
+      const { rows } = await pool.query(`${select} ORDER BY lower(t.name), t.id`);
+      return rows.map((row) => spec.fromRow(row as Record<string, unknown>));
+    },
+    get: (id) => get(pool, id),
+    async create(input, actor) {
+      return inTransaction(pool, async (client) => {
+        const refused = await spec.refuse?.(client, input);
+        if (refused !== undefined) return refused;
+        if (!(await spec.save(client, input, undefined))) return { kind: 'exists' as const };
+        const item = (await get(client, input.id))!;
+        await writeAudit(client, { actor, action: `${spec.entityType}.create`, entityType: spec.entityType, entityId: input.id, before: null, after: toJson(inputOf(item)) });
+        return { kind: 'created' as const, item };
+      });
+    },
+    async update(id, changes, actor) {
+      return inTransaction(pool, async (client) => {
+        const existing = await get(client, id, true);
+        if (!existing) return { kind: 'notFound' as const };
+        const input = { ...inputOf(existing), ...changes, id } as Input;
+        const refused = await spec.refuse?.(client, input);
+        if (refused !== undefined) return refused;
+        await spec.save(client, input, existing);
+        const item = (await get(client, id))!;
+        await writeAudit(client, {
+          actor,
+          action: `${spec.entityType}.update`,
+          entityType: spec.entityType,
+          entityId: id,
+          before: toJson(inputOf(existing)),
+          after: toJson(inputOf(item)),
+        });
+        return { kind: 'updated' as const, item };
+      });
+    },
+    async delete(id, actor) {
+      return inTransaction(pool, async (client) => {
+        const existing = await get(client, id, true);
+        if (!existing) return { kind: 'notFound' as const };
+        const by = (await spec.usedBy?.(client, id)) ?? [];
+        if (by.length > 0) return { kind: 'inUse' as const, by };
+        await client.query(`DELETE FROM ${spec.table} WHERE id = $1`, [id]);
+        await writeAudit(client, { actor, action: `${spec.entityType}.delete`, entityType: spec.entityType, entityId: id, before: toJson(inputOf(existing)), after: null });
+        return { kind: 'deleted' as const };
+      });
+    },
+  };
+}
+
+async function inserted(q: Queryable, sql: string, params: unknown[]): Promise<boolean> {
+  const { rowCount } = await q.query(sql, params);
+  return (rowCount ?? 0) > 0;
+}
+
+export function scheduleRepository(pool: pg.Pool) {
+  return crudRepository<Schedule, ScheduleInput, CalendarNotFound>(pool, {
+    entityType: 'schedule',
+    table: 'schedules',
+    columns: 't.id, t.name, t.timezone, t.holiday_calendar_id, t.definition, t.updated_at',
+    fromRow: (row) => ({
+      id: row.id as string,
+      name: row.name as string,
+      timezone: row.timezone as string,
+      holidayCalendarId: opt(row.holiday_calendar_id as string | null),
+      definition: row.definition as JsonObject,
+      updatedAt: row.updated_at as Date,
+    }),
+    save: (q, s, existing) =>
+      existing
+        ? inserted(q, 'UPDATE schedules SET name = $2, timezone = $3, holiday_calendar_id = $4, definition = $5, updated_at = now() WHERE id = $1', [
+            s.id, s.name, s.timezone, s.holidayCalendarId ?? null, s.definition,
+          ])
+        : inserted(q, 'INSERT INTO schedules (id, name, timezone, holiday_calendar_id, definition) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING', [
+            s.id, s.name, s.timezone, s.holidayCalendarId ?? null, s.definition,
+          ]),
+    async refuse(q, s) {
+      if (s.holidayCalendarId === undefined) return undefined;
+      const { rowCount } = await q.query('SELECT 1 FROM holiday_calendars WHERE id = $1', [s.holidayCalendarId]);
+      return rowCount === 0 ? { kind: 'calendarNotFound', calendarId: s.holidayCalendarId } : undefined;
+    },
+  });
+}
+
+export function holidayCalendarRepository(pool: pg.Pool) {
+  return crudRepository<HolidayCalendar, HolidayCalendarInput>(pool, {
+    entityType: 'holidayCalendar',
+    table: 'holiday_calendars',
+    columns: 't.id, t.name, t.dates, t.updated_at',
+    fromRow: (row) => ({
+      id: row.id as string,
+      name: row.name as string,
+      dates: row.dates as HolidayCalendar['dates'],
+      updatedAt: row.updated_at as Date,
+    }),
+    save: (q, c, existing) =>
+      existing
+        ? inserted(q, 'UPDATE holiday_calendars SET name = $2, dates = $3, updated_at = now() WHERE id = $1', [c.id, c.name, jsonParam(c.dates)])
+        : inserted(q, 'INSERT INTO holiday_calendars (id, name, dates) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING', [c.id, c.name, jsonParam(c.dates)]),
+    async usedBy(q, id) {
+      const { rows } = await q.query<{ id: string }>('SELECT id FROM schedules WHERE holiday_calendar_id = $1 ORDER BY id', [id]);
+      return rows.map((r) => `schedule ${r.id}`);
+    },
+  });
+}
+
+export function queueRepository(pool: pg.Pool) {
+  return crudRepository<Queue, QueueInput>(pool, {
+    entityType: 'queue',
+    table: 'queues',
+    columns: 't.id, t.name, t.settings, t.updated_at',
+    fromRow: (row) => ({ id: row.id as string, name: row.name as string, settings: row.settings as JsonObject, updatedAt: row.updated_at as Date }),
+    save: (q, queue, existing) =>
+      existing
+        ? inserted(q, 'UPDATE queues SET name = $2, settings = $3, updated_at = now() WHERE id = $1', [queue.id, queue.name, queue.settings])
+        : inserted(q, 'INSERT INTO queues (id, name, settings) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING', [queue.id, queue.name, queue.settings]),
+  });
+}
+
+export function agentRepository(pool: pg.Pool) {
+  return crudRepository<Agent, AgentInput, QueueNotFound>(pool, {
+    entityType: 'agent',
+    table: 'agents',
+    columns: 't.id, t.name, t.destination, t.skills, t.updated_at, ARRAY(SELECT q.queue_id FROM agent_queues q WHERE q.agent_id = t.id ORDER BY q.queue_id) AS queue_ids',
+    fromRow: (row) => ({
+      id: row.id as string,
+      name: row.name as string,
+      destination: row.destination as string,
+      skills: row.skills as string[],
+      queueIds: row.queue_ids as string[],
+      updatedAt: row.updated_at as Date,
+    }),
+    async save(q, agent, existing) {
+      const saved = existing
+        ? await inserted(q, 'UPDATE agents SET name = $2, destination = $3, skills = $4, updated_at = now() WHERE id = $1', [
+            agent.id, agent.name, agent.destination, agent.skills,
+          ])
+        : await inserted(q, 'INSERT INTO agents (id, name, destination, skills) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING', [
+            agent.id, agent.name, agent.destination, agent.skills,
+          ]);
+      if (!saved) return false;
+      await q.query('DELETE FROM agent_queues WHERE agent_id = $1', [agent.id]);
+      await q.query('INSERT INTO agent_queues (agent_id, queue_id) SELECT DISTINCT $1::text, queue_id FROM unnest($2::text[]) AS wanted (queue_id)', [agent.id, agent.queueIds]);
+      return true;
+    },
+    async refuse(q, agent) {
+      const { rows } = await q.query<{ id: string }>(
+        'SELECT wanted.id FROM unnest($1::text[]) AS wanted (id) WHERE NOT EXISTS (SELECT 1 FROM queues WHERE queues.id = wanted.id) LIMIT 1',
+        [agent.queueIds],
+      );
+      return rows[0] ? { kind: 'queueNotFound', queueId: rows[0].id } : undefined;
+    },
+  });
+}
