@@ -188,7 +188,8 @@ export const telephonyConfigSchema = z
     admission: admissionSchema.default({ maxConcurrentCalls: 200, maxCallsPerSecond: 25, retryAfterSeconds: 5 }),
     defaultLanguage: z.string().default('en-GB').describe('TTS language when a prompt has none'),
     ttsVoice: z.string().default('slt').describe('mod_flite voice for text prompts (kal, slt, rms, awb)'),
-    recordingsDir: z.string().min(1).default('/var/lib/freeswitch/recordings').describe('Where FreeSWITCH writes voicemail and call recordings'),
+    recordCalls: z.boolean().default(false).describe('Record every call (paused during payments) into recordingsDir'),
+    recordingsDir: z.string().min(1).default('/var/lib/freeswitch/recordings').describe('Where FreeSWITCH writes voicemail, utterances and call recordings; the engine reads the same path (a shared volume)'),
   })
   .superRefine((config, ctx) => {
     const seen = new Set<string>();

@@ -1,0 +1,596 @@
+import { basename } from 'node:path';
+import type {
+  BridgeOptions,
+  BridgeResult,
+  CallChannel,
+  CollectDigitsOptions,
+  CollectDigitsResult,
+  Destination,
+  HandOffOptions,
+  HandOffResult,
+  ListenOptions,
+  ListenResult,
+  PlayOptions,
+  PlayResult,
+  PromptSegment,
+  RecordOptions,
+  RecordResult,
+  TransferResult,
+} from '../../../ports/call-channel.js';
+import type { Clock } from '../../../ports/clock.js';
+import { MediaLeg, TelephonyError } from './media-leg.js';
+import type { TelephonyLogger } from './media-pool.js';
+import type { OutboundTarget, RouteResult } from './outbound-routing.js';
+import { sipStatusOf, type OutgoingInvite, type SipAgent, type SipDialog, type SipRequest, type SipResponse } from './sip.js';
+import { hasSpeech, wavToL16Frames } from './wav.js';
+
+/** What a DrachtioCall needs from the rest of the adapter. */
+export interface DrachtioCallDeps {
+  callId: string;
+  from: string;
+  to: string;
+  /** The caller's INVITE, not yet answered. */
+  request: SipRequest;
+  response: SipResponse;
+  /** A FreeSWITCH channel already facing the caller's SDP. */
+  media: MediaLeg;
+  sip: SipAgent;
+  /** More FreeSWITCH channels: outbound legs, and re-anchoring when a media server dies mid-call. */
+  createLeg(options: { remoteSdp?: string; srtp?: boolean; avoid?: string }): Promise<MediaLeg>;
+  route(destination: Destination, callerId: string): Promise<RouteResult>;
+  clock: Clock;
+  logger: TelephonyLogger;
+  /** Reads a recording FreeSWITCH wrote (same path on a shared volume). */
+  readRecording(path: string): Promise<Uint8Array>;
+  settings: { ttsVoice: string; recordingsDir: string; recordCalls: boolean };
+  /** Told once, when the call is answered. */
+  onAnswered?(): void;
+}
+
+type DialOutcome = { kind: 'answered'; leg: MediaLeg; dialog: SipDialog } | { kind: 'busy' } | { kind: 'noAnswer' } | { kind: 'failed'; reason: string };
+
+const BUSY = new Set([486, 600, 603]);
+const NO_ANSWER = new Set([408, 480, 487]);
+/** Energy above which a 20 ms frame counts as speech (16-bit samples, RMS). */
+const SPEECH_RMS = 500;
+const UTTERANCE_SAMPLE_RATE = 16_000;
+
+/**
+ * One caller's call over real SIP: signalling through drachtio-srf, media on a FreeSWITCH channel
+ * (drachtio-fsmrf). Digits are gathered from DTMF events into a type-ahead buffer, so a key
+ * pressed before a prompt ends is never lost. A caller hang-up at any moment aborts what runs and
+ * releases the FreeSWITCH channels.
+ */
+export class DrachtioCall implements CallChannel {
+  readonly callId: string;
+  readonly from: string;
+  readonly to: string;
+
+  private media: MediaLeg;
+  private dialog: SipDialog | undefined;
+  private answering: Promise<void> | undefined;
+  private callerGone = false;
+  /** The caller was handed to another party and no longer belongs to the flow. */
+  private handedOff = false;
+  private readonly ended = new AbortController();
+  private readonly hangupListeners = new Set<() => void>();
+  private readonly typeAhead: string[] = [];
+  private readonly digitWaiters = new Set<() => void>();
+  private callRecording: string | undefined;
+  private recordings = 0;
+
+  constructor(private readonly deps: DrachtioCallDeps) {
+    this.callId = deps.callId;
+    this.from = deps.from;
+    this.to = deps.to;
+    this.media = deps.media;
+    this.watchMedia(deps.media);
+    deps.request.on('cancel', () => this.callerHungUp('CANCEL before answer'));
+  }
+
+  get hungUp(): boolean {
+    return this.callerGone;
+  }
+
+  onHangup(listener: () => void): () => void {
+    if (this.callerGone) {
+      queueMicrotask(listener);
+      return () => undefined;
+    }
+    this.hangupListeners.add(listener);
+    return () => this.hangupListeners.delete(listener);
+  }
+
+  answer(): Promise<void> {
+    this.answering ??= this.answerNow();
+    return this.answering;
+  }
+
+  private async answerNow(): Promise<void> {
+    if (this.callerGone) throw new TelephonyError('signallingFailed', 'the caller hung up before the call was answered');
+    const dialog = await this.deps.sip.createUAS(this.deps.request, this.deps.response, { localSdp: this.media.localSdp }).catch((error: unknown) => {
+      throw new TelephonyError('signallingFailed', `answering the call failed: ${(error as Error).message}`);
+    });
+    this.dialog = dialog;
+    dialog.on('destroy', () => this.callerHungUp('BYE'));
+    this.deps.onAnswered?.();
+    await this.media.setVariables({
+      tts_engine: 'flite',
+      tts_voice: this.deps.settings.ttsVoice,
+      playback_terminators: 'none',
+      hangup_after_bridge: 'false',
+      park_after_bridge: 'true',
+    });
+    if (this.deps.settings.recordCalls) {
+      this.callRecording = `${this.deps.settings.recordingsDir}/${this.callId}-call.wav`;
+      await this.media.startCallRecording(this.callRecording);
+    }
+  }
+
+  // ---- media -----------------------------------------------------------------------------------
+
+  async play(prompt: PromptSegment[], options: PlayOptions): Promise<PlayResult> {
+    const signal = this.opSignal(options.signal);
+    await this.ready(signal);
+    return this.playPrompt(prompt, options.bargeIn, signal);
+  }
+
+  async collectDigits(options: CollectDigitsOptions): Promise<CollectDigitsResult> {
+    const signal = this.opSignal(options.signal);
+    await this.ready(signal);
+    await this.playPrompt(options.prompt, options.bargeIn, signal, false);
+    let digits = '';
+    for (;;) {
+      const timeout = digits ? options.interDigitTimeoutMs : options.firstDigitTimeoutMs;
+      const digit = await this.nextDigit(timeout, signal);
+      if (digit === undefined) return digits ? { kind: 'digits', digits } : { kind: 'noInput' };
+      if (options.terminators.includes(digit)) return { kind: 'digits', digits, terminator: digit };
+      digits += digit;
+      if (digits.length >= options.maxDigits) return { kind: 'digits', digits };
+    }
+  }
+
+  async listen(options: ListenOptions): Promise<ListenResult> {
+    const signal = this.opSignal(options.signal);
+    await this.ready(signal);
+    const played = await this.playPrompt(options.prompt, options.bargeIn && options.allowDigits, signal, false);
+    if (played.kind === 'interrupted' && !options.allowDigits) this.typeAhead.length = 0;
+    const startedAt = this.deps.clock.now();
+    do {
+      if (options.allowDigits && this.typeAhead.length) return this.collectMore(options.maxDigits, signal);
+      const path = this.recordingPath('utterance');
+      const media = await this.currentMedia();
+      await media.setVariables({ record_sample_rate: String(UTTERANCE_SAMPLE_RATE), playback_terminators: 'none' });
+      // Recorded with end-pointing on one second of silence, then streamed to the recogniser.
+      const outcome = await this.interruptible(
+        media,
+        media.record(path, { maxSeconds: options.maxSpeechMs / 1000, silenceThreshold: 200, silenceSeconds: 1 }),
+        options.allowDigits,
+        signal,
+      );
+      if (outcome.interrupted) return this.collectMore(options.maxDigits, signal);
+      const wav = await this.deps.readRecording(path).catch(() => undefined);
+      if (wav && hasSpeech(wav, SPEECH_RMS)) {
+        return { kind: 'speech', utterance: { kind: 'audio', sampleRateHz: UTTERANCE_SAMPLE_RATE, audio: wavToL16Frames(wav) } };
+      }
+      if (outcome.result.durationMs <= 0) break; // nothing was recorded at all: don't spin
+    } while (this.deps.clock.now() - startedAt < options.noInputTimeoutMs);
+    return { kind: 'noInput' };
+  }
+
+  async record(options: RecordOptions): Promise<RecordResult> {
+    const signal = this.opSignal(options.signal);
+    await this.ready(signal);
+    await this.playPrompt(options.prompt, false, signal);
+    const media = await this.currentMedia();
+    if (options.beep) await this.interruptible(media, media.play('tone_stream://%(400,0,1000)'), false, signal);
+    this.typeAhead.length = 0;
+    const path = this.recordingPath('voicemail');
+    await media.setVariables({ playback_terminators: options.terminators || 'none' });
+    const outcome = await this.interruptible(
+      media,
+      media.record(path, { maxSeconds: options.maxDurationMs / 1000, silenceThreshold: 200, silenceSeconds: options.silenceTimeoutMs / 1000 }),
+      false,
+      signal,
+    );
+    await media.setVariables({ playback_terminators: 'none' });
+    this.typeAhead.length = 0;
+    const durationMs = outcome.result.durationMs;
+    return durationMs >= 1000 ? { kind: 'recorded', recordingId: basename(path), durationMs } : { kind: 'noInput' };
+  }
+
+  async sendDigits(digits: string, signal: AbortSignal): Promise<void> {
+    const op = this.opSignal(signal);
+    await this.ready(op);
+    await (await this.currentMedia()).sendDigits(digits);
+  }
+
+  async setRecordingPaused(paused: boolean): Promise<void> {
+    if (!this.callRecording || this.callerGone) return;
+    await this.media.maskCallRecording(this.callRecording, paused);
+  }
+
+  // ---- other parties ---------------------------------------------------------------------------
+
+  async bridge(destination: Destination, options: BridgeOptions): Promise<BridgeResult> {
+    const signal = this.opSignal(options.signal);
+    await this.ready(signal);
+    const dialled = await this.dial(destination, options, signal);
+    if (dialled.kind !== 'answered') return dialled;
+    const talk = await this.connect(dialled, options.filterDtmf ?? false, signal);
+    return { kind: 'completed', talkMs: talk.talkMs };
+  }
+
+  async transfer(destination: Destination, options: BridgeOptions): Promise<TransferResult> {
+    const signal = this.opSignal(options.signal);
+    await this.ready(signal);
+    if (destination.kind === 'sip' || destination.kind === 'number') {
+      const referred = await this.refer(destination, options, signal);
+      if (referred) return referred;
+    }
+    // Agents sit behind this system and Teams needs SRTP through the media server: stay as the
+    // B2BUA, bridged, and let the flow finish.
+    const dialled = await this.dial(destination, options, signal);
+    if (dialled.kind !== 'answered') return dialled;
+    this.detach(dialled, options.filterDtmf ?? false);
+    return { kind: 'transferred' };
+  }
+
+  async handOff(destination: Destination, options: HandOffOptions): Promise<HandOffResult> {
+    const signal = this.opSignal(options.signal);
+    await this.ready(signal);
+    const dialled = await this.dial(destination, { ringTimeoutMs: options.ringTimeoutMs }, signal);
+    if (dialled.kind !== 'answered') return { kind: 'failed', reason: dialled.kind === 'failed' ? dialled.reason : dialled.kind };
+    try {
+      // The token goes to the far end only; it is never logged.
+      if (options.digitsToSend) await dialled.leg.sendDigits(options.digitsToSend);
+    } catch (error) {
+      await this.hangUpLeg(dialled);
+      return { kind: 'failed', reason: `sending digits failed: ${(error as Error).message}` };
+    }
+    if (options.mode === 'refer') {
+      this.detach(dialled, true);
+      return { kind: 'transferred' };
+    }
+    await this.connect(dialled, true, signal);
+    return { kind: 'returned' };
+  }
+
+  async hangup(reason = 'completed'): Promise<void> {
+    if (this.handedOff || this.callerGone) return;
+    this.callerGone = true; // no more operations on this call
+    this.ended.abort(new DOMException('call ended', 'AbortError'));
+    if (this.dialog) {
+      await Promise.resolve(this.dialog.destroy({ headers: { Reason: `SIP;cause=200;text="${reason.replace(/[^A-Za-z0-9 _.-]/g, '')}"` } })).catch(() => undefined);
+    } else if (!this.deps.response.finalResponseSent) {
+      this.deps.response.send(480);
+    }
+    await this.media.release();
+  }
+
+  // ---- internals -------------------------------------------------------------------------------
+
+  private callerHungUp(why: string): void {
+    if (this.callerGone) return;
+    this.callerGone = true;
+    this.deps.logger.info(`call ${this.callId}: caller hung up (${why})`);
+    this.ended.abort(new DOMException('caller hung up', 'AbortError'));
+    void this.media.release();
+    for (const listener of [...this.hangupListeners]) listener();
+    this.hangupListeners.clear();
+  }
+
+  private opSignal(signal: AbortSignal): AbortSignal {
+    return AbortSignal.any([signal, this.ended.signal]);
+  }
+
+  private async ready(signal: AbortSignal): Promise<void> {
+    signal.throwIfAborted();
+    await this.answer();
+    signal.throwIfAborted();
+  }
+
+  private watchMedia(media: MediaLeg): void {
+    media.onDigit((digit) => {
+      this.typeAhead.push(digit);
+      for (const wake of [...this.digitWaiters]) wake();
+    });
+    media.onGone((reason) => {
+      if (!this.callerGone && media === this.media) this.deps.logger.error(`call ${this.callId}: media server ${media.mediaServerName} lost the channel (${reason})`);
+    });
+  }
+
+  /**
+   * The caller's FreeSWITCH channel; if its media server died mid-call, move the caller to another
+   * one (a new channel facing the caller, then a re-INVITE pointing the caller at it).
+   */
+  private async currentMedia(): Promise<MediaLeg> {
+    if (!this.media.isGone) return this.media;
+    if (!this.dialog) throw new TelephonyError('mediaServerLost', 'the media server dropped the call before it was answered');
+    const lost = this.media;
+    const leg = await this.deps.createLeg({ remoteSdp: this.dialog.remote.sdp, avoid: lost.mediaServerName });
+    try {
+      await this.dialog.modify(leg.localSdp);
+    } catch (error) {
+      await leg.release();
+      throw new TelephonyError('mediaServerLost', `moving the caller to media server ${leg.mediaServerName} failed: ${(error as Error).message}`);
+    }
+    this.media = leg;
+    this.watchMedia(leg);
+    this.callRecording = undefined; // the recording stayed on the lost server
+    await leg.setVariables({ tts_engine: 'flite', tts_voice: this.deps.settings.ttsVoice, playback_terminators: 'none', hangup_after_bridge: 'false', park_after_bridge: 'true' });
+    this.deps.logger.info(`call ${this.callId}: moved from media server ${lost.mediaServerName} to ${leg.mediaServerName}`);
+    return leg;
+  }
+
+  private fileFor(segment: PromptSegment): string {
+    if (segment.audio) return /^https?:\/\//.test(segment.audio) ? `http_cache://${segment.audio}` : segment.audio;
+    return `say:${segment.text.replace(/\s+/g, ' ').trim()}`;
+  }
+
+  /** Plays each segment; with barge-in, a key (or one pressed before) ends it. */
+  private async playPrompt(prompt: PromptSegment[], bargeIn: boolean, signal: AbortSignal, consumeDigits = true): Promise<PlayResult> {
+    for (const segment of prompt) {
+      if (bargeIn && this.typeAhead.length) break;
+      const media = await this.currentMedia();
+      const outcome = await this.interruptible(media, media.play(this.fileFor(segment)), bargeIn, signal);
+      if (!outcome.result.found) this.deps.logger.error(`call ${this.callId}: prompt ${segment.promptId ?? segment.audio ?? '(tts)'} could not be played`);
+      if (outcome.interrupted) break;
+    }
+    if (bargeIn && this.typeAhead.length) {
+      return { kind: 'interrupted', digits: consumeDigits ? this.typeAhead.splice(0).join('') : this.typeAhead.join('') };
+    }
+    return { kind: 'played' };
+  }
+
+  /**
+   * Runs a media command that a key press (when `breakOnDigit`) or the signal can cut short
+   * (uuid_break). On abort it rejects at once with the abort reason: a hung-up caller's channel is
+   * being released and may never answer.
+   */
+  private interruptible<T>(media: MediaLeg, command: Promise<T>, breakOnDigit: boolean, signal: AbortSignal): Promise<{ result: T; interrupted: boolean }> {
+    return new Promise((resolve, reject) => {
+      let interrupted = false;
+      const onDigit = () => {
+        if (interrupted) return;
+        interrupted = true;
+        void media.interrupt();
+      };
+      const onAbort = () => {
+        cleanup();
+        void media.interrupt();
+        reject(signal.reason);
+      };
+      const cleanup = () => {
+        this.digitWaiters.delete(onDigit);
+        signal.removeEventListener('abort', onAbort);
+      };
+      if (signal.aborted) return onAbort();
+      if (breakOnDigit) {
+        if (this.typeAhead.length) onDigit();
+        this.digitWaiters.add(onDigit);
+      }
+      signal.addEventListener('abort', onAbort, { once: true });
+      command.then(
+        (result) => {
+          if (signal.aborted) return;
+          cleanup();
+          resolve({ result, interrupted });
+        },
+        (error: unknown) => {
+          if (signal.aborted) return;
+          cleanup();
+          reject(error);
+        },
+      );
+    });
+  }
+
+  /** The next key from the type-ahead buffer, or undefined after `timeoutMs` without one. */
+  private nextDigit(timeoutMs: number, signal: AbortSignal): Promise<string | undefined> {
+    const buffered = this.typeAhead.shift();
+    if (buffered !== undefined) return Promise.resolve(buffered);
+    return new Promise((resolve, reject) => {
+      const timer = new AbortController();
+      const wake = () => {
+        const digit = this.typeAhead.shift();
+        if (digit === undefined) return;
+        finish();
+        resolve(digit);
+      };
+      const lost = this.media.onGone(() => {
+        finish();
+        reject(signal.aborted ? signal.reason : new TelephonyError('mediaServerLost', 'the media server dropped the call while waiting for a key'));
+      });
+      const finish = () => {
+        this.digitWaiters.delete(wake);
+        lost();
+        timer.abort();
+      };
+      this.digitWaiters.add(wake);
+      this.deps.clock.sleep(timeoutMs, AbortSignal.any([timer.signal, signal])).then(
+        () => {
+          finish();
+          resolve(undefined);
+        },
+        () => {
+          if (signal.aborted) {
+            finish();
+            reject(signal.reason);
+          }
+        },
+      );
+    });
+  }
+
+  private async collectMore(maxDigits: number, signal: AbortSignal): Promise<ListenResult> {
+    let digits = '';
+    while (digits.length < maxDigits) {
+      const digit = await this.nextDigit(digits ? 3000 : 0, signal);
+      if (digit === undefined || digit === '#') break;
+      digits += digit;
+    }
+    return digits ? { kind: 'digits', digits } : { kind: 'noInput' };
+  }
+
+  private recordingPath(kind: string): string {
+    this.recordings += 1;
+    return `${this.deps.settings.recordingsDir}/${this.callId.replace(/[^A-Za-z0-9_.-]/g, '_')}-${kind}-${this.recordings}.wav`;
+  }
+
+  /** Ring a destination on a new FreeSWITCH channel (3PCC), trying each route in turn. */
+  private async dial(destination: Destination, options: Pick<BridgeOptions, 'ringTimeoutMs' | 'callerId'>, signal: AbortSignal): Promise<DialOutcome> {
+    const route = await this.deps.route(destination, options.callerId ?? this.from);
+    if (route.kind === 'failed') return route;
+    let last: DialOutcome = { kind: 'failed', reason: 'no route' };
+    for (const target of route.targets) {
+      const leg = await this.deps.createLeg({ srtp: target.srtp }).catch((error: unknown) => error as Error);
+      if (leg instanceof Error) return { kind: 'failed', reason: leg.message };
+      const outcome = await this.ring(target, leg, options.ringTimeoutMs, signal).catch(async (error: unknown) => {
+        await leg.release();
+        throw error;
+      });
+      if (outcome.kind === 'answered') return outcome;
+      await leg.release();
+      last = outcome;
+      if (!(outcome.kind === 'failed' && target.failOver)) break;
+    }
+    return last;
+  }
+
+  private async ring(target: OutboundTarget, leg: MediaLeg, ringTimeoutMs: number, signal: AbortSignal): Promise<DialOutcome> {
+    let invite: OutgoingInvite | undefined;
+    let timedOut = false;
+    const stopTimer = new AbortController();
+    const cancel = () => invite?.cancel(() => undefined);
+    this.deps.clock.sleep(ringTimeoutMs, AbortSignal.any([stopTimer.signal, signal])).then(
+      () => {
+        timedOut = true;
+        cancel();
+      },
+      () => undefined,
+    );
+    signal.addEventListener('abort', cancel, { once: true });
+    try {
+      const dialog = await this.deps.sip.createUAC(
+        target.uri,
+        { localSdp: leg.localSdp, headers: target.headers, ...(target.auth ? { auth: target.auth } : {}), ...(target.proxy ? { proxy: target.proxy } : {}) },
+        {
+          cbRequest: (req) => {
+            invite = req;
+            if (timedOut || signal.aborted) cancel();
+          },
+        },
+      );
+      if (signal.aborted || timedOut) {
+        await Promise.resolve(dialog.destroy()).catch(() => undefined);
+        if (signal.aborted) throw signal.reason;
+        return { kind: 'noAnswer' };
+      }
+      await leg.modify(dialog.remote.sdp);
+      return { kind: 'answered', leg, dialog };
+    } catch (error) {
+      if (signal.aborted) throw signal.reason;
+      const status = sipStatusOf(error);
+      if (timedOut || (status !== undefined && NO_ANSWER.has(status))) return { kind: 'noAnswer' };
+      if (status !== undefined && BUSY.has(status)) return { kind: 'busy' };
+      return { kind: 'failed', reason: status !== undefined ? `SIP ${status}` : (error as Error).message };
+    } finally {
+      stopTimer.abort();
+      signal.removeEventListener('abort', cancel);
+    }
+  }
+
+  /** Bridge the caller to an answered leg and wait until either side hangs up. */
+  private async connect(dialled: Extract<DialOutcome, { kind: 'answered' }>, filterDtmf: boolean, signal: AbortSignal): Promise<{ talkMs: number }> {
+    const media = await this.currentMedia();
+    try {
+      if (filterDtmf) await media.setVariables({ bridge_filter_dtmf: 'true' });
+      await media.bridgeTo(dialled.leg);
+      const answeredAt = this.deps.clock.now();
+      await new Promise<void>((resolve, reject) => {
+        const onAbort = () => reject(signal.reason);
+        dialled.dialog.once('destroy', () => {
+          signal.removeEventListener('abort', onAbort);
+          resolve();
+        });
+        dialled.leg.onGone(() => resolve());
+        if (signal.aborted) onAbort();
+        signal.addEventListener('abort', onAbort, { once: true });
+      });
+      return { talkMs: this.deps.clock.now() - answeredAt };
+    } finally {
+      await this.hangUpLeg(dialled);
+      if (filterDtmf && !media.isGone) await media.setVariables({ bridge_filter_dtmf: 'false' }).catch(() => undefined);
+    }
+  }
+
+  /** Bridge the caller to an answered leg and leave them together: the flow is done with them. */
+  private detach(dialled: Extract<DialOutcome, { kind: 'answered' }>, filterDtmf: boolean): void {
+    this.handedOff = true;
+    const media = this.media;
+    const endBoth = async () => {
+      await this.hangUpLeg(dialled);
+      if (this.dialog) await Promise.resolve(this.dialog.destroy()).catch(() => undefined);
+      await media.release();
+    };
+    dialled.dialog.once('destroy', () => void endBoth());
+    this.onHangup(() => void this.hangUpLeg(dialled));
+    void (async () => {
+      try {
+        if (filterDtmf) await media.setVariables({ bridge_filter_dtmf: 'true' });
+        await media.bridgeTo(dialled.leg);
+      } catch (error) {
+        this.deps.logger.error(`call ${this.callId}: bridging the transferred caller failed`, error);
+        await endBoth();
+      }
+    })();
+  }
+
+  private async hangUpLeg(dialled: Extract<DialOutcome, { kind: 'answered' }>): Promise<void> {
+    await Promise.resolve(dialled.dialog.destroy()).catch(() => undefined);
+    await dialled.leg.release();
+  }
+
+  /**
+   * Blind transfer by REFER. Returns undefined when the far end will not do REFER (the caller then
+   * gets bridged instead).
+   */
+  private async refer(destination: Destination, options: BridgeOptions, signal: AbortSignal): Promise<TransferResult | undefined> {
+    const route = await this.deps.route(destination, options.callerId ?? this.from);
+    if (route.kind === 'failed') return route;
+    const dialog = this.dialog!;
+    const target = route.targets[0]!;
+    const notified = new Promise<number | undefined>((resolve) => {
+      const onNotify = (req: SipRequest, res: SipResponse) => {
+        res.send(200);
+        const status = /^SIP\/2\.0\s+(\d{3})/.exec(req.body ?? '')?.[1];
+        if (status && Number(status) >= 200) {
+          dialog.removeListener('notify', onNotify);
+          resolve(Number(status));
+        }
+      };
+      dialog.on('notify', onNotify);
+      this.deps.clock.sleep(options.ringTimeoutMs, signal).then(
+        () => resolve(undefined),
+        () => resolve(undefined),
+      );
+    });
+    let response: { status: number };
+    try {
+      response = await dialog.request({ method: 'REFER', headers: { 'Refer-To': `<${target.uri}>`, 'Referred-By': `<${dialog.local.uri ?? 'sip:frontdoor'}>` } });
+    } catch {
+      return undefined;
+    }
+    if (response.status >= 300) return undefined;
+    const final = await notified;
+    signal.throwIfAborted();
+    if (final !== undefined && BUSY.has(final)) return { kind: 'busy' };
+    if (final !== undefined && NO_ANSWER.has(final)) return { kind: 'noAnswer' };
+    if (final !== undefined && final >= 300) return { kind: 'failed', reason: `SIP ${final}` };
+    this.handedOff = true;
+    await Promise.resolve(dialog.destroy()).catch(() => undefined);
+    await this.media.release();
+    return { kind: 'transferred' };
+  }
+}

@@ -1,0 +1,215 @@
+import type Mrf from 'drachtio-fsmrf';
+
+/**
+ * A typed wrapper over one drachtio-fsmrf Endpoint (a FreeSWITCH channel): every method returns
+ * numbers and outcomes, never raw event-socket headers, and guards fsmrf's measured pitfalls:
+ * - TCP no-delay on the channel's event socket (each command otherwise waits for a delayed ACK);
+ * - an endpoint whose socket already closed (overload) rejects with TelephonyError instead of
+ *   throwing asynchronously and killing the process;
+ * - a channel that FreeSWITCH drops mid-call (media server gone) rejects what is running.
+ * Digits are collected from DTMF events rather than fsmrf's playCollect (whose arguments are joined
+ * with spaces and break on spoken prompts), so nothing here splits a prompt's text.
+ */
+
+export type TelephonyErrorCode = 'mediaServerLost' | 'noMediaServer' | 'mediaCommandFailed' | 'signallingFailed';
+
+export class TelephonyError extends Error {
+  constructor(
+    readonly code: TelephonyErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'TelephonyError';
+  }
+}
+
+/** The slice of an fsmrf Endpoint used here; the real Endpoint satisfies it. */
+export type FsEndpoint = Pick<Mrf.Endpoint, 'uuid' | 'local' | 'execute' | 'api' | 'destroy' | 'modify'> & {
+  on(event: 'dtmf', listener: (evt: Mrf.DtmfEvent) => void): unknown;
+  on(event: 'destroy', listener: (evt?: { reason?: string }) => void): unknown;
+  /** The channel's event-socket connection (fsmrf sets it to null when it ends). */
+  readonly conn: { socket?: { setNoDelay(noDelay?: boolean): unknown }; on(event: 'error', listener: (error: Error) => void): unknown } | null;
+};
+
+export interface PlaybackResult {
+  /** Milliseconds of audio played. */
+  playedMs: number;
+  /** False when the file or TTS could not be played. */
+  found: boolean;
+}
+
+export interface RecordingResult {
+  durationMs: number;
+}
+
+const RELEASE_WAIT_MS = 2000;
+
+/** FreeSWITCH arguments are split on spaces: paths and names we pass must not contain any. */
+const SAFE_ARG = /^[A-Za-z0-9_.:/@%+=,()-]+$/;
+
+function safeArg(value: string, what: string): string {
+  if (!SAFE_ARG.test(value)) throw new TelephonyError('mediaCommandFailed', `${what} "${value}" has characters FreeSWITCH would split`);
+  return value;
+}
+
+function toNumber(value: string | undefined): number {
+  const n = Number(value);
+  return Number.isFinite(n) ? n : 0;
+}
+
+export class MediaLeg {
+  private gone = false;
+  private readonly goneListeners = new Set<(reason: string) => void>();
+  private readonly digitListeners = new Set<(digit: string) => void>();
+
+  constructor(
+    readonly endpoint: FsEndpoint,
+    readonly mediaServerName: string,
+  ) {
+    const socket = endpoint.conn?.socket;
+    socket?.setNoDelay(true);
+    // A socket error after fsmrf's own handler (which only logs) must never become an uncaught error.
+    endpoint.conn?.on('error', () => this.markGone('event socket error'));
+    endpoint.on('destroy', (evt?: { reason?: string }) => this.markGone(evt?.reason ?? 'media server ended the channel'));
+    endpoint.on('dtmf', (evt: Mrf.DtmfEvent) => {
+      for (const listener of this.digitListeners) listener(evt.dtmf);
+    });
+    if (!endpoint.conn) this.gone = true;
+  }
+
+  get uuid(): string {
+    return this.endpoint.uuid;
+  }
+
+  get localSdp(): string {
+    return this.endpoint.local.sdp;
+  }
+
+  get isGone(): boolean {
+    return this.gone;
+  }
+
+  /** Each DTMF digit the caller presses (RFC 2833 / INFO, as FreeSWITCH reports it). */
+  onDigit(listener: (digit: string) => void): () => void {
+    this.digitListeners.add(listener);
+    return () => this.digitListeners.delete(listener);
+  }
+
+  /** Called once if FreeSWITCH drops the channel or its connection dies. */
+  onGone(listener: (reason: string) => void): () => void {
+    this.goneListeners.add(listener);
+    return () => this.goneListeners.delete(listener);
+  }
+
+  private markGone(reason: string): void {
+    if (this.gone) return;
+    this.gone = true;
+    for (const listener of [...this.goneListeners]) listener(reason);
+    this.goneListeners.clear();
+  }
+
+  /** Run a FreeSWITCH command, rejecting (never hanging) if the channel goes away meanwhile. */
+  private async guarded<T>(what: string, command: () => Promise<T>): Promise<T> {
+    if (this.gone || !this.endpoint.conn) throw new TelephonyError('mediaServerLost', `${what}: the media server channel is gone`);
+    return new Promise<T>((resolve, reject) => {
+      const offGone = this.onGone((reason) => reject(new TelephonyError('mediaServerLost', `${what}: ${reason}`)));
+      let pending: Promise<T>;
+      try {
+        pending = command();
+      } catch (error) {
+        offGone();
+        reject(new TelephonyError('mediaCommandFailed', `${what}: ${(error as Error).message}`));
+        return;
+      }
+      pending.then(
+        (value) => {
+          offGone();
+          resolve(value);
+        },
+        (error: unknown) => {
+          offGone();
+          reject(error instanceof TelephonyError ? error : new TelephonyError('mediaCommandFailed', `${what}: ${(error as Error).message}`));
+        },
+      );
+    });
+  }
+
+  async setVariables(vars: Record<string, string>): Promise<void> {
+    for (const [name, value] of Object.entries(vars)) {
+      await this.guarded(`set ${name}`, () => this.endpoint.execute('set', `${name}=${value}`));
+    }
+  }
+
+  /** Play one file, URL or `say:` TTS string to its end (or until `interrupt()`). */
+  async play(file: string): Promise<PlaybackResult> {
+    const evt = await this.guarded('playback', () => this.endpoint.execute('playback', file));
+    const response = evt.getHeader('Application-Response') ?? '';
+    return { playedMs: toNumber(evt.getHeader('variable_playback_ms')), found: !/FILE NOT FOUND|PLAYBACK ERROR/i.test(response) };
+  }
+
+  /** Stop whatever the channel is playing or recording now (uuid_break). */
+  async interrupt(): Promise<void> {
+    if (this.gone) return;
+    await this.guarded('uuid_break', () => this.endpoint.api('uuid_break', `${this.uuid} all`)).catch(() => undefined);
+  }
+
+  /** Record the caller to `path` until silence, the limit or a terminator key. */
+  async record(path: string, options: { maxSeconds: number; silenceThreshold: number; silenceSeconds: number }): Promise<RecordingResult> {
+    const args = [safeArg(path, 'recording path'), String(Math.max(1, Math.ceil(options.maxSeconds))), String(options.silenceThreshold), String(Math.max(1, Math.round(options.silenceSeconds)))];
+    const evt = await this.guarded('record', () => this.endpoint.execute('record', args.join(' ')));
+    return { durationMs: toNumber(evt.getHeader('variable_record_ms')) || toNumber(evt.getHeader('variable_record_seconds')) * 1000 };
+  }
+
+  /** Send RFC 2833 digits out of this channel. */
+  async sendDigits(digits: string): Promise<void> {
+    if (!/^[0-9*#A-Da-d]+$/.test(digits)) throw new TelephonyError('mediaCommandFailed', 'send_dtmf: digits may only be 0-9 * # A-D');
+    await this.guarded('send_dtmf', () => this.endpoint.execute('send_dtmf', `${digits}@100`));
+  }
+
+  private async apiOk(what: string, command: string, args: string): Promise<void> {
+    const evt = await this.guarded(what, () => this.endpoint.api(command, args));
+    const body = evt.getBody();
+    if (!body.startsWith('+OK')) throw new TelephonyError('mediaCommandFailed', `${what}: ${body.trim().slice(0, 200)}`);
+  }
+
+  /** Record the whole call in the background (uuid_record start). */
+  startCallRecording(path: string): Promise<void> {
+    return this.apiOk('uuid_record start', 'uuid_record', `${this.uuid} start ${safeArg(path, 'recording path')}`);
+  }
+
+  /** Mask (silence) or unmask a running call recording: payments pause it. */
+  maskCallRecording(path: string, masked: boolean): Promise<void> {
+    return this.apiOk('uuid_record mask', 'uuid_record', `${this.uuid} ${masked ? 'mask' : 'unmask'} ${safeArg(path, 'recording path')}`);
+  }
+
+  /** Connect this channel's audio to another channel's (uuid_bridge). */
+  bridgeTo(other: MediaLeg): Promise<void> {
+    return this.apiOk('uuid_bridge', 'uuid_bridge', `${this.uuid} ${other.uuid}`);
+  }
+
+  /** Point this channel at a new far end (after re-anchoring or a re-INVITE). */
+  async modify(remoteSdp: string): Promise<void> {
+    await this.guarded('modify', () => this.endpoint.modify(remoteSdp));
+  }
+
+  /** Hang up the FreeSWITCH channel. Idempotent; never throws. */
+  async release(): Promise<void> {
+    const wasGone = this.gone;
+    this.markGone('released');
+    this.digitListeners.clear();
+    if (wasGone && !this.endpoint.conn) return;
+    // fsmrf waits for FreeSWITCH's BYE; a dead media server never sends one, so don't wait forever.
+    let timer: NodeJS.Timeout | undefined;
+    const giveUp = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, RELEASE_WAIT_MS);
+      timer.unref();
+    });
+    try {
+      await Promise.race([this.endpoint.destroy(), giveUp]);
+    } catch {
+      // The channel is already gone: nothing left to release.
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}

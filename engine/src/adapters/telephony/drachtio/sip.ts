@@ -1,0 +1,83 @@
+import type { EventEmitter } from 'node:events';
+
+/**
+ * The parts of drachtio-srf's request, response, dialog and Srf objects that the adapter uses,
+ * as narrow structural types: the real objects satisfy them, and the unit tests' fakes implement
+ * exactly these (named fakes, see fakes.test-support.ts).
+ */
+
+export interface SipRequest {
+  method: string;
+  uri: string;
+  callId: string;
+  body: string;
+  source_address: string;
+  source_port: string;
+  protocol: string;
+  calledNumber: string;
+  callingNumber: string;
+  get(name: string): string | undefined;
+  has(name: string): boolean;
+  getParsedHeader(name: string): unknown;
+  /** CANCEL from the caller before the final response. */
+  on(event: 'cancel', listener: () => void): unknown;
+  /** Registration details drachtio-srf parses for REGISTER. */
+  registration?: { type: 'register' | 'unregister'; expires: number; contact: { uri: string; params?: Record<string, string> }[]; aor: string };
+}
+
+export interface SipResponse {
+  readonly finalResponseSent: boolean;
+  send(status: number, opts?: { headers?: Record<string, string>; body?: string }): void;
+  send(status: number, reason: string, opts?: { headers?: Record<string, string>; body?: string }): void;
+}
+
+/** An established SIP dialog (drachtio-srf Dialog). */
+export interface SipDialog extends EventEmitter {
+  readonly local: { sdp: string; uri?: string };
+  readonly remote: { sdp: string; uri?: string };
+  destroy(opts?: { headers?: Record<string, string> }): Promise<unknown> | void;
+  modify(sdp: string): Promise<unknown>;
+  request(opts: { method: string; headers?: Record<string, string>; body?: string }): Promise<{ status: number }>;
+}
+
+/** A request sent by createUAC, while it is ringing: it can be cancelled. */
+export interface OutgoingInvite {
+  cancel(callback?: (err: unknown) => void): void;
+}
+
+export interface CreateUacOptions {
+  localSdp?: string;
+  headers?: Record<string, string>;
+  auth?: { username: string; password: string };
+  proxy?: string;
+}
+
+/** The drachtio-srf calls that place and answer calls. */
+export interface SipAgent {
+  createUAS(req: SipRequest, res: SipResponse, opts: { localSdp: string; headers?: Record<string, string> }): Promise<SipDialog>;
+  createUAC(
+    uri: string,
+    opts: CreateUacOptions,
+    progress?: { cbRequest?: (req: OutgoingInvite) => void; cbProvisional?: (res: { status: number }) => void },
+  ): Promise<SipDialog>;
+  request(uri: string, opts: { method: string; headers?: Record<string, string>; proxy?: string }): Promise<SipOutgoingRequest>;
+}
+
+/** What srf.request() hands back: the request sent, which reports the response. */
+export interface SipOutgoingRequest {
+  on(event: 'response', listener: (res: { status: number; get?(name: string): string | undefined }) => void): unknown;
+}
+
+/** drachtio-srf's SipError carries the final status of a failed request. */
+export function sipStatusOf(error: unknown): number | undefined {
+  if (error && typeof error === 'object' && 'status' in error && typeof error.status === 'number') return error.status;
+  return undefined;
+}
+
+/** The user part of a SIP/tel URI: `sip:+441234500000@host;user=phone` → `+441234500000`. */
+export function userOfUri(uri: string | undefined): string | undefined {
+  if (!uri) return undefined;
+  const inner = /<([^>]+)>/.exec(uri)?.[1] ?? uri;
+  const match = /^(?:sips?|tel):([^@;?>]+)/i.exec(inner.trim());
+  return match?.[1] ? decodeURIComponent(match[1]) : undefined;
+}

@@ -1,0 +1,249 @@
+import { readFile } from 'node:fs/promises';
+import Mrf from 'drachtio-fsmrf';
+import Srf from 'drachtio-srf';
+import type { CallChannel } from '../../../ports/call-channel.js';
+import type { Clock } from '../../../ports/clock.js';
+import { SystemClock } from '../../clock/system-clock.js';
+import type { MediaServerConfig, TelephonyConfig } from './config.js';
+import { DigestAuthenticator } from './digest.js';
+import { DrachtioCall } from './drachtio-call.js';
+import { AdmissionControl, authorizeInbound, callParties } from './inbound.js';
+import { TelephonyError } from './media-leg.js';
+import { MediaServerPool, type FsMediaServer, type MediaServerState, type TelephonyLogger } from './media-pool.js';
+import { createOutboundRouter } from './outbound-routing.js';
+import { Registrar, type PhoneCredential } from './registrar.js';
+import type { SipAgent, SipRequest, SipResponse } from './sip.js';
+import { answerSeconds, callsActive, callsTotal, mediaServersUp, telephonyErrors } from './telephony-metrics.js';
+import { TeamsHubMonitor, type HubState } from './teams-hubs.js';
+
+export interface CallMeta {
+  did: string;
+  from: string;
+  trunk?: string;
+}
+
+export interface TelephonyStatus {
+  drachtio: 'connected' | 'connecting' | 'disconnected';
+  mediaServers: { name: string; state: MediaServerState }[];
+  activeCalls: number;
+  teamsHubs?: { hub: string; state: HubState }[];
+  registeredAgents: number;
+}
+
+export interface TelephonyService {
+  status(): TelephonyStatus;
+  /** Where agents' phones are registered (for the queue). */
+  readonly agents: Registrar;
+  close(): Promise<void>;
+}
+
+/** The slice of drachtio-srf's Srf that the service uses; the real Srf satisfies it. */
+export interface SipEdge extends SipAgent {
+  connect(opts: { host: string; port: number; secret: string }): unknown;
+  disconnect(): void;
+  on(event: 'connect', listener: (err: Error | null, hostport?: string) => void): unknown;
+  on(event: 'reconnecting' | 'close' | 'error', listener: (arg?: unknown) => void): unknown;
+  invite(handler: (req: SipRequest, res: SipResponse) => void): unknown;
+  register(handler: (req: SipRequest, res: SipResponse) => void): unknown;
+  options(handler: (req: SipRequest, res: SipResponse) => void): unknown;
+}
+
+export interface StartTelephonyOptions {
+  onCall(call: CallChannel, meta: CallMeta): Promise<void>;
+  logger: TelephonyLogger;
+  clock?: Clock;
+  /** Agents' SIP credentials held in the agents table (agents.useAgentsTable). */
+  lookupAgent?(username: string): Promise<PhoneCredential | undefined>;
+  /** For tests: the SIP edge and media-server connector (default: drachtio-srf and drachtio-fsmrf). */
+  sipEdge?: SipEdge;
+  connectMediaServer?(config: MediaServerConfig): Promise<FsMediaServer>;
+  readRecording?(path: string): Promise<Uint8Array>;
+}
+
+/**
+ * Starts real telephony: connects to drachtio-server (drachtio-srf reconnects by itself with
+ * back-off) and the FreeSWITCH pool, answers INVITEs (admission control, trunk allow-list or
+ * digest auth, DID → onCall), runs the agents' registrar and the Teams keep-alives. Never throws
+ * for an unreachable server: the status says what is down and calls get 503 until it is back.
+ */
+export async function startTelephony(config: TelephonyConfig, options: StartTelephonyOptions): Promise<TelephonyService> {
+  const { logger } = options;
+  const clock = options.clock ?? new SystemClock();
+  const now = () => clock.now();
+  const srf: SipEdge = options.sipEdge ?? (new Srf() as unknown as SipEdge);
+  let drachtioState: TelephonyStatus['drachtio'] = 'connecting';
+
+  srf.on('connect', (err, hostport) => {
+    if (err) {
+      drachtioState = 'disconnected';
+      logger.error(`drachtio-server at ${config.drachtio.host}:${config.drachtio.port} refused the engine: ${err.message} (check drachtio.secret)`);
+      return;
+    }
+    drachtioState = 'connected';
+    logger.info(`connected to drachtio-server ${config.drachtio.host}:${config.drachtio.port} (SIP on ${hostport ?? 'unknown'})`);
+  });
+  srf.on('reconnecting', () => {
+    drachtioState = 'connecting';
+  });
+  srf.on('close', () => {
+    if (drachtioState === 'connected') logger.error('lost the connection to drachtio-server; reconnecting');
+    drachtioState = 'connecting';
+  });
+  srf.on('error', (error) => {
+    telephonyErrors.inc({ kind: 'drachtio' });
+    logger.error(`drachtio-server ${config.drachtio.host}:${config.drachtio.port}: ${(error as Error)?.message ?? String(error)}`);
+  });
+
+  const mrf = options.connectMediaServer ? undefined : new Mrf(srf as unknown as Srf);
+  const connectMediaServer =
+    options.connectMediaServer ??
+    ((server: MediaServerConfig) =>
+      mrf!.connect({
+        address: server.host,
+        port: server.eventSocketPort,
+        secret: server.secret,
+        listenAddress: server.listenAddress,
+        listenPort: server.listenPort,
+        profile: server.profile,
+        ...(server.advertisedAddress ? { advertisedAddress: server.advertisedAddress } : {}),
+        ...(server.advertisedPort ? { advertisedPort: server.advertisedPort } : {}),
+      }) as unknown as Promise<FsMediaServer>);
+  const pool = new MediaServerPool(config.mediaServers, connectMediaServer, clock, logger);
+  const admission = new AdmissionControl(config.admission, now);
+  const digest = new DigestAuthenticator(config.agents.realm, now, { key: config.drachtio.secret });
+  const registrar = new Registrar(config.agents, digest, clock, options.lookupAgent);
+
+  let teams: TeamsHubMonitor | undefined;
+  if (config.teams?.enabled) {
+    const { sbcFqdn, port, hubs, optionsIntervalSeconds, failuresBeforeDown } = config.teams;
+    teams = new TeamsHubMonitor({
+      hubs,
+      intervalMs: optionsIntervalSeconds * 1000,
+      failuresBeforeDown,
+      clock,
+      logger,
+      sendOptions: async (hub) => {
+        const sent = await srf.request(`sip:${hub}:5061;transport=tls`, {
+          method: 'OPTIONS',
+          headers: { Contact: `<sip:${sbcFqdn}:${port};transport=tls>`, From: `<sip:frontdoor@${sbcFqdn}>` },
+        });
+        return new Promise<number>((resolve) => sent.on('response', (res) => resolve(res.status)));
+      },
+    });
+  }
+  const route = createOutboundRouter(config, registrar, () => teams?.usableHubs() ?? []);
+  const readRecording = options.readRecording ?? ((path: string) => readFile(path));
+
+  const refuse = (res: SipResponse, status: number, result: string, headers: Record<string, string> = {}) => {
+    callsTotal.inc({ result });
+    if (!res.finalResponseSent) res.send(status, { headers });
+  };
+
+  srf.invite((req, res) => {
+    void handleInvite(req, res).catch((error: unknown) => {
+      telephonyErrors.inc({ kind: error instanceof TelephonyError ? error.code : 'invite' });
+      logger.error(`call ${req.callId}: ${(error as Error).message}`, error);
+      refuse(res, 500, 'failed');
+    });
+  });
+
+  async function handleInvite(req: SipRequest, res: SipResponse): Promise<void> {
+    const receivedAt = now();
+    const retryAfter = { 'Retry-After': String(config.admission.retryAfterSeconds) };
+    if (!pool.hasCapacity()) return refuse(res, 503, 'no_media_server', retryAfter);
+    const verdict = authorizeInbound(req, config.trunks, digest);
+    if (verdict.kind === 'challenge') return refuse(res, 401, 'challenged', { 'WWW-Authenticate': verdict.header });
+    if (verdict.kind === 'forbidden') {
+      logger.info(`call ${req.callId} refused: ${verdict.reason}`);
+      return refuse(res, 403, 'forbidden');
+    }
+    const trunk = verdict.trunk;
+    const parties = callParties(req, trunk?.defaultCountry ?? config.trunks[0]?.defaultCountry ?? 'GB');
+    if (trunk && trunk.inbound.dids.length && !trunk.inbound.dids.includes(parties.did)) return refuse(res, 404, 'forbidden');
+    if (!req.body) return refuse(res, 488, 'failed', { Warning: '399 frontdoor "an SDP offer is required"' });
+    const slot = admission.tryAdmit();
+    if (!slot.admitted) {
+      logger.info(`call ${req.callId} refused: ${slot.reason}`);
+      return refuse(res, 503, 'overloaded', retryAfter);
+    }
+    let cancelled = false;
+    req.on('cancel', () => {
+      cancelled = true;
+    });
+    try {
+      // createEndpoint + our own createUAS (not fsmrf's connectCaller, which leaks the FreeSWITCH
+      // channel when the caller CANCELs while it runs).
+      const media = await pool.createLeg({ remoteSdp: req.body });
+      if (cancelled) {
+        callsTotal.inc({ result: 'cancelled' });
+        await media.release();
+        return;
+      }
+      const call = new DrachtioCall({
+        callId: req.callId,
+        from: parties.from,
+        to: parties.did,
+        request: req,
+        response: res,
+        media,
+        sip: srf,
+        createLeg: (opts) => pool.createLeg(opts),
+        route,
+        clock,
+        logger,
+        readRecording: async (path) => new Uint8Array(await readRecording(path)),
+        settings: { ttsVoice: config.ttsVoice, recordingsDir: config.recordingsDir, recordCalls: config.recordCalls },
+        onAnswered: () => answerSeconds.observe((now() - receivedAt) / 1000),
+      });
+      callsTotal.inc({ result: 'admitted' });
+      callsActive.inc();
+      try {
+        await options.onCall(call, { did: parties.did, from: parties.from, ...(trunk ? { trunk: trunk.name } : {}) });
+      } finally {
+        callsActive.dec();
+        await call.hangup();
+      }
+    } finally {
+      slot.release();
+    }
+  }
+
+  srf.register((req, res) => {
+    void registrar.handleRegister(req, res).catch((error: unknown) => {
+      logger.error(`REGISTER from ${req.source_address}: ${(error as Error).message}`, error);
+      if (!res.finalResponseSent) res.send(500);
+    });
+  });
+  // Microsoft's proxies (and trunks) send OPTIONS too: answer while we can take calls.
+  srf.options((_req, res) => res.send(pool.hasCapacity() ? 200 : 503));
+
+  srf.connect({ host: config.drachtio.host, port: config.drachtio.port, secret: config.drachtio.secret });
+  await pool.start();
+  teams?.start();
+  const updateMediaGauge = () => mediaServersUp.set(pool.status().filter((s) => s.state === 'connected').length);
+  updateMediaGauge();
+
+  return {
+    agents: registrar,
+    status() {
+      updateMediaGauge();
+      return {
+        drachtio: drachtioState,
+        mediaServers: pool.status().map(({ name, state }) => ({ name, state })),
+        activeCalls: admission.activeCalls,
+        ...(teams ? { teamsHubs: teams.status() } : {}),
+        registeredAgents: registrar.registeredAgents(),
+      };
+    },
+    async close() {
+      teams?.stop();
+      await pool.close();
+      try {
+        srf.disconnect();
+      } catch {
+        // Never connected.
+      }
+      drachtioState = 'disconnected';
+    },
+  };
+}

@@ -1,0 +1,358 @@
+import { EventEmitter } from 'node:events';
+import type Mrf from 'drachtio-fsmrf';
+import type { Clock } from '../../../../ports/clock.js';
+import type { FsEndpoint } from '../media-leg.js';
+import type { FsMediaServer } from '../media-pool.js';
+import type { CreateUacOptions, OutgoingInvite, SipAgent, SipDialog, SipOutgoingRequest, SipRequest, SipResponse } from '../sip.js';
+
+/**
+ * Named fakes of drachtio-srf and drachtio-fsmrf for unit tests (drachtio-server and FreeSWITCH
+ * cannot run here). They follow the real libraries' behaviour where the adapter depends on it:
+ * - fsmrf Endpoint: `execute` resolves when the FreeSWITCH application ends (playback/record end
+ *   early on uuid_break), DTMF arrives as 'dtmf' events, 'destroy' is emitted when the event
+ *   socket ends, `conn` becomes null then, `api` resolves with a body starting "+OK" or "-ERR";
+ * - srf Dialog: `destroy()` (our BYE) does NOT emit 'destroy'; only the far end's BYE does;
+ * - srf createUAC: rejects with a SipError-like { status } for a final failure, 487 after CANCEL.
+ */
+
+class FakeEslEvent implements Mrf.EslEvent {
+  constructor(
+    private readonly headers: Record<string, string> = {},
+    private readonly body = '',
+  ) {}
+  getHeader(name: string): string | undefined {
+    return this.headers[name];
+  }
+  getBody(): string {
+    return this.body;
+  }
+}
+
+interface RunningApp {
+  app: string;
+  stop: () => void;
+}
+
+let nextUuid = 1;
+
+export class FakeFreeSwitchChannel extends EventEmitter implements FsEndpoint {
+  readonly uuid = `fs-channel-${nextUuid++}`;
+  readonly local = { sdp: `v=0\r\no=FreeSWITCH ${this.uuid}\r\n` };
+  readonly remote = { sdp: '' };
+  conn: (EventEmitter & { socket: { setNoDelay(on: boolean): void; noDelay: boolean } }) | null;
+  /** Every application run, in order, with its argument. */
+  readonly executed: { app: string; arg: string }[] = [];
+  readonly apiCalls: string[] = [];
+  released = false;
+  private running: RunningApp | undefined;
+  /** How long a playback lasts, by file (default 2 s). */
+  playbackMs: (file: string) => number = () => 2_000;
+  /** What the next `record` captures: how long, and the WAV written. */
+  nextRecordings: { ms: number; wav?: Uint8Array }[] = [];
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly recordings: Map<string, Uint8Array>,
+    readonly mediaServerName: string,
+  ) {
+    super();
+    const conn = new EventEmitter() as EventEmitter & { socket: { setNoDelay(on: boolean): void; noDelay: boolean } };
+    conn.socket = {
+      noDelay: false,
+      setNoDelay(on: boolean) {
+        this.noDelay = on;
+      },
+    };
+    this.conn = conn;
+  }
+
+  get played(): string[] {
+    return this.executed.filter((e) => e.app === 'playback').map((e) => e.arg);
+  }
+
+  get variables(): Record<string, string> {
+    const vars: Record<string, string> = {};
+    for (const { app, arg } of this.executed) {
+      if (app !== 'set') continue;
+      const eq = arg.indexOf('=');
+      vars[arg.slice(0, eq)] = arg.slice(eq + 1);
+    }
+    return vars;
+  }
+
+  /** The caller presses a key (an RFC 2833 event reported by FreeSWITCH). */
+  press(digits: string): void {
+    for (const dtmf of digits) this.emit('dtmf', { dtmf, duration: '1600', source: 'RTP' });
+  }
+
+  /** The media server dies: the event socket ends under the channel (fsmrf emits 'destroy'). */
+  dropConnection(): void {
+    this.conn = null;
+    this.running?.stop();
+    this.emit('destroy');
+  }
+
+  async execute(app: string, arg = ''): Promise<Mrf.EslEvent> {
+    if (!this.conn) throw new Error('endpoint no longer active');
+    this.executed.push({ app, arg });
+    switch (app) {
+      case 'playback': {
+        const ms = this.playbackMs(arg);
+        const played = await this.runFor(app, ms);
+        return new FakeEslEvent({ 'Application-Response': 'FILE PLAYED', variable_playback_ms: String(played) });
+      }
+      case 'record': {
+        const [path = '', limit = '60'] = arg.split(' ');
+        const next = this.nextRecordings.shift() ?? { ms: 0 };
+        const ms = await this.runFor(app, Math.min(next.ms, Number(limit) * 1000));
+        if (next.wav) this.recordings.set(path, next.wav);
+        return new FakeEslEvent({ Application: 'record', variable_record_ms: String(ms) });
+      }
+      default:
+        return new FakeEslEvent({ Application: app, 'Application-Response': '_none_' });
+    }
+  }
+
+  async api(command: string, args: string | string[] = ''): Promise<Mrf.EslEvent> {
+    if (!this.conn) throw new Error('endpoint no longer active');
+    const line = `${command} ${Array.isArray(args) ? args.join(' ') : args}`;
+    this.apiCalls.push(line);
+    if (command === 'uuid_break') this.running?.stop();
+    return new FakeEslEvent({}, '+OK\n');
+  }
+
+  async set(): Promise<Mrf.EslEvent> {
+    return new FakeEslEvent();
+  }
+
+  async modify(sdp: string): Promise<string> {
+    this.remote.sdp = sdp;
+    return this.local.sdp;
+  }
+
+  async destroy(): Promise<void> {
+    if (this.released) return;
+    this.released = true;
+    this.running?.stop();
+    this.conn = null;
+  }
+
+  /** Runs an application for `ms` of the clock, or until uuid_break / hang-up; resolves with the ms it ran. */
+  private runFor(app: string, ms: number): Promise<number> {
+    const started = this.clock.now();
+    const stopped = new AbortController();
+    this.running = { app, stop: () => stopped.abort() };
+    return this.clock.sleep(ms, stopped.signal).then(
+      () => ms,
+      () => this.clock.now() - started,
+    );
+  }
+}
+
+/** A fake fsmrf MediaServer: hands out FakeFreeSwitchChannels. */
+export class FakeMediaServer extends EventEmitter implements FsMediaServer {
+  readonly channels: FakeFreeSwitchChannel[] = [];
+  /** Set to make createEndpoint hang until released (to race a CANCEL against it). */
+  hold: Promise<void> | undefined;
+  failCreate: Error | undefined;
+  disconnected = false;
+
+  constructor(
+    readonly name: string,
+    private readonly clock: Clock,
+    readonly recordings: Map<string, Uint8Array>,
+  ) {
+    super();
+  }
+
+  async createEndpoint(opts: Mrf.EndpointOptions = {}): Promise<FakeFreeSwitchChannel> {
+    if (this.hold) await this.hold;
+    if (this.failCreate) throw this.failCreate;
+    const channel = new FakeFreeSwitchChannel(this.clock, this.recordings, this.name);
+    if (opts.remoteSdp) channel.remote.sdp = opts.remoteSdp;
+    this.channels.push(channel);
+    return channel;
+  }
+
+  disconnect(): void {
+    this.disconnected = true;
+  }
+
+  /** The event socket to this FreeSWITCH ends (fsmrf emits 'end'). */
+  lose(): void {
+    for (const channel of this.channels) if (!channel.released) channel.dropConnection();
+    this.emit('end');
+  }
+}
+
+export class FakeDialog extends EventEmitter implements SipDialog {
+  readonly local: { sdp: string; uri: string };
+  readonly remote: { sdp: string; uri: string };
+  destroyed = false;
+  destroyHeaders: Record<string, string> | undefined;
+  readonly modifiedWith: string[] = [];
+  readonly requests: { method: string; headers?: Record<string, string> }[] = [];
+  /** How the far end answers in-dialog requests (REFER…). */
+  answerRequest: (method: string) => number = () => 200;
+
+  constructor(localSdp: string, remoteSdp: string, uri = 'sip:caller@trunk.example') {
+    super();
+    this.local = { sdp: localSdp, uri: 'sip:frontdoor@sbc.example' };
+    this.remote = { sdp: remoteSdp, uri };
+  }
+
+  /** Our BYE: like drachtio-srf, it does not emit 'destroy'. */
+  async destroy(opts?: { headers?: Record<string, string> }): Promise<void> {
+    this.destroyed = true;
+    this.destroyHeaders = opts?.headers;
+  }
+
+  /** The far end's BYE. */
+  remoteHangup(): void {
+    this.destroyed = true;
+    this.emit('destroy');
+  }
+
+  async modify(sdp: string): Promise<string> {
+    this.modifiedWith.push(sdp);
+    return this.remote.sdp;
+  }
+
+  async request(opts: { method: string; headers?: Record<string, string> }): Promise<{ status: number }> {
+    this.requests.push(opts);
+    return { status: this.answerRequest(opts.method) };
+  }
+
+  /** The far end sends an in-dialog NOTIFY carrying a sipfrag (REFER progress). */
+  notify(sipfrag: string): SipResponse & { sent: number[] } {
+    const res = new FakeResponse();
+    this.emit('notify', fakeRequest({ method: 'NOTIFY', body: sipfrag }), res);
+    return res;
+  }
+}
+
+export class FakeResponse implements SipResponse {
+  readonly sent: number[] = [];
+  readonly headers: Record<string, string>[] = [];
+  get finalResponseSent(): boolean {
+    return this.sent.some((s) => s >= 200);
+  }
+  send(status: number, reasonOrOpts?: string | { headers?: Record<string, string> }, maybeOpts?: { headers?: Record<string, string> }): void {
+    const opts = typeof reasonOrOpts === 'object' ? reasonOrOpts : maybeOpts;
+    this.sent.push(status);
+    this.headers.push(opts?.headers ?? {});
+  }
+}
+
+export interface FakeRequestInit {
+  method?: string;
+  uri?: string;
+  body?: string;
+  callId?: string;
+  source?: string;
+  headers?: Record<string, string>;
+  registration?: SipRequest['registration'];
+}
+
+export function fakeRequest(init: FakeRequestInit = {}): SipRequest & { cancelByCaller(): void } {
+  const events = new EventEmitter();
+  const headers = Object.fromEntries(Object.entries(init.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+  const req = {
+    method: init.method ?? 'INVITE',
+    uri: init.uri ?? 'sip:+441234500000@sbc.example',
+    callId: init.callId ?? `call-${nextUuid++}`,
+    body: init.body ?? 'v=0\r\no=caller 1 1 IN IP4 192.0.2.10\r\n',
+    source_address: init.source ?? '192.0.2.10',
+    source_port: '5060',
+    protocol: 'udp',
+    calledNumber: '',
+    callingNumber: '',
+    get: (name: string) => headers[name.toLowerCase()],
+    has: (name: string) => name.toLowerCase() in headers,
+    /** drachtio-srf's header parser, for the headers the registration parser reads. */
+    getParsedHeader: (name: string) => {
+      const value = headers[name.toLowerCase()] ?? '';
+      if (/^contact$/i.test(name)) {
+        return value.split(',').map((part) => {
+          const uri = /<([^>]+)>/.exec(part)?.[1] ?? part.trim();
+          const expires = /;\s*expires=(\d+)/i.exec(part.replace(/<[^>]+>/, ''))?.[1];
+          return { uri, params: expires ? { expires } : {} };
+        });
+      }
+      return { uri: /<([^>]+)>/.exec(value)?.[1] ?? value };
+    },
+    on: (event: string, listener: () => void) => events.on(event, listener),
+    cancelByCaller: () => events.emit('cancel'),
+    ...(init.registration ? { registration: init.registration } : {}),
+  };
+  return req;
+}
+
+export type UacScript =
+  | { answerAfterMs: number; sdp?: string }
+  | { rejectAfterMs: number; status: number }
+  /** Rings until CANCEL. */
+  | 'ring';
+
+/** A fake of drachtio-srf's createUAS / createUAC / request. */
+export class FakeSipAgent implements SipAgent {
+  readonly uasDialogs: FakeDialog[] = [];
+  readonly uacDialogs: FakeDialog[] = [];
+  readonly invites: { uri: string; opts: CreateUacOptions; cancelled: boolean }[] = [];
+  readonly optionsSent: string[] = [];
+  script: (uri: string) => UacScript = () => ({ answerAfterMs: 1_000 });
+  answerOptions: (uri: string) => Promise<number> = async () => 200;
+
+  constructor(private readonly clock: Clock) {}
+
+  async createUAS(req: SipRequest, res: SipResponse, opts: { localSdp: string }): Promise<FakeDialog> {
+    res.send(200, { body: opts.localSdp });
+    const dialog = new FakeDialog(opts.localSdp, req.body);
+    this.uasDialogs.push(dialog);
+    return dialog;
+  }
+
+  async createUAC(uri: string, opts: CreateUacOptions, progress?: { cbRequest?: (req: OutgoingInvite) => void }): Promise<FakeDialog> {
+    const record = { uri, opts, cancelled: false };
+    this.invites.push(record);
+    const ringing = new AbortController();
+    progress?.cbRequest?.({
+      cancel: () => {
+        record.cancelled = true;
+        ringing.abort();
+      },
+    });
+    const script = this.script(uri);
+    const waitMs = script === 'ring' ? 24 * 3600_000 : 'answerAfterMs' in script ? script.answerAfterMs : script.rejectAfterMs;
+    try {
+      await this.clock.sleep(waitMs, ringing.signal);
+    } catch {
+      throw Object.assign(new Error('Request Terminated'), { status: 487 });
+    }
+    if (script !== 'ring' && 'status' in script) throw Object.assign(new Error(`SIP ${script.status}`), { status: script.status });
+    const answered = script !== 'ring' && 'answerAfterMs' in script ? script.sdp : undefined;
+    const dialog = new FakeDialog(opts.localSdp ?? '', answered ?? `v=0\r\no=far-end ${uri}\r\n`, uri);
+    this.uacDialogs.push(dialog);
+    return dialog;
+  }
+
+  async request(uri: string, opts: { method: string }): Promise<SipOutgoingRequest> {
+    this.optionsSent.push(`${opts.method} ${uri}`);
+    const status = this.answerOptions(uri);
+    return {
+      on: (_event: 'response', listener: (res: { status: number }) => void) => {
+        void status.then((s) => listener({ status: s }));
+      },
+    };
+  }
+}
+
+/** Captures log lines so tests can check what was (and was not) logged. */
+export function captureLogger(): { lines: string[]; info(m: string): void; error(m: string, e?: unknown): void } {
+  const lines: string[] = [];
+  return {
+    lines,
+    info: (m) => lines.push(`info ${m}`),
+    error: (m, e) => lines.push(`error ${m}${e ? ` ${String(e)}` : ''}`),
+  };
+}
