@@ -1,0 +1,187 @@
+import { describe, expect, it } from 'vitest';
+import type { CallEvent } from '../../ports/index.js';
+import type { CallerAction } from '../../adapters/telephony/simulator/caller-action.js';
+import { SimulatedCall } from '../../adapters/telephony/simulator/simulated-call.js';
+import { SimulatedClock } from '../../adapters/telephony/simulator/simulated-clock.js';
+import { DEFAULT_CALL_TIME, simulatedPorts } from '../../adapters/telephony/simulator/simulated-ports.js';
+import { worldSchema, type WorldInput } from '../../adapters/telephony/simulator/world.js';
+import type { Flow, FlowInput } from '../flow/schema.js';
+import { MemoryEventSink } from './event-log.js';
+import { runCall } from './run-call.js';
+import { flowOf, say } from './test-support.js';
+
+async function call(flow: Flow, caller: CallerAction[], options: { world?: WorldInput; flows?: Flow[] } = {}) {
+  const world = worldSchema.parse(options.world ?? {});
+  const clock = new SimulatedClock(DEFAULT_CALL_TIME);
+  const ports = simulatedPorts({ world, clock, flows: [flow, ...(options.flows ?? [])] });
+  const channel = new SimulatedCall({ callId: 'c1', from: '+447700900123', to: '+441234500000', clock, input: caller, world });
+  const sink = new MemoryEventSink();
+  const result = await runCall({ flow, call: channel, ports, events: sink });
+  return { ...result, events: sink.events, heard: channel.heard.map((s) => s.text), channel, clock };
+}
+
+const types = (events: CallEvent[]) => events.map((e) => `${e.type}${e.nodeId ? `@${e.nodeId}` : ''}`);
+
+const base = (overrides: Partial<FlowInput>): Flow =>
+  flowOf({ schemaVersion: 1, id: 'test', name: 'Test', entry: 'menu', nodes: [], edges: [], ...overrides });
+
+const menuAndQueue = base({
+  nodes: [
+    { id: 'menu', kind: 'menu', version: 1, params: { prompt: say('For highways press 1.', 'Priffyrdd, pwyswch 1.'), options: [{ digit: '1', label: 'Highways' }] } },
+    { id: 'highways', kind: 'queue', version: 1, params: { queueId: 'highways' } },
+    { id: 'bye', kind: 'hangup', version: 1, params: { prompt: say('Goodbye.', 'Hwyl fawr.'), reason: 'gaveUp' } },
+  ],
+  edges: [
+    { id: 'e1', from: 'menu', outcome: '1', to: 'highways' },
+    { id: 'e2', from: 'menu', outcome: 'noInput', to: 'bye' },
+    { id: 'e3', from: 'highways', outcome: 'timeout', to: 'bye' },
+  ],
+});
+
+describe('runCall', () => {
+  it('logs the call as numbered events on the call clock, and ends at the hangup node with its reason', async () => {
+    const result = await call(menuAndQueue, [{ silence: true }, { silence: true }, { silence: true }]);
+    expect(result.outcome).toBe('gaveUp');
+    expect(result.endedAt).toBe('bye');
+    expect(types(result.events)).toEqual([
+      'call.started',
+      'node.entered@menu',
+      ...Array(3).fill(['prompt.played@menu', 'input.none@menu']).flat(),
+      'node.outcome@menu',
+      'node.entered@bye',
+      'prompt.played@bye',
+      'node.outcome@bye',
+      'var.set@bye',
+      'call.ended@bye',
+    ]);
+    expect(result.events.map((e) => e.seq)).toEqual(result.events.map((_, i) => i + 1));
+    const times = result.events.map((e) => e.at);
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+    expect(times.at(-1)! - times[0]!).toBeGreaterThan(15_000); // three 5 s timeouts, in simulated time
+    expect(result.channel.hungUp).toBe(true);
+  });
+
+  it('gives the same events at the same times for the same script', async () => {
+    const script: CallerAction[] = [{ press: '1' }, { wait: 4 }, { hangup: true }];
+    const first = await call(menuAndQueue, script);
+    const second = await call(menuAndQueue, script);
+    expect(second.events).toEqual(first.events);
+  });
+
+  it('leaves the running node when the caller hangs up: its work is aborted and the call ends as callerHungUp', async () => {
+    const result = await call(menuAndQueue, [{ press: '1' }, { wait: 4 }, { hangup: true }]);
+    expect(result.outcome).toBe('callerHungUp');
+    expect(result.endedAt).toBe('highways');
+    expect(result.events.at(-1)).toMatchObject({ type: 'call.ended', nodeId: 'highways', data: { outcome: 'callerHungUp' } });
+    expect(result.events.at(-1)!.at - DEFAULT_CALL_TIME).toBeLessThan(10_000);
+    // The queue node's waits (the agent offer, the announcement timer) were all aborted.
+    expect(result.clock.pendingSleeps).toBe(0);
+  });
+
+  it('ends the call as answered when the queue is answered and that outcome has no edge', async () => {
+    const result = await call(menuAndQueue, [{ press: '1' }]);
+    expect(result).toMatchObject({ outcome: 'answered', endedAt: 'highways', vars: { agentId: 'simulated-agent-highways' } });
+    expect(result.heard).toContain('(connected to agent:simulated-agent-highways)');
+  });
+
+  it('plays prompts in the language the language node chose, falling back to the first language', async () => {
+    const flow = base({
+      languages: ['en-GB', 'cy-GB'],
+      entry: 'welsh',
+      nodes: [
+        { id: 'welsh', kind: 'language', version: 1, params: { mode: 'fixed', language: 'cy-GB' } },
+        { id: 'hello', kind: 'play', version: 1, params: { prompt: say('Hello {{name}}.', 'Helo {{name}}.') } },
+        { id: 'english-only', kind: 'play', version: 1, params: { prompt: say('Only in English.') } },
+        { id: 'bye', kind: 'hangup', version: 1, params: {} },
+      ],
+      edges: [
+        { id: 'e1', from: 'welsh', outcome: 'done', to: 'hello' },
+        { id: 'e2', from: 'hello', outcome: 'done', to: 'english-only' },
+        { id: 'e3', from: 'english-only', outcome: 'done', to: 'bye' },
+      ],
+    });
+    const clock = new SimulatedClock(DEFAULT_CALL_TIME);
+    const world = worldSchema.parse({});
+    const channel = new SimulatedCall({ callId: 'c2', from: '+447700900123', to: '+441234500000', clock, input: [], world });
+    const result = await runCall({ flow, call: channel, ports: simulatedPorts({ world, clock }), events: new MemoryEventSink(), vars: { name: 'Siân' } });
+    expect(channel.heard).toEqual([
+      { language: 'cy-GB', text: 'Helo Siân.' },
+      { language: 'en-GB', text: 'Only in English.' },
+    ]);
+    expect(result).toMatchObject({ outcome: 'completed', vars: { language: 'cy-GB' } });
+  });
+
+  describe('infrastructure faults', () => {
+    const broken = (extraEdges: FlowInput['edges'], fallback?: FlowInput['fallback']) =>
+      base({
+        entry: 'lookup',
+        ...(fallback ? { fallback } : {}),
+        nodes: [
+          // A subflow that is not published: the node throws an EngineError (subflow-missing).
+          { id: 'lookup', kind: 'subflow', version: 1, params: { flowId: 'not-published', outcomes: ['done'] } },
+          { id: 'sorry', kind: 'hangup', version: 1, params: { prompt: say('Our systems are down.'), reason: 'systemsDown' } },
+        ],
+        edges: [{ id: 'e1', from: 'lookup', outcome: 'done', to: 'sorry' }, ...extraEdges],
+      });
+
+    it('follow the node’s error edge when it has one, and are logged', async () => {
+      const result = await call(broken([{ id: 'e2', from: 'lookup', outcome: 'error', to: 'sorry' }]), []);
+      expect(result).toMatchObject({ outcome: 'systemsDown', endedAt: 'sorry' });
+      expect(result.events.find((e) => e.type === 'error')).toMatchObject({ nodeId: 'lookup', data: { code: 'subflow-missing' } });
+    });
+
+    it('else go to the flow-wide fallback: apologise, then offer a person', async () => {
+      const result = await call(broken([], { apology: { 'en-GB': 'Sorry, a problem.' }, then: { action: 'transfer', destination: 'tel:+441632960000' } }), []);
+      expect(result).toMatchObject({ outcome: 'transferred', endedAt: '$fallback' });
+      expect(result.heard).toEqual(['Sorry, a problem.']);
+      expect(result.channel.transferredTo).toBe('tel:+441632960000');
+      expect(types(result.events)).toEqual(['call.started', 'node.entered@lookup', 'error@lookup', 'node.entered@$fallback', 'prompt.played@$fallback', 'node.outcome@$fallback', 'call.ended@$fallback']);
+    });
+
+    it('else go to the fallback, which can queue the caller or end politely', async () => {
+      const queued = await call(broken([], { apology: { 'en-GB': 'Sorry.' }, then: { action: 'queue', queueId: 'general' } }), []);
+      expect(queued).toMatchObject({ outcome: 'answered', endedAt: '$fallback' });
+      const ended = await call(broken([]), []);
+      expect(ended).toMatchObject({ outcome: 'failed', endedAt: '$fallback' });
+      expect(ended.heard).toEqual(["Sorry, we're having a problem with our phone system."]);
+      expect(ended.channel.hangupReason).toBe('failed');
+    });
+
+    it('end the call when even the fallback fails (its transfer target is unreachable): never a dead end', async () => {
+      const result = await call(broken([], { apology: { 'en-GB': 'Sorry.' }, then: { action: 'transfer', destination: 'tel:+441632960000' } }), [], {
+        world: { destinations: { 'tel:+441632960000': 'failed' } },
+      });
+      expect(result).toMatchObject({ outcome: 'failed', endedAt: '$fallback' });
+      expect(result.channel.hungUp).toBe(true);
+    });
+  });
+
+  it('sends an outcome with no edge to the fallback and says so in the log', async () => {
+    const result = await call(menuAndQueue, [{ press: '1' }], { world: { queues: { highways: 'closed' } } });
+    expect(result).toMatchObject({ outcome: 'failed', endedAt: '$fallback' });
+    expect(result.events.find((e) => e.type === 'error')).toMatchObject({ nodeId: 'highways', data: { code: 'outcome-unwired' } });
+  });
+
+  it('keeps every digit the caller types in a payment node out of the event log', async () => {
+    const card = '4929123456781234';
+    const flow = base({
+      entry: 'pay',
+      nodes: [
+        { id: 'pay', kind: 'payment', version: 1, params: { amountPence: 4000, referenceVariable: 'fine' } },
+        { id: 'bye', kind: 'hangup', version: 1, params: {} },
+      ],
+      edges: ['paid', 'declined', 'cancelled', 'failed'].map((outcome) => ({ id: outcome, from: 'pay', outcome, to: 'bye' })),
+    });
+    const clock = new SimulatedClock(DEFAULT_CALL_TIME);
+    const world = worldSchema.parse({});
+    const channel = new SimulatedCall({ callId: 'c3', from: '+447700900123', to: '+441234500000', clock, input: [{ press: card }, { press: '0429' }, { press: '737' }], world });
+    const sink = new MemoryEventSink();
+    const result = await runCall({ flow, call: channel, ports: simulatedPorts({ world, clock }), events: sink, vars: { fine: 'PCN998877' } });
+    expect(result.vars.paymentStatus).toBe('paid');
+    const logged = JSON.stringify(sink.events.map((e) => e.data));
+    for (const secret of [card, '0429', '737']) expect(logged).not.toContain(secret);
+    // Nothing card-like anywhere after the call's own numbers in call.started.
+    expect(JSON.stringify(sink.events.slice(1).map((e) => e.data))).not.toMatch(/\d{12,19}/);
+    expect(channel.recordingPaused).toBe(false);
+  });
+});
