@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 // One run, three kinds of test: engine + flows (node), designer units (jsdom), browser (Playwright).
 export default defineConfig({
   test: {
+    reporters: ['default', './scripts/summary-reporter.ts'],
     env: { METADATA_SERVER_DETECTION: 'none' },
     projects: [
       {
