@@ -5,7 +5,8 @@ const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_.]*)\s*\}\}/g;
 /** Replace {{name}} with the variable's value; unknown names become empty. Nothing is evaluated. */
 export function renderTemplate(text: string, vars: Readonly<Record<string, VarValue>>): string {
   return text.replace(PLACEHOLDER, (_, name: string) => {
-    const value = vars[name];
+    // Own variables only: {{constructor}} must not reach Object.prototype.
+    const value = Object.hasOwn(vars, name) ? vars[name] : undefined;
     return value === undefined || value === null ? '' : String(value);
   });
 }
