@@ -356,3 +356,39 @@ export function captureLogger(): { lines: string[]; info(m: string): void; error
     error: (m, e) => lines.push(`error ${m}${e ? ` ${String(e)}` : ''}`),
   };
 }
+
+type Handler = (req: SipRequest, res: SipResponse) => void;
+
+/** A fake drachtio-srf Srf: the agent calls plus connect events and request handlers. */
+export class FakeSipEdge extends FakeSipAgent {
+  private readonly events = new EventEmitter();
+  readonly handlers: Partial<Record<'invite' | 'register' | 'options', Handler>> = {};
+  connectedWith: { host: string; port: number; secret: string } | undefined;
+  /** What drachtio-server does when the engine connects. */
+  onConnect: 'accept' | 'refuse' | 'unreachable' = 'accept';
+
+  connect(opts: { host: string; port: number; secret: string }): void {
+    this.connectedWith = opts;
+    setImmediate(() => {
+      if (this.onConnect === 'accept') this.events.emit('connect', null, 'udp/127.0.0.1:5060');
+      else if (this.onConnect === 'refuse') this.events.emit('connect', new Error('failed to authenticate to server'));
+      else this.events.emit('error', Object.assign(new Error(`connect ECONNREFUSED ${opts.host}:${opts.port}`), { code: 'ECONNREFUSED' }));
+    });
+  }
+  disconnect(): void {
+    this.events.emit('close');
+  }
+  on(event: string, listener: (...args: never[]) => void): this {
+    this.events.on(event, listener as (...args: unknown[]) => void);
+    return this;
+  }
+  invite(handler: Handler): void {
+    this.handlers.invite = handler;
+  }
+  register(handler: Handler): void {
+    this.handlers.register = handler;
+  }
+  options(handler: Handler): void {
+    this.handlers.options = handler;
+  }
+}
