@@ -1,16 +1,24 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { nodeDefinition } from '../catalogue.js';
+import { compileFlow } from '../compile/compile-flow.js';
 import { hasErrors, type Diagnostic } from './diagnostics.js';
 import { parseFlow } from './parse-flow.js';
 import type { FlowInput } from './schema.js';
 import { smallFlow } from './test-flows.js';
 import { validateFlow } from './validate-flow.js';
 
-/** parseFlow then (when it gave a flow) validateFlow: what the CLI, API and designer show. */
+/**
+ * parseFlow then (when it gave a flow) validateFlow: what the CLI, API and designer show. Every flow
+ * that parses is also compiled, which must not throw either, and gives plain serialisable data.
+ */
 function diagnose(json: unknown): Diagnostic[] {
   const parsed = parseFlow(json);
-  return parsed.flow ? [...parsed.diagnostics, ...validateFlow(parsed.flow)] : parsed.diagnostics;
+  if (!parsed.flow) return parsed.diagnostics;
+  const config = compileFlow(parsed.flow);
+  expect(JSON.parse(JSON.stringify(config))).toEqual(config);
+  return [...parsed.diagnostics, ...validateFlow(parsed.flow)];
 }
 
 const RUNS = { numRuns: 150 };
@@ -69,7 +77,7 @@ function certainProblems(flow: FlowInput): string[] {
   return problems;
 }
 
-describe('parse and validate on random and broken input (property-based)', () => {
+describe('parse, validate and compile on random and broken input (property-based)', () => {
   it('never throw on any JSON value, and reject anything that is not a flow with an error', () => {
     fc.assert(
       fc.property(fc.jsonValue(), (json) => {
@@ -166,6 +174,27 @@ describe('parse and validate on random and broken input (property-based)', () =>
         },
       ),
       RUNS,
+    );
+  });
+
+  const flowsDir = new URL('../../../../flows/', import.meta.url);
+  const examples = readdirSync(flowsDir)
+    .filter((name) => name.endsWith('.flow.json'))
+    .map((name) => [name, JSON.parse(readFileSync(new URL(name, flowsDir), 'utf8')) as FlowInput] as const);
+
+  it.each(examples)('find nothing wrong with the example %s', (_, json) => {
+    expect(diagnose(json)).toEqual([]);
+  });
+
+  it('report the example flows with a node dropped or an edge pointed at nothing', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...examples), fc.nat(), fc.boolean(), ([, base], pick, dropNode) => {
+        const json = clone(base);
+        if (dropNode) json.nodes.splice(pick % json.nodes.length, 1);
+        else json.edges[pick % json.edges.length]!.to = 'nowhere';
+        expect(hasErrors(diagnose(json))).toBe(true);
+      }),
+      { numRuns: 60 },
     );
   });
 });
