@@ -1,0 +1,67 @@
+/**
+ * First start: load the example flows (flows/*.flow.json), their scripted test calls (.calls.json),
+ * publish them, and give them example phone numbers, so `npm start` on a fresh checkout has working,
+ * published flows. Runs only when the database has never had a flow.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { hasErrors } from './core/flow/diagnostics.js';
+import { parseFlow } from './core/flow/parse-flow.js';
+import { validateFlow } from './core/flow/validate-flow.js';
+import type { EngineLogger } from './phone-calls.js';
+import type { JsonObject, Store } from './ports/store.js';
+
+const SEED_ACTOR = 'system:seed';
+
+/** Example numbers for the example flows (change them in the designer or with /api/numbers). */
+export const EXAMPLE_NUMBERS = [
+  { did: '+441234500000', flowId: 'main-line', label: 'Main council line (example)' },
+  { did: '+441234500001', flowId: 'out-of-hours-emergency', label: 'Out-of-hours emergencies (example)' },
+  { did: '+441234500002', flowId: 'payments', label: 'Payments (example)' },
+  { did: '*', flowId: 'main-line', label: 'Any other number: the main line' },
+] as const;
+
+export async function seedExamples(store: Store, flowsDir: string, logger: EngineLogger): Promise<{ published: string[] }> {
+  if ((await store.flows.list()).length > 0 || (await store.audit.list({ entityType: 'flow' }, { page: 1, pageSize: 1 })).total > 0) return { published: [] };
+  if (!existsSync(flowsDir)) {
+    logger.warn(`no example flows to load: ${flowsDir} does not exist`);
+    return { published: [] };
+  }
+  const files = readdirSync(flowsDir).filter((f) => f.endsWith('.flow.json')).sort();
+  const raw = new Map<string, JsonObject>();
+  for (const file of files) {
+    try {
+      raw.set(file, JSON.parse(readFileSync(join(flowsDir, file), 'utf8')) as JsonObject);
+    } catch (error) {
+      logger.warn(`example flow ${file} skipped: not JSON (${(error as Error).message})`);
+    }
+  }
+  const ids = [...raw.values()].map((json) => json.id).filter((id): id is string => typeof id === 'string');
+  const published: string[] = [];
+  for (const [file, json] of raw) {
+    const { flow, diagnostics } = parseFlow(json);
+    const problems = flow ? [...diagnostics, ...validateFlow(flow, { flows: ids })] : diagnostics;
+    if (!flow || typeof json.id !== 'string' || typeof json.name !== 'string') {
+      logger.warn(`example flow ${file} skipped: ${problems.map((d) => d.message).join('; ')}`);
+      continue;
+    }
+    const created = await store.flows.create({ draft: json as JsonObject & { id: string; name: string } }, SEED_ACTOR);
+    if (created.kind !== 'created') continue;
+    const callsFile = join(flowsDir, file.replace(/\.flow\.json$/, '.calls.json'));
+    if (existsSync(callsFile)) {
+      const { flow: _flowFile, ...calls } = JSON.parse(readFileSync(callsFile, 'utf8')) as JsonObject;
+      await store.flows.saveTestCalls(flow.id, calls, SEED_ACTOR);
+    }
+    if (hasErrors(problems)) {
+      logger.warn(`example flow ${file} loaded as a draft, not published: ${problems.filter((d) => d.severity === 'error').map((d) => d.message).join('; ')}`);
+      continue;
+    }
+    await store.flows.publish(flow.id, created.flow.draftRevision, SEED_ACTOR, `example flow from flows/${file}`);
+    published.push(flow.id);
+  }
+  for (const number of EXAMPLE_NUMBERS) {
+    if (published.includes(number.flowId)) await store.numbers.create({ ...number }, SEED_ACTOR);
+  }
+  logger.info(`loaded and published the example flows: ${published.join(', ') || 'none'}`);
+  return { published };
+}
