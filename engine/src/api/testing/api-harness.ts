@@ -13,6 +13,7 @@ import { roles, type Role } from '../../auth/roles.js';
 import { newApiToken, secretHash } from '../../auth/secrets.js';
 import type { Store } from '../../ports/store.js';
 import { createApi, type ApiDeps } from '../create-api.js';
+import { attachTestCallSocket } from '../test-call-socket.js';
 import type { ApiLogger } from '../context.js';
 import type { AnyRoute } from '../route.js';
 
@@ -69,6 +70,7 @@ export async function startTestApi(store: Store, deps: Partial<ApiDeps> = {}): P
   };
   const app = createApi(allDeps);
   const server = createServer(app);
+  const testCalls = attachTestCallSocket(server, { ...allDeps, engineInstanceId });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
@@ -124,6 +126,7 @@ export async function startTestApi(store: Store, deps: Partial<ApiDeps> = {}): P
     call,
     login,
     async close() {
+      await testCalls.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

@@ -1,0 +1,170 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { testDatabases, withTestStore } from '../adapters/storage/postgres/test-databases.js';
+import type { TestCallServerMessage } from './test-call-socket.js';
+import { sampleFlow, startTestApi, type RunningApi } from './testing/api-harness.js';
+
+/** Welcome, then a menu: 1 for bins, 2 for roads. */
+const menuFlow = {
+  schemaVersion: 1,
+  id: 'menu-line',
+  name: 'Menu line',
+  entry: 'welcome',
+  nodes: [
+    { id: 'welcome', kind: 'play', version: 1, params: { prompt: { text: { 'en-GB': 'Welcome to the council.' } } } },
+    {
+      id: 'menu',
+      kind: 'menu',
+      version: 1,
+      params: {
+        prompt: { text: { 'en-GB': 'For bins, press 1. For roads, press 2.' } },
+        options: [
+          { digit: '1', label: 'Bins' },
+          { digit: '2', label: 'Roads' },
+        ],
+      },
+    },
+    { id: 'bins', kind: 'hangup', version: 1, params: { prompt: { text: { 'en-GB': 'Bins are collected on Tuesdays.' } }, reason: 'bins' } },
+    { id: 'roads', kind: 'hangup', version: 1, params: { reason: 'roads' } },
+    { id: 'bye', kind: 'hangup', version: 1, params: {} },
+  ],
+  edges: [
+    { id: 'e1', from: 'welcome', outcome: 'done', to: 'menu' },
+    { id: 'e2', from: 'menu', outcome: '1', to: 'bins' },
+    { id: 'e3', from: 'menu', outcome: '2', to: 'roads' },
+    { id: 'e4', from: 'menu', outcome: 'noInput', to: 'bye' },
+    { id: 'e5', from: 'menu', outcome: 'noMatch', to: 'bye' },
+  ],
+};
+
+/** A websocket client that queues what the server sends, so a test can wait for the next message of a type. */
+class Client {
+  readonly received: TestCallServerMessage[] = [];
+  private waiters: Array<() => void> = [];
+  private constructor(readonly socket: WebSocket) {
+    socket.on('message', (data) => {
+      this.received.push(JSON.parse(data.toString()) as TestCallServerMessage);
+      for (const wake of this.waiters.splice(0)) wake();
+    });
+    socket.on('close', () => {
+      for (const wake of this.waiters.splice(0)) wake();
+    });
+  }
+
+  static open(api: RunningApi, headers: Record<string, string>): Promise<Client> {
+    const socket = new WebSocket(`${api.base.replace('http', 'ws')}/api/test-calls`, { headers: { origin: api.base, ...headers } });
+    return new Promise((resolve, reject) => {
+      socket.once('open', () => resolve(new Client(socket)));
+      socket.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+      socket.once('error', reject);
+    });
+  }
+
+  send(message: unknown): void {
+    this.socket.send(typeof message === 'string' ? message : JSON.stringify(message));
+  }
+
+  /** The next message of this type not yet taken (waits for it). */
+  async next<T extends TestCallServerMessage['type']>(type: T, where: (m: Extract<TestCallServerMessage, { type: T }>) => boolean = () => true) {
+    for (;;) {
+      const index = this.received.findIndex((m) => m.type === type && where(m as Extract<TestCallServerMessage, { type: T }>));
+      if (index >= 0) return this.received.splice(index, 1)[0] as Extract<TestCallServerMessage, { type: T }>;
+      if (this.socket.readyState === WebSocket.CLOSED) throw new Error(`socket closed before a ${type} message; got ${JSON.stringify(this.received)}`);
+      await new Promise<void>((resolve) => this.waiters.push(resolve));
+    }
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.socket.readyState === WebSocket.CLOSED) return resolve();
+      this.socket.once('close', () => resolve());
+      this.socket.close();
+    });
+  }
+}
+
+describe.each(testDatabases())('test calls over the websocket ($name)', (backend) => {
+  let api: RunningApi;
+  const store = withTestStore(backend);
+  beforeAll(async () => {
+    api = await startTestApi(store());
+  });
+  afterAll(() => api?.close());
+
+  it('lets only signed-in designers and above connect, from the engine\'s own origin', async () => {
+    await expect(Client.open(api, {})).rejects.toThrow('HTTP 401');
+    await expect(Client.open(api, { cookie: api.users.viewer.cookie })).rejects.toThrow('HTTP 403');
+    await expect(Client.open(api, { cookie: api.users.designer.cookie, origin: 'https://evil.example' })).rejects.toThrow('HTTP 403');
+    const withToken = await Client.open(api, { authorization: `Bearer ${api.users.publisher.token}` });
+    await withToken.close();
+  });
+
+  it('runs a draft: streams events and prompts, takes key presses, ends, and stores the call as a test call', async () => {
+    const client = await Client.open(api, { cookie: api.users.designer.cookie });
+    client.send({ type: 'start', flow: menuFlow });
+    const { callId } = await client.next('started');
+    const welcome = await client.next('prompt', (p) => p.text.includes('Welcome'));
+    expect(welcome).toMatchObject({ language: 'en-GB', audioUrl: `/api/tts?text=Welcome+to+the+council.&language=en-GB` });
+    await client.next('event', (m) => m.event.type === 'node.entered' && m.event.nodeId === 'menu');
+    await client.next('prompt', (p) => p.text.includes('press 1'));
+    client.send({ type: 'press', digits: '1' });
+    await client.next('event', (m) => m.event.type === 'node.entered' && m.event.nodeId === 'bins');
+    await client.next('prompt', (p) => p.text.includes('Tuesdays'));
+    const ended = await client.next('ended');
+    expect(ended).toEqual({ type: 'ended', outcome: 'bins', endedAt: 'bins' });
+    await client.close();
+
+    // The record and its events are stored (written in order, finished before the socket session ends).
+    await expect.poll(async () => (await api.call('GET', `/api/calls/${callId}`, { as: 'viewer' })).json?.outcome).toBe('bins');
+    const record = (await api.call('GET', `/api/calls/${callId}`, { as: 'viewer' })).json;
+    expect(record).toMatchObject({ kind: 'test', flowId: 'menu-line', endedAtNode: 'bins' });
+    const events = (await api.call('GET', `/api/calls/${callId}/events`, { as: 'viewer' })).json;
+    expect(events.filter((e: { type: string }) => e.type === 'node.entered').map((e: { nodeId: string }) => e.nodeId)).toEqual(['welcome', 'menu', 'bins']);
+    const list = await api.call('GET', '/api/calls?kind=test', { as: 'viewer' });
+    expect(list.json.items.map((c: { id: string }) => c.id)).toContain(callId);
+  });
+
+  it('runs the published version of a flow by id, and hangs up when asked', async () => {
+    await api.call('POST', '/api/flows', { as: 'designer', body: menuFlow });
+    await api.call('POST', '/api/flows/menu-line/publish', { as: 'publisher', body: { revision: 1 } });
+    const client = await Client.open(api, { cookie: api.users.designer.cookie });
+    client.send({ type: 'start', flowId: 'menu-line', from: '+447700900555' });
+    const { callId } = await client.next('started');
+    await client.next('prompt', (p) => p.text.includes('press 1'));
+    client.send({ type: 'hangup' });
+    expect((await client.next('ended')).outcome).toBe('callerHungUp');
+    await client.close();
+    await expect.poll(async () => (await api.call('GET', `/api/calls/${callId}`, { as: 'viewer' })).json?.flowVersion).toBe(1);
+  });
+
+  it('answers bad messages with an error naming the problem, and keeps going', async () => {
+    const client = await Client.open(api, { cookie: api.users.designer.cookie });
+    client.send('not json');
+    expect((await client.next('error')).message).toBe('The message is not valid JSON');
+    client.send({ type: 'press', digits: 'abc' });
+    expect(await client.next('error')).toMatchObject({ errors: [{ path: 'message.digits', message: 'must be keypad digits 0-9 * #' }] });
+    client.send({ type: 'dance' });
+    expect((await client.next('error')).errors?.[0]?.path).toBe('message.type');
+    client.send({ type: 'press', digits: '1' });
+    expect((await client.next('error')).message).toContain('No test call is in progress');
+    client.send({ type: 'start' });
+    expect((await client.next('error')).errors?.[0]?.path).toBe('message.flowId');
+    client.send({ type: 'start', flowId: 'never-published' });
+    expect((await client.next('error')).message).toContain('no published version');
+    const broken = sampleFlow('broken');
+    broken.edges[0]!.to = 'nowhere';
+    client.send({ type: 'start', flow: broken });
+    const refused = await client.next('error');
+    expect(refused.message).toContain('errors');
+    expect(refused.diagnostics).toContainEqual(expect.objectContaining({ severity: 'error', edgeId: 'e1' }));
+
+    // Still usable: a good call runs, and closing the socket mid-call hangs it up.
+    client.send({ type: 'start', flow: menuFlow });
+    const { callId } = await client.next('started');
+    client.send({ type: 'start', flow: menuFlow });
+    expect((await client.next('error')).message).toContain('already in progress');
+    await client.next('prompt', (p) => p.text.includes('press 1'));
+    await client.close();
+    await expect.poll(async () => (await api.call('GET', `/api/calls/${callId}`, { as: 'viewer' })).json?.outcome).toBe('callerHungUp');
+  });
+});
