@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { PromptSegment, VarValue } from '../../ports/index.js';
+import type { NodeContext } from './define-node.js';
 import { languageTag } from '../flow/schema.js';
 import { fillTemplate } from '../template.js';
 
@@ -36,3 +37,14 @@ export const spokenText = (segments: readonly PromptSegment[]): string => segmen
 
 /** Digits read back one by one: "12345" → "1 2 3 4 5". */
 export const readBack = (digits: string): string => digits.split('').join(' ');
+
+/** Play a prompt param (if given) without barge-in, and log what was heard. */
+export async function say(
+  { call, prompt, log, signal }: Pick<NodeContext<unknown>, 'call' | 'prompt' | 'log' | 'signal'>,
+  param: PromptParam | undefined,
+): Promise<void> {
+  if (!param) return;
+  const segments = prompt(param);
+  await call.play(segments, { bargeIn: false, signal });
+  log('prompt.played', { text: spokenText(segments) });
+}

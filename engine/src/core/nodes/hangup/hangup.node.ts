@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineNode } from '../define-node.js';
-import { promptParam, spokenText } from '../prompt.js';
+import { promptParam, say } from '../prompt.js';
 
 export const hangupNode = defineNode({
   kind: 'hangup',
@@ -22,12 +22,9 @@ export const hangupNode = defineNode({
     ends: 'deliberate',
     prompts: (p) => (p.prompt ? [{ field: 'prompt', prompt: p.prompt }] : []),
   },
-  async run({ params, call, prompt, log, signal }) {
-    if (params.prompt) {
-      const segments = prompt(params.prompt);
-      await call.play(segments, { bargeIn: false, signal });
-      log('prompt.played', { text: spokenText(segments) });
-    }
+  async run(context) {
+    const { params, call } = context;
+    await say(context, params.prompt);
     await call.hangup(params.reason);
     return { outcome: 'hangup', set: { outcome: params.reason } };
   },

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { languageTag } from '../../flow/schema.js';
 import { digitKey, duplicates, durationMs } from '../common-params.js';
 import { defineNode } from '../define-node.js';
-import { askForKey, repromptParams } from '../menu/menu.node.js';
+import { askForKey, questionPrompts, repromptParams } from '../menu/menu.node.js';
 import { promptParam } from '../prompt.js';
 
 const choice = z
@@ -58,14 +58,7 @@ export const languageNode = defineNode({
   },
   traits: {
     waitsForCaller: (p) => p.mode === 'choose',
-    prompts: (p) =>
-      p.mode === 'fixed'
-        ? []
-        : [
-            { field: 'prompt', prompt: p.prompt },
-            { field: 'noInput.prompt', prompt: p.noInput.prompt },
-            { field: 'noMatch.prompt', prompt: p.noMatch.prompt },
-          ],
+    prompts: (p) => (p.mode === 'fixed' ? [] : questionPrompts(p)),
     languages: (p) => (p.mode === 'fixed' ? (p.language ? [p.language] : []) : p.options.map((o) => o.language)),
     sets: () => ['language'],
   },

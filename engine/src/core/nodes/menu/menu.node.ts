@@ -29,6 +29,13 @@ export const repromptParams = (kind: 'noInput' | 'noMatch') =>
     .describe(kind === 'noInput' ? 'When the caller says or presses nothing' : 'When the answer is not an option');
 export type RepromptParams = z.output<ReturnType<typeof repromptParams>>;
 
+/** The prompts of a node that asks a question and re-prompts (menu, speech, language), for validation. */
+export const questionPrompts = (p: { prompt?: PromptParam | undefined; noInput: RepromptParams; noMatch: RepromptParams }) => [
+  { field: 'prompt', prompt: p.prompt },
+  { field: 'noInput.prompt', prompt: p.noInput.prompt },
+  { field: 'noMatch.prompt', prompt: p.noMatch.prompt },
+];
+
 export type KeyAnswer = { kind: 'key'; key: string } | { kind: 'noInput' } | { kind: 'noMatch' };
 
 /**
@@ -127,11 +134,7 @@ export const menuNode = defineNode({
   traits: {
     waitsForCaller: () => true,
     offersChoice: true,
-    prompts: (p) => [
-      { field: 'prompt', prompt: p.prompt },
-      { field: 'noInput.prompt', prompt: p.noInput.prompt },
-      { field: 'noMatch.prompt', prompt: p.noMatch.prompt },
-    ],
+    prompts: questionPrompts,
   },
   async run(context) {
     const { params } = context;

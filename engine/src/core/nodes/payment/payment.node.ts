@@ -3,7 +3,7 @@ import type { VarValue } from '../../../ports/index.js';
 import { renderTemplate } from '../../template.js';
 import { durationMs, variableName } from '../common-params.js';
 import { defineNode, type NodeResult } from '../define-node.js';
-import { promptParam, spokenText } from '../prompt.js';
+import { promptParam, say } from '../prompt.js';
 
 /** Whole pence from a variable or literal: 1250, "1250"; anything else is undefined. */
 const pence = (value: VarValue | undefined): number | undefined => {
@@ -50,16 +50,13 @@ export const paymentNode = defineNode({
     prompts: (p) => (p.prompt ? [{ field: 'prompt', prompt: p.prompt }] : []),
     sets: () => ['paymentStatus', 'paymentReference', 'paymentTransactionId', 'paymentAmountPence'],
   },
-  async run({ params, vars, call, payments, prompt, log, signal }): Promise<NodeResult> {
+  async run(context): Promise<NodeResult> {
+    const { params, vars, call, payments, signal } = context;
     const amountMinor = (params.amountVariable ? pence(vars[params.amountVariable]) : undefined) ?? params.amountPence;
     const reference = String(vars[params.referenceVariable] ?? '').trim();
     const failed = { outcome: 'failed', set: { paymentStatus: 'failed', paymentReference: reference, paymentTransactionId: null } };
     if (amountMinor === undefined || reference === '') return failed;
-    if (params.prompt) {
-      const segments = prompt(params.prompt);
-      await call.play(segments, { bargeIn: false, signal });
-      log('prompt.played', { text: spokenText(segments) });
-    }
+    await say(context, params.prompt);
     await call.setRecordingPaused(true);
     try {
       const session = await payments.createSession({

@@ -3,7 +3,7 @@ import type { PromptSegment, VarValue } from '../../../ports/index.js';
 import { matchKeywords } from '../../keywords.js';
 import { digitKey, duplicates, durationMs, outcomeName, variableName } from '../common-params.js';
 import { defineNode } from '../define-node.js';
-import { repromptParams } from '../menu/menu.node.js';
+import { questionPrompts, repromptParams } from '../menu/menu.node.js';
 import { promptParam, spokenText } from '../prompt.js';
 
 const RESERVED_OUTCOMES = ['noInput', 'noMatch'];
@@ -72,11 +72,7 @@ export const speechNode = defineNode({
   traits: {
     waitsForCaller: () => true,
     offersChoice: true,
-    prompts: (p) => [
-      { field: 'prompt', prompt: p.prompt },
-      { field: 'noInput.prompt', prompt: p.noInput.prompt },
-      { field: 'noMatch.prompt', prompt: p.noMatch.prompt },
-    ],
+    prompts: questionPrompts,
     sets: (p) => [p.transcriptVariable, p.groupVariable, 'vulnerable', p.priorityVariable],
   },
   async run({ params, call, speech, prompt, log, signal, language }) {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { parseDestination } from '../../destination.js';
 import { durationMs } from '../common-params.js';
 import { defineNode } from '../define-node.js';
-import { promptParam, spokenText } from '../prompt.js';
+import { promptParam, say } from '../prompt.js';
 
 /** A destination param: checked when the flow is parsed, so a bad address never reaches a call. */
 export const destinationParam = z.string().superRefine((text, ctx) => {
@@ -49,12 +49,9 @@ export const transferNode = defineNode({
     optionalOutcomes: () => ['transferred'],
     prompts: (p) => (p.prompt ? [{ field: 'prompt', prompt: p.prompt }] : []),
   },
-  async run({ params, call, prompt, log, signal }) {
-    if (params.prompt) {
-      const segments = prompt(params.prompt);
-      await call.play(segments, { bargeIn: false, signal });
-      log('prompt.played', { text: spokenText(segments) });
-    }
+  async run(context) {
+    const { params, call, signal } = context;
+    await say(context, params.prompt);
     const destination = destinationOf(params.destination);
     const options = { ringTimeoutMs: params.ringTimeoutMs, signal, ...(params.callerId ? { callerId: params.callerId } : {}) };
     const result =
