@@ -11,6 +11,12 @@ import { callsFileSchema, type CallsFile } from './calls-file.js';
 export const FLOW_SUFFIX = '.flow.json';
 export const CALLS_SUFFIX = '.calls.json';
 
+/** Why a file could not be read, in words. */
+export const unreadable = (error: unknown): string => {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a folder, not a file' : `cannot be read (${code ?? String(error)})`;
+};
+
 export type FlowFile =
   | { path: string; kind: 'unreadable'; message: string }
   | { path: string; kind: 'checked'; flow?: Flow; diagnostics: Diagnostic[] };
@@ -21,7 +27,7 @@ export function readFlowFile(path: string, knownFlowIds?: Iterable<string>): Flo
   try {
     json = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
-    const message = error instanceof SyntaxError ? `not valid JSON: ${error.message}` : `cannot be read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`;
+    const message = error instanceof SyntaxError ? `is not valid JSON: ${error.message}` : unreadable(error);
     return { path, kind: 'unreadable', message };
   }
   const parsed = parseFlow(json);
@@ -74,13 +80,13 @@ export function readCallsFile(path: string): CallsFileRead {
     text = readFileSync(path, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };
-    return { kind: 'invalid', message: `cannot be read: ${(error as NodeJS.ErrnoException).code ?? String(error)}` };
+    return { kind: 'invalid', message: unreadable(error) };
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
-    return { kind: 'invalid', message: `not valid JSON: ${(error as Error).message}` };
+    return { kind: 'invalid', message: `is not valid JSON: ${(error as Error).message}` };
   }
   const parsed = callsFileSchema.safeParse(json);
   if (!parsed.success) {

@@ -5,18 +5,9 @@
  */
 import type { CallEvent, VarValue } from '../ports/index.js';
 import type { Flow } from '../core/flow/schema.js';
-import { MemoryEventSink } from '../core/runtime/event-log.js';
-import { runCall } from '../core/runtime/run-call.js';
-import { SimulatedCall } from '../adapters/telephony/simulator/simulated-call.js';
-import { SimulatedClock } from '../adapters/telephony/simulator/simulated-clock.js';
-import { DEFAULT_CALL_TIME, simulatedPorts } from '../adapters/telephony/simulator/simulated-ports.js';
+import { runScriptedCall } from '../adapters/telephony/simulator/scripted-call.js';
 import { mergeWorlds, worldSchema } from '../adapters/telephony/simulator/world.js';
 import type { CallsFile, Expectation, TestCall } from './calls-file.js';
-
-/** A scripted call still going after this much simulated time is ended: the caller gives up. */
-export const MAX_TEST_CALL_MS = 2 * 60 * 60 * 1000;
-export const DEFAULT_FROM = '+447700900123';
-export const DEFAULT_TO = '+441234500000';
 
 export interface TestCallResult {
   name: string;
@@ -107,25 +98,20 @@ function check(expect: Expectation, result: Omit<TestCallResult, 'passed' | 'fai
 
 /** Run one scripted call through `flow`; `flows` are the flows its subflow nodes may run. */
 export async function runTestCall(flow: Flow, call: TestCall, options: { world?: CallsFile['world']; flows?: readonly Flow[] } = {}): Promise<TestCallResult> {
-  const world = worldSchema.parse(mergeWorlds(options.world, call.world));
-  const clock = new SimulatedClock(call.at === undefined ? DEFAULT_CALL_TIME : Date.parse(call.at));
-  const ports = simulatedPorts({ world, clock, flows: [flow, ...(options.flows ?? [])] });
-  const channel = new SimulatedCall({
+  const run = await runScriptedCall({
+    flow,
+    flows: options.flows ?? [],
+    caller: call.caller,
+    world: worldSchema.parse(mergeWorlds(options.world, call.world)),
     callId: `test-${call.name.replace(/[^A-Za-z0-9]+/g, '-').slice(0, 40)}`,
-    from: call.from ?? DEFAULT_FROM,
-    to: call.to ?? DEFAULT_TO,
-    clock,
-    input: call.caller,
-    world,
+    ...(call.at === undefined ? {} : { at: Date.parse(call.at) }),
+    ...(call.from ? { from: call.from } : {}),
+    ...(call.to ? { to: call.to } : {}),
+    ...(call.vars ? { vars: call.vars } : {}),
   });
-  const giveUp = new AbortController();
-  clock.sleep(MAX_TEST_CALL_MS, giveUp.signal).then(() => channel.callerHangup(), () => undefined);
-  const sink = new MemoryEventSink();
-  const run = await runCall({ flow, call: channel, ports, events: sink, ...(call.vars ? { vars: call.vars } : {}) });
-  giveUp.abort();
-  const outcome = { path: pathOf(sink.events), outcome: run.outcome, endedAt: run.endedAt, heard: channel.heard.map((s) => s.text), vars: run.vars, events: sink.events };
+  const outcome = { path: pathOf(run.events), outcome: run.outcome, endedAt: run.endedAt, heard: run.call.heard.map((s) => s.text), vars: run.vars, events: run.events };
   const failures = check(call.expect, outcome);
-  return { name: call.name, passed: failures.length === 0, failures, ...outcome, edges: edgesTravelled(flow, sink.events) };
+  return { name: call.name, passed: failures.length === 0, failures, ...outcome, edges: edgesTravelled(flow, run.events) };
 }
 
 /** Run every call of a calls file, one after another, and measure edge coverage. */

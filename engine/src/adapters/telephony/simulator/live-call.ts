@@ -1,0 +1,82 @@
+/**
+ * A test call placed by a person (the designer's test-call panel, `frontdoor call` at a terminal):
+ * they press keys, speak (typed words) and hang up whenever they like, in real time. With `at`, the
+ * call's clock starts at that instant ("try Saturday 23:30") and runs in real time from there.
+ */
+import { EventEmitter } from 'node:events';
+import type { CallEvent, FlowSource, PromptLibrary, PromptSegment, VarValue } from '../../../ports/index.js';
+import type { Flow } from '../../../core/flow/schema.js';
+import { runCall } from '../../../core/runtime/run-call.js';
+import { SystemClock } from '../../clock/system-clock.js';
+import { SimulatedCall } from './simulated-call.js';
+import { MemoryFlowSource, simulatedPorts } from './simulated-ports.js';
+import { worldSchema, type WorldInput } from './world.js';
+
+export interface LiveCallOptions {
+  flow: Flow;
+  /** Flows subflow nodes may run: a list, or a FlowSource (e.g. the store's published flows). */
+  flows?: Iterable<Flow> | FlowSource;
+  world?: WorldInput;
+  /** When the call happens (ISO 8601 or epoch ms); default now. */
+  at?: string | number;
+  from?: string;
+  to?: string;
+  callId?: string;
+  vars?: Record<string, VarValue>;
+  prompts?: PromptLibrary;
+}
+
+export interface LiveCallEnd {
+  outcome: string;
+  endedAt: string | undefined;
+}
+
+export interface LiveCall {
+  readonly callId: string;
+  press(digits: string): void;
+  say(text: string): void;
+  hangup(): void;
+  on(event: 'event', listener: (event: CallEvent) => void): LiveCall;
+  on(event: 'prompt', listener: (prompt: PromptSegment) => void): LiveCall;
+  off(event: 'event' | 'prompt', listener: (...args: never[]) => void): LiveCall;
+  /** Resolves when the call is over (never rejects: faults end the call as "failed"). */
+  readonly finished: Promise<LiveCallEnd>;
+}
+
+let liveCalls = 0;
+
+const isFlowSource = (flows: LiveCallOptions['flows']): flows is FlowSource =>
+  typeof (flows as FlowSource | undefined)?.published === 'function';
+
+/** Start a live test call. Listeners added straight away see every event, from call.started on. */
+export function startLiveCall(options: LiveCallOptions): LiveCall {
+  const startAt = typeof options.at === 'string' ? Date.parse(options.at) : options.at;
+  if (startAt !== undefined && Number.isNaN(startAt)) throw new Error(`at "${String(options.at)}" is not an ISO 8601 time`);
+  const world = worldSchema.parse(options.world ?? {});
+  const clock = new SystemClock(startAt === undefined ? {} : { startAt });
+  const ports = simulatedPorts({ world, clock, ...(options.prompts ? { prompts: options.prompts } : {}) });
+  ports.flows = isFlowSource(options.flows) ? options.flows : new MemoryFlowSource([options.flow, ...(options.flows ?? [])]);
+  const callId = options.callId ?? `live-${process.pid}-${++liveCalls}`;
+  const call = new SimulatedCall({ callId, from: options.from ?? '+447700900123', to: options.to ?? '+441234500000', clock, input: 'live', world });
+  const emitter = new EventEmitter();
+  call.onPrompt((segment) => emitter.emit('prompt', segment));
+  const finished = Promise.resolve()
+    .then(() => runCall({ flow: options.flow, call, ports, events: { append: (event) => emitter.emit('event', event) }, ...(options.vars ? { vars: options.vars } : {}) }))
+    .then(({ outcome, endedAt }) => ({ outcome, endedAt }));
+  const live: LiveCall = {
+    callId,
+    press: (digits) => call.press(digits),
+    say: (text) => call.say(text),
+    hangup: () => call.callerHangup(),
+    on(event: 'event' | 'prompt', listener: (arg: never) => void) {
+      emitter.on(event, listener as (...args: unknown[]) => void);
+      return live;
+    },
+    off(event, listener) {
+      emitter.off(event, listener as (...args: unknown[]) => void);
+      return live;
+    },
+    finished,
+  };
+  return live;
+}

@@ -1,0 +1,78 @@
+/**
+ * A whole call driven by a script of caller actions on its own simulated clock: the same script always
+ * gives the same events at the same times, and a call of many minutes runs in milliseconds.
+ */
+import type { CallEventSink, PromptLibrary, PromptSegment, VarValue } from '../../../ports/index.js';
+import type { Flow } from '../../../core/flow/schema.js';
+import { MemoryEventSink } from '../../../core/runtime/event-log.js';
+import { runCall, type CallRunResult } from '../../../core/runtime/run-call.js';
+import type { CallerAction } from './caller-action.js';
+import { SimulatedCall } from './simulated-call.js';
+import { SimulatedClock } from './simulated-clock.js';
+import { DEFAULT_CALL_TIME, simulatedPorts } from './simulated-ports.js';
+import type { World } from './world.js';
+
+/** A scripted call still going after this much simulated time is ended: the caller gives up. */
+export const MAX_SCRIPTED_CALL_MS = 2 * 60 * 60 * 1000;
+export const DEFAULT_FROM = '+447700900123';
+export const DEFAULT_TO = '+441234500000';
+
+export interface ScriptedCallOptions {
+  flow: Flow;
+  /** Flows subflow nodes may run. */
+  flows?: readonly Flow[];
+  caller: readonly CallerAction[];
+  world: World;
+  /** Start time, epoch ms (default Wednesday 2026-01-07 10:00 London). */
+  at?: number;
+  from?: string;
+  to?: string;
+  callId?: string;
+  vars?: Record<string, VarValue>;
+  prompts?: PromptLibrary;
+  /** Also hand each event here as it happens (the terminal's running commentary). */
+  onEvent?: CallEventSink['append'];
+  /** Each prompt segment as it starts playing. */
+  onPrompt?: (segment: PromptSegment, at: number) => void;
+}
+
+export interface ScriptedCallResult extends CallRunResult {
+  events: MemoryEventSink['events'];
+  call: SimulatedCall;
+  clock: SimulatedClock;
+}
+
+export async function runScriptedCall(options: ScriptedCallOptions): Promise<ScriptedCallResult> {
+  const clock = new SimulatedClock(options.at ?? DEFAULT_CALL_TIME);
+  const ports = simulatedPorts({ world: options.world, clock, flows: [options.flow, ...(options.flows ?? [])], ...(options.prompts ? { prompts: options.prompts } : {}) });
+  const call = new SimulatedCall({
+    callId: options.callId ?? 'scripted-call',
+    from: options.from ?? DEFAULT_FROM,
+    to: options.to ?? DEFAULT_TO,
+    clock,
+    input: options.caller,
+    world: options.world,
+  });
+  const { onPrompt, onEvent } = options;
+  if (onPrompt) call.onPrompt((segment) => onPrompt(segment, clock.now()));
+  const giveUp = new AbortController();
+  clock.sleep(MAX_SCRIPTED_CALL_MS, giveUp.signal).then(
+    () => call.callerHangup(),
+    () => undefined,
+  );
+  const memory = new MemoryEventSink();
+  const events: CallEventSink = onEvent
+    ? {
+        append: (event) => {
+          memory.append(event);
+          onEvent(event);
+        },
+      }
+    : memory;
+  try {
+    const result = await runCall({ flow: options.flow, call, ports, events, ...(options.vars ? { vars: options.vars } : {}) });
+    return { ...result, events: memory.events, call, clock };
+  } finally {
+    giveUp.abort();
+  }
+}

@@ -1,0 +1,129 @@
+/** The real `frontdoor` command, run as a child process (as people and CI run it). */
+import { execFile } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const repo = resolve(import.meta.dirname, '../../..');
+const fixtures = join(repo, 'engine/src/flow-tests/fixtures');
+const sandbox = mkdtempSync(join(tmpdir(), 'frontdoor-cli-'));
+afterAll(() => rmSync(sandbox, { recursive: true, force: true }));
+
+function frontdoor(args: string[], stdin?: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    const child = execFile(process.execPath, [join(repo, 'bin/frontdoor.js'), ...args], { cwd: sandbox }, (error, stdout, stderr) =>
+      done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    );
+    child.stdin!.end(stdin ?? '');
+  });
+}
+
+const say = (text: string) => ({ text: { 'en-GB': text } });
+const good = () => ({
+  schemaVersion: 1,
+  id: 'small',
+  name: 'Small',
+  entry: 'menu',
+  nodes: [
+    { id: 'menu', kind: 'menu', version: 1, params: { prompt: say('Press 1 for a person.'), options: [{ digit: '1', label: 'Person' }] } },
+    { id: 'person', kind: 'transfer', version: 1, params: { destination: 'tel:+441632960000' } },
+    { id: 'bye', kind: 'hangup', version: 1, params: { prompt: say('Goodbye.') } },
+  ] as Array<{ id: string; kind: string; version: number; params: Record<string, unknown> }>,
+  edges: [
+    { id: 'e1', from: 'menu', outcome: '1', to: 'person' },
+    { id: 'e2', from: 'menu', outcome: 'noInput', to: 'bye' },
+    { id: 'e3', from: 'menu', outcome: 'noMatch', to: 'bye' },
+    { id: 'e4', from: 'person', outcome: 'busy', to: 'bye' },
+    { id: 'e5', from: 'person', outcome: 'noAnswer', to: 'bye' },
+    { id: 'e6', from: 'person', outcome: 'failed', to: 'bye' },
+  ],
+});
+type FlowJson = ReturnType<typeof good>;
+
+const broken: Record<string, [(f: FlowJson) => void, string]> = {
+  'missing-entry': [(f) => (f.entry = 'start'), '::entry: error entry-missing '],
+  'dangling-edge': [(f) => (f.edges[3]!.to = 'nowhere'), ':e4:to: error edge-dangling '],
+  'unknown-kind': [(f) => (f.nodes[2]!.kind = 'teleport'), ':bye:: error node-kind-unknown '],
+  'bad-params': [(f) => (f.nodes[1]!.params.ringTimeoutMs = 5), ':person:ringTimeoutMs: error param-invalid '],
+  unreachable: [(f) => f.nodes.push({ id: 'lonely', kind: 'hangup', version: 1, params: {} }), ':lonely:: error node-unreachable '],
+};
+
+describe('frontdoor validate', () => {
+  it('prints one precise file:node:field diagnostic per broken flow, exit 1, never a stack trace', async () => {
+    const folder = join(sandbox, 'broken');
+    cpSync(fixtures, folder, { recursive: true });
+    const files = Object.entries(broken).map(([name, [breakIt]]) => {
+      const flow = good();
+      breakIt(flow);
+      const path = join(folder, `${name}.flow.json`);
+      writeFileSync(path, JSON.stringify(flow));
+      return path;
+    });
+    const result = await frontdoor(['validate', ...files]);
+    expect(result.code).toBe(1);
+    const lines = result.stdout.trim().split('\n');
+    expect(lines).toHaveLength(files.length);
+    Object.values(broken).forEach(([, expected], i) => expect(lines[i]).toContain(`${files[i]}${expected}`));
+    expect(result.stdout + result.stderr).not.toMatch(/^\s+at /m);
+  });
+
+  it('exits 0 for valid flows and 2 for a file it cannot read', async () => {
+    const ok = await frontdoor(['validate', fixtures]);
+    expect(ok).toMatchObject({ code: 0 });
+    expect(ok.stdout).toContain('council-line.flow.json: ok');
+    const garbage = join(sandbox, 'garbage.flow.json');
+    writeFileSync(garbage, '{ not json');
+    const unreadable = await frontdoor(['validate', garbage, join(sandbox, 'missing.flow.json')]);
+    expect(unreadable.code).toBe(2);
+    expect(unreadable.stdout).toContain(`${garbage}::: error file-unreadable`);
+    expect(unreadable.stdout).toContain('missing.flow.json does not exist');
+    expect(unreadable.stdout).not.toMatch(/^\s+at /m);
+  });
+});
+
+describe('frontdoor test', () => {
+  it('runs the calls beside each flow, reports coverage, and ends with exactly "N passed, N failed"', async () => {
+    const result = await frontdoor(['test', fixtures]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('pass  resident pays a bill through the payments subflow');
+    expect(result.stdout).toContain('edge coverage 15/15 (100%)');
+    expect(result.stdout.trimEnd().split('\n').at(-1)).toBe('12 passed, 0 failed');
+  });
+
+  it('exits 1 and says why when a call fails', async () => {
+    const folder = join(sandbox, 'failing');
+    cpSync(fixtures, folder, { recursive: true });
+    const calls = {
+      calls: [
+        { name: 'silence ends politely', caller: [{ silence: true }, { silence: true }, { silence: true }], expect: { outcome: 'completed' } },
+        { name: 'pressing 1 reaches highways', caller: [{ press: '1' }], expect: { endsAt: 'person' } },
+      ],
+    };
+    writeFileSync(join(folder, 'council-line.calls.json'), JSON.stringify(calls));
+    const result = await frontdoor(['test', join(folder, 'council-line.flow.json')]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('FAIL  pressing 1 reaches highways');
+    expect(result.stdout).toContain('endsAt: expected "person" but the call ended at "highways"');
+    expect(result.stdout).toMatch(/edge coverage \d+\/15 \(\d+(\.\d)?%\); not travelled: /);
+    expect(result.stdout.trimEnd().split('\n').at(-1)).toBe('1 passed, 1 failed');
+  });
+});
+
+describe('frontdoor call', () => {
+  it('plays a call from piped lines: which node runs, what the caller hears, how it ends', async () => {
+    const result = await frontdoor(['call', join(fixtures, 'council-line.flow.json'), '--at', '2026-11-28T23:30:00Z', '--from', '+447700900999'], 'press 0\n');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('[23:30:00] call from +447700900999');
+    expect(result.stdout).toContain('→ menu (menu)');
+    expect(result.stdout).toContain('caller hears: "For highways, press 1.');
+    expect(result.stdout).toContain('caller pressed 0');
+    expect(result.stdout.trimEnd().split('\n').at(-1)).toMatch(/call ended: transferred at person$/);
+  });
+
+  it('names a bad input line and exits 2', async () => {
+    const result = await frontdoor(['call', join(fixtures, 'council-line.flow.json')], 'press 1\ndance\n');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('stdin line 2: "dance": expected press <keys>');
+  });
+});

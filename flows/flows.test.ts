@@ -1,0 +1,36 @@
+/** Every example flow's scripted test calls pass, and together they travel every edge of the flow. */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { hasErrors } from '../engine/src/core/flow/diagnostics.js';
+import { CALLS_SUFFIX, FLOW_SUFFIX, callsPathFor, flowsInFolder, readCallsFile, readFlowFile } from '../engine/src/flow-tests/flow-files.js';
+import { runTestCalls } from '../engine/src/flow-tests/run-test-calls.js';
+
+const folder = import.meta.dirname;
+const flowFiles = readdirSync(folder).filter((name) => name.endsWith(FLOW_SUFFIX)).sort();
+const flows = flowsInFolder(folder);
+
+describe('example flows', () => {
+  it('exist, each with its scripted test calls', () => {
+    expect(flowFiles.length).toBeGreaterThan(0);
+    const callsFiles = readdirSync(folder).filter((name) => name.endsWith(CALLS_SUFFIX));
+    expect(callsFiles.sort()).toEqual(flowFiles.map((name) => name.replace(FLOW_SUFFIX, CALLS_SUFFIX)));
+  });
+
+  describe.each(flowFiles)('%s', (name) => {
+    it('passes every test call and travels every edge', async () => {
+      const path = join(folder, name);
+      const file = readFlowFile(path, flows.map((f) => f.id));
+      if (file.kind === 'unreadable') throw new Error(`${name} ${file.message}`);
+      expect(file.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+      expect(file.flow && !hasErrors(file.diagnostics)).toBeTruthy();
+      const calls = readCallsFile(callsPathFor(path));
+      if (calls.kind !== 'ok') throw new Error(`${name}: test calls ${calls.kind === 'invalid' ? calls.message : 'missing'}`);
+      const report = await runTestCalls(file.flow!, calls.file, { flows });
+      const failures = report.results.filter((r) => !r.passed).map((r) => `${r.name}: ${r.failures.join('; ')}`);
+      expect(failures).toEqual([]);
+      expect(report.coverage.untraversed).toEqual([]);
+      expect(report.coverage.traversed).toHaveLength(report.coverage.total);
+    });
+  });
+});
