@@ -37,7 +37,7 @@ export interface StartOptions {
   /** The built designer (default designer/dist). */
   designerDir?: string;
   logger?: EngineLogger;
-  /** Shut down cleanly on SIGINT/SIGTERM (the CLI's `start` does). */
+  /** Shut down cleanly on SIGINT/SIGTERM (default true; tests that start engines in-process pass false). */
   handleSignals?: boolean;
 }
 
@@ -144,7 +144,7 @@ export async function start(options: StartOptions = {}): Promise<RunningEngine> 
       logger.info('telephony: not configured (add a telephony section to the config file for real SIP calls); test calls work in the designer');
     }
 
-    if (options.handleSignals) {
+    if (options.handleSignals ?? true) {
       const onSignal = (signal: NodeJS.Signals) => {
         logger.info(`${signal}: shutting down`);
         void close().then(() => process.exit(0));
