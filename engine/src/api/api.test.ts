@@ -223,6 +223,10 @@ describe.each(testDatabases())('HTTP API ($name)', (backend) => {
       expect((await api.call('GET', '/api/numbers/%2B441234500001', { as: 'viewer' })).json).toMatchObject({ did: '+441234500001', label: 'Main' });
       const updated = await api.call('PUT', '/api/numbers/%2B441234500001', { as: 'publisher', body: { label: 'Switchboard' } });
       expect(updated.json).toMatchObject({ flowId: 'numbers-flow', label: 'Switchboard' });
+      const withFallback = await api.call('PUT', '/api/numbers/%2B441234500001', { as: 'publisher', body: { fallbackFlowId: 'numbers-flow' } });
+      expect(withFallback.json.fallbackFlowId).toBe('numbers-flow');
+      const cleared = await api.call('PUT', '/api/numbers/%2B441234500001', { as: 'publisher', body: { fallbackFlowId: null } });
+      expect(cleared.json).toEqual({ did: '+441234500001', flowId: 'numbers-flow', label: 'Switchboard' });
       expect((await api.call('GET', '/api/numbers', { as: 'viewer' })).json).toContainEqual(expect.objectContaining({ did: '+441234500001' }));
       expectProblem(await api.call('DELETE', '/api/flows/numbers-flow', { as: 'publisher' }), 409);
       expect((await api.call('DELETE', '/api/numbers/%2B441234500001', { as: 'publisher' })).status).toBe(204);

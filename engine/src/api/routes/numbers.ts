@@ -10,15 +10,19 @@ const did = z
   .regex(/^(\+[1-9][0-9]{6,14}|\*)$/, 'must be an E.164 number like +441234500000, or * for any other number');
 const flowRef = z.string().min(1).max(64);
 
+/** Used when the number's flow has no published version; null (or left out) for none. */
+const fallbackFlow = flowRef.nullable().optional();
+
 const numberSchema = z.strictObject({
   did,
   flowId: flowRef,
-  fallbackFlowId: flowRef.optional(),
+  fallbackFlowId: fallbackFlow,
   label: z.string().max(200).default(''),
 });
 const numberChanges = z.strictObject({
   flowId: flowRef.optional(),
-  fallbackFlowId: flowRef.optional(),
+  /** null removes the fallback. */
+  fallbackFlowId: fallbackFlow,
   label: z.string().max(200).optional(),
 });
 const didParam = z.strictObject({ did });
@@ -51,7 +55,8 @@ export function numberRoutes({ store }: ApiContext): AnyRoute[] {
       success: { status: 201, description: 'Created', schema: numberSchema },
       problems: [409, 422],
       handler: async ({ body, principal }) => {
-        const result = await store.numbers.create(body, actorOf(principal!));
+        const { fallbackFlowId, ...number } = body;
+        const result = await store.numbers.create({ ...number, ...(fallbackFlowId ? { fallbackFlowId } : {}) }, actorOf(principal!));
         if (result.kind === 'exists') {
           throw new ApiProblem(409, `${body.did} is already routed`, { errors: [{ path: 'body.did', message: 'already exists' }] });
         }
@@ -85,7 +90,10 @@ export function numberRoutes({ store }: ApiContext): AnyRoute[] {
       success: { status: 200, description: 'Updated', schema: numberSchema },
       problems: [404, 422],
       handler: async ({ params, body, principal }) => {
-        const result = await store.numbers.update(params.did, body, actorOf(principal!));
+        // A fallback of null is removed: the store clears a key given as undefined.
+        const { fallbackFlowId, ...changes } = body;
+        const update = fallbackFlowId === undefined ? changes : { ...changes, fallbackFlowId: fallbackFlowId ?? undefined };
+        const result = await store.numbers.update(params.did, update, actorOf(principal!));
         if (result.kind === 'notFound') throw notFound(`Number ${params.did}`);
         if (result.kind === 'flowNotFound') throw flowNotFound(result.flowId, body);
         return json(result.number);
