@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MAX_PATTERN_INPUT, patternProblem, testSafePattern } from './safe-pattern.js';
 
@@ -24,5 +25,16 @@ describe('safe patterns', () => {
 
   it('only looks at a bounded prefix of long input', () => {
     expect(testSafePattern('a*', 'a'.repeat(MAX_PATTERN_INPUT) + 'b')).toBe(true);
+  });
+
+  it('never throws, whatever the designer types (property-based)', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 40, unit: fc.constantFrom(...'()[]{}+*?|\\^$.0123456789ab,-') }), fc.string({ maxLength: 30 }), (pattern, text) => {
+        const problem = patternProblem(pattern);
+        expect(typeof testSafePattern(pattern, text)).toBe('boolean');
+        if (problem) expect(testSafePattern(pattern, text)).toBe(false);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
