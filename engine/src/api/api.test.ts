@@ -1,3 +1,4 @@
+import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases, withTestStore } from '../adapters/storage/postgres/test-databases.js';
 import { startTestApi, sampleFlow, passwordOf, type RunningApi } from './testing/api-harness.js';
@@ -335,6 +336,9 @@ describe.each(testDatabases())('HTTP API ($name)', (backend) => {
     it('documents every route in a valid OpenAPI 3.1 document', async () => {
       const doc = (await api.call('GET', '/api/openapi.json')).json;
       expect(doc.openapi).toBe('3.1.0');
+      const validation = await new Validator().validate(structuredClone(doc));
+      expect(validation.errors ?? []).toEqual([]);
+      expect(validation.valid).toBe(true);
       expect(doc.info).toMatchObject({ title: expect.any(String), version: expect.any(String) });
       for (const r of api.routes) {
         const path = r.path.replace(/:([A-Za-z]+)/g, '{$1}');
