@@ -80,4 +80,12 @@ describe('parseFlow', () => {
     expect(flow?.nodes).toHaveLength(4);
     expect(diagnostics.map((d) => d.code)).toEqual(['param-invalid']);
   });
+
+  it("reports params that are not an object once, as the node's shape", () => {
+    const json = smallFlow() as unknown as { nodes: Array<Record<string, unknown>> };
+    json.nodes[0]!.params = 'press 1';
+    expect(parseFlow(json).diagnostics).toEqual([
+      expect.objectContaining({ code: 'flow-invalid', nodeId: 'menu', field: 'params', message: expect.stringContaining('Node "menu" params') }),
+    ]);
+  });
 });

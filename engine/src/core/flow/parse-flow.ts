@@ -91,8 +91,9 @@ export function parseFlow(json: unknown): ParsedFlow {
       // Still check the params of every well-formed node, so one pass shows every problem.
       const nodes = Array.isArray(json.nodes) ? json.nodes : [];
       for (const node of nodes) {
-        if (isRecord(node) && typeof node.id === 'string' && typeof node.kind === 'string' && typeof node.version === 'number') {
-          parseNodeParams({ id: node.id, kind: node.kind, version: node.version, params: isRecord(node.params) ? node.params : {} }, diagnostics);
+        const params = isRecord(node) ? (node.params ?? {}) : undefined;
+        if (isRecord(node) && typeof node.id === 'string' && typeof node.kind === 'string' && typeof node.version === 'number' && isRecord(params)) {
+          parseNodeParams({ id: node.id, kind: node.kind, version: node.version, params }, diagnostics);
         }
       }
       return { diagnostics };
