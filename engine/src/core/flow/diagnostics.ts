@@ -15,3 +15,32 @@ export interface Diagnostic {
 
 export const hasErrors = (diagnostics: readonly Diagnostic[]): boolean =>
   diagnostics.some((d) => d.severity === 'error');
+
+/**
+ * The codes parseFlow and validateFlow use, with what each means. Codes are stable: tools and tests
+ * may rely on them; messages may be reworded.
+ */
+export const FLOW_DIAGNOSTIC_CODES = {
+  'flow-invalid': 'The flow JSON has the wrong shape (a missing or wrongly typed field, an unknown key).',
+  'flow-unreadable': 'The flow could not be read at all.',
+  'node-kind-unknown': 'A node is of a kind this engine does not know.',
+  'node-version-unknown': 'A node names a version of its kind this engine does not know.',
+  'param-invalid': "A node's params do not fit its kind (field: the dotted path inside params).",
+  'node-duplicate-id': 'Two nodes share an id.',
+  'node-unreadable': "A node's exits could not be worked out from its params.",
+  'edge-duplicate-id': 'Two edges share an id.',
+  'entry-missing': 'The entry names no node.',
+  'edge-dangling': 'An edge starts or ends at a node that does not exist (field: from or to).',
+  'edge-outcome-unknown': 'An edge follows an exit its node does not have.',
+  'edge-outcome-duplicate': "Two edges follow the same exit of a node.",
+  'outcome-unwired': 'An exit that needs an edge has none (outcome: the exit).',
+  'prompt-missing-language': 'A prompt has no text or recording for a language the flow offers (field: …text.<language>).',
+  'language-not-offered': 'A language node switches to a language the flow does not offer.',
+  'subflow-unknown': 'A subflow node runs a flow that does not exist.',
+  'subflow-recursive': 'A subflow node runs the flow it is in.',
+  'fallback-destination-invalid': "The flow fallback's transfer destination cannot be read.",
+  'node-unreachable': 'No path from the entry reaches the node (nor the nodes after it).',
+  'loop-without-wait': 'A loop in which no node waits for the caller would spin for ever.',
+  'no-way-out': 'Callers who reach the node can never get to a person or a deliberate end of the call.',
+  'menu-no-person': 'Warning: a menu offers no way to a person without going through another menu.',
+} as const;

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Diagnostic } from './diagnostics.js';
 import { parseFlow } from './parse-flow.js';
@@ -215,5 +216,15 @@ describe('validateFlow', () => {
     const { flow, diagnostics } = parseFlow(json);
     expect(codes(diagnostics)).toEqual(['param-invalid']);
     expect(validateFlow(flow!)).toEqual([]);
+  });
+});
+
+describe('diagnostic codes', () => {
+  it('are all documented', async () => {
+    const { FLOW_DIAGNOSTIC_CODES } = await import('./diagnostics.js');
+    const source = ['./parse-flow.ts', './validate-flow.ts'].map((f) => readFileSync(new URL(f, import.meta.url), 'utf8')).join('\n');
+    const used = new Set([...source.matchAll(/code: '([a-z-]+)'/g)].map((m) => m[1]!));
+    for (const code of ['node-kind-unknown', 'node-version-unknown']) used.add(code);
+    expect([...used].sort()).toEqual(Object.keys(FLOW_DIAGNOSTIC_CODES).sort());
   });
 });
