@@ -29,8 +29,8 @@ describe.each(testDatabases())('when the database goes away ($name)', (backend) 
     expect(reply.status).toBe(500);
     expect(reply.contentType).toMatch(/^application\/problem\+json/);
     expect(reply.json).toEqual({
-      type: 'https://frontdoor.dev/problems/500',
-      title: 'Internal server error',
+      type: 'about:blank',
+      title: 'Internal Server Error',
       status: 500,
       detail: 'Something went wrong on the server. It has been logged.',
     });

@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import type { ErrorRequestHandler } from 'express';
 import type { z } from 'zod';
 import type { Diagnostic } from '../core/flow/diagnostics.js';
@@ -19,20 +20,6 @@ export interface Problem {
   [extension: string]: unknown;
 }
 
-const titles: Record<number, string> = {
-  400: 'Bad request',
-  401: 'Not signed in',
-  403: 'Forbidden',
-  404: 'Not found',
-  405: 'Method not allowed',
-  409: 'Conflict',
-  413: 'Request too large',
-  415: 'Unsupported media type',
-  422: 'Unprocessable request',
-  429: 'Too many requests',
-  500: 'Internal server error',
-  503: 'Service unavailable',
-};
 
 /** Thrown by route handlers; the error handler turns it into a problem+json response. */
 export class ApiProblem extends Error {
@@ -55,8 +42,9 @@ export class ApiProblem extends Error {
 
   toProblem(): Problem {
     return {
-      type: `https://frontdoor.dev/problems/${this.status}`,
-      title: titles[this.status] ?? 'Error',
+      // RFC 9457: with no problem type of our own, `about:blank` and the status's reason phrase.
+      type: 'about:blank',
+      title: STATUS_CODES[this.status] ?? 'Error',
       status: this.status,
       detail: this.message,
       ...this.extensions,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, Server } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { z } from 'zod';
@@ -71,9 +71,10 @@ async function promptLibrary(store: Store): Promise<PromptLibrary> {
 }
 
 function refuseUpgrade(socket: Duplex, status: number, message: string): void {
-  const body = JSON.stringify({ type: `https://frontdoor.dev/problems/${status}`, title: message, status, detail: message });
+  const title = STATUS_CODES[status] ?? 'Error';
+  const body = JSON.stringify({ type: 'about:blank', title, status, detail: message });
   socket.end(
-    `HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : status === 403 ? 'Forbidden' : 'Error'}\r\n` +
+    `HTTP/1.1 ${status} ${title}\r\n` +
       'Content-Type: application/problem+json\r\nConnection: close\r\n' +
       `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
   );

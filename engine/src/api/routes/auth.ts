@@ -48,6 +48,8 @@ export function authRoutes(context: ApiContext): AnyRoute[] {
           throw new ApiProblem(401, 'Wrong username or password');
         }
         loginLimiter.recordSuccess(body.username, address);
+        // Sweep sessions that have run out now and then: sign-ins are a natural, infrequent moment.
+        void store.sessions.deleteExpired().catch((error: unknown) => context.logger.error('could not delete expired sessions', error));
         loginAttempts.inc({ result: 'ok' });
         const sessionId = newSessionId();
         await store.sessions.create({
