@@ -40,6 +40,8 @@ export function FlowCanvas({ onlyRenderVisible = true }: { onlyRenderVisible?: b
   const measured = useRef<MeasuredSizes>(new Map());
   const [measuredVersion, setMeasuredVersion] = useState(0);
   const [pendingDelete, setPendingDelete] = useState<DeleteSummary>();
+  // Fit an existing flow into view once; an empty canvas stays at 100 % so the first node lands where it is dropped.
+  const [fitOnOpen] = useState(() => store.getState().flow.nodes.length > 0);
 
   const deriveNodes = useMemo(createNodeDeriver, []);
   const deriveEdges = useMemo(createEdgeDeriver, []);
@@ -152,10 +154,15 @@ export function FlowCanvas({ onlyRenderVisible = true }: { onlyRenderVisible?: b
     };
   }, [store, askDelete, pendingDelete]);
 
-  // A clicked diagnostic (or a test call moving on) centres its node.
+  // A clicked diagnostic (or transcript line) brings its node into view, centring it only if it is off screen.
   useEffect(() => {
     const node = focus && store.getState().flow.nodes.find((n) => n.id === focus.nodeId);
-    if (node) void reactFlow.setCenter(node.ui.x + NODE_WIDTH / 2, node.ui.y + 50, { zoom: reactFlow.getZoom(), duration: 200 });
+    const box = wrapper.current?.getBoundingClientRect();
+    if (!node || !box) return;
+    const topLeft = reactFlow.flowToScreenPosition(node.ui);
+    const bottomRight = reactFlow.flowToScreenPosition({ x: node.ui.x + NODE_WIDTH, y: node.ui.y + 80 });
+    const inView = topLeft.x >= box.left && topLeft.y >= box.top && bottomRight.x <= box.right && bottomRight.y <= box.bottom;
+    if (!inView) void reactFlow.setCenter(node.ui.x + NODE_WIDTH / 2, node.ui.y + 50, { zoom: reactFlow.getZoom(), duration: 200 });
   }, [focus, reactFlow, store]);
 
   const layout = () => {
@@ -178,7 +185,8 @@ export function FlowCanvas({ onlyRenderVisible = true }: { onlyRenderVisible?: b
           nodesDraggable={!readOnly}
           nodesConnectable={!readOnly}
           deleteKeyCode={null}
-          fitView
+          fitView={fitOnOpen}
+          fitViewOptions={{ maxZoom: 1 }}
           minZoom={0.1}
           onlyRenderVisibleElements={onlyRenderVisible}
           proOptions={{ hideAttribution: true }}

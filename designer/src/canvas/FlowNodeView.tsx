@@ -1,10 +1,10 @@
-import { Handle, Position, useStore, type NodeProps } from '@xyflow/react';
-import { memo, useState } from 'react';
+import { Handle, Position, useStore, useUpdateNodeInternals, type NodeProps } from '@xyflow/react';
+import { memo, useEffect, useState } from 'react';
 import { nodeDefinition } from '../../../engine/src/core/catalogue.js';
 import { useFlowStoreApi } from '../store/context.js';
 import { nodeOutcomes } from '../store/flow-store.js';
 import type { CanvasNode } from './derive.js';
-import { NODE_WIDTH } from './layout.js';
+import { nodeWidth } from './layout.js';
 import { summarise } from './summary.js';
 
 const zoomedIn = (s: { transform: [number, number, number] }) => s.transform[2] >= 0.45;
@@ -18,6 +18,10 @@ export const FlowNodeView = memo(function FlowNodeView({ data, selected }: NodeP
   const [menuOpen, setMenuOpen] = useState(false);
   const definition = nodeDefinition(node.kind, node.version);
   const outcomes = nodeOutcomes(node);
+  // Exits come and go with the params (a menu option added): React Flow must re-read the handles then.
+  const updateNodeInternals = useUpdateNodeInternals();
+  const exits = outcomes.map((o) => o.name).join('\n');
+  useEffect(() => updateNodeInternals(node.id), [exits, detailed, node.id, updateNodeInternals]);
   const label = definition?.ui.label ?? `Unknown kind ${node.kind}@${node.version}`;
   const classes = [
     'flow-node',
@@ -31,7 +35,7 @@ export const FlowNodeView = memo(function FlowNodeView({ data, selected }: NodeP
   return (
     <div
       className={classes.join(' ')}
-      style={{ width: NODE_WIDTH }}
+      style={{ width: nodeWidth(outcomes.length) }}
       data-node-id={node.id}
       data-testid={`node-${node.id}`}
       aria-label={`${label}: ${name}${isEntry ? ', entry' : ''}${errors ? `, ${errors} errors` : ''}`}
@@ -96,7 +100,11 @@ export const FlowNodeView = memo(function FlowNodeView({ data, selected }: NodeP
       <div className="flow-node-outcomes">
         {outcomes.map((o, i) => (
           <div key={o.name} className="flow-node-outcome" style={{ left: `${((i + 0.5) / outcomes.length) * 100}%` }}>
-            {detailed && <span className="flow-node-outcome-label">{o.label ?? o.name}</span>}
+            {detailed && (
+              <span className="flow-node-outcome-label" title={o.label ?? o.name}>
+                {o.label ?? o.name}
+              </span>
+            )}
             <Handle
               type="source"
               position={Position.Bottom}

@@ -1,8 +1,8 @@
 import type { Edge, Node } from '@xyflow/react';
 import type { Diagnostic } from '../../../engine/src/core/flow/diagnostics.js';
 import type { FlowNode } from '../../../engine/src/core/flow/schema.js';
-import type { DiffMark, FlowState } from '../store/flow-store.js';
-import { NODE_WIDTH, nodeHeight } from './layout.js';
+import { nodeOutcomes, type DiffMark, type FlowState } from '../store/flow-store.js';
+import { nodeHeight, nodeWidth } from './layout.js';
 
 /** What the generic node view needs; everything else it reads from the catalogue. */
 export interface FlowNodeData extends Record<string, unknown> {
@@ -76,7 +76,7 @@ export function createNodeDeriver() {
             selected: selected.has(node.id),
             measured: size,
             // A size before measuring, so fit-view and visible-only rendering know where every node is.
-            initialWidth: NODE_WIDTH,
+            initialWidth: nodeWidth(nodeOutcomes(node).length),
             initialHeight: nodeHeight(0),
           };
       next.set(node.id, rf);

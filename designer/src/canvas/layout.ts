@@ -3,6 +3,8 @@ import type { Flow } from '../../../engine/src/core/flow/schema.js';
 import { nodeOutcomes } from '../store/flow-store.js';
 
 export const NODE_WIDTH = 220;
+/** Wide enough that each exit's label has room under the node. */
+export const nodeWidth = (outcomes: number) => Math.max(NODE_WIDTH, outcomes * 92);
 /** Height grows with the outcome rows the node shows. */
 export const nodeHeight = (outcomes: number) => 86 + outcomes * 4;
 
@@ -11,7 +13,10 @@ export function autoLayout(flow: Flow): Flow {
   const g = new graphlib.Graph();
   g.setGraph({ rankdir: 'TB', nodesep: 40, ranksep: 80, marginx: 20, marginy: 20 });
   g.setDefaultEdgeLabel(() => ({}));
-  for (const n of flow.nodes) g.setNode(n.id, { width: NODE_WIDTH, height: nodeHeight(nodeOutcomes(n).length) });
+  for (const n of flow.nodes) {
+    const outcomes = nodeOutcomes(n).length;
+    g.setNode(n.id, { width: nodeWidth(outcomes), height: nodeHeight(outcomes) });
+  }
   for (const e of flow.edges) if (g.hasNode(e.from) && g.hasNode(e.to)) g.setEdge(e.from, e.to);
   layout(g);
   return {

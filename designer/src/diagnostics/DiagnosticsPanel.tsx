@@ -1,5 +1,7 @@
 import { useFlowStore, useFlowStoreApi } from '../store/context.js';
 
+const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
 /** The engine's diagnostics for the draft; clicking one selects and centres its node and focuses the field. */
 export function DiagnosticsPanel() {
   const store = useFlowStoreApi();
@@ -10,7 +12,7 @@ export function DiagnosticsPanel() {
   return (
     <section className="diagnostics" aria-label="Problems">
       <h2>
-        Problems <span className="muted">({errors} errors, {warnings} warnings)</span>
+        Problems <span className="muted">({plural(errors, 'error')}, {plural(warnings, 'warning')})</span>
       </h2>
       {diagnostics.length === 0 ? (
         <p className="ok-text">No problems found.</p>

@@ -60,7 +60,7 @@ function EditorLayout({ me }: { me: Me }) {
   const [versionsKey, setVersionsKey] = useState(0);
   const [announcement, setAnnouncement] = useState('');
   const errors = useFlowStore((s) => s.diagnostics.filter((d) => d.severity === 'error').length);
-  const selected = useFlowStore((s) => s.selection.nodes.length);
+  const selected = useFlowStore((s) => s.selection.nodes.join(' '));
   const focus = useFlowStore((s) => s.focus);
   const canPublish = roleAtLeast(me.role, 'publisher');
 
@@ -75,7 +75,7 @@ function EditorLayout({ me }: { me: Me }) {
     if (focus) setTab('settings');
   }, [focus]);
   useEffect(() => {
-    if (selected > 0) setTab((t) => (t === 'problems' || t === 'versions' ? 'settings' : t));
+    if (selected !== '') setTab((t) => (t === 'problems' || t === 'versions' ? 'settings' : t));
   }, [selected]);
 
   const tabs: Array<[Tab, string]> = [
