@@ -13,7 +13,8 @@ import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
  * connections' messages in between the Parse/Bind/Execute/Sync of one parameterised query, so under load
  * one connection's Bind lands on another's statement ("unnamed prepared statement does not exist").
  * SessionQueue (below) replaces its queue so a connection keeps the session from its first extended-protocol
- * message to its Sync, as well as for a whole transaction. Transactions are therefore serialised (correct,
+ * message to its Sync, as well as for a whole transaction, and one failed message cannot stall the queue
+ * (upstream: electric-sql/pglite issue #1046, pull request #977; drop SessionQueue once a fixed release is in). Transactions are therefore serialised (correct,
  * if not parallel), and session state (LISTEN, SET, advisory locks) is shared — which is why publications
  * are polled, not LISTENed for, on the embedded database (see postgres-store.ts).
  * Only one process may open a data directory at a time.
@@ -76,7 +77,7 @@ export class DataDirInUseError extends Error {
   }
 }
 
-/** One process per data directory: a second PGlite on the same files would corrupt them. A dead owner's lock is taken over. */
+/** One PGlite per data directory (in this process or another): two on the same files would corrupt them. A dead owner's lock is taken over. */
 function lockDataDir(dataDir: string): () => void {
   const lockFile = join(dataDir, 'frontdoor.pid');
   let owner: number | undefined;
@@ -85,7 +86,7 @@ function lockDataDir(dataDir: string): () => void {
   } catch {
     owner = undefined;
   }
-  if (owner !== undefined && Number.isInteger(owner) && owner !== process.pid && isAlive(owner)) {
+  if (owner !== undefined && Number.isInteger(owner) && isAlive(owner)) {
     throw new DataDirInUseError(dataDir, owner);
   }
   writeFileSync(lockFile, String(process.pid));
@@ -182,10 +183,9 @@ export class SessionQueue {
   /** A connection went away holding the session: end its exchange and transaction so others can go on. */
   async clearTransactionIfNeeded(handlerId: number): Promise<void> {
     if (this.owner !== handlerId) return;
-    await this.db.runExclusive(async () => {
-      if (this.exchangeOpen) await this.db.execProtocolRaw(SYNC);
-      if (this.db.isInTransaction()) await this.db.exec('ROLLBACK');
-    });
+    // The raw protocol call runs under the query lock, as the queue's own calls do; exec() takes the lock itself.
+    if (this.exchangeOpen) await this.db.runExclusive(() => this.db.execProtocolRaw(SYNC));
+    if (this.db.isInTransaction()) await this.db.exec('ROLLBACK');
     this.exchangeOpen = false;
     this.owner = undefined;
     await this.process();
