@@ -43,4 +43,5 @@ export const FLOW_DIAGNOSTIC_CODES = {
   'loop-without-wait': 'A loop in which no node waits for the caller would spin for ever.',
   'no-way-out': 'Callers who reach the node can never get to a person or a deliberate end of the call.',
   'menu-no-person': 'Warning: a menu offers no way to a person without going through another menu.',
+  'variable-never-set': 'Warning: a prompt says a {{variable}} that no node in the flow sets.',
 } as const;

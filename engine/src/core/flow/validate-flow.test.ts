@@ -171,6 +171,26 @@ describe('validateFlow', () => {
     expect(ds[0]).toMatchObject({ code: 'prompt-missing-language', severity: 'error' });
   });
 
+  it('warns about a {{variable}} no node sets, but not about those a node fills itself or the call starts with', () => {
+    const json = smallFlow();
+    json.nodes[3]!.params = { prompt: say('Goodbye {{name}}, case {{caseRef}}.') };
+    json.nodes[1]!.params = { queueId: 'highways', announcement: say('You are number {{queuePosition}}.') };
+    json.nodes.push({ id: 'ref', kind: 'collect-digits', version: 1, params: { prompt: say('Enter it'), variable: 'caseRef', confirm: { enabled: true } } });
+    json.edges.find((e) => e.id === 'e3')!.to = 'ref';
+    json.edges.push({ id: 'r1', from: 'ref', outcome: 'done', to: 'goodbye' }, { id: 'r2', from: 'ref', outcome: 'noInput', to: 'person' }, { id: 'r3', from: 'ref', outcome: 'invalid', to: 'person' });
+    expect(check(json)).toEqual([
+      {
+        severity: 'warning',
+        code: 'variable-never-set',
+        message: 'Node "goodbye" prompt says {{name}}, but no node in this flow sets "name" (it will be empty unless the call starts with it)',
+        nodeId: 'goodbye',
+        field: 'prompt',
+      },
+    ]);
+    const { flow } = parseFlow(json);
+    expect(validateFlow(flow!, { variables: ['name'] })).toEqual([]);
+  });
+
   it('accepts a recorded prompt id in place of text', () => {
     const json = { ...smallFlow(), languages: ['en-GB', 'cy-GB'] };
     json.fallback = { apology: { 'en-GB': 'Sorry.', 'cy-GB': 'Mae’n ddrwg gen i.' } };

@@ -1,5 +1,6 @@
 import { nodeDefinition } from '../catalogue.js';
 import { parseDestination } from '../destination.js';
+import { templateVariables } from '../template.js';
 import type { AnyNodeDefinition } from '../nodes/define-node.js';
 import type { Diagnostic } from './diagnostics.js';
 import { reachableFrom, stronglyConnected } from './graph.js';
@@ -8,7 +9,12 @@ import type { Flow, FlowEdge, FlowNode } from './schema.js';
 export interface ValidateOptions {
   /** Ids of the flows that exist, when known: subflow nodes must name one of them. */
   flows?: Iterable<string>;
+  /** Variables a call starts with (e.g. set by a parent flow), besides those the runtime sets. */
+  variables?: Iterable<string>;
 }
+
+/** Variables every call has without a node setting them. */
+export const RUNTIME_VARIABLES: readonly string[] = ['language'];
 
 /** A node whose kind and params could be read, with what the graph checks need. */
 interface CheckedNode {
@@ -121,8 +127,11 @@ export function validateFlow(flow: Flow, options: ValidateOptions = {}): Diagnos
     if (ok) usable.push(edge);
   }
 
-  // Per node: exits wired, prompts in every language, languages offered, subflows known.
+  // Per node: exits wired, prompts in every language and their variables set somewhere, languages
+  // offered, subflows known.
   const knownFlows = options.flows ? new Set(options.flows) : undefined;
+  const setSomewhere = new Set([...RUNTIME_VARIABLES, ...options.variables ?? []]);
+  for (const { definition, params } of checked.values()) for (const name of definition.traits.sets?.(params) ?? []) setSomewhere.add(name);
   for (const { node, definition, params, outcomes, optional } of checked.values()) {
     for (const outcome of outcomes) {
       if (wired.has(`${node.id}\u0000${outcome}`) || optional.has(outcome)) continue;
@@ -134,8 +143,19 @@ export function validateFlow(flow: Flow, options: ValidateOptions = {}): Diagnos
         outcome,
       });
     }
-    for (const { field, prompt } of definition.traits.prompts(params)) {
-      if (!prompt || prompt.promptId) continue;
+    for (const { field, prompt, values = [] } of definition.traits.prompts(params)) {
+      if (!prompt) continue;
+      const unset = new Set(Object.values(prompt.text).flatMap(templateVariables).filter((name) => !setSomewhere.has(name) && !values.includes(name)));
+      for (const name of unset) {
+        diagnostics.push({
+          severity: 'warning',
+          code: 'variable-never-set',
+          message: `Node "${node.id}" ${field} says {{${name}}}, but no node in this flow sets "${name}" (it will be empty unless the call starts with it)`,
+          nodeId: node.id,
+          field,
+        });
+      }
+      if (prompt.promptId) continue;
       for (const language of flow.languages) {
         if ((prompt.text[language] ?? '').trim() !== '') continue;
         error({

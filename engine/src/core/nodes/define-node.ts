@@ -73,8 +73,11 @@ export interface NodeTraits<P> {
   ends?: 'person' | 'deliberate';
   /** Outcomes that need no edge (e.g. a menu's `noMatch` after the last retry, handled by the fallback). */
   optionalOutcomes?(params: P): string[];
-  /** Every prompt the node plays, with the params path of each, so validation can check languages. */
-  prompts(params: P): Array<{ field: string; prompt: PromptParam | undefined }>;
+  /**
+   * Every prompt the node plays, with the params path of each, so validation can check languages and
+   * variables; `values` names the {{placeholders}} the node fills itself (e.g. the digits read back).
+   */
+  prompts(params: P): Array<{ field: string; prompt: PromptParam | undefined; values?: string[] }>;
   /** Variables the node sets, for the designer's variable picker. */
   sets?(params: P): string[];
   /** Flow ids the node runs (subflow). */

@@ -69,7 +69,7 @@ export const collectDigitsNode = defineNode({
       { field: 'prompt', prompt: p.prompt },
       { field: 'noInputPrompt', prompt: p.noInputPrompt },
       { field: 'invalidPrompt', prompt: p.invalidPrompt },
-      ...(p.confirm.enabled ? [{ field: 'confirm.prompt', prompt: p.confirm.prompt }] : []),
+      ...(p.confirm.enabled ? [{ field: 'confirm.prompt', prompt: p.confirm.prompt, values: ['entered'] }] : []),
     ],
     sets: (p) => [p.variable],
   },

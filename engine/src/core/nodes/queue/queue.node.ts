@@ -51,7 +51,7 @@ export const queueNode = defineNode({
     waitsForCaller: () => true,
     ends: 'person',
     optionalOutcomes: () => ['answered'],
-    prompts: (p) => [{ field: 'announcement', prompt: p.announcement }],
+    prompts: (p) => [{ field: 'announcement', prompt: p.announcement, values: ['queuePosition'] }],
     sets: () => ['agentId'],
   },
   async run({ params, vars, call, queue, clock, prompt, log, signal, language }) {
