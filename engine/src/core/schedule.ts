@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ENGLAND_AND_WALES_BANK_HOLIDAYS } from './bank-holidays.js';
+import { BANK_HOLIDAY_YEARS, ENGLAND_AND_WALES_BANK_HOLIDAYS } from './bank-holidays.js';
 
 /**
  * Opening hours: weekly hours per weekday (several ranges a day), dated exceptions (closed, or
@@ -56,7 +56,7 @@ export const scheduleSchema = z.strictObject({
   bankHolidays: z
     .boolean()
     .default(true)
-    .describe('Closed on England & Wales bank holidays (holiday)'),
+    .describe(`Closed on England & Wales bank holidays (holiday); the table covers ${BANK_HOLIDAY_YEARS.first}–${BANK_HOLIDAY_YEARS.last}: add later ones as exceptions or regenerate it`),
 });
 export type Schedule = z.output<typeof scheduleSchema>;
 
