@@ -53,8 +53,8 @@ export function stronglyConnected(nodes: readonly string[], successors: (id: str
 export function reachableFrom(starts: Iterable<string>, successors: (id: string) => readonly string[]): Set<string> {
   const seen = new Set(starts);
   const queue = [...seen];
-  while (queue.length) {
-    for (const next of successors(queue.shift()!)) {
+  for (let i = 0; i < queue.length; i++) {
+    for (const next of successors(queue[i]!)) {
       if (!seen.has(next)) {
         seen.add(next);
         queue.push(next);
