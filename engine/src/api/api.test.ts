@@ -303,6 +303,12 @@ describe.each(testDatabases())('HTTP API ($name)', (backend) => {
       expect(token.json.prefix).toBe(token.json.token.slice(0, 7));
       const me = await api.call('GET', '/api/auth/me', { headers: { authorization: `Bearer ${token.json.token}` } });
       expect(me.json).toEqual({ username: 'alex', role: 'publisher' });
+      const limited = await api.call('POST', '/api/tokens', { as: 'admin', body: { name: 'viewer-only', userId: created.json.id, role: 'viewer' } });
+      expect(limited.json.role).toBe('viewer');
+      const asLimited = { authorization: `Bearer ${limited.json.token}` };
+      expect((await api.call('GET', '/api/auth/me', { headers: asLimited })).json).toEqual({ username: 'alex', role: 'viewer' });
+      expectProblem(await api.call('POST', '/api/flows', { headers: asLimited, body: sampleFlow('not-allowed') }), 403);
+      expectProblem(await api.call('POST', '/api/tokens', { as: 'admin', body: { name: 'too-much', userId: created.json.id, role: 'admin' } }), 422, 'body.role');
       const listed = await api.call('GET', '/api/tokens', { as: 'admin' });
       expect(listed.text).not.toContain(token.json.token);
       expect((await api.call('DELETE', `/api/tokens/${token.json.id}`, { as: 'admin' })).status).toBe(204);

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { roleAtLeast } from '../auth/roles.js';
+import { lowerRole, roleAtLeast } from '../auth/roles.js';
 import { API_TOKEN_PREFIX, secretHash } from '../auth/secrets.js';
 import type { ApiContext } from './context.js';
 import { ApiProblem } from './problem.js';
@@ -44,7 +44,8 @@ export async function authenticate(context: ApiContext, req: IncomingMessage): P
     }
     const found = await context.store.apiTokens.find(secretHash(token));
     if (!found) throw new ApiProblem(401, 'The API token is unknown, revoked or expired');
-    return { userId: found.user.id, username: found.user.username, role: found.user.role, via: 'token', tokenName: found.token.name };
+    const role = lowerRole(found.user.role, found.token.role);
+    return { userId: found.user.id, username: found.user.username, role, via: 'token', tokenName: found.token.name };
   }
   const sessionId = sessionCookie(req);
   if (!sessionId) return undefined;

@@ -13,3 +13,8 @@ export type Role = z.infer<typeof roleSchema>;
 export function roleAtLeast(held: Role, needed: Role): boolean {
   return roles.indexOf(held) >= roles.indexOf(needed);
 }
+
+/** The lower of two roles: what a token limited to `limit` may do for a user holding `held`. */
+export function lowerRole(held: Role, limit: Role | undefined): Role {
+  return limit && !roleAtLeast(limit, held) ? limit : held;
+}

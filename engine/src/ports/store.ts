@@ -402,6 +402,8 @@ export interface ApiToken {
   userId: string;
   /** First characters of the token (e.g. `fd_ab12`) so people can tell tokens apart. */
   prefix: string;
+  /** The most this token may do; absent: its user's role. The lower of this and the user's role applies. */
+  role?: Role;
   createdAt: Date;
   lastUsedAt?: Date;
   expiresAt?: Date;
@@ -411,7 +413,7 @@ export interface ApiToken {
 export interface ApiTokenRepository {
   list(userId?: string): Promise<ApiToken[]>;
   /** `tokenHash` is sha256 of the secret; the secret itself is never stored. */
-  create(token: { name: string; userId: string; tokenHash: string; prefix: string; expiresAt?: Date }, actor: Actor): Promise<{ kind: 'created'; token: ApiToken } | { kind: 'userNotFound' }>;
+  create(token: { name: string; userId: string; tokenHash: string; prefix: string; role?: Role; expiresAt?: Date }, actor: Actor): Promise<{ kind: 'created'; token: ApiToken } | { kind: 'userNotFound' }>;
   /** The token's user, if the token is neither revoked nor expired and the user is not disabled; records the use. */
   find(tokenHash: string): Promise<{ token: ApiToken; user: User } | undefined>;
   revoke(tokenId: string, actor: Actor): Promise<{ kind: 'revoked' } | NotFound>;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { MIN_PASSWORD_LENGTH } from '../../auth/passwords.js';
-import { roleSchema } from '../../auth/roles.js';
+import { roleAtLeast, roleSchema } from '../../auth/roles.js';
 import { API_TOKEN_PREFIX, newApiToken, secretHash } from '../../auth/secrets.js';
 import type { ApiToken, AuditEntry, User } from '../../ports/store.js';
 import { actorOf } from '../authenticate.js';
@@ -23,6 +23,7 @@ const tokenSchema = z.object({
   name: z.string(),
   userId: z.string(),
   prefix: z.string(),
+  role: roleSchema.optional().describe('The most the token may do; absent: its user’s role'),
   createdAt: timestamp,
   lastUsedAt: timestamp.optional(),
   expiresAt: timestamp.optional(),
@@ -141,10 +142,11 @@ export function adminRoutes(context: ApiContext): AnyRoute[] {
       path: '/api/tokens',
       access: 'admin',
       tag: 'admin',
-      summary: 'Create an API token acting as a user with that user’s role; the secret is shown only in this response',
+      summary: 'Create an API token acting as a user, limited to `role` if given; the secret is shown only in this response',
       body: z.strictObject({
         name: z.string().min(1).max(100),
         userId: z.string().min(1).optional().describe('Defaults to you'),
+        role: roleSchema.optional().describe('Limit the token to this role (at most the user’s own)'),
         expiresAt: z.iso.datetime({ offset: true }).optional(),
       }),
       success: { status: 201, description: 'Created', schema: tokenSchema.extend({ token: z.string().startsWith(API_TOKEN_PREFIX) }) },
@@ -155,18 +157,27 @@ export function adminRoutes(context: ApiContext): AnyRoute[] {
         if (expiresAt && expiresAt.getTime() <= context.now()) {
           throw new ApiProblem(422, 'The expiry must be in the future', { errors: [{ path: 'body.expiresAt', message: 'in the past' }] });
         }
+        const userId = body.userId ?? principal!.userId;
+        const user = await store.users.get(userId);
+        if (!user) throw new ApiProblem(422, `User ${userId} does not exist`, { errors: [{ path: 'body.userId', message: 'no such user' }] });
+        if (body.role && !roleAtLeast(user.role, body.role)) {
+          throw new ApiProblem(422, `A token cannot do more than its user: ${user.username} is a ${user.role}`, {
+            errors: [{ path: 'body.role', message: `at most ${user.role}` }],
+          });
+        }
         const result = await store.apiTokens.create(
           {
             name: body.name,
-            userId: body.userId ?? principal!.userId,
+            userId,
             tokenHash: secretHash(secret),
             prefix: secret.slice(0, API_TOKEN_PREFIX.length + 4),
+            ...(body.role ? { role: body.role } : {}),
             ...(expiresAt ? { expiresAt } : {}),
           },
           actorOf(principal!),
         );
         if (result.kind === 'userNotFound') {
-          throw new ApiProblem(422, `User ${body.userId} does not exist`, { errors: [{ path: 'body.userId', message: 'no such user' }] });
+          throw new ApiProblem(422, `User ${userId} does not exist`, { errors: [{ path: 'body.userId', message: 'no such user' }] });
         }
         return { ...tokenJson(result.token), token: secret };
       },

@@ -121,13 +121,14 @@ interface TokenRow {
   name: string;
   user_id: string;
   prefix: string;
+  role: User['role'] | null;
   created_at: Date;
   last_used_at: Date | null;
   expires_at: Date | null;
   revoked_at: Date | null;
 }
 
-const TOKEN_COLUMNS = 't.id, t.name, t.user_id, t.prefix, t.created_at, t.last_used_at, t.expires_at, t.revoked_at';
+const TOKEN_COLUMNS = 't.id, t.name, t.user_id, t.prefix, t.role, t.created_at, t.last_used_at, t.expires_at, t.revoked_at';
 
 function apiToken(row: TokenRow): ApiToken {
   return {
@@ -135,6 +136,7 @@ function apiToken(row: TokenRow): ApiToken {
     name: row.name,
     userId: row.user_id,
     prefix: row.prefix,
+    role: opt(row.role),
     createdAt: row.created_at,
     lastUsedAt: opt(row.last_used_at),
     expiresAt: opt(row.expires_at),
@@ -153,8 +155,8 @@ export function apiTokenRepository(pool: pg.Pool): ApiTokenRepository {
       try {
         return await inTransaction(pool, async (client) => {
           const { rows } = await client.query<TokenRow>(
-            `INSERT INTO api_tokens AS t (name, user_id, token_hash, prefix, expires_at) VALUES ($1, $2, $3, $4, $5) RETURNING ${TOKEN_COLUMNS}`,
-            [input.name, input.userId, input.tokenHash, input.prefix, input.expiresAt ?? null],
+            `INSERT INTO api_tokens AS t (name, user_id, token_hash, prefix, role, expires_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${TOKEN_COLUMNS}`,
+            [input.name, input.userId, input.tokenHash, input.prefix, input.role ?? null, input.expiresAt ?? null],
           );
           const token = apiToken(rows[0]!);
           await writeAudit(client, { actor, action: 'token.create', entityType: 'token', entityId: token.id, before: null, after: toJson({ ...token, createdAt: undefined }) });
@@ -166,14 +168,14 @@ export function apiTokenRepository(pool: pg.Pool): ApiTokenRepository {
       }
     },
     async find(tokenHash) {
-      const { rows } = await pool.query<TokenRow & { username: string; role: User['role']; disabled: boolean; user_created_at: Date }>(
+      const { rows } = await pool.query<TokenRow & { username: string; user_role: User['role']; disabled: boolean; user_created_at: Date }>(
         `UPDATE api_tokens AS t SET last_used_at = now() FROM users u
          WHERE t.token_hash = $1 AND u.id = t.user_id AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now()) AND NOT u.disabled
-         RETURNING ${TOKEN_COLUMNS}, u.username, u.role, u.disabled, u.created_at AS user_created_at`,
+         RETURNING ${TOKEN_COLUMNS}, u.username, u.role AS user_role, u.disabled, u.created_at AS user_created_at`,
         [tokenHash],
       );
       const row = rows[0];
-      return row && { token: apiToken(row), user: user({ id: row.user_id, username: row.username, role: row.role, disabled: row.disabled, created_at: row.user_created_at }) };
+      return row && { token: apiToken(row), user: user({ id: row.user_id, username: row.username, role: row.user_role, disabled: row.disabled, created_at: row.user_created_at }) };
     },
     async revoke(tokenId, actor) {
       return inTransaction(pool, async (client) => {
