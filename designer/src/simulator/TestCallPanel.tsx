@@ -208,7 +208,7 @@ export function TestCallPanel() {
         </button>
         {SpeechRecognitionCtor() && (
           <button type="button" className="icon-button" disabled={!inCall || listening} aria-label="Speak with the microphone" onClick={listen}>
-            🎤
+            Mic
           </button>
         )}
       </form>

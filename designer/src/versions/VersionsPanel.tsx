@@ -106,7 +106,7 @@ export function VersionsPanel({ canPublish, refreshKey }: { canPublish: boolean;
         <p className="muted">Not published yet.</p>
       ) : (
         <ol className="version-list" reversed>
-          {[...versions].reverse().map((v) => (
+          {[...versions].sort((a, b) => b.version - a.version).map((v) => (
             <li key={v.version} data-version={v.version}>
               <strong>v{v.version}</strong> {v.published && <span className="badge badge-entry">live</span>} <span className="muted">{new Date(v.createdAt).toLocaleString('en-GB')} · {v.author}</span>
               {v.note && <div>{v.note}</div>}

@@ -1,0 +1,194 @@
+/**
+ * The designer, end to end, through the real UI against the real engine and database:
+ * `start()` from engine/src/main.ts (embedded PostgreSQL in a temp data dir, a free port, serving
+ * designer/dist), driven by Debian's Chromium through playwright-core. Screenshots of each step are
+ * saved under test-results/e2e/.
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAdmin, ensureDesignerBuilt, startProduct, type RunningProduct } from './product.js';
+
+const repo = resolve(import.meta.dirname, '../..');
+const shots = join(repo, 'test-results', 'e2e');
+
+/** Chromium as ENVIRONMENT.md says it runs here. */
+const chromiumArgs = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1',
+];
+
+let product: RunningProduct;
+let browser: Browser;
+let page: Page;
+let dataDir: string;
+let step = 0;
+
+async function shot(name: string) {
+  step++;
+  await page.screenshot({ path: join(shots, `${String(step).padStart(2, '0')}-${name}.png`) });
+}
+
+const node = (id: string) => page.locator(`[data-testid="node-${id}"]`);
+
+/** Drag a kind from the palette onto the canvas at (x, y) within the canvas. */
+async function dropFromPalette(label: string, x: number, y: number) {
+  await page.getByRole('button', { name: `Add ${label}` }).dragTo(page.locator('.react-flow__pane'), { targetPosition: { x, y } });
+}
+
+/** Drag from a node's outcome handle to another node's input handle, as a person would (hover, press, move, release). */
+async function connect(from: string, outcome: string, to: string) {
+  const source = await node(from).locator(`[data-outcome="${outcome}"]`).boundingBox();
+  const target = await node(to).locator('.handle-in').boundingBox();
+  if (!source || !target) throw new Error(`Cannot see the handles to connect ${from}:${outcome} → ${to}`);
+  await page.mouse.move(source.x + source.width / 2, source.y + source.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(target.x + target.width / 2, target.y + target.height / 2 - 10, { steps: 10 });
+  await page.mouse.move(target.x + target.width / 2, target.y + target.height / 2, { steps: 2 });
+  await page.mouse.up();
+  await expect.poll(() => page.locator(`[aria-label="${from} ${outcome} to ${to}"]`).count()).toBe(1);
+}
+
+async function selectNode(id: string) {
+  await node(id).locator('.flow-node-name').click();
+  await page.getByRole('tab', { name: 'Settings' }).click();
+  await expect.poll(() => page.getByRole('complementary', { name: 'Inspector' }).textContent()).toContain(id);
+}
+
+const inspector = () => page.getByRole('complementary', { name: 'Inspector' });
+
+async function openTab(name: RegExp | string) {
+  await page.getByRole('tab', { name }).click();
+}
+
+describe('designer in the browser', () => {
+  beforeAll(async () => {
+    mkdirSync(shots, { recursive: true });
+    await ensureDesignerBuilt();
+    dataDir = mkdtempSync(join(tmpdir(), 'frontdoor-e2e-'));
+    product = await startProduct(dataDir);
+    await createAdmin(product, 'admin', 'a long e2e password');
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
+    page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    page.setDefaultTimeout(15_000);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await product?.close();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('signs in, builds a flow from an empty canvas, fixes a diagnostic, publishes, test-calls it and rolls back', async () => {
+    // Sign in.
+    await page.goto(product.url);
+    await page.getByLabel('Username').fill('admin');
+    await page.getByLabel('Password').fill('a long e2e password');
+    await shot('sign-in');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.getByRole('heading', { name: 'Call flows' }).isVisible()).toBe(true);
+
+    // A new, empty flow.
+    await page.getByLabel('New flow name').fill('E2E bins line');
+    await page.getByRole('button', { name: 'Create flow' }).click();
+    await expect.poll(() => page.getByRole('heading', { name: 'E2E bins line' }).isVisible()).toBe(true);
+    await shot('empty-canvas');
+
+    // Play → menu → two transfers, plus a polite ending for the menu's and transfers' other exits.
+    await dropFromPalette('Play prompt', 380, 60);
+    await expect.poll(() => node('play-1').isVisible()).toBe(true);
+    // A new play prompt has no words yet: the engine's diagnostic appears on the node and in the list.
+    await openTab(/^Problems/);
+    await expect.poll(() => page.getByRole('region', { name: 'Problems' }).textContent()).toContain('prompt has no en-GB text');
+    await expect.poll(() => node('play-1').locator('.badge-error').isVisible()).toBe(true);
+    await shot('diagnostic-appears');
+    await page.getByRole('button', { name: /prompt has no en-GB text/ }).click();
+    // Clicking the problem opened the node's settings with the field focused: type the prompt there.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-field'))).toBe('prompt.text.en-GB');
+    await page.keyboard.type('Welcome to the council bins line.');
+    await openTab(/^Problems/);
+    await expect.poll(() => page.getByRole('region', { name: 'Problems' }).textContent()).not.toContain('prompt has no en-GB text');
+    await shot('diagnostic-cleared');
+
+    await dropFromPalette('Menu', 380, 240);
+    await dropFromPalette('Transfer', 200, 470);
+    await dropFromPalette('Transfer', 650, 470);
+    await dropFromPalette('End call', 720, 690);
+    await expect.poll(() => page.locator('.react-flow__node').count()).toBe(5);
+
+    await selectNode('menu-1');
+    await inspector().getByLabel('Prompt (en-GB)').first().fill('For bin collections press 1. For missed bins press 2.');
+    const options = inspector().getByRole('group', { name: 'Options' });
+    for (const [digit, label] of [['1', 'Collections'], ['2', 'Missed bins']] as const) {
+      await options.getByRole('button', { name: 'Add option' }).click();
+      const option = options.getByRole('group', { name: `Option ${digit}` });
+      await option.getByLabel('Digit').selectOption(digit);
+      await option.getByLabel('Label').fill(label);
+    }
+    for (const [id, destination] of [['transfer-1', 'sip:collections@pbx.example.gov.uk'], ['transfer-2', 'sip:missed@pbx.example.gov.uk']]) {
+      await selectNode(id!);
+      await inspector().getByLabel('Destination').fill(destination!);
+    }
+    await selectNode('hangup-1');
+    await inspector().getByLabel('Prompt (en-GB)').fill('Sorry, nobody can take your call. Goodbye.');
+    await shot('nodes-configured');
+
+    await connect('play-1', 'done', 'menu-1');
+    await connect('menu-1', '1', 'transfer-1');
+    await connect('menu-1', '2', 'transfer-2');
+    for (const outcome of ['noInput', 'noMatch']) await connect('menu-1', outcome, 'hangup-1');
+    for (const transfer of ['transfer-1', 'transfer-2']) {
+      for (const outcome of ['busy', 'noAnswer', 'failed']) await connect(transfer, outcome, 'hangup-1');
+    }
+    await shot('connected');
+    await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(11);
+    await openTab(/^Problems/);
+    await expect.poll(() => page.getByRole('region', { name: 'Problems' }).textContent()).toContain('(0 errors');
+    await shot('flow-built');
+
+    // Publish (the draft autosaves; publishing saves first anyway).
+    await page.getByRole('button', { name: 'Publish…' }).click();
+    await page.getByLabel('What changed').fill('First version of the bins line');
+    await page.getByRole('dialog').getByRole('button', { name: 'Publish' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toContain('Published version 1');
+    await shot('published');
+
+    // A test call: press 2 and follow the caller to the missed-bins transfer.
+    await openTab('Test call');
+    await page.getByRole('button', { name: 'Call the draft' }).click();
+    const transcript = page.getByRole('list', { name: 'Transcript' });
+    await expect.poll(() => transcript.textContent(), { timeout: 20_000 }).toContain('For bin collections press 1');
+    await expect.poll(() => node('menu-1').getAttribute('class')).toContain('is-active');
+    await shot('test-call-at-menu');
+    await page.getByRole('button', { name: 'Press 2' }).click();
+    await expect.poll(() => transcript.textContent(), { timeout: 20_000 }).toContain('Call ended');
+    expect(await transcript.textContent()).toContain('pressed 2');
+    expect(await transcript.textContent()).toContain('transferred');
+    await expect.poll(() => node('transfer-2').getAttribute('class')).toMatch(/is-active|is-visited/);
+    expect(await node('transfer-1').getAttribute('class')).not.toMatch(/is-visited/);
+    await shot('test-call-ended');
+
+    // A second version, then roll back to the first in one click (plus a confirmation).
+    await selectNode('menu-1');
+    await inspector().getByLabel('Prompt (en-GB)').first().fill('For bin collections press 1. For a missed bin press 2.');
+    await page.getByRole('button', { name: 'Publish…' }).click();
+    await page.getByLabel('What changed').fill('Clearer wording');
+    await page.getByRole('dialog').getByRole('button', { name: 'Publish' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toContain('Published version 2');
+    await openTab('Versions');
+    await page.getByRole('button', { name: 'Roll back to v1' }).click();
+    await shot('rollback-confirm');
+    await page.getByRole('dialog').getByRole('button', { name: 'Roll back' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toContain('version 3 is now live');
+    await expect.poll(() => page.locator('[data-version="3"]').textContent()).toContain('live');
+    await shot('rolled-back');
+  });
+});
