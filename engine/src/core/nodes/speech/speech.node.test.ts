@@ -46,6 +46,12 @@ describe('speech node', () => {
     expect(r.outcome).toBe('highways');
   });
 
+  it('counts a recognition below the confidence threshold as not understood', async () => {
+    // The simulated recogniser is 95% sure of what it hears.
+    const r = await runNode(speechNode, { ...params, minConfidence: 0.99, noMatch: { retries: 0 } }, { caller: [{ say: 'pothole' }] });
+    expect(r).toMatchObject({ outcome: 'noMatch', set: { transcript: 'pothole' } });
+  });
+
   it('exits noInput after silence on every try', async () => {
     const r = await runNode(speechNode, params, { caller: [{ silence: true }, { silence: true }] });
     expect(r.outcome).toBe('noInput');

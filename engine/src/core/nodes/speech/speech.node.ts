@@ -39,6 +39,12 @@ export const speechNode = defineNode({
       groupVariable: variableName.default('intent').describe('Variable that holds the matched group (its exit)'),
       priorityVariable: variableName.default('priority').describe('Variable set to the vulnerable priority when a vulnerable group matches'),
       vulnerablePriority: z.number().int().min(1).max(100).default(10).describe('Queue priority given to vulnerable callers'),
+      minConfidence: z
+        .number()
+        .min(0)
+        .max(1)
+        .default(0.3)
+        .describe('Recognitions the recogniser is less sure of than this (0–1) count as not understood'),
       noInput: repromptParams('noInput'),
       noMatch: repromptParams('noMatch'),
     })
@@ -109,7 +115,8 @@ export const speechNode = defineNode({
         const recognition = await speech.recognize(heard.utterance, { language, phrases, signal });
         transcript = recognition.kind === 'transcript' ? recognition.transcript : '';
         log('input.speech', recognition.kind === 'transcript' ? { transcript, confidence: recognition.confidence } : { transcript: '' });
-        group = transcript === '' ? undefined : matchKeywords(transcript, params.groups)?.group;
+        const understood = recognition.kind === 'transcript' && recognition.confidence >= params.minConfidence;
+        group = understood ? matchKeywords(transcript, params.groups)?.group : undefined;
       }
       if (group) {
         const set: Record<string, VarValue> = { [params.transcriptVariable]: transcript, [params.groupVariable]: group.outcome };
