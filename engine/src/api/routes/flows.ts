@@ -54,10 +54,13 @@ const nodeEdgeDiff = (key: 'nodeId' | 'edgeId') =>
     changed: z.array(z.object({ [key]: z.string(), fields: z.array(z.string()) })),
   });
 
-/** Exactly what the CLI reports for a flow file: parse (schema + every node's params), then validate. */
+/**
+ * Exactly what the CLI reports for a flow file (readFlowFile): parse (schema + every node's params),
+ * then, when that found no errors, validate the graph against the flows that exist.
+ */
 export async function flowDiagnostics(store: Store, json: unknown): Promise<{ flow?: Flow; diagnostics: Diagnostic[] }> {
   const parsed = parseFlow(json);
-  if (!parsed.flow) return parsed;
+  if (!parsed.flow || hasErrors(parsed.diagnostics)) return parsed;
   const flows = (await store.flows.list()).map((f) => f.id);
   return { flow: parsed.flow, diagnostics: [...parsed.diagnostics, ...validateFlow(parsed.flow, { flows })] };
 }
