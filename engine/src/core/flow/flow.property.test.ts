@@ -186,12 +186,13 @@ describe('parse, validate and compile on random and broken input (property-based
     expect(diagnose(json)).toEqual([]);
   });
 
-  it('report the example flows with a node dropped or an edge pointed at nothing', () => {
+  it('report the example flows with a node dropped or duplicated, or an edge pointed at nothing', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...examples), fc.nat(), fc.boolean(), ([, base], pick, dropNode) => {
+      fc.property(fc.constantFrom(...examples), fc.nat(), fc.constantFrom('drop', 'retarget', 'duplicate'), ([, base], pick, mutation) => {
         const json = clone(base);
-        if (dropNode) json.nodes.splice(pick % json.nodes.length, 1);
-        else json.edges[pick % json.edges.length]!.to = 'nowhere';
+        if (mutation === 'drop') json.nodes.splice(pick % json.nodes.length, 1);
+        else if (mutation === 'retarget') json.edges[pick % json.edges.length]!.to = 'nowhere';
+        else json.nodes.push(clone(json.nodes[pick % json.nodes.length]!));
         expect(hasErrors(diagnose(json))).toBe(true);
       }),
       { numRuns: 60 },
