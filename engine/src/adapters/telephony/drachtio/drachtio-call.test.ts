@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { PromptSegment } from '../../../ports/call-channel.js';
 import { SimulatedClock } from '../simulator/simulated-clock.js';
 import { parseTelephonyConfig, type TelephonyConfigInput } from './config.js';
-import { DrachtioCall } from './drachtio-call.js';
+import { DrachtioCall, referTarget } from './drachtio-call.js';
 import { TelephonyError } from './media-leg.js';
 import { MediaServerPool } from './media-pool.js';
 import { createOutboundRouter } from './outbound-routing.js';
@@ -213,6 +213,38 @@ describe('DrachtioCall', () => {
     expect(sip.uacDialogs[0]!.destroyed).toBe(true);
     expect(servers.flatMap((s) => s.channels).every((c: FakeFreeSwitchChannel) => c.released)).toBe(true);
     expect(callerChannel.released).toBe(true);
+  });
+
+  it('follows a REFER from the bridged party: rings the new target, bridges it, reports 200 by NOTIFY, drops the old leg', async () => {
+    const { call, callerChannel, servers, sip, clock, signal } = await setup();
+    const bridged = call.bridge({ kind: 'agent', agentId: 'alice' }, { ringTimeoutMs: 20_000, signal });
+    await settle();
+    await clock.advance(1_000);
+    await settle();
+    const first = sip.uacDialogs[0]!;
+    const refer = new FakeResponse();
+    first.emit('refer', fakeRequest({ method: 'REFER', headers: { 'Refer-To': '<sip:carol@10.0.0.9:5060?Replaces=abc>' } }), refer);
+    expect(refer.sent).toEqual([202]);
+    await settle();
+    await clock.advance(1_000);
+    await settle();
+    expect(sip.invites[1]!.uri).toBe('sip:carol@10.0.0.9:5060');
+    const carolChannel = servers.flatMap((s) => s.channels).at(-1)!;
+    expect(callerChannel.apiCalls).toContain(`uuid_bridge ${callerChannel.uuid} ${carolChannel.uuid}`);
+    expect(first.requests).toEqual([
+      expect.objectContaining({ method: 'NOTIFY', body: 'SIP/2.0 200 OK', headers: expect.objectContaining({ Event: 'refer' }) }),
+    ]);
+    expect(first.destroyed).toBe(true);
+    await clock.advance(30_000);
+    sip.uacDialogs[1]!.remoteHangup();
+    expect(await bridged).toEqual({ kind: 'completed', talkMs: 31_000 });
+  });
+
+  it('reads the target of a REFER: Teams numbers via the Microsoft hubs, anything else as a SIP URI', () => {
+    expect(referTarget('<sip:+441234567891@sip.pstnhub.microsoft.com;user=phone>')).toEqual({ kind: 'teams', e164: '+441234567891' });
+    expect(referTarget('<sip:carol@10.0.0.9?Replaces=x>')).toEqual({ kind: 'sip', uri: 'sip:carol@10.0.0.9' });
+    expect(referTarget('<tel:+441234>')).toBeUndefined();
+    expect(referTarget(undefined)).toBeUndefined();
   });
 
   it('reports an agent leg that is busy, and one that does not answer before the ring timeout (CANCEL sent)', async () => {

@@ -21,7 +21,7 @@ import type { Clock } from '../../../ports/clock.js';
 import { MediaLeg, TelephonyError } from './media-leg.js';
 import type { TelephonyLogger } from './media-pool.js';
 import type { OutboundTarget, RouteResult } from './outbound-routing.js';
-import { sipStatusOf, type OutgoingInvite, type SipAgent, type SipDialog, type SipRequest, type SipResponse } from './sip.js';
+import { sipStatusOf, userOfUri, type OutgoingInvite, type SipAgent, type SipDialog, type SipRequest, type SipResponse } from './sip.js';
 import { hasSpeech, wavToL16Frames } from './wav.js';
 
 /** What a DrachtioCall needs from the rest of the adapter. */
@@ -47,7 +47,25 @@ export interface DrachtioCallDeps {
   onAnswered?(): void;
 }
 
-type DialOutcome = { kind: 'answered'; leg: MediaLeg; dialog: SipDialog } | { kind: 'busy' } | { kind: 'noAnswer' } | { kind: 'failed'; reason: string };
+interface AnsweredLeg {
+  kind: 'answered';
+  leg: MediaLeg;
+  dialog: SipDialog;
+}
+type DialOutcome = AnsweredLeg | { kind: 'busy' } | { kind: 'noAnswer' } | { kind: 'failed'; reason: string };
+
+/** How long a target named in a far end's REFER may ring. */
+const REFERRAL_RING_MS = 30_000;
+
+/** The destination a REFER's Refer-To names: a Teams number when it points at Microsoft's proxies. */
+export function referTarget(referTo: string | undefined): Destination | undefined {
+  if (!referTo) return undefined;
+  const uri = (/<([^>]+)>/.exec(referTo)?.[1] ?? referTo).split('?')[0]!.trim();
+  if (!/^sips?:/i.test(uri)) return undefined;
+  const user = userOfUri(uri);
+  if (user && /^\+[1-9]\d{6,14}$/.test(user) && /@[^;>]*pstnhub\.microsoft\.com/i.test(uri)) return { kind: 'teams', e164: user };
+  return { kind: 'sip', uri };
+}
 
 const BUSY = new Set([486, 600, 603]);
 const NO_ANSWER = new Set([408, 480, 487]);
@@ -502,52 +520,118 @@ export class DrachtioCall implements CallChannel {
   }
 
   /** Bridge the caller to an answered leg and wait until either side hangs up. */
-  private async connect(dialled: Extract<DialOutcome, { kind: 'answered' }>, filterDtmf: boolean, signal: AbortSignal): Promise<{ talkMs: number }> {
+  private async connect(dialled: AnsweredLeg, filterDtmf: boolean, signal: AbortSignal): Promise<{ talkMs: number }> {
     const media = await this.currentMedia();
     try {
       if (filterDtmf) await media.setVariables({ bridge_filter_dtmf: 'true' });
-      await media.bridgeTo(dialled.leg);
-      const answeredAt = this.deps.clock.now();
-      await new Promise<void>((resolve, reject) => {
-        const onAbort = () => reject(signal.reason);
-        dialled.dialog.once('destroy', () => {
-          signal.removeEventListener('abort', onAbort);
-          resolve();
-        });
-        dialled.leg.onGone(() => resolve());
-        if (signal.aborted) onAbort();
-        signal.addEventListener('abort', onAbort, { once: true });
+      await media.bridgeTo(dialled.leg).catch(async (error: unknown) => {
+        await this.hangUpLeg(dialled);
+        throw error;
       });
-      return { talkMs: this.deps.clock.now() - answeredAt };
+      return { talkMs: await this.stayBridged(dialled, media, signal) };
     } finally {
-      await this.hangUpLeg(dialled);
       if (filterDtmf && !media.isGone) await media.setVariables({ bridge_filter_dtmf: 'false' }).catch(() => undefined);
     }
   }
 
   /** Bridge the caller to an answered leg and leave them together: the flow is done with them. */
-  private detach(dialled: Extract<DialOutcome, { kind: 'answered' }>, filterDtmf: boolean): void {
+  private detach(dialled: AnsweredLeg, filterDtmf: boolean): void {
     this.handedOff = true;
     const media = this.media;
-    const endBoth = async () => {
-      await this.hangUpLeg(dialled);
-      if (this.dialog) await Promise.resolve(this.dialog.destroy()).catch(() => undefined);
-      await media.release();
-    };
-    dialled.dialog.once('destroy', () => void endBoth());
-    this.onHangup(() => void this.hangUpLeg(dialled));
     void (async () => {
       try {
         if (filterDtmf) await media.setVariables({ bridge_filter_dtmf: 'true' });
-        await media.bridgeTo(dialled.leg);
+        await media.bridgeTo(dialled.leg).catch(async (error: unknown) => {
+          await this.hangUpLeg(dialled);
+          throw error;
+        });
+        await this.stayBridged(dialled, media, this.ended.signal);
       } catch (error) {
-        this.deps.logger.error(`call ${this.callId}: bridging the transferred caller failed`, error);
-        await endBoth();
+        if (!this.ended.signal.aborted) this.deps.logger.error(`call ${this.callId}: bridging the transferred caller failed`, error);
+      } finally {
+        if (this.dialog && !this.callerGone) await Promise.resolve(this.dialog.destroy()).catch(() => undefined);
+        await media.release();
       }
     })();
   }
 
-  private async hangUpLeg(dialled: Extract<DialOutcome, { kind: 'answered' }>): Promise<void> {
+  /**
+   * Keeps the caller bridged until the far end hangs up (resolves with the talk time) or the signal
+   * aborts (the caller hung up). A REFER from the far end (a Teams user transferring the call on)
+   * is followed: the new target is rung and, once it answers, takes the old party's place.
+   */
+  private async stayBridged(first: AnsweredLeg, media: MediaLeg, signal: AbortSignal): Promise<number> {
+    let party = first;
+    const answeredAt = this.deps.clock.now();
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const onAbort = () => reject(signal.reason);
+        if (signal.aborted) return onAbort();
+        signal.addEventListener('abort', onAbort, { once: true });
+        const watch = (p: AnsweredLeg) => {
+          const ended = () => {
+            if (p !== party) return;
+            signal.removeEventListener('abort', onAbort);
+            resolve();
+          };
+          p.dialog.once('destroy', ended);
+          p.leg.onGone(ended);
+          p.dialog.on('refer', (req: SipRequest, res: SipResponse) => {
+            void this.followReferral(p, req, res, media, signal, (next) => {
+              party = next;
+              watch(next);
+            });
+          });
+        };
+        watch(party);
+      });
+      return this.deps.clock.now() - answeredAt;
+    } finally {
+      await this.hangUpLeg(party);
+    }
+  }
+
+  /** The far end asked (REFER) for the caller to be put through to someone else. */
+  private async followReferral(
+    from: AnsweredLeg,
+    req: SipRequest,
+    res: SipResponse,
+    media: MediaLeg,
+    signal: AbortSignal,
+    switchTo: (next: AnsweredLeg) => void,
+  ): Promise<void> {
+    const target = referTarget(req.get('Refer-To'));
+    if (!target) {
+      res.send(400);
+      return;
+    }
+    res.send(202);
+    const notify = (status: number, reason: string) =>
+      from.dialog
+        .request({
+          method: 'NOTIFY',
+          headers: { Event: 'refer', 'Subscription-State': 'terminated;reason=noresource', 'Content-Type': 'message/sipfrag;version=2.0' },
+          body: `SIP/2.0 ${status} ${reason}`,
+        })
+        .catch(() => undefined);
+    const outcome = await this.dial(target, { ringTimeoutMs: REFERRAL_RING_MS }, signal).catch(() => undefined);
+    if (!outcome || outcome.kind !== 'answered') {
+      await notify(outcome?.kind === 'busy' ? 486 : 480, outcome?.kind === 'busy' ? 'Busy Here' : 'Temporarily Unavailable');
+      return;
+    }
+    try {
+      await media.bridgeTo(outcome.leg);
+    } catch {
+      await this.hangUpLeg(outcome);
+      await notify(500, 'Server Internal Error');
+      return;
+    }
+    switchTo(outcome);
+    await notify(200, 'OK');
+    await this.hangUpLeg(from);
+  }
+
+  private async hangUpLeg(dialled: AnsweredLeg): Promise<void> {
     await Promise.resolve(dialled.dialog.destroy()).catch(() => undefined);
     await dialled.leg.release();
   }

@@ -191,7 +191,7 @@ export class FakeDialog extends EventEmitter implements SipDialog {
   destroyed = false;
   destroyHeaders: Record<string, string> | undefined;
   readonly modifiedWith: string[] = [];
-  readonly requests: { method: string; headers?: Record<string, string> }[] = [];
+  readonly requests: { method: string; headers?: Record<string, string>; body?: string }[] = [];
   /** How the far end answers in-dialog requests (REFER…). */
   answerRequest: (method: string) => number = () => 200;
 
@@ -218,7 +218,7 @@ export class FakeDialog extends EventEmitter implements SipDialog {
     return this.remote.sdp;
   }
 
-  async request(opts: { method: string; headers?: Record<string, string> }): Promise<{ status: number }> {
+  async request(opts: { method: string; headers?: Record<string, string>; body?: string }): Promise<{ status: number }> {
     this.requests.push(opts);
     return { status: this.answerRequest(opts.method) };
   }
