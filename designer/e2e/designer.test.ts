@@ -87,7 +87,7 @@ describe('designer in the browser', () => {
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('signs in, builds a flow from an empty canvas, fixes a diagnostic, publishes, test-calls it and rolls back', async () => {
+  it('signs in, builds a flow from an empty canvas, fixes a diagnostic, publishes, test-calls it, compares versions and rolls back', async () => {
     // Sign in.
     await page.goto(product.url);
     await page.getByLabel('Username').fill('admin');
@@ -184,6 +184,12 @@ describe('designer in the browser', () => {
     await page.getByRole('dialog').getByRole('button', { name: 'Publish' }).click();
     await expect.poll(() => page.getByRole('status').textContent()).toContain('Published version 2');
     await openTab('Versions');
+    // What changed since version 1, on the canvas.
+    await page.getByLabel('Compare from version').selectOption('1');
+    await page.getByRole('button', { name: 'Show differences' }).click();
+    await expect.poll(() => node('menu-1').getAttribute('class')).toContain('diff-changed');
+    expect(await node('play-1').getAttribute('class')).not.toContain('diff-');
+    await shot('diff-v1-to-draft');
     await page.getByRole('button', { name: 'Roll back to v1' }).click();
     await shot('rollback-confirm');
     await page.getByRole('dialog').getByRole('button', { name: 'Roll back' }).click();
