@@ -1,25 +1,7 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases, withTestStore } from '../adapters/storage/postgres/test-databases.js';
-import { startTestApi, sampleFlow, passwordOf, type RunningApi } from './testing/api-harness.js';
-
-/** Headers of a WAV file with a little silence: enough for the RIFF/WAVE check. */
-function wav(bytes = 1600): Buffer {
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0, 'latin1');
-  header.writeUInt32LE(36 + bytes, 4);
-  header.write('WAVEfmt ', 8, 'latin1');
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20);
-  header.writeUInt16LE(1, 22);
-  header.writeUInt32LE(8000, 24);
-  header.writeUInt32LE(16000, 28);
-  header.writeUInt16LE(2, 32);
-  header.writeUInt16LE(16, 34);
-  header.write('data', 36, 'latin1');
-  header.writeUInt32LE(bytes, 40);
-  return Buffer.concat([header, Buffer.alloc(bytes)]);
-}
+import { startTestApi, sampleFlow, passwordOf, wav, type RunningApi } from './testing/api-harness.js';
 
 const expectProblem = (reply: { status: number; contentType: string; json: any }, status: number, path?: string) => {
   expect(reply.status, JSON.stringify(reply.json)).toBe(status);

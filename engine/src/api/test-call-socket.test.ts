@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { testDatabases, withTestStore } from '../adapters/storage/postgres/test-databases.js';
 import type { TestCallServerMessage } from './test-call-socket.js';
-import { sampleFlow, startTestApi, type RunningApi } from './testing/api-harness.js';
+import { sampleFlow, startTestApi, wav, type RunningApi } from './testing/api-harness.js';
 
 /** Welcome, then a menu: 1 for bins, 2 for roads. */
 const menuFlow = {
@@ -135,6 +135,25 @@ describe.each(testDatabases())('test calls over the websocket ($name)', (backend
     expect((await client.next('ended')).outcome).toBe('callerHungUp');
     await client.close();
     await expect.poll(async () => (await api.call('GET', `/api/calls/${callId}`, { as: 'viewer' })).json?.flowVersion).toBe(1);
+  });
+
+  it('points prompts with a recording at the recording, and others at text to speech', async () => {
+    await api.call('POST', '/api/prompts', { as: 'designer', body: { id: 'greeting', name: 'Greeting', text: { 'en-GB': 'Hello from the recording.' } } });
+    await api.call('PUT', '/api/prompts/greeting/audio/en-GB', { as: 'designer', raw: wav(), contentType: 'audio/wav' });
+    const flow = sampleFlow('recorded-line');
+    Object.assign(flow.nodes[0]!.params.prompt, { promptId: 'greeting', text: { 'en-GB': 'Hello from the text.' } });
+    const client = await Client.open(api, { cookie: api.users.designer.cookie });
+    client.send({ type: 'start', flow });
+    await client.next('started');
+    expect(await client.next('prompt', (p) => p.text.startsWith('Hello'))).toEqual({
+      type: 'prompt',
+      text: 'Hello from the recording.',
+      language: 'en-GB',
+      audioUrl: '/api/prompts/greeting/audio/en-GB',
+    });
+    expect((await client.next('prompt')).audioUrl).toBe('/api/tts?text=Goodbye.&language=en-GB');
+    await client.next('ended');
+    await client.close();
   });
 
   it('answers bad messages with an error naming the problem, and keeps going', async () => {

@@ -147,3 +147,21 @@ export function sampleFlow(id: string, welcome = 'Welcome to the council.') {
     edges: [{ id: 'e1', from: 'welcome', outcome: 'done', to: 'bye' }],
   };
 }
+
+/** Headers of a WAV file with a little silence: enough for the RIFF/WAVE check. */
+export function wav(bytes = 1600): Buffer {
+  const header = Buffer.alloc(44);
+  header.write('RIFF', 0, 'latin1');
+  header.writeUInt32LE(36 + bytes, 4);
+  header.write('WAVEfmt ', 8, 'latin1');
+  header.writeUInt32LE(16, 16);
+  header.writeUInt16LE(1, 20);
+  header.writeUInt16LE(1, 22);
+  header.writeUInt32LE(8000, 24);
+  header.writeUInt32LE(16000, 28);
+  header.writeUInt16LE(2, 32);
+  header.writeUInt16LE(16, 34);
+  header.write('data', 36, 'latin1');
+  header.writeUInt32LE(bytes, 40);
+  return Buffer.concat([header, Buffer.alloc(bytes)]);
+}
