@@ -171,8 +171,8 @@ export class DrachtioCall implements CallChannel {
   async listen(options: ListenOptions): Promise<ListenResult> {
     const signal = this.opSignal(options.signal);
     await this.ready(signal);
-    const played = await this.playPrompt(options.prompt, options.bargeIn && options.allowDigits, signal, false);
-    if (played.kind === 'interrupted' && !options.allowDigits) this.typeAhead.length = 0;
+    // With digits allowed, a key ends the prompt (and the digits are collected below).
+    await this.playPrompt(options.prompt, options.bargeIn && options.allowDigits, signal, false);
     const startedAt = this.deps.clock.now();
     do {
       if (options.allowDigits && this.typeAhead.length) return this.collectMore(options.maxDigits, signal);
@@ -523,11 +523,7 @@ export class DrachtioCall implements CallChannel {
   private async connect(dialled: AnsweredLeg, filterDtmf: boolean, signal: AbortSignal): Promise<{ talkMs: number }> {
     const media = await this.currentMedia();
     try {
-      if (filterDtmf) await media.setVariables({ bridge_filter_dtmf: 'true' });
-      await media.bridgeTo(dialled.leg).catch(async (error: unknown) => {
-        await this.hangUpLeg(dialled);
-        throw error;
-      });
+      await this.joinCaller(media, dialled, filterDtmf);
       return { talkMs: await this.stayBridged(dialled, media, signal) };
     } finally {
       if (filterDtmf && !media.isGone) await media.setVariables({ bridge_filter_dtmf: 'false' }).catch(() => undefined);
@@ -540,11 +536,7 @@ export class DrachtioCall implements CallChannel {
     const media = this.media;
     void (async () => {
       try {
-        if (filterDtmf) await media.setVariables({ bridge_filter_dtmf: 'true' });
-        await media.bridgeTo(dialled.leg).catch(async (error: unknown) => {
-          await this.hangUpLeg(dialled);
-          throw error;
-        });
+        await this.joinCaller(media, dialled, filterDtmf);
         await this.stayBridged(dialled, media, this.ended.signal);
       } catch (error) {
         if (!this.ended.signal.aborted) this.deps.logger.error(`call ${this.callId}: bridging the transferred caller failed`, error);
@@ -553,6 +545,17 @@ export class DrachtioCall implements CallChannel {
         await media.release();
       }
     })();
+  }
+
+  /** Connects the caller's audio to an answered leg (hanging that leg up if it cannot be done). */
+  private async joinCaller(media: MediaLeg, dialled: AnsweredLeg, filterDtmf: boolean): Promise<void> {
+    try {
+      if (filterDtmf) await media.setVariables({ bridge_filter_dtmf: 'true' });
+      await media.bridgeTo(dialled.leg);
+    } catch (error) {
+      await this.hangUpLeg(dialled);
+      throw error;
+    }
   }
 
   /**

@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import type { CallChannel } from '../../../ports/call-channel.js';
 import { SimulatedClock } from '../simulator/simulated-clock.js';
@@ -164,5 +165,25 @@ describe('startTelephony', () => {
     await settle();
     expect(service.status().drachtio).toBe('disconnected');
     expect(logger.lines).toContain('error drachtio-server at 127.0.0.1:9022 refused the engine: failed to authenticate to server (check drachtio.secret)');
+  });
+});
+
+describe('startTelephony with the real drachtio-srf and drachtio-fsmrf', () => {
+  it('reports unreachable drachtio-server and FreeSWITCH clearly, without throwing or crashing', async () => {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    await new Promise((resolve) => server.close(resolve));
+    const logger = captureLogger();
+    const config = parseTelephonyConfig({
+      drachtio: { host: '127.0.0.1', port, secret: 'cymru' },
+      mediaServers: [{ name: 'fs1', host: '127.0.0.1', eventSocketPort: port, listenAddress: '127.0.0.1' }],
+    });
+    const service = await startTelephony(config, { logger, onCall: async () => undefined });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(service.status()).toMatchObject({ drachtio: 'connecting', mediaServers: [{ name: 'fs1', state: 'disconnected' }], activeCalls: 0 });
+    expect(logger.lines.some((l) => l.startsWith(`error media server fs1 unreachable at 127.0.0.1:${port} (event socket)`))).toBe(true);
+    expect(logger.lines.some((l) => l.startsWith(`error drachtio-server 127.0.0.1:${port}:`))).toBe(true);
+    await service.close();
   });
 });

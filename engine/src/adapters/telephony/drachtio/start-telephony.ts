@@ -97,8 +97,8 @@ export async function startTelephony(config: TelephonyConfig, options: StartTele
   const mrf = options.connectMediaServer ? undefined : new Mrf(srf as unknown as Srf);
   const connectMediaServer =
     options.connectMediaServer ??
-    ((server: MediaServerConfig) =>
-      mrf!.connect({
+    (async (server: MediaServerConfig) => {
+      const connected = await mrf!.connect({
         address: server.host,
         port: server.eventSocketPort,
         secret: server.secret,
@@ -107,7 +107,11 @@ export async function startTelephony(config: TelephonyConfig, options: StartTele
         profile: server.profile,
         ...(server.advertisedAddress ? { advertisedAddress: server.advertisedAddress } : {}),
         ...(server.advertisedPort ? { advertisedPort: server.advertisedPort } : {}),
-      }) as unknown as Promise<FsMediaServer>);
+      });
+      // Commands on the inbound event socket must not wait for delayed ACKs either.
+      connected.conn.socket?.setNoDelay(true);
+      return connected as unknown as FsMediaServer;
+    });
   const pool = new MediaServerPool(config.mediaServers, connectMediaServer, clock, logger);
   const admission = new AdmissionControl(config.admission, now);
   const digest = new DigestAuthenticator(config.agents.realm, now, { key: config.drachtio.secret });
