@@ -6,11 +6,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import pg from 'pg';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { openDatabase } from './adapters/storage/postgres/database.js';
-import { testDatabases } from './adapters/storage/postgres/test-databases.js';
+import { createScratchDatabase, testDatabases } from './adapters/storage/postgres/test-databases.js';
 import { runAdminCommand } from './cli/admin-command.js';
 
 const REPO = resolve(import.meta.dirname, '../..');
@@ -77,20 +76,9 @@ describe.each(testDatabases())('kill -9 mid-call ($name)', (backend) => {
 
   it('ends the call as engine-lost on restart, with everything else intact', async () => {
     if (backend.name === 'postgres') {
-      const name = `frontdoor_crash_${process.pid}_${Date.now()}`;
-      const admin = new pg.Client({ connectionString: backend.serverUrl });
-      await admin.connect();
-      await admin.query(`CREATE DATABASE ${name}`);
-      await admin.end();
-      const url = new URL(backend.serverUrl);
-      url.pathname = `/${name}`;
-      env = { ...env, DATABASE_URL: url.toString() };
-      dropDatabase = async () => {
-        const cleanup = new pg.Client({ connectionString: backend.serverUrl });
-        await cleanup.connect();
-        await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-        await cleanup.end();
-      };
+      const scratch = await createScratchDatabase(backend.serverUrl);
+      env = { ...env, DATABASE_URL: scratch.url };
+      dropDatabase = scratch.drop;
     }
     const quietIo = { stdout: { write: () => true }, stderr: { write: () => true } };
     const { Readable } = await import('node:stream');

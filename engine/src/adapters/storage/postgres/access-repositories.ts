@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { ApiToken, ApiTokenRepository, AuditEntry, AuditRepository, JsonValue, SessionRepository, User, UserRepository } from '../../../ports/store.js';
 import { inTransaction } from './database.js';
-import { checkPage, isPgError, opt, PG_FOREIGN_KEY_VIOLATION, PG_UNIQUE_VIOLATION, toJson, Where, writeAudit } from './sql.js';
+import { isPgError, opt, PG_FOREIGN_KEY_VIOLATION, PG_UNIQUE_VIOLATION, pagedQuery, toJson, Where, writeAudit } from './sql.js';
 
 interface UserRow {
   id: string;
@@ -208,7 +208,6 @@ export function auditRepository(pool: pg.Pool): AuditRepository {
       await writeAudit(pool, entry);
     },
     async list(filter, page) {
-      checkPage(page);
       const where = new Where()
         .add((p) => `actor = ${p}`, filter.actor)
         .add((p) => `entity_type = ${p}`, filter.entityType)
@@ -216,22 +215,21 @@ export function auditRepository(pool: pg.Pool): AuditRepository {
         .add((p) => `action = ${p}`, filter.action)
         .add((p) => `at >= ${p}`, filter.since)
         .add((p) => `at < ${p}`, filter.until);
-      const { rows: counted } = await pool.query<{ total: number }>(`SELECT count(*) AS total FROM audit_log ${where}`, where.params);
-      const { rows } = await pool.query<AuditRow>(
-        `SELECT id::text AS id, at, actor, action, entity_type, entity_id, before, after FROM audit_log ${where} ORDER BY id DESC ${where.limit(page)}`,
-        where.params,
+      return pagedQuery<AuditRow, AuditEntry>(
+        pool,
+        { columns: 'id::text AS id, at, actor, action, entity_type, entity_id, before, after', from: 'audit_log', where, orderBy: 'id DESC' },
+        page,
+        (row) => ({
+          id: row.id,
+          at: row.at,
+          actor: row.actor,
+          action: row.action,
+          entityType: row.entity_type,
+          entityId: row.entity_id,
+          before: opt(row.before),
+          after: opt(row.after),
+        }),
       );
-      const items: AuditEntry[] = rows.map((row) => ({
-        id: row.id,
-        at: row.at,
-        actor: row.actor,
-        action: row.action,
-        entityType: row.entity_type,
-        entityId: row.entity_id,
-        before: opt(row.before),
-        after: opt(row.after),
-      }));
-      return { items, total: counted[0]!.total, page: page.page, pageSize: page.pageSize };
     },
   };
 }

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { CallEvent } from '../../../ports/call-events.js';
 import type { CallRecord, CallRepository, PaymentRecord, PaymentRepository } from '../../../ports/store.js';
-import { checkPage, isPgError, opt, PG_FOREIGN_KEY_VIOLATION, Where } from './sql.js';
+import { isPgError, opt, pagedQuery, PG_FOREIGN_KEY_VIOLATION, Where } from './sql.js';
 
 interface CallRow {
   id: string;
@@ -97,7 +97,6 @@ export function callRepository(pool: pg.Pool): CallRepository {
     },
 
     async list(filter, page) {
-      checkPage(page);
       const where = new Where()
         .add((p) => `kind = ${p}`, filter.kind)
         .add((p) => `flow_id = ${p}`, filter.flowId)
@@ -109,9 +108,7 @@ export function callRepository(pool: pg.Pool): CallRepository {
         .add((p) => `started_at >= ${p}`, filter.since)
         .add((p) => `started_at < ${p}`, filter.until);
       if (filter.active !== undefined) where.raw(filter.active ? 'ended_at IS NULL' : 'ended_at IS NOT NULL');
-      const { rows: counted } = await pool.query<{ total: number }>(`SELECT count(*) AS total FROM calls ${where}`, where.params);
-      const { rows } = await pool.query<CallRow>(`SELECT ${CALL_COLUMNS} FROM calls ${where} ORDER BY started_at DESC, id ${where.limit(page)}`, where.params);
-      return { items: rows.map(callRecord), total: counted[0]!.total, page: page.page, pageSize: page.pageSize };
+      return pagedQuery(pool, { columns: CALL_COLUMNS, from: 'calls', where, orderBy: 'started_at DESC, id' }, page, callRecord);
     },
 
     async appendEvents(events: CallEvent[]) {

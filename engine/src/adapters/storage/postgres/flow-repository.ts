@@ -37,7 +37,7 @@ interface FlowRow {
   updated_at: Date;
 }
 
-interface VersionRow {
+export interface VersionRow {
   flow_id: string;
   version: number;
   checksum: string;
@@ -81,7 +81,7 @@ function versionSummary(row: VersionRow): FlowVersionSummary {
   };
 }
 
-function version(row: VersionRow & { graph: Flow }): FlowVersion {
+export function flowVersionOf(row: VersionRow & { graph: Flow }): FlowVersion {
   return { ...versionSummary(row), graph: row.graph };
 }
 
@@ -127,7 +127,7 @@ export function flowRepository(pool: pg.Pool, published: (publication: FlowPubli
       `SELECT ${VERSION_COLUMNS}, v.graph FROM flow_versions v JOIN flows f ON f.id = v.flow_id WHERE v.flow_id = $1 AND v.version = $2`,
       [flow.id, next],
     );
-    return version(rows[0]!);
+    return flowVersionOf(rows[0]!);
   }
 
   /** Tells this process's listeners at once (other engines hear it through NOTIFY). */
@@ -233,7 +233,7 @@ export function flowRepository(pool: pg.Pool, published: (publication: FlowPubli
         `SELECT ${VERSION_COLUMNS}, v.graph FROM flow_versions v JOIN flows f ON f.id = v.flow_id WHERE v.flow_id = $1 AND v.version = $2`,
         [flowId, number],
       );
-      return rows[0] && version(rows[0]);
+      return rows[0] && flowVersionOf(rows[0]);
     },
 
     async published(flowId) {
@@ -242,7 +242,7 @@ export function flowRepository(pool: pg.Pool, published: (publication: FlowPubli
          WHERE f.id = $1 AND f.deleted_at IS NULL`,
         [flowId],
       );
-      return rows[0] && version(rows[0]);
+      return rows[0] && flowVersionOf(rows[0]);
     },
 
     async testCalls(flowId) {

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { Flow } from '../../../core/flow/schema.js';
 import type { NumberRepository, NumberRoute, PhoneNumber } from '../../../ports/store.js';
 import { inTransaction } from './database.js';
+import { flowVersionOf, type VersionRow } from './flow-repository.js';
 import { opt, toJson, writeAudit, type Queryable } from './sql.js';
 
 interface NumberRow {
@@ -85,18 +86,9 @@ export function numberRepository(pool: pg.Pool): NumberRepository {
     async route(did): Promise<NumberRoute> {
       // The number's own row before the catch-all (*); within a row, its flow before its fallback;
       // a flow counts only when it is published and not deleted.
-      const { rows } = await pool.query<{
-        did: string;
-        used_fallback: boolean;
-        flow_id: string;
-        version: number;
-        checksum: string;
-        author: string;
-        note: string;
-        created_at: Date;
-        graph: Flow;
-      }>(
-        `SELECT n.did, c.preference = 1 AS used_fallback, v.flow_id, v.version, v.checksum, v.author, v.note, v.created_at, v.graph
+      const { rows } = await pool.query<VersionRow & { graph: Flow; did: string; used_fallback: boolean }>(
+        `SELECT n.did, c.preference = 1 AS used_fallback,
+           v.flow_id, v.version, v.checksum, v.author, v.note, v.created_at, v.retired_at, true AS published, v.graph
          FROM phone_numbers n
          CROSS JOIN LATERAL (VALUES (0, n.flow_id), (1, n.fallback_flow_id)) AS c (preference, flow_id)
          JOIN flows f ON f.id = c.flow_id AND f.deleted_at IS NULL
@@ -108,21 +100,7 @@ export function numberRepository(pool: pg.Pool): NumberRepository {
       );
       const row = rows[0];
       if (!row) return { kind: 'unknown' };
-      return {
-        kind: 'flow',
-        did: row.did,
-        usedFallback: row.used_fallback,
-        flow: {
-          flowId: row.flow_id,
-          version: row.version,
-          checksum: row.checksum,
-          author: row.author,
-          note: row.note,
-          createdAt: row.created_at,
-          published: true,
-          graph: row.graph,
-        },
-      };
+      return { kind: 'flow', did: row.did, usedFallback: row.used_fallback, flow: flowVersionOf(row) };
     },
   };
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -44,16 +44,20 @@ describe.each(testDatabases())('PostgreSQL store ($name)', (backend) => {
   });
 
   describe('migrations', () => {
-    it('apply once, then nothing; refuse a changed or missing applied file', async () => {
+    it('apply once, then nothing; refuse a changed or missing applied file, and a gap in the numbers', async () => {
       expect(await migrate(database.pool)).toEqual({ applied: [] });
       const dir = mkdtempSync(join(tmpdir(), 'frontdoor-migrations-'));
       try {
         cpSync(MIGRATIONS_DIR, dir, { recursive: true });
+        const files = readdirSync(dir).sort();
         writeFileSync(join(dir, '0001_initial_schema.sql'), '-- edited after it was applied\n', { flag: 'a' });
         await expect(migrate(database.pool, { dir })).rejects.toThrow(/0001_initial_schema.sql has changed since it was applied/);
-        rmSync(join(dir, '0001_initial_schema.sql'));
-        writeFileSync(join(dir, '0002_more.sql'), 'SELECT 1;');
+        cpSync(join(MIGRATIONS_DIR, '0001_initial_schema.sql'), join(dir, '0001_initial_schema.sql'));
+        rmSync(join(dir, files.at(-1)!));
+        await expect(migrate(database.pool, { dir })).rejects.toThrow(`migration ${files.at(-1)} was applied to this database but its file is missing`);
+        writeFileSync(join(dir, '0009_gap.sql'), 'SELECT 1;');
         await expect(migrate(database.pool, { dir })).rejects.toThrow(MigrationError);
+        await expect(migrate(database.pool, { dir })).rejects.toThrow(/expected migration number/);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { Actor, JsonValue, Page } from '../../../ports/store.js';
+import type { Actor, JsonValue, Page, Paged } from '../../../ports/store.js';
 
 /** A pool or one transaction's client. */
 export type Queryable = Pick<pg.Pool, 'query'>;
@@ -72,10 +72,24 @@ export class Where {
   }
 }
 
-export function checkPage(page: Page): Page {
+function checkPage(page: Page): Page {
   if (!Number.isInteger(page.page) || page.page < 1) throw new RangeError(`page must be a whole number from 1, got ${page.page}`);
   if (!Number.isInteger(page.pageSize) || page.pageSize < 1 || page.pageSize > 1000) {
     throw new RangeError(`pageSize must be a whole number from 1 to 1000, got ${page.pageSize}`);
   }
   return page;
+}
+
+/** One page of `SELECT columns FROM from WHERE … ORDER BY …`, with the total count of matching rows. */
+export async function pagedQuery<Row extends pg.QueryResultRow, T>(
+  q: Queryable,
+  query: { columns: string; from: string; where: Where; orderBy: string },
+  page: Page,
+  map: (row: Row) => T,
+): Promise<Paged<T>> {
+  checkPage(page);
+  const { columns, from, where, orderBy } = query;
+  const { rows: counted } = await q.query<{ total: number }>(`SELECT count(*) AS total FROM ${from} ${where}`, where.params);
+  const { rows } = await q.query<Row>(`SELECT ${columns} FROM ${from} ${where} ORDER BY ${orderBy} ${where.limit(page)}`, where.params);
+  return { items: rows.map(map), total: counted[0]!.total, page: page.page, pageSize: page.pageSize };
 }

@@ -44,24 +44,33 @@ export async function openTestDatabase(backend: TestBackend): Promise<{ database
       },
     };
   }
-  const name = `frontdoor_test_${randomUUID().replaceAll('-', '')}`;
-  const admin = new pg.Client({ connectionString: backend.serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(backend.serverUrl);
-  url.pathname = `/${name}`;
-  const database = await openDatabase({ url: url.toString(), dataDir: tmpdir(), poolSize: 4 });
+  const scratch = await createScratchDatabase(backend.serverUrl);
+  const database = await openDatabase({ url: scratch.url, dataDir: tmpdir(), poolSize: 4 });
   return {
     database,
     async dispose() {
       await database.close();
-      const cleanup = new pg.Client({ connectionString: backend.serverUrl });
-      await cleanup.connect();
-      await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await cleanup.end();
+      await scratch.drop();
     },
   };
+}
+
+/** A new, empty database on the PostgreSQL server at `serverUrl`, and a way to drop it. */
+export async function createScratchDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `frontdoor_test_${randomUUID().replaceAll('-', '')}`;
+  const admin = async (sql: string) => {
+    const client = new pg.Client({ connectionString: serverUrl });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`CREATE DATABASE ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
 
 export function withTestStore(backend: TestBackend): () => Store {
