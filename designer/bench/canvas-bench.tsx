@@ -20,10 +20,12 @@ declare global {
   }
 }
 
+performance.mark('script');
 const params = new URLSearchParams(location.search);
 const flow = generateFlow(Number(params.get('nodes') ?? 500));
 const store = createFlowStore({ flowId: flow.id, flow, revision: 1 });
 window.nodeCount = flow.nodes.length;
+performance.mark('store');
 applyPalette(document.documentElement);
 createRoot(document.getElementById('root')!).render(
   <FlowStoreProvider store={store}>

@@ -1,5 +1,5 @@
 import { Handle, Position, useStore, useUpdateNodeInternals, type NodeProps } from '@xyflow/react';
-import { memo, useEffect, useState } from 'react';
+import { memo, useEffect, useRef, useState } from 'react';
 import { nodeDefinition } from '../../../engine/src/core/catalogue.js';
 import { useFlowStoreApi } from '../store/context.js';
 import { nodeOutcomes } from '../store/flow-store.js';
@@ -21,7 +21,13 @@ export const FlowNodeView = memo(function FlowNodeView({ data, selected }: NodeP
   // Exits come and go with the params (a menu option added): React Flow must re-read the handles then.
   const updateNodeInternals = useUpdateNodeInternals();
   const exits = outcomes.map((o) => o.name).join('\n');
-  useEffect(() => updateNodeInternals(node.id), [exits, detailed, node.id, updateNodeInternals]);
+  const drawnExits = useRef(exits);
+  useEffect(() => {
+    // On mount React Flow measures by itself; only later changes need telling.
+    if (drawnExits.current === exits) return;
+    drawnExits.current = exits;
+    updateNodeInternals(node.id);
+  }, [exits, node.id, updateNodeInternals]);
   const label = definition?.ui.label ?? `Unknown kind ${node.kind}@${node.version}`;
   const classes = [
     'flow-node',

@@ -42,6 +42,13 @@ export type MeasuredSizes = Map<string, { width: number; height: number }>;
 
 export function createNodeDeriver() {
   let cache = new Map<string, CanvasNode>();
+  // A node's width follows its exits, which follow its params: work it out once per version of the node.
+  const widths = new WeakMap<FlowNode, number>();
+  const widthOf = (node: FlowNode) => {
+    let width = widths.get(node);
+    if (width === undefined) widths.set(node, (width = nodeWidth(nodeOutcomes(node).length)));
+    return width;
+  };
   return (s: Inputs, measured: MeasuredSizes): CanvasNode[] => {
     const counts = countByNode(s.diagnostics);
     const selected = new Set(s.selection.nodes);
@@ -76,7 +83,7 @@ export function createNodeDeriver() {
             selected: selected.has(node.id),
             measured: size,
             // A size before measuring, so fit-view and visible-only rendering know where every node is.
-            initialWidth: nodeWidth(nodeOutcomes(node).length),
+            initialWidth: widthOf(node),
             initialHeight: nodeHeight(0),
           };
       next.set(node.id, rf);
