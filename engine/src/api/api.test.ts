@@ -67,6 +67,8 @@ describe.each(testDatabases())('HTTP API ($name)', (backend) => {
         body: JSON.stringify(flow),
       });
       expect(withToken.status).toBe(201);
+      // Nor can another site sign a browser in (login CSRF).
+      expectProblem(await api.login('designer', passwordOf('designer'), { origin: 'https://evil.example' }), 403);
     });
   });
 

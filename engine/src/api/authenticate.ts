@@ -63,6 +63,10 @@ export async function authenticate(context: ApiContext, req: IncomingMessage): P
 export function checkSameOrigin(context: ApiContext, req: IncomingMessage): void {
   const origin = req.headers.origin;
   if (!origin) throw new ApiProblem(403, 'A signed-in browser request that changes something must carry an Origin header');
+  checkOrigin(context, req, origin);
+}
+
+function checkOrigin(context: ApiContext, req: IncomingMessage, origin: string): void {
   if (context.allowedOrigins.includes(origin)) return;
   let host: string | undefined;
   try {
@@ -79,7 +83,11 @@ const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** 401 when a signed-in user is needed, 403 when their role is too low or the request is cross-site. */
 export function authorize(context: ApiContext, access: Access, principal: Principal | undefined, req: IncomingMessage): void {
-  if (principal?.via === 'session' && !safeMethods.has(req.method ?? 'GET')) checkSameOrigin(context, req);
+  if (!safeMethods.has(req.method ?? 'GET')) {
+    // Cookie sessions must show where they come from; anyone else (sign-in, tokens) may not come from another site either.
+    if (principal?.via === 'session') checkSameOrigin(context, req);
+    else if (req.headers.origin) checkOrigin(context, req, req.headers.origin);
+  }
   if (access === 'public') return;
   if (!principal) throw new ApiProblem(401, 'Sign in, or send an API token in the Authorization header', {}, { 'WWW-Authenticate': 'Bearer' });
   if (!roleAtLeast(principal.role, access)) {
