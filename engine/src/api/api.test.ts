@@ -67,6 +67,9 @@ describe.each(testDatabases())('HTTP API ($name)', (backend) => {
         body: JSON.stringify(flow),
       });
       expect(withToken.status).toBe(201);
+      // The Vite dev server on this machine (its proxy forwards the page's origin) is allowed.
+      const fromVite = await api.call('POST', '/api/flows', { as: 'designer', body: sampleFlow('from-vite'), headers: { origin: 'http://localhost:5173' } });
+      expect(fromVite.status).toBe(201);
       // Nor can another site sign a browser in (login CSRF).
       expectProblem(await api.login('designer', passwordOf('designer'), { origin: 'https://evil.example' }), 403);
     });

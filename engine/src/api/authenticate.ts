@@ -66,6 +66,13 @@ export function checkSameOrigin(context: ApiContext, req: IncomingMessage): void
   checkOrigin(context, req, origin);
 }
 
+const loopback = new Set(['localhost', '127.0.0.1', '[::1]']);
+const hostname = (host: string | undefined) => host?.replace(/:\d+$/, '');
+
+/**
+ * The engine's own host, an allowed origin, or — for development with the Vite server, whose proxy
+ * forwards the page's origin unchanged — a page on this same machine talking to an engine on it.
+ */
 function checkOrigin(context: ApiContext, req: IncomingMessage, origin: string): void {
   if (context.allowedOrigins.includes(origin)) return;
   let host: string | undefined;
@@ -74,9 +81,9 @@ function checkOrigin(context: ApiContext, req: IncomingMessage, origin: string):
   } catch {
     host = undefined;
   }
-  if (!host || host !== req.headers.host) {
-    throw new ApiProblem(403, `Requests from ${origin} are not allowed: use the designer served by this engine`);
-  }
+  if (host && host === req.headers.host) return;
+  if (loopback.has(hostname(host) ?? '') && loopback.has(hostname(req.headers.host) ?? '')) return;
+  throw new ApiProblem(403, `Requests from ${origin} are not allowed: use the designer served by this engine`);
 }
 
 const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
