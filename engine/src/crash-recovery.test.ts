@@ -3,7 +3,7 @@
  * the call's record says it ended abnormally (engine-lost), and everything else is intact.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -64,8 +64,12 @@ async function getJson<T>(url: string, cookie: string): Promise<T> {
 
 describe.each(testDatabases())('kill -9 mid-call ($name)', (backend) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'frontdoor-crash-'));
+  // A stand-in for the built designer, so the engine neither builds nor needs designer/dist.
+  const designerDir = join(dataDir, 'designer');
+  mkdirSync(designerDir);
+  writeFileSync(join(designerDir, 'index.html'), '<!doctype html><title>frontdoor designer</title>');
   const running: ChildProcess[] = [];
-  let env: Record<string, string> = { FRONTDOOR_DATA_DIR: dataDir };
+  let env: Record<string, string> = { FRONTDOOR_DATA_DIR: dataDir, FRONTDOOR_DESIGNER_DIR: designerDir };
   let dropDatabase: (() => Promise<void>) | undefined;
 
   afterAll(async () => {
@@ -137,6 +141,8 @@ describe.each(testDatabases())('kill -9 mid-call ($name)', (backend) => {
     ]);
     expect((await getJson<{ did: string }[]>(`${second.url}/api/numbers`, cookie2)).map((n) => n.did)).toContain('+441234500000');
     expect(second.output()).not.toContain('loaded and published the example flows');
+    // The designer at / and on its client-side routes.
+    expect(await (await fetch(`${second.url}/flows/main-line`)).text()).toContain('<title>frontdoor designer</title>');
 
     second.process.kill('SIGTERM');
     expect(await exited(second.process)).toEqual({ code: 0, signal: null });

@@ -34,8 +34,6 @@ export interface StartOptions {
   overrides?: FrontdoorConfigInput;
   /** Example flows loaded on first start (default flows/). */
   flowsDir?: string;
-  /** The built designer (default designer/dist). */
-  designerDir?: string;
   logger?: EngineLogger;
   /** Shut down cleanly on SIGINT/SIGTERM (default true; tests that start engines in-process pass false). */
   handleSignals?: boolean;
@@ -119,7 +117,7 @@ export async function start(options: StartOptions = {}): Promise<RunningEngine> 
     };
     const app = express();
     app.use(createApi(apiDeps));
-    await serveDesigner(app, options.designerDir ?? join(REPO, 'designer', 'dist'), logger);
+    await serveDesigner(app, config.http.designerDir, logger);
     const server = createServer(app);
     const testCalls = attachTestCallSocket(server, apiDeps);
     cleanups.push(() => testCalls.close());
@@ -176,9 +174,13 @@ function listen(server: Server, host: string, port: number): Promise<void> {
   });
 }
 
-/** The designer's built files at `/`, with index.html for every other non-API path (client-side routes). */
-async function serveDesigner(app: express.Express, dist: string, logger: EngineLogger): Promise<void> {
-  if (!existsSync(join(dist, 'index.html'))) {
+/**
+ * The designer's built files at `/`, with index.html for every other non-API path (client-side routes).
+ * designer/dist is built with Vite on first start if missing; a designerDir from the config must be built already.
+ */
+async function serveDesigner(app: express.Express, designerDir: string | undefined, logger: EngineLogger): Promise<void> {
+  const dist = designerDir ?? join(REPO, 'designer', 'dist');
+  if (designerDir === undefined && !existsSync(join(dist, 'index.html'))) {
     logger.info(`designer: ${dist} is missing; building it with Vite (once)…`);
     try {
       const { build } = await import('vite');
@@ -188,6 +190,7 @@ async function serveDesigner(app: express.Express, dist: string, logger: EngineL
     }
   }
   if (!existsSync(join(dist, 'index.html'))) {
+    logger.warn(`designer: no index.html in ${dist}; serving the API only`);
     app.get('/', (_req, res) => {
       res.type('text/plain').send('frontdoor is running. The designer is not built: npx vite build --config designer/vite.config.ts\n');
     });

@@ -8,7 +8,8 @@ import { formatConfigIssues, telephonyConfigSchema } from '../adapters/telephony
 /**
  * frontdoor's one config file (YAML or JSON), zod-validated. Every key has a default, so no file at all
  * runs the engine with the embedded database on http://127.0.0.1:8080. Environment variables override
- * the file: PORT, HOST, DATABASE_URL, FRONTDOOR_DATA_DIR, FRONTDOOR_ENGINE_NAME; FRONTDOOR_CONFIG names the file.
+ * the file: PORT, HOST, DATABASE_URL, FRONTDOOR_DATA_DIR, FRONTDOOR_ENGINE_NAME, FRONTDOOR_DESIGNER_DIR;
+ * FRONTDOOR_CONFIG names the file.
  */
 const port = z.number().int().min(0, 'expected a port from 0 to 65535').max(65535, 'expected a port from 0 to 65535');
 
@@ -18,6 +19,11 @@ export const configSchema = z
       .strictObject({
         host: z.string().min(1, 'expected a host name or IP address').default('127.0.0.1').describe('Address the API and designer listen on'),
         port: port.default(8080).describe('0 picks a free port'),
+        designerDir: z
+          .string()
+          .min(1)
+          .optional()
+          .describe('A built designer to serve at / (default designer/dist, built with Vite on first start if missing)'),
       })
       .default({ host: '127.0.0.1', port: 8080 }),
     database: z
@@ -123,6 +129,7 @@ function fromEnv(env: Record<string, string | undefined>, source: string): Recor
     out.http = { ...out.http, port: value };
   }
   if (env.HOST) out.http = { ...out.http, host: env.HOST };
+  if (env.FRONTDOOR_DESIGNER_DIR) out.http = { ...out.http, designerDir: env.FRONTDOOR_DESIGNER_DIR };
   if (env.DATABASE_URL) out.database = { ...out.database, url: env.DATABASE_URL };
   if (env.FRONTDOOR_DATA_DIR) out.database = { ...out.database, dataDir: env.FRONTDOOR_DATA_DIR };
   if (env.FRONTDOOR_ENGINE_NAME) out.engine = { ...out.engine, name: env.FRONTDOOR_ENGINE_NAME };
