@@ -80,7 +80,6 @@ export function route<
 }
 
 // The handler's context is contravariant in P/Q/B, so an erased route takes `any` here.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyRoute = Route<any, any, any>;
 
 /** Express `:id` params as OpenAPI `{id}`. */

@@ -24,7 +24,6 @@ interface Collection {
   /** Values for fields a create may leave out. */
   defaults: Record<string, unknown>;
   // The repositories differ in item and input types; the routes only pass them through.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   repository: (context: ApiContext) => CrudRepository<any, any, any>;
 }
 

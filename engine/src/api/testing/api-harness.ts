@@ -38,7 +38,7 @@ export interface Reply {
   contentType: string;
   text: string;
   /** Parsed JSON body when there is one. */
-  json: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  json: any;
 }
 
 export interface RunningApi {
