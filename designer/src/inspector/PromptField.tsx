@@ -1,7 +1,7 @@
 import { useContext, useId } from 'react';
 import { promptAudioUrl } from '../api/client.js';
 import type { JsonSchema } from './json-schema.js';
-import { FormContext, type FieldProps } from './SchemaField.js';
+import { FieldErrors, FieldGroup, FormContext, type FieldProps } from './SchemaField.js';
 
 interface PromptValue {
   promptId?: string;
@@ -26,14 +26,7 @@ export function PromptField({ schema, path, label, value, onChange, errors }: Fi
   };
   const languages = [...new Set([...form.languages, ...Object.keys(text)])];
   return (
-    <fieldset className={`field-group prompt-field${errors.length ? ' field-invalid' : ''}`} data-field={field}>
-      <legend>{label}</legend>
-      {schema.description && <small className="help">{schema.description}</small>}
-      {errors.map((e) => (
-        <small key={e} className="field-error" role="alert">
-          {e}
-        </small>
-      ))}
+    <FieldGroup label={label} field={field} help={schema.description} errors={errors} className="prompt-field">
       <div className="field">
         <label htmlFor={`${id}-library`}>Recorded prompt</label>
         <select
@@ -51,11 +44,7 @@ export function PromptField({ schema, path, label, value, onChange, errors }: Fi
             </option>
           ))}
         </select>
-        {form.errorsAt(`${field}.promptId`).map((e) => (
-          <small key={e} className="field-error" role="alert">
-            {e}
-          </small>
-        ))}
+        <FieldErrors errors={form.errorsAt(`${field}.promptId`)} />
       </div>
       {languages.map((language) => {
         const errs = form.errorsAt(`${field}.text.${language}`);
@@ -88,14 +77,10 @@ export function PromptField({ schema, path, label, value, onChange, errors }: Fi
                 ▶
               </button>
             </div>
-            {errs.map((e) => (
-              <small key={e} className="field-error" role="alert">
-                {e}
-              </small>
-            ))}
+            <FieldErrors errors={errs} />
           </div>
         );
       })}
-    </fieldset>
+    </FieldGroup>
   );
 }

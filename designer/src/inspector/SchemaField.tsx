@@ -49,12 +49,33 @@ function FieldFrame({ id, label, help, errors, children, inline }: { id: string;
           {help}
         </small>
       )}
+      <FieldErrors errors={errors} id={`${id}-error`} />
+    </div>
+  );
+}
+
+/** The engine's messages for one field. */
+export function FieldErrors({ errors, id }: { errors: string[]; id?: string }) {
+  return (
+    <>
       {errors.map((e) => (
-        <small key={e} id={`${id}-error`} className="field-error" role="alert">
+        <small key={e} id={id} className="field-error" role="alert">
           {e}
         </small>
       ))}
-    </div>
+    </>
+  );
+}
+
+/** A fieldset for params made of parts (an object, a list, a prompt): legend, help, errors, then the parts. */
+export function FieldGroup({ label, field, help, errors, className = '', children }: { label: string; field: string; help?: string; errors: string[]; className?: string; children: ReactNode }) {
+  return (
+    <fieldset className={`field-group ${className}${errors.length ? ' field-invalid' : ''}`} data-field={field}>
+      <legend>{label}</legend>
+      {help && <small className="help">{help}</small>}
+      <FieldErrors errors={errors} />
+      {children}
+    </fieldset>
   );
 }
 
@@ -185,16 +206,9 @@ export function ObjectField({ schema, path, label, value, onChange, errors }: Wi
   ));
   if (path.length === 0) return <>{body}</>;
   return (
-    <fieldset className="field-group" data-field={dotted(path)}>
-      <legend>{label}</legend>
-      {schema.description && <small className="help">{schema.description}</small>}
-      {errors.map((e) => (
-        <small key={e} className="field-error" role="alert">
-          {e}
-        </small>
-      ))}
+    <FieldGroup label={label} field={dotted(path)} help={schema.description} errors={errors}>
       {body}
-    </fieldset>
+    </FieldGroup>
   );
 }
 
@@ -206,14 +220,7 @@ function ArrayField({ schema, path, label, value, onChange, errors }: WithErrors
   const itemLabel = resolve(itemSchema, form.root).description?.split(/[.(]/)[0]?.trim() || 'Item';
   const full = schema.maxItems !== undefined && items.length >= schema.maxItems;
   return (
-    <fieldset className="field-group field-list" data-field={dotted(path)}>
-      <legend>{label}</legend>
-      {schema.description && <small className="help">{schema.description}</small>}
-      {errors.map((e) => (
-        <small key={e} className="field-error" role="alert">
-          {e}
-        </small>
-      ))}
+    <FieldGroup label={label} field={dotted(path)} help={schema.description} errors={errors} className="field-list">
       {items.map((item, index) => (
         <div className="list-item" key={index}>
           <SchemaField
@@ -241,7 +248,7 @@ function ArrayField({ schema, path, label, value, onChange, errors }: WithErrors
           Add {itemLabel.toLowerCase()}
         </button>
       )}
-    </fieldset>
+    </FieldGroup>
   );
 }
 
@@ -258,14 +265,7 @@ function RecordField({ schema, path, label, value, onChange, errors }: WithError
   const valueSchema = schema.additionalProperties as JsonSchema;
   const rebuild = (next: Array<[string, unknown]>) => onChange(Object.fromEntries(next));
   return (
-    <fieldset className="field-group" data-field={dotted(path)}>
-      <legend>{label}</legend>
-      {schema.description && <small className="help">{schema.description}</small>}
-      {errors.map((e) => (
-        <small key={e} className="field-error" role="alert">
-          {e}
-        </small>
-      ))}
+    <FieldGroup label={label} field={dotted(path)} help={schema.description} errors={errors}>
       {entries.map(([key, v], index) => (
         <div className="list-item record-row" key={index}>
           <input aria-label={`${label} name ${index + 1}`} value={key} disabled={form.readOnly} onChange={(e) => rebuild(entries.map((en, i) => (i === index ? [e.target.value, en[1]] : en)))} />
@@ -282,7 +282,7 @@ function RecordField({ schema, path, label, value, onChange, errors }: WithError
           Add entry
         </button>
       )}
-    </fieldset>
+    </FieldGroup>
   );
 }
 

@@ -12,6 +12,22 @@ export function diffMarks(diff: FlowDiff): Record<string, DiffMark> {
   return marks;
 }
 
+function VersionPicker(props: { label: string; ariaLabel: string; value: string; onChange(v: string): void; versions: VersionSummary[]; first: [string, string] }) {
+  return (
+    <label>
+      {props.label}
+      <select aria-label={props.ariaLabel} value={props.value} onChange={(e) => props.onChange(e.target.value)}>
+        <option value={props.first[0]}>{props.first[1]}</option>
+        {props.versions.map((v) => (
+          <option key={v.version} value={v.version}>
+            v{v.version}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 /** Published versions: history, visual diff against the draft or another version, roll back. */
 export function VersionsPanel({ canPublish, refreshKey }: { canPublish: boolean; refreshKey: number }) {
   const store = useFlowStoreApi();
@@ -19,7 +35,7 @@ export function VersionsPanel({ canPublish, refreshKey }: { canPublish: boolean;
   const diffLabel = useFlowStore((s) => s.diffLabel);
   const [versions, setVersions] = useState<VersionSummary[]>([]);
   const [error, setError] = useState<string>();
-  const [removed, setRemoved] = useState<string[]>([]);
+  const [shown, setShown] = useState<FlowDiff>();
   const [confirmRollback, setConfirmRollback] = useState<number>();
   const [compareFrom, setCompareFrom] = useState<string>('');
   const [compareTo, setCompareTo] = useState<string>('draft');
@@ -37,7 +53,7 @@ export function VersionsPanel({ canPublish, refreshKey }: { canPublish: boolean;
       const to = compareTo === 'draft' ? 'draft' : Number(compareTo);
       const diff = await api.diff(flowId, Number(compareFrom), to);
       store.getState().setDiff(diffMarks(diff), `v${compareFrom} → ${to === 'draft' ? 'draft' : `v${to}`}`);
-      setRemoved(diff.nodes.removed);
+      setShown(diff);
     } catch (e) {
       setError((e as Error).message);
     }
@@ -64,28 +80,8 @@ export function VersionsPanel({ canPublish, refreshKey }: { canPublish: boolean;
         </p>
       )}
       <div className="diff-controls">
-        <label>
-          Compare
-          <select aria-label="Compare from version" value={compareFrom} onChange={(e) => setCompareFrom(e.target.value)}>
-            <option value="">choose…</option>
-            {versions.map((v) => (
-              <option key={v.version} value={v.version}>
-                v{v.version}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          with
-          <select aria-label="Compare to" value={compareTo} onChange={(e) => setCompareTo(e.target.value)}>
-            <option value="draft">the draft</option>
-            {versions.map((v) => (
-              <option key={v.version} value={v.version}>
-                v{v.version}
-              </option>
-            ))}
-          </select>
-        </label>
+        <VersionPicker label="Compare" ariaLabel="Compare from version" value={compareFrom} onChange={setCompareFrom} versions={versions} first={['', 'choose…']} />
+        <VersionPicker label="with" ariaLabel="Compare to" value={compareTo} onChange={setCompareTo} versions={versions} first={['draft', 'the draft']} />
         <button type="button" disabled={!compareFrom} onClick={() => void showDiff()}>
           Show differences
         </button>
@@ -94,14 +90,31 @@ export function VersionsPanel({ canPublish, refreshKey }: { canPublish: boolean;
             type="button"
             onClick={() => {
               store.getState().setDiff(undefined);
-              setRemoved([]);
+              setShown(undefined);
             }}
           >
             Hide differences ({diffLabel})
           </button>
         )}
       </div>
-      {diffLabel && removed.length > 0 && <p className="muted">Removed nodes: {removed.join(', ')}</p>}
+      {diffLabel && shown && (
+        <ul className="diff-summary" aria-label="Differences">
+          {shown.nodes.added.map((id) => (
+            <li key={`+${id}`}>Added {id}</li>
+          ))}
+          {shown.nodes.changed.map((c) => (
+            <li key={`~${c.nodeId}`}>
+              Changed {c.nodeId}: {c.fields.join(', ')}
+            </li>
+          ))}
+          {shown.nodes.removed.map((id) => (
+            <li key={`-${id}`}>Removed {id}</li>
+          ))}
+          <li>
+            Connections: {shown.edges.added.length} added, {shown.edges.removed.length} removed
+          </li>
+        </ul>
+      )}
       {versions.length === 0 ? (
         <p className="muted">Not published yet.</p>
       ) : (
