@@ -31,6 +31,8 @@ let browser: Browser;
 let page: Page;
 let dataDir: string;
 let step = 0;
+/** Uncaught errors and React / React Flow complaints in the browser console. */
+const browserProblems: string[] = [];
 
 async function shot(name: string) {
   step++;
@@ -79,6 +81,13 @@ describe('designer in the browser', () => {
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
     page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
     page.setDefaultTimeout(15_000);
+    page.on('pageerror', (error) => browserProblems.push(`uncaught: ${error.message}`));
+    page.on('console', (message) => {
+      // The first /api/auth/me answers 401 before signing in: the browser logs that fetch; it is expected.
+      if (['error', 'warning'].includes(message.type()) && !message.text().startsWith('Failed to load resource')) {
+        browserProblems.push(`${message.type()}: ${message.text()}`);
+      }
+    });
   });
 
   afterAll(async () => {
@@ -196,5 +205,6 @@ describe('designer in the browser', () => {
     await expect.poll(() => page.getByRole('status').textContent()).toContain('version 3 is now live');
     await expect.poll(() => page.locator('[data-version="3"]').textContent()).toContain('live');
     await shot('rolled-back');
+    expect(browserProblems).toEqual([]);
   });
 });
