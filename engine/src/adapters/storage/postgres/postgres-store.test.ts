@@ -138,6 +138,8 @@ describe.each(testDatabases())('PostgreSQL store ($name)', (backend) => {
       const heard: FlowPublication[] = [];
       const unsubscribe = store.onFlowPublished((p) => heard.push(p));
       const otherEngine = await createPostgresStore(database, { logger: quiet, pollIntervalMs: 100 });
+      // PostgreSQL delivers NOTIFY to a listening connection; PGlite's one shared session does not, so it polls.
+      expect(otherEngine.publicationDelivery).toBe(backend.name === 'postgres' ? 'notify' : 'polling');
       try {
         await store.flows.create({ draft: flowJson('news') }, 'alice');
         await store.flows.publish('news', 1, 'alice', '');
