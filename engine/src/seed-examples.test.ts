@@ -1,0 +1,54 @@
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { testDatabases, withTestStore } from './adapters/storage/postgres/test-databases.js';
+import { seedExamples } from './seed-examples.js';
+
+const FLOWS = resolve(import.meta.dirname, '../../flows');
+
+describe.each(testDatabases())('example flows on first start ($name)', (backend) => {
+  const store = withTestStore(backend);
+  const dir = mkdtempSync(join(tmpdir(), 'frontdoor-seed-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('publishes the valid ones with their test calls and numbers, keeps a broken one as a draft, skips what is not a flow, and runs once', async () => {
+    cpSync(join(FLOWS, 'main-line.flow.json'), join(dir, 'main-line.flow.json'));
+    cpSync(join(FLOWS, 'main-line.calls.json'), join(dir, 'main-line.calls.json'));
+    writeFileSync(join(dir, 'not-json.flow.json'), '{ nope');
+    writeFileSync(
+      join(dir, 'broken.flow.json'),
+      JSON.stringify({ schemaVersion: 1, id: 'broken', name: 'Broken', entry: 'missing-node', nodes: [], edges: [] }),
+    );
+    const warnings: string[] = [];
+    const logger = { info: () => undefined, warn: (m: string) => warnings.push(m), error: () => undefined };
+
+    expect(await seedExamples(store(), dir, logger)).toEqual({ published: ['main-line'] });
+    expect(warnings.some((w) => w.startsWith('example flow not-json.flow.json skipped: not JSON'))).toBe(true);
+    expect(warnings.some((w) => w.startsWith('example flow broken.flow.json loaded as a draft, not published'))).toBe(true);
+
+    const flows = await store().flows.list();
+    expect(flows.map((f) => [f.id, f.publishedVersion])).toEqual([
+      ['broken', undefined],
+      ['main-line', 1],
+    ]);
+    expect((await store().flows.versions('main-line'))[0]).toMatchObject({ author: 'system:seed', note: 'example flow from flows/main-line.flow.json' });
+    const testCalls = await store().flows.testCalls('main-line');
+    expect(testCalls).not.toHaveProperty('flow');
+    expect(Array.isArray(testCalls?.calls)).toBe(true);
+    // Only numbers whose flow was published.
+    expect((await store().numbers.list()).map((n) => [n.did, n.flowId])).toEqual([
+      ['*', 'main-line'],
+      ['+441234500000', 'main-line'],
+    ]);
+    expect(await store().numbers.route('+441234500002')).toMatchObject({ kind: 'flow', did: '*', flow: { flowId: 'main-line' } });
+
+    // Never again once the database has had flows, even if they were all deleted.
+    await store().numbers.delete('*', 'alice');
+    await store().numbers.delete('+441234500000', 'alice');
+    await store().flows.delete('main-line', 'alice');
+    await store().flows.delete('broken', 'alice');
+    expect(await seedExamples(store(), dir, logger)).toEqual({ published: [] });
+    expect(await store().flows.list()).toEqual([]);
+  });
+});
