@@ -387,6 +387,10 @@ describe.each(testDatabases())('HTTP API ($name)', (backend) => {
       expectProblem(await api.call('GET', '/api/calls?pageSize=100000', { as: 'viewer' }), 400, 'query.pageSize');
       expectProblem(await api.call('GET', '/api/flows/typed/versions/first', { as: 'viewer' }), 400, 'params.version');
       expectProblem(await api.call('GET', '/api/flows/typed/diff?from=1&to=x', { as: 'viewer' }), 400, 'query.to');
+      expectProblem(await api.call('GET', '/api/flows/%E0%A4%A', { as: 'viewer' }), 400);
+      expectProblem(await api.call('GET', '/api/calls?page=1&page=2', { as: 'viewer' }), 400, 'query.page');
+      expectProblem(await api.call('POST', '/api/flows', { as: 'designer', raw: '{}', contentType: 'application/json; charset=latin-9' }), 415);
+      expect(api.logged).toEqual([]);
     });
 
     it('unknown ids on every read route are 404, unknown routes 404, wrong methods 405', async () => {

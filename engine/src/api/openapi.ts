@@ -84,7 +84,9 @@ export function openApiDocument(routes: readonly AnyRoute[], version: string) {
     info: {
       title: 'frontdoor API',
       version,
-      description: 'Call flows, publishing, numbers, prompts, schedules, calls, users and audit. See docs/api.md.',
+      description:
+        'Call flows, publishing, numbers, prompts, schedules, calls, users and audit. Test calls run over the websocket ' +
+        '/api/test-calls (not described here). Roles, errors and the websocket protocol: docs/api.md.',
       license: { name: 'AGPL-3.0-or-later', identifier: 'AGPL-3.0-or-later' },
     },
     jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',

@@ -91,7 +91,7 @@ export function sendProblem(res: Parameters<ErrorRequestHandler>[2], problem: Ap
   res.status(problem.status).type('application/problem+json').send(JSON.stringify(problem.toProblem()));
 }
 
-/** Errors from express's body parsers (raw-body / http-errors) carry `status`, `expose` and `type`. */
+/** Errors from express's router and body parsers (raw-body / http-errors) carry `status`, and maybe `expose` and `type`. */
 interface HttpError {
   status?: number;
   statusCode?: number;
@@ -103,7 +103,8 @@ interface HttpError {
 
 function fromHttpError(error: HttpError): ApiProblem | undefined {
   const status = error.status ?? error.statusCode;
-  if (typeof status !== 'number' || status < 400 || status >= 500 || !error.expose) return undefined;
+  // 4xx from express and its body parsers (http-errors sets expose; the router's URI decoding does not).
+  if (typeof status !== 'number' || status < 400 || status >= 500 || error.expose === false) return undefined;
   switch (error.type) {
     case 'entity.parse.failed':
       return new ApiProblem(400, `The request body is not valid JSON: ${error.message}`, {
