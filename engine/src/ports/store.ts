@@ -77,7 +77,10 @@ export interface FlowVersionSummary {
 }
 
 export interface FlowVersion extends FlowVersionSummary {
-  /** The immutable graph that calls on this version run. */
+  /**
+   * The immutable graph that calls on this version run: the flow JSON exactly as it was published (the
+   * draft, validated by the publisher). Run it through parseFlow to get defaults filled in.
+   */
   graph: Flow;
 }
 

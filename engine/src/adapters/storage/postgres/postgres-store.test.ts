@@ -5,11 +5,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { CallEvent } from '../../../ports/call-events.js';
 import type { FlowPublication, JsonObject, Store } from '../../../ports/store.js';
-import type { Database } from './database.js';
+import { openDatabase, type Database } from './database.js';
 import { flowChecksum } from './flow-repository.js';
 import { migrate, MIGRATIONS_DIR, MigrationError } from './migrate.js';
 import { createPostgresStore } from './postgres-store.js';
-import { openTestDatabase, testDatabases } from './test-databases.js';
+import { createScratchDatabase, openTestDatabase, testDatabases } from './test-databases.js';
 
 const quiet = { info: () => undefined, warn: () => undefined };
 const SYSTEM = 'system:test';
@@ -62,6 +62,20 @@ describe.each(testDatabases())('PostgreSQL store ($name)', (backend) => {
         rmSync(dir, { recursive: true, force: true });
       }
     });
+  });
+
+  it.runIf(backend.name === 'postgres')('lets only one of two engines starting at once migrate a new database', async () => {
+    if (backend.name !== 'postgres') return;
+    const scratch = await createScratchDatabase(backend.serverUrl);
+    const engines = await Promise.all([0, 1].map(() => openDatabase({ url: scratch.url, dataDir: tmpdir(), poolSize: 2 })));
+    try {
+      const results = await Promise.all(engines.map((engine) => migrate(engine.pool)));
+      const applied = results.map((r) => r.applied.length).sort();
+      expect(applied).toEqual([0, readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).length]);
+    } finally {
+      await Promise.all(engines.map((engine) => engine.close()));
+      await scratch.drop();
+    }
   });
 
   describe('flows', () => {

@@ -101,7 +101,7 @@ class PublicationFeed {
     }
     await client.end();
     logger.info(
-      `flow publications: this database does not deliver LISTEN/NOTIFY across connections (PGlite serves one session); polling every ${pollIntervalMs} ms instead`,
+      `flow publications: a test NOTIFY did not reach a LISTENing connection within ${probeMs} ms (PGlite serves every connection from one session); polling every ${pollIntervalMs} ms instead`,
     );
     this.poller = setInterval(() => void this.poll(true), pollIntervalMs);
     this.poller.unref();
