@@ -33,7 +33,8 @@ export interface CallMachineInput {
   call: CallChannel;
   log: CallEventLog;
   vars: Record<string, VarValue>;
-  runSubflow: SubflowRunner;
+  /** Runs another flow on this call with the variables given (the call's, when the subflow node starts). */
+  runSubflow: (flowId: string, signal: AbortSignal, vars: Readonly<Record<string, VarValue>>) => ReturnType<SubflowRunner>;
   /** Put before node ids in the event log (a subflow's nodes are logged as `<flowId>/<nodeId>`). */
   nodePrefix: string;
 }
@@ -77,18 +78,24 @@ function bindNodes(flow: Flow): Map<string, { definition: AnyNodeDefinition; par
   return nodes;
 }
 
+/** The call's subflow runner, given the variables as they are when the node starts. */
+function subflowWithVars(context: CallMachineContext): SubflowRunner {
+  return (flowId, signal) => context.runSubflow(flowId, signal, context.vars);
+}
+
 export function createFlowMachine(flow: Flow, ports: FlowPorts): AnyStateMachine {
   const nodes = bindNodes(flow);
   const defaultLanguage = flow.languages[0] ?? 'en-GB';
 
+  // No async/await here: a call waiting in a node should not also hold a suspended frame for it.
   const step = (definition: AnyNodeDefinition) =>
-    fromPromise<NodeResult, StepInput>(async ({ input, signal }) => {
+    fromPromise<NodeResult, StepInput>(({ input, signal }) => {
       const { context } = input;
       const bound = nodes.get(input.nodeId)!;
       const loggedId = context.nodePrefix + input.nodeId;
       context.position.nodeId = input.nodeId;
       context.log.append('node.entered', loggedId, { kind: definition.kind });
-      const result = await definition.run(
+      const running = definition.run(
         createNodeContext({
           definition,
           nodeId: loggedId,
@@ -98,13 +105,15 @@ export function createFlowMachine(flow: Flow, ports: FlowPorts): AnyStateMachine
           call: context.call,
           ports,
           log: context.log,
-          runSubflow: context.runSubflow,
+          runSubflow: subflowWithVars(context),
           signal,
         }),
       );
-      context.log.append('node.outcome', loggedId, { outcome: result.outcome });
-      for (const [name, value] of Object.entries(result.set ?? {})) context.log.append('var.set', loggedId, { name, value });
-      return result;
+      return running.then((result) => {
+        context.log.append('node.outcome', loggedId, { outcome: result.outcome });
+        for (const [name, value] of Object.entries(result.set ?? {})) context.log.append('var.set', loggedId, { name, value });
+        return result;
+      });
     });
 
   /** Apologise, then offer a person or end politely, as flow.fallback says. Never a dead end. */
@@ -138,7 +147,7 @@ export function createFlowMachine(flow: Flow, ports: FlowPorts): AnyStateMachine
           call,
           ports,
           log,
-          runSubflow: context.runSubflow,
+          runSubflow: subflowWithVars(context),
           signal,
         }),
       );

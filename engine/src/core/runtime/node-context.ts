@@ -3,7 +3,7 @@ import type { AnyNodeDefinition, NodeContext } from '../nodes/define-node.js';
 import type { CallEventLog } from './event-log.js';
 import { redactNote } from './event-log.js';
 import type { FlowPorts } from './ports.js';
-import { resolvePrompt } from './resolve-prompt.js';
+import { resolvePrompt, type PromptSettings } from './resolve-prompt.js';
 
 export type SubflowRunner = (flowId: string, signal: AbortSignal) => Promise<{ outcome: string; set: Record<string, VarValue> }>;
 
@@ -29,7 +29,6 @@ export const callLanguage = (vars: Readonly<Record<string, VarValue>>, defaultLa
 export function createNodeContext(input: NodeContextInput): NodeContext<unknown> {
   const { definition, nodeId, vars, defaultLanguage, ports, log } = input;
   const language = callLanguage(vars, defaultLanguage);
-  const sensitive = definition.traits.sensitive === true;
   return {
     nodeId,
     params: input.params,
@@ -42,9 +41,19 @@ export function createNodeContext(input: NodeContextInput): NodeContext<unknown>
     http: ports.http,
     clock: ports.clock,
     flows: ports.flows,
-    prompt: (param) => resolvePrompt(param, { language, defaultLanguage, vars, library: ports.prompts }),
+    prompt: promptResolver({ language, defaultLanguage, vars, library: ports.prompts }),
     runSubflow: input.runSubflow,
-    log: (type, data) => log.append(type, nodeId, redactNote(type, data, sensitive)),
+    log: noteTaker(log, nodeId, definition.traits.sensitive === true),
     signal: input.signal,
   };
+}
+
+// Factories rather than inline arrows: a call holds its running node's context, and anonymous
+// functions stay smaller than named ones under tsx (which keeps function names).
+function promptResolver(settings: PromptSettings): NodeContext<unknown>['prompt'] {
+  return (param) => resolvePrompt(param, settings);
+}
+
+function noteTaker(log: CallEventLog, nodeId: string, sensitive: boolean): NodeContext<unknown>['log'] {
+  return (type, data) => log.append(type, nodeId, redactNote(type, data, sensitive));
 }

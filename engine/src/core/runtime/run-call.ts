@@ -64,18 +64,12 @@ interface FlowRunOptions {
 }
 
 async function runFlowOnCall(options: FlowRunOptions): Promise<FlowRunOutput> {
-  const { flow, call, ports, log, nodePrefix, signal } = options;
-  const input: CallMachineInput = {
-    call,
-    log,
-    vars: options.vars,
-    nodePrefix,
-    runSubflow: (flowId, subSignal) => runSubflowOnCall({ flowId, call, ports, log, vars: actor.getSnapshot().context.vars, signal: subSignal, nodePrefix }),
-  };
+  const { flow, call, ports, signal } = options;
+  const input: CallMachineInput = { call, log: options.log, vars: options.vars, nodePrefix: options.nodePrefix, runSubflow: subflowRunner(options) };
   const actor = createActor(flowMachine(flow, ports), { input });
   const stopListening = call.onHangup(() => actor.send({ type: CALLER_HANGUP_EVENT }));
-  const stop = () => actor.stop();
-  signal?.addEventListener('abort', stop, { once: true });
+  const stop = signal ? stopper(actor) : undefined;
+  signal?.addEventListener('abort', stop!, { once: true });
   try {
     const done = toPromise(actor);
     actor.start();
@@ -85,8 +79,18 @@ async function runFlowOnCall(options: FlowRunOptions): Promise<FlowRunOutput> {
     return output;
   } finally {
     stopListening();
-    signal?.removeEventListener('abort', stop);
+    signal?.removeEventListener('abort', stop!);
   }
+}
+
+// Factories rather than inline arrows: every call holds these, and anonymous functions stay smaller
+// than named ones under tsx (which keeps function names).
+function subflowRunner(options: FlowRunOptions): CallMachineInput['runSubflow'] {
+  return (flowId, signal, vars) => runSubflowOnCall({ ...options, flowId, signal, vars });
+}
+
+function stopper(actor: { stop(): unknown }): () => void {
+  return () => actor.stop();
 }
 
 /**

@@ -46,21 +46,30 @@ export class SimulatedClock implements Clock {
     if (signal?.aborted) return Promise.reject(abortError(signal));
     return new Promise<void>((resolve, reject) => {
       const sleeper: Sleeper = { at: this.current + Math.max(0, ms), order: this.order++, wake: undefined };
-      const onAbort = () => {
-        if (!sleeper.wake) return;
-        sleeper.wake = undefined;
-        this.pending--;
-        reject(abortError(signal!));
-      };
-      sleeper.wake = () => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
+      // Handlers built by a factory stay anonymous (named closures cost extra memory per sleep under tsx).
+      const onAbort = signal ? this.abortHandler(sleeper, signal, reject) : undefined;
+      sleeper.wake = onAbort ? this.wakeHandler(resolve, signal!, onAbort) : resolve;
+      signal?.addEventListener('abort', onAbort!, { once: true });
       this.push(sleeper);
       this.pending++;
       this.scheduleIdleCheck();
     });
+  }
+
+  private abortHandler(sleeper: Sleeper, signal: AbortSignal, reject: (reason: unknown) => void): () => void {
+    return () => {
+      if (!sleeper.wake) return;
+      sleeper.wake = undefined;
+      this.pending--;
+      reject(abortError(signal));
+    };
+  }
+
+  private wakeHandler(resolve: () => void, signal: AbortSignal, onAbort: () => void): () => void {
+    return () => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    };
   }
 
   /** Move time forward by `ms`, waking every sleeper due on the way (letting each one's work run first). */

@@ -4,13 +4,35 @@ import type { World } from './world.js';
 /** When a world names no behaviour for a queue, an agent answers after this long. */
 export const DEFAULT_ANSWER_AFTER_SECONDS = 10;
 
+interface Waiting {
+  priority: number;
+  /** Arrival order across the simulator. */
+  joined: number;
+}
+
+/** Served first: higher priority, then earlier arrival. */
+const ahead = (a: Waiting, b: Waiting): boolean => a.priority > b.priority || (a.priority === b.priority && a.joined < b.joined);
+
+/** Where `entry` sits (or would sit) in a line kept in serving order. */
+function placeIn(line: readonly Waiting[], entry: Waiting): number {
+  let low = 0;
+  let high = line.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (ahead(line[middle]!, entry)) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
 /**
  * A queue where a simulated agent becomes free after the world's `answerAfterSeconds`, or which is
- * full, closed or has nobody logged in. Callers wait in priority order, then arrival order.
+ * full, closed or has nobody logged in. Callers wait in priority order, then arrival order; the line
+ * is kept sorted so a caller's position is found by binary search (benches hold tens of thousands).
  */
 export class SimulatedQueue implements QueuePort {
-  private readonly waiting = new Map<string, { priority: number; joined: number }[]>();
-  private tickets = 0;
+  private readonly lines = new Map<string, Waiting[]>();
+  private arrivals = 0;
 
   constructor(
     private readonly world: World,
@@ -20,20 +42,17 @@ export class SimulatedQueue implements QueuePort {
   async join(request: QueueJoinRequest): Promise<QueueJoinResult> {
     const behaviour = this.world.queues[request.queueId] ?? { answerAfterSeconds: DEFAULT_ANSWER_AFTER_SECONDS };
     if (typeof behaviour === 'string') return { kind: behaviour };
-    const line = this.waiting.get(request.queueId) ?? [];
-    this.waiting.set(request.queueId, line);
-    const entry = { priority: request.priority, joined: this.tickets++ };
-    line.push(entry);
+    let line = this.lines.get(request.queueId);
+    if (!line) this.lines.set(request.queueId, (line = []));
+    const entry: Waiting = { priority: request.priority, joined: this.arrivals++ };
+    line.splice(placeIn(line, entry), 0, entry);
     const answerAt = this.clock.now() + behaviour.answerAfterSeconds * 1000;
-    const clock = this.clock;
-    const remove = () => {
-      const index = line.indexOf(entry);
-      if (index >= 0) line.splice(index, 1);
-    };
+    const { clock } = this;
+    const queueLine = line;
     const ticket: QueueTicket = {
       ticketId: `${request.queueId}-${entry.joined}`,
       async position() {
-        return 1 + line.filter((other) => other !== entry && (other.priority > entry.priority || (other.priority === entry.priority && other.joined < entry.joined))).length;
+        return placeIn(queueLine, entry) + 1;
       },
       async estimatedWaitMs() {
         return Math.max(0, answerAt - clock.now());
@@ -45,7 +64,8 @@ export class SimulatedQueue implements QueuePort {
       },
       async offerResult() {},
       async leave() {
-        remove();
+        const index = placeIn(queueLine, entry);
+        if (queueLine[index] === entry) queueLine.splice(index, 1);
       },
     };
     return { kind: 'joined', ticket };
