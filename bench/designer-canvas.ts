@@ -7,7 +7,7 @@
  *   npm run bench:designer [-- --nodes 500 --runs 3 --no-write --query visibleOnly=0]
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem, tmpdir } from 'node:os';
+import { cpus, loadavg, totalmem, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium, type Page } from 'playwright-core';
@@ -70,6 +70,7 @@ async function panFps(page: Page): Promise<number> {
 }
 
 async function main() {
+  const loadAtStart = loadavg()[0]!;
   const outDir = mkdtempSync(join(tmpdir(), 'frontdoor-canvas-bench-'));
   await build({
     configFile: join(designer, 'vite.config.ts'),
@@ -112,12 +113,12 @@ async function main() {
     fit: median(fitFps),
     zoomed: median(zoomedFps),
   };
-  const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, ${Math.round(totalmem() / 2 ** 30)} GB, Node ${process.version}, Chromium headless --disable-gpu (software rendering)`;
+  const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, ${Math.round(totalmem() / 2 ** 30)} GB, Node ${process.version}, Chromium headless --disable-gpu (software rendering); 1-minute load average ${loadAtStart.toFixed(1)} at the start (other work on the machine slows every figure)`;
   const verdict = (ok: boolean) => (ok ? 'meets target' : '**misses target**');
   const section = [
     '## Designer canvas',
     '',
-    `\`npm run bench:designer\` (bench/designer-canvas.ts): a generated ${nodeCount}-node flow (menus → transfers, ${nodeCount} nodes, edges for every outcome) opened in headless Chromium at 1600×900; median of ${runs} runs. The page is the production build of the designer's canvas (store + engine diagnostics + React Flow with \`onlyRenderVisibleElements\` and memoised nodes).`,
+    `\`npm run bench:designer\` (bench/designer-canvas.ts): a generated ${nodeCount}-node flow (a tree of menus ending in transfers, every menu exit wired; the transfers' own failure exits left unwired, so most nodes carry error badges) opened in headless Chromium at 1600×900; median of ${runs} runs. The page is the production build of the designer's canvas (store + the engine's parse/validate diagnostics + React Flow with \`onlyRenderVisibleElements\`, memoised nodes, the opening viewport computed before the first draw, less detail and no background dots when zoomed out).`,
     '',
     '| measure | result | target |',
     '|---|---|---|',

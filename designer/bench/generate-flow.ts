@@ -11,7 +11,7 @@ export function generateFlow(count: number): Flow {
   const queue: string[] = [];
   const add = (node: Omit<FlowNode, 'ui'>) => {
     const i = nodes.length;
-    nodes.push({ ...node, ui: { x: (i % 25) * 260, y: Math.floor(i / 25) * 180 } });
+    nodes.push({ ...node, ui: { x: (i % 20) * 480, y: Math.floor(i / 20) * 200 } });
     return node.id;
   };
   queue.push(add({ id: 'menu-0', kind: 'menu', version: 1, name: 'Main menu', params: { prompt: prompt('For bins press 1, council tax 2, anything else 3'), options: [{ digit: '1', label: 'Bins' }, { digit: '2', label: 'Council tax' }, { digit: '3', label: 'Other' }] } }));

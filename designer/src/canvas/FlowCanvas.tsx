@@ -2,20 +2,23 @@ import {
   Background,
   Controls,
   ControlButton,
+  getViewportForBounds,
   MiniMap,
   ReactFlow,
   useReactFlow,
+  useStore,
+  type Viewport,
   type Connection,
   type EdgeChange,
   type NodeChange,
 } from '@xyflow/react';
-import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import { useFlowStore, useFlowStoreApi } from '../store/context.js';
-import type { DeleteSummary } from '../store/flow-store.js';
+import { nodeOutcomes, type DeleteSummary } from '../store/flow-store.js';
 import { DeleteDialog } from './DeleteDialog.js';
 import { createEdgeDeriver, createNodeDeriver, type CanvasNode, type MeasuredSizes } from './derive.js';
-import { FlowNodeView } from './FlowNodeView.js';
-import { autoLayout, NODE_WIDTH } from './layout.js';
+import { FlowNodeView, zoomedIn } from './FlowNodeView.js';
+import { autoLayout, NODE_WIDTH, nodeHeight, nodeWidth } from './layout.js';
 import { Palette, PALETTE_MIME } from './Palette.js';
 
 const nodeTypes = { flowNode: FlowNodeView };
@@ -40,8 +43,21 @@ export function FlowCanvas({ onlyRenderVisible = true }: { onlyRenderVisible?: b
   const measured = useRef<MeasuredSizes>(new Map());
   const [measuredVersion, setMeasuredVersion] = useState(0);
   const [pendingDelete, setPendingDelete] = useState<DeleteSummary>();
-  // Fit an existing flow into view once; an empty canvas stays at 100 % so the first node lands where it is dropped.
-  const [fitOnOpen] = useState(() => store.getState().flow.nodes.length > 0);
+  const detailed = useStore(zoomedIn);
+  // The whole flow in view from the first frame (an empty canvas at 100 %, so the first node lands where it is
+  // dropped): worked out from the canvas size before React Flow draws, so it never draws at the wrong zoom first.
+  const [opening, setOpening] = useState<Viewport>();
+  useLayoutEffect(() => {
+    const box = wrapper.current?.getBoundingClientRect();
+    const flowNodes = store.getState().flow.nodes;
+    if (!box || flowNodes.length === 0 || box.width === 0 || box.height === 0) return setOpening({ x: 0, y: 0, zoom: 1 });
+    const xs = flowNodes.map((n) => n.ui.x);
+    const ys = flowNodes.map((n) => n.ui.y);
+    const right = Math.max(...flowNodes.map((n) => n.ui.x + nodeWidth(nodeOutcomes(n).length)));
+    const bottom = Math.max(...flowNodes.map((n) => n.ui.y + nodeHeight(nodeOutcomes(n).length)));
+    const bounds = { x: Math.min(...xs), y: Math.min(...ys), width: right - Math.min(...xs), height: bottom - Math.min(...ys) };
+    setOpening(getViewportForBounds(bounds, box.width, box.height, 0.1, 1, 0.1));
+  }, [store]);
 
   const deriveNodes = useMemo(createNodeDeriver, []);
   const deriveEdges = useMemo(createEdgeDeriver, []);
@@ -157,8 +173,10 @@ export function FlowCanvas({ onlyRenderVisible = true }: { onlyRenderVisible?: b
   // A clicked diagnostic (or transcript line) brings its node into view, centring it only if it is off screen.
   useEffect(() => {
     const node = focus && store.getState().flow.nodes.find((n) => n.id === focus.nodeId);
+    if (!node) return;
+    // Measuring forces a layout of the whole canvas: only when there is a node to bring into view.
     const box = wrapper.current?.getBoundingClientRect();
-    if (!node || !box) return;
+    if (!box) return;
     const topLeft = reactFlow.flowToScreenPosition(node.ui);
     const bottomRight = reactFlow.flowToScreenPosition({ x: node.ui.x + NODE_WIDTH, y: node.ui.y + 80 });
     const inView = topLeft.x >= box.left && topLeft.y >= box.top && bottomRight.x <= box.right && bottomRight.y <= box.bottom;
@@ -174,6 +192,7 @@ export function FlowCanvas({ onlyRenderVisible = true }: { onlyRenderVisible?: b
     <div className="canvas-area">
       <Palette onAdd={addAtCentre} disabled={readOnly} />
       <div className="canvas" ref={wrapper} onDrop={onDrop} onDragOver={(e) => e.preventDefault()} aria-label="Flow canvas">
+        {opening && (
         <ReactFlow<CanvasNode>
           nodes={nodes}
           edges={edges}
@@ -185,13 +204,13 @@ export function FlowCanvas({ onlyRenderVisible = true }: { onlyRenderVisible?: b
           nodesDraggable={!readOnly}
           nodesConnectable={!readOnly}
           deleteKeyCode={null}
-          fitView={fitOnOpen}
-          fitViewOptions={{ maxZoom: 1 }}
+          defaultViewport={opening}
           minZoom={0.1}
           onlyRenderVisibleElements={onlyRenderVisible}
           proOptions={{ hideAttribution: true }}
         >
-          <Background gap={24} />
+          {/* Zoomed far out the dots would be a haze, and repainting them costs frames on a large flow. */}
+          {detailed && <Background gap={24} />}
           <MiniMap pannable zoomable ariaLabel="Minimap" nodeClassName={(n) => ((n.data as { active?: boolean }).active ? 'minimap-active' : '')} />
           <Controls aria-label="Canvas controls" showInteractive={false}>
             {!readOnly && (
@@ -201,6 +220,7 @@ export function FlowCanvas({ onlyRenderVisible = true }: { onlyRenderVisible?: b
             )}
           </Controls>
         </ReactFlow>
+        )}
       </div>
       {pendingDelete && (
         <DeleteDialog

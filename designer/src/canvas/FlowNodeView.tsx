@@ -7,7 +7,8 @@ import type { CanvasNode } from './derive.js';
 import { nodeWidth } from './layout.js';
 import { summarise } from './summary.js';
 
-const zoomedIn = (s: { transform: [number, number, number] }) => s.transform[2] >= 0.45;
+/** Zoomed in far enough to read a node's details. */
+export const zoomedIn = (s: { transform: [number, number, number] }) => s.transform[2] >= 0.45;
 
 /** The one node view: everything it shows comes from the node's catalogue definition. */
 export const FlowNodeView = memo(function FlowNodeView({ data, selected }: NodeProps<CanvasNode>) {
