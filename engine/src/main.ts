@@ -10,6 +10,7 @@ import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import express from 'express';
 import { SystemClock } from './adapters/clock/system-clock.js';
+import { FetchHttpClient } from './adapters/http/fetch-http-client.js';
 import { PocketSphinxRecognizer } from './adapters/speech/offline/pocketsphinx-recognizer.js';
 import { openDatabase } from './adapters/storage/postgres/database.js';
 import { migrate } from './adapters/storage/postgres/migrate.js';
@@ -106,7 +107,13 @@ export async function start(options: StartOptions = {}): Promise<RunningEngine> 
     await seedExamples(store, options.flowsDir ?? join(REPO, 'flows'), logger);
 
     const flows = new PublishedFlows(store, logger);
-    const ports: FlowPorts = { clock: new SystemClock(), speech: await recognizer(config), flows, ...UNCONFIGURED_PORTS };
+    const ports: FlowPorts = {
+      clock: new SystemClock(),
+      speech: await recognizer(config),
+      flows,
+      ...UNCONFIGURED_PORTS,
+      http: new FetchHttpClient({ allowedHosts: config.dataDips.allowedHosts, maxBodyBytes: config.dataDips.maxResponseBytes }),
+    };
     let telephony: TelephonyService | undefined;
     const apiDeps = {
       store,

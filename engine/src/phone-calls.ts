@@ -13,7 +13,6 @@ import type { FlowPorts } from './core/runtime/ports.js';
 import { runCall } from './core/runtime/run-call.js';
 import type { CallChannel } from './ports/call-channel.js';
 import type { FlowSource } from './ports/flow-source.js';
-import type { HttpClient } from './ports/http-client.js';
 import type { PaymentGateway } from './ports/payment-gateway.js';
 import type { QueuePort } from './ports/queue.js';
 import type { FlowVersion, Store } from './ports/store.js';
@@ -69,10 +68,9 @@ function unavailable(what: string): never {
   throw new EngineError(`${what}-unavailable`, `${what} is not configured on this engine`);
 }
 
-export const UNCONFIGURED_PORTS: Pick<FlowPorts, 'payments' | 'queue' | 'http'> = {
+export const UNCONFIGURED_PORTS: Pick<FlowPorts, 'payments' | 'queue'> = {
   payments: { createSession: async () => unavailable('payments'), awaitResult: async () => unavailable('payments') } satisfies PaymentGateway,
   queue: { join: async () => unavailable('queue') } satisfies QueuePort,
-  http: { request: async () => unavailable('http') } satisfies HttpClient,
 };
 
 /** Telephony's onCall: route, run, record. Never throws — a call that cannot be routed is refused politely. */

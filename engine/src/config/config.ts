@@ -61,6 +61,15 @@ export const configSchema = z
           .optional(),
       })
       .optional(),
+    dataDips: z
+      .strictObject({
+        allowedHosts: z
+          .array(z.string().regex(/^(\*\.)?[A-Za-z0-9.-]+$/, 'expected a host name, or *.domain for a domain and its sub-domains'))
+          .default([])
+          .describe('Hosts the http node may call; empty allows any (list your services in production)'),
+        maxResponseBytes: z.number().int().min(1024).max(10 * 1024 * 1024).default(1024 * 1024).describe('Largest response a data dip reads'),
+      })
+      .default({ allowedHosts: [], maxResponseBytes: 1024 * 1024 }),
     payments: z.record(z.string(), z.unknown()).optional().describe('Payment gateway settings, checked by the payments adapter'),
   })
   .superRefine((config, ctx) => {
