@@ -207,4 +207,21 @@ describe('designer in the browser', () => {
     await shot('rolled-back');
     expect(browserProblems).toEqual([]);
   });
+
+  it("runs an example flow's scripted test calls and shows edge coverage on the canvas", async () => {
+    await page.goto(`${product.url}#/flows`);
+    await page.getByRole('link', { name: 'Out-of-hours emergency line' }).click();
+    await expect.poll(() => page.locator('.react-flow__node').count()).toBe(11);
+    await openTab('Flow tests');
+    await page.getByRole('button', { name: 'Run test calls' }).click();
+    const panel = page.getByRole('region', { name: 'Flow tests' });
+    await expect.poll(() => panel.textContent(), { timeout: 30_000 }).toMatch(/(\d+) of \1 calls passed/);
+    const edges = await page.locator('.react-flow__edge').count();
+    const tested = await page.locator('.react-flow__edge.edge-tested').count();
+    expect(tested).toBeGreaterThan(0);
+    expect(tested + (await page.locator('.react-flow__edge.edge-untested').count())).toBe(edges);
+    expect(await panel.textContent()).toContain(`edge coverage ${tested}/`);
+    await shot('flow-tests-coverage');
+    expect(browserProblems).toEqual([]);
+  });
 });

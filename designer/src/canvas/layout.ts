@@ -4,7 +4,7 @@ import { nodeOutcomes } from '../store/flow-store.js';
 
 export const NODE_WIDTH = 220;
 /** Wide enough that each exit's label has room under the node. */
-export const nodeWidth = (outcomes: number) => Math.max(NODE_WIDTH, outcomes * 92);
+export const nodeWidth = (outcomes: number) => Math.max(NODE_WIDTH, outcomes * 76);
 /** Height grows with the outcome rows the node shows. */
 export const nodeHeight = (outcomes: number) => 86 + outcomes * 4;
 

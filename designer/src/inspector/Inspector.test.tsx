@@ -1,5 +1,6 @@
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
+import { latestDefinitions } from '../../../engine/src/core/catalogue.js';
 import type { FlowNode } from '../../../engine/src/core/flow/schema.js';
 import { FlowStoreProvider } from '../store/context.js';
 import { createFlowStore, emptyFlow, type FlowStore } from '../store/flow-store.js';
@@ -109,5 +110,24 @@ describe('inspector forms generated from node schemas', () => {
     expect(screen.getByLabelText('Max digits').closest('.field')!.textContent).toMatch(/must be at least minDigits/);
     fireEvent.change(screen.getByLabelText('Name'), { target: { value: 'Ask for the reference' } });
     expect(store.getState().flow.nodes[0]!.name).toBe('Ask for the reference');
+  });
+});
+
+describe('every node kind in the catalogue', () => {
+  it.each(latestDefinitions().map((d) => [d.kind, d] as const))('%s: its settings form renders from its schema, every field labelled', (kind, definition) => {
+    const store = createFlowStore({ flowId: 'f', flow: emptyFlow('f', 'F'), revision: 1, diagnosticsDelayMs: 0 });
+    const id = store.getState().addNode(kind);
+    expect(store.getState().selection.nodes).toEqual([id]);
+    const { container } = render(
+      <FlowStoreProvider store={store}>
+        <Inspector prompts={[]} />
+      </FlowStoreProvider>,
+    );
+    expect(screen.getByRole('heading', { name: definition.ui.label })).toBeTruthy();
+    expect(container.querySelector('form.params-form')).toBeTruthy();
+    for (const control of container.querySelectorAll('input, select, textarea')) {
+      const labelled = control.id !== '' && [...container.querySelectorAll('label')].some((l) => l.htmlFor === control.id);
+      expect(labelled || control.hasAttribute('aria-label'), `${kind}: ${control.outerHTML.slice(0, 80)}`).toBe(true);
+    }
   });
 });

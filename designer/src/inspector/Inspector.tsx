@@ -35,7 +35,7 @@ export function Inspector({ prompts }: { prompts: PromptRecord[] }) {
   // A diagnostic clicked in the list focuses its field here.
   useEffect(() => {
     if (!focus?.field || !panel.current) return;
-    const target = panel.current.querySelector<HTMLElement>(`[data-field="${CSS.escape(focus.field)}"]`);
+    const target = [...panel.current.querySelectorAll<HTMLElement>('[data-field]')].find((e) => e.dataset.field === focus.field);
     const control = target?.matches('input, select, textarea') ? target : target?.querySelector<HTMLElement>('input, select, textarea');
     control?.focus();
     target?.scrollIntoView?.({ block: 'center' });
