@@ -24,6 +24,8 @@ import { phoneCallHandler, PublishedFlows, UNCONFIGURED_PORTS, type EngineLogger
 import type { Recognizer } from './ports/recognizer.js';
 import type { Store } from './ports/store.js';
 import { seedExamples } from './seed-examples.js';
+import { ensureFirstAdmin } from './first-admin.js';
+import { argon2Passwords } from './auth/passwords.js';
 
 const REPO = resolve(import.meta.dirname, '../..');
 
@@ -105,6 +107,7 @@ export async function start(options: StartOptions = {}): Promise<RunningEngine> 
     });
 
     await seedExamples(store, options.flowsDir ?? join(REPO, 'flows'), logger);
+    await ensureFirstAdmin(store, argon2Passwords(), options.env ?? process.env, logger);
 
     const flows = new PublishedFlows(store, logger);
     const ports: FlowPorts = {
