@@ -77,7 +77,7 @@ describe('designer in the browser', () => {
     await ensureDesignerBuilt();
     dataDir = mkdtempSync(join(tmpdir(), 'frontdoor-e2e-'));
     product = await startProduct(dataDir);
-    await createAdmin(product, 'admin', 'a long e2e password');
+    await createAdmin(product, 'e2e-admin', 'a long e2e password');
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
     page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
     page.setDefaultTimeout(15_000);
@@ -99,7 +99,7 @@ describe('designer in the browser', () => {
   it('signs in, builds a flow from an empty canvas, fixes a diagnostic, publishes, test-calls it, compares versions and rolls back', async () => {
     // Sign in.
     await page.goto(product.url);
-    await page.getByLabel('Username').fill('admin');
+    await page.getByLabel('Username').fill('e2e-admin');
     await page.getByLabel('Password').fill('a long e2e password');
     await shot('sign-in');
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -222,6 +222,29 @@ describe('designer in the browser', () => {
     expect(tested + (await page.locator('.react-flow__edge.edge-untested').count())).toBe(edges);
     expect(await panel.textContent()).toContain(`edge coverage ${tested}/`);
     await shot('flow-tests-coverage');
+    expect(browserProblems).toEqual([]);
+  });
+
+  it('keeps a prompt in the library and routes a phone number to a flow', async () => {
+    await page.getByRole('link', { name: 'Prompts' }).click();
+    await page.getByRole('button', { name: 'Add prompt' }).click();
+    await page.getByLabel('Id').fill('bins-closed');
+    await page.getByLabel('Name').fill('Bins line closed');
+    await page.getByLabel('Text (en-GB)').fill('The bins line is closed. Please call back tomorrow.');
+    await page.getByRole('button', { name: 'Save prompt' }).click();
+    await expect.poll(() => page.getByRole('table').textContent()).toContain('Bins line closed');
+    expect(await page.getByRole('button', { name: 'Listen to Bins line closed in en-GB (text-to-speech)' }).isVisible()).toBe(true);
+    await shot('prompt-library');
+
+    await page.getByRole('link', { name: 'Numbers' }).click();
+    await page.getByRole('button', { name: 'Add number' }).click();
+    await page.getByLabel('Number', { exact: true }).fill('+441632960777');
+    await page.getByLabel('Label').fill('Bins line');
+    await page.getByLabel('Flow', { exact: true }).selectOption('e2e-bins-line');
+    await page.getByRole('button', { name: 'Save number' }).click();
+    await expect.poll(() => page.getByRole('table').textContent()).toContain('+441632960777');
+    expect(await page.getByRole('table').textContent()).toContain('E2E bins line');
+    await shot('numbers');
     expect(browserProblems).toEqual([]);
   });
 });

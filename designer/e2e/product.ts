@@ -58,7 +58,7 @@ export async function startProduct(dataDir: string): Promise<RunningProduct> {
   };
 }
 
-/** Create the first admin through the engine's Store (the embedded database admits one process at a time). */
+/** Create an admin for the test through the engine's Store (the embedded database admits one process at a time). */
 export async function createAdmin(product: RunningProduct, username: string, password: string): Promise<void> {
   await product.createAdmin?.(username, password);
 }

@@ -78,11 +78,12 @@ function EditorLayout({ me }: { me: Me }) {
     if (selected !== '') setTab((t) => (t === 'problems' || t === 'versions' ? 'settings' : t));
   }, [selected]);
 
+  // Viewers look; test calls and flow tests need the designer role (the engine refuses them too).
+  const canTest = roleAtLeast(me.role, 'designer');
   const tabs: Array<[Tab, string]> = [
     ['settings', 'Settings'],
     ['problems', `Problems (${errors})`],
-    ['test-call', 'Test call'],
-    ['tests', 'Flow tests'],
+    ...(canTest ? ([['test-call', 'Test call'], ['tests', 'Flow tests']] as Array<[Tab, string]>) : []),
     ['versions', 'Versions'],
   ];
   return (

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useId, useState } from 'react';
+import { useCallback, useEffect, useId, useState, type ReactNode } from 'react';
 import { ApiError } from '../api/client.js';
 
 export interface FieldSpec {
@@ -25,12 +25,14 @@ interface Props<T> {
   /** A blank record for "Add". */
   blank: T;
   languages?: string[];
+  /** More buttons for a record's row (e.g. listen to a prompt). */
+  rowActions?(record: T, refresh: () => void): ReactNode;
 }
 
 type Draft = Record<string, unknown>;
 
 /** A list of records with an add/edit form, for the prompts, numbers and schedules screens. */
-export function RecordsScreen<T extends object>({ title, noun, fields, load, create, update, remove, canWrite, blank, languages = ['en-GB', 'cy-GB'] }: Props<T>) {
+export function RecordsScreen<T extends object>({ title, noun, fields, load, create, update, remove, canWrite, blank, languages = ['en-GB', 'cy-GB'], rowActions }: Props<T>) {
   const [records, setRecords] = useState<T[]>([]);
   const [editing, setEditing] = useState<{ draft: Draft; isNew: boolean }>();
   const [error, setError] = useState<string>();
@@ -154,7 +156,7 @@ export function RecordsScreen<T extends object>({ title, noun, fields, load, cre
                 {f.label}
               </th>
             ))}
-            {canWrite && <th scope="col">Actions</th>}
+            {(canWrite || rowActions) && <th scope="col">Actions</th>}
           </tr>
         </thead>
         <tbody>
@@ -165,8 +167,11 @@ export function RecordsScreen<T extends object>({ title, noun, fields, load, cre
                 {fields.map((f) => (
                   <td key={f.key}>{value(r, f)}</td>
                 ))}
-                {canWrite && (
+                {(canWrite || rowActions) && (
                   <td>
+                    {rowActions?.(r, refresh)}
+                    {canWrite && (
+                      <>
                     <button type="button" onClick={() => setEditing({ draft: { ...(r as Draft) }, isNew: false })} aria-label={`Edit ${noun} ${key}`}>
                       Edit
                     </button>{' '}
@@ -180,6 +185,8 @@ export function RecordsScreen<T extends object>({ title, noun, fields, load, cre
                     >
                       Delete
                     </button>
+                      </>
+                    )}
                   </td>
                 )}
               </tr>
