@@ -28,13 +28,25 @@ import {
 /** How long the fallback's transfer to a person rings. */
 export const FALLBACK_RING_TIMEOUT_MS = 30_000;
 
+/** A subflow to run on a call, with the call's variables as they are when the subflow node starts. */
+export interface SubflowRequest {
+  flowId: string;
+  call: CallChannel;
+  ports: FlowPorts;
+  log: CallEventLog;
+  vars: Readonly<Record<string, VarValue>>;
+  signal: AbortSignal;
+  /** The parent's prefix for node ids in the event log. */
+  nodePrefix?: string;
+}
+
 /** What one call brings to the flow machine. */
 export interface CallMachineInput {
   call: CallChannel;
   log: CallEventLog;
   vars: Record<string, VarValue>;
-  /** Runs another flow on this call with the variables given (the call's, when the subflow node starts). */
-  runSubflow: (flowId: string, signal: AbortSignal, vars: Readonly<Record<string, VarValue>>) => ReturnType<SubflowRunner>;
+  /** Runs another flow on this call (the same function for every call: no per-call closure). */
+  runSubflow: (request: SubflowRequest) => ReturnType<SubflowRunner>;
   /** Put before node ids in the event log (a subflow's nodes are logged as `<flowId>/<nodeId>`). */
   nodePrefix: string;
 }
@@ -78,9 +90,10 @@ function bindNodes(flow: Flow): Map<string, { definition: AnyNodeDefinition; par
   return nodes;
 }
 
-/** The call's subflow runner, given the variables as they are when the node starts. */
-function subflowWithVars(context: CallMachineContext): SubflowRunner {
-  return (flowId, signal) => context.runSubflow(flowId, signal, context.vars);
+/** The node's subflow runner: this call, its log and its variables as they are when the node starts. */
+function subflowWithVars(context: CallMachineContext, ports: FlowPorts): SubflowRunner {
+  return (flowId, signal) =>
+    context.runSubflow({ flowId, signal, call: context.call, ports, log: context.log, vars: context.vars, nodePrefix: context.nodePrefix });
 }
 
 export function createFlowMachine(flow: Flow, ports: FlowPorts): AnyStateMachine {
@@ -105,7 +118,7 @@ export function createFlowMachine(flow: Flow, ports: FlowPorts): AnyStateMachine
           call: context.call,
           ports,
           log: context.log,
-          runSubflow: subflowWithVars(context),
+          runSubflow: subflowWithVars(context, ports),
           signal,
         }),
       );
@@ -147,7 +160,7 @@ export function createFlowMachine(flow: Flow, ports: FlowPorts): AnyStateMachine
           call,
           ports,
           log,
-          runSubflow: subflowWithVars(context),
+          runSubflow: subflowWithVars(context, ports),
           signal,
         }),
       );

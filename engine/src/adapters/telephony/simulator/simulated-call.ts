@@ -51,6 +51,19 @@ export interface SimulatedCallOptions {
   world?: World;
 }
 
+/** Why an input wait's timer stops early: never thrown, so one shared value will do. */
+const CALLER_OFFERED = Object.freeze({ reason: 'the caller offered something' });
+const WAIT_ABORTED = Object.freeze({ reason: 'the wait was aborted' });
+
+/** Stops an input wait's timer when the operation's signal aborts (an EventTarget listener object, no closure). */
+class TimerStopper {
+  constructor(private readonly timer: AbortController) {}
+
+  handleEvent(): void {
+    this.timer.abort(WAIT_ABORTED);
+  }
+}
+
 interface Offered {
   input: CallerInput;
   consumed: (() => void) | undefined;
@@ -85,7 +98,8 @@ export class SimulatedCall implements CallChannel {
   private scriptEnded = false;
   private readonly lifetime = new AbortController();
   private readonly hangupListeners = new Set<() => void>();
-  private readonly promptListeners = new Set<(segment: PromptSegment) => void>();
+  /** Made when someone listens (live calls, the terminal); most simulated calls have no listener. */
+  private promptListeners: Set<(segment: PromptSegment) => void> | undefined;
   private recordings = 0;
 
   constructor(options: SimulatedCallOptions) {
@@ -124,8 +138,9 @@ export class SimulatedCall implements CallChannel {
 
   /** Listen to every prompt segment as it starts playing. Returns an unsubscribe function. */
   onPrompt(listener: (segment: PromptSegment) => void): () => void {
-    this.promptListeners.add(listener);
-    return () => this.promptListeners.delete(listener);
+    const listeners = (this.promptListeners ??= new Set());
+    listeners.add(listener);
+    return () => listeners.delete(listener);
   }
 
   private async drive(script: readonly CallerAction[]): Promise<void> {
@@ -166,33 +181,35 @@ export class SimulatedCall implements CallChannel {
       this.callerHangup();
       return Promise.reject(abortError(signal));
     }
+    // No named closures and no fresh DOMException per wait: a busy simulator makes millions of these.
     const timer = new AbortController();
-    const stop = () => timer.abort();
-    signal.addEventListener('abort', stop, { once: true });
+    const stopTimer = new TimerStopper(timer);
+    signal.addEventListener('abort', stopTimer, { once: true });
     this.awaitingAnswer = answer;
     return new Promise<'offered' | 'timeout'>((resolve, reject) => {
-      const finish = () => {
-        this.inputWaiter = undefined;
-        this.awaitingAnswer = false;
-        signal.removeEventListener('abort', stop);
-      };
       this.inputWaiter = () => {
-        finish();
-        timer.abort();
+        this.endWait(signal, stopTimer);
+        timer.abort(CALLER_OFFERED);
         resolve('offered');
       };
       this.clock.sleep(ms, timer.signal).then(
         () => {
-          finish();
+          this.endWait(signal, stopTimer);
           resolve('timeout');
         },
         () => {
           if (!signal.aborted) return; // woken by an offer
-          finish();
+          this.endWait(signal, stopTimer);
           reject(abortError(signal));
         },
       );
     });
+  }
+
+  private endWait(signal: AbortSignal, stopTimer: TimerStopper): void {
+    this.inputWaiter = undefined;
+    this.awaitingAnswer = false;
+    signal.removeEventListener('abort', stopTimer);
   }
 
   // ───────────── the flow's side ─────────────
@@ -205,7 +222,7 @@ export class SimulatedCall implements CallChannel {
   private announce(prompt: readonly PromptSegment[]): void {
     for (const segment of prompt) {
       this.heard.push(segment);
-      for (const listener of this.promptListeners) listener(segment);
+      if (this.promptListeners) for (const listener of this.promptListeners) listener(segment);
     }
   }
 

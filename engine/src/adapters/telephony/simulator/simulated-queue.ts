@@ -46,28 +46,43 @@ export class SimulatedQueue implements QueuePort {
     if (!line) this.lines.set(request.queueId, (line = []));
     const entry: Waiting = { priority: request.priority, joined: this.arrivals++ };
     line.splice(placeIn(line, entry), 0, entry);
-    const answerAt = this.clock.now() + behaviour.answerAfterSeconds * 1000;
-    const { clock } = this;
-    const queueLine = line;
-    const ticket: QueueTicket = {
-      ticketId: `${request.queueId}-${entry.joined}`,
-      async position() {
-        return placeIn(queueLine, entry) + 1;
-      },
-      async estimatedWaitMs() {
-        return Math.max(0, answerAt - clock.now());
-      },
-      async nextOffer(signal: AbortSignal): Promise<AgentOffer> {
-        await clock.sleep(Math.max(0, answerAt - clock.now()), signal);
-        const agentId = `simulated-agent-${request.queueId}`;
-        return { agentId, destination: { kind: 'agent', agentId } };
-      },
-      async offerResult() {},
-      async leave() {
-        const index = placeIn(queueLine, entry);
-        if (queueLine[index] === entry) queueLine.splice(index, 1);
-      },
-    };
+    const ticket = new SimulatedTicket(request.queueId, line, entry, this.clock.now() + behaviour.answerAfterSeconds * 1000, this.clock);
     return { kind: 'joined', ticket };
+  }
+}
+
+/** A caller's place in a simulated queue (a class: a bench holds tens of thousands). */
+class SimulatedTicket implements QueueTicket {
+  readonly ticketId: string;
+
+  constructor(
+    private readonly queueId: string,
+    private readonly line: Waiting[],
+    private readonly entry: Waiting,
+    private readonly answerAt: number,
+    private readonly clock: Clock,
+  ) {
+    this.ticketId = `${queueId}-${entry.joined}`;
+  }
+
+  async position(): Promise<number> {
+    return placeIn(this.line, this.entry) + 1;
+  }
+
+  async estimatedWaitMs(): Promise<number> {
+    return Math.max(0, this.answerAt - this.clock.now());
+  }
+
+  async nextOffer(signal: AbortSignal): Promise<AgentOffer> {
+    await this.clock.sleep(Math.max(0, this.answerAt - this.clock.now()), signal);
+    const agentId = `simulated-agent-${this.queueId}`;
+    return { agentId, destination: { kind: 'agent', agentId } };
+  }
+
+  async offerResult(): Promise<void> {}
+
+  async leave(): Promise<void> {
+    const index = placeIn(this.line, this.entry);
+    if (this.line[index] === this.entry) this.line.splice(index, 1);
   }
 }
