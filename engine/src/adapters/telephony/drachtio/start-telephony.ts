@@ -72,6 +72,8 @@ export async function startTelephony(config: TelephonyConfig, options: StartTele
   const now = () => clock.now();
   const srf: SipEdge = options.sipEdge ?? (new Srf() as unknown as SipEdge);
   let drachtioState: TelephonyStatus['drachtio'] = 'connecting';
+  // drachtio-srf retries every few hundred ms while drachtio-server is down: say so once, not each time.
+  let lastDrachtioError: string | undefined;
 
   srf.on('connect', (err, hostport) => {
     if (err) {
@@ -80,6 +82,7 @@ export async function startTelephony(config: TelephonyConfig, options: StartTele
       return;
     }
     drachtioState = 'connected';
+    lastDrachtioError = undefined;
     logger.info(`connected to drachtio-server ${config.drachtio.host}:${config.drachtio.port} (SIP on ${hostport ?? 'unknown'})`);
   });
   srf.on('reconnecting', () => {
@@ -91,7 +94,10 @@ export async function startTelephony(config: TelephonyConfig, options: StartTele
   });
   srf.on('error', (error) => {
     telephonyErrors.inc({ kind: 'drachtio' });
-    logger.error(`drachtio-server ${config.drachtio.host}:${config.drachtio.port}: ${(error as Error)?.message ?? String(error)}`);
+    const message = (error as Error)?.message ?? String(error);
+    if (message === lastDrachtioError) return;
+    lastDrachtioError = message;
+    logger.error(`drachtio-server ${config.drachtio.host}:${config.drachtio.port}: ${message}${drachtioState === 'connected' ? '' : ' (retrying)'}`);
   });
 
   const mrf = options.connectMediaServer ? undefined : new Mrf(srf as unknown as Srf);
