@@ -304,7 +304,13 @@ export class DrachtioCall implements CallChannel {
 
   private async ready(signal: AbortSignal): Promise<void> {
     signal.throwIfAborted();
-    await this.answer();
+    try {
+      await this.answer();
+    } catch (error) {
+      // A CANCEL racing the 200 OK fails the answer: that is the caller hanging up, not a fault.
+      signal.throwIfAborted();
+      throw error;
+    }
     signal.throwIfAborted();
   }
 
