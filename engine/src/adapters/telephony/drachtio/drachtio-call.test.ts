@@ -400,6 +400,19 @@ describe('DrachtioCall', () => {
     await clock.advance(0);
   });
 
+  it('a CANCEL arriving while the call is being answered ends it as a hang-up, not a fault', async () => {
+    const { call, sip, request, callerChannel, signal } = await setup();
+    let release!: () => void;
+    sip.uasHold = new Promise((resolve) => (release = resolve));
+    const played = call.play(say('Hello'), { bargeIn: false, signal });
+    await settle();
+    request.cancelByCaller();
+    release();
+    await expect(played).rejects.toMatchObject({ name: 'AbortError' });
+    expect(sip.uasDialogs).toHaveLength(0);
+    expect(callerChannel.released).toBe(true);
+  });
+
   it('CANCEL before answer: the caller is gone and nothing is answered', async () => {
     const { call, request, response, callerChannel, signal } = await setup();
     request.cancelByCaller();

@@ -282,7 +282,11 @@ export function fakeRequest(init: FakeRequestInit = {}): SipRequest & { cancelBy
       return { uri: /<([^>]+)>/.exec(value)?.[1] ?? value };
     },
     on: (event: string, listener: () => void) => events.on(event, listener),
-    cancelByCaller: () => events.emit('cancel'),
+    canceled: false,
+    cancelByCaller() {
+      this.canceled = true;
+      events.emit('cancel');
+    },
     ...(init.registration ? { registration: init.registration } : {}),
   };
   return req;
@@ -305,7 +309,13 @@ export class FakeSipAgent implements SipAgent {
 
   constructor(private readonly clock: Clock) {}
 
+  /** Set to hold createUAS (to race a CANCEL against the answer). */
+  uasHold: Promise<void> | undefined;
+
   async createUAS(req: SipRequest, res: SipResponse, opts: { localSdp: string }): Promise<FakeDialog> {
+    if (this.uasHold) await this.uasHold;
+    // Like drachtio-srf: a request the caller has cancelled can no longer be answered.
+    if ((req as { canceled?: boolean }).canceled) throw Object.assign(new Error('Request Terminated'), { status: 487 });
     res.send(200, { body: opts.localSdp });
     const dialog = new FakeDialog(opts.localSdp, req.body);
     this.uasDialogs.push(dialog);
