@@ -6,7 +6,7 @@ export const NODE_WIDTH = 220;
 /** Wide enough that each exit's label has room under the node. */
 export const nodeWidth = (outcomes: number) => Math.max(NODE_WIDTH, outcomes * 76);
 /** Height grows with the outcome rows the node shows. */
-export const nodeHeight = (outcomes: number) => 86 + outcomes * 4;
+export const nodeHeight = (outcomes: number) => 110 + outcomes * 2;
 
 /** Lay the flow out top to bottom with dagre (entry at the top, outcomes fanning out below). */
 export function autoLayout(flow: Flow): Flow {

@@ -1,4 +1,4 @@
-import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { latestDefinitions } from '../../../engine/src/core/catalogue.js';
 import type { FlowNode } from '../../../engine/src/core/flow/schema.js';
@@ -129,5 +129,24 @@ describe('every node kind in the catalogue', () => {
       const labelled = control.id !== '' && [...container.querySelectorAll('label')].some((l) => l.htmlFor === control.id);
       expect(labelled || control.hasAttribute('aria-label'), `${kind}: ${control.outerHTML.slice(0, 80)}`).toBe(true);
     }
+  });
+});
+
+describe('exits in the inspector', () => {
+  it('connects and disconnects each exit from a list, without dragging', () => {
+    const store = inspect({ id: 'welcome', kind: 'play', version: 1, params: { prompt: { text: { 'en-GB': 'Hello', 'cy-GB': 'Helo' } } } });
+    let goodbye = '';
+    act(() => {
+      goodbye = store.getState().addNode('hangup');
+      store.getState().select(['welcome']);
+    });
+    const exits = screen.getByRole('group', { name: 'Exits' });
+    const done = within(exits).getByLabelText('Done') as HTMLSelectElement;
+    expect(done.value).toBe('');
+    fireEvent.change(done, { target: { value: goodbye } });
+    expect(store.getState().flow.edges.map((e) => [e.from, e.outcome, e.to])).toEqual([['welcome', 'done', goodbye]]);
+    expect((within(screen.getByRole('group', { name: 'Exits' })).getByLabelText('Done') as HTMLSelectElement).value).toBe(goodbye);
+    fireEvent.change(within(screen.getByRole('group', { name: 'Exits' })).getByLabelText('Done'), { target: { value: '' } });
+    expect(store.getState().flow.edges).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@ import { useEffect, useMemo, useRef } from 'react';
 import { nodeDefinition } from '../../../engine/src/core/catalogue.js';
 import type { PromptRecord } from '../api/client.js';
 import { useFlowStore, useFlowStoreApi } from '../store/context.js';
+import { nodeOutcomes } from '../store/flow-store.js';
 import { paramsJsonSchema } from './json-schema.js';
 import { FormContext, ObjectField, type FormContextValue } from './SchemaField.js';
 
@@ -81,6 +82,7 @@ export function Inspector({ prompts }: { prompts: PromptRecord[] }) {
           </button>
         )
       )}
+      <ExitsEditor nodeId={node.id} />
       {form && schema ? (
         <FormContext.Provider value={form}>
           <form className="params-form" aria-label={`${definition?.ui.label} settings`} onSubmit={(e) => e.preventDefault()}>
@@ -102,5 +104,47 @@ export function Inspector({ prompts }: { prompts: PromptRecord[] }) {
         <p className="field-error">This node's kind ({node.kind} v{node.version}) is not in this designer's catalogue.</p>
       )}
     </aside>
+  );
+}
+
+/** Where each exit leads, chosen from a list: the keyboard's way to connect what the canvas connects by dragging. */
+function ExitsEditor({ nodeId }: { nodeId: string }) {
+  const store = useFlowStoreApi();
+  const nodes = useFlowStore((s) => s.flow.nodes);
+  const edges = useFlowStore((s) => s.flow.edges);
+  const readOnly = useFlowStore((s) => s.readOnly);
+  const node = nodes.find((n) => n.id === nodeId);
+  if (!node) return null;
+  const outcomes = nodeOutcomes(node);
+  if (outcomes.length === 0) return null;
+  return (
+    <fieldset className="field-group exits">
+      <legend>Exits</legend>
+      {outcomes.map((o) => {
+        const edge = edges.find((e) => e.from === nodeId && e.outcome === o.name);
+        const id = `exit-${nodeId}-${o.name}`;
+        return (
+          <div className="field exit-row" key={o.name}>
+            <label htmlFor={id}>{o.label ?? o.name}</label>
+            <select
+              id={id}
+              disabled={readOnly}
+              value={edge?.to ?? ''}
+              onChange={(e) => {
+                if (e.target.value === '') store.getState().removeEdges(edge ? [edge.id] : []);
+                else store.getState().connect(nodeId, o.name, e.target.value);
+              }}
+            >
+              <option value="">(not connected)</option>
+              {nodes.map((target) => (
+                <option key={target.id} value={target.id}>
+                  {target.name ? `${target.name} (${target.id})` : target.id}
+                </option>
+              ))}
+            </select>
+          </div>
+        );
+      })}
+    </fieldset>
   );
 }
