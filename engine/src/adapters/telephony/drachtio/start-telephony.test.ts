@@ -1,5 +1,6 @@
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { metrics } from '../../../metrics.js';
 import type { CallChannel } from '../../../ports/call-channel.js';
 import { SimulatedClock } from '../simulator/simulated-clock.js';
 import { parseTelephonyConfig, type TelephonyConfigInput } from './config.js';
@@ -79,6 +80,9 @@ describe('startTelephony', () => {
     expect(calls).toHaveLength(1);
     expect(res.sent).toEqual([503]);
     expect(res.headers[0]).toEqual({ 'Retry-After': '7' });
+    const exposition = await metrics.metrics();
+    expect(exposition).toMatch(/frontdoor_sip_calls_total\{result="overloaded",service="frontdoor"\} [1-9]/);
+    expect(exposition).toMatch(/frontdoor_sip_calls_active\{service="frontdoor"\} [1-9]/);
   });
 
   it('refuses with 503 + Retry-After over the calls-per-second limit, and admits again a second later', async () => {
