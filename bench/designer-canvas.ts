@@ -6,12 +6,13 @@
  *
  *   npm run bench:designer [-- --nodes 500 --runs 3 --no-write --query visibleOnly=0]
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, totalmem, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium, type Page } from 'playwright-core';
 import { build, preview } from 'vite';
+import { writeBenchmarkSection } from './benchmarks-md.js';
 
 const repo = resolve(import.meta.dirname, '..');
 const designer = join(repo, 'designer');
@@ -130,25 +131,7 @@ async function main() {
     '',
   ].join('\n');
   console.log(section);
-  if (!args['no-write']) writeSection(section);
-}
-
-/** Replace (or append) this benchmark's section in BENCHMARKS.md, leaving other sections alone. */
-function writeSection(section: string) {
-  const file = join(repo, 'BENCHMARKS.md');
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    text = '# Benchmarks\n\n';
-  }
-  const start = text.indexOf('## Designer canvas');
-  if (start < 0) text = `${text.trimEnd()}\n\n${section}`;
-  else {
-    const next = text.indexOf('\n## ', start + 1);
-    text = text.slice(0, start) + section + (next < 0 ? '' : text.slice(next + 1));
-  }
-  writeFileSync(file, text.endsWith('\n') ? text : `${text}\n`);
+  if (!args['no-write']) writeBenchmarkSection(section);
 }
 
 main().catch((error: unknown) => {
