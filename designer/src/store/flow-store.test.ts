@@ -162,6 +162,35 @@ describe('flow store', () => {
     expect(store.getState()).toMatchObject({ revision: 7, dirty: false, saveState: 'saved', past: [] });
   });
 
+  it('a save asked for during a save waits for it, then saves what changed meanwhile', async () => {
+    const sent: number[] = [];
+    let release: () => void = () => undefined;
+    let revision = 1;
+    const saver: DraftSaver = {
+      saveDraft: (_id, flow, rev) =>
+        new Promise((resolve, reject) => {
+          if (rev !== revision) return reject(Object.assign(new Error('stale'), { status: 409 }));
+          release = () => {
+            sent.push(flow.nodes.length);
+            resolve({ revision: ++revision });
+          };
+        }),
+    };
+    const store = open(undefined, saver);
+    store.getState().addNode('play');
+    const first = store.getState().save();
+    expect(store.getState().saveState).toBe('saving');
+    store.getState().addNode('hangup'); // typed while the first save is on its way
+    const second = store.getState().save(); // e.g. Publish
+    release();
+    await first;
+    await vi.waitFor(() => expect(store.getState().saveState).toBe('saving'));
+    release();
+    await second;
+    expect(sent).toEqual([1, 2]);
+    expect(store.getState()).toMatchObject({ saveState: 'saved', dirty: false, revision: 3 });
+  });
+
   it('is read-only for viewers', () => {
     const store = open();
     store.getState().setReadOnly(true);

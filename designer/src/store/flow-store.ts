@@ -138,6 +138,7 @@ export function createFlowStore(options: FlowStoreOptions): FlowStore {
   let diagnosticsTimer: ReturnType<typeof setTimeout> | undefined;
   let autosaveTimer: ReturnType<typeof setTimeout> | undefined;
   let focusSeq = 0;
+  let saving: Promise<void> | undefined;
 
   const store = createStore<FlowState & FlowActions>()((set, get) => {
     const scheduleDiagnostics = () => {
@@ -404,23 +405,33 @@ export function createFlowStore(options: FlowStoreOptions): FlowStore {
       },
 
       async save() {
+        // One save at a time: a save asked for while one is under way (publish right after typing) waits for it,
+        // then saves whatever changed meanwhile.
+        while (saving) await saving;
         const s = get();
-        if (!options.saver || s.readOnly || !s.dirty || s.saveState === 'saving' || s.saveState === 'conflict') return;
+        if (!options.saver || s.readOnly || !s.dirty || s.saveState === 'conflict') return;
         clearTimeout(autosaveTimer);
         const sent = s.flow;
         set({ saveState: 'saving' });
-        try {
-          const { revision } = await options.saver.saveDraft(s.flowId, sent, s.revision);
-          const changedSince = get().flow !== sent;
-          set({ revision, dirty: changedSince, saveState: changedSince ? 'dirty' : 'saved', saveError: undefined });
-          if (changedSince) scheduleAutosave();
-        } catch (error) {
-          const status = (error as { status?: number }).status;
-          if (status === 409) {
-            set({ saveState: 'conflict', saveError: 'Someone else saved this flow since you opened it.' });
-          } else {
-            set({ saveState: 'failed', saveError: (error as Error).message });
+        saving = (async () => {
+          try {
+            const { revision } = await options.saver!.saveDraft(s.flowId, sent, s.revision);
+            const changedSince = get().flow !== sent;
+            set({ revision, dirty: changedSince, saveState: changedSince ? 'dirty' : 'saved', saveError: undefined });
+            if (changedSince) scheduleAutosave();
+          } catch (error) {
+            const status = (error as { status?: number }).status;
+            if (status === 409) {
+              set({ saveState: 'conflict', saveError: 'Someone else saved this flow since you opened it.' });
+            } else {
+              set({ saveState: 'failed', saveError: (error as Error).message });
+            }
           }
+        })();
+        try {
+          await saving;
+        } finally {
+          saving = undefined;
         }
       },
 
