@@ -75,7 +75,7 @@ function runFlowOnCall(options: FlowRunOptions): Promise<FlowRunOutput> {
   const done = toPromise(actor);
   try {
     actor.start();
-    if (call.hungUp) actor.send({ type: CALLER_HANGUP_EVENT });
+    if (call.hungUp && actor.getSnapshot().status === 'active') actor.send({ type: CALLER_HANGUP_EVENT });
   } catch (error) {
     cleanUp();
     throw error;

@@ -72,9 +72,13 @@ export class SimulatedClock implements Clock {
     };
   }
 
-  /** Move time forward by `ms`, waking every sleeper due on the way (letting each one's work run first). */
+  /**
+   * Move time forward by `ms`, waking every sleeper due on the way. Work already under way gets to start
+   * its sleeps first, and each wake-up's work runs before time moves on.
+   */
   async advance(ms: number): Promise<void> {
     const target = this.current + ms;
+    await settle();
     for (;;) {
       const next = this.peekLive();
       if (!next || next.at > target) break;
