@@ -106,7 +106,7 @@ export const FlowNodeView = memo(function FlowNodeView({ data, selected }: NodeP
       ))}
       <div className="flow-node-outcomes">
         {outcomes.map((o, i) => (
-          <div key={o.name} className="flow-node-outcome" style={{ left: `${((i + 0.5) / outcomes.length) * 100}%` }}>
+          <div key={`${i}:${o.name}`} className="flow-node-outcome" style={{ left: `${((i + 0.5) / outcomes.length) * 100}%` }}>
             {detailed && (
               <span className="flow-node-outcome-label" title={o.label ?? o.name}>
                 {o.label ?? o.name}

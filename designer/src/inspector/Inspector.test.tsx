@@ -150,3 +150,15 @@ describe('exits in the inspector', () => {
     expect(store.getState().flow.edges).toEqual([]);
   });
 });
+
+describe('for a viewer', () => {
+  it('shows the settings but every control is disabled and nothing changes', () => {
+    const store = inspect({ id: 'welcome', kind: 'play', version: 1, params: { prompt: { text: { 'en-GB': 'Hello' } } } });
+    act(() => store.getState().setReadOnly(true));
+    const controls = [...document.querySelectorAll<HTMLInputElement>('.inspector input, .inspector select, .inspector textarea')];
+    expect(controls.length).toBeGreaterThan(3);
+    expect(controls.filter((c) => !c.disabled).map((c) => c.outerHTML.slice(0, 60))).toEqual([]);
+    expect(screen.queryByRole('button', { name: 'Start the call here' })).toBeNull();
+    expect(screen.queryByRole('button', { name: /^Add / })).toBeNull();
+  });
+});

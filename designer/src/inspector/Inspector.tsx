@@ -120,11 +120,12 @@ function ExitsEditor({ nodeId }: { nodeId: string }) {
   return (
     <fieldset className="field-group exits">
       <legend>Exits</legend>
-      {outcomes.map((o) => {
+      {outcomes.map((o, index) => {
         const edge = edges.find((e) => e.from === nodeId && e.outcome === o.name);
         const id = `exit-${nodeId}-${o.name}`;
         return (
-          <div className="field exit-row" key={o.name}>
+          // While params are being fixed two exits can share a name (two options on key 1): key by position too.
+          <div className="field exit-row" key={`${index}:${o.name}`}>
             <label htmlFor={id}>{o.label ?? o.name}</label>
             <select
               id={id}
