@@ -4,6 +4,7 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { smallFlow } from '../core/flow/test-flows.js';
 
 const repo = resolve(import.meta.dirname, '../../..');
 const fixtures = join(repo, 'engine/src/flow-tests/fixtures');
@@ -19,33 +20,14 @@ function frontdoor(args: string[], stdin?: string): Promise<{ code: number; stdo
   });
 }
 
-const say = (text: string) => ({ text: { 'en-GB': text } });
-const good = () => ({
-  schemaVersion: 1,
-  id: 'small',
-  name: 'Small',
-  entry: 'menu',
-  nodes: [
-    { id: 'menu', kind: 'menu', version: 1, params: { prompt: say('Press 1 for a person.'), options: [{ digit: '1', label: 'Person' }] } },
-    { id: 'person', kind: 'transfer', version: 1, params: { destination: 'tel:+441632960000' } },
-    { id: 'bye', kind: 'hangup', version: 1, params: { prompt: say('Goodbye.') } },
-  ] as Array<{ id: string; kind: string; version: number; params: Record<string, unknown> }>,
-  edges: [
-    { id: 'e1', from: 'menu', outcome: '1', to: 'person' },
-    { id: 'e2', from: 'menu', outcome: 'noInput', to: 'bye' },
-    { id: 'e3', from: 'menu', outcome: 'noMatch', to: 'bye' },
-    { id: 'e4', from: 'person', outcome: 'busy', to: 'bye' },
-    { id: 'e5', from: 'person', outcome: 'noAnswer', to: 'bye' },
-    { id: 'e6', from: 'person', outcome: 'failed', to: 'bye' },
-  ],
-});
-type FlowJson = ReturnType<typeof good>;
+type FlowJson = ReturnType<typeof smallFlow> & { nodes: Array<{ params: Record<string, unknown> }> };
+const good = () => smallFlow() as FlowJson;
 
 const broken: Record<string, [(f: FlowJson) => void, string]> = {
   'missing-entry': [(f) => (f.entry = 'start'), '::entry: error entry-missing '],
   'dangling-edge': [(f) => (f.edges[3]!.to = 'nowhere'), ':e4:to: error edge-dangling '],
-  'unknown-kind': [(f) => (f.nodes[2]!.kind = 'teleport'), ':bye:: error node-kind-unknown '],
-  'bad-params': [(f) => (f.nodes[1]!.params.ringTimeoutMs = 5), ':person:ringTimeoutMs: error param-invalid '],
+  'unknown-kind': [(f) => (f.nodes[3]!.kind = 'teleport'), ':goodbye:: error node-kind-unknown '],
+  'bad-params': [(f) => (f.nodes[2]!.params.ringTimeoutMs = 5), ':person:ringTimeoutMs: error param-invalid '],
   unreachable: [(f) => f.nodes.push({ id: 'lonely', kind: 'hangup', version: 1, params: {} }), ':lonely:: error node-unreachable '],
 };
 

@@ -1,23 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import type { CallEvent } from '../../ports/index.js';
+import type { CallEvent, VarValue } from '../../ports/index.js';
 import type { CallerAction } from '../../adapters/telephony/simulator/caller-action.js';
-import { SimulatedCall } from '../../adapters/telephony/simulator/simulated-call.js';
-import { SimulatedClock } from '../../adapters/telephony/simulator/simulated-clock.js';
-import { DEFAULT_CALL_TIME, simulatedPorts } from '../../adapters/telephony/simulator/simulated-ports.js';
+import { runScriptedCall } from '../../adapters/telephony/simulator/scripted-call.js';
+import { DEFAULT_CALL_TIME } from '../../adapters/telephony/simulator/simulated-ports.js';
 import { worldSchema, type WorldInput } from '../../adapters/telephony/simulator/world.js';
 import type { Flow, FlowInput } from '../flow/schema.js';
-import { MemoryEventSink } from './event-log.js';
-import { runCall } from './run-call.js';
 import { flowOf, say } from './test-support.js';
 
-async function call(flow: Flow, caller: CallerAction[], options: { world?: WorldInput; flows?: Flow[] } = {}) {
-  const world = worldSchema.parse(options.world ?? {});
-  const clock = new SimulatedClock(DEFAULT_CALL_TIME);
-  const ports = simulatedPorts({ world, clock, flows: [flow, ...(options.flows ?? [])] });
-  const channel = new SimulatedCall({ callId: 'c1', from: '+447700900123', to: '+441234500000', clock, input: caller, world });
-  const sink = new MemoryEventSink();
-  const result = await runCall({ flow, call: channel, ports, events: sink });
-  return { ...result, events: sink.events, heard: channel.heard.map((s) => s.text), channel, clock };
+async function call(flow: Flow, caller: CallerAction[], options: { world?: WorldInput; flows?: Flow[]; vars?: Record<string, VarValue> } = {}) {
+  const result = await runScriptedCall({ flow, caller, world: worldSchema.parse(options.world ?? {}), flows: options.flows ?? [], callId: 'c1', ...(options.vars ? { vars: options.vars } : {}) });
+  return { ...result, heard: result.call.heard.map((s) => s.text), channel: result.call };
 }
 
 const types = (events: CallEvent[]) => events.map((e) => `${e.type}${e.nodeId ? `@${e.nodeId}` : ''}`);
@@ -100,11 +92,8 @@ describe('runCall', () => {
         { id: 'e3', from: 'english-only', outcome: 'done', to: 'bye' },
       ],
     });
-    const clock = new SimulatedClock(DEFAULT_CALL_TIME);
-    const world = worldSchema.parse({});
-    const channel = new SimulatedCall({ callId: 'c2', from: '+447700900123', to: '+441234500000', clock, input: [], world });
-    const result = await runCall({ flow, call: channel, ports: simulatedPorts({ world, clock }), events: new MemoryEventSink(), vars: { name: 'Siân' } });
-    expect(channel.heard).toEqual([
+    const result = await call(flow, [], { vars: { name: 'Siân' } });
+    expect(result.channel.heard).toEqual([
       { language: 'cy-GB', text: 'Helo Siân.' },
       { language: 'en-GB', text: 'Only in English.' },
     ]);
@@ -172,16 +161,45 @@ describe('runCall', () => {
       ],
       edges: ['paid', 'declined', 'cancelled', 'failed'].map((outcome) => ({ id: outcome, from: 'pay', outcome, to: 'bye' })),
     });
-    const clock = new SimulatedClock(DEFAULT_CALL_TIME);
-    const world = worldSchema.parse({});
-    const channel = new SimulatedCall({ callId: 'c3', from: '+447700900123', to: '+441234500000', clock, input: [{ press: card }, { press: '0429' }, { press: '737' }], world });
-    const sink = new MemoryEventSink();
-    const result = await runCall({ flow, call: channel, ports: simulatedPorts({ world, clock }), events: sink, vars: { fine: 'PCN998877' } });
+    const result = await call(flow, [{ press: card }, { press: '0429' }, { press: '737' }], { vars: { fine: 'PCN998877' } });
+    const channel = result.channel;
     expect(result.vars.paymentStatus).toBe('paid');
-    const logged = JSON.stringify(sink.events.map((e) => e.data));
+    const logged = JSON.stringify(result.events.map((e) => e.data));
     for (const secret of [card, '0429', '737']) expect(logged).not.toContain(secret);
     // Nothing card-like anywhere after the call's own numbers in call.started.
-    expect(JSON.stringify(sink.events.slice(1).map((e) => e.data))).not.toMatch(/\d{12,19}/);
+    expect(JSON.stringify(result.events.slice(1).map((e) => e.data))).not.toMatch(/\d{12,19}/);
     expect(channel.recordingPaused).toBe(false);
+  });
+
+  it('runs a subflow with the call’s variables as they are when it starts, and takes back what it set', async () => {
+    const child = base({
+      id: 'child',
+      entry: 'greet',
+      nodes: [
+        { id: 'greet', kind: 'play', version: 1, params: { prompt: say('Your reference is {{ref}}.') } },
+        { id: 'mark', kind: 'set', version: 1, params: { assignments: [{ variable: 'checked', value: true }] } },
+        { id: 'back', kind: 'hangup', version: 1, params: { reason: 'done' } },
+      ],
+      edges: [
+        { id: 'c1', from: 'greet', outcome: 'done', to: 'mark' },
+        { id: 'c2', from: 'mark', outcome: 'done', to: 'back' },
+      ],
+    });
+    const parent = base({
+      entry: 'remember',
+      nodes: [
+        { id: 'remember', kind: 'set', version: 1, params: { assignments: [{ variable: 'ref', value: 'AB12' }] } },
+        { id: 'child', kind: 'subflow', version: 1, params: { flowId: 'child', outcomes: ['done'] } },
+        { id: 'bye', kind: 'hangup', version: 1, params: { prompt: say('Checked: {{checked}}.') } },
+      ],
+      edges: [
+        { id: 'p1', from: 'remember', outcome: 'done', to: 'child' },
+        { id: 'p2', from: 'child', outcome: 'done', to: 'bye' },
+      ],
+    });
+    const result = await call(parent, [], { flows: [child] });
+    expect(result.heard).toEqual(['Your reference is AB12.', 'Checked: true.']);
+    expect(result).toMatchObject({ outcome: 'completed', endedAt: 'bye', vars: { ref: 'AB12', checked: true } });
+    expect(result.events.filter((e) => e.type === 'node.entered').map((e) => e.nodeId)).toEqual(['remember', 'child', 'child/greet', 'child/mark', 'child/back', 'bye']);
   });
 });
