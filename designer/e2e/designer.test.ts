@@ -184,6 +184,17 @@ describe('designer in the browser', () => {
     await expect.poll(() => node('transfer-2').getAttribute('class')).toMatch(/is-active|is-visited/);
     expect(await node('transfer-1').getAttribute('class')).not.toMatch(/is-visited/);
     await shot('test-call-ended');
+    // Again, with the missed-bins team busy: the caller hears the apology instead.
+    await page.getByText('How the outside world answers').click();
+    await page.getByLabel('World (JSON)').fill('{ "destinations": { "sip:missed@pbx.example.gov.uk": "busy" } }');
+    await page.getByRole('button', { name: 'Call again' }).click();
+    await expect.poll(() => transcript.textContent(), { timeout: 20_000 }).toContain('For bin collections press 1');
+    await page.getByRole('button', { name: 'Press 2' }).click();
+    await expect.poll(() => transcript.textContent(), { timeout: 20_000 }).toContain('Call ended');
+    expect(await transcript.textContent()).toContain('transfer-2: busy');
+    expect(await transcript.textContent()).toContain('Sorry, nobody can take your call. Goodbye.');
+    await expect.poll(() => node('hangup-1').getAttribute('class')).toMatch(/is-active/);
+    await shot('test-call-busy');
 
     // A second version, then roll back to the first in one click (plus a confirmation).
     await selectNode('menu-1');

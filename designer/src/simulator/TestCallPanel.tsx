@@ -33,6 +33,9 @@ export function TestCallPanel() {
   const [speech, setSpeech] = useState('');
   const [at, setAt] = useState('');
   const [listening, setListening] = useState(false);
+  const [from, setFrom] = useState('+447700900123');
+  const [world, setWorld] = useState('');
+  const [worldError, setWorldError] = useState<string>();
   const audio = useRef<HTMLAudioElement | null>(null);
   const audioQueue = useRef<string[]>([]);
   const log = useRef<HTMLOListElement>(null);
@@ -87,19 +90,34 @@ export function TestCallPanel() {
         break;
       case 'error':
         add({ who: 'system', text: `Error: ${m.message}` });
-        for (const d of m.diagnostics ?? []) add({ who: 'system', text: `  ${d.nodeId ?? ''} ${d.message}` });
+        for (const e of m.errors ?? []) add({ who: 'system', text: `  ${e.path}: ${e.message}` });
+        for (const d of m.diagnostics ?? []) add({ who: 'system', text: `  ${d.nodeId ?? ''} ${d.message}`, nodeId: d.nodeId });
         break;
     }
   };
 
   const call = () => {
+    let worldJson: Record<string, unknown> | undefined;
+    try {
+      worldJson = world.trim() === '' ? undefined : (JSON.parse(world) as Record<string, unknown>);
+      setWorldError(undefined);
+    } catch (e) {
+      setWorldError(`The world is not JSON: ${(e as Error).message}`);
+      return;
+    }
     connection?.close();
     stopAudio();
     store.getState().clearTestCall();
     setTranscript([]);
     setState('ringing');
     const c = new TestCallConnection(
-      { flow: store.getState().flow, flowId, ...(at ? { at: new Date(at).toISOString() } : {}) },
+      {
+        flow: store.getState().flow,
+        flowId,
+        ...(at ? { at: new Date(at).toISOString() } : {}),
+        ...(from.trim() ? { from: from.trim() } : {}),
+        ...(worldJson ? { world: worldJson } : {}),
+      },
       onMessage,
       () => setState((s) => (s === 'ended' ? s : 'ended')),
     );
@@ -166,6 +184,27 @@ export function TestCallPanel() {
           </button>
         </div>
       </div>
+      <div className="field">
+        <label htmlFor="test-call-from">Caller's number</label>
+        <input id="test-call-from" value={from} onChange={(e) => setFrom(e.target.value)} />
+      </div>
+      <details className="world">
+        <summary>How the outside world answers</summary>
+        <label htmlFor="test-call-world">World (JSON)</label>
+        <textarea
+          id="test-call-world"
+          rows={4}
+          value={world}
+          aria-invalid={worldError ? true : undefined}
+          placeholder='{ "destinations": { "sip:bins@pbx.example.gov.uk": "busy" }, "payments": "declined" }'
+          onChange={(e) => setWorld(e.target.value)}
+        />
+        {worldError && (
+          <small className="field-error" role="alert">
+            {worldError}
+          </small>
+        )}
+      </details>
       <div className="call-buttons">
         {inCall || state === 'ringing' ? (
           <button

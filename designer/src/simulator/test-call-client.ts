@@ -8,7 +8,7 @@ export type TestCallMessage =
   | { type: 'event'; event: CallEvent }
   | { type: 'prompt'; text: string; language: string; audioUrl?: string }
   | { type: 'ended'; outcome: string; endedAt?: string }
-  | { type: 'error'; message: string; diagnostics?: Diagnostic[] };
+  | { type: 'error'; message: string; errors?: Array<{ path: string; message: string }>; diagnostics?: Diagnostic[] };
 
 export interface StartTestCall {
   flow?: Flow;
@@ -16,6 +16,8 @@ export interface StartTestCall {
   /** ISO time the call's clock starts at ("Saturday 23:30"); now when absent. */
   at?: string;
   from?: string;
+  /** How the outside world answers (destinations busy, queues full, payments declined …), as the simulator reads it. */
+  world?: Record<string, unknown>;
 }
 
 /** A test call over the engine's websocket: the designer "phones" a draft through the simulator. */
