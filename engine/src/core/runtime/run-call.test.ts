@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { CallEvent, VarValue } from '../../ports/index.js';
 import type { CallerAction } from '../../adapters/telephony/simulator/caller-action.js';
 import { runScriptedCall } from '../../adapters/telephony/simulator/scripted-call.js';
-import { DEFAULT_CALL_TIME } from '../../adapters/telephony/simulator/simulated-ports.js';
+import { DEFAULT_CALL_TIME, simulatedPorts } from '../../adapters/telephony/simulator/simulated-ports.js';
 import { worldSchema, type WorldInput } from '../../adapters/telephony/simulator/world.js';
 import type { Flow, FlowInput } from '../flow/schema.js';
+import { flowMachine } from './run-call.js';
 import { flowOf, say } from './test-support.js';
 
 async function call(flow: Flow, caller: CallerAction[], options: { world?: WorldInput; flows?: Flow[]; vars?: Record<string, VarValue> } = {}) {
@@ -201,5 +202,26 @@ describe('runCall', () => {
     expect(result.heard).toEqual(['Your reference is AB12.', 'Checked: true.']);
     expect(result).toMatchObject({ outcome: 'completed', endedAt: 'bye', vars: { ref: 'AB12', checked: true } });
     expect(result.events.filter((e) => e.type === 'node.entered').map((e) => e.nodeId)).toEqual(['remember', 'child', 'child/greet', 'child/mark', 'child/back', 'bye']);
+  });
+});
+
+describe('a flow that was never validated', () => {
+  it('still ends the call, as failed, with the reason in the log', async () => {
+    const unchecked = { ...menuAndQueue, id: 'unchecked', nodes: [{ ...menuAndQueue.nodes[0]!, kind: 'teleport' }] };
+    const result = await call(unchecked, []);
+    expect(result).toMatchObject({ outcome: 'failed', endedAt: undefined });
+    expect(result.channel).toMatchObject({ hungUp: true, hangupReason: 'failed' });
+    expect(types(result.events)).toEqual(['call.started', 'error', 'call.ended']);
+    expect(result.events[1]!.data.message).toBe('flow unchecked: node menu has unknown kind teleport@1');
+  });
+});
+
+describe('flowMachine', () => {
+  it('builds one machine per flow version and ports, even when each call wraps the same ports afresh', () => {
+    const ports = simulatedPorts({ world: worldSchema.parse({}) });
+    const machine = flowMachine(menuAndQueue, ports);
+    expect(flowMachine(menuAndQueue, { ...ports })).toBe(machine);
+    expect(flowMachine(menuAndQueue, { ...ports, queue: { join: ports.queue.join } })).not.toBe(machine);
+    expect(flowMachine(base({ ...menuAndQueue }), ports)).not.toBe(machine);
   });
 });

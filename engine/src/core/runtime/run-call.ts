@@ -6,7 +6,7 @@ import { createActor, toPromise, type AnyStateMachine } from 'xstate';
 import type { CallChannel, CallEventSink, VarValue } from '../../ports/index.js';
 import { CALLER_HANGUP_EVENT } from '../compile/compile-flow.js';
 import { createFlowMachine, type CallMachineInput, type FlowRunOutput, type SubflowRequest } from '../compile/create-flow-machine.js';
-import { EngineError } from '../engine-error.js';
+import { EngineError, describeFault } from '../engine-error.js';
 import type { Flow } from '../flow/schema.js';
 import { CallEventLog } from './event-log.js';
 import type { FlowPorts } from './ports.js';
@@ -23,14 +23,20 @@ export interface RunCallOptions {
 
 export type CallRunResult = FlowRunOutput;
 
-const machines = new WeakMap<FlowPorts, WeakMap<Flow, AnyStateMachine>>();
+const PORT_NAMES = ['speech', 'payments', 'queue', 'http', 'clock', 'flows', 'prompts'] as const;
+const samePorts = (a: FlowPorts, b: FlowPorts): boolean => PORT_NAMES.every((name) => a[name] === b[name]);
+
+/** Machines by flow version, each with the ports it was bound to (callers may pass a fresh wrapper object per call). */
+const machines = new WeakMap<Flow, Array<{ ports: FlowPorts; machine: AnyStateMachine }>>();
 
 /** One machine per flow version and set of ports, shared by every call on it. */
 export function flowMachine(flow: Flow, ports: FlowPorts): AnyStateMachine {
-  let byFlow = machines.get(ports);
-  if (!byFlow) machines.set(ports, (byFlow = new WeakMap()));
-  let machine = byFlow.get(flow);
-  if (!machine) byFlow.set(flow, (machine = createFlowMachine(flow, ports)));
+  let bound = machines.get(flow);
+  if (!bound) machines.set(flow, (bound = []));
+  const found = bound.find((entry) => samePorts(entry.ports, ports));
+  if (found) return found.machine;
+  const machine = createFlowMachine(flow, ports);
+  bound.push({ ports: { ...ports }, machine });
   return machine;
 }
 
@@ -44,7 +50,7 @@ export async function runCall(options: RunCallOptions): Promise<CallRunResult> {
     result = await runFlowOnCall({ flow, call, ports, log, vars: { ...options.vars }, nodePrefix: '' });
   } catch (error) {
     // Only a fault outside every node (answering, a broken flow) gets here: end the call, never hang.
-    log.append('error', undefined, { code: error instanceof EngineError ? error.code : 'call-failed', message: String(error instanceof Error ? error.message : error) });
+    log.append('error', undefined, describeFault(error));
     result = { outcome: call.hungUp ? 'callerHungUp' : 'failed', endedAt: undefined, vars: { ...options.vars } };
   }
   if (!call.hungUp) await call.hangup(result.outcome).catch(() => undefined);
