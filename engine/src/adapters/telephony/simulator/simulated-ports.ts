@@ -1,4 +1,4 @@
-import type { FlowSource, PromptLibrary } from '../../../ports/index.js';
+import type { Clock, FlowSource, PromptLibrary } from '../../../ports/index.js';
 import type { Flow } from '../../../core/flow/schema.js';
 import type { FlowPorts } from '../../../core/runtime/ports.js';
 import { SimulatedClock } from './simulated-clock.js';
@@ -7,7 +7,6 @@ import { SimulatedPaymentGateway } from './simulated-payment-gateway.js';
 import { SimulatedQueue } from './simulated-queue.js';
 import { TextRecognizer } from './text-recognizer.js';
 import type { World } from './world.js';
-import type { Clock } from '../../../ports/index.js';
 
 /** Wednesday 7 January 2026, 10:00 in London: a normal working morning, the default for test calls. */
 export const DEFAULT_CALL_TIME = Date.parse('2026-01-07T10:00:00Z');
