@@ -49,7 +49,7 @@ export const FlowNodeView = memo(function FlowNodeView({ data, selected }: NodeP
     >
       <Handle type="target" position={Position.Top} id="in" className="handle-in" aria-label={`Into ${name}`} />
       <header className="flow-node-header">
-        <span className="flow-node-kind">{label}</span>
+        {detailed && <span className="flow-node-kind">{label}</span>}
         {isEntry && <span className="badge badge-entry" title="The call starts here">Start</span>}
         {diff && <span className={`badge badge-diff-${diff}`}>{diff}</span>}
         {errors + warnings > 0 && (
@@ -60,7 +60,7 @@ export const FlowNodeView = memo(function FlowNodeView({ data, selected }: NodeP
             {errors ? `${errors} ✕` : `${warnings} !`}
           </span>
         )}
-        {!store.getState().readOnly && (
+        {detailed && !store.getState().readOnly && (
           <button
             type="button"
             className="icon-button nodrag"
