@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AgentOffer, PromptSegment, QueueTicket, VarValue } from '../../../ports/index.js';
+import type { AgentOffer, QueueTicket, VarValue } from '../../../ports/index.js';
 import { durationMs, variableName } from '../common-params.js';
 import { defineNode } from '../define-node.js';
 import { defaultedPrompt, spokenText, withValues } from '../prompt.js';
@@ -16,6 +16,28 @@ const numberIn = (value: VarValue | undefined): number | undefined => {
 };
 
 type Waited = { kind: 'offer'; offer: AgentOffer } | { kind: 'tick' };
+type LeaveReason = Parameters<QueueTicket['leave']>[0];
+
+// Module-level helpers and one shared abort reason: a caller can wait for many minutes, hearing an
+// announcement every interval, and thousands wait at once — nothing here is built per interval.
+const TICK: Waited = Object.freeze({ kind: 'tick' });
+const ticked = (): Waited => TICK;
+const offered = (offer: AgentOffer): Waited => ({ kind: 'offer', offer });
+const ignore = (): undefined => undefined;
+/** Why the node stops its own waits (shared, so leaving the queue builds no DOMException). */
+const WAIT_OVER = new DOMException('the wait in the queue is over', 'AbortError');
+
+/** Passes the node's abort (the caller hung up) on to the whole wait: a listener object, not a closure. */
+class WaitStopper {
+  constructor(
+    private readonly waiting: AbortController,
+    private readonly signal: AbortSignal,
+  ) {}
+
+  handleEvent(): void {
+    this.waiting.abort(this.signal.reason);
+  }
+}
 
 export const queueNode = defineNode({
   kind: 'queue',
@@ -59,18 +81,16 @@ export const queueNode = defineNode({
     const joined = await queue.join({ callId: call.callId, queueId: params.queueId, priority, skills: params.skills, vars, signal });
     if (joined.kind !== 'joined') return { outcome: joined.kind };
     const ticket: QueueTicket = joined.ticket;
-    let left = false;
-    const leave = async (reason: Parameters<QueueTicket['leave']>[0]) => {
-      left = true;
-      await ticket.leave(reason);
-    };
+    let left: LeaveReason | undefined;
     const deadline = clock.now() + params.maxWaitSeconds * 1000;
+    // One controller for the whole wait (not one per announcement): it stops the agent offer and the
+    // announcement timer when the caller hangs up or the node ends.
     const waiting = new AbortController();
-    const stopWaiting = () => waiting.abort();
+    const stopWaiting = new WaitStopper(waiting, signal);
     signal.addEventListener('abort', stopWaiting, { once: true });
     try {
       let offer = ticket.nextOffer(waiting.signal);
-      offer.catch(() => undefined);
+      offer.catch(ignore);
       for (;;) {
         const position = await ticket.position();
         const announcement = prompt(withValues(params.announcement, { queuePosition: position }));
@@ -78,41 +98,39 @@ export const queueNode = defineNode({
         log('prompt.played', { text: spokenText(announcement) });
         const remaining = deadline - clock.now();
         if (remaining <= 0) {
-          await leave('timeout');
+          await ticket.leave((left = 'timeout'));
           return { outcome: 'timeout' };
         }
-        const interval = new AbortController();
-        const stopInterval = () => interval.abort();
-        waiting.signal.addEventListener('abort', stopInterval, { once: true });
-        const music: PromptSegment[] = params.holdMusic ? [{ language, text: '(hold music)', audio: params.holdMusic }] : [];
-        const playing = music.length ? call.play(music, { bargeIn: false, signal: interval.signal }).catch(() => undefined) : undefined;
+        // Hold music has to stop when the interval ends, so only then is there a controller per interval.
+        // When an offer wins the race, the announcement timer is left to lapse (or to stop with `waiting`).
+        const music = params.holdMusic ? new AbortController() : undefined;
+        const playing = music
+          ? call.play([{ language, text: '(hold music)', audio: params.holdMusic! }], { bargeIn: false, signal: music.signal }).catch(ignore)
+          : undefined;
         const waited: Waited = await Promise.race([
-          offer.then((o): Waited => ({ kind: 'offer', offer: o })),
-          clock
-            .sleep(Math.min(remaining, params.announceEverySeconds * 1000), interval.signal)
-            .then(
-              (): Waited => ({ kind: 'tick' }),
-              (): Waited => ({ kind: 'tick' }),
-            ),
+          offer.then(offered),
+          clock.sleep(Math.min(remaining, params.announceEverySeconds * 1000), waiting.signal).then(ticked, ticked),
         ]);
-        interval.abort();
-        waiting.signal.removeEventListener('abort', stopInterval);
-        await playing;
+        if (music) {
+          music.abort(WAIT_OVER);
+          await playing;
+        }
+        if (signal.aborted) throw signal.reason;
         if (waited.kind === 'tick') continue;
         const rung = await call.bridge(waited.offer.destination, { ringTimeoutMs: params.ringTimeoutMs, signal });
         if (rung.kind === 'completed') {
           await ticket.offerResult(waited.offer, 'answered');
-          await leave('answered');
+          await ticket.leave((left = 'answered'));
           return { outcome: 'answered', set: { agentId: waited.offer.agentId } };
         }
         await ticket.offerResult(waited.offer, rung.kind);
         offer = ticket.nextOffer(waiting.signal);
-        offer.catch(() => undefined);
+        offer.catch(ignore);
       }
     } finally {
       signal.removeEventListener('abort', stopWaiting);
-      waiting.abort();
-      if (!left) await ticket.leave(signal.aborted ? 'abandoned' : 'exit').catch(() => undefined);
+      waiting.abort(WAIT_OVER);
+      if (!left) await ticket.leave(signal.aborted ? 'abandoned' : 'exit').catch(ignore);
     }
   },
 });
