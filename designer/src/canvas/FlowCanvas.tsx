@@ -16,8 +16,8 @@ import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, typ
 import { useFlowStore, useFlowStoreApi } from '../store/context.js';
 import { nodeOutcomes, type DeleteSummary } from '../store/flow-store.js';
 import { DeleteDialog } from './DeleteDialog.js';
-import { createEdgeDeriver, createNodeDeriver, type CanvasNode, type MeasuredSizes } from './derive.js';
-import { FlowNodeView, zoomedIn } from './FlowNodeView.js';
+import { createEdgeDeriver, createNodeDeriver, zoomedIn, type CanvasNode, type MeasuredSizes } from './derive.js';
+import { FlowNodeView } from './FlowNodeView.js';
 import { autoLayout, NODE_WIDTH, nodeHeight, nodeWidth } from './layout.js';
 import { Palette, PALETTE_MIME } from './Palette.js';
 
@@ -62,7 +62,7 @@ export function FlowCanvas({ onlyRenderVisible = true }: { onlyRenderVisible?: b
   const deriveNodes = useMemo(createNodeDeriver, []);
   const deriveEdges = useMemo(createEdgeDeriver, []);
   const inputs = { flow, selection, diagnostics, activeNodeId, visitedNodeIds, diffMarks, coveredEdgeIds };
-  const nodes = useMemo(() => deriveNodes(inputs, measured.current), [flow, selection, diagnostics, activeNodeId, visitedNodeIds, diffMarks, measuredVersion]);
+  const nodes = useMemo(() => deriveNodes(inputs, measured.current, detailed), [flow, selection, diagnostics, activeNodeId, visitedNodeIds, diffMarks, measuredVersion, detailed]);
   const edges = useMemo(() => deriveEdges(inputs), [flow, selection, coveredEdgeIds]);
 
   const onNodesChange = useCallback(

@@ -1,4 +1,4 @@
-import { Handle, Position, useStore, useUpdateNodeInternals, type NodeProps } from '@xyflow/react';
+import { Handle, Position, useUpdateNodeInternals, type NodeProps } from '@xyflow/react';
 import { memo, useEffect, useRef, useState } from 'react';
 import { nodeDefinition } from '../../../engine/src/core/catalogue.js';
 import { useFlowStoreApi } from '../store/context.js';
@@ -7,15 +7,11 @@ import type { CanvasNode } from './derive.js';
 import { nodeWidth } from './layout.js';
 import { summarise } from './summary.js';
 
-/** Zoomed in far enough to read a node's details. */
-export const zoomedIn = (s: { transform: [number, number, number] }) => s.transform[2] >= 0.45;
 
 /** The one node view: everything it shows comes from the node's catalogue definition. */
 export const FlowNodeView = memo(function FlowNodeView({ data, selected }: NodeProps<CanvasNode>) {
-  const { node, isEntry, errors, warnings, active, visited, diff } = data;
+  const { node, isEntry, errors, warnings, active, visited, diff, detailed } = data;
   const store = useFlowStoreApi();
-  // Zoomed far out the text is unreadable anyway: draw names and exits only (a large flow stays smooth).
-  const detailed = useStore(zoomedIn);
   const [menuOpen, setMenuOpen] = useState(false);
   const definition = nodeDefinition(node.kind, node.version);
   const outcomes = nodeOutcomes(node);

@@ -13,7 +13,12 @@ export interface FlowNodeData extends Record<string, unknown> {
   active: boolean;
   visited: boolean;
   diff?: DiffMark;
+  /** Zoomed in far enough to read details; zoomed far out a node draws only its name, badges and exits. */
+  detailed: boolean;
 }
+
+/** Zoomed in far enough to read a node's details (React Flow store selector). */
+export const zoomedIn = (s: { transform: [number, number, number] }) => s.transform[2] >= 0.45;
 export type CanvasNode = Node<FlowNodeData, 'flowNode'>;
 
 type Inputs = Pick<
@@ -49,7 +54,8 @@ export function createNodeDeriver() {
     if (width === undefined) widths.set(node, (width = nodeWidth(nodeOutcomes(node).length)));
     return width;
   };
-  return (s: Inputs, measured: MeasuredSizes): CanvasNode[] => {
+  // One zoom check for the whole canvas (not a store subscription per node, run on every frame of a pan).
+  return (s: Inputs, measured: MeasuredSizes, detailed = true): CanvasNode[] => {
     const counts = countByNode(s.diagnostics);
     const selected = new Set(s.selection.nodes);
     const visited = new Set(s.visitedNodeIds);
@@ -64,6 +70,7 @@ export function createNodeDeriver() {
         active: s.activeNodeId === node.id,
         visited: visited.has(node.id),
         diff: s.diffMarks?.[node.id],
+        detailed,
       };
       const size = measured.get(node.id);
       const before = cache.get(node.id);
