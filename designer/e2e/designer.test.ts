@@ -163,6 +163,22 @@ describe('designer in the browser', () => {
     await expect.poll(() => page.getByRole('region', { name: 'Problems' }).textContent()).toContain('(0 errors');
     await shot('flow-built');
 
+    // Keyboard: copy and paste a node, undo the paste; Delete says what it would break, and Keep keeps it.
+    await selectNode('transfer-1');
+    await page.keyboard.press('Control+c');
+    await page.keyboard.press('Control+v');
+    await expect.poll(() => page.locator('.react-flow__node').count()).toBe(6);
+    await expect.poll(() => node('transfer-3').isVisible()).toBe(true);
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => page.locator('.react-flow__node').count()).toBe(5);
+    await selectNode('transfer-1');
+    await page.keyboard.press('Delete');
+    const confirm = page.getByRole('dialog', { name: 'Delete 1 node?' });
+    await expect.poll(() => confirm.textContent()).toContain('menu-1 → 1');
+    await shot('delete-summary');
+    await confirm.getByRole('button', { name: 'Keep' }).click();
+    expect(await page.locator('.react-flow__edge').count()).toBe(11);
+
     // Publish (the draft autosaves; publishing saves first anyway).
     await page.getByRole('button', { name: 'Publish…' }).click();
     await page.getByLabel('What changed').fill('First version of the bins line');

@@ -91,6 +91,10 @@ describe('flow store', () => {
     const copiedEdges = flow.edges.filter((e) => pasted.includes(e.from) || pasted.includes(e.to));
     expect(copiedEdges.map((e) => [e.from, e.outcome, e.to])).toEqual([[welcomeCopy, 'done', goodbyeCopy]]);
     expect(new Set(flow.edges.map((e) => e.id)).size).toBe(flow.edges.length);
+    // Undoing a paste drops the copies from the selection too.
+    store.getState().undo();
+    expect(store.getState().selection.nodes).toEqual([]);
+    store.getState().redo();
     // Pasting again lands further along, not on top.
     const again = store.getState().paste({ x: 100, y: 0 });
     expect(store.getState().flow.nodes.find((n) => n.id === again[0])!.ui).toEqual({ x: 200, y: 0 });

@@ -160,6 +160,7 @@ export function createFlowStore(options: FlowStoreOptions): FlowStore {
       const coalesce = coalesceKey !== undefined && coalesceKey === s.coalesceKey;
       set({
         flow: next,
+        selection: existingOnly(s.selection, next),
         past: coalesce ? s.past : [...s.past, s.flow].slice(-HISTORY_LIMIT),
         future: [],
         coalesceKey,
@@ -348,6 +349,7 @@ export function createFlowStore(options: FlowStoreOptions): FlowStore {
         if (!previous || s.readOnly) return;
         set({
           flow: previous,
+          selection: existingOnly(s.selection, previous),
           past: s.past.slice(0, -1),
           future: [s.flow, ...s.future],
           coalesceKey: undefined,
@@ -364,6 +366,7 @@ export function createFlowStore(options: FlowStoreOptions): FlowStore {
         if (!next || s.readOnly) return;
         set({
           flow: next,
+          selection: existingOnly(s.selection, next),
           past: [...s.past, s.flow],
           future: rest,
           coalesceKey: undefined,
@@ -458,6 +461,15 @@ export function createFlowStore(options: FlowStoreOptions): FlowStore {
     };
   });
   return store;
+}
+
+/** The selection without nodes and edges the flow no longer has (after an undo, say); the same object when nothing went. */
+function existingOnly(selection: FlowState['selection'], flow: Flow): FlowState['selection'] {
+  const nodeIds = new Set(flow.nodes.map((n) => n.id));
+  const edgeIds = new Set(flow.edges.map((e) => e.id));
+  const nodes = selection.nodes.filter((id) => nodeIds.has(id));
+  const edges = selection.edges.filter((id) => edgeIds.has(id));
+  return nodes.length === selection.nodes.length && edges.length === selection.edges.length ? selection : { nodes, edges };
 }
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {
