@@ -2,7 +2,7 @@
  * One call through a flow: one XState actor per call on the flow version's machine, an append-only
  * event log, and the caller's hang-up turned into an event that leaves whatever node is running.
  */
-import { createActor, toPromise, type AnyStateMachine } from 'xstate';
+import { createActor, createEmptyActor, toPromise, type AnyActorRef, type AnyStateMachine } from 'xstate';
 import type { CallChannel, CallEventSink, VarValue } from '../../ports/index.js';
 import { CALLER_HANGUP_EVENT } from '../compile/compile-flow.js';
 import { createFlowMachine, type CallMachineInput, type FlowRunOutput, type SubflowRequest } from '../compile/create-flow-machine.js';
@@ -26,18 +26,35 @@ export type CallRunResult = FlowRunOutput;
 const PORT_NAMES = ['speech', 'payments', 'queue', 'http', 'clock', 'flows', 'prompts'] as const;
 const samePorts = (a: FlowPorts, b: FlowPorts): boolean => PORT_NAMES.every((name) => a[name] === b[name]);
 
-/** Machines by flow version, each with the ports it was bound to (callers may pass a fresh wrapper object per call). */
-const machines = new WeakMap<Flow, Array<{ ports: FlowPorts; machine: AnyStateMachine }>>();
+/**
+ * A flow version's machine bound to a set of ports, and the XState actor system its calls share: each
+ * call's actor is a child of `switchboard` (an actor that does nothing), so a call costs one actor, not
+ * one actor plus a system of its own.
+ */
+interface BoundMachine {
+  ports: FlowPorts;
+  machine: AnyStateMachine;
+  switchboard: AnyActorRef;
+}
 
-/** One machine per flow version and set of ports, shared by every call on it. */
-export function flowMachine(flow: Flow, ports: FlowPorts): AnyStateMachine {
+/** Machines by flow version, each with the ports it was bound to (callers may pass a fresh wrapper object per call). */
+const machines = new WeakMap<Flow, BoundMachine[]>();
+
+function boundMachine(flow: Flow, ports: FlowPorts): BoundMachine {
   let bound = machines.get(flow);
   if (!bound) machines.set(flow, (bound = []));
   const found = bound.find((entry) => samePorts(entry.ports, ports));
-  if (found) return found.machine;
-  const machine = createFlowMachine(flow, ports);
-  bound.push({ ports: { ...ports }, machine });
-  return machine;
+  if (found) return found;
+  const switchboard = createEmptyActor();
+  switchboard.start();
+  const entry = { ports: { ...ports }, machine: createFlowMachine(flow, ports), switchboard };
+  bound.push(entry);
+  return entry;
+}
+
+/** One machine per flow version and set of ports, shared by every call on it. */
+export function flowMachine(flow: Flow, ports: FlowPorts): AnyStateMachine {
+  return boundMachine(flow, ports).machine;
 }
 
 export async function runCall(options: RunCallOptions): Promise<CallRunResult> {
@@ -73,7 +90,10 @@ interface FlowRunOptions {
 function runFlowOnCall(options: FlowRunOptions): Promise<FlowRunOutput> {
   const { flow, call, ports, signal } = options;
   const input: CallMachineInput = { call, log: options.log, vars: options.vars, nodePrefix: options.nodePrefix, runSubflow: runSubflowOnCall };
-  const actor = createActor(flowMachine(flow, ports), { input });
+  const { machine, switchboard } = boundMachine(flow, ports);
+  // A subflow's run is stopped when its parent node is left, and XState stops only root actors from
+  // outside: it gets a system of its own. A call's top-level run ends by itself and shares one.
+  const actor = createActor(machine, signal ? { input } : { input, parent: switchboard });
   const stopListening = call.onHangup(() => actor.send({ type: CALLER_HANGUP_EVENT }));
   const stop = signal ? stopper(actor) : undefined;
   if (stop) signal!.addEventListener('abort', stop, { once: true });
