@@ -4,7 +4,8 @@
 # Needs: DRACHTIO_HOST DRACHTIO_PORT DRACHTIO_SECRET (drachtio-server admin), FREESWITCH_HOST
 # FREESWITCH_PORT FREESWITCH_SECRET (event socket), SIP_TARGET (drachtio's SIP address, host:port).
 # Optional: FRONTDOOR_ADVERTISED_ADDRESS (address FreeSWITCH can reach this machine on; default: the
-# first address of `hostname -I`), FRONTDOOR_TEST_HTTP_PORT (default 18080), SIPP_LOCAL_IP (default
+# first address of `hostname -I`), FRONTDOOR_LISTEN_ADDRESS (where the engine listens for FreeSWITCH's
+# per-call event-socket connections; default 0.0.0.0, 127.0.0.1 for a stack on this machine), FRONTDOOR_TEST_HTTP_PORT (default 18080), SIPP_LOCAL_IP (default
 # 127.0.0.1), MAIN_LINE_DID (default +441234500000, the example main line).
 #
 # It starts an engine on this machine wired to that stack (embedded database, example flows), waits
@@ -54,6 +55,7 @@ cleanup() {
 trap cleanup EXIT
 
 advertised="${FRONTDOOR_ADVERTISED_ADDRESS:-$(hostname -I 2>/dev/null | awk '{print $1}')}"
+listen_address="${FRONTDOOR_LISTEN_ADDRESS:-0.0.0.0}"
 http_port="${FRONTDOOR_TEST_HTTP_PORT:-18080}"
 local_ip="${SIPP_LOCAL_IP:-127.0.0.1}"
 did="${MAIN_LINE_DID:-+441234500000}"
@@ -66,7 +68,7 @@ cat >"$work/frontdoor.json" <<JSON
     "drachtio": { "host": "$DRACHTIO_HOST", "port": $DRACHTIO_PORT, "secret": "$DRACHTIO_SECRET" },
     "mediaServers": [{
       "name": "fs-under-test", "host": "$FREESWITCH_HOST", "eventSocketPort": $FREESWITCH_PORT, "secret": "$FREESWITCH_SECRET",
-      "listenAddress": "0.0.0.0", "listenPort": 0, "advertisedAddress": "$advertised"
+      "listenAddress": "$listen_address", "listenPort": 0, "advertisedAddress": "$advertised"
     }],
     "trunks": [{ "name": "test-trunk", "outbound": { "host": "trunk.example" } }],
     "admission": { "maxConcurrentCalls": 100, "maxCallsPerSecond": 25, "retryAfterSeconds": 1 }

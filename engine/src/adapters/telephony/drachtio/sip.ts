@@ -9,7 +9,6 @@ import type { EventEmitter } from 'node:events';
 export interface SipRequest {
   method: string;
   uri: string;
-  callId: string;
   body: string;
   source_address: string;
   source_port: string;
@@ -66,6 +65,11 @@ export interface SipAgent {
 /** What srf.request() hands back: the request sent, which reports the response. */
 export interface SipOutgoingRequest {
   on(event: 'response', listener: (res: { status: number; get?(name: string): string | undefined }) => void): unknown;
+}
+
+/** A request's Call-ID. drachtio-srf's Request has no `callId` property: read the header. */
+export function callIdOf(req: Pick<SipRequest, 'get'>): string {
+  return req.get('Call-ID') ?? 'unknown';
 }
 
 /** drachtio-srf's SipError carries the final status of a failed request. */

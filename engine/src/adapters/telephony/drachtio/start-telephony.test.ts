@@ -64,7 +64,7 @@ describe('startTelephony', () => {
     const { req } = invite({ uri: 'sip:01234500000@sbc.example' });
     await settle();
     expect(calls[0]!.meta).toEqual({ did: '+441234500000', from: '+447700900123' });
-    expect(calls[0]!.call.callId).toBe(req.callId);
+    expect(calls[0]!.call.callId).toBe(req.get('Call-ID'));
     expect(service.status().activeCalls).toBe(1);
     server.channels[0]!.dropConnection();
     await settle();

@@ -12,7 +12,7 @@ import { TelephonyError } from './media-leg.js';
 import { MediaServerPool, type FsMediaServer, type MediaServerState, type TelephonyLogger } from './media-pool.js';
 import { createOutboundRouter } from './outbound-routing.js';
 import { Registrar, type PhoneCredential } from './registrar.js';
-import type { SipAgent, SipRequest, SipResponse } from './sip.js';
+import { callIdOf, type SipAgent, type SipRequest, type SipResponse } from './sip.js';
 import { answerSeconds, callsActive, callsTotal, mediaServersUp, telephonyErrors } from './telephony-metrics.js';
 import { TeamsHubMonitor, type HubState } from './teams-hubs.js';
 
@@ -152,7 +152,7 @@ export async function startTelephony(config: TelephonyConfig, options: StartTele
   srf.invite((req, res) => {
     void handleInvite(req, res).catch((error: unknown) => {
       telephonyErrors.inc({ kind: error instanceof TelephonyError ? error.code : 'invite' });
-      logger.error(`call ${req.callId}: ${(error as Error).message}`, error);
+      logger.error(`call ${callIdOf(req)}: ${(error as Error).message}`, error);
       refuse(res, 500, 'failed');
     });
   });
@@ -164,7 +164,7 @@ export async function startTelephony(config: TelephonyConfig, options: StartTele
     const verdict = authorizeInbound(req, config.trunks, digest);
     if (verdict.kind === 'challenge') return refuse(res, 401, 'challenged', { 'WWW-Authenticate': verdict.header });
     if (verdict.kind === 'forbidden') {
-      logger.info(`call ${req.callId} refused: ${verdict.reason}`);
+      logger.info(`call ${callIdOf(req)} refused: ${verdict.reason}`);
       return refuse(res, 403, 'forbidden');
     }
     const trunk = verdict.trunk;
@@ -173,7 +173,7 @@ export async function startTelephony(config: TelephonyConfig, options: StartTele
     if (!req.body) return refuse(res, 488, 'failed', { Warning: '399 frontdoor "an SDP offer is required"' });
     const slot = admission.tryAdmit();
     if (!slot.admitted) {
-      logger.info(`call ${req.callId} refused: ${slot.reason}`);
+      logger.info(`call ${callIdOf(req)} refused: ${slot.reason}`);
       return refuse(res, 503, 'overloaded', retryAfter);
     }
     let cancelled = false;
@@ -190,7 +190,7 @@ export async function startTelephony(config: TelephonyConfig, options: StartTele
         return;
       }
       const call = new DrachtioCall({
-        callId: req.callId,
+        callId: callIdOf(req),
         from: parties.from,
         to: parties.did,
         request: req,

@@ -256,11 +256,14 @@ export interface FakeRequestInit {
 
 export function fakeRequest(init: FakeRequestInit = {}): SipRequest & { cancelByCaller(): void } {
   const events = new EventEmitter();
-  const headers = Object.fromEntries(Object.entries(init.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+  // Like drachtio-srf's Request, the Call-ID is only a header (there is no callId property).
+  const headers: Record<string, string> = {
+    'call-id': init.callId ?? `call-${nextUuid++}`,
+    ...Object.fromEntries(Object.entries(init.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v])),
+  };
   const req = {
     method: init.method ?? 'INVITE',
     uri: init.uri ?? 'sip:+441234500000@sbc.example',
-    callId: init.callId ?? `call-${nextUuid++}`,
     body: init.body ?? 'v=0\r\no=caller 1 1 IN IP4 192.0.2.10\r\n',
     source_address: init.source ?? '192.0.2.10',
     source_port: '5060',
