@@ -1,10 +1,11 @@
 /**
- * A compiled flow bound to behaviour: XState v5 `setup` with one named `fromPromise` actor per node
- * kind (ports bound here, once per flow version), guards and actions referenced as data by compileFlow.
+ * A compiled flow bound to behaviour: XState v5 `setup` with one named promise actor per node kind
+ * (`nodeStep`: fromPromise with one AbortController per run instead of one per step)
+ * (ports bound here, once per flow version), guards and actions referenced as data by compileFlow.
  * Everything about one call (its channel, event log, variables) travels in the actor's input and
  * context, so one machine serves every call on that flow version.
  */
-import { assign, fromPromise, setup, type AnyStateMachine, type DoneActorEvent, type ErrorActorEvent } from 'xstate';
+import { assign, setup, type AnyStateMachine, type DoneActorEvent, type ErrorActorEvent, type PromiseActorLogic } from 'xstate';
 import type { CallChannel, VarValue } from '../../ports/index.js';
 import { latestDefinitions, nodeDefinition } from '../catalogue.js';
 import { parseDestination } from '../destination.js';
@@ -54,6 +55,8 @@ export interface CallMachineInput {
 export interface CallMachineContext extends CallMachineInput {
   /** The node running now (mutable holder, so a hang-up can tell where the caller was). */
   position: { nodeId: string | undefined };
+  /** Aborted when the run leaves a node before it finishes: every node step's `signal`. */
+  leaving: AbortController;
   outcome: string | undefined;
   endedAt: string | undefined;
 }
@@ -71,6 +74,52 @@ interface StepInput {
 }
 
 type FlowEvent = { type: typeof CALLER_HANGUP_EVENT } | DoneActorEvent<NodeResult> | ErrorActorEvent;
+
+/** XState's event that stops an actor (XState does not export its name). */
+const XSTATE_STOP = 'xstate.stop';
+const NODE_DONE = 'frontdoor.node.done';
+const NODE_FAILED = 'frontdoor.node.failed';
+
+/**
+ * A node's actor logic: XState's `fromPromise`, except where `signal` comes from. fromPromise makes an
+ * AbortController for every step; but a step is only ever stopped while it runs when the call's run
+ * ends (the caller hung up, or a subflow's parent node was left), so one controller per run
+ * (`context.leaving`) serves every step, and stopping a running step aborts it.
+ */
+function nodeStep(run: (input: StepInput, signal: AbortSignal) => Promise<NodeResult>): PromiseActorLogic<NodeResult, StepInput> {
+  return {
+    config: run,
+    transition: (snapshot, event) => {
+      if (snapshot.status !== 'active') return snapshot;
+      switch (event.type) {
+        case NODE_DONE:
+          return { status: 'done', output: event.output as NodeResult, error: undefined, input: undefined };
+        case NODE_FAILED:
+          return { status: 'error', output: undefined, error: event.error, input: undefined };
+        case XSTATE_STOP:
+          snapshot.input?.context.leaving.abort();
+          return { status: 'stopped', output: undefined, error: undefined, input: undefined };
+        default:
+          return snapshot;
+      }
+    },
+    start: (snapshot, { self }) => {
+      if (snapshot.status !== 'active') return;
+      const input = snapshot.input!;
+      run(input, input.context.leaving.signal).then(
+        (output) => {
+          if (self.getSnapshot().status === 'active') self.send({ type: NODE_DONE, output });
+        },
+        (error: unknown) => {
+          if (self.getSnapshot().status === 'active') self.send({ type: NODE_FAILED, error });
+        },
+      );
+    },
+    getInitialSnapshot: (_, input) => ({ status: 'active', output: undefined, error: undefined, input }),
+    getPersistedSnapshot: (snapshot) => snapshot,
+    restoreSnapshot: (snapshot) => snapshot as ReturnType<PromiseActorLogic<NodeResult, StepInput>['getInitialSnapshot']>,
+  };
+}
 
 const resultOf = (event: FlowEvent): NodeResult | undefined => ('output' in event ? (event.output as NodeResult | undefined) : undefined);
 
@@ -102,7 +151,7 @@ export function createFlowMachine(flow: Flow, ports: FlowPorts): AnyStateMachine
 
   // No async/await here: a call waiting in a node should not also hold a suspended frame for it.
   const step = (definition: AnyNodeDefinition) =>
-    fromPromise<NodeResult, StepInput>(({ input, signal }) => {
+    nodeStep((input, signal) => {
       const { context } = input;
       const bound = nodes.get(input.nodeId)!;
       const loggedId = context.nodePrefix + input.nodeId;
@@ -130,7 +179,7 @@ export function createFlowMachine(flow: Flow, ports: FlowPorts): AnyStateMachine
     });
 
   /** Apologise, then offer a person or end politely, as flow.fallback says. Never a dead end. */
-  const fallback = fromPromise<NodeResult, StepInput>(async ({ input, signal }) => {
+  const fallback = nodeStep(async (input, signal) => {
     const { context } = input;
     const { call, log, vars } = context;
     const loggedId = context.nodePrefix + FALLBACK_STATE;
@@ -219,7 +268,7 @@ export function createFlowMachine(flow: Flow, ports: FlowPorts): AnyStateMachine
   }).createMachine({
     id: config.id,
     initial: config.initial,
-    context: ({ input }) => ({ ...input, position: { nodeId: undefined }, outcome: undefined, endedAt: undefined }),
+    context: ({ input }) => ({ ...input, position: { nodeId: undefined }, leaving: new AbortController(), outcome: undefined, endedAt: undefined }),
     // The compiled config is plain data checked by its own types; XState cannot type string-built state maps.
     states: states as never,
     on: config.on as never,
