@@ -119,7 +119,7 @@ async function main() {
   const section = [
     '## Designer canvas',
     '',
-    `\`npm run bench:designer\` (bench/designer-canvas.ts): a generated ${nodeCount}-node flow (a tree of menus ending in transfers, every menu exit wired; the transfers' own failure exits left unwired, so most nodes carry error badges) opened in headless Chromium at 1600×900; median of ${runs} runs. The page is the production build of the designer's canvas (store + the engine's parse/validate diagnostics + React Flow with \`onlyRenderVisibleElements\`, memoised nodes, the opening viewport computed before the first draw, less detail and no background dots when zoomed out).`,
+    `\`npm run bench:designer\` (bench/designer-canvas.ts): a generated ${nodeCount}-node flow (a tree of menus ending in transfers, every menu exit wired; the transfers' own failure exits left unwired, so most nodes carry error badges) opened in headless Chromium at 1600×900; median of ${runs} runs. The page is the production build of the designer's canvas (store + the engine's parse/validate diagnostics + React Flow with \`onlyRenderVisibleElements\`, memoised nodes, the opening viewport computed before the first draw, less detail, no background dots and no exit handles drawn when zoomed out).`,
     '',
     '| measure | result | target |',
     '|---|---|---|',

@@ -33,6 +33,7 @@ export const FlowNodeView = memo(function FlowNodeView({ data, selected }: NodeP
     visited && 'is-visited',
     errors > 0 && 'has-errors',
     diff && `diff-${diff}`,
+    !detailed && 'is-compact',
   ].filter(Boolean);
   const name = node.name ?? label;
   return (
