@@ -83,7 +83,8 @@ if ! (cd "$root" && node bin/frontdoor.js config check "$work/frontdoor.json" --
 fi
 
 echo "test:sip: starting an engine on 127.0.0.1:$http_port…"
-(cd "$root" && FRONTDOOR_CONFIG="$work/frontdoor.json" node bin/frontdoor.js start >"$work/engine.log" 2>&1) &
+# exec, so that $engine_pid is node itself: killing a subshell would leave the engine running (and connected to drachtio).
+(cd "$root" && FRONTDOOR_CONFIG="$work/frontdoor.json" exec node bin/frontdoor.js start >"$work/engine.log" 2>&1) &
 engine_pid=$!
 
 ready=""

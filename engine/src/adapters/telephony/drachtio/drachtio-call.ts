@@ -320,7 +320,10 @@ export class DrachtioCall implements CallChannel {
       for (const wake of [...this.digitWaiters]) wake();
     });
     media.onGone((reason) => {
-      if (!this.callerGone && media === this.media) this.deps.logger.error(`call ${this.callId}: media server ${media.mediaServerName} lost the channel (${reason})`);
+      // 'released' is our own release (e.g. after a REFER handed the caller on), not a loss.
+      if (!this.callerGone && media === this.media && reason !== 'released') {
+        this.deps.logger.error(`call ${this.callId}: media server ${media.mediaServerName} lost the channel (${reason})`);
+      }
     });
   }
 
