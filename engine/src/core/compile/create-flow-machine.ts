@@ -139,6 +139,10 @@ function bindNodes(flow: Flow): Map<string, { definition: AnyNodeDefinition; par
   return nodes;
 }
 
+/** What nodes whose kind declares no subflows (`traits.subflows`) get: one shared function, not a closure per step. */
+const runsNoSubflow: SubflowRunner = (flowId) =>
+  Promise.reject(new EngineError('subflow-undeclared', `this kind of node declares no subflows, so it cannot run flow "${flowId}"`));
+
 /** The node's subflow runner: this call, its log and its variables as they are when the node starts. */
 function subflowWithVars(context: CallMachineContext, ports: FlowPorts): SubflowRunner {
   return (flowId, signal) =>
@@ -167,13 +171,13 @@ export function createFlowMachine(flow: Flow, ports: FlowPorts): AnyStateMachine
           call: context.call,
           ports,
           log: context.log,
-          runSubflow: subflowWithVars(context, ports),
+          runSubflow: definition.traits.subflows ? subflowWithVars(context, ports) : runsNoSubflow,
           signal,
         }),
       );
       return running.then((result) => {
         context.log.append('node.outcome', loggedId, { outcome: result.outcome });
-        for (const [name, value] of Object.entries(result.set ?? {})) context.log.append('var.set', loggedId, { name, value });
+        if (result.set) for (const [name, value] of Object.entries(result.set)) context.log.append('var.set', loggedId, { name, value });
         return result;
       });
     });
