@@ -37,7 +37,8 @@ const request = (overrides: Partial<HttpRequest>): HttpRequest => ({
   method: 'GET',
   url: `${base}/fines/PF123456`,
   headers: {},
-  timeoutMs: 1000,
+  // Generous: a busy CI machine must not turn a working service into a timeout.
+  timeoutMs: 10_000,
   signal: new AbortController().signal,
   ...overrides,
 });
@@ -82,7 +83,7 @@ describe('FetchHttpClient (real HTTP on 127.0.0.1)', () => {
 
   it('stops when the caller hangs up', async () => {
     const hangup = new AbortController();
-    const pending = client.request(request({ url: `${base}/slow`, timeoutMs: 5000, signal: hangup.signal }));
+    const pending = client.request(request({ url: `${base}/slow`, timeoutMs: 10_000, signal: hangup.signal }));
     hangup.abort(new Error('caller hung up'));
     await expect(pending).rejects.toThrow('caller hung up');
   });
