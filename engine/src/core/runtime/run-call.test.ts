@@ -203,6 +203,20 @@ describe('runCall', () => {
     expect(result).toMatchObject({ outcome: 'completed', endedAt: 'bye', vars: { ref: 'AB12', checked: true } });
     expect(result.events.filter((e) => e.type === 'node.entered').map((e) => e.nodeId)).toEqual(['remember', 'child', 'child/greet', 'child/mark', 'child/back', 'bye']);
   });
+
+  it('aborts the node running inside a subflow when the caller hangs up there', async () => {
+    const waitInQueue = base({ id: 'wait', entry: 'highways', nodes: [{ id: 'highways', kind: 'queue', version: 1, params: { queueId: 'highways' } }], edges: [] });
+    const parent = base({
+      entry: 'wait',
+      nodes: [{ id: 'wait', kind: 'subflow', version: 1, params: { flowId: 'wait', outcomes: ['answered'] } }],
+      edges: [],
+    });
+    const result = await call(parent, [{ wait: 40 }, { hangup: true }], { flows: [waitInQueue], world: { queues: { highways: { answerAfterSeconds: 600 } } } });
+    expect(result).toMatchObject({ outcome: 'callerHungUp', endedAt: 'wait' });
+    expect(result.heard).toEqual(Array(2).fill('You are number 1 in the queue. Thank you for waiting.'));
+    // The subflow's queue node stopped waiting for an agent and for its next announcement.
+    expect(result.clock.pendingSleeps).toBe(0);
+  });
 });
 
 describe('a flow that was never validated', () => {
