@@ -10,9 +10,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, totalmem, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { build, preview } from 'vite';
 import { writeBenchmarkSection } from './benchmarks-md.js';
+import { launchChromium } from '../designer/e2e/chromium.js';
 
 const repo = resolve(import.meta.dirname, '..');
 const designer = join(repo, 'designer');
@@ -22,17 +23,6 @@ const { values: args } = parseArgs({
 const nodeCount = Number(args.nodes);
 const runs = Number(args.runs);
 
-/** Chromium as the project launches it everywhere (ENVIRONMENT.md). */
-export const chromiumArgs = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1',
-];
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
@@ -80,7 +70,7 @@ async function main() {
   });
   const server = await preview({ configFile: join(designer, 'vite.config.ts'), logLevel: 'warn', build: { outDir }, preview: { host: '127.0.0.1', port: 0, strictPort: false } });
   const base = server.resolvedUrls!.local[0]!;
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
+  const browser = await launchChromium();
   const opens: number[] = [];
   const fitFps: number[] = [];
   const zoomedFps: number[] = [];

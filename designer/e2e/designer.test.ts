@@ -7,24 +7,14 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAdmin, ensureDesignerBuilt, startProduct, type RunningProduct } from './product.js';
+import { launchChromium } from './chromium.js';
 
 const repo = resolve(import.meta.dirname, '../..');
 const shots = join(repo, 'test-results', 'e2e');
 
-/** Chromium as ENVIRONMENT.md says it runs here. */
-const chromiumArgs = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1',
-];
 
 let product: RunningProduct;
 let browser: Browser;
@@ -78,7 +68,7 @@ describe('designer in the browser', () => {
     dataDir = mkdtempSync(join(tmpdir(), 'frontdoor-e2e-'));
     product = await startProduct(dataDir);
     await createAdmin(product, 'e2e-admin', 'a long e2e password');
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
     page.setDefaultTimeout(15_000);
     page.on('pageerror', (error) => browserProblems.push(`uncaught: ${error.message}`));
