@@ -264,4 +264,42 @@ describe('designer in the browser', () => {
     await shot('numbers');
     expect(browserProblems).toEqual([]);
   });
+
+  it('lets the admin add a designer on the Users screen, who then sees neither Users nor Publish', async () => {
+    const designer = `e2e-designer-${Date.now().toString(36)}`;
+    await page.getByRole('link', { name: 'Users' }).click();
+    const users = page.getByRole('region', { name: 'Users' });
+    // The API's rule against demoting yourself comes back beside the Role field.
+    await users.getByRole('button', { name: 'Edit user e2e-admin' }).click();
+    await users.getByLabel('Role').selectOption('viewer');
+    await users.getByRole('button', { name: 'Save user' }).click();
+    await expect.poll(() => users.getByRole('form').textContent()).toContain('not for your own account');
+    await users.getByRole('button', { name: 'Cancel' }).click();
+
+    await users.getByRole('button', { name: 'Add user' }).click();
+    await users.getByLabel('Username').fill(designer);
+    await users.getByLabel('Role').selectOption('designer');
+    await users.getByLabel('Password').fill('a designer password');
+    await users.getByRole('button', { name: 'Save user' }).click();
+    await expect.poll(() => users.getByRole('table').textContent()).toContain(designer);
+
+    const tokens = page.getByRole('region', { name: 'API tokens' });
+    await tokens.getByRole('button', { name: 'Add token' }).click();
+    await tokens.getByLabel('Token name').fill('CI deploy');
+    await tokens.getByRole('button', { name: 'Save token' }).click();
+    await expect.poll(() => page.getByLabel('Token secret').inputValue()).toMatch(/^fd_/);
+    await shot('users-and-tokens');
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('Username').fill(designer);
+    await page.getByLabel('Password').fill('a designer password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.getByRole('heading', { name: 'Call flows' }).isVisible()).toBe(true);
+    expect(await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Users' }).count()).toBe(0);
+    await page.getByRole('link', { name: 'E2E bins line' }).click();
+    await expect.poll(() => page.getByRole('heading', { name: 'E2E bins line' }).isVisible()).toBe(true);
+    expect(await page.getByRole('button', { name: /Publish/ }).count()).toBe(0);
+    await shot('designer-without-publish');
+    expect(browserProblems).toEqual([]);
+  });
 });

@@ -1,9 +1,10 @@
 import { useEffect, useState } from 'react';
-import { api, type Me } from './api/client.js';
+import { api, roleAtLeast, type Me } from './api/client.js';
 import { FlowEditor } from './screens/FlowEditor.js';
 import { FlowList } from './screens/FlowList.js';
 import { NumbersScreen, PromptsScreen, SchedulesScreen } from './screens/LibraryScreens.js';
 import { Login } from './screens/Login.js';
+import { UsersScreen } from './screens/UsersScreen.js';
 
 /** Screens live in the URL hash (#/flows/main-line), so the engine serves one page. */
 function useHashRoute(): [string, (to: string) => void] {
@@ -27,11 +28,14 @@ export function App() {
 
   const flowMatch = /^\/flows\/(.+)$/.exec(route);
   const section = route.split('/')[1] ?? 'flows';
+  const isAdmin = roleAtLeast(me.role, 'admin');
   const nav: Array<[string, string]> = [
     ['flows', 'Flows'],
     ['prompts', 'Prompts'],
     ['numbers', 'Numbers'],
     ['schedules', 'Schedules'],
+    // The API lets only admins see or change users and tokens.
+    ...(isAdmin ? [['users', 'Users'] as [string, string]] : []),
   ];
   return (
     <div className="app">
@@ -61,6 +65,8 @@ export function App() {
           <NumbersScreen me={me} />
         ) : section === 'schedules' ? (
           <SchedulesScreen me={me} />
+        ) : section === 'users' && isAdmin ? (
+          <UsersScreen />
         ) : (
           <FlowList me={me} open={(id) => go(`/flows/${encodeURIComponent(id)}`)} />
         )}

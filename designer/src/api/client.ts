@@ -18,9 +18,29 @@ export class ApiError extends Error {
     const b = this.body as { diagnostics?: Diagnostic[] } | undefined;
     return Array.isArray(b?.diagnostics) ? b.diagnostics : [];
   }
+
+  /**
+   * The problem's `errors[]` split by request-body field: `{ password: 'must be at least 10 characters' }`
+   * for `body.password` (the first segment after `body.` names the field), so a form can show each
+   * message beside its control; `other` keeps the rest (`params.id`, `query.…`) as `path: message`.
+   */
+  get fieldErrors(): { byField: Record<string, string>; other: string[] } {
+    const errors = (this.body as { errors?: unknown } | undefined)?.errors;
+    const byField: Record<string, string> = {};
+    const other: string[] = [];
+    for (const e of Array.isArray(errors) ? (errors as Array<{ path?: unknown; message?: unknown }>) : []) {
+      const path = String(e.path ?? '');
+      const message = String(e.message ?? '');
+      const field = /^body\.([^.[\]]+)/.exec(path)?.[1];
+      if (field) byField[field] = byField[field] ? `${byField[field]}; ${message}` : message;
+      else other.push(path ? `${path}: ${message}` : message);
+    }
+    return { byField, other };
+  }
 }
 
 export type Role = 'viewer' | 'designer' | 'publisher' | 'admin';
+export const roles: readonly Role[] = ['viewer', 'designer', 'publisher', 'admin'];
 const roleRank: Record<Role, number> = { viewer: 0, designer: 1, publisher: 2, admin: 3 };
 /** True when `role` may do what `needed` may do (viewer < designer < publisher < admin). */
 export const roleAtLeast = (role: Role | undefined, needed: Role): boolean =>
@@ -29,6 +49,31 @@ export const roleAtLeast = (role: Role | undefined, needed: Role): boolean =>
 export interface Me {
   username: string;
   role: Role;
+}
+export interface UserRecord {
+  id: string;
+  username: string;
+  role: Role;
+  disabled: boolean;
+  createdAt: string;
+}
+export interface ApiTokenRecord {
+  id: string;
+  name: string;
+  userId: string;
+  /** The secret's first characters, to recognise it by (the secret itself is never listed). */
+  prefix: string;
+  role?: Role;
+  createdAt: string;
+  lastUsedAt?: string;
+  expiresAt?: string;
+  revokedAt?: string;
+}
+export interface NewApiToken {
+  name: string;
+  userId?: string;
+  role?: Role;
+  expiresAt?: string;
 }
 export interface FlowSummary {
   id: string;
@@ -146,6 +191,16 @@ export const api = {
   createSchedule: (s: ScheduleRecord) => request<ScheduleRecord>('POST', '/api/schedules', s),
   updateSchedule: (id: string, changes: Omit<ScheduleRecord, 'id'>) => request<ScheduleRecord>('PUT', `/api/schedules/${enc(id)}`, changes),
   deleteSchedule: (id: string) => request<void>('DELETE', `/api/schedules/${enc(id)}`),
+
+  listUsers: () => request<UserRecord[]>('GET', '/api/users'),
+  createUser: (u: { username: string; password: string; role: Role }) => request<UserRecord>('POST', '/api/users', u),
+  updateUser: (id: string, changes: { role?: Role; password?: string; disabled?: boolean }) => request<UserRecord>('PUT', `/api/users/${enc(id)}`, changes),
+  deleteUser: (id: string) => request<void>('DELETE', `/api/users/${enc(id)}`),
+
+  listTokens: () => request<ApiTokenRecord[]>('GET', '/api/tokens'),
+  /** The answer carries the secret (`token`): the only time anyone sees it. */
+  createToken: (t: NewApiToken) => request<ApiTokenRecord & { token: string }>('POST', '/api/tokens', t),
+  revokeToken: (id: string) => request<void>('DELETE', `/api/tokens/${enc(id)}`),
 };
 
 /** Where to hear a prompt: its recording when the library has one, else text-to-speech of the text. */

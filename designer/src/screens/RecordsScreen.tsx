@@ -4,10 +4,14 @@ import { ApiError } from '../api/client.js';
 export interface FieldSpec {
   key: string;
   label: string;
-  kind: 'text' | 'choice' | 'json' | 'languages';
+  kind: 'text' | 'choice' | 'json' | 'languages' | 'password' | 'boolean' | 'datetime';
   /** For `choice`: the allowed values with labels. */
   choices?: Array<{ value: string; label: string }>;
-  required?: boolean;
+  /** `'new'`: required when adding a record, optional when editing one (e.g. a password: blank keeps it). */
+  required?: boolean | 'new';
+  /** `false`: only in the form (a password), or only in the list (a read-only fact like "last used"). */
+  inList?: false;
+  inForm?: false;
   /** The record's key: set on create, fixed afterwards. */
   isKey?: boolean;
   help?: string;
@@ -19,7 +23,8 @@ interface Props<T> {
   fields: FieldSpec[];
   load(): Promise<T[]>;
   create(record: T): Promise<unknown>;
-  update(key: string, changes: Omit<T, never>): Promise<unknown>;
+  /** Absent: records can be added and removed but not changed (API tokens). */
+  update?(key: string, changes: Omit<T, never>): Promise<unknown>;
   remove(key: string): Promise<unknown>;
   canWrite: boolean;
   /** A blank record for "Add". */
@@ -27,15 +32,29 @@ interface Props<T> {
   languages?: string[];
   /** More buttons for a record's row (e.g. listen to a prompt). */
   rowActions?(record: T, refresh: () => void): ReactNode;
+  /** The remove button's word ("Revoke" for a token). */
+  removeLabel?: string;
+  /** Whether a record's row offers removal (not for a token already revoked); default always. */
+  canRemove?(record: T): boolean;
+  /** How a record is named in buttons' labels and the removal question; default its key. */
+  nameOf?(record: T): string;
+  /** One of several lists on a screen: a section with an h2 instead of the screen's main and h1. */
+  asSection?: boolean;
 }
 
 type Draft = Record<string, unknown>;
 
 /** A list of records with an add/edit form, for the prompts, numbers and schedules screens. */
-export function RecordsScreen<T extends object>({ title, noun, fields, load, create, update, remove, canWrite, blank, languages = ['en-GB', 'cy-GB'], rowActions }: Props<T>) {
+export function RecordsScreen<T extends object>(props: Props<T>) {
+  const { title, noun, fields, load, create, update, remove, canWrite, blank, languages = ['en-GB', 'cy-GB'], rowActions } = props;
+  const { removeLabel = 'Delete', canRemove, nameOf, asSection = false } = props;
   const [records, setRecords] = useState<T[]>([]);
   const [editing, setEditing] = useState<{ draft: Draft; isNew: boolean }>();
   const [error, setError] = useState<string>();
+  /** The API's messages for single fields (problem+json `errors[].path` `body.<field>`), shown beside them. */
+  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
+  const formFields = fields.filter((f) => f.inForm !== false);
+  const listFields = fields.filter((f) => f.inList !== false);
   const keyField = fields.find((f) => f.isKey)!;
   const formId = useId();
 
@@ -47,24 +66,31 @@ export function RecordsScreen<T extends object>({ title, noun, fields, load, cre
   const save = async () => {
     if (!editing) return;
     setError(undefined);
+    setFieldErrors({});
     try {
       const record: Draft = {};
-      for (const f of fields) {
+      for (const f of formFields) {
         const v = editing.draft[f.key];
         if (f.kind === 'json') record[f.key] = typeof v === 'string' ? (v.trim() === '' ? {} : JSON.parse(v)) : v;
+        else if (f.kind === 'datetime' && typeof v === 'string' && v !== '') record[f.key] = new Date(v).toISOString();
         else if (v !== '' && v !== undefined) record[f.key] = v;
       }
       if (editing.isNew) await create(record as T);
       else {
         const { [keyField.key]: key, ...changes } = record;
-        await update(String(key), changes as T);
+        await update?.(String(key), changes as T);
       }
       setEditing(undefined);
       refresh();
     } catch (e) {
-      const detail = e instanceof ApiError ? ((e.body as { errors?: Array<{ path: string; message: string }> })?.errors ?? []).map((x) => `${x.path}: ${x.message}`) : [];
-      setError([(e as Error).message, ...detail].join(' · '));
+      const { byField, other } = e instanceof ApiError ? e.fieldErrors : { byField: {}, other: [] };
+      setFieldErrors(byField);
+      setError([(e as Error).message, ...other].join(' · '));
     }
+  };
+  const startEditing = (draft: Draft, isNew: boolean) => {
+    setFieldErrors({});
+    setEditing({ draft, isNew });
   };
 
   const value = (r: T, f: FieldSpec) => {
@@ -72,19 +98,23 @@ export function RecordsScreen<T extends object>({ title, noun, fields, load, cre
     if (f.kind === 'languages') return Object.entries((v ?? {}) as Record<string, string>).map(([l, t]) => `${l}: ${t}`).join(' / ');
     if (f.kind === 'json') return JSON.stringify(v ?? {}).slice(0, 80);
     if (f.kind === 'choice') return f.choices?.find((c) => c.value === v)?.label ?? String(v ?? '');
+    if (f.kind === 'boolean') return v ? 'Yes' : 'No';
+    if (f.kind === 'datetime') return typeof v === 'string' ? new Date(v).toLocaleString('en-GB') : '';
     return String(v ?? '');
   };
 
+  const Landmark = asSection ? 'section' : 'main';
+  const Heading = asSection ? 'h2' : 'h1';
   return (
-    <main className="screen" aria-label={title}>
-      <h1>{title}</h1>
+    <Landmark className="screen" aria-label={title}>
+      <Heading>{title}</Heading>
       {error && (
         <p className="field-error" role="alert">
           {error}
         </p>
       )}
       {canWrite && !editing && (
-        <button type="button" className="primary" onClick={() => setEditing({ draft: { ...(blank as Draft) }, isNew: true })}>
+        <button type="button" className="primary" onClick={() => startEditing({ ...(blank as Draft) }, true)}>
           Add {noun}
         </button>
       )}
@@ -97,8 +127,12 @@ export function RecordsScreen<T extends object>({ title, noun, fields, load, cre
             void save();
           }}
         >
-          {fields.map((f) => {
+          {formFields.map((f) => {
             const id = `${formId}-${f.key}`;
+            const problem = fieldErrors[f.key];
+            const required = f.required === true || (f.required === 'new' && editing.isNew);
+            const described = [f.help && `${id}-help`, problem && `${id}-error`].filter(Boolean).join(' ') || undefined;
+            const invalid = problem ? true : undefined;
             const v = editing.draft[f.key];
             const set = (nv: unknown) => setEditing({ ...editing, draft: { ...editing.draft, [f.key]: nv } });
             if (f.kind === 'languages') {
@@ -121,8 +155,8 @@ export function RecordsScreen<T extends object>({ title, noun, fields, load, cre
               <div className="field" key={f.key}>
                 <label htmlFor={id}>{f.label}</label>
                 {f.kind === 'choice' ? (
-                  <select id={id} value={String(v ?? '')} required={f.required} onChange={(e) => set(e.target.value)}>
-                    <option value="">{f.required ? 'Choose…' : '(none)'}</option>
+                  <select id={id} value={String(v ?? '')} required={required} aria-invalid={invalid} aria-describedby={described} onChange={(e) => set(e.target.value)}>
+                    <option value="">{required ? 'Choose…' : '(none)'}</option>
                     {f.choices?.map((c) => (
                       <option key={c.value} value={c.value}>
                         {c.label}
@@ -130,11 +164,32 @@ export function RecordsScreen<T extends object>({ title, noun, fields, load, cre
                     ))}
                   </select>
                 ) : f.kind === 'json' ? (
-                  <textarea id={id} rows={6} value={typeof v === 'string' ? v : JSON.stringify(v ?? {}, null, 2)} onChange={(e) => set(e.target.value)} />
+                  <textarea id={id} rows={6} value={typeof v === 'string' ? v : JSON.stringify(v ?? {}, null, 2)} aria-invalid={invalid} aria-describedby={described} onChange={(e) => set(e.target.value)} />
+                ) : f.kind === 'boolean' ? (
+                  <input id={id} type="checkbox" checked={v === true} aria-invalid={invalid} aria-describedby={described} onChange={(e) => set(e.target.checked)} />
                 ) : (
-                  <input id={id} value={String(v ?? '')} required={f.required} disabled={f.isKey && !editing.isNew} onChange={(e) => set(e.target.value)} />
+                  <input
+                    id={id}
+                    type={f.kind === 'password' ? 'password' : f.kind === 'datetime' ? 'datetime-local' : 'text'}
+                    autoComplete={f.kind === 'password' ? 'new-password' : undefined}
+                    value={String(v ?? '')}
+                    required={required}
+                    disabled={f.isKey && !editing.isNew}
+                    aria-invalid={invalid}
+                    aria-describedby={described}
+                    onChange={(e) => set(e.target.value)}
+                  />
                 )}
-                {f.help && <small className="help">{f.help}</small>}
+                {f.help && (
+                  <small className="help" id={`${id}-help`}>
+                    {f.help}
+                  </small>
+                )}
+                {problem && (
+                  <span className="field-error" id={`${id}-error`}>
+                    {problem}
+                  </span>
+                )}
               </div>
             );
           })}
@@ -151,7 +206,7 @@ export function RecordsScreen<T extends object>({ title, noun, fields, load, cre
       <table className="records">
         <thead>
           <tr>
-            {fields.map((f) => (
+            {listFields.map((f) => (
               <th key={f.key} scope="col">
                 {f.label}
               </th>
@@ -162,30 +217,35 @@ export function RecordsScreen<T extends object>({ title, noun, fields, load, cre
         <tbody>
           {records.map((r) => {
             const key = String((r as Record<string, unknown>)[keyField.key]);
+            const name = nameOf?.(r) ?? key;
             return (
               <tr key={key}>
-                {fields.map((f) => (
+                {listFields.map((f) => (
                   <td key={f.key}>{value(r, f)}</td>
                 ))}
                 {(canWrite || rowActions) && (
                   <td>
                     {rowActions?.(r, refresh)}
-                    {canWrite && (
+                    {canWrite && update && (
                       <>
-                    <button type="button" onClick={() => setEditing({ draft: { ...(r as Draft) }, isNew: false })} aria-label={`Edit ${noun} ${key}`}>
-                      Edit
-                    </button>{' '}
-                    <button
-                      type="button"
-                      className="danger"
-                      aria-label={`Delete ${noun} ${key}`}
-                      onClick={() => {
-                        if (window.confirm(`Delete ${noun} ${key}?`)) remove(key).then(refresh, (e: Error) => setError(e.message));
-                      }}
-                    >
-                      Delete
-                    </button>
+                        <button type="button" onClick={() => startEditing({ ...(r as Draft) }, false)} aria-label={`Edit ${noun} ${name}`}>
+                          Edit
+                        </button>{' '}
                       </>
+                    )}
+                    {canWrite && (canRemove?.(r) ?? true) && (
+                      <button
+                        type="button"
+                        className="danger"
+                        aria-label={`${removeLabel} ${noun} ${name}`}
+                        onClick={() => {
+                          if (window.confirm(`${removeLabel} ${noun} ${name}?`)) {
+                            remove(key).then(refresh, (e: Error) => setError([e.message, ...(e instanceof ApiError ? e.fieldErrors.other : [])].join(' · ')));
+                          }
+                        }}
+                      >
+                        {removeLabel}
+                      </button>
                     )}
                   </td>
                 )}
@@ -194,13 +254,13 @@ export function RecordsScreen<T extends object>({ title, noun, fields, load, cre
           })}
           {records.length === 0 && (
             <tr>
-              <td colSpan={fields.length + 1} className="muted">
+              <td colSpan={listFields.length + 1} className="muted">
                 None yet.
               </td>
             </tr>
           )}
         </tbody>
       </table>
-    </main>
+    </Landmark>
   );
 }
