@@ -274,6 +274,7 @@ describe('designer in the browser', () => {
     await users.getByLabel('Role').selectOption('viewer');
     await users.getByRole('button', { name: 'Save user' }).click();
     await expect.poll(() => users.getByRole('form').textContent()).toContain('not for your own account');
+    await shot('users-own-role-refused');
     await users.getByRole('button', { name: 'Cancel' }).click();
 
     await users.getByRole('button', { name: 'Add user' }).click();

@@ -59,6 +59,31 @@ describe('RecordsScreen', () => {
     await waitFor(() => expect(calls).toEqual([['update', ['ana', { role: 'admin', disabled: true }]]]));
   });
 
+  it('sends a date-time field as an ISO instant and leaves a blank optional field out', async () => {
+    const created: unknown[] = [];
+    render(
+      <RecordsScreen<{ name: string; expiresAt?: string; note?: string }>
+        title="Tokens"
+        noun="token"
+        canWrite
+        fields={[
+          { key: 'name', label: 'Name', kind: 'text', isKey: true, required: true },
+          { key: 'expiresAt', label: 'Expires', kind: 'datetime' },
+          { key: 'note', label: 'Note', kind: 'text' },
+        ]}
+        blank={{ name: '' }}
+        load={() => Promise.resolve([])}
+        create={(t) => (created.push(t), Promise.resolve())}
+        remove={() => Promise.resolve()}
+      />,
+    );
+    fireEvent.click(screen.getByRole('button', { name: 'Add token' }));
+    fireEvent.change(screen.getByLabelText('Name'), { target: { value: 'CI' } });
+    fireEvent.change(screen.getByLabelText('Expires'), { target: { value: '2030-01-02T03:04' } });
+    fireEvent.submit(screen.getByRole('form', { name: 'New token' }));
+    await waitFor(() => expect(created).toEqual([{ name: 'CI', expiresAt: new Date('2030-01-02T03:04').toISOString() }]));
+  });
+
   it("shows the API's problem for a field beside that field, tied to it for screen readers", async () => {
     people(() =>
       Promise.reject(

@@ -152,7 +152,7 @@ export function RecordsScreen<T extends object>(props: Props<T>) {
               );
             }
             return (
-              <div className="field" key={f.key}>
+              <div className={['field', f.kind === 'boolean' && 'field-inline', problem && 'field-invalid'].filter(Boolean).join(' ')} key={f.key}>
                 <label htmlFor={id}>{f.label}</label>
                 {f.kind === 'choice' ? (
                   <select id={id} value={String(v ?? '')} required={required} aria-invalid={invalid} aria-describedby={described} onChange={(e) => set(e.target.value)}>

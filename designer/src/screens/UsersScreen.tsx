@@ -68,7 +68,7 @@ function TokensSection({ users }: { users: UserRecord[] }) {
           </p>
           <p>
             <label htmlFor="new-token-secret">Token secret</label>{' '}
-            <input id="new-token-secret" className="token-value" readOnly value={created.token} size={created.token.length} onFocus={(e) => e.target.select()} />{' '}
+            <input id="new-token-secret" className="token-value" readOnly autoFocus value={created.token} size={created.token.length} onFocus={(e) => e.target.select()} />{' '}
             <button type="button" onClick={() => void copy(created.token)}>
               Copy secret
             </button>{' '}
