@@ -30,7 +30,7 @@ export async function ensureFirstAdmin(
   if (created.kind !== 'created') return;
   logger.info(
     given === undefined
-      ? `first start: sign in as "${FIRST_ADMIN}" with password ${password} — shown only now; change it under Users, or with \`npx frontdoor admin set-password --username ${FIRST_ADMIN} --password-stdin\` while the engine is stopped`
+      ? `first start: sign in as "${FIRST_ADMIN}" with password ${password} — shown only now; change it on the designer's Users screen, or with \`npx frontdoor admin set-password --username ${FIRST_ADMIN} --password-stdin\` while the engine is stopped`
       : `first start: created user "${FIRST_ADMIN}" with the password in FRONTDOOR_ADMIN_PASSWORD`,
   );
 }
