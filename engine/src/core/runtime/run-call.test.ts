@@ -1,17 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { CallEvent, VarValue } from '../../ports/index.js';
-import type { CallerAction } from '../../adapters/telephony/simulator/caller-action.js';
-import { runScriptedCall } from '../../adapters/telephony/simulator/scripted-call.js';
-import { DEFAULT_CALL_TIME, simulatedPorts } from '../../adapters/telephony/simulator/simulated-ports.js';
-import { worldSchema, type WorldInput } from '../../adapters/telephony/simulator/world.js';
+import type { CallEvent } from '../../ports/index.js';
+import { DEFAULT_CALL_TIME, emptyWorldPorts, runFlow as call, type CallerAction } from '../../testing/call-harness.js';
 import type { Flow, FlowInput } from '../flow/schema.js';
 import { flowMachine } from './run-call.js';
 import { flowOf, say } from './test-support.js';
-
-async function call(flow: Flow, caller: CallerAction[], options: { world?: WorldInput; flows?: Flow[]; vars?: Record<string, VarValue> } = {}) {
-  const result = await runScriptedCall({ flow, caller, world: worldSchema.parse(options.world ?? {}), flows: options.flows ?? [], callId: 'c1', ...(options.vars ? { vars: options.vars } : {}) });
-  return { ...result, heard: result.call.heard.map((s) => s.text), channel: result.call };
-}
 
 const types = (events: CallEvent[]) => events.map((e) => `${e.type}${e.nodeId ? `@${e.nodeId}` : ''}`);
 
@@ -232,7 +224,7 @@ describe('a flow that was never validated', () => {
 
 describe('flowMachine', () => {
   it('builds one machine per flow version and ports, even when each call wraps the same ports afresh', () => {
-    const ports = simulatedPorts({ world: worldSchema.parse({}) });
+    const ports = emptyWorldPorts();
     const machine = flowMachine(menuAndQueue, ports);
     expect(flowMachine(menuAndQueue, { ...ports })).toBe(machine);
     expect(flowMachine(menuAndQueue, { ...ports, queue: { join: ports.queue.join } })).not.toBe(machine);
