@@ -17,6 +17,13 @@ export default {
       },
     },
     {
+      name: 'core-tests-reach-adapters-through-testing',
+      comment: 'Core tests run nodes and flows on the simulator only through engine/src/testing (runNode, runFlow).',
+      severity: 'error',
+      from: { path: '^engine/src/core/.+\\.test\\.tsx?$' },
+      to: { path: '^engine/src/(adapters|api|cli|main\\.ts)' },
+    },
+    {
       name: 'core-uses-port-types-only',
       comment: 'Ports are interfaces: core imports their types, never values.',
       severity: 'error',

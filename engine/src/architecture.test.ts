@@ -54,6 +54,7 @@ describe('the dependency rule (ARCHITECTURE.md)', () => {
           'export type C = Clock;',
         ].join('\n'),
       );
+      file('engine/src/core/bad.test.ts', "import { store } from '../adapters/storage/postgres/store.js';\nexport const z = store;\n");
       file('designer/src/bad.ts', "import { store } from '../../engine/src/adapters/storage/postgres/store.js';\nexport const y = store;\n");
       const found = await violationsIn(sandbox, ['engine/src', 'designer/src']);
       expect(found).toEqual(
@@ -61,6 +62,7 @@ describe('the dependency rule (ARCHITECTURE.md)', () => {
           'core-imports-only-core-zod-xstate: engine/src/core/bad.ts -> engine/src/adapters/storage/postgres/store.ts',
           'core-uses-port-types-only: engine/src/core/bad.ts -> engine/src/ports/clock.ts',
           'core-imports-only-core-zod-xstate: engine/src/core/bad.ts -> fs',
+          'core-tests-reach-adapters-through-testing: engine/src/core/bad.test.ts -> engine/src/adapters/storage/postgres/store.ts',
           'designer-never-imports-adapters: designer/src/bad.ts -> engine/src/adapters/storage/postgres/store.ts',
         ]),
       );
