@@ -8,11 +8,11 @@
  * every figure is the median of the runs; the cost ratio is the median of the back-to-back ratios.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CallBenchResult } from './call-bench.js';
+import { writeBenchmarkSection } from './benchmarks-md.js';
 
 const repo = resolve(import.meta.dirname, '..');
 const { values: args } = parseArgs({
@@ -115,14 +115,6 @@ actor, which the architecture asks for (one named actor per node step, aborted o
 
 process.stdout.write(`${section}\n`);
 if (!args['no-write']) {
-  const file = join(repo, 'BENCHMARKS.md');
-  let text = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
-  const start = text.indexOf('## Engine: concurrent calls');
-  if (start < 0) text = `${text.trimEnd()}\n\n${section}`;
-  else {
-    const next = text.indexOf('\n## ', start + 1);
-    text = text.slice(0, start) + section + (next < 0 ? '' : text.slice(next + 1));
-  }
-  writeFileSync(file, text.endsWith('\n') ? text : `${text}\n`);
+  writeBenchmarkSection(section);
   process.stderr.write('bench: figures written to BENCHMARKS.md\n');
 }
