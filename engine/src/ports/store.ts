@@ -252,7 +252,8 @@ export type QueueNotFound = { kind: 'queueNotFound'; queueId: string };
 /** A real call from the phone network, or a test call placed from the designer/CLI/API. */
 export type CallKind = 'phone' | 'test';
 
-export interface CallRecord {
+/** What is known when a call starts. */
+export interface CallStart {
   id: string;
   kind: CallKind;
   from: string;
@@ -261,28 +262,7 @@ export interface CallRecord {
   /** The published version the call runs on; undefined for test calls of an unpublished draft. */
   flowVersion?: number;
   startedAt: Date;
-  answeredAt?: Date;
-  endedAt?: Date;
-  /** runCall's outcome ("completed", "transferred", "callerHungUp" …), or "engine-lost" when the engine died mid-call. */
-  outcome?: string;
-  /** Node the call ended at. */
-  endedAtNode?: string;
-  queueId?: string;
-  agentId?: string;
-  waitSeconds?: number;
-  talkSeconds?: number;
   /** The engine process (run) that handled the call. */
-  engineInstanceId: string;
-}
-
-export interface CallStart {
-  id: string;
-  kind: CallKind;
-  from: string;
-  to: string;
-  flowId?: string;
-  flowVersion?: number;
-  startedAt: Date;
   engineInstanceId: string;
 }
 
@@ -296,9 +276,14 @@ export interface CallUpdate {
 
 export interface CallEnd extends CallUpdate {
   endedAt: Date;
+  /** runCall's outcome ("completed", "transferred", "callerHungUp" …), or "engine-lost" when the engine died mid-call. */
   outcome: string;
+  /** Node the call ended at. */
   endedAtNode?: string;
 }
+
+/** One call's row: its start, what happened, and its end once it has ended. */
+export interface CallRecord extends CallStart, Partial<CallEnd> {}
 
 export interface CallFilter {
   kind?: CallKind;

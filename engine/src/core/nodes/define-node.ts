@@ -1,15 +1,6 @@
 import type { z } from 'zod';
-import type {
-  CallChannel,
-  Clock,
-  FlowSource,
-  HttpClient,
-  PaymentGateway,
-  PromptSegment,
-  QueuePort,
-  Recognizer,
-  VarValue,
-} from '../../ports/index.js';
+import type { CallChannel, PromptSegment, VarValue } from '../../ports/index.js';
+import type { FlowPorts } from '../runtime/ports.js';
 import type { PromptParam } from './prompt.js';
 
 /** A named exit of a node: a handle in the designer, an edge in the flow. */
@@ -34,8 +25,9 @@ export interface NodeUi {
   summary: string[];
 }
 
-/** What a node needs from the call and the world while it runs. Only port types. */
-export interface NodeContext<P> {
+/** What a node needs from the call and the world while it runs: the flow's ports (speech, payments, queue,
+ * http, clock, flows) plus this call. Only port types. */
+export interface NodeContext<P> extends Omit<FlowPorts, 'prompts'> {
   nodeId: string;
   params: P;
   /** The call's variables (read-only: return `set` to change them). */
@@ -43,12 +35,6 @@ export interface NodeContext<P> {
   /** The language prompts are played in now (the `language` node changes it). */
   language: string;
   call: CallChannel;
-  speech: Recognizer;
-  payments: PaymentGateway;
-  queue: QueuePort;
-  http: HttpClient;
-  clock: Clock;
-  flows: FlowSource;
   /** Turn a prompt param into what the channel plays, in the current language, templated with vars. */
   prompt(param: PromptParam | undefined): PromptSegment[];
   /** Run another flow on this call; resolves with the outcome it ended on. */
