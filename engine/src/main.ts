@@ -19,7 +19,7 @@ import type { TelephonyService } from './adapters/telephony/drachtio/start-telep
 import { createApi } from './api/create-api.js';
 import { attachTestCallSocket } from './api/test-call-socket.js';
 import { loadConfig, type FrontdoorConfig, type FrontdoorConfigInput } from './config/config.js';
-import type { FlowPorts } from './core/runtime/ports.js';
+import type { FlowPorts } from './ports/flow-ports.js';
 import { phoneCallHandler, PublishedFlows, UNCONFIGURED_PORTS, type EngineLogger } from './phone-calls.js';
 import type { Recognizer } from './ports/recognizer.js';
 import type { Store } from './ports/store.js';

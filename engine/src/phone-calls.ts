@@ -9,7 +9,7 @@ import { EngineError } from './core/engine-error.js';
 import { parseFlow } from './core/flow/parse-flow.js';
 import { hasErrors } from './core/flow/diagnostics.js';
 import type { Flow } from './core/flow/schema.js';
-import type { FlowPorts } from './core/runtime/ports.js';
+import type { FlowPorts } from './ports/flow-ports.js';
 import { runCall } from './core/runtime/run-call.js';
 import type { CallChannel } from './ports/call-channel.js';
 import type { FlowSource } from './ports/flow-source.js';

@@ -1,6 +1,8 @@
 export type * from './call-channel.js';
 export type * from './call-events.js';
 export type * from './clock.js';
+export type * from './flow.js';
+export type * from './flow-ports.js';
 export type * from './flow-source.js';
 export type * from './http-client.js';
 export type * from './payment-gateway.js';

@@ -4,7 +4,7 @@
  */
 import type { VarValue } from '../ports/index.js';
 import type { Flow } from '../core/flow/schema.js';
-import type { FlowPorts } from '../core/runtime/ports.js';
+import type { FlowPorts } from '../ports/flow-ports.js';
 import type { CallerAction } from '../adapters/telephony/simulator/caller-action.js';
 import { runScriptedCall } from '../adapters/telephony/simulator/scripted-call.js';
 import { simulatedPorts } from '../adapters/telephony/simulator/simulated-ports.js';

@@ -1,6 +1,6 @@
 import type { Clock, FlowSource, PromptLibrary } from '../../../ports/index.js';
 import type { Flow } from '../../../core/flow/schema.js';
-import type { FlowPorts } from '../../../core/runtime/ports.js';
+import type { FlowPorts } from '../../../ports/flow-ports.js';
 import { SimulatedClock } from './simulated-clock.js';
 import { SimulatedHttpClient } from './simulated-http-client.js';
 import { SimulatedPaymentGateway } from './simulated-payment-gateway.js';

@@ -13,10 +13,10 @@ import { EngineError, describeFault } from '../engine-error.js';
 import type { Flow } from '../flow/schema.js';
 import type { AnyNodeDefinition, NodeResult } from '../nodes/define-node.js';
 import { spokenText } from '../nodes/prompt.js';
-import type { CallEventLog } from '../runtime/event-log.js';
-import { callLanguage, createNodeContext, type SubflowRunner } from '../runtime/node-context.js';
-import type { FlowPorts } from '../runtime/ports.js';
-import { resolvePrompt } from '../runtime/resolve-prompt.js';
+import type { CallEventLog } from './event-log.js';
+import { callLanguage, createNodeContext, type SubflowRunner } from './node-context.js';
+import type { FlowPorts } from '../../ports/flow-ports.js';
+import { resolvePrompt } from './resolve-prompt.js';
 import {
   CALLER_HANGUP_EVENT,
   FALLBACK_ACTOR,
@@ -24,7 +24,7 @@ import {
   actorSource,
   compileFlow,
   type StateConfig,
-} from './compile-flow.js';
+} from '../compile/compile-flow.js';
 
 /** How long the fallback's transfer to a person rings. */
 export const FALLBACK_RING_TIMEOUT_MS = 30_000;
