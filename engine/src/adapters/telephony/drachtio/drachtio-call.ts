@@ -45,7 +45,15 @@ export interface DrachtioCallDeps {
   settings: { ttsVoice: string; recordingsDir: string; recordCalls: boolean };
   /** Told once, when the call is answered. */
   onAnswered?(): void;
+  /**
+   * Audio (a URL the media server can fetch) for text in a language mod_flite cannot speak, e.g. Welsh;
+   * undefined to let flite read it.
+   */
+  speechFor?(text: string, language: string): string | undefined;
 }
+
+/** Languages mod_flite's voices speak; other text goes to `speechFor`. */
+const FLITE_LANGUAGES = /^en(-|$)/;
 
 interface AnsweredLeg {
   kind: 'answered';
@@ -351,8 +359,10 @@ export class DrachtioCall implements CallChannel {
   }
 
   private fileFor(segment: PromptSegment): string {
-    if (segment.audio) return /^https?:\/\//.test(segment.audio) ? `http_cache://${segment.audio}` : segment.audio;
-    return `say:${segment.text.replace(/\s+/g, ' ').trim()}`;
+    const text = segment.text.replace(/\s+/g, ' ').trim();
+    const audio = segment.audio ?? (FLITE_LANGUAGES.test(segment.language) ? undefined : this.deps.speechFor?.(text, segment.language));
+    if (audio) return /^https?:\/\//.test(audio) ? `http_cache://${audio}` : audio;
+    return `say:${text}`;
   }
 
   /** Plays each segment; with barge-in, a key (or one pressed before) ends it. */
