@@ -6,6 +6,7 @@ export type * from './flow-ports.js';
 export type * from './flow-source.js';
 export type * from './http-client.js';
 export type * from './logger.js';
+export type * from './outbound-calls.js';
 export type * from './payment-gateway.js';
 export type * from './queue.js';
 export type * from './recognizer.js';

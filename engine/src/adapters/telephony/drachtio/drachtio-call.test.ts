@@ -130,6 +130,23 @@ describe('DrachtioCall', () => {
     expect(callerChannel.played).toEqual([`http_cache://http://engine.example/media/tts/cy-GB.wav?text=${encodeURIComponent('Croeso i’r cyngor.')}`, 'say:Welcome.']);
   });
 
+  it('holds the caller on the media server’s music until one of the keys; other keys are dropped', async () => {
+    const { call, callerChannel, signal } = await setup();
+    const holding = call.hold({ keys: '12', signal });
+    await settle();
+    expect(callerChannel.played).toEqual(['local_stream://moh']);
+    callerChannel.press('7');
+    await settle();
+    callerChannel.press('2');
+    expect(await holding).toEqual({ kind: 'key', key: '2' });
+    const over = new AbortController();
+    const music = call.hold({ music: 'https://frontdoor.example/hold.wav', signal: over.signal });
+    await settle();
+    over.abort();
+    expect(await music).toEqual({ kind: 'stopped' });
+    expect(callerChannel.played.at(-1)).toBe('http_cache://https://frontdoor.example/hold.wav');
+  });
+
   it('collects digits with barge-in: the first key stops the prompt, the terminator ends entry', async () => {
     const { call, callerChannel, clock, signal } = await setup();
     const result = call.collectDigits({ ...collect, prompt: say('Enter your account number then hash'), bargeIn: true, signal });

@@ -8,6 +8,8 @@ import type {
   Destination,
   HandOffOptions,
   HandOffResult,
+  HoldOptions,
+  HoldResult,
   ListenOptions,
   ListenResult,
   PlayOptions,
@@ -51,6 +53,11 @@ export interface DrachtioCallDeps {
    */
   speechFor?(text: string, language: string): string | undefined;
 }
+
+/** The media server's default hold music (docker/freeswitch/conf/autoload_configs/local_stream.conf.xml). */
+const DEFAULT_HOLD_MUSIC = 'local_stream://moh';
+/** Endless silence: what a caller on hold hears when the music cannot be played. */
+const SILENCE = 'silence_stream://-1';
 
 /** Languages mod_flite's voices speak; other text goes to `speechFor`. */
 const FLITE_LANGUAGES = /^en(-|$)/;
@@ -363,6 +370,33 @@ export class DrachtioCall implements CallChannel {
     const audio = segment.audio ?? (FLITE_LANGUAGES.test(segment.language) ? undefined : this.deps.speechFor?.(text, segment.language));
     if (audio) return /^https?:\/\//.test(audio) ? `http_cache://${audio}` : audio;
     return `say:${text}`;
+  }
+
+  /**
+   * Hold music until `signal` aborts or the caller presses one of `keys` (other keys are dropped). A
+   * music file that ends starts again; one that cannot be played leaves the caller in silence, not in a
+   * loop of failed plays.
+   */
+  async hold(options: HoldOptions): Promise<HoldResult> {
+    const { signal, keys = '' } = options;
+    let file = options.music ? this.fileFor({ language: 'en-GB', text: '', audio: options.music }) : DEFAULT_HOLD_MUSIC;
+    try {
+      for (;;) {
+        while (this.typeAhead.length) {
+          const key = this.typeAhead.shift()!;
+          if (keys.includes(key)) return { kind: 'key', key };
+        }
+        const media = await this.currentMedia();
+        const outcome = await this.interruptible(media, media.play(file), keys.length > 0, signal);
+        if (!outcome.result.found && file !== SILENCE) {
+          this.deps.logger.error(`call ${this.callId}: hold music ${file} could not be played; the caller waits in silence`);
+          file = SILENCE;
+        }
+      }
+    } catch (error) {
+      if (signal.aborted) return { kind: 'stopped' };
+      throw error;
+    }
   }
 
   /** Plays each segment; with barge-in, a key (or one pressed before) ends it. */
