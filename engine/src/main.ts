@@ -22,11 +22,11 @@ import { loadConfig, type FrontdoorConfig, type FrontdoorConfigInput } from './c
 import { createEngineCalls } from './calls/engine-calls.js';
 import { MediaUrls } from './calls/media-urls.js';
 import { phoneCallHandler } from './calls/phone-calls.js';
+import { EngineAcd } from './queue/engine-acd.js';
 import { mediaRouter } from './api/media-route.js';
 import { EngineError } from './core/engine-error.js';
 import type { EngineLogger } from './ports/logger.js';
 import type { PaymentGateway } from './ports/payment-gateway.js';
-import type { QueuePort } from './ports/queue.js';
 import type { Recognizer } from './ports/recognizer.js';
 import { espeakRenderer } from './tts/espeak-tts.js';
 import type { Store } from './ports/store.js';
@@ -118,13 +118,18 @@ export async function start(options: StartOptions = {}): Promise<RunningEngine> 
 
     let listeningPort = config.http.port;
     const mediaUrls = config.telephony ? new MediaUrls(() => mediaBaseUrl(config, listeningPort)) : undefined;
+    const clock = new SystemClock();
+    // The ACD: this engine's queue port, dispatch and safety sweeps, and a realm per designer test call.
+    const acd = new EngineAcd({ store, clock, engineInstanceId, logger, sweepMs: config.acd.sweepSeconds * 1000 });
+    cleanups.push(() => acd.close());
     const calls = await createEngineCalls({
       store,
       logger,
       adapters: {
-        clock: new SystemClock(),
+        clock,
         speech: await recognizer(config),
         ...UNCONFIGURED_PORTS,
+        queue: acd.phone,
         http: new FetchHttpClient({ allowedHosts: config.dataDips.allowedHosts, maxBodyBytes: config.dataDips.maxResponseBytes }),
       },
       ...(mediaUrls ? { mediaServerRecording: mediaUrls.recording } : {}),
@@ -146,7 +151,7 @@ export async function start(options: StartOptions = {}): Promise<RunningEngine> 
     app.use(createApi(apiDeps));
     await serveDesigner(app, config.http.designerDir, logger);
     const server = createServer(app);
-    const testCalls = attachTestCallSocket(server, { ...apiDeps, calls });
+    const testCalls = attachTestCallSocket(server, { ...apiDeps, calls, acd });
     cleanups.push(() => testCalls.close());
     await listen(server, config.http.host, config.http.port);
     cleanups.push(() => new Promise<void>((done) => server.close(() => done())));
@@ -191,9 +196,8 @@ function unavailable(what: string): never {
   throw new EngineError(`${what}-unavailable`, `${what} is not configured on this engine`);
 }
 
-const UNCONFIGURED_PORTS: { payments: PaymentGateway; queue: QueuePort } = {
+const UNCONFIGURED_PORTS: { payments: PaymentGateway } = {
   payments: { createSession: async () => unavailable('payments'), awaitResult: async () => unavailable('payments') },
-  queue: { join: async () => unavailable('queue') },
 };
 
 /** This engine's HTTP address as the media servers reach it (telephony.mediaBaseUrl, else derived). */

@@ -12,6 +12,7 @@ import { menuNode } from './nodes/menu/menu.node.js';
 import { paymentNode } from './nodes/payment/payment.node.js';
 import { playNode } from './nodes/play/play.node.js';
 import { queueNode } from './nodes/queue/queue.node.js';
+import { queueNode2 } from './nodes/queue/queue-2.node.js';
 import { scheduleNode } from './nodes/schedule/schedule.node.js';
 import { setNode } from './nodes/set/set.node.js';
 import { speechNode } from './nodes/speech/speech.node.js';
@@ -31,6 +32,7 @@ export const catalogue: readonly AnyNodeDefinition[] = [
   httpNode,
   subflowNode,
   queueNode,
+  queueNode2,
   transferNode,
   voicemailNode,
   paymentNode,

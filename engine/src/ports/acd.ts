@@ -169,6 +169,8 @@ export interface QueueFigures {
   waiting: number;
   /** Agents serving the queue who are logged in (any state but offline). */
   loggedIn: number;
+  /** …of whom working (available, ringing, on a call, wrapping up: not on a break). */
+  staffed: number;
   /** …of whom available now. */
   available: number;
   /** Mean talk + wrap-up of the queue's recent answered calls (seconds), when there are any. */
@@ -253,9 +255,10 @@ export interface AcdRepository {
    * One dispatch pass for `realm` at `at`: waiting callers, highest priority then longest waiting, offered
    * to the longest idle available agent serving the queue with the skills; entries and agents claimed FOR
    * UPDATE SKIP LOCKED (any number of engines may run passes at once). Also ends wrap-ups whose time is up.
-   * Each offer is signalled to the engine that rings the agent.
+   * Each offer is signalled to the engine that rings the agent. Callbacks nobody is working on are taken by
+   * this engine when `takeCallbacks` (it places calls).
    */
-  dispatch(realm: string, at: Date, engineInstanceId: string, limit: number): Promise<AcdOffer[]>;
+  dispatch(realm: string, at: Date, engineInstanceId: string, limit: number, takeCallbacks: boolean): Promise<AcdOffer[]>;
   /** Offers this engine has to ring (in case a signal was missed). */
   offersFor(engineInstanceId: string, realm: string): Promise<AcdOffer[]>;
   /** The offered agent answered: the caller is connected, the agent on a call, the call record gets agent and wait. */

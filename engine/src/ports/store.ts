@@ -17,7 +17,7 @@
 import type { Flow } from './flow.js';
 import type { CallEvent } from './call-events.js';
 import type { PaymentStatus } from './payment-gateway.js';
-import type { AcdSignal, AgentStateRepository, CallQueueOutcome } from './acd.js';
+import type { AcdRepository, AcdSignal, AgentStateRepository, CallQueueOutcome } from './acd.js';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
@@ -517,6 +517,8 @@ export interface Store {
   readonly agents: CrudRepository<Agent, AgentInput, AgentRefused>;
   /** Agents' states (available, ringing, on a call, wrap-up, break, offline) and their log (ports/acd.ts). */
   readonly agentStates: AgentStateRepository;
+  /** Callers and callbacks in queues, dispatch, the queue event log (ports/acd.ts). */
+  readonly acd: AcdRepository;
 
   readonly calls: CallRepository;
   readonly payments: PaymentRepository;

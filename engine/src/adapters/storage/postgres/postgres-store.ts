@@ -1,6 +1,8 @@
 import pg from 'pg';
 import type { FlowPublication, Store } from '../../../ports/store.js';
-import type { AcdSignal } from '../../../ports/acd.js';
+import type { AcdOffer, AcdSignal } from '../../../ports/acd.js';
+import { acdRepository } from './acd-repository.js';
+import { ACD_CHANNEL } from './acd-rows.js';
 import { agentStateRepository } from './agent-state-repository.js';
 import { apiTokenRepository, auditRepository, sessionRepository, userRepository } from './access-repositories.js';
 import { callRepository, paymentRepository } from './call-repository.js';
@@ -31,8 +33,8 @@ export interface PostgresStoreOptions {
 export async function createPostgresStore(database: Database, options: PostgresStoreOptions = {}): Promise<Store & { publicationDelivery: 'notify' | 'polling' }> {
   const { pool } = database;
   const logger = options.logger ?? { info: (m: string) => console.info(m), warn: (m: string) => console.warn(m) };
-  const publications = new PublicationFeed(pool);
   const acdSignals = new AcdSignals();
+  const publications = new PublicationFeed(pool, acdSignals);
   const delivery = await publications.start(database.url, logger, options.pollIntervalMs ?? 2_000, options.notifyProbeMs ?? 500);
 
   return {
@@ -46,13 +48,14 @@ export async function createPostgresStore(database: Database, options: PostgresS
     queues: queueRepository(pool),
     agents: agentRepository(pool),
     agentStates: agentStateRepository(pool, (signal) => acdSignals.announce(signal)),
+    acd: acdRepository(pool, (signal) => acdSignals.announce(signal)),
     calls: callRepository(pool),
     payments: paymentRepository(pool),
     users: userRepository(pool),
     sessions: sessionRepository(pool),
     apiTokens: apiTokenRepository(pool),
     audit: auditRepository(pool),
-    engineInstances: engineInstanceRepository(pool),
+    engineInstances: engineInstanceRepository(pool, (signal) => acdSignals.announce(signal)),
     async health() {
       try {
         await pool.query('SELECT 1');
@@ -79,8 +82,11 @@ class PublicationFeed {
   private listener: pg.Client | undefined;
   private poller: NodeJS.Timeout | undefined;
   private polling: Promise<void> | undefined;
-
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(
+    private readonly pool: pg.Pool,
+    /** Where ACD signals from other engines go (the same listening connection carries them). */
+    private readonly acdSignals: AcdSignals,
+  ) {}
 
   async start(url: string, logger: StoreLogger, pollIntervalMs: number, probeMs: number): Promise<'notify' | 'polling'> {
     await this.poll(false);
@@ -92,6 +98,10 @@ class PublicationFeed {
       setTimeout(() => resolve(false), probeMs).unref();
     });
     client.on('notification', (message) => {
+      if (message.channel === ACD_CHANNEL && message.payload !== undefined) {
+        this.acdSignals.fromAnotherEngine(message.payload, logger);
+        return;
+      }
       if (message.channel !== FLOW_PUBLISHED_CHANNEL || message.payload === undefined) return;
       const publication = JSON.parse(message.payload) as FlowPublication | { probe: true };
       if ('probe' in publication) probed();
@@ -99,6 +109,7 @@ class PublicationFeed {
     });
     await client.connect();
     await client.query(`LISTEN ${FLOW_PUBLISHED_CHANNEL}`);
+    await client.query(`LISTEN ${ACD_CHANNEL}`);
     await this.pool.query('SELECT pg_notify($1, $2)', [FLOW_PUBLISHED_CHANNEL, JSON.stringify({ probe: true })]);
     if (await probe) {
       this.listener = client;
@@ -164,5 +175,16 @@ class AcdSignals {
 
   announce(signal: AcdSignal): void {
     for (const listener of this.listeners) listener(signal);
+  }
+
+  /** A NOTIFY from another engine's dispatch pass (acd_dispatch): an offer for a caller this engine may hold. */
+  fromAnotherEngine(payload: string, logger: StoreLogger): void {
+    try {
+      const signal = JSON.parse(payload) as { kind: string; realm: string; offer?: Omit<AcdOffer, 'offerExpiresAt'> & { offerExpiresAt: string } };
+      if (signal.kind === 'offer' && signal.offer) this.announce({ kind: 'offer', realm: signal.realm, offer: { ...signal.offer, offerExpiresAt: new Date(signal.offer.offerExpiresAt) } });
+      else if (signal.kind === 'wake') this.announce({ kind: 'wake', realm: signal.realm });
+    } catch (error) {
+      logger.warn(`ACD signal not understood (${(error as Error).message}): ${payload.slice(0, 200)}`);
+    }
   }
 }

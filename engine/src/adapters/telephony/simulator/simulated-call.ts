@@ -22,7 +22,7 @@ import type {
 import { formatDestination, parseDestination } from '../../../core/destination.js';
 import { abortError } from '../../clock/system-clock.js';
 import type { CallerAction, CallerInput } from './caller-action.js';
-import { defaultWorld, type World } from './world.js';
+import { defaultWorld, simulatedAgent, type World } from './world.js';
 
 /** Simulated speech rate: milliseconds of prompt per character of text (about 150 words a minute). */
 export const SPEECH_MS_PER_CHARACTER = 65;
@@ -42,6 +42,39 @@ const canonical = (text: string): string => {
   const parsed = parseDestination(text);
   return parsed.ok ? formatDestination(parsed.destination) : text.trim();
 };
+
+export type RingResult = 'answer' | 'busy' | 'noAnswer' | 'failed';
+
+/**
+ * How the world answers a destination rung for `ringTimeoutMs`: a simulated agent of the world's queues
+ * their own way (after ringing, busy, rejecting, never, their line failing); any other destination as
+ * the world's `destinations` say (default: answers after RING_MS).
+ */
+export async function ringInWorld(world: World, clock: Clock, destination: Destination, options: { ringTimeoutMs: number; signal: AbortSignal }): Promise<RingResult> {
+  const agent = destination.kind === 'agent' ? simulatedAgent(world, destination.agentId) : undefined;
+  let behaviour: 'answer' | 'busy' | 'noAnswer' | 'failed' | 'reject' = 'answer';
+  if (agent) behaviour = agent.answers === 'fail' ? 'failed' : agent.answers;
+  else {
+    const key = formatDestination(destination);
+    behaviour = Object.entries(world.destinations).find(([written]) => canonical(written) === key)?.[1] ?? 'answer';
+  }
+  const ringMs = agent ? agent.ringSeconds * 1000 : RING_MS;
+  if (behaviour === 'failed') return 'failed';
+  if (behaviour === 'busy') {
+    await clock.sleep(1000, options.signal);
+    return 'busy';
+  }
+  if (behaviour === 'noAnswer' || ringMs >= options.ringTimeoutMs) {
+    await clock.sleep(options.ringTimeoutMs, options.signal);
+    return 'noAnswer';
+  }
+  await clock.sleep(ringMs, options.signal);
+  return behaviour === 'reject' ? 'busy' : 'answer';
+}
+
+/** How long the far end talks once bridged: a simulated agent as the world says, anyone else TALK_MS. */
+export const talkMsInWorld = (world: World, destination: Destination): number =>
+  destination.kind === 'agent' ? (simulatedAgent(world, destination.agentId)?.talkSeconds ?? TALK_MS / 1000) * 1000 : TALK_MS;
 
 export interface SimulatedCallOptions {
   callId: string;
@@ -94,6 +127,8 @@ export class SimulatedCall implements CallChannel {
   transferredTo: string | undefined;
   answered = false;
   recordingPaused = false;
+  /** The music of each hold, in order (undefined: the media server's own). */
+  readonly holds: (string | undefined)[] = [];
 
   private readonly clock: Clock;
   private readonly live: boolean;
@@ -264,6 +299,7 @@ export class SimulatedCall implements CallChannel {
   async hold(options: HoldOptions): Promise<HoldResult> {
     const { signal, keys = '' } = options;
     this.ensureConnected(signal);
+    this.holds.push(options.music);
     try {
       for (;;) {
         if (this.offered.length === 0 && (await this.waitForCaller(HOLD_SLICE_MS, signal, false)) === 'timeout') continue;
@@ -349,22 +385,9 @@ export class SimulatedCall implements CallChannel {
   }
 
   /** How the world answers a destination: after ringing, or busy, or never. */
-  private async ring(destination: Destination, options: { ringTimeoutMs: number; signal: AbortSignal }): Promise<'answer' | 'busy' | 'noAnswer' | 'failed'> {
+  private ring(destination: Destination, options: { ringTimeoutMs: number; signal: AbortSignal }): Promise<RingResult> {
     this.ensureConnected(options.signal);
-    const key = formatDestination(destination);
-    const entry = Object.entries(this.world.destinations).find(([written]) => canonical(written) === key);
-    const behaviour = entry?.[1] ?? 'answer';
-    if (behaviour === 'failed') return 'failed';
-    if (behaviour === 'busy') {
-      await this.clock.sleep(1000, options.signal);
-      return 'busy';
-    }
-    if (behaviour === 'noAnswer' || options.ringTimeoutMs < RING_MS) {
-      await this.clock.sleep(options.ringTimeoutMs, options.signal);
-      return 'noAnswer';
-    }
-    await this.clock.sleep(RING_MS, options.signal);
-    return 'answer';
+    return ringInWorld(this.world, this.clock, destination, options);
   }
 
   async transfer(destination: Destination, options: BridgeOptions): Promise<TransferResult> {
@@ -382,9 +405,11 @@ export class SimulatedCall implements CallChannel {
     const rang = await this.ring(destination, options);
     if (rang === 'failed') return { kind: 'failed', reason: `${formatDestination(destination)} could not be reached (simulated)` };
     if (rang !== 'answer') return { kind: rang };
+    options.onAnswer?.();
     this.announce([{ language: 'en-GB', text: `(connected to ${formatDestination(destination)})` }]);
-    await this.clock.sleep(TALK_MS, options.signal);
-    return { kind: 'completed', talkMs: TALK_MS };
+    const talkMs = talkMsInWorld(this.world, destination);
+    await this.clock.sleep(talkMs, options.signal);
+    return { kind: 'completed', talkMs };
   }
 
   /**

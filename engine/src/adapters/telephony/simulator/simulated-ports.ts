@@ -3,7 +3,6 @@ import type { Flow } from '../../../ports/flow.js';
 import { SimulatedClock } from './simulated-clock.js';
 import { SimulatedHttpClient } from './simulated-http-client.js';
 import { SimulatedPaymentGateway } from './simulated-payment-gateway.js';
-import { SimulatedQueue } from './simulated-queue.js';
 import { TextRecognizer } from './text-recognizer.js';
 import type { World } from './world.js';
 
@@ -23,22 +22,25 @@ export class MemoryFlowSource implements FlowSource {
   }
 }
 
-/** The simulated world's stand-ins for the outside world (typed speech, web services, payments, queues) on a clock. */
-export function simulatedStandIns(world: World, clock: Clock): Pick<FlowPorts, 'speech' | 'http' | 'payments' | 'queue'> & { http: SimulatedHttpClient } {
+/**
+ * The simulated world's stand-ins for the outside world (typed speech, web services, payments) on a clock.
+ * Queues are not stood in for: simulated calls go through the real ACD with simulated agents
+ * (engine/src/testing/simulated-acd.ts).
+ */
+export function simulatedStandIns(world: World, clock: Clock): Pick<FlowPorts, 'speech' | 'http' | 'payments'> & { http: SimulatedHttpClient } {
   return {
     speech: new TextRecognizer(),
     payments: new SimulatedPaymentGateway(world, clock),
-    queue: new SimulatedQueue(world, clock),
     http: new SimulatedHttpClient(world, clock),
   };
 }
 
 /**
- * A whole engine's worth of adapters answered by the simulated world, for runs with no engine behind
- * them (the CLI, flow tests, benches): hand it to engine/src/calls/call-ports.ts like main.ts hands
- * its real adapters.
+ * A whole engine's worth of adapters answered by the simulated world, but the queue (given: the real ACD),
+ * for runs with no engine behind them (the CLI, flow tests, benches): hand it to
+ * engine/src/calls/call-ports.ts like main.ts hands its real adapters.
  */
-export function simulatedKit(world: World, options: { clock?: Clock; flows?: Iterable<Flow> } = {}) {
+export function simulatedKit(world: World, options: { clock?: Clock; flows?: Iterable<Flow>; queue: FlowPorts['queue'] }) {
   const clock = options.clock ?? new SimulatedClock(DEFAULT_CALL_TIME);
-  return { clock, ...simulatedStandIns(world, clock), flows: new MemoryFlowSource(options.flows) };
+  return { clock, ...simulatedStandIns(world, clock), queue: options.queue, flows: new MemoryFlowSource(options.flows) };
 }
