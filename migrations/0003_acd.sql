@@ -193,7 +193,7 @@ CREATE INDEX calls_queue_outcome ON calls (queue_outcome, started_at DESC) WHERE
 -- working on are taken by the dispatching engine (p_engine) if it places calls (p_callbacks). An offer for a caller another engine holds is
 -- sent to it on the frontdoor_acd channel (NOTIFY, delivered when the pass commits). Returns the offers made.
 CREATE FUNCTION acd_dispatch(p_realm text, p_now timestamptz, p_engine text, p_limit integer, p_callbacks boolean)
-RETURNS TABLE (entry_id text, agent_id text, engine_instance_id text, call_id text, queue_id text, kind text, offer_expires_at timestamptz)
+RETURNS TABLE (entry_id text, agent_id text, engine_instance_id text, call_id text, queue_id text, kind text, offered_at timestamptz, offer_expires_at timestamptz)
 LANGUAGE plpgsql AS $$
 #variable_conflict use_column
 DECLARE
@@ -258,11 +258,11 @@ BEGIN
     VALUES (p_realm, p_now, 'offered', e.queue_id, e.id, e.call_id, chosen,
             jsonb_build_object('waitSeconds', round(extract(epoch FROM p_now - e.entered_at)::numeric, 3), 'kind', e.kind));
     entry_id := e.id; agent_id := chosen; engine_instance_id := owner; call_id := e.call_id; queue_id := e.queue_id;
-    kind := e.kind; offer_expires_at := expires;
+    kind := e.kind; offered_at := p_now; offer_expires_at := expires;
     IF owner <> p_engine THEN
       PERFORM pg_notify('frontdoor_acd', json_build_object('kind', 'offer', 'realm', p_realm, 'offer', json_build_object(
         'entryId', e.id, 'agentId', chosen, 'engineInstanceId', owner, 'callId', e.call_id, 'queueId', e.queue_id, 'kind', e.kind,
-        'offerExpiresAt', expires))::text);
+        'offeredAt', p_now, 'offerExpiresAt', expires))::text);
     END IF;
     RETURN NEXT;
     made := made + 1;

@@ -154,6 +154,8 @@ export interface AcdOffer {
   callId: string;
   queueId: string;
   kind: QueueEntryKind;
+  /** When the offer was made: with entryId and agentId it names this offer (the same agent may be offered the caller again later). */
+  offeredAt: Date;
   offerExpiresAt: Date;
 }
 

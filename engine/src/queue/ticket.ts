@@ -14,6 +14,8 @@ import { estimatedWaitMs } from './estimated-wait.js';
 
 type Stage = 'waiting' | 'offered' | 'talking' | 'done';
 
+const offerKey = (offer: AcdOffer): string => `${offer.agentId}@${offer.offeredAt.getTime()}`;
+
 export class AcdTicket implements QueueTicket {
   private stage: Stage = 'waiting';
   /** Offers that arrived before anyone asked for the next one. */
@@ -26,6 +28,8 @@ export class AcdTicket implements QueueTicket {
   private answeredAt = 0;
   /** This caller's writes, in the order they were made. */
   private writes: Promise<unknown> = Promise.resolve();
+  /** Every offer delivered so far (entry, agent, when): a re-delivered one is not taken twice. */
+  private readonly seen = new Set<string>();
 
   constructor(
     private readonly realm: AcdRealm,
@@ -35,9 +39,11 @@ export class AcdTicket implements QueueTicket {
     readonly waitingSince: number,
   ) {}
 
-  /** The dispatcher reserved an agent for this caller. */
+  /** The dispatcher reserved an agent for this caller (a safety sweep may deliver the same offer again: it counts once). */
   offered(offer: AcdOffer): void {
-    if (this.stage === 'done' || this.arrived.some((o) => o.agentId === offer.agentId) || this.current?.agentId === offer.agentId) return;
+    const key = offerKey(offer);
+    if (this.stage === 'done' || this.seen.has(key)) return;
+    this.seen.add(key);
     const waiter = this.waiter;
     if (waiter) {
       this.waiter = undefined;

@@ -120,7 +120,7 @@ export function acdRepository(pool: pg.Pool, signal: (signal: AcdSignal) => void
 
     async offersFor(engineInstanceId, realm) {
       const { rows } = await pool.query<OfferRow>(
-        `SELECT id AS entry_id, agent_id, engine_instance_id, call_id, queue_id, kind, offer_expires_at FROM queue_entries
+        `SELECT id AS entry_id, agent_id, engine_instance_id, call_id, queue_id, kind, offered_at, offer_expires_at FROM queue_entries
          WHERE engine_instance_id = $1 AND realm = $2 AND state = 'offered' ORDER BY offered_at, id`,
         [engineInstanceId, realm],
       );

@@ -72,6 +72,7 @@ export interface OfferRow {
   call_id: string;
   queue_id: string;
   kind: QueueEntryKind;
+  offered_at: Date;
   offer_expires_at: Date;
 }
 
@@ -82,6 +83,7 @@ export const offerOf = (row: OfferRow): AcdOffer => ({
   callId: row.call_id,
   queueId: row.queue_id,
   kind: row.kind,
+  offeredAt: row.offered_at,
   offerExpiresAt: row.offer_expires_at,
 });
 

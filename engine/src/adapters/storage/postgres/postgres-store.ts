@@ -180,8 +180,11 @@ class AcdSignals {
   /** A NOTIFY from another engine's dispatch pass (acd_dispatch): an offer for a caller this engine may hold. */
   fromAnotherEngine(payload: string, logger: StoreLogger): void {
     try {
-      const signal = JSON.parse(payload) as { kind: string; realm: string; offer?: Omit<AcdOffer, 'offerExpiresAt'> & { offerExpiresAt: string } };
-      if (signal.kind === 'offer' && signal.offer) this.announce({ kind: 'offer', realm: signal.realm, offer: { ...signal.offer, offerExpiresAt: new Date(signal.offer.offerExpiresAt) } });
+      const signal = JSON.parse(payload) as { kind: string; realm: string; offer?: Omit<AcdOffer, 'offeredAt' | 'offerExpiresAt'> & { offeredAt: string; offerExpiresAt: string } };
+      if (signal.kind === 'offer' && signal.offer) {
+        const { offeredAt, offerExpiresAt } = signal.offer;
+        this.announce({ kind: 'offer', realm: signal.realm, offer: { ...signal.offer, offeredAt: new Date(offeredAt), offerExpiresAt: new Date(offerExpiresAt) } });
+      }
       else if (signal.kind === 'wake') this.announce({ kind: 'wake', realm: signal.realm });
     } catch (error) {
       logger.warn(`ACD signal not understood (${(error as Error).message}): ${payload.slice(0, 200)}`);
