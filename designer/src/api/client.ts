@@ -39,12 +39,19 @@ export class ApiError extends Error {
   }
 }
 
-export type Role = 'viewer' | 'designer' | 'publisher' | 'admin';
-export const roles: readonly Role[] = ['viewer', 'designer', 'publisher', 'admin'];
-const roleRank: Record<Role, number> = { viewer: 0, designer: 1, publisher: 2, admin: 3 };
-/** True when `role` may do what `needed` may do (viewer < designer < publisher < admin). */
-export const roleAtLeast = (role: Role | undefined, needed: Role): boolean =>
-  role !== undefined && roleRank[role] >= roleRank[needed];
+export type Role = 'viewer' | 'agent' | 'supervisor' | 'designer' | 'publisher' | 'admin';
+export const roles: readonly Role[] = ['viewer', 'agent', 'supervisor', 'designer', 'publisher', 'admin'];
+/** The rights each role carries, as the engine grants them (engine/src/auth/roles.ts): not one ladder. */
+const grants: Record<Role, readonly Role[]> = {
+  viewer: ['viewer'],
+  agent: ['agent'],
+  supervisor: ['viewer', 'agent', 'supervisor'],
+  designer: ['viewer', 'designer'],
+  publisher: ['viewer', 'designer', 'publisher'],
+  admin: roles,
+};
+/** True when `role` may do what `needed` may do. */
+export const roleAtLeast = (role: Role | undefined, needed: Role): boolean => role !== undefined && grants[role].includes(needed);
 
 export interface Me {
   username: string;

@@ -45,6 +45,7 @@ export async function authenticate(context: ApiContext, req: IncomingMessage): P
     const found = await context.store.apiTokens.find(secretHash(token));
     if (!found) throw new ApiProblem(401, 'The API token is unknown, revoked or expired');
     const role = lowerRole(found.user.role, found.token.role);
+    if (!role) throw new ApiProblem(401, `The API token is limited to ${found.token.role ?? ''}, which its user (now ${found.user.role}) no longer carries: create another`);
     return { userId: found.user.id, username: found.user.username, role, via: 'token', tokenName: found.token.name };
   }
   const sessionId = sessionCookie(req);

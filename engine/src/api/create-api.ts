@@ -7,6 +7,7 @@ import { apiContext, type ApiContext, type ApiDeps } from './context.js';
 import { openApiDocument } from './openapi.js';
 import { ApiProblem, problemHandler } from './problem.js';
 import { parseRequest, route, type AnyRoute } from './route.js';
+import { agentStateRoutes } from './routes/acd.js';
 import { adminRoutes } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
 import { callRoutes } from './routes/calls.js';
@@ -100,6 +101,7 @@ export function apiRoutes(context: ApiContext): AnyRoute[] {
     ...numberRoutes(context),
     ...promptRoutes(context),
     ...collectionsRoutes(context),
+    ...agentStateRoutes(context),
     ...callRoutes(context),
     ...adminRoutes(context),
     ...systemRoutes(context, () => routes),

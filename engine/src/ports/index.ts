@@ -13,3 +13,4 @@ export type * from './queue.js';
 export type * from './recognizer.js';
 export type * from './values.js';
 export type * from './store.js';
+export type * from './desk.js';

@@ -18,6 +18,7 @@ import type { Flow } from './flow.js';
 import type { CallEvent } from './call-events.js';
 import type { PaymentStatus } from './payment-gateway.js';
 import type { AcdRepository, AcdSignal, AgentStateRepository, CallQueueOutcome } from './acd.js';
+import type { DeskStore } from './desk.js';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
@@ -384,8 +385,8 @@ export interface PaymentRepository {
 
 // ───────────────────────── users, sessions, tokens ─────────────────────────
 
-/** viewer < designer < publisher < admin. */
-export type Role = 'viewer' | 'designer' | 'publisher' | 'admin';
+/** What a user may do: the rights each role carries are in engine/src/auth/roles.ts (not a single ladder). */
+export type Role = 'viewer' | 'agent' | 'supervisor' | 'designer' | 'publisher' | 'admin';
 
 export interface User {
   id: string;
@@ -504,7 +505,8 @@ export interface EngineInstanceRepository {
 
 export type DatabaseKind = 'embedded' | 'postgres';
 
-export interface Store {
+/** Everything kept; the agent desk's part (break reasons, disposition codes, wrap-ups, desk connections) is in ports/desk.ts. */
+export interface Store extends DeskStore {
   readonly kind: DatabaseKind;
   readonly flows: FlowRepository;
   readonly numbers: NumberRepository;

@@ -8,6 +8,7 @@ import { apiTokenRepository, auditRepository, sessionRepository, userRepository 
 import { callRepository, paymentRepository } from './call-repository.js';
 import { agentRepository, holidayCalendarRepository, queueRepository, scheduleRepository } from './crud-repository.js';
 import type { Database } from './database.js';
+import { breakReasonRepository, deskRepository, dispositionCodeRepository } from './desk-repository.js';
 import { engineInstanceRepository } from './engine-instance-repository.js';
 import { FLOW_PUBLISHED_CHANNEL, flowRepository } from './flow-repository.js';
 import { numberRepository } from './number-repository.js';
@@ -49,6 +50,9 @@ export async function createPostgresStore(database: Database, options: PostgresS
     agents: agentRepository(pool),
     agentStates: agentStateRepository(pool, (signal) => acdSignals.announce(signal)),
     acd: acdRepository(pool, (signal) => acdSignals.announce(signal)),
+    breakReasons: breakReasonRepository(pool),
+    dispositionCodes: dispositionCodeRepository(pool),
+    desk: deskRepository(pool),
     calls: callRepository(pool),
     payments: paymentRepository(pool),
     users: userRepository(pool),
