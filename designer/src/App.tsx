@@ -5,6 +5,8 @@ import { FlowList } from './screens/FlowList.js';
 import { NumbersScreen, PromptsScreen, SchedulesScreen } from './screens/LibraryScreens.js';
 import { Login } from './screens/Login.js';
 import { UsersScreen } from './screens/UsersScreen.js';
+import { AgentsScreen } from './screens/AgentsScreen.js';
+import { QueuesScreen } from './screens/QueuesScreen.js';
 
 /** Screens live in the URL hash (#/flows/main-line), so the engine serves one page. */
 function useHashRoute(): [string, (to: string) => void] {
@@ -34,6 +36,8 @@ export function App() {
     ['prompts', 'Prompts'],
     ['numbers', 'Numbers'],
     ['schedules', 'Schedules'],
+    ['queues', 'Queues'],
+    ['agents', 'Agents'],
     // The API lets only admins see or change users and tokens.
     ...(isAdmin ? [['users', 'Users'] as [string, string]] : []),
   ];
@@ -65,6 +69,10 @@ export function App() {
           <NumbersScreen me={me} />
         ) : section === 'schedules' ? (
           <SchedulesScreen me={me} />
+        ) : section === 'queues' ? (
+          <QueuesScreen me={me} />
+        ) : section === 'agents' ? (
+          <AgentsScreen me={me} />
         ) : section === 'users' && isAdmin ? (
           <UsersScreen />
         ) : (

@@ -136,6 +136,50 @@ export interface ScheduleRecord {
   definition: Record<string, unknown>;
 }
 
+export type AgentStateName = 'available' | 'ringing' | 'on_call' | 'wrap_up' | 'break' | 'offline';
+export interface AgentStateRecord {
+  state: AgentStateName;
+  reason?: string;
+  since?: string;
+  wrapEndsAt?: string;
+  callId?: string;
+  queueId?: string;
+  missedOffers: number;
+}
+export interface QueueRecord {
+  id: string;
+  name: string;
+  serviceLine: string;
+  scheduleId?: string;
+  /** The queue's settings with defaults filled in (engine/src/queue/queue-settings.ts). */
+  settings: Record<string, unknown>;
+  settingsProblems?: string[];
+}
+export type EndpointKind = 'sip-user' | 'sip-uri' | 'teams' | 'pstn' | 'webrtc';
+export interface AgentEndpoint {
+  kind: EndpointKind;
+  value: string;
+  label?: string;
+}
+export interface AgentRecord {
+  id: string;
+  name: string;
+  userId?: string;
+  endpoints: AgentEndpoint[];
+  activeEndpoint: number;
+  skills: Record<string, number>;
+  queueIds: string[];
+  state?: AgentStateRecord;
+}
+export interface NamedRecord {
+  id: string;
+  name: string;
+}
+export interface DispositionCodeRecord extends NamedRecord {
+  queueIds: string[];
+}
+export type PresenceBody = { state: 'available' } | { state: 'break'; reasonId: string } | { state: 'offline' };
+
 async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
   const init: RequestInit = { method, credentials: 'same-origin', headers: {} };
   if (body !== undefined) {
@@ -198,6 +242,29 @@ export const api = {
   createSchedule: (s: ScheduleRecord) => request<ScheduleRecord>('POST', '/api/schedules', s),
   updateSchedule: (id: string, changes: Omit<ScheduleRecord, 'id'>) => request<ScheduleRecord>('PUT', `/api/schedules/${enc(id)}`, changes),
   deleteSchedule: (id: string) => request<void>('DELETE', `/api/schedules/${enc(id)}`),
+
+  listQueues: () => request<QueueRecord[]>('GET', '/api/queues'),
+  queueSettingsSchema: () => request<Record<string, unknown>>('GET', '/api/queue-settings-schema'),
+  createQueue: (q: Omit<QueueRecord, 'settingsProblems'>) => request<QueueRecord>('POST', '/api/queues', q),
+  updateQueue: (id: string, changes: { name?: string; serviceLine?: string; scheduleId?: string | null; settings?: Record<string, unknown> }) =>
+    request<QueueRecord>('PUT', `/api/queues/${enc(id)}`, changes),
+  deleteQueue: (id: string) => request<void>('DELETE', `/api/queues/${enc(id)}`),
+
+  listAgents: () => request<AgentRecord[]>('GET', '/api/agents'),
+  createAgent: (a: Omit<AgentRecord, 'state'>) => request<AgentRecord>('POST', '/api/agents', a),
+  updateAgent: (id: string, changes: Partial<Omit<AgentRecord, 'id' | 'state' | 'userId'>> & { userId?: string | null }) =>
+    request<AgentRecord>('PUT', `/api/agents/${enc(id)}`, changes),
+  deleteAgent: (id: string) => request<void>('DELETE', `/api/agents/${enc(id)}`),
+  setAgentState: (id: string, body: PresenceBody) => request<AgentStateRecord>('PUT', `/api/agents/${enc(id)}/state`, body),
+
+  listBreakReasons: () => request<NamedRecord[]>('GET', '/api/break-reasons'),
+  createBreakReason: (r: NamedRecord) => request<NamedRecord>('POST', '/api/break-reasons', r),
+  updateBreakReason: (id: string, changes: Omit<NamedRecord, 'id'>) => request<NamedRecord>('PUT', `/api/break-reasons/${enc(id)}`, changes),
+  deleteBreakReason: (id: string) => request<void>('DELETE', `/api/break-reasons/${enc(id)}`),
+  listDispositionCodes: () => request<DispositionCodeRecord[]>('GET', '/api/disposition-codes'),
+  createDispositionCode: (d: DispositionCodeRecord) => request<DispositionCodeRecord>('POST', '/api/disposition-codes', d),
+  updateDispositionCode: (id: string, changes: Omit<DispositionCodeRecord, 'id'>) => request<DispositionCodeRecord>('PUT', `/api/disposition-codes/${enc(id)}`, changes),
+  deleteDispositionCode: (id: string) => request<void>('DELETE', `/api/disposition-codes/${enc(id)}`),
 
   listUsers: () => request<UserRecord[]>('GET', '/api/users'),
   createUser: (u: { username: string; password: string; role: Role }) => request<UserRecord>('POST', '/api/users', u),
