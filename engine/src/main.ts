@@ -18,6 +18,9 @@ import { createPostgresStore } from './adapters/storage/postgres/postgres-store.
 import type { TelephonyService } from './adapters/telephony/drachtio/start-telephony.js';
 import { createApi } from './api/create-api.js';
 import { attachTestCallSocket } from './api/test-call-socket.js';
+import { attachDeskSocket } from './api/desk-socket.js';
+import { DeskLegRegistry } from './desk/desk-legs.js';
+import { DeskService } from './desk/desk-service.js';
 import { loadConfig, type FrontdoorConfig, type FrontdoorConfigInput } from './config/config.js';
 import { createEngineCalls } from './calls/engine-calls.js';
 import { MediaUrls } from './calls/media-urls.js';
@@ -136,7 +139,11 @@ export async function start(options: StartOptions = {}): Promise<RunningEngine> 
     });
     cleanups.push(() => calls.close());
     let telephony: TelephonyService | undefined;
+    const deskLegs = new DeskLegRegistry();
+    const desk = { legs: deskLegs, service: new DeskService({ store, now: () => Date.now(), engineInstanceId, legs: deskLegs, logger, settings: config.desk }) };
+    cleanups.push(() => desk.service.close());
     const apiDeps = {
+      desk,
       store,
       telephonyStatus: config.telephony ? () => ({ ...telephony?.status() }) : undefined,
       activeCalls: () => telephony?.status().activeCalls ?? 0,
@@ -153,6 +160,8 @@ export async function start(options: StartOptions = {}): Promise<RunningEngine> 
     const server = createServer(app);
     const testCalls = attachTestCallSocket(server, { ...apiDeps, calls, acd });
     cleanups.push(() => testCalls.close());
+    const deskSocket = attachDeskSocket(server, apiDeps);
+    cleanups.push(() => deskSocket.close());
     await listen(server, config.http.host, config.http.port);
     cleanups.push(() => new Promise<void>((done) => server.close(() => done())));
     cleanups.push(() => void server.closeAllConnections());

@@ -5,6 +5,8 @@ import type { DatabaseKind, Store } from '../ports/store.js';
 import { argon2Passwords, type PasswordHasher } from '../auth/passwords.js';
 import { LoginLimiter } from '../auth/login-limiter.js';
 import { espeakRenderer, type SpeechRenderer } from '../tts/espeak-tts.js';
+import type { DeskLegRegistry } from '../desk/desk-legs.js';
+import type { DeskService } from '../desk/desk-service.js';
 
 /** What the telephony side reports for /api/health (TelephonyService.status()). */
 export interface TelephonyStatus {
@@ -45,6 +47,8 @@ export interface ApiDeps {
   /** Failed sign-ins allowed per username + address within the window (default 5 per 15 minutes). */
   loginLimit?: { maxFailures: number; windowMs: number };
   logger?: ApiLogger;
+  /** The agent desk (engine/src/desk): advisers' views, the team view, and the legs of test calls that ring a desk. */
+  desk?: { service: DeskService; legs: DeskLegRegistry };
 }
 
 /** ApiDeps with every default filled in: what route handlers use. */
@@ -63,6 +67,7 @@ export interface ApiContext {
   loginLimiter: LoginLimiter;
   logger: ApiLogger;
   startedAt: number;
+  desk: { service: DeskService; legs: DeskLegRegistry } | undefined;
 }
 
 const consoleLogger: ApiLogger = {
@@ -88,5 +93,6 @@ export function apiContext(deps: ApiDeps, version: string): ApiContext {
     loginLimiter: new LoginLimiter({ ...limit, now }),
     logger: deps.logger ?? consoleLogger,
     startedAt: now(),
+    desk: deps.desk,
   };
 }

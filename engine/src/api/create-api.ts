@@ -10,6 +10,7 @@ import { parseRequest, route, type AnyRoute } from './route.js';
 import { agentStateRoutes } from './routes/acd.js';
 import { adminRoutes } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
+import { deskRoutes } from './routes/desk.js';
 import { callRoutes } from './routes/calls.js';
 import { collectionsRoutes } from './routes/collections.js';
 import { flowRoutes } from './routes/flows.js';
@@ -102,6 +103,7 @@ export function apiRoutes(context: ApiContext): AnyRoute[] {
     ...promptRoutes(context),
     ...collectionsRoutes(context),
     ...agentStateRoutes(context),
+    ...deskRoutes(context),
     ...callRoutes(context),
     ...adminRoutes(context),
     ...systemRoutes(context, () => routes),

@@ -81,6 +81,20 @@ export const configSchema = z
       })
       .default({ allowedHosts: [], maxResponseBytes: 1024 * 1024 }),
     payments: z.record(z.string(), z.unknown()).optional().describe('Payment gateway settings, checked by the payments adapter'),
+    desk: z
+      .strictObject({
+        offlineGraceSeconds: z.number().int().min(10).max(3600).default(60).describe('An adviser whose every desk has been closed this long is set offline'),
+        previousCallsDays: z.number().int().min(0).max(366).default(30).describe('The desk shows calls from the same number in this many days before'),
+        webrtc: z
+          .strictObject({
+            websocketUrl: z.string().regex(/^wss?:\/\//, 'expected ws://… or wss://…').describe('drachtio-server’s SIP websocket the browser phone registers through'),
+            domain: z.string().min(1).describe('SIP domain of the browser phone’s address (sip:<agent>@<domain>)'),
+            iceServers: z.array(z.string().regex(/^(stun|turn)s?:/, 'expected stun:… or turn:…')).default([]).describe('STUN/TURN servers for the browser'),
+          })
+          .optional()
+          .describe('The desk’s browser phone; absent: advisers take calls on their other endpoints'),
+      })
+      .default({ offlineGraceSeconds: 60, previousCallsDays: 30 }),
   })
   .superRefine((config, ctx) => {
     if (config.engine.deadAfterSeconds <= config.engine.heartbeatSeconds * 2) {

@@ -78,3 +78,42 @@ export interface DeskStore {
   readonly dispositionCodes: CrudRepository<DispositionCode, DispositionCodeInput, { kind: 'queueNotFound'; queueId: string }>;
   readonly desk: DeskRepository;
 }
+
+// ───────────────────────────── call control from the desk ─────────────────────────────
+
+/** Where an adviser sends the caller on. */
+export type TransferTarget = { kind: 'queue'; queueId: string } | { kind: 'agent'; agentId: string } | { kind: 'number'; e164: string };
+
+/** One adviser's leg of one call. */
+export interface DeskLegId {
+  callId: string;
+  agentId: string;
+}
+
+/**
+ * What an adviser does to a call from the desk, for legs the engine holds itself (a designer's test call
+ * that rings the desk). The browser phone does the same over SIP (answer, decline, hold re-INVITE, REFER).
+ */
+export type DeskCommand = DeskLegId &
+  (
+    | { kind: 'answer' }
+    | { kind: 'decline' }
+    | { kind: 'hold'; on: boolean }
+    | { kind: 'hangup' }
+    /** Blind: the caller goes at once; the adviser's part ends. */
+    | { kind: 'transfer'; target: TransferTarget }
+  );
+
+/** How an adviser's part of a call ended, as the desk reports it to the bridge. */
+export type DeskTalkEnd = { kind: 'hungUp' } | { kind: 'transferred'; target: TransferTarget };
+
+/**
+ * The desk as the far end of a bridge to an adviser, for calls the engine simulates (a designer's test
+ * call offered to a real adviser): it rings on the desk until the adviser answers or declines, then lasts
+ * until they hang up or transfer the caller. The caller hanging up or the ring timeout aborts `signal`.
+ */
+export interface DeskLegs {
+  ring(leg: DeskLegId, signal: AbortSignal): Promise<'answered' | 'declined'>;
+  talk(leg: DeskLegId, signal: AbortSignal): Promise<DeskTalkEnd>;
+}
+

@@ -27,6 +27,17 @@ const callSchema = z.object({
   engineInstanceId: z.string(),
 });
 
+const wrapUpSchema = z.object({
+  agentId: z.string(),
+  queueId: z.string().optional(),
+  dispositionId: z.string().optional(),
+  disposition: z.string().optional().describe('The code’s name when it was chosen'),
+  note: z.string(),
+  startedAt: timestamp,
+  wrappedAt: timestamp.optional(),
+  by: z.string().describe('Who wrote it last'),
+});
+
 const eventSchema = z.object({
   callId: z.string(),
   seq: z.number().int(),
@@ -75,12 +86,22 @@ export function callRoutes({ store }: ApiContext): AnyRoute[] {
       tag: 'calls',
       summary: 'One call record',
       params: idParam,
-      success: { status: 200, description: 'The call', schema: callSchema },
+      success: { status: 200, description: 'The call, with each adviser’s wrap-up (disposition and note)', schema: callSchema.extend({ wrapUps: z.array(wrapUpSchema) }) },
       problems: [404],
       handler: async ({ params }) => {
         const call = await store.calls.get(params.id);
         if (!call) throw notFound(`Call ${params.id}`);
-        return callJson(call);
+        const wrapUps = (await store.desk.wrapUpsOf(params.id)).map((w) => ({
+          agentId: w.agentId,
+          ...(w.queueId ? { queueId: w.queueId } : {}),
+          ...(w.dispositionId ? { dispositionId: w.dispositionId } : {}),
+          ...(w.dispositionName ? { disposition: w.dispositionName } : {}),
+          note: w.note,
+          startedAt: w.startedAt.toISOString(),
+          ...(w.wrappedAt ? { wrappedAt: w.wrappedAt.toISOString() } : {}),
+          by: w.actor,
+        }));
+        return { ...callJson(call), wrapUps };
       },
     }),
     route({
