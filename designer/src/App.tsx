@@ -7,12 +7,14 @@ import { Login } from './screens/Login.js';
 import { UsersScreen } from './screens/UsersScreen.js';
 import { AgentsScreen } from './screens/AgentsScreen.js';
 import { QueuesScreen } from './screens/QueuesScreen.js';
+import { DeskScreen } from './desk/DeskScreen.js';
+import { TeamScreen } from './desk/TeamScreen.js';
 
 /** Screens live in the URL hash (#/flows/main-line), so the engine serves one page. */
 function useHashRoute(): [string, (to: string) => void] {
-  const [route, setRoute] = useState(() => window.location.hash.replace(/^#/, '') || '/flows');
+  const [route, setRoute] = useState(() => window.location.hash.replace(/^#/, ''));
   useEffect(() => {
-    const onHash = () => setRoute(window.location.hash.replace(/^#/, '') || '/flows');
+    const onHash = () => setRoute(window.location.hash.replace(/^#/, ''));
     window.addEventListener('hashchange', onHash);
     return () => window.removeEventListener('hashchange', onHash);
   }, []);
@@ -29,15 +31,25 @@ export function App() {
   if (me === null) return <Login onLoggedIn={setMe} />;
 
   const flowMatch = /^\/flows\/(.+)$/.exec(route);
-  const section = route.split('/')[1] ?? 'flows';
   const isAdmin = roleAtLeast(me.role, 'admin');
+  const reads = roleAtLeast(me.role, 'viewer');
+  const works = roleAtLeast(me.role, 'agent');
+  const supervises = roleAtLeast(me.role, 'supervisor');
+  // Advisers start at their desk; everyone else at the flows.
+  const section = route.split('/')[1] || (reads ? 'flows' : 'desk');
   const nav: Array<[string, string]> = [
-    ['flows', 'Flows'],
-    ['prompts', 'Prompts'],
-    ['numbers', 'Numbers'],
-    ['schedules', 'Schedules'],
-    ['queues', 'Queues'],
-    ['agents', 'Agents'],
+    ...(works ? [['desk', 'Desk'] as [string, string]] : []),
+    ...(supervises ? [['team', 'Team'] as [string, string]] : []),
+    ...(reads
+      ? ([
+          ['flows', 'Flows'],
+          ['prompts', 'Prompts'],
+          ['numbers', 'Numbers'],
+          ['schedules', 'Schedules'],
+          ['queues', 'Queues'],
+          ['agents', 'Agents'],
+        ] as Array<[string, string]>)
+      : []),
     // The API lets only admins see or change users and tokens.
     ...(isAdmin ? [['users', 'Users'] as [string, string]] : []),
   ];
@@ -61,7 +73,13 @@ export function App() {
         </span>
       </nav>
       <div id="main" className="main">
-        {flowMatch ? (
+        {section === 'desk' && works ? (
+          <DeskScreen me={me} />
+        ) : section === 'team' && supervises ? (
+          <TeamScreen />
+        ) : !reads ? (
+          <DeskScreen me={me} />
+        ) : flowMatch ? (
           <FlowEditor flowId={decodeURIComponent(flowMatch[1]!)} me={me} />
         ) : section === 'prompts' ? (
           <PromptsScreen me={me} />

@@ -50,6 +50,9 @@ export const textPairs: Array<[PaletteColour, PaletteColour]> = [
   ['text', 'addedBg'],
   ['text', 'changedBg'],
   ['active', 'surface'],
+  ['onPrimary', 'ok'],
+  ['text', 'warningBg'],
+  ['error', 'surface'],
   ['warning', 'surface'],
 ];
 

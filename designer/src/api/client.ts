@@ -180,6 +180,49 @@ export interface DispositionCodeRecord extends NamedRecord {
 }
 export type PresenceBody = { state: 'available' } | { state: 'break'; reasonId: string } | { state: 'offline' };
 
+/** The agent desk's view of one adviser, as the engine pushes it (engine/src/desk/desk-service.ts DeskView). */
+export interface DeskCallContext {
+  callId: string;
+  kind: 'phone' | 'test';
+  callerNumber: string;
+  dialled: string;
+  startedAt: string;
+  queueId?: string;
+  queueName?: string;
+  waitingSince?: string;
+  path: string[];
+  heard: Array<{ at: number; kind: 'said' | 'pressed'; text: string; step: string }>;
+  variables: Record<string, string | number | boolean | null>;
+  previousCalls: Array<{ callId: string; startedAt: string; queueId?: string; outcome?: string; disposition?: string; note?: string }>;
+}
+export interface DeskView {
+  agent: { id: string; name: string; endpoints: AgentEndpoint[]; activeEndpoint: number; queueIds: string[] };
+  state: { state: AgentStateName; reason?: string; since?: string; wrapEndsAt?: string; missedOffers: number };
+  call?: {
+    callId: string;
+    context?: DeskCallContext;
+    queueId?: string;
+    answerOn: 'browser' | 'desk' | 'phone';
+    leg?: { stage: 'ringing' | 'talking'; held: boolean };
+    note: string;
+    dispositionId?: string;
+  };
+  breakReasons: NamedRecord[];
+  dispositionCodes: NamedRecord[];
+  phone?: { websocketUrl: string; domain: string; iceServers: string[]; user: string };
+  at: string;
+}
+export interface TeamView {
+  agents: Array<{ id: string; name: string; state: DeskView['state']; callId?: string; queueId?: string }>;
+  queues: Array<{ id: string; name: string; serviceLine: string; waiting: number; longestWaitSince?: string; available: number; loggedIn: number }>;
+  at: string;
+}
+export type TransferTarget = { kind: 'queue'; queueId: string } | { kind: 'agent'; agentId: string } | { kind: 'number'; e164: string };
+export interface DeskDirectory {
+  queues: Array<{ id: string; name: string; waiting: number; available: number }>;
+  agents: Array<{ id: string; name: string; state: AgentStateName }>;
+}
+
 async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
   const init: RequestInit = { method, credentials: 'same-origin', headers: {} };
   if (body !== undefined) {
@@ -265,6 +308,21 @@ export const api = {
   createDispositionCode: (d: DispositionCodeRecord) => request<DispositionCodeRecord>('POST', '/api/disposition-codes', d),
   updateDispositionCode: (id: string, changes: Omit<DispositionCodeRecord, 'id'>) => request<DispositionCodeRecord>('PUT', `/api/disposition-codes/${enc(id)}`, changes),
   deleteDispositionCode: (id: string) => request<void>('DELETE', `/api/disposition-codes/${enc(id)}`),
+
+  desk: () => request<DeskView>('GET', '/api/desk'),
+  setDeskState: (body: PresenceBody) => request<AgentStateRecord>('PUT', '/api/desk/state', body),
+  setDeskEndpoint: (activeEndpoint: number) => request<{ activeEndpoint: number }>('PUT', '/api/desk/endpoint', { activeEndpoint }),
+  saveNote: (callId: string, note: string) => request<{ note: string; updatedAt: string }>('PUT', `/api/desk/calls/${enc(callId)}/note`, { note }),
+  wrapUp: (callId: string, body: { dispositionId: string; note: string; then?: PresenceBody }) =>
+    request<{ disposition: string; state: string }>('POST', `/api/desk/calls/${enc(callId)}/wrap-up`, body),
+  deskAnswer: (callId: string) => request<unknown>('POST', `/api/desk/calls/${enc(callId)}/answer`),
+  deskDecline: (callId: string) => request<unknown>('POST', `/api/desk/calls/${enc(callId)}/decline`),
+  deskHold: (callId: string, on: boolean) => request<unknown>('POST', `/api/desk/calls/${enc(callId)}/hold`, { on }),
+  deskHangup: (callId: string) => request<unknown>('POST', `/api/desk/calls/${enc(callId)}/hangup`),
+  deskTransfer: (callId: string, target: TransferTarget) => request<{ to: string }>('POST', `/api/desk/calls/${enc(callId)}/transfer`, { target }),
+  deskDirectory: () => request<DeskDirectory>('GET', '/api/desk/directory'),
+  team: () => request<TeamView>('GET', '/api/supervisor/team'),
+  listenIn: (callId: string) => request<{ agentId: string; ringing: string }>('POST', `/api/supervisor/calls/${enc(callId)}/listen`),
 
   listUsers: () => request<UserRecord[]>('GET', '/api/users'),
   createUser: (u: { username: string; password: string; role: Role }) => request<UserRecord>('POST', '/api/users', u),

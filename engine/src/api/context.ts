@@ -7,6 +7,7 @@ import { LoginLimiter } from '../auth/login-limiter.js';
 import { espeakRenderer, type SpeechRenderer } from '../tts/espeak-tts.js';
 import type { DeskLegRegistry } from '../desk/desk-legs.js';
 import type { DeskService } from '../desk/desk-service.js';
+import type { ListenIn } from '../ports/desk.js';
 
 /** What the telephony side reports for /api/health (TelephonyService.status()). */
 export interface TelephonyStatus {
@@ -49,6 +50,8 @@ export interface ApiDeps {
   logger?: ApiLogger;
   /** The agent desk (engine/src/desk): advisers' views, the team view, and the legs of test calls that ring a desk. */
   desk?: { service: DeskService; legs: DeskLegRegistry };
+  /** Listening in on live calls (the telephony adapter's FreeSWITCH eavesdrop); absent without real telephony. */
+  listenIn?: ListenIn;
 }
 
 /** ApiDeps with every default filled in: what route handlers use. */
@@ -68,6 +71,7 @@ export interface ApiContext {
   logger: ApiLogger;
   startedAt: number;
   desk: { service: DeskService; legs: DeskLegRegistry } | undefined;
+  listenIn: ListenIn | undefined;
 }
 
 const consoleLogger: ApiLogger = {
@@ -94,5 +98,6 @@ export function apiContext(deps: ApiDeps, version: string): ApiContext {
     logger: deps.logger ?? consoleLogger,
     startedAt: now(),
     desk: deps.desk,
+    listenIn: deps.listenIn,
   };
 }

@@ -90,6 +90,7 @@ export const configSchema = z
             websocketUrl: z.string().regex(/^wss?:\/\//, 'expected ws://… or wss://…').describe('drachtio-server’s SIP websocket the browser phone registers through'),
             domain: z.string().min(1).describe('SIP domain of the browser phone’s address (sip:<agent>@<domain>)'),
             iceServers: z.array(z.string().regex(/^(stun|turn)s?:/, 'expected stun:… or turn:…')).default([]).describe('STUN/TURN servers for the browser'),
+            secret: z.string().min(32, 'must be at least 32 characters').describe('Derives each browser phone’s SIP password (the registrar checks it); keep it secret'),
           })
           .optional()
           .describe('The desk’s browser phone; absent: advisers take calls on their other endpoints'),

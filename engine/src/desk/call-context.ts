@@ -79,6 +79,19 @@ function isSensitive(nodes: Map<string, FlowNode>, nodeId: string | undefined): 
   return nodeDefinition(node.kind, node.version)?.traits.sensitive === true;
 }
 
+/**
+ * Whether the call is in a payment (or another sensitive step) now: its last step entered is one, or a
+ * payment started and has not ended. Nobody listens in then.
+ */
+export async function inSensitiveStep(store: Store, callId: string): Promise<boolean> {
+  const call = await store.calls.get(callId);
+  if (!call) return false;
+  const [nodes, events] = await Promise.all([flowNodes(store, call), store.calls.events(callId)]);
+  const entered = events.filter((e) => e.type === 'node.entered').at(-1);
+  const payments = events.filter((e) => (e.type as string) === 'payment.started').length - events.filter((e) => (e.type as string) === 'payment.ended').length;
+  return payments > 0 || (entered !== undefined && isSensitive(nodes, entered.nodeId));
+}
+
 /** The context of `callId` for an adviser; undefined when the call is not recorded (yet). */
 export async function deskCallContext(store: Store, callId: string, options: { now: number; previousCallsDays: number }): Promise<DeskCallContext | undefined> {
   const call = await store.calls.get(callId);

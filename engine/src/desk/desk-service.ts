@@ -19,7 +19,7 @@ export interface DeskSettings {
   offlineGraceSeconds: number;
   previousCallsDays: number;
   /** The browser phone's SIP websocket and domain; absent: no browser phone. */
-  webrtc?: { websocketUrl: string; domain: string; iceServers: string[] } | undefined;
+  webrtc?: { websocketUrl: string; domain: string; iceServers: string[]; secret: string } | undefined;
 }
 
 export interface DeskServiceOptions {
@@ -154,7 +154,7 @@ export class DeskService {
       ...(call ? { call } : {}),
       breakReasons: breakReasons.map(({ id, name }) => ({ id, name })),
       dispositionCodes: codesFor(codes, call?.queueId),
-      ...(settings.webrtc && webrtc ? { phone: { ...settings.webrtc, user: webrtc.value } } : {}),
+      ...(settings.webrtc && webrtc ? { phone: { websocketUrl: settings.webrtc.websocketUrl, domain: settings.webrtc.domain, iceServers: settings.webrtc.iceServers, user: webrtc.value } } : {}),
       at: new Date(now()).toISOString(),
     };
   }

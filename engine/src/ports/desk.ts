@@ -117,3 +117,16 @@ export interface DeskLegs {
   talk(leg: DeskLegId, signal: AbortSignal): Promise<DeskTalkEnd>;
 }
 
+
+// ───────────────────────────── listening in ─────────────────────────────
+
+/**
+ * A supervisor listening in on an adviser's live call (FreeSWITCH eavesdrop on the engine holding it):
+ * the supervisor's phone is rung and hears both sides, unheard by them. Implemented by the telephony
+ * adapter; the desk has checked the call is not in a payment.
+ */
+export interface ListenIn {
+  listen(request: { callId: string; agentId: string; supervisor: { agentId: string; destination: import('./call-channel.js').Destination } }): Promise<
+    { kind: 'listening' } | { kind: 'notHere' } | { kind: 'failed'; reason: string }
+  >;
+}

@@ -5,8 +5,9 @@
  * listen-in. The live half is the websocket (api/desk-socket.ts).
  */
 import { z } from 'zod';
-import { looksLikeCard } from '../../desk/call-context.js';
+import { inSensitiveStep, looksLikeCard } from '../../desk/call-context.js';
 import type { DeskService } from '../../desk/desk-service.js';
+import { webrtcPassword } from '../../desk/webrtc-credentials.js';
 import type { DeskCommand, TransferTarget } from '../../ports/desk.js';
 import type { Agent } from '../../ports/store.js';
 import { actorOf } from '../authenticate.js';
@@ -104,6 +105,28 @@ export function deskRoutes(context: ApiContext): AnyRoute[] {
         const result = await setPresence(context, agent.id, await presenceChange(context, body, 'signed off'), actorOf(principal!));
         deskOf(context).notify(agent.id);
         return result;
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/api/desk/phone',
+      access: 'agent',
+      tag: 'desk',
+      summary: 'The browser phone’s SIP registration for the adviser signed in: websocket, address and password (never cached)',
+      success: {
+        status: 200,
+        description: 'Registration details',
+        schema: z.object({ websocketUrl: z.string(), domain: z.string(), user: z.string(), password: z.string(), iceServers: z.array(z.string()) }),
+      },
+      problems: [409, 503],
+      handler: async ({ principal, res }) => {
+        const agent = await myAgent(context, principal!);
+        const webrtc = deskOf(context).settings.webrtc;
+        if (!webrtc) throw new ApiProblem(503, 'The browser phone is not set up on this engine (desk.webrtc in the config)');
+        const endpoint = agent.endpoints.find((e) => e.kind === 'webrtc');
+        if (!endpoint) throw new ApiProblem(409, `${agent.name} has no browser phone: an admin adds one on the Agents screen`);
+        res.setHeader('Cache-Control', 'no-store');
+        return { websocketUrl: webrtc.websocketUrl, domain: webrtc.domain, user: endpoint.value, password: webrtcPassword(webrtc.secret, endpoint.value), iceServers: webrtc.iceServers };
       },
     }),
     route({
@@ -268,6 +291,34 @@ export function deskRoutes(context: ApiContext): AnyRoute[] {
       success: { status: 200, description: 'The team view', schema: viewSchema },
       problems: [503],
       handler: async () => deskOf(context).team(),
+    }),
+    route({
+      method: 'post',
+      path: '/api/supervisor/calls/:id/listen',
+      access: 'supervisor',
+      tag: 'desk',
+      summary: 'Listen in on an adviser’s live call: the supervisor’s own phone rings and hears both sides — never during a payment',
+      params: idParam,
+      success: { status: 200, description: 'Listening', schema: z.object({ agentId: z.string(), ringing: z.string() }) },
+      problems: [404, 409, 503],
+      handler: async ({ params, principal }) => {
+        const call = await store.calls.get(params.id);
+        if (!call || call.endedAt) throw notFound(`A live call ${params.id}`);
+        const adviser = (await store.agentStates.list()).find((s) => s.callId === params.id && s.state === 'on_call');
+        if (!adviser) throw new ApiProblem(409, `Call ${params.id} is not connected to an adviser`);
+        if (await inSensitiveStep(store, params.id)) throw new ApiProblem(409, 'The caller is making a payment: nobody may listen in until it is over');
+        if (call.kind === 'test') throw new ApiProblem(409, 'A test call has no sound to listen to');
+        if (!context.listenIn) throw new ApiProblem(503, 'Listening in needs real telephony (a telephony section in the config) on this engine');
+        const supervisor = await myAgent(context, principal!);
+        const endpoint = supervisor.endpoints[supervisor.activeEndpoint];
+        if (!endpoint) throw new ApiProblem(409, `${supervisor.name} has no phone to listen on: add an endpoint on the Agents screen`);
+        const destination = endpoint.kind === 'sip-uri' ? { kind: 'sip' as const, uri: endpoint.value } : endpoint.kind === 'pstn' ? { kind: 'number' as const, e164: endpoint.value } : endpoint.kind === 'teams' ? { kind: 'teams' as const, e164: endpoint.value } : { kind: 'agent' as const, agentId: supervisor.id };
+        const result = await context.listenIn.listen({ callId: params.id, agentId: adviser.agentId, supervisor: { agentId: supervisor.id, destination } });
+        if (result.kind === 'notHere') throw new ApiProblem(409, `Call ${params.id} is held by another engine: try again (it is found by the engine holding it)`);
+        if (result.kind === 'failed') throw new ApiProblem(503, `Could not listen in: ${result.reason}`);
+        await store.audit.record({ actor: actorOf(principal!), action: 'call.listenIn', entityType: 'call', entityId: params.id, after: { agentId: adviser.agentId } });
+        return { agentId: adviser.agentId, ringing: endpoint.label ?? endpoint.kind };
+      },
     }),
   ];
 }
