@@ -13,6 +13,8 @@ export interface RunningProduct {
   /** True when the tests use an engine they did not start (its users already exist). */
   external?: boolean;
   createAdmin?(username: string, password: string): Promise<void>;
+  /** The engine itself, when the tests started it in this process. */
+  engine?: import('../../engine/src/main.js').RunningEngine;
   close(): Promise<void>;
 }
 
@@ -49,6 +51,7 @@ export async function startProduct(dataDir: string): Promise<RunningProduct> {
   });
   return {
     url: engine.url,
+    engine,
     close: () => engine.close(),
     async createAdmin(username, password) {
       const { argon2Passwords } = await import('../../engine/src/auth/passwords.js');

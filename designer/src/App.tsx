@@ -35,8 +35,8 @@ export function App() {
   const reads = roleAtLeast(me.role, 'viewer');
   const works = roleAtLeast(me.role, 'agent');
   const supervises = roleAtLeast(me.role, 'supervisor');
-  // Advisers start at their desk; everyone else at the flows.
-  const section = route.split('/')[1] || (reads ? 'flows' : 'desk');
+  // Advisers start at their desk, supervisors with their team, everyone else at the flows.
+  const section = route.split('/')[1] || (!reads ? 'desk' : supervises && !roleAtLeast(me.role, 'designer') ? 'team' : 'flows');
   const nav: Array<[string, string]> = [
     ...(works ? [['desk', 'Desk'] as [string, string]] : []),
     ...(supervises ? [['team', 'Team'] as [string, string]] : []),

@@ -57,6 +57,8 @@ export interface RunningEngine {
   config: FrontdoorConfig;
   store: Store;
   engineInstanceId: string;
+  /** The agent desk this engine serves (its legs ring for test calls offered to real advisers). */
+  desk: { service: DeskService; legs: DeskLegRegistry };
   close(): Promise<void>;
 }
 
@@ -193,7 +195,7 @@ export async function start(options: StartOptions = {}): Promise<RunningEngine> 
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
     }
-    return { url, config, store, engineInstanceId, close };
+    return { url, config, store, engineInstanceId, desk, close };
   } catch (error) {
     await close();
     throw error;

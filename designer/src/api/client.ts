@@ -203,7 +203,7 @@ export interface DeskView {
     context?: DeskCallContext;
     queueId?: string;
     answerOn: 'browser' | 'desk' | 'phone';
-    leg?: { stage: 'ringing' | 'talking'; held: boolean };
+    leg?: { stage: 'ringing' | 'talking' | 'ended'; held: boolean };
     note: string;
     dispositionId?: string;
   };

@@ -215,8 +215,8 @@ function NotePanel({ call, act }: { call: Call; act: Act }) {
     }, 1000);
   };
   return (
-    <section className="note-panel" aria-labelledby={`${id}-label`}>
-      <label id={`${id}-label`} htmlFor={`${id}-note`}>
+    <section className="note-panel">
+      <label htmlFor={`${id}-note`}>
         Note on this call
       </label>
       <textarea id={`${id}-note`} rows={4} value={note} maxLength={4000} aria-describedby={`${id}-saved ${id}-help`} onChange={(e) => change(e.target.value)} />

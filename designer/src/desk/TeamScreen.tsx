@@ -125,7 +125,7 @@ export function TeamScreen() {
                             Listen in
                           </button>
                         )}
-                        <button type="button" onClick={() => setChanging(a)} aria-label={`Change ${a.name}'s state`} disabled={a.state.state === 'ringing' || a.state.state === 'on_call'}>
+                        <button type="button" onClick={() => setChanging(a)} aria-label={`Change state for ${a.name}`} disabled={a.state.state === 'ringing' || a.state.state === 'on_call'}>
                           Change state
                         </button>
                       </td>
@@ -168,7 +168,7 @@ function ChangeState({ agent, reasons, onDone }: { agent: Agent; reasons: NamedR
     );
   };
   return (
-    <Dialog title={`Change ${agent.name}'s state`} onCancel={() => onDone('Nothing changed.', false)}>
+    <Dialog title={`Change state for ${agent.name}`} onCancel={() => onDone('Nothing changed.', false)}>
       <form
         onSubmit={(e) => {
           e.preventDefault();

@@ -46,8 +46,8 @@ export function TransferDialog({ onCancel, onTransfer }: { onCancel(): void; onT
         </fieldset>
         {kind === 'queue' && (
           <div className="field">
-            <label htmlFor={`${id}-queue`}>Queue</label>
-            <select id={`${id}-queue`} value={queueId} onChange={(e) => setQueueId(e.target.value)} aria-describedby={problem ? `${id}-problem` : undefined}>
+            <label htmlFor={`${id}-which-queue`}>Queue</label>
+            <select id={`${id}-which-queue`} value={queueId} onChange={(e) => setQueueId(e.target.value)} aria-describedby={problem ? `${id}-problem` : undefined}>
               <option value="">Choose a queue…</option>
               {directory?.queues.map((q) => (
                 <option key={q.id} value={q.id}>
@@ -59,8 +59,8 @@ export function TransferDialog({ onCancel, onTransfer }: { onCancel(): void; onT
         )}
         {kind === 'agent' && (
           <div className="field">
-            <label htmlFor={`${id}-agent`}>Agent</label>
-            <select id={`${id}-agent`} value={agentId} onChange={(e) => setAgentId(e.target.value)} aria-describedby={problem ? `${id}-problem` : undefined}>
+            <label htmlFor={`${id}-which-agent`}>Agent</label>
+            <select id={`${id}-which-agent`} value={agentId} onChange={(e) => setAgentId(e.target.value)} aria-describedby={problem ? `${id}-problem` : undefined}>
               <option value="">Choose an agent…</option>
               {directory?.agents.map((a) => (
                 <option key={a.id} value={a.id}>
@@ -72,8 +72,8 @@ export function TransferDialog({ onCancel, onTransfer }: { onCancel(): void; onT
         )}
         {kind === 'number' && (
           <div className="field">
-            <label htmlFor={`${id}-number`}>Number</label>
-            <input id={`${id}-number`} type="tel" autoComplete="off" value={number} onChange={(e) => setNumber(e.target.value)} aria-describedby={`${id}-number-help${problem ? ` ${id}-problem` : ''}`} />
+            <label htmlFor={`${id}-which-number`}>Number</label>
+            <input id={`${id}-which-number`} type="tel" autoComplete="off" value={number} onChange={(e) => setNumber(e.target.value)} aria-describedby={`${id}-number-help${problem ? ` ${id}-problem` : ''}`} />
             <small id={`${id}-number-help`} className="help">
               UK numbers may start with 0; others with their country code.
             </small>

@@ -1,8 +1,8 @@
 /**
  * A live websocket to the engine (the desk, the team view) that keeps itself open: it reconnects with a
  * growing pause (0.5 s up to 5 s), and tells its owner it is cut off when nothing — not even the server's
- * 2-second tick — has arrived for `staleMs` (5 s by default, as advisers must see a lost connection within
- * 5 s), or the socket closed. Framework-free, so it is tested without a browser.
+ * 2-second tick — has arrived for `staleMs` (4 s by default: two ticks missed, so advisers see a lost
+ * connection within 5 s even in a page whose timers the browser slows), or the socket closed. Framework-free, so it is tested without a browser.
  */
 
 export type LiveStatus = 'connecting' | 'live' | 'cut-off';
@@ -33,7 +33,7 @@ export class LiveSocket {
 
   constructor(private readonly options: LiveSocketOptions) {
     this.open();
-    this.watchdog = setInterval(() => this.check(), 500);
+    this.watchdog = setInterval(() => this.check(), 250);
   }
 
   private get now(): number {
@@ -95,7 +95,7 @@ export class LiveSocket {
   /** Silence past `staleMs` means the line is down even if the socket has not noticed: start again. */
   private check(): void {
     if (this.stopped || !this.socket) return;
-    if (this.now - this.lastHeard > (this.options.staleMs ?? 5000)) {
+    if (this.now - this.lastHeard > (this.options.staleMs ?? 4000)) {
       this.set('cut-off');
       const socket = this.socket;
       this.socket = undefined;

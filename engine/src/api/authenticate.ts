@@ -98,7 +98,7 @@ export function authorize(context: ApiContext, access: Access, principal: Princi
   }
   if (access === 'public') return;
   if (!principal) throw new ApiProblem(401, 'Sign in, or send an API token in the Authorization header', {}, { 'WWW-Authenticate': 'Bearer' });
-  if (!roleAtLeast(principal.role, access)) {
+  if (access !== 'signedIn' && !roleAtLeast(principal.role, access)) {
     throw new ApiProblem(403, `This needs the ${access} role; you are signed in as ${principal.role}`);
   }
 }

@@ -10,8 +10,8 @@ import { startTestApi, type RunningApi } from './testing/api-harness.js';
  */
 const minimumRole: Record<string, Access> = {
   'POST /api/auth/login': 'public',
-  'POST /api/auth/logout': 'viewer',
-  'GET /api/auth/me': 'viewer',
+  'POST /api/auth/logout': 'signedIn',
+  'GET /api/auth/me': 'signedIn',
   'GET /api/flows': 'viewer',
   'POST /api/flows': 'designer',
   'POST /api/flows/import': 'designer',
@@ -136,7 +136,7 @@ describe.each(testDatabases())('who may call what ($name)', (backend) => {
     const [method, path] = key.split(' ') as [string, string];
     for (const role of roles) {
       const reply = await api.call(method, concrete(path) + query(path), { as: role, via: 'token' });
-      if (access === 'public' || roleAtLeast(role, access)) {
+      if (access === 'public' || access === 'signedIn' || roleAtLeast(role, access)) {
         expect([401, 403], `${role} should pass ${key}; got ${reply.status} ${reply.text}`).not.toContain(reply.status);
         expect(reply.status, `${role} on ${key}: ${reply.text}`).toBeLessThan(500);
       } else {

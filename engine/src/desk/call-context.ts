@@ -5,7 +5,7 @@
  * the call record, its event log and the flow it ran — never digits keyed in a payment or other
  * sensitive step, and nothing that looks like a card number.
  */
-import { nodeDefinition } from '../core/catalogue.js';
+import { knownVersions, nodeDefinition } from '../core/catalogue.js';
 import type { CallEvent } from '../ports/call-events.js';
 import type { FlowNode } from '../ports/flow.js';
 import type { CallRecord, Store } from '../ports/store.js';
@@ -68,7 +68,8 @@ function stepName(nodes: Map<string, FlowNode>, nodeId: string | undefined, kind
   if (!nodeId) return 'the flow';
   const node = nodes.get(nodeId) ?? nodes.get(nodeId.split('/').at(-1) ?? nodeId);
   if (node?.name) return node.name;
-  const definition = node ? nodeDefinition(node.kind, node.version) : undefined;
+  const ofKind = node?.kind ?? kind;
+  const definition = node ? nodeDefinition(node.kind, node.version) : ofKind ? nodeDefinition(ofKind, knownVersions(ofKind).at(-1) ?? 1) : undefined;
   return definition?.ui.label ?? kind ?? nodeId;
 }
 
@@ -101,16 +102,18 @@ export async function deskCallContext(store: Store, callId: string, options: { n
   const heard: HeardItem[] = [];
   const variables: Record<string, VarValue> = {};
   let waitingSince: number | undefined;
+  const kinds = new Map<string, string>();
   for (const event of events as CallEvent[]) {
     const sensitive = isSensitive(nodes, event.nodeId);
     if (event.type === 'node.entered') {
+      if (event.nodeId) kinds.set(event.nodeId, String(event.data.kind ?? ''));
       const name = stepName(nodes, event.nodeId, String(event.data.kind ?? ''));
       if (path.at(-1) !== name) path.push(name);
       if (event.data.kind === 'queue') waitingSince = event.at;
     } else if (event.type === 'input.speech' && typeof event.data.transcript === 'string' && event.data.transcript.trim() !== '' && !sensitive) {
-      if (!looksLikeCard(event.data.transcript)) heard.push({ at: event.at, kind: 'said', text: event.data.transcript, step: stepName(nodes, event.nodeId) });
+      if (!looksLikeCard(event.data.transcript)) heard.push({ at: event.at, kind: 'said', text: event.data.transcript, step: stepName(nodes, event.nodeId, kinds.get(event.nodeId ?? '')) });
     } else if (event.type === 'input.digits' && typeof event.data.digits === 'string' && !sensitive && shown(event.data.digits)) {
-      heard.push({ at: event.at, kind: 'pressed', text: event.data.digits, step: stepName(nodes, event.nodeId) });
+      heard.push({ at: event.at, kind: 'pressed', text: event.data.digits, step: stepName(nodes, event.nodeId, kinds.get(event.nodeId ?? '')) });
     } else if (event.type === 'var.set' && typeof event.data.name === 'string' && !sensitive && !internal.has(event.data.name)) {
       const value = event.data.value;
       if (shown(value)) variables[event.data.name] = value;

@@ -17,8 +17,12 @@ describe('desk legs (a test call ringing a real adviser)', () => {
     expect(legs.command({ ...leg, kind: 'hold', on: true })).toMatchObject({ kind: 'done', leg: { held: true } });
     expect(legs.command({ ...leg, kind: 'transfer', target: { kind: 'queue', queueId: 'housing' } })).toMatchObject({ kind: 'done' });
     await expect(talking).resolves.toEqual({ kind: 'transferred', target: { kind: 'queue', queueId: 'housing' } });
+    // Kept, ended, until the adviser wraps up.
+    expect(legs.legOf('priya')).toMatchObject({ stage: 'ended', held: false });
+    expect(legs.command({ ...leg, kind: 'hangup' })).toEqual({ kind: 'wrongStage', stage: 'ended' });
+    legs.forget(leg);
     expect(legs.legOf('priya')).toBeUndefined();
-    expect(changes).toEqual(['priya:ringing', 'priya:talking', 'priya:talking', 'priya:talking', 'priya:none']);
+    expect(changes).toEqual(['priya:ringing', 'priya:talking', 'priya:talking', 'priya:talking', 'priya:ended', 'priya:none']);
   });
 
   it('keeps a hang-up that comes before the bridge asks how the talk ends', async () => {

@@ -5,7 +5,8 @@
  */
 import type { DeskCommand, DeskLegId, DeskLegs, DeskTalkEnd, TransferTarget } from '../ports/desk.js';
 
-export type LegStage = 'ringing' | 'talking';
+/** ended: the adviser talked to the caller and has not wrapped up yet (forgotten once they do). */
+export type LegStage = 'ringing' | 'talking' | 'ended';
 
 /** A leg as the desk shows it. */
 export interface LegState extends DeskLegId {
@@ -45,10 +46,20 @@ export class DeskLegRegistry implements DeskLegs {
     for (const listener of this.listeners) listener(agentId);
   }
 
-  /** The adviser's leg this engine holds, if any. */
+  /** The adviser's leg this engine holds, if any: one ringing or talking first, else one waiting for its wrap-up. */
   legOf(agentId: string): LegState | undefined {
-    for (const leg of this.legs.values()) if (leg.agentId === agentId) return { callId: leg.callId, agentId: leg.agentId, stage: leg.stage, held: leg.held };
-    return undefined;
+    const mine = [...this.legs.values()].filter((leg) => leg.agentId === agentId);
+    const leg = mine.find((l) => l.stage !== 'ended') ?? mine.at(-1);
+    return leg && { callId: leg.callId, agentId: leg.agentId, stage: leg.stage, held: leg.held };
+  }
+
+  /** The adviser wrapped the call up: its ended leg is forgotten. */
+  forget(id: DeskLegId): void {
+    const key = keyOf(id);
+    if (this.legs.get(key)?.stage === 'ended') {
+      this.legs.delete(key);
+      this.changed(id.agentId);
+    }
   }
 
   ring(id: DeskLegId, signal: AbortSignal): Promise<'answered' | 'declined'> {
@@ -84,7 +95,13 @@ export class DeskLegRegistry implements DeskLegs {
       leg.stage = 'talking';
       const finish = () => {
         signal.removeEventListener('abort', onAbort);
-        if (this.legs.get(key) === leg) this.legs.delete(key);
+        // Kept until the adviser wraps up, so the desk can ask how the call ended.
+        if (this.legs.get(key) === leg) {
+          leg.stage = 'ended';
+          leg.held = false;
+          leg.answer = undefined;
+          leg.end = undefined;
+        }
         this.changed(id.agentId);
       };
       const onAbort = () => {

@@ -49,7 +49,7 @@ export interface DeskCall {
   callId: string;
   queueId?: string;
   answerOn: AnswerOn;
-  /** An engine-held leg's stage and hold (answerOn 'desk'). */
+  /** An engine-held leg's stage and hold (answerOn 'desk'); 'ended' waits for the wrap-up. */
   leg?: { stage: LegState['stage']; held: boolean };
   /** The note written so far, and the disposition if wrap-up was done. */
   note: string;
@@ -145,7 +145,8 @@ export class DeskService {
     return {
       agent: { id: agent.id, name: agent.name, endpoints: agent.endpoints, activeEndpoint: agent.activeEndpoint, queueIds: agent.queueIds },
       state: {
-        state: leg?.stage === 'ringing' && state?.state === 'available' ? 'ringing' : (state?.state ?? 'offline'),
+        // A leg this engine holds says more than the state row while the ACD has not caught up (or is not involved).
+        state: leg?.stage === 'ringing' && state?.state === 'available' ? 'ringing' : leg?.stage === 'talking' && state?.state === 'available' ? 'on_call' : leg?.stage === 'ended' && state?.state === 'available' ? 'wrap_up' : (state?.state ?? 'offline'),
         ...(state?.reason ? { reason: state.reason } : {}),
         ...(state?.since ? { since: state.since.toISOString() } : {}),
         ...(state?.wrapEndsAt ? { wrapEndsAt: state.wrapEndsAt.toISOString() } : {}),

@@ -69,12 +69,12 @@ async function legCommand(context: ApiContext, principal: Principal, callId: str
   if (result.kind === 'notHere') {
     throw new ApiProblem(409, `Call ${callId} is not ringing or connected on ${agent.name}'s desk: on a phone, use the phone; in the browser, the browser phone`);
   }
-  if (result.kind === 'wrongStage') throw new ApiProblem(409, `Call ${callId} is ${result.stage === 'ringing' ? 'still ringing: answer it first' : 'already answered'}`);
+  if (result.kind === 'wrongStage') throw new ApiProblem(409, `Call ${callId} ${{ ringing: 'is still ringing: answer it first', talking: 'is already answered', ended: 'has ended: wrap it up' }[result.stage]}`);
   deskOf(context).notify(agent.id);
   return { stage: result.leg.stage, held: result.leg.held };
 }
 
-const legSchema = z.object({ stage: z.enum(['ringing', 'talking']), held: z.boolean() });
+const legSchema = z.object({ stage: z.enum(['ringing', 'talking', 'ended']), held: z.boolean() });
 const describeTarget = (t: TransferTarget) => (t.kind === 'queue' ? `queue ${t.queueId}` : t.kind === 'agent' ? `agent ${t.agentId}` : t.e164);
 
 export function deskRoutes(context: ApiContext): AnyRoute[] {
@@ -186,6 +186,7 @@ export function deskRoutes(context: ApiContext): AnyRoute[] {
         if (saved.kind === 'dispositionNotFound') throw new ApiProblem(422, `There is no disposition code ${body.dispositionId}`, { errors: [{ path: 'body.dispositionId', message: 'no such code' }] });
         if (saved.kind === 'dispositionNotForQueue') throw new ApiProblem(422, `${body.dispositionId} is not a code for ${saved.queueId}'s calls`, { errors: [{ path: 'body.dispositionId', message: 'not for this queue' }] });
         if (saved.kind === 'callNotFound') throw notFound(`Call ${params.id}`);
+        context.desk?.legs.forget({ callId: params.id, agentId: agent.id });
         // Done with this call: the adviser goes on as they said (available by default), unless a call rings meanwhile.
         const now = (await store.agentStates.get(agent.id))?.state;
         let state = now ?? 'offline';
