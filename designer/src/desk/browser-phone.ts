@@ -11,6 +11,7 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import type { DeskView, TransferTarget } from '../api/client.js';
+import { referUriOf } from '../../../engine/src/core/nodes/queue/refer-uri.js';
 
 export type PhoneStatus = 'off' | 'connecting' | 'registered' | 'failed';
 
@@ -37,13 +38,6 @@ interface Credentials {
   domain: string;
   websocketUrl: string;
   iceServers: string[];
-}
-
-/** The Refer-To URI the queue node reads (engine/src/desk/desk-legs.ts referTargetOf writes the same). */
-export function referUri(target: TransferTarget, domain: string): string {
-  if (target.kind === 'queue') return `sip:queue.${target.queueId}@${domain}`;
-  if (target.kind === 'agent') return `sip:agent.${target.agentId}@${domain}`;
-  return `tel:${target.e164}`;
 }
 
 type Session = import('jssip/lib/RTCSession.js').RTCSession;
@@ -163,6 +157,6 @@ export function useBrowserPhone(view: DeskView | undefined): BrowserPhone {
     hangup: () => session.terminate(),
     hold: (on) => void (on ? session.hold() : session.unhold()),
     mute: (on) => (on ? session.mute({ audio: true }) : session.unmute({ audio: true })),
-    transfer: (target) => session.refer(referUri(target, credentials.current?.domain ?? 'frontdoor.invalid')),
+    transfer: (target) => session.refer(referUriOf(target, credentials.current?.domain)),
   };
 }

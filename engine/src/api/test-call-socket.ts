@@ -9,6 +9,7 @@ import { worldSchema } from '../adapters/telephony/simulator/world.js';
 import type { EngineCalls } from '../calls/engine-calls.js';
 import { SimulatedOutboundCalls } from '../adapters/telephony/simulator/simulated-outbound-calls.js';
 import type { EngineAcd } from '../queue/engine-acd.js';
+import type { DeskLegs } from '../ports/desk.js';
 import { worldAgents, worldOverride } from '../testing/simulated-acd.js';
 import { hasErrors } from '../core/flow/diagnostics.js';
 import type { CallEvent } from '../ports/call-events.js';
@@ -36,6 +37,11 @@ export const testCallClientMessage = z.discriminatedUnion('type', [
     from: z.string().min(1).max(64).optional(),
     to: z.string().min(1).max(64).optional(),
     world: worldSchema.optional(),
+    /**
+     * Ring the real advisers signed in to the desk (the engine's own queues and dispatch) instead of the
+     * world's simulated agents: the call shows on their desks as a test call.
+     */
+    desk: z.boolean().optional(),
   }),
   z.strictObject({ type: z.literal('press'), digits: z.string().regex(/^[0-9*#]{1,32}$/, 'must be keypad digits 0-9 * #') }),
   z.strictObject({ type: z.literal('say'), text: z.string().min(1).max(1000) }),
@@ -55,7 +61,9 @@ export interface TestCallSocketOptions {
   /** The engine's calls (engine/src/calls/engine-calls.ts): test calls get their ports where phone calls do. */
   calls: Pick<EngineCalls, 'ports' | 'prompts'>;
   /** The engine's ACD: each test call queues in a realm of its own, with the world's simulated agents. */
-  acd: Pick<EngineAcd, 'testRealm'>;
+  acd: Pick<EngineAcd, 'testRealm' | 'phone'>;
+  /** Advisers' desks, rung by test calls placed with `desk: true`. */
+  deskLegs?: DeskLegs | undefined;
 }
 
 /** How long (real time) a test call's booked callbacks may run on after the call, before its realm closes. */
@@ -190,9 +198,12 @@ class TestCallSession {
     const { acd } = this.options;
     const from = message.from ?? '+447700900000';
     const to = message.to ?? '+441234500000';
+    const toDesk = message.desk === true && this.options.deskLegs !== undefined;
     const call = startLiveCall({
       flow: chosen.flow,
       ports: (clock, world) => {
+        // Ringing the desk: the caller waits in the real queues, offered to advisers signed in to the desk.
+        if (toDesk) return ports.test({ clock, standIns: { ...simulatedStandIns(world, clock), queue: acd.phone }, drafts: [chosen.flow] });
         const queue = acd.testRealm({
           clock,
           agentsFor: (queueId, allocate) => worldAgents(world, queueId, allocate),
@@ -211,6 +222,7 @@ class TestCallSession {
         };
       },
       callId: `test-${randomUUID()}`,
+      ...(toDesk ? { desk: this.options.deskLegs! } : {}),
       ...(message.world ? { world: message.world } : {}),
       ...(message.at ? { at: message.at } : {}),
       from,
@@ -277,9 +289,9 @@ class TestCallSession {
  * docs/api.md). Signed-in designers and above only; browsers must connect from the engine's own
  * origin. Returns a `close()` that hangs up every test call.
  */
-export function attachTestCallSocket(server: Server, deps: ApiDeps & TestCallSocketOptions) {
+export function attachTestCallSocket(server: Server, deps: ApiDeps & Omit<TestCallSocketOptions, 'deskLegs'>) {
   const context = apiContext(deps, '');
-  const options: TestCallSocketOptions = { engineInstanceId: deps.engineInstanceId, calls: deps.calls, acd: deps.acd };
+  const options: TestCallSocketOptions = { engineInstanceId: deps.engineInstanceId, calls: deps.calls, acd: deps.acd, deskLegs: deps.desk?.legs };
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
   const sessions = new Set<TestCallSession>();
 

@@ -107,7 +107,8 @@ export async function deskCallContext(store: Store, callId: string, options: { n
     const sensitive = isSensitive(nodes, event.nodeId);
     if (event.type === 'node.entered') {
       if (event.nodeId) kinds.set(event.nodeId, String(event.data.kind ?? ''));
-      const name = stepName(nodes, event.nodeId, String(event.data.kind ?? ''));
+      // An event that carries the step's name (as the designer wrote it then) wins over the flow read now.
+      const name = typeof event.data.name === 'string' && event.data.name ? event.data.name : stepName(nodes, event.nodeId, String(event.data.kind ?? ''));
       if (path.at(-1) !== name) path.push(name);
       if (event.data.kind === 'queue') waitingSince = event.at;
     } else if (event.type === 'input.speech' && typeof event.data.transcript === 'string' && event.data.transcript.trim() !== '' && !sensitive) {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { DeskLegRegistry, referTargetOf } from './desk-legs.js';
+import { referTarget } from '../core/nodes/queue/queue-2.node.js';
+import { referUriOf } from '../core/nodes/queue/refer-uri.js';
+import { DeskLegRegistry } from './desk-legs.js';
 
 const leg = { callId: 'test-1', agentId: 'priya' };
 
@@ -49,8 +51,11 @@ describe('desk legs (a test call ringing a real adviser)', () => {
   });
 
   it('writes transfer targets the way the queue node reads a REFER', () => {
-    expect(referTargetOf({ kind: 'queue', queueId: 'housing' })).toBe('sip:queue.housing@frontdoor.invalid');
-    expect(referTargetOf({ kind: 'agent', agentId: 'sam' }, 'council.example')).toBe('sip:agent.sam@council.example');
-    expect(referTargetOf({ kind: 'number', e164: '+447700900123' })).toBe('tel:+447700900123');
+    expect(referUriOf({ kind: 'queue', queueId: 'housing' })).toBe('sip:queue.housing@frontdoor.invalid');
+    expect(referUriOf({ kind: 'agent', agentId: 'sam' }, 'council.example')).toBe('sip:agent.sam@council.example');
+    expect(referUriOf({ kind: 'number', e164: '+447700900123' })).toBe('tel:+447700900123');
+    expect(referTarget(referUriOf({ kind: 'queue', queueId: 'housing' }))).toEqual({ kind: 'queue', queueId: 'housing' });
+    expect(referTarget(referUriOf({ kind: 'agent', agentId: 'sam' }))).toEqual({ kind: 'destination', destination: { kind: 'agent', agentId: 'sam' } });
+    expect(referTarget(referUriOf({ kind: 'number', e164: '+447700900123' }))).toEqual({ kind: 'destination', destination: { kind: 'number', e164: '+447700900123' } });
   });
 });

@@ -3,7 +3,7 @@
  * the simulator's bridge rings the adviser here (DeskLegs), and the adviser's desk actions arrive here
  * as DeskCommands. A command for a leg this engine does not hold is left to the engine that does.
  */
-import type { DeskCommand, DeskLegId, DeskLegs, DeskTalkEnd, TransferTarget } from '../ports/desk.js';
+import type { DeskCommand, DeskLegId, DeskLegs, DeskTalkEnd } from '../ports/desk.js';
 
 /** ended: the adviser talked to the caller and has not wrapped up yet (forgotten once they do). */
 export type LegStage = 'ringing' | 'talking' | 'ended';
@@ -24,13 +24,6 @@ interface Leg extends LegState {
 const keyOf = (leg: DeskLegId) => `${leg.callId}\u0000${leg.agentId}`;
 
 export type CommandResult = { kind: 'done'; leg: LegState } | { kind: 'notHere' } | { kind: 'wrongStage'; stage: LegStage };
-
-/** The Refer-To URI of a transfer, as the queue node reads an adviser's REFER (sip:queue.<id>@…, sip:agent.<id>@…, tel:+44…). */
-export function referTargetOf(target: TransferTarget, domain = 'frontdoor.invalid'): string {
-  if (target.kind === 'queue') return `sip:queue.${target.queueId}@${domain}`;
-  if (target.kind === 'agent') return `sip:agent.${target.agentId}@${domain}`;
-  return `tel:${target.e164}`;
-}
 
 export class DeskLegRegistry implements DeskLegs {
   private readonly legs = new Map<string, Leg>();

@@ -130,7 +130,8 @@ export class DeskService {
     if (callId) {
       const [context, wrapUps] = await Promise.all([deskCallContext(store, callId, { now: now(), previousCallsDays: settings.previousCallsDays }), store.desk.wrapUpsOf(callId)]);
       const mine = wrapUps.find((w) => w.agentId === agent.id);
-      const queueId = state?.queueId ?? context?.queueId;
+      // The queue the call was offered to this adviser from (a transferred caller's record names the next one).
+      const queueId = mine?.queueId ?? (state?.callId === callId ? state.queueId : undefined) ?? (await this.queueOfferedFrom(agent.id, callId)) ?? context?.queueId;
       call = {
         callId,
         context,
@@ -158,6 +159,11 @@ export class DeskService {
       ...(settings.webrtc && webrtc ? { phone: { websocketUrl: settings.webrtc.websocketUrl, domain: settings.webrtc.domain, iceServers: settings.webrtc.iceServers, user: webrtc.value } } : {}),
       at: new Date(now()).toISOString(),
     };
+  }
+
+  private async queueOfferedFrom(agentId: string, callId: string): Promise<string | undefined> {
+    const history = await this.options.store.agentStates.history(agentId, { page: 1, pageSize: 20 });
+    return history.items.find((c) => c.callId === callId)?.queueId;
   }
 
   /** The call an adviser wrapping up last talked to (the state row no longer names it). */

@@ -49,7 +49,10 @@ export type SaveWrapUpResult =
   | { kind: 'dispositionNotForQueue'; dispositionId: string; queueId: string };
 
 export interface DeskRepository {
-  /** Keeps the note the adviser is writing (during the call or in wrap-up); a finished wrap-up keeps its code. */
+  /**
+   * Keeps the note the adviser is writing (during the call or in wrap-up); a finished wrap-up keeps its code,
+   * and the row keeps the queue it was first written for (the queue the adviser took the call from).
+   */
   saveNote(wrap: { callId: string; agentId: string; queueId?: string; note: string }, at: Date, actor: Actor): Promise<SaveWrapUpResult>;
   /** Finishes the adviser's wrap-up: the code (checked against the call's queue) and the final note; audited. */
   wrapUp(wrap: { callId: string; agentId: string; queueId?: string; dispositionId: string; note: string }, at: Date, actor: Actor): Promise<SaveWrapUpResult>;

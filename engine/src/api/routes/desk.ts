@@ -42,22 +42,25 @@ async function myAgent(context: ApiContext, principal: Principal): Promise<Agent
   return agent;
 }
 
-/** The call is the adviser's: offered to them, talked to, held for them, or already noted by them. */
+/** The call is the adviser's: offered to them, talked to, held for them, or already noted by them. Its queue is the one they took it from. */
 async function myCall(context: ApiContext, agent: Agent, callId: string): Promise<{ queueId?: string }> {
   const { store } = context;
-  const [state, call, wrapUps] = await Promise.all([store.agentStates.get(agent.id), store.calls.get(callId), store.desk.wrapUpsOf(callId)]);
+  const [state, call, wrapUps, history] = await Promise.all([
+    store.agentStates.get(agent.id),
+    store.calls.get(callId),
+    store.desk.wrapUpsOf(callId),
+    store.agentStates.history(agent.id, { page: 1, pageSize: 20 }),
+  ]);
   if (!call) throw notFound(`Call ${callId}`);
-  const mine =
-    state?.callId === callId || call.agentId === agent.id || wrapUps.some((w) => w.agentId === agent.id) || context.desk?.legs.legOf(agent.id)?.callId === callId || (await lastCall(context, agent.id)) === callId;
-  if (!mine) throw new ApiProblem(403, `Call ${callId} was not offered to ${agent.name}`);
-  const queueId = state?.callId === callId ? state.queueId : call.queueId;
+  const mine = wrapUps.find((w) => w.agentId === agent.id);
+  const offered = history.items.find((c) => c.callId === callId);
+  const held = context.desk?.legs.legOf(agent.id)?.callId === callId;
+  if (!(state?.callId === callId || call.agentId === agent.id || mine || offered || held)) throw new ApiProblem(403, `Call ${callId} was not offered to ${agent.name}`);
+  // A transferred caller's record names the queue they went on to: the adviser's queue is where the call was offered to them.
+  const queueId = mine?.queueId ?? (state?.callId === callId ? state.queueId : undefined) ?? offered?.queueId ?? call.queueId;
   return queueId ? { queueId } : {};
 }
 
-async function lastCall(context: ApiContext, agentId: string): Promise<string | undefined> {
-  const history = await context.store.agentStates.history(agentId, { page: 1, pageSize: 5 });
-  return history.items.find((c) => c.callId)?.callId;
-}
 
 /** An action on a leg this engine holds for the desk. */
 type LegAction = DeskCommand extends infer C ? (C extends DeskCommand ? Omit<C, 'callId' | 'agentId'> : never) : never;

@@ -80,7 +80,7 @@ async function upsertWrapUp(
       `INSERT INTO call_wrap_ups (call_id, agent_id, queue_id, disposition_id, disposition_name, note, started_at, updated_at, wrapped_at, actor)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $7, CASE WHEN $4::text IS NULL THEN NULL ELSE $7::timestamptz END, $8)
        ON CONFLICT (call_id, agent_id) DO UPDATE SET
-         queue_id = COALESCE(EXCLUDED.queue_id, call_wrap_ups.queue_id),
+         queue_id = COALESCE(call_wrap_ups.queue_id, EXCLUDED.queue_id),
          disposition_id = COALESCE(EXCLUDED.disposition_id, call_wrap_ups.disposition_id),
          disposition_name = COALESCE(EXCLUDED.disposition_name, call_wrap_ups.disposition_name),
          note = EXCLUDED.note, updated_at = EXCLUDED.updated_at,

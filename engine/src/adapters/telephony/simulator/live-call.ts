@@ -10,6 +10,7 @@ import { runCall } from '../../../core/runtime/run-call.js';
 import { SystemClock } from '../../clock/system-clock.js';
 import { SimulatedCall } from './simulated-call.js';
 import { worldSchema, type World, type WorldInput } from './world.js';
+import type { DeskLegs } from '../../../ports/desk.js';
 
 export interface LiveCallOptions {
   flow: Flow;
@@ -22,6 +23,8 @@ export interface LiveCallOptions {
   to?: string;
   callId?: string;
   vars?: Record<string, VarValue>;
+  /** Advisers' desks, for agents the world does not simulate (a test call that rings the desk). */
+  desk?: DeskLegs;
 }
 
 export interface LiveCallEnd {
@@ -51,7 +54,7 @@ export function startLiveCall(options: LiveCallOptions): LiveCall {
   const clock = new SystemClock(startAt === undefined ? {} : { startAt });
   const ports = options.ports(clock, world);
   const callId = options.callId ?? `live-${process.pid}-${++liveCalls}`;
-  const call = new SimulatedCall({ callId, from: options.from ?? '+447700900123', to: options.to ?? '+441234500000', clock, input: 'live', world });
+  const call = new SimulatedCall({ callId, from: options.from ?? '+447700900123', to: options.to ?? '+441234500000', clock, input: 'live', world, ...(options.desk ? { desk: options.desk } : {}) });
   const emitter = new EventEmitter();
   call.onPrompt((segment) => emitter.emit('prompt', segment));
   const finished = Promise.resolve()

@@ -23,6 +23,8 @@ import { formatDestination, parseDestination } from '../../../core/destination.j
 import { abortError } from '../../clock/system-clock.js';
 import type { CallerAction, CallerInput } from './caller-action.js';
 import { defaultWorld, simulatedAgent, type World } from './world.js';
+import type { DeskLegs } from '../../../ports/desk.js';
+import { bridgeToDesk } from './desk-far-end.js';
 
 /** Simulated speech rate: milliseconds of prompt per character of text (about 150 words a minute). */
 export const SPEECH_MS_PER_CHARACTER = 65;
@@ -84,6 +86,8 @@ export interface SimulatedCallOptions {
   /** A script of caller actions, or `live` for actions pushed at any time with press/say/callerHangup. */
   input: readonly CallerAction[] | 'live';
   world?: World;
+  /** Rings real advisers' desks for agents the world does not simulate (a test call that rings the desk). */
+  desk?: DeskLegs;
 }
 
 /** Why an input wait's timer stops early: never thrown, so one shared value will do. */
@@ -132,6 +136,7 @@ export class SimulatedCall implements CallChannel {
 
   private readonly clock: Clock;
   private readonly live: boolean;
+  private readonly desk: DeskLegs | undefined;
   private readonly offered: Offered[] = [];
   private inputWaiter: (() => void) | undefined;
   private awaitingAnswer = false;
@@ -148,6 +153,7 @@ export class SimulatedCall implements CallChannel {
     this.to = options.to;
     this.clock = options.clock;
     this.world = options.world ?? defaultWorld();
+    this.desk = options.desk;
     this.live = options.input === 'live';
     if (options.input !== 'live') void this.drive(options.input);
   }
@@ -402,6 +408,10 @@ export class SimulatedCall implements CallChannel {
   }
 
   async bridge(destination: Destination, options: BridgeOptions): Promise<BridgeResult> {
+    if (destination.kind === 'agent' && this.desk && !simulatedAgent(this.world, destination.agentId)) {
+      this.ensureConnected(options.signal);
+      return bridgeToDesk(this.desk, this.clock, { callId: this.callId, agentId: destination.agentId }, options, (prompt) => this.announce(prompt));
+    }
     const rang = await this.ring(destination, options);
     if (rang === 'failed') return { kind: 'failed', reason: `${formatDestination(destination)} could not be reached (simulated)` };
     if (rang !== 'answer') return { kind: rang };

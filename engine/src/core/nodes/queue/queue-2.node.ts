@@ -41,11 +41,13 @@ const params = z.strictObject({
 type Params = z.output<typeof params>;
 type Context = NodeContext<Params>;
 
-/** Where an agent's blind transfer (SIP REFER) sends the caller: `sip:queue.<id>@…` is a queue, digits a number. */
+/** Where an agent's blind transfer (SIP REFER) sends the caller: `sip:queue.<id>@…` is a queue, `sip:agent.<id>@…` one agent, digits a number (refer-uri.ts writes them). */
 export function referTarget(target: string): { kind: 'queue'; queueId: string } | { kind: 'destination'; destination: Destination } | { kind: 'unknown' } {
   const user = /^sips?:([^@;]+)@/i.exec(target.trim())?.[1] ?? (/^tel:(.+)$/i.exec(target.trim())?.[1] ?? '');
   const queue = /^queue[.-]([A-Za-z0-9_.:-]{1,64})$/.exec(user);
   if (queue) return { kind: 'queue', queueId: queue[1]! };
+  const agent = /^agent[.-]([A-Za-z0-9_.:-]{1,64})$/.exec(user);
+  if (agent) return { kind: 'destination', destination: { kind: 'agent', agentId: agent[1]! } };
   const number = user.replace(/[\s()-]/g, '');
   if (/^\+?\d{6,15}$/.test(number)) return { kind: 'destination', destination: { kind: 'number', e164: number } };
   const parsed = parseDestination(target);
