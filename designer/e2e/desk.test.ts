@@ -1,9 +1,11 @@
 /**
  * The agent desk and the supervisor's team view through the real UI against the real engine and
- * database: advisers sign in, go available or on a break; a call rings on a desk with its context (what
- * the caller said, the case reference, their way through the line, earlier calls); the adviser answers,
- * holds, writes a note, transfers the caller to another queue and wraps up with a code; the call record
- * shows agent, disposition and note. The adviser on a break is never offered it. The desk says it is cut
+ * database: advisers sign in, go available or on a break; a designer's test call (placed from the flow
+ * editor, ringing the desk) queues, and the real dispatcher offers it to the adviser available — never to
+ * the one on a break; it rings on their desk with its context (what the caller said, the case reference,
+ * their way through the line, earlier calls); the adviser answers, holds, writes a note, transfers the
+ * caller to another queue and wraps up with a code; the call record shows queue, agent, disposition and
+ * note. The desk says it is cut
  * off within 5 s and comes back by itself. axe-core finds no WCAG 2.2 AA violation on any desk screen,
  * the team view or their dialogs. Screenshots at 1440 px under test-results/e2e/.
  */
@@ -18,9 +20,11 @@ import { axeViolations } from './axe.js';
 import { launchChromium } from './chromium.js';
 import { createAdmin, ensureDesignerBuilt, startProduct, type RunningProduct } from './product.js';
 import { signIn } from './session.js';
+import { readFileSync } from 'node:fs';
 
 const shots = join(resolve(import.meta.dirname, '../..'), 'test-results', 'e2e');
 const CALLER = '+447700900555';
+const roadsLine = JSON.parse(readFileSync(resolve(import.meta.dirname, '../../engine/src/desk/testing/roads-line.flow.json'), 'utf8')) as Record<string, unknown>;
 
 let product: RunningProduct;
 let engine: RunningEngine;
@@ -47,7 +51,7 @@ async function noViolations(page: Page, where: string) {
   expect(await axeViolations(page), `axe on ${where}`).toEqual([]);
 }
 
-/** A designer's test call as the runtime records it: a speech step that heard the caller, a case reference, a queue. */
+/** An earlier test call from the same number, as the runtime recorded it: a speech step that heard the caller, a case reference, a queue. */
 async function recordTestCall(callId: string, startedAt: Date): Promise<void> {
   const { store } = engine;
   await store.calls.start({ id: callId, kind: 'test', from: CALLER, to: '+441234500000', flowId: 'main-line', startedAt, engineInstanceId: engine.engineInstanceId });
@@ -61,14 +65,14 @@ async function recordTestCall(callId: string, startedAt: Date): Promise<void> {
       { at: at + 7200, type: 'node.entered' as const, nodeId: 'highways-queue', data: { kind: 'queue' } },
   ];
   await store.calls.appendEvents(events.map((e, i) => ({ ...e, callId, seq: i + 1 })));
-  // The ACD writes the queue on the call record when the caller joins it.
-  await store.calls.update(callId, { queueId: 'highways' });
+  await store.calls.end(callId, { endedAt: new Date(at + 240_000), outcome: 'completed', queueId: 'highways', agentId: 'sam' });
 }
 
 describe('agent desk and team view', () => {
   let priya: Page;
   let sam: Page;
   let supervisor: Page;
+  let designer: Page;
 
   beforeAll(async () => {
     mkdirSync(shots, { recursive: true });
@@ -80,8 +84,9 @@ describe('agent desk and team view', () => {
     await createAdmin(product, 'desk-admin', 'a long e2e password');
     browser = await launchChromium();
     const admin = await newPage();
+    designer = admin;
     await signIn(admin, product.url, 'desk-admin', 'a long e2e password', 'Call flows');
-    const statuses = await admin.evaluate(async () => {
+    const statuses = await admin.evaluate(async (flow) => {
       const post = (path: string, body: unknown) => fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.status);
       const out = [
         await post('/api/queues', { id: 'highways', name: 'Highways', serviceLine: 'Highways', settings: {} }),
@@ -95,10 +100,10 @@ describe('agent desk and team view', () => {
       }
       out.push(await post('/api/agents', { id: 'priya', name: 'Priya Shah', userId: users.priya, endpoints: [{ kind: 'webrtc', value: 'priya', label: 'This browser' }, { kind: 'pstn', value: '+447700900123', label: 'Mobile' }], skills: { highways: 7 }, queueIds: ['highways'] }));
       out.push(await post('/api/agents', { id: 'sam', name: 'Sam Jones', userId: users.sam, endpoints: [{ kind: 'sip-user', value: 'sam', label: 'Desk phone' }], skills: { highways: 5 }, queueIds: ['highways', 'housing'] }));
+      out.push(await post('/api/flows', flow));
       return out;
-    });
-    expect(statuses).toEqual([201, 201, 201, 201, 201, 201, 201]);
-    await admin.close();
+    }, roadsLine);
+    expect(statuses).toEqual([201, 201, 201, 201, 201, 201, 201, 201]);
     // An earlier call from the same number, wrapped up by Sam last week.
     await recordTestCall('earlier-call', new Date(Date.now() - 6 * 86_400_000));
     await engine.store.desk.wrapUp({ callId: 'earlier-call', agentId: 'sam', dispositionId: 'report-taken', note: 'Pothole reported on the high street, ref HW-1999' }, new Date(), 'sam');
@@ -133,14 +138,21 @@ describe('agent desk and team view', () => {
     await shot(sam, '03-on-a-break');
   });
 
-  it('rings the call with its context, then answer, hold, note, transfer and wrap-up reach the call record', async () => {
-    const callId = `test-desk-e2e-${Date.now()}`;
-    await recordTestCall(callId, new Date(Date.now() - 45_000));
-    const leg = { callId, agentId: 'priya' };
-    const ringing = engine.desk.legs.ring(leg, new AbortController().signal);
+  it('rings a designer’s test call on the desk with its context; answer, hold, note, transfer and wrap-up reach the call record', async () => {
+    // The designer calls the flow from its editor, ringing the desk instead of simulated agents.
+    await designer.goto(`${product.url}/#/flows/roads-line`);
+    await designer.getByRole('tab', { name: 'Test call' }).click();
+    await designer.getByLabel("Caller's number").fill(CALLER);
+    await designer.getByLabel('Ring the agent desk').check();
+    await designer.getByRole('button', { name: 'Call the draft' }).click();
+    const transcript = designer.getByRole('list', { name: 'Transcript' });
+    await expect.poll(() => transcript.textContent(), { timeout: 20_000 }).toContain('what you are calling about');
+    await designer.getByLabel('The caller says').fill('there is a pothole outside number twelve');
+    await designer.getByRole('button', { name: 'Say', exact: true }).click();
     const card = priya.getByRole('article', { name: /Incoming call/ });
-    await expect.poll(() => card.isVisible()).toBe(true);
+    await expect.poll(() => card.isVisible(), { timeout: 20_000 }).toBe(true);
     await expect.poll(() => card.textContent()).toContain('there is a pothole outside number twelve');
+    const callId = (await engine.store.calls.list({ kind: 'test', from: CALLER, active: true }, { page: 1, pageSize: 1 })).items[0]!.id;
     expect(await card.getByRole('region', { name: 'Case details' }).textContent()).toContain('HW-2041');
     expect(await card.textContent()).toContain(CALLER);
     expect(await card.textContent()).toContain('Highways queue');
@@ -151,8 +163,7 @@ describe('agent desk and team view', () => {
     expect(await sam.getByRole('article').count()).toBe(0);
 
     await card.getByRole('button', { name: 'Answer' }).click();
-    await expect(ringing).resolves.toBe('answered');
-    const talking = engine.desk.legs.talk(leg, new AbortController().signal);
+    await expect.poll(() => transcript.textContent(), { timeout: 10_000 }).toContain('connected to priya on the desk');
     const onCall = priya.getByRole('article', { name: /On a call/ });
     await expect.poll(() => onCall.isVisible()).toBe(true);
     await onCall.getByRole('button', { name: 'Hold' }).click();
@@ -168,7 +179,8 @@ describe('agent desk and team view', () => {
     await noViolations(priya, 'the transfer dialog');
     await shot(priya, '06-transfer');
     await dialog.getByRole('button', { name: 'Transfer', exact: true }).click();
-    await expect(talking).resolves.toEqual({ kind: 'transferred', target: { kind: 'queue', queueId: 'housing' } });
+    // The caller is in Housing repairs now, where Sam (on a break) is never offered them.
+    await expect.poll(async () => (await engine.store.acd.entries({ callId })).some((e) => e.queueId === 'housing' && e.state === 'waiting'), { timeout: 10_000 }).toBe(true);
 
     const wrap = priya.getByRole('article', { name: /Wrap-up/ });
     await expect.poll(() => wrap.isVisible()).toBe(true);
@@ -179,11 +191,19 @@ describe('agent desk and team view', () => {
     await shot(priya, '07-wrap-up');
     await wrap.getByRole('button', { name: 'Finish wrap-up' }).click();
     await expect.poll(() => priya.getByRole('heading', { name: 'Ready for calls' }).isVisible()).toBe(true);
+    await designer.getByRole('button', { name: 'Hang up' }).click();
+    await expect.poll(() => transcript.textContent(), { timeout: 10_000 }).toContain('Call ended');
 
-    const wrapUps = await engine.store.desk.wrapUpsOf(callId);
-    expect(wrapUps).toEqual([
-      expect.objectContaining({ agentId: 'priya', dispositionId: 'referred', dispositionName: 'Referred to another team', note: 'Pothole outside no. 12, about a foot wide; caller also asks about the kerb' }),
+    // The call record, as the records API gives it: queue, agent, disposition and note.
+    await expect.poll(async () => (await designer.evaluate(async (id) => (await fetch(`/api/calls/${id}`)).json(), callId)).endedAt, { timeout: 10_000 }).toBeDefined();
+    const record = await designer.evaluate(async (id) => (await fetch(`/api/calls/${id}`)).json(), callId);
+    expect(record).toMatchObject({ kind: 'test', from: CALLER, agentId: 'priya' });
+    expect(['highways', 'housing']).toContain(record.queueId);
+    expect(record.wrapUps).toEqual([
+      expect.objectContaining({ agentId: 'priya', queueId: 'highways', disposition: 'Referred to another team', note: 'Pothole outside no. 12, about a foot wide; caller also asks about the kerb' }),
     ]);
+    const offers = await engine.store.acd.events({ callId, type: 'offered' }, { page: 1, pageSize: 50 });
+    expect(offers.items.map((e) => e.agentId)).toEqual(['priya']);
   });
 
   it('shows a supervisor every adviser and queue live, and changes a state from a dialog', async () => {

@@ -23,10 +23,12 @@ interface Controls {
 
 function controlsFor(call: Call, phone: BrowserPhone): Controls {
   if (call.answerOn === 'desk') {
+    // The ACD marks the adviser ringing a moment before the caller's engine rings the desk (the caller hears
+    // the end of an announcement first): answer and decline wait for the desk to ring.
+    const rings = call.leg?.stage === 'ringing';
     return {
       where: 'desk',
-      answer: () => api.deskAnswer(call.callId),
-      decline: () => api.deskDecline(call.callId),
+      ...(rings ? { answer: () => api.deskAnswer(call.callId), decline: () => api.deskDecline(call.callId) } : {}),
       hold: (on) => api.deskHold(call.callId, on),
       hangup: () => api.deskHangup(call.callId),
       transfer: (target) => api.deskTransfer(call.callId, target),
@@ -74,6 +76,7 @@ export function CallCard({ view, call, now, phone, act }: { view: DeskView; call
             {context?.queueName && <span>{context.queueName} queue</span>}
             {stage === 'ringing' && waited !== undefined && <span aria-label={`waited ${spoken(waited)}`}>waited {clock(waited)}</span>}
             {stage === 'talking' && since !== undefined && <span aria-label={`talking for ${spoken(since)}`}>talking {clock(since)}</span>}
+            {stage === 'talking' && controls.held && <span className="on-hold">Caller on hold</span>}
           </p>
         </div>
         {/* Announced once per stage for screen readers: a call ringing must not go unnoticed. */}

@@ -121,6 +121,8 @@ export async function deskCallContext(store: Store, callId: string, options: { n
       else delete variables[event.data.name];
     }
   }
+  // What the caller said is shown once, under what they said, not again as a variable.
+  for (const [name, value] of Object.entries(variables)) if (heard.some((h) => h.text === value)) delete variables[name];
   const queue = call.queueId ? await store.queues.get(call.queueId) : undefined;
   return {
     callId: call.id,

@@ -91,6 +91,7 @@ export class DeskService {
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly unsubscribe: Array<() => void> = [];
   private polling: Promise<void> | undefined;
+  private polls = 0;
   private closed = false;
 
   constructor(private readonly options: DeskServiceOptions) {
@@ -263,9 +264,14 @@ export class DeskService {
       try {
         const states = await this.options.store.agentStates.list();
         const byAgent = new Map(states.map((s) => [s.agentId, s]));
+        // A call's context grows while it rings and is talked to (its events are written as they happen):
+        // desks with a call in front of them are brought up to date every other poll (unchanged views are not sent).
+        const refreshCalls = ++this.polls % 2 === 0;
         for (const agentId of this.watchers.keys()) {
-          const print = fingerprint(byAgent.get(agentId), this.options.legs.legOf(agentId));
-          if (this.seen.get(agentId) !== print) {
+          const state = byAgent.get(agentId);
+          const print = fingerprint(state, this.options.legs.legOf(agentId));
+          const withCall = state?.callId !== undefined || this.options.legs.legOf(agentId) !== undefined;
+          if (this.seen.get(agentId) !== print || (refreshCalls && withCall)) {
             this.seen.set(agentId, print);
             for (const listener of this.watchers.get(agentId) ?? []) listener();
           }
