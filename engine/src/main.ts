@@ -21,6 +21,7 @@ import { attachTestCallSocket } from './api/test-call-socket.js';
 import { attachDeskSocket } from './api/desk-socket.js';
 import { DeskLegRegistry } from './desk/desk-legs.js';
 import { DeskService } from './desk/desk-service.js';
+import { webrtcCredentials } from './desk/webrtc-credentials.js';
 import { loadConfig, type FrontdoorConfig, type FrontdoorConfigInput } from './config/config.js';
 import { createEngineCalls } from './calls/engine-calls.js';
 import { MediaUrls } from './calls/media-urls.js';
@@ -181,6 +182,8 @@ export async function start(options: StartOptions = {}): Promise<RunningEngine> 
         onCall: phoneCallHandler({ store, flows: calls.flows, ports: calls.ports.phone, engineInstanceId, logger }),
         logger,
         ...(mediaUrls ? { speechFor: (text: string, language: string) => mediaUrls.speech(text, language) } : {}),
+        // Browser phones on the desk register with the password the desk hands them (telephony.agents.useAgentsTable).
+        ...(config.desk.webrtc ? { lookupAgent: webrtcCredentials(store.agents, config.desk.webrtc.secret) } : {}),
       });
       cleanups.push(() => telephony?.close());
     } else {

@@ -9,3 +9,15 @@ import { createHmac } from 'node:crypto';
 export function webrtcPassword(secret: string, user: string): string {
   return createHmac('sha256', secret).update(`frontdoor-webrtc:${user}`).digest('base64url');
 }
+
+/**
+ * The registrar's look-up for browser phones: the agent whose `webrtc` endpoint has this user name, with
+ * the password the desk handed their browser. Undefined for anyone else (desk phones keep their own
+ * credentials).
+ */
+export function webrtcCredentials(agents: { list(): Promise<Array<{ id: string; endpoints: Array<{ kind: string; value: string }> }>> }, secret: string) {
+  return async (username: string): Promise<{ password: string; agentId: string } | undefined> => {
+    const agent = (await agents.list()).find((a) => a.endpoints.some((e) => e.kind === 'webrtc' && e.value === username));
+    return agent ? { password: webrtcPassword(secret, username), agentId: agent.id } : undefined;
+  };
+}
