@@ -35,17 +35,26 @@ function run(binary: string, args: string[]): void {
   }
 }
 
-export default async function setup(): Promise<(() => void) | undefined> {
-  if (process.env.FRONTDOOR_TEST_PG_URL) {
-    console.info(`[test-postgres] using the PostgreSQL server at FRONTDOOR_TEST_PG_URL`);
-    return undefined;
-  }
-  if (!existsSync(join(BIN, 'initdb'))) {
-    console.warn(
-      `[test-postgres] ${BIN}/initdb not found: the real-PostgreSQL runs of the storage and API tests are SKIPPED (embedded only). Install postgresql-15 (scripts/ensure-test-deps.sh) to run them.`,
-    );
-    return undefined;
-  }
+/** True when Debian's postgresql-15 is installed (a private server can be started). */
+export const canStartPostgres = (): boolean => existsSync(join(BIN, 'initdb'));
+
+export interface PrivatePostgres {
+  /** postgres://postgres@127.0.0.1:<port>/postgres */
+  url: string;
+  startedMs: number;
+  /** Stops the server (immediate shutdown: connections are cut, as when a server dies). */
+  stop(): void;
+  /** Starts it again on the same port and data. */
+  start(): void;
+  /** Stops it for good and deletes its files. */
+  destroy(): void;
+}
+
+/**
+ * A private PostgreSQL 15 server in a temporary directory on a free port: for the test run (below), and for
+ * tests that must stop and start a server of their own (never the shared one).
+ */
+export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   const dir = mkdtempSync(join(tmpdir(), 'frontdoor-pg-'));
   const dataDir = join(dir, 'data');
   if (userInfo().uid === 0) {
@@ -55,21 +64,52 @@ export default async function setup(): Promise<(() => void) | undefined> {
   }
   const port = await freePort();
   const started = performance.now();
+  const options = `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=off -c max_connections=200`;
+  const start = () => run('pg_ctl', ['-D', dataDir, '-l', join(dir, 'server.log'), '-w', '-o', options, 'start']);
+  const stop = () => run('pg_ctl', ['-D', dataDir, '-m', 'immediate', '-w', 'stop']);
   try {
     run('initdb', ['-D', dataDir, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8', '--locale=C']);
-    run('pg_ctl', ['-D', dataDir, '-l', join(dir, 'server.log'), '-w', '-o', `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=off -c max_connections=200`, 'start']);
+    start();
   } catch (error) {
     const output = (error as { stderr?: Buffer }).stderr?.toString() ?? String(error);
     rmSync(dir, { recursive: true, force: true });
     throw new Error(`[test-postgres] could not start the private PostgreSQL 15 server: ${output}`);
   }
-  process.env.FRONTDOOR_TEST_PG_URL = `postgres://postgres@127.0.0.1:${port}/postgres`;
-  console.info(`[test-postgres] private PostgreSQL 15 on 127.0.0.1:${port} (started in ${Math.round(performance.now() - started)} ms)`);
+  return {
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    startedMs: Math.round(performance.now() - started),
+    stop,
+    start,
+    destroy() {
+      try {
+        stop();
+      } catch {
+        // already stopped
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
+}
+
+export default async function setup(): Promise<(() => void) | undefined> {
+  if (process.env.FRONTDOOR_TEST_PG_URL) {
+    console.info(`[test-postgres] using the PostgreSQL server at FRONTDOOR_TEST_PG_URL`);
+    return undefined;
+  }
+  if (!canStartPostgres()) {
+    console.warn(
+      `[test-postgres] ${BIN}/initdb not found: the real-PostgreSQL runs of the storage and API tests are SKIPPED (embedded only). Install postgresql-15 (scripts/ensure-test-deps.sh) to run them.`,
+    );
+    return undefined;
+  }
+  const server = await startPrivatePostgres();
+  process.env.FRONTDOOR_TEST_PG_URL = server.url;
+  console.info(`[test-postgres] private PostgreSQL 15 on ${new URL(server.url).host} (started in ${server.startedMs} ms)`);
   return () => {
     try {
-      run('pg_ctl', ['-D', dataDir, '-m', 'immediate', '-w', 'stop']);
+      server.destroy();
     } finally {
-      rmSync(dir, { recursive: true, force: true });
       delete process.env.FRONTDOOR_TEST_PG_URL;
     }
   };
