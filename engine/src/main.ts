@@ -30,7 +30,7 @@ import type { PaymentGateway } from './ports/payment-gateway.js';
 import type { Recognizer } from './ports/recognizer.js';
 import { espeakRenderer } from './tts/espeak-tts.js';
 import type { Store } from './ports/store.js';
-import { seedExamples } from './seed-examples.js';
+import { seedExamples, seedQueues } from './seed-examples.js';
 import { ensureFirstAdmin } from './first-admin.js';
 import { argon2Passwords } from './auth/passwords.js';
 
@@ -114,6 +114,7 @@ export async function start(options: StartOptions = {}): Promise<RunningEngine> 
     });
 
     await seedExamples(store, options.flowsDir ?? join(REPO, 'flows'), logger);
+    await seedQueues(store, options.flowsDir ?? join(REPO, 'flows'), logger);
     await ensureFirstAdmin(store, argon2Passwords(), options.env ?? process.env, logger);
 
     let listeningPort = config.http.port;

@@ -9,6 +9,7 @@ import { runScriptedCall } from '../adapters/telephony/simulator/scripted-call.j
 import { simulatedPortsFor } from '../testing/simulated-call-ports.js';
 import { mergeWorlds, worldSchema } from '../adapters/telephony/simulator/world.js';
 import type { CallsFile, Expectation, TestCall } from './calls-file.js';
+import type { QueueDefinition } from '../testing/simulated-acd.js';
 
 export interface TestCallResult {
   name: string;
@@ -98,10 +99,17 @@ function check(expect: Expectation, result: Omit<TestCallResult, 'passed' | 'fai
 }
 
 /** Run one scripted call through `flow`; `flows` are the flows its subflow nodes may run. */
-export async function runTestCall(flow: Flow, call: TestCall, options: { world?: CallsFile['world']; flows?: readonly Flow[] } = {}): Promise<TestCallResult> {
+export interface TestCallOptions {
+  /** Flows its subflow nodes may run. */
+  flows?: readonly Flow[];
+  /** The queues as the folder defines them (queues.json), before the world changes them. */
+  queues?: ReadonlyMap<string, QueueDefinition>;
+}
+
+export async function runTestCall(flow: Flow, call: TestCall, options: TestCallOptions & { world?: CallsFile['world'] } = {}): Promise<TestCallResult> {
   const run = await runScriptedCall({
     flow,
-    ports: simulatedPortsFor([flow, ...(options.flows ?? [])]),
+    ports: simulatedPortsFor([flow, ...(options.flows ?? [])], undefined, options.queues),
     caller: call.caller,
     world: worldSchema.parse(mergeWorlds(options.world, call.world)),
     callId: `test-${call.name.replace(/[^A-Za-z0-9]+/g, '-').slice(0, 40)}`,
@@ -116,7 +124,7 @@ export async function runTestCall(flow: Flow, call: TestCall, options: { world?:
 }
 
 /** Run every call of a calls file, one after another, and measure edge coverage. */
-export async function runTestCalls(flow: Flow, file: CallsFile, options: { flows?: readonly Flow[] } = {}): Promise<TestCallsReport> {
+export async function runTestCalls(flow: Flow, file: CallsFile, options: TestCallOptions = {}): Promise<TestCallsReport> {
   const results: TestCallResult[] = [];
   for (const call of file.calls) results.push(await runTestCall(flow, call, { ...options, ...(file.world ? { world: file.world } : {}) }));
   const traversed = new Set(results.flatMap((r) => r.edges));

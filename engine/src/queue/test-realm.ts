@@ -40,6 +40,9 @@ export interface TestRealmOptions {
 
 const SYSTEM = 'system:simulator';
 
+/** What comes between a simulated agent's own id and the tag that keeps it apart from other realms' (agent ids allow no other mark). */
+export const SIMULATED_TAG = '--';
+
 /** Every skill a caller asks for, at the top level. */
 const everySkill = (needed: QueueJoinRequest['skills']): Record<string, number> =>
   Object.fromEntries((Array.isArray(needed) ? (needed as readonly string[]) : Object.keys(needed)).map((skill) => [skill, 10]));

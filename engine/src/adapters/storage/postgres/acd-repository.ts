@@ -45,7 +45,10 @@ export async function releaseAgent(
   return next.state;
 }
 
-/** The queue half of the call record (a flow test's scratch realm has no call rows: nothing to update). */
+/**
+ * The queue half of the call record (a flow test's scratch realm has no call rows: nothing to update).
+ * Every step writes the queue again: a call whose record was still being started when it joined gets it.
+ */
 export async function recordOnCall(
   q: Queryable,
   callId: string,
@@ -147,7 +150,7 @@ export function acdRepository(pool: pg.Pool, signal: (signal: AcdSignal) => void
         }
         const waitSeconds = secondsBetween(entry.entered_at, at);
         await logQueueEvent(client, { realm: entry.realm, at, type: 'answered', queueId: entry.queue_id, entryId, callId: entry.call_id, agentId, data: { waitSeconds } });
-        if (entry.kind === 'caller') await recordOnCall(client, entry.call_id, { agentId, waitSeconds, queueOutcome: 'answered' });
+        if (entry.kind === 'caller') await recordOnCall(client, entry.call_id, { queueId: entry.queue_id, agentId, waitSeconds, queueOutcome: 'answered' });
         return { kind: 'connected' as const, entry: entryOf(rows[0]!) };
       });
     },
@@ -200,7 +203,7 @@ export function acdRepository(pool: pg.Pool, signal: (signal: AcdSignal) => void
         if (end.outcome === 'transferred') {
           await logQueueEvent(client, { realm: entry.realm, at, type: 'transferred', queueId: entry.queue_id, entryId, callId: entry.call_id, agentId: entry.agent_id, data: { to: end.to ?? '' } });
         }
-        await recordOnCall(client, entry.call_id, { talkSeconds: end.talkSeconds, queueOutcome: end.outcome });
+        await recordOnCall(client, entry.call_id, { queueId: entry.queue_id, talkSeconds: end.talkSeconds, queueOutcome: end.outcome });
         return next === 'available' ? entry.realm : undefined;
       });
       if (realm !== undefined) wake(realm);
@@ -225,7 +228,7 @@ export function acdRepository(pool: pg.Pool, signal: (signal: AcdSignal) => void
           ...(ringing ? { agentId: ringing } : {}),
           data: { ...data, waitSeconds, ...(ringing ? { whileRinging: ringing } : {}) },
         });
-        await recordOnCall(client, entry.call_id, { waitSeconds, queueOutcome: how });
+        await recordOnCall(client, entry.call_id, { queueId: entry.queue_id, waitSeconds, queueOutcome: how });
         return { kind: 'left' as const, waitSeconds, realm: freed ? entry.realm : undefined };
       });
       if (result.kind === 'gone') return result;
@@ -242,7 +245,7 @@ export function acdRepository(pool: pg.Pool, signal: (signal: AcdSignal) => void
           [entryId, number],
         );
         await logQueueEvent(client, { realm: entry.realm, at, type: 'callback_accepted', queueId: entry.queue_id, entryId, callId: entry.call_id, data: { number } });
-        await recordOnCall(client, entry.call_id, { waitSeconds: secondsBetween(entry.entered_at, at), queueOutcome: 'callback_requested' });
+        await recordOnCall(client, entry.call_id, { queueId: entry.queue_id, waitSeconds: secondsBetween(entry.entered_at, at), queueOutcome: 'callback_requested' });
         return { kind: 'callback' as const, entry: entryOf(rows[0]!) };
       });
     },

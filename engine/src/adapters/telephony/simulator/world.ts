@@ -10,7 +10,7 @@ export const DEFAULT_AGENT_TALK_SECONDS = 60;
 export const simulatedAgentSchema = z.strictObject({
   id: z
     .string()
-    .regex(/^[A-Za-z0-9_.-]{1,40}$/, 'letters, digits, _ . - (at most 40)')
+    .regex(/^(?!.*--)[A-Za-z0-9_.-]{1,40}$/, 'letters, digits, _ . - (at most 40, no --)')
     .optional()
     .describe('Default simulated-agent-<queue>-<n>'),
   name: z.string().min(1).max(100).optional(),
@@ -102,9 +102,9 @@ export function simulatedAgentsOf(world: World, queueId: string): SimulatedAgent
   }));
 }
 
-/** A simulated agent of this world by id (an id may carry a realm's `~tag`), for the simulator ringing them. */
+/** A simulated agent of this world by id (an id may carry a realm's tag after `--`), for the simulator ringing them. */
 export function simulatedAgent(world: World, agentId: string): SimulatedAgentSpec | undefined {
-  const id = agentId.replace(/~[A-Za-z0-9]+$/, '');
+  const id = agentId.replace(/--[A-Za-z0-9]+$/, '');
   for (const queueId of Object.keys(world.queues)) {
     const found = simulatedAgentsOf(world, queueId).find((a) => a.id === id);
     if (found) return found;
