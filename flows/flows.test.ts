@@ -43,6 +43,6 @@ describe('example flows', () => {
       expect(failures).toEqual([]);
       expect(report.coverage.untraversed).toEqual([]);
       expect(report.coverage.traversed).toHaveLength(report.coverage.total);
-    });
+    }, 120_000); // every call waits in its queue through the ACD's database (a scratch PGlite in this worker)
   });
 });

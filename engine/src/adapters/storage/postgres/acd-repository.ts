@@ -10,8 +10,7 @@ import { lockAgentState, writeAgentState } from './agent-state-repository.js';
 import { acdReads } from './acd-reads.js';
 import { ENTRY_COLUMNS, entryOf, lockEntry, logQueueEvent, offerOf, secondsBetween, type EntryRow, type OfferRow } from './acd-rows.js';
 import { inTransaction } from './database.js';
-import { isPgError, PG_UNIQUE_VIOLATION, type Queryable } from './sql.js';
-import { saveAgentQueues } from './crud-repository.js';
+import { isPgError, PG_FOREIGN_KEY_VIOLATION, PG_UNIQUE_VIOLATION, type Queryable } from './sql.js';
 
 const ACD = 'system:acd';
 
@@ -81,34 +80,37 @@ export function acdRepository(pool: pg.Pool, signal: (signal: AcdSignal) => void
 
     async enter(entry) {
       try {
-        const result = await inTransaction(pool, async (client) => {
-          const { rowCount } = await client.query('SELECT 1 FROM queues WHERE id = $1', [entry.queueId]);
-          if (rowCount === 0) return { kind: 'queueNotFound' as const, queueId: entry.queueId };
-          const { rows } = await client.query<EntryRow>(
-            `INSERT INTO queue_entries (id, realm, kind, queue_id, call_id, priority, skills, entered_at, state, engine_instance_id, caller_number, ring_timeout_ms, context)
-             VALUES ($1, $2, 'caller', $3, $4, $5, $6, $7, 'waiting', $8, $9, $10, $11) RETURNING ${ENTRY_COLUMNS}`,
-            [
-              entry.id,
-              entry.realm,
-              entry.queueId,
-              entry.callId,
-              entry.priority,
-              JSON.stringify(entry.skills),
-              entry.enteredAt,
-              entry.engineInstanceId,
-              entry.callerNumber,
-              entry.ringTimeoutMs,
-              JSON.stringify(entry.context),
-            ],
-          );
-          await logQueueEvent(client, { realm: entry.realm, at: entry.enteredAt, type: 'entered', queueId: entry.queueId, entryId: entry.id, callId: entry.callId, data: { priority: entry.priority } });
-          await recordOnCall(client, entry.callId, { queueId: entry.queueId });
-          return { kind: 'entered' as const, entry: entryOf(rows[0]!) };
-        });
-        if (result.kind === 'entered') wake(entry.realm);
-        return result;
+        // One statement: the entry, its 'entered' event and the call record's queue.
+        const { rows } = await pool.query<EntryRow>(
+          `WITH entered AS (
+             INSERT INTO queue_entries (id, realm, kind, queue_id, call_id, priority, skills, entered_at, state, engine_instance_id, caller_number, ring_timeout_ms, context)
+             VALUES ($1, $2, 'caller', $3, $4, $5, $6, $7, 'waiting', $8, $9, $10, $11) RETURNING ${ENTRY_COLUMNS}
+           ), logged AS (
+             INSERT INTO queue_events (realm, at, type, queue_id, entry_id, call_id, data)
+             SELECT realm, entered_at, 'entered', queue_id, id, call_id, jsonb_build_object('priority', priority) FROM entered
+           ), recorded AS (
+             UPDATE calls SET queue_id = $3 WHERE id = $4
+           )
+           SELECT * FROM entered`,
+          [
+            entry.id,
+            entry.realm,
+            entry.queueId,
+            entry.callId,
+            entry.priority,
+            JSON.stringify(entry.skills),
+            entry.enteredAt,
+            entry.engineInstanceId,
+            entry.callerNumber,
+            entry.ringTimeoutMs,
+            JSON.stringify(entry.context),
+          ],
+        );
+        wake(entry.realm);
+        return { kind: 'entered', entry: entryOf(rows[0]!) };
       } catch (error) {
         if (isPgError(error, PG_UNIQUE_VIOLATION) && error.constraint === 'queue_entries_one_per_call') return { kind: 'alreadyQueued' };
+        if (isPgError(error, PG_FOREIGN_KEY_VIOLATION) && error.constraint === 'queue_entries_queue_id_fkey') return { kind: 'queueNotFound', queueId: entry.queueId };
         throw error;
       }
     },
@@ -327,22 +329,49 @@ export function acdRepository(pool: pg.Pool, signal: (signal: AcdSignal) => void
       return expired;
     },
 
-    async addSimulatedAgents(realm, agents) {
+    async addSimulatedAgents(realm, agents, at) {
       if (!realm) throw new RangeError('simulated agents belong to a test realm, not to real traffic');
-      await inTransaction(pool, async (client) => {
-        for (const agent of agents) {
-          await client.query('INSERT INTO agents (id, name, realm, skills) VALUES ($1, $2, $3, $4)', [agent.id, agent.name, realm, JSON.stringify(agent.skills)]);
-          await saveAgentQueues(client, agent.id, agent.queueIds);
-        }
-      });
+      // One statement: the agents, the queues they serve, and their first state (logged) when given.
+      await pool.query(
+        `WITH given AS (
+           SELECT * FROM unnest($2::text[], $3::text[], $4::jsonb[], $5::jsonb[], $6::text[], $7::text[])
+             AS g (id, name, skills, queue_ids, state, reason)
+         ), added AS (
+           INSERT INTO agents (id, name, realm, skills) SELECT id, name, $1, skills FROM given RETURNING id
+         ), serving AS (
+           INSERT INTO agent_queues (agent_id, queue_id)
+           SELECT DISTINCT g.id, q.queue_id FROM given g JOIN added USING (id), jsonb_array_elements_text(g.queue_ids) AS q (queue_id)
+         ), states AS (
+           INSERT INTO agent_states (agent_id, realm, state, reason, since, idle_since)
+           SELECT g.id, $1, g.state, g.reason, $8, CASE WHEN g.state = 'available' THEN $8::timestamptz END
+           FROM given g JOIN added USING (id) WHERE g.state IS NOT NULL
+         )
+         INSERT INTO agent_state_log (agent_id, realm, at, state, reason, actor)
+         SELECT g.id, $1, $8, g.state, g.reason, 'system:simulator' FROM given g JOIN added USING (id) WHERE g.state IS NOT NULL`,
+        [
+          realm,
+          agents.map((a) => a.id),
+          agents.map((a) => a.name),
+          agents.map((a) => JSON.stringify(a.skills)),
+          agents.map((a) => JSON.stringify(a.queueIds)),
+          agents.map((a) => a.state?.state ?? null),
+          agents.map((a) => (a.state?.state === 'break' ? a.state.reason : null)),
+          at ?? new Date(0),
+        ],
+      );
+      if (agents.some((a) => a.state?.state === 'available')) wake(realm);
     },
 
     async closeRealm(realm) {
       if (!realm) throw new RangeError('real traffic is never closed');
-      await inTransaction(pool, async (client) => {
-        await client.query(`UPDATE queue_entries SET state = 'ended', outcome = 'exit', ended_at = GREATEST(entered_at, COALESCE(offered_at, entered_at)) WHERE realm = $1 AND state <> 'ended'`, [realm]);
-        await client.query('DELETE FROM agents WHERE realm = $1', [realm]);
-      });
+      await pool.query(
+        `WITH ended AS (
+           UPDATE queue_entries SET state = 'ended', outcome = 'exit', ended_at = GREATEST(entered_at, COALESCE(offered_at, entered_at))
+           WHERE realm = $1 AND state <> 'ended'
+         )
+         DELETE FROM agents WHERE realm = $1`,
+        [realm],
+      );
     },
   };
 }
