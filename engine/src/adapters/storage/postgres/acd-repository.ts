@@ -195,20 +195,40 @@ export function acdRepository(pool: pg.Pool, signal: (signal: AcdSignal) => void
     },
 
     async talkEnded(entryId, at, end) {
-      const realm = await inTransaction(pool, async (client) => {
-        const entry = await lockEntry(client, entryId);
-        if (!entry || entry.state !== 'connected' || !entry.agent_id) return undefined;
-        await endEntry(client, entryId, end.outcome, at);
-        const next = await releaseAgent(client, entry, entry.agent_id, at, wrapUp(at, end.wrapUpSeconds));
-        const data = { talkSeconds: end.talkSeconds, wrapUpSeconds: end.wrapUpSeconds };
-        await logQueueEvent(client, { realm: entry.realm, at, type: 'talk_ended', queueId: entry.queue_id, entryId, callId: entry.call_id, agentId: entry.agent_id, data });
-        if (end.outcome === 'transferred') {
-          await logQueueEvent(client, { realm: entry.realm, at, type: 'transferred', queueId: entry.queue_id, entryId, callId: entry.call_id, agentId: entry.agent_id, data: { to: end.to ?? '' } });
-        }
-        await recordOnCall(client, entry.call_id, { queueId: entry.queue_id, talkSeconds: end.talkSeconds, queueOutcome: end.outcome });
-        return next === 'available' ? entry.realm : undefined;
-      });
-      if (realm !== undefined) wake(realm);
+      // One statement (it is on the way from one caller to the next): the entry ends, its agent wraps up
+      // (or is free at once), both logged, the call record gets its talk time and queue outcome.
+      const { rows } = await pool.query<{ realm: string; agent_state: AgentStateName | null }>(
+        `WITH e AS (
+           SELECT * FROM queue_entries WHERE id = $1 AND state = 'connected' AND agent_id IS NOT NULL FOR UPDATE
+         ), ended AS (
+           UPDATE queue_entries q SET state = 'ended', outcome = $3, ended_at = GREATEST($2, q.entered_at), offer_expires_at = NULL
+           FROM e WHERE q.id = e.id RETURNING q.id
+         ), a AS (
+           SELECT s.* FROM agent_states s JOIN e ON s.agent_id = e.agent_id AND s.entry_id = e.id FOR UPDATE OF s
+         ), freed AS (
+           UPDATE agent_states s SET
+             state = CASE WHEN $5::integer > 0 THEN 'wrap_up' ELSE 'available' END, since = $2, reason = NULL,
+             idle_since = CASE WHEN $5::integer > 0 THEN NULL ELSE $2::timestamptz END,
+             wrap_ends_at = CASE WHEN $5::integer > 0 THEN $2::timestamptz + make_interval(secs => $5::integer) END,
+             entry_id = NULL, call_id = NULL, queue_id = NULL, engine_instance_id = NULL
+           FROM a WHERE s.agent_id = a.agent_id RETURNING s.agent_id, s.state, a.state AS previous, a.realm
+         ), agent_logged AS (
+           INSERT INTO agent_state_log (agent_id, realm, at, state, previous, call_id, queue_id, actor)
+           SELECT f.agent_id, f.realm, $2, f.state, f.previous, e.call_id, e.queue_id, '${ACD}' FROM freed f, e
+         ), talk_logged AS (
+           INSERT INTO queue_events (realm, at, type, queue_id, entry_id, call_id, agent_id, data)
+           SELECT e.realm, $2, t.type, e.queue_id, e.id, e.call_id, e.agent_id, t.data FROM e,
+             (VALUES ('talk_ended', jsonb_build_object('talkSeconds', $4::numeric, 'wrapUpSeconds', $5::integer)),
+                     ('transferred', jsonb_build_object('to', $6::text))) AS t (type, data)
+           WHERE t.type = 'talk_ended' OR $3 = 'transferred'
+         ), recorded AS (
+           UPDATE calls c SET queue_id = e.queue_id, talk_seconds = LEAST($4::numeric, 9999999), queue_outcome = $3 FROM e WHERE c.id = e.call_id
+         )
+         SELECT e.realm, (SELECT state FROM freed) AS agent_state FROM e`,
+        [entryId, at, end.outcome, end.talkSeconds, end.wrapUpSeconds, end.to ?? ''],
+      );
+      const row = rows[0];
+      if (row?.agent_state === 'available') wake(row.realm);
     },
 
     async leave(entryId, how, at, data = {}) {

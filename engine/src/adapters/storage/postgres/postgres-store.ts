@@ -93,9 +93,11 @@ class PublicationFeed {
     const client = new pg.Client({ connectionString: url });
     client.on('error', (error) => logger.warn(`publication listener: ${error.message}`));
     let probed: () => void = () => undefined;
+    let startProbeTimer: () => void = () => undefined;
     const probe = new Promise<boolean>((resolve) => {
       probed = () => resolve(true);
-      setTimeout(() => resolve(false), probeMs).unref();
+      // Timed from the test NOTIFY, not from connecting: a slow connect (a busy machine) is not a missing NOTIFY.
+      startProbeTimer = () => setTimeout(() => resolve(false), probeMs).unref();
     });
     client.on('notification', (message) => {
       if (message.channel === ACD_CHANNEL && message.payload !== undefined) {
@@ -111,6 +113,7 @@ class PublicationFeed {
     await client.query(`LISTEN ${FLOW_PUBLISHED_CHANNEL}`);
     await client.query(`LISTEN ${ACD_CHANNEL}`);
     await this.pool.query('SELECT pg_notify($1, $2)', [FLOW_PUBLISHED_CHANNEL, JSON.stringify({ probe: true })]);
+    startProbeTimer();
     if (await probe) {
       this.listener = client;
       return 'notify';
