@@ -9,11 +9,13 @@ export default {
   forbidden: [
     {
       name: 'core-imports-only-core-zod-xstate',
-      comment: 'The call-flow language runs in the browser too: only zod, xstate, itself and port types.',
+      comment:
+        'The call-flow language runs in the browser too: only zod, xstate, itself and port types — and re2js, the ' +
+        'pure-JS RE2 that core/safe-pattern.ts runs designers\' patterns with (linear time, so a pattern cannot freeze the engine).',
       severity: 'error',
       from: { path: '^engine/src/core/', pathNot: notTests },
       to: {
-        pathNot: ['^engine/src/core/', '^engine/src/ports/', '(^|/)node_modules/(zod|xstate)/'],
+        pathNot: ['^engine/src/core/', '^engine/src/ports/', '(^|/)node_modules/(zod|xstate|re2js)/'],
       },
     },
     {
