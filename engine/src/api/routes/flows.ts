@@ -3,6 +3,7 @@ import { canonicalFlowJson } from '../../core/flow/canonical-json.js';
 import { hasErrors, type Diagnostic } from '../../core/flow/diagnostics.js';
 import { parseFlow } from '../../core/flow/parse-flow.js';
 import { flowSchema, type Flow } from '../../core/flow/schema.js';
+import { subflowCycleDiagnostics } from '../../core/flow/subflow-cycles.js';
 import { validateFlow } from '../../core/flow/validate-flow.js';
 import { callsFileSchema } from '../../flow-tests/calls-file.js';
 import { runTestCalls } from '../../flow-tests/run-test-calls.js';
@@ -55,14 +56,16 @@ const nodeEdgeDiff = (key: 'nodeId' | 'edgeId') =>
   });
 
 /**
- * Exactly what the CLI reports for a flow file (readFlowFile): parse (schema + every node's params),
- * then, when that found no errors, validate the graph against the flows that exist.
+ * What the CLI reports for a flow file (readFlowFile): parse (schema + every node's params), then,
+ * when that found no errors, validate the graph against the flows that exist and the published versions
+ * of the flows its subflows run (a chain that comes back to this flow is an error).
  */
 export async function flowDiagnostics(store: Store, json: unknown): Promise<{ flow?: Flow; diagnostics: Diagnostic[] }> {
   const parsed = parseFlow(json);
   if (!parsed.flow || hasErrors(parsed.diagnostics)) return parsed;
   const flows = (await store.flows.list()).map((f) => f.id);
-  return { flow: parsed.flow, diagnostics: [...parsed.diagnostics, ...validateFlow(parsed.flow, { flows })] };
+  const published = await publishedFlows(store);
+  return { flow: parsed.flow, diagnostics: [...parsed.diagnostics, ...validateFlow(parsed.flow, { flows, published })] };
 }
 
 /** A flow's scripted test calls as the API keeps them: a .calls.json file without `flow`. */
@@ -358,8 +361,17 @@ export function flowRoutes(context: ApiContext): AnyRoute[] {
       params: versionParams,
       body: z.strictObject({ note: z.string().max(2000).optional() }).optional(),
       success: { status: 201, description: 'Published', schema: z.object({ version: z.number().int() }) },
-      problems: [404],
+      problems: [404, 422],
       handler: async ({ params, body, principal }) => {
+        // An old version may run a flow that, as published now, runs this one: that chain would recurse.
+        const old = parseFlow((await versionOr404(params.id, params.version)).graph).flow;
+        const cycles = old ? subflowCycleDiagnostics(old, await publishedFlows(store)) : [];
+        if (cycles.length > 0) {
+          throw new ApiProblem(422, `Version ${params.version} cannot be published again: ${cycles[0]!.message}`, {
+            diagnostics: cycles,
+            errors: diagnosticErrors(cycles),
+          });
+        }
         const note = body?.note ?? `Roll back to version ${params.version}`;
         const result = await store.flows.rollback(params.id, params.version, actorOf(principal!), note);
         if (result.kind === 'notFound') throw notFound(`Version ${params.version} of flow ${params.id}`);

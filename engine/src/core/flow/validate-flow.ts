@@ -5,12 +5,15 @@ import type { AnyNodeDefinition } from '../nodes/define-node.js';
 import type { Diagnostic } from './diagnostics.js';
 import { reachableFrom, stronglyConnected } from './graph.js';
 import type { Flow, FlowEdge, FlowNode } from './schema.js';
+import { subflowCycleDiagnostics } from './subflow-cycles.js';
 
 export interface ValidateOptions {
   /** Ids of the flows that exist, when known: subflow nodes must name one of them. */
   flows?: Iterable<string>;
   /** Variables a call starts with (e.g. set by a parent flow), besides those the runtime sets. */
   variables?: Iterable<string>;
+  /** The published versions of other flows, when known: a subflow chain that comes back to this flow is an error. */
+  published?: Iterable<Flow>;
 }
 
 /** Variables every call has without a node setting them. */
@@ -201,6 +204,7 @@ export function validateFlow(flow: Flow, options: ValidateOptions = {}): Diagnos
     }
   }
 
+  if (options.published) diagnostics.push(...subflowCycleDiagnostics(flow, options.published));
   diagnostics.push(...graphDiagnostics(flow, nodes, checked, usable, unwired, danglingTargets));
   return diagnostics;
 }
@@ -256,6 +260,21 @@ function graphDiagnostics(
       code: 'loop-without-wait',
       message: `Nodes ${quoteList(loop)} form a loop in which nothing waits for the caller: add a prompt or input to the loop`,
       nodeId: loop[0]!,
+    });
+  }
+
+  // A node that can end the call (a queue, a transfer) but whose every exit comes straight back to it:
+  // when it ends without the caller (the queue is closed, the number fails) it runs again at once, for
+  // ever, and the caller hears nothing. Other nodes looping on themselves are caught below or above.
+  for (const id of ids) {
+    const c = checked.get(id);
+    const exits = next(id);
+    if (!c?.definition.traits.ends || exits.length === 0 || exits.some((n) => n !== id)) continue;
+    diagnostics.push({
+      severity: 'error',
+      code: 'node-loops-on-itself',
+      message: `Every exit of node "${id}" leads back to it: when it ends without reaching anyone it starts again at once, for ever, and the caller hears nothing. Send at least one exit on (an apology, another team, a goodbye)`,
+      nodeId: id,
     });
   }
 
