@@ -369,7 +369,12 @@ export interface UserRepository {
   byUsername(username: string): Promise<UserWithPasswordHash | undefined>;
   /** `passwordHash` is already hashed (argon2) by the caller. */
   create(user: { username: string; passwordHash: string; role: Role }, actor: Actor): Promise<{ kind: 'created'; user: User } | Exists>;
-  update(userId: string, changes: { role?: Role; passwordHash?: string; disabled?: boolean }, actor: Actor): Promise<{ kind: 'updated'; user: User } | NotFound>;
+  /** A new password or disabling ends the user's sessions; `revokeTokens` also revokes every API token of theirs. */
+  update(
+    userId: string,
+    changes: { role?: Role; passwordHash?: string; disabled?: boolean; revokeTokens?: boolean },
+    actor: Actor,
+  ): Promise<{ kind: 'updated'; user: User } | NotFound>;
   /** Also ends the user's sessions and revokes their tokens. */
   delete(userId: string, actor: Actor): Promise<Deleted | NotFound>;
   count(): Promise<number>;
