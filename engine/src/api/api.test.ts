@@ -14,7 +14,7 @@ describe.each(testDatabases())('HTTP API ($name)', (backend) => {
   let api: RunningApi;
   const store = withTestStore(backend);
   beforeAll(async () => {
-    api = await startTestApi(store(), { loginLimit: { maxFailures: 3, windowMs: 60_000 } });
+    api = await startTestApi(store(), { loginLimits: { perAccount: 3 } });
   });
   afterAll(() => api?.close());
 

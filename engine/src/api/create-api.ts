@@ -133,7 +133,7 @@ export function createApi(deps: ApiDeps): Express & { routes: readonly AnyRoute[
   const context = apiContext(deps, packageVersion);
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', false);
+  app.set('trust proxy', context.trustProxy);
   app.use(express.json({ limit: JSON_BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
   app.use(express.raw({ limit: AUDIO_BODY_LIMIT, type: ['audio/wav', 'audio/x-wav', 'audio/wave', 'audio/vnd.wave'] }));
   const routes = apiRoutes(context);

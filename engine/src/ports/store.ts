@@ -412,6 +412,48 @@ export interface ApiTokenRepository {
   revoke(tokenId: string, actor: Actor): Promise<{ kind: 'revoked' } | NotFound>;
 }
 
+/** One limit on sign-in attempts: at most `max` attempts per `key` (an account, an address, everyone) within `windowMs`. */
+export interface AttemptLimit {
+  key: string;
+  max: number;
+  windowMs: number;
+}
+
+/**
+ * Sign-in attempts counted where every request and every engine sees them: an attempt is reserved
+ * against each limit at once, before the password is checked, so concurrent guesses cannot all slip
+ * under a limit; a sign-in that succeeds gives its reservation back.
+ */
+export interface LoginThrottle {
+  /** Counts one attempt against every limit, or none when any limit is already reached (then: which, and for how long). */
+  reserve(limits: readonly AttemptLimit[]): Promise<{ allowed: true } | { allowed: false; key: string; retryAfterMs: number }>;
+  /** Gives back one reserved attempt for each of `keys` (a sign-in that succeeded) and forgets `reset` entirely. */
+  release(keys: readonly string[], reset: readonly string[]): Promise<void>;
+}
+
+// ───────────────────────────── secrets ─────────────────────────────
+
+/** What anyone may see of a secret: never its value. */
+export interface SecretInfo {
+  name: string;
+  description: string;
+  createdAt: Date;
+  updatedAt: Date;
+  updatedBy: Actor;
+}
+
+/**
+ * Secrets that flows refer to by name, kept sealed (encrypted by the engine before they get here; the
+ * store never sees a key or a value). Every change is audited without the value.
+ */
+export interface SecretRepository {
+  list(): Promise<SecretInfo[]>;
+  sealed(name: string): Promise<Uint8Array | undefined>;
+  /** Creates the secret, or replaces its value and description. */
+  put(name: string, secret: { sealed: Uint8Array; description: string }, actor: Actor): Promise<{ kind: 'created' | 'replaced'; secret: SecretInfo }>;
+  delete(name: string, actor: Actor): Promise<Deleted | NotFound>;
+}
+
 // ───────────────────────────── audit ─────────────────────────────
 
 export interface AuditEntry {
@@ -487,6 +529,8 @@ export interface Store {
   readonly sessions: SessionRepository;
   readonly apiTokens: ApiTokenRepository;
   readonly audit: AuditRepository;
+  readonly loginThrottle: LoginThrottle;
+  readonly secrets: SecretRepository;
   readonly engineInstances: EngineInstanceRepository;
   /** Is the database answering? */
   health(): Promise<{ kind: DatabaseKind; ok: boolean; error?: string }>;

@@ -8,6 +8,7 @@ import { engineInstanceRepository } from './engine-instance-repository.js';
 import { FLOW_PUBLISHED_CHANNEL, flowRepository } from './flow-repository.js';
 import { numberRepository } from './number-repository.js';
 import { promptRepository } from './prompt-repository.js';
+import { loginThrottle, secretRepository } from './security-repositories.js';
 
 export interface StoreLogger {
   info(message: string): void;
@@ -48,6 +49,8 @@ export async function createPostgresStore(database: Database, options: PostgresS
     sessions: sessionRepository(pool),
     apiTokens: apiTokenRepository(pool),
     audit: auditRepository(pool),
+    loginThrottle: loginThrottle(pool),
+    secrets: secretRepository(pool),
     engineInstances: engineInstanceRepository(pool),
     async health() {
       try {
