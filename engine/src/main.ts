@@ -17,6 +17,7 @@ import { migrate } from './adapters/storage/postgres/migrate.js';
 import { createPostgresStore } from './adapters/storage/postgres/postgres-store.js';
 import type { TelephonyService } from './adapters/telephony/drachtio/start-telephony.js';
 import { createApi } from './api/create-api.js';
+import { securityHeaders } from './api/security-headers.js';
 import { attachTestCallSocket } from './api/test-call-socket.js';
 import { loadConfig, type FrontdoorConfig, type FrontdoorConfigInput } from './config/config.js';
 import type { FlowPorts } from './core/runtime/ports.js';
@@ -115,7 +116,11 @@ export async function start(options: StartOptions = {}): Promise<RunningEngine> 
       speech: await recognizer(config),
       flows,
       ...UNCONFIGURED_PORTS,
-      http: new FetchHttpClient({ allowedHosts: config.dataDips.allowedHosts, maxBodyBytes: config.dataDips.maxResponseBytes }),
+      http: new FetchHttpClient({
+        allowedHosts: config.dataDips.allowedHosts,
+        allowedNetworks: config.dataDips.allowedNetworks,
+        maxBodyBytes: config.dataDips.maxResponseBytes,
+      }),
     };
     let telephony: TelephonyService | undefined;
     const apiDeps = {
@@ -124,8 +129,15 @@ export async function start(options: StartOptions = {}): Promise<RunningEngine> 
       activeCalls: () => telephony?.status().activeCalls ?? 0,
       logger: { info: logger.info, error: logger.error },
       engineInstanceId,
+      allowedOrigins: config.http.allowedOrigins,
+      trustProxy: config.http.trustProxy,
+      secureCookies: config.http.secureCookies,
+      // The engine's own folder, never a shared /tmp path someone else could plant files in.
+      ttsCacheDir: join(config.database.dataDir, 'tts-cache'),
     };
     const app = express();
+    app.disable('x-powered-by');
+    app.use(securityHeaders({ secureCookies: config.http.secureCookies }));
     app.use(createApi(apiDeps));
     await serveDesigner(app, config.http.designerDir, logger);
     const server = createServer(app);

@@ -5,6 +5,7 @@ import type { Clock } from '../ports/clock.js';
 import type { DatabaseKind, Store } from '../ports/store.js';
 import { argon2Passwords, type PasswordHasher } from '../auth/passwords.js';
 import { espeakRenderer, type SpeechRenderer } from '../tts/espeak-tts.js';
+import { normaliseOrigin } from './authenticate.js';
 import { ConcurrencyLimit } from './concurrency-limit.js';
 
 /** What the telephony side reports for /api/health (TelephonyService.status()). */
@@ -115,7 +116,7 @@ export function apiContext(deps: ApiDeps, version: string): ApiContext {
         cacheDir: deps.ttsCacheDir ?? join(tmpdir(), `frontdoor-tts-${randomBytes(12).toString('hex')}`),
         ...(deps.ttsCacheBytes !== undefined ? { maxBytes: deps.ttsCacheBytes } : {}),
       }),
-    allowedOrigins: deps.allowedOrigins ?? [],
+    allowedOrigins: (deps.allowedOrigins ?? []).flatMap((origin) => normaliseOrigin(origin) ?? []),
     trustProxy: deps.trustProxy ?? false,
     sessionTtlMs: deps.sessionTtlMs ?? 12 * 60 * 60_000,
     secureCookies: deps.secureCookies ?? false,

@@ -7,6 +7,7 @@ import { apiContext, type ApiContext, type ApiDeps } from './context.js';
 import { openApiDocument } from './openapi.js';
 import { ApiProblem, problemHandler } from './problem.js';
 import { parseRequest, route, type AnyRoute } from './route.js';
+import { securityHeaders } from './security-headers.js';
 import { adminRoutes } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
 import { callRoutes } from './routes/calls.js';
@@ -134,6 +135,7 @@ export function createApi(deps: ApiDeps): Express & { routes: readonly AnyRoute[
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', context.trustProxy);
+  app.use(securityHeaders(context));
   app.use(express.json({ limit: JSON_BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
   app.use(express.raw({ limit: AUDIO_BODY_LIMIT, type: ['audio/wav', 'audio/x-wav', 'audio/wave', 'audio/vnd.wave'] }));
   const routes = apiRoutes(context);

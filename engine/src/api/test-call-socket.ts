@@ -276,7 +276,8 @@ export function attachTestCallSocket(server: Server, deps: ApiDeps & TestCallSoc
       let principal: Principal | undefined;
       try {
         principal = await authenticate(context, req);
-        if (principal?.via === 'session') checkSameOrigin(context, req);
+        // Browsers send cookies on a websocket upgrade from any page: only the engine's own origin (or an allowed one) may.
+        if (principal?.via === 'session' || req.headers.origin !== undefined) checkSameOrigin(context, req);
       } catch (error) {
         if (error instanceof ApiProblem) refuseUpgrade(socket, error.status, error.message);
         else {
