@@ -3,7 +3,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases, withTestStore } from '../adapters/storage/postgres/test-databases.js';
-import { startTestApi, type Reply, type RunningApi } from './testing/api-harness.js';
+import { passwordOf, startTestApi, type Reply, type RunningApi } from './testing/api-harness.js';
 
 const expectProblem = (reply: Reply, status: number, path?: string) => {
   expect(reply.status, reply.text).toBe(status);
@@ -68,6 +68,72 @@ describe.each(testDatabases())('hardening ($name)', (backend) => {
       const rollback = await api.call('POST', '/api/flows/cycle-a/versions/1/rollback', { as: 'publisher' });
       expectProblem(rollback, 422, 'nodes.sub.flowId');
       expect(rollback.json.detail).toContain('"cycle-b", which runs "cycle-a"');
+    });
+  });
+
+  // Issue 9: the "loopback" exception let a page on another local port roll back a flow as the signed-in admin.
+  describe('cross-site requests (item 7)', () => {
+    it('refuses a change from a page on another port of the same machine, and allows a configured origin', async () => {
+      expect((await publish(goodbye('csrf-target'))).status).toBe(201);
+      const otherPort = `http://127.0.0.1:${Number(new URL(api.base).port) + 1}`;
+      for (const origin of [otherPort, 'http://localhost:5173', `http://localhost:${new URL(api.base).port}`, 'null']) {
+        const reply = await api.call('POST', '/api/flows/csrf-target/versions/1/rollback', { as: 'admin', headers: { origin } });
+        expectProblem(reply, 403);
+      }
+      expect((await api.call('POST', '/api/flows/csrf-target/versions/1/rollback', { as: 'admin' })).status).toBe(201);
+      const proxied = await startTestApi(store(), { allowedOrigins: ['https://frontdoor.westshire.gov.uk'] });
+      try {
+        const reply = await proxied.call('POST', '/api/flows/csrf-target/versions/1/rollback', { as: 'admin', headers: { origin: 'https://frontdoor.westshire.gov.uk' } });
+        expect(reply.status).toBe(201);
+      } finally {
+        await proxied.close();
+      }
+    });
+  });
+
+  describe('smaller points (item 10)', () => {
+    it('sends security headers and no X-Powered-By', async () => {
+      for (const path of ['/api/health', '/api/flows', '/api/no-such-route']) {
+        const reply = await api.call('GET', path, { as: 'viewer' });
+        expect(reply.headers.get('x-powered-by')).toBeNull();
+        expect(reply.headers.get('x-frame-options')).toBe('DENY');
+        expect(reply.headers.get('x-content-type-options')).toBe('nosniff');
+        expect(reply.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+        expect(reply.headers.get('strict-transport-security')).toBeNull();
+      }
+    });
+
+    it('marks the session cookie Secure, and sends HSTS, with http.secureCookies', async () => {
+      const secure = await startTestApi(store(), { secureCookies: true });
+      try {
+        const login = await secure.login('viewer', passwordOf('viewer'));
+        expect(login.headers.get('set-cookie')).toMatch(/; Secure/);
+        expect(login.headers.get('strict-transport-security')).toMatch(/max-age=\d+/);
+      } finally {
+        await secure.close();
+      }
+    });
+
+    it('refuses an easy password for a new user or a password change, naming the field', async () => {
+      const weak = await api.call('POST', '/api/users', { as: 'admin', body: { username: 'clerk', password: 'aaaaaaaaaa', role: 'viewer' } });
+      expectProblem(weak, 422, 'body.password');
+      expect(weak.json.detail).toMatch(/too easy to guess/);
+      const own = await api.call('POST', '/api/users', { as: 'admin', body: { username: 'clerk', password: 'clerk-2026-pass', role: 'viewer' } });
+      expectProblem(own, 422, 'body.password');
+      const created = await api.call('POST', '/api/users', { as: 'admin', body: { username: 'clerk', password: 'kettle violin marsh lantern', role: 'viewer' } });
+      expect(created.status).toBe(201);
+      expectProblem(await api.call('PUT', `/api/users/${created.json.id}`, { as: 'admin', body: { password: 'password123' } }), 422, 'body.password');
+    });
+
+    it('revokes the user’s API tokens with a password change when asked', async () => {
+      const created = await api.call('POST', '/api/users', { as: 'admin', body: { username: 'robot', password: 'kettle violin marsh harbour', role: 'publisher' } });
+      const token = await api.call('POST', '/api/tokens', { as: 'admin', body: { name: 'deploy', userId: created.json.id } });
+      const asRobot = () => api.call('GET', '/api/auth/me', { headers: { authorization: `Bearer ${token.json.token}` } });
+      expect((await asRobot()).status).toBe(200);
+      await api.call('PUT', `/api/users/${created.json.id}`, { as: 'admin', body: { password: 'another kettle violin marsh' } });
+      expect((await asRobot()).status).toBe(200);
+      await api.call('PUT', `/api/users/${created.json.id}`, { as: 'admin', body: { password: 'third kettle violin marsh', revokeTokens: true } });
+      expect((await asRobot()).status).toBe(401);
     });
   });
 });

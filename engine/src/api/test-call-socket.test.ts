@@ -2,7 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { testDatabases, withTestStore } from '../adapters/storage/postgres/test-databases.js';
 import type { TestCallServerMessage } from './test-call-socket.js';
+import { argon2Passwords, testPasswordOptions } from '../auth/passwords.js';
 import { sampleFlow, startTestApi, wav, type RunningApi } from './testing/api-harness.js';
+
+const passwords = argon2Passwords(testPasswordOptions);
 
 /** Welcome, then a menu: 1 for bins, 2 for roads. */
 const menuFlow = {
@@ -185,5 +188,48 @@ describe.each(testDatabases())('test calls over the websocket ($name)', (backend
     await client.next('prompt', (p) => p.text.includes('press 1'));
     await client.close();
     await expect.poll(async () => (await api.call('GET', `/api/calls/${callId}`, { as: 'viewer' })).json?.outcome).toBe('callerHungUp');
+  });
+
+  // Issue 9: a page on another local port could open the socket as the signed-in designer.
+  it('refuses an upgrade from a page on another port of the same machine', async () => {
+    const otherPort = `http://127.0.0.1:${Number(new URL(api.base).port) + 1}`;
+    await expect(Client.open(api, { cookie: api.users.designer.cookie, origin: otherPort })).rejects.toThrow('HTTP 403');
+    await expect(Client.open(api, { cookie: api.users.designer.cookie, origin: 'http://localhost:5173' })).rejects.toThrow('HTTP 403');
+  });
+
+  // Issue 9: an open test-call socket kept working after its user was deleted or disabled.
+  it('ends the socket and its call once its user is disabled', async () => {
+    const created = await store().users.create({ username: 'temp-designer', passwordHash: await passwords.hash('kettle violin marsh lantern'), role: 'designer' }, 'test');
+    if (created.kind !== 'created') throw new Error('expected created');
+    const login = await api.login('temp-designer', 'kettle violin marsh lantern');
+    const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+    const client = await Client.open(api, { cookie });
+    client.send({ type: 'start', flow: menuFlow });
+    await client.next('prompt', (p) => p.text.includes('press 1'));
+    expect((await api.call('PUT', `/api/users/${created.user.id}`, { as: 'admin', body: { disabled: true } })).status).toBe(200);
+    client.send({ type: 'press', digits: '1' });
+    expect((await client.next('error')).message).toMatch(/sign-in has ended/);
+    await expect.poll(() => client.socket.readyState).toBe(WebSocket.CLOSED);
+    expect(client.received.some((m) => m.type === 'event' && m.event.nodeId === 'bins')).toBe(false);
+  });
+
+  // Issue 9: a subflow whose flow has no `languages` failed in test calls (they used the raw graph).
+  it('runs a published subflow whose file leaves out languages, as phone calls do', async () => {
+    const child = { schemaVersion: 1, id: 'no-languages', name: 'No languages', entry: 'say', nodes: [
+      { id: 'say', kind: 'play', version: 1, params: { prompt: { text: { 'en-GB': 'Inside the subflow.' } } } },
+      { id: 'done', kind: 'hangup', version: 1, params: { reason: 'done' } },
+    ], edges: [{ id: 'c1', from: 'say', outcome: 'done', to: 'done' }] };
+    expect((await api.call('POST', '/api/flows', { as: 'designer', body: child })).status).toBe(201);
+    expect((await api.call('POST', '/api/flows/no-languages/publish', { as: 'publisher', body: { revision: 1 } })).status).toBe(201);
+    const parent = { schemaVersion: 1, id: 'runs-child', name: 'Runs child', entry: 'sub', nodes: [
+      { id: 'sub', kind: 'subflow', version: 1, params: { flowId: 'no-languages', outcomes: ['done'] } },
+      { id: 'bye', kind: 'hangup', version: 1, params: { prompt: { text: { 'en-GB': 'Back in the parent.' } }, reason: 'finished' } },
+    ], edges: [{ id: 'p1', from: 'sub', outcome: 'done', to: 'bye' }] };
+    const client = await Client.open(api, { cookie: api.users.designer.cookie });
+    client.send({ type: 'start', flow: parent });
+    await client.next('prompt', (p) => p.text === 'Inside the subflow.');
+    await client.next('prompt', (p) => p.text === 'Back in the parent.');
+    expect(await client.next('ended')).toEqual({ type: 'ended', outcome: 'finished', endedAt: 'bye' });
+    await client.close();
   });
 });

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { startLiveCall, type LiveCall } from '../adapters/telephony/simulator/live-call.js';
 import { worldSchema } from '../adapters/telephony/simulator/world.js';
 import { hasErrors } from '../core/flow/diagnostics.js';
+import { parseFlow } from '../core/flow/parse-flow.js';
 import type { CallEvent } from '../ports/call-events.js';
 import type { PromptSegment } from '../ports/call-channel.js';
 import type { FlowSource, PromptAudio, PromptLibrary } from '../ports/flow-source.js';
@@ -19,6 +20,8 @@ import type { Principal } from './route.js';
 import { flowDiagnostics } from './routes/flows.js';
 
 export const TEST_CALL_PATH = '/api/test-calls';
+/** How often an open test-call socket checks that its user may still place test calls. */
+export const RECHECK_SIGN_IN_MS = 30_000;
 
 /** What the designer sends on the test-call socket. */
 export const testCallClientMessage = z.discriminatedUnion('type', [
@@ -97,7 +100,23 @@ class TestCallSession {
     private readonly context: ApiContext,
     private readonly options: TestCallSocketOptions,
     private readonly socket: WebSocket,
+    /** The upgrade request: its cookie or token is checked again while the socket is open. */
+    private readonly upgrade: IncomingMessage,
   ) {}
+
+  /**
+   * Is whoever opened the socket still allowed to place test calls? A user deleted or disabled, a
+   * session signed out or a token revoked ends the socket (and its call) at their next message, or at
+   * the periodic check.
+   */
+  async stillAllowed(): Promise<boolean> {
+    const principal = await authenticate(this.context, this.upgrade).catch(() => undefined);
+    if (principal && roleAtLeast(principal.role, 'designer')) return true;
+    this.error('Your sign-in has ended or no longer allows test calls: the test call is over');
+    this.call?.hangup();
+    this.socket.close(1008, 'signed out');
+    return false;
+  }
 
   send(message: TestCallServerMessage): void {
     if (this.socket.readyState === this.socket.OPEN) this.socket.send(JSON.stringify(message));
@@ -115,6 +134,7 @@ class TestCallSession {
   }
 
   async onMessage(raw: string): Promise<void> {
+    if (!(await this.stillAllowed())) return;
     let json: unknown;
     try {
       json = JSON.parse(raw);
@@ -189,7 +209,13 @@ class TestCallSession {
     if (!chosen) return;
     const prompts = await promptLibrary(store);
     if (this.closed) return;
-    const flows: FlowSource = { published: async (flowId) => (await store.flows.published(flowId))?.graph };
+    // Subflows as phone calls get them: the published graph parsed (defaults such as `languages` filled in), never raw.
+    const flows: FlowSource = {
+      published: async (flowId) => {
+        const version = await store.flows.published(flowId);
+        return version && parseFlow(version.graph).flow;
+      },
+    };
     const from = message.from ?? '+447700900000';
     const to = message.to ?? '+441234500000';
     const call = startLiveCall({
@@ -289,8 +315,11 @@ export function attachTestCallSocket(server: Server, deps: ApiDeps & TestCallSoc
       if (!principal) return refuseUpgrade(socket, 401, 'Sign in to place test calls');
       if (!roleAtLeast(principal.role, 'designer')) return refuseUpgrade(socket, 403, 'Test calls need the designer role');
       wss.handleUpgrade(req, socket, head, (ws) => {
-        const session = new TestCallSession(context, options, ws);
+        const session = new TestCallSession(context, options, ws, req);
         sessions.add(session);
+        const recheck = setInterval(() => void session.stillAllowed(), RECHECK_SIGN_IN_MS);
+        recheck.unref();
+        ws.on('close', () => clearInterval(recheck));
         ws.on('message', (data, isBinary) => {
           if (isBinary) return session.send({ type: 'error', message: 'Send JSON text messages' });
           session.onMessage(data.toString()).catch((error: unknown) => {
