@@ -146,7 +146,7 @@ export function createApi(deps: ApiDeps): Express & { routes: readonly AnyRoute[
       ? new ApiProblem(405, `${req.method} is not supported here`)
       : new ApiProblem(404, `There is no API route ${req.method} ${req.originalUrl.split('?')[0]}`);
   });
-  app.use(problemHandler(context.logger));
+  app.use(problemHandler(context.logger, (error) => context.store.isUnavailable(error)));
   return Object.assign(app, { routes, context });
 }
 

@@ -126,13 +126,31 @@ export interface ErrorLogger {
   error(message: string, error: unknown): void;
 }
 
-/** The last middleware: every error becomes problem+json; unexpected ones are logged and get a bare 500. */
-export function problemHandler(logger: ErrorLogger): ErrorRequestHandler {
+/** Seconds a client is told to wait before trying again while the database is away. */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
+
+/** 503 + Retry-After while the database cannot be reached: nothing was changed, try again shortly. */
+export const databaseUnavailable = () =>
+  new ApiProblem(
+    503,
+    'The database is not reachable just now, so nothing was changed: try again in a few seconds',
+    {},
+    { 'Retry-After': String(DATABASE_RETRY_AFTER_SECONDS) },
+  );
+
+/**
+ * The last middleware: every error becomes problem+json. The database being away is a 503 with
+ * Retry-After (`isUnavailable` tells those errors apart); other unexpected errors are logged and get a
+ * bare 500.
+ */
+export function problemHandler(logger: ErrorLogger, isUnavailable: (error: unknown) => boolean = () => false): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
     const fromParser = error !== null && typeof error === 'object' ? fromHttpError(error as HttpError) : undefined;
     const problem: ApiProblem =
-      error instanceof ApiProblem ? error : (fromParser ?? new ApiProblem(500, 'Something went wrong on the server. It has been logged.'));
-    if (problem.status >= 500 && !(error instanceof ApiProblem)) {
+      error instanceof ApiProblem
+        ? error
+        : (fromParser ?? (isUnavailable(error) ? databaseUnavailable() : new ApiProblem(500, 'Something went wrong on the server. It has been logged.')));
+    if (problem.status >= 500 && problem.status !== 503 && !(error instanceof ApiProblem)) {
       logger.error(`${req.method} ${req.originalUrl} failed`, error);
     }
     if (res.headersSent) {

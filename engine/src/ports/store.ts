@@ -535,6 +535,11 @@ export interface Store {
   /** Is the database answering? */
   health(): Promise<{ kind: DatabaseKind; ok: boolean; error?: string }>;
   /**
+   * Does `error` (thrown by this store) mean the database cannot be reached right now — worth answering
+   * "503, try again later" — rather than a bad request or a bug?
+   */
+  isUnavailable(error: unknown): boolean;
+  /**
    * Called when any engine publishes a flow (LISTEN/NOTIFY; polling where notifications are unavailable),
    * including this process's own publishes. Returns an unsubscribe function.
    */
