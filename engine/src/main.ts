@@ -27,6 +27,7 @@ import type { Store } from './ports/store.js';
 import { seedExamples } from './seed-examples.js';
 import { ensureFirstAdmin } from './first-admin.js';
 import { argon2Passwords } from './auth/passwords.js';
+import { loadSecretsKey, SecretVault } from './auth/secret-vault.js';
 
 const REPO = resolve(import.meta.dirname, '../..');
 
@@ -110,8 +111,19 @@ export async function start(options: StartOptions = {}): Promise<RunningEngine> 
     await seedExamples(store, options.flowsDir ?? join(REPO, 'flows'), logger);
     await ensureFirstAdmin(store, argon2Passwords(), options.env ?? process.env, logger);
 
+    const secretsKey = loadSecretsKey(config.secrets.keyFile);
+    if (secretsKey.created) {
+      const shared = config.database.url ? ': copy it to every other engine that shares this database (secrets.keyFile)' : '';
+      logger.info(`secrets: made a new key in ${config.secrets.keyFile} (keep it with your backups${shared})`);
+    }
+    for (const warning of secretsKey.warnings) logger.warn(warning);
+    const secrets = new SecretVault(store.secrets, secretsKey.key, (name) =>
+      logger.error(`secret ${name} cannot be opened with the key in ${config.secrets.keyFile}: every engine sharing a database needs the same key file`),
+    );
+
     const flows = new PublishedFlows(store, logger);
     const ports: FlowPorts = {
+      secrets,
       clock: new SystemClock(),
       speech: await recognizer(config),
       flows,
@@ -134,6 +146,7 @@ export async function start(options: StartOptions = {}): Promise<RunningEngine> 
       secureCookies: config.http.secureCookies,
       // The engine's own folder, never a shared /tmp path someone else could plant files in.
       ttsCacheDir: join(config.database.dataDir, 'tts-cache'),
+      secretsKey: secretsKey.key,
     };
     const app = express();
     app.disable('x-powered-by');

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Clock } from '../ports/clock.js';
 import type { DatabaseKind, Store } from '../ports/store.js';
 import { argon2Passwords, type PasswordHasher } from '../auth/passwords.js';
+import { SECRETS_KEY_BYTES, SecretVault } from '../auth/secret-vault.js';
 import { espeakRenderer, type SpeechRenderer } from '../tts/espeak-tts.js';
 import { normaliseOrigin } from './authenticate.js';
 import { ConcurrencyLimit } from './concurrency-limit.js';
@@ -56,6 +57,8 @@ export interface ApiDeps {
   secureCookies?: boolean;
   /** Sign-in attempts allowed per account, per address and for everyone together within a window. */
   loginLimits?: Partial<LoginLimits>;
+  /** The key secrets are sealed with (loadSecretsKey); without it a random key for this process only (tests). */
+  secretsKey?: Buffer;
   logger?: ApiLogger;
 }
 
@@ -90,6 +93,7 @@ export interface ApiContext {
   passwordChecks: ConcurrencyLimit;
   /** Text-to-speech renders at once in this process. */
   ttsRenders: ConcurrencyLimit;
+  secrets: SecretVault;
   logger: ApiLogger;
   startedAt: number;
 }
@@ -123,6 +127,7 @@ export function apiContext(deps: ApiDeps, version: string): ApiContext {
     loginLimits: { ...DEFAULT_LOGIN_LIMITS, ...deps.loginLimits },
     passwordChecks: new ConcurrencyLimit('password checks', 4, 64),
     ttsRenders: new ConcurrencyLimit('text-to-speech renders', 2, 16),
+    secrets: new SecretVault(deps.store.secrets, deps.secretsKey ?? randomBytes(SECRETS_KEY_BYTES)),
     logger: deps.logger ?? consoleLogger,
     startedAt: now(),
   };

@@ -1,7 +1,9 @@
 /**
  * Issue 9 (hardening), through real HTTP on both databases: what an outsider found, each as a regression test.
  */
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SecretVault } from '../auth/secret-vault.js';
 import { testDatabases, withTestStore } from '../adapters/storage/postgres/test-databases.js';
 import { passwordOf, startTestApi, type Reply, type RunningApi } from './testing/api-harness.js';
 
@@ -35,8 +37,9 @@ const goodbye = (id: string) => ({
 describe.each(testDatabases())('hardening ($name)', (backend) => {
   let api: RunningApi;
   const store = withTestStore(backend);
+  const secretsKey = randomBytes(32);
   beforeAll(async () => {
-    api = await startTestApi(store());
+    api = await startTestApi(store(), { secretsKey });
   });
   afterAll(() => api?.close());
 
@@ -134,6 +137,73 @@ describe.each(testDatabases())('hardening ($name)', (backend) => {
       expect((await asRobot()).status).toBe(200);
       await api.call('PUT', `/api/users/${created.json.id}`, { as: 'admin', body: { password: 'third kettle violin marsh', revokeTokens: true } });
       expect((await asRobot()).status).toBe(401);
+    });
+  });
+
+  // Issue 9: an http node's Authorization header was stored, exported, shown to viewers and audited in clear text.
+  describe('secrets (item 5)', () => {
+    const VALUE = 'sk_live_Westshire_9f8e7d6c5b4a';
+    const lookup = (id: string, authorization: string) => ({
+      schemaVersion: 1,
+      id,
+      name: 'Fine lookup',
+      entry: 'lookup',
+      nodes: [
+        { id: 'lookup', kind: 'http', version: 1, params: { url: 'https://api.westshire.gov.uk/fines', headers: { Authorization: authorization } } },
+        { id: 'bye', kind: 'hangup', version: 1, params: { prompt: { text: { 'en-GB': 'Goodbye.' } } } },
+      ],
+      edges: ['ok', 'error', 'timeout'].map((outcome, i) => ({ id: `e${i}`, from: 'lookup', outcome, to: 'bye' })),
+    });
+
+    it('keeps a secret sealed, shows only its name, and never returns or audits the value', async () => {
+      expectProblem(await api.call('PUT', '/api/secrets/COUNCIL_KEY', { as: 'publisher', body: { value: VALUE } }), 403);
+      expectProblem(await api.call('PUT', '/api/secrets/not-a-name', { as: 'admin', body: { value: VALUE } }), 400, 'params.name');
+      const put = await api.call('PUT', '/api/secrets/COUNCIL_KEY', { as: 'admin', body: { value: VALUE, description: 'Back-office API key' } });
+      expect(put.status).toBe(200);
+      expect(put.json).toMatchObject({ name: 'COUNCIL_KEY', description: 'Back-office API key', created: true, updatedBy: 'admin' });
+      expect((await api.call('PUT', '/api/secrets/COUNCIL_KEY', { as: 'admin', body: { value: VALUE } })).json.created).toBe(false);
+      const list = await api.call('GET', '/api/secrets', { as: 'designer' });
+      expect(list.json.map((s: { name: string }) => s.name)).toContain('COUNCIL_KEY');
+      expectProblem(await api.call('GET', '/api/secrets', { as: 'viewer' }), 403);
+      const audit = await api.call('GET', '/api/audit?entityType=secret', { as: 'admin' });
+      expect(audit.json.items.map((e: { action: string }) => e.action)).toEqual(['secret.replace', 'secret.create']);
+      for (const reply of [put, list, audit]) expect(reply.text).not.toContain(VALUE);
+      // Sealed in the database; the engine's vault opens it at run time.
+      const sealed = await store().secrets.sealed('COUNCIL_KEY');
+      expect(Buffer.from(sealed!).toString('latin1')).not.toContain(VALUE);
+      expect(await new SecretVault(store().secrets, secretsKey).reveal('COUNCIL_KEY')).toBe(VALUE);
+      expect(await new SecretVault(store().secrets, randomBytes(32)).reveal('COUNCIL_KEY')).toBeUndefined();
+    });
+
+    it('lets a flow use a secret by name, checks the name at publish, and refuses deleting a secret in use', async () => {
+      const good = lookup('uses-secret', 'Bearer {{secret:COUNCIL_KEY}}');
+      expect((await publish(good)).status).toBe(201);
+      const unknown = await publish(lookup('unknown-secret', 'Bearer {{secret:NO_SUCH_KEY}}'));
+      expectProblem(unknown, 422, 'nodes.lookup.headers.Authorization');
+      expect(unknown.json.diagnostics).toContainEqual(expect.objectContaining({ code: 'secret-unknown' }));
+      const inUse = await api.call('DELETE', '/api/secrets/COUNCIL_KEY', { as: 'admin' });
+      expectProblem(inUse, 409);
+      expect(inUse.json.usedBy).toEqual(['uses-secret (draft)', 'uses-secret (published)']);
+      await api.call('PUT', '/api/secrets/SPARE', { as: 'admin', body: { value: 'spare value 123' } });
+      expect((await api.call('DELETE', '/api/secrets/SPARE', { as: 'admin' })).status).toBe(204);
+      expectProblem(await api.call('DELETE', '/api/secrets/SPARE', { as: 'admin' }), 404);
+    });
+
+    it('warns about a credential typed into a flow, hides it from viewers and keeps it out of the audit log', async () => {
+      const literal = lookup('literal-key', `Bearer ${VALUE}`);
+      expect((await publish(literal)).status).toBe(201);
+      const validated = await api.call('POST', '/api/flows/literal-key/validate', { as: 'viewer' });
+      expect(validated.json.diagnostics).toContainEqual(expect.objectContaining({ severity: 'warning', code: 'credential-in-flow', field: 'headers.Authorization' }));
+      for (const path of ['/api/flows/literal-key', '/api/flows/literal-key/versions/1', '/api/flows/literal-key/export']) {
+        const asViewer = await api.call('GET', path, { as: 'viewer' });
+        expect(asViewer.status).toBe(200);
+        expect(asViewer.text).not.toContain(VALUE);
+        expect(asViewer.text).toContain('[redacted]');
+      }
+      expect((await api.call('GET', '/api/flows/literal-key', { as: 'designer' })).text).toContain(VALUE);
+      const audit = await api.call('GET', '/api/audit?entityType=flow&entityId=literal-key', { as: 'admin' });
+      expect(audit.json.items.length).toBeGreaterThan(0);
+      expect(audit.text).not.toContain(VALUE);
     });
   });
 });

@@ -7,7 +7,7 @@
  * Params are parsed with the node's own schema (defaults applied); invalid params throw an Error naming
  * every bad field. Time is simulated and jumps whenever the node waits, so timeouts cost nothing.
  */
-import type { CallEvent, PromptLibrary, VarValue } from '../ports/index.js';
+import type { CallEvent, PromptLibrary, SecretSource, VarValue } from '../ports/index.js';
 import type { Flow } from '../core/flow/schema.js';
 import type { AnyNodeDefinition } from '../core/nodes/define-node.js';
 import { isAbort } from '../core/engine-error.js';
@@ -36,6 +36,8 @@ export interface RunNodeOptions {
   /** Flows a subflow node can run, by id. */
   flows?: Flow[];
   prompts?: PromptLibrary;
+  /** Secrets the node may reveal (default: stand-ins naming each secret). */
+  secrets?: SecretSource;
   nodeId?: string;
 }
 
@@ -66,7 +68,13 @@ export async function runNode(definition: AnyNodeDefinition, rawParams: unknown,
   if (Number.isNaN(startAt)) throw new Error(`runNode: at "${options.at}" is not an ISO 8601 time`);
 
   const clock = new SimulatedClock(startAt);
-  const ports = simulatedPorts({ world: parsedWorld.data, clock, flows: options.flows ?? [], ...(options.prompts ? { prompts: options.prompts } : {}) });
+  const ports = simulatedPorts({
+    world: parsedWorld.data,
+    clock,
+    flows: options.flows ?? [],
+    ...(options.prompts ? { prompts: options.prompts } : {}),
+    ...(options.secrets ? { secrets: options.secrets } : {}),
+  });
   const call = new SimulatedCall({
     callId: 'node-test-call',
     from: options.from ?? '+447700900123',

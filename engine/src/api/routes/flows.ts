@@ -4,6 +4,8 @@ import { hasErrors, type Diagnostic } from '../../core/flow/diagnostics.js';
 import { parseFlow } from '../../core/flow/parse-flow.js';
 import { flowSchema, type Flow } from '../../core/flow/schema.js';
 import { subflowCycleDiagnostics } from '../../core/flow/subflow-cycles.js';
+import { redactCredentials } from '../../core/nodes/http/http.node.js';
+import { roleAtLeast } from '../../auth/roles.js';
 import { validateFlow } from '../../core/flow/validate-flow.js';
 import { callsFileSchema } from '../../flow-tests/calls-file.js';
 import { runTestCalls } from '../../flow-tests/run-test-calls.js';
@@ -65,7 +67,8 @@ export async function flowDiagnostics(store: Store, json: unknown): Promise<{ fl
   if (!parsed.flow || hasErrors(parsed.diagnostics)) return parsed;
   const flows = (await store.flows.list()).map((f) => f.id);
   const published = await publishedFlows(store);
-  return { flow: parsed.flow, diagnostics: [...parsed.diagnostics, ...validateFlow(parsed.flow, { flows, published })] };
+  const secrets = (await store.secrets.list()).map((s) => s.name);
+  return { flow: parsed.flow, diagnostics: [...parsed.diagnostics, ...validateFlow(parsed.flow, { flows, published, secrets })] };
 }
 
 /** A flow's scripted test calls as the API keeps them: a .calls.json file without `flow`. */
@@ -101,6 +104,14 @@ async function runFlowTests(store: Store, flow: Flow, saved: JsonObject) {
     })),
     coverage: report.coverage,
   };
+}
+
+/**
+ * A flow as this reader may see it: viewers get credentials typed into http nodes redacted (designers
+ * and above edit the flow, so they see it as it is — and the validator tells them to use a secret).
+ */
+function forReader<T>(principal: Principal | undefined, json: T): T {
+  return principal && roleAtLeast(principal.role, 'designer') ? json : redactCredentials(json);
 }
 
 function versionJson(version: FlowVersionSummary) {
@@ -214,13 +225,13 @@ export function flowRoutes(context: ApiContext): AnyRoute[] {
         schema: flowSummary.extend({ draft: jsonObject, createdAt: timestamp }),
       },
       problems: [404],
-      handler: async ({ params }) => {
+      handler: async ({ params, principal }) => {
         const flow = await flowOr404(params.id);
         return {
           id: flow.id,
           name: flow.name,
           ...(flow.description !== undefined ? { description: flow.description } : {}),
-          draft: flow.draft,
+          draft: forReader(principal, flow.draft),
           draftRevision: flow.draftRevision,
           ...(flow.publishedVersion !== undefined ? { publishedVersion: flow.publishedVersion } : {}),
           updatedAt: flow.updatedAt.toISOString(),
@@ -347,9 +358,9 @@ export function flowRoutes(context: ApiContext): AnyRoute[] {
       params: versionParams,
       success: { status: 200, description: 'The version', schema: versionSummary.extend({ flow: jsonObject }) },
       problems: [404],
-      handler: async ({ params }) => {
+      handler: async ({ params, principal }) => {
         const version = await versionOr404(params.id, params.version);
-        return { ...versionJson(version), flow: version.graph };
+        return { ...versionJson(version), flow: forReader(principal, version.graph) };
       },
     }),
     route({
@@ -409,8 +420,8 @@ export function flowRoutes(context: ApiContext): AnyRoute[] {
       query: z.strictObject({ version: z.coerce.number().int().positive().optional() }),
       success: { status: 200, description: 'Flow JSON', schema: jsonObject },
       problems: [404],
-      handler: async ({ params, query, res }) => {
-        const json = query.version ? (await versionOr404(params.id, query.version)).graph : (await flowOr404(params.id)).draft;
+      handler: async ({ params, query, res, principal }) => {
+        const json = forReader(principal, query.version ? (await versionOr404(params.id, query.version)).graph : (await flowOr404(params.id)).draft);
         res
           .status(200)
           .type('application/json')

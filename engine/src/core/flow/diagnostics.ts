@@ -46,4 +46,6 @@ export const FLOW_DIAGNOSTIC_CODES = {
   'no-way-out': 'Callers who reach the node can never get to a person or a deliberate end of the call.',
   'menu-no-person': 'Warning: a menu offers no way to a person without going through another menu.',
   'variable-never-set': 'Warning: a prompt says a {{variable}} that no node in the flow sets.',
+  'secret-unknown': 'A node refers to a {{secret:NAME}} that does not exist (field: where it is written).',
+  'credential-in-flow': 'Warning: a header or URL parameter holds what looks like a password or key typed into the flow; use a secret.',
 } as const;

@@ -276,6 +276,41 @@ describe('validateFlow', () => {
     expect(check(json)).toEqual([]);
   });
 
+  // Issue 9: an http node's Authorization header was stored, exported, shown to viewers and audited in clear text.
+  describe('secrets in http nodes', () => {
+    const withHttp = (params: Record<string, unknown>): FlowInput => {
+      const json = smallFlow();
+      json.nodes.push({ id: 'lookup', kind: 'http', version: 1, params: { url: 'https://api.westshire.gov.uk/cases', ...params } });
+      json.entry = 'lookup';
+      json.edges.push(
+        { id: 'h1', from: 'lookup', outcome: 'ok', to: 'menu' },
+        { id: 'h2', from: 'lookup', outcome: 'error', to: 'menu' },
+        { id: 'h3', from: 'lookup', outcome: 'timeout', to: 'menu' },
+      );
+      return json;
+    };
+
+    it('warns about a credential typed into a header or the URL, naming the field', () => {
+      expect(check(withHttp({ headers: { Authorization: 'Bearer sk_live_51HxQ2abc' } }))).toEqual([
+        expect.objectContaining({ severity: 'warning', code: 'credential-in-flow', nodeId: 'lookup', field: 'headers.Authorization' }),
+      ]);
+      expect(check(withHttp({ url: 'https://api.westshire.gov.uk/cases?api_key=9f8e7d6c5b4a', headers: { 'X-Api-Key': 'abcdef0123456789' } })).map((d) => d.field)).toEqual([
+        'headers.X-Api-Key',
+        'url',
+      ]);
+      expect(check(withHttp({ headers: { Authorization: 'Bearer {{secret:COUNCIL_KEY}}', 'X-Api-Key': '{{token}}', Accept: 'application/json' } }))).toEqual([]);
+    });
+
+    it('checks secret names against the secrets that exist, when known', () => {
+      const { flow } = parseFlow(withHttp({ headers: { Authorization: 'Bearer {{secret:COUNCIL_KEY}}' }, body: '{"pin":"{{secret:PIN}}"}' }));
+      expect(validateFlow(flow!)).toEqual([]);
+      expect(validateFlow(flow!, { secrets: ['COUNCIL_KEY', 'PIN'] })).toEqual([]);
+      expect(validateFlow(flow!, { secrets: ['PIN'] })).toEqual([
+        expect.objectContaining({ severity: 'error', code: 'secret-unknown', nodeId: 'lookup', field: 'headers.Authorization' }),
+      ]);
+    });
+  });
+
   it('skips nodes whose params parseFlow already rejected instead of reporting them twice', () => {
     const json = smallFlow();
     json.nodes[1]!.params = { queueId: '' };
@@ -288,7 +323,7 @@ describe('validateFlow', () => {
 describe('diagnostic codes', () => {
   it('are all documented', async () => {
     const { FLOW_DIAGNOSTIC_CODES } = await import('./diagnostics.js');
-    const source = ['./parse-flow.ts', './validate-flow.ts', './subflow-cycles.ts'].map((f) => readFileSync(new URL(f, import.meta.url), 'utf8')).join('\n');
+    const source = ['./parse-flow.ts', './validate-flow.ts', './subflow-cycles.ts', '../nodes/http/http.node.ts'].map((f) => readFileSync(new URL(f, import.meta.url), 'utf8')).join('\n');
     const used = new Set([...source.matchAll(/code: '([a-z-]+)'/g)].map((m) => m[1]!));
     for (const code of ['node-kind-unknown', 'node-version-unknown']) used.add(code);
     expect([...used].sort()).toEqual(Object.keys(FLOW_DIAGNOSTIC_CODES).sort());

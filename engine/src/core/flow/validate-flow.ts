@@ -14,6 +14,8 @@ export interface ValidateOptions {
   variables?: Iterable<string>;
   /** The published versions of other flows, when known: a subflow chain that comes back to this flow is an error. */
   published?: Iterable<Flow>;
+  /** Names of the secrets that exist, when known: a {{secret:NAME}} naming none of them is an error. */
+  secrets?: Iterable<string>;
 }
 
 /** Variables every call has without a node setting them. */
@@ -133,6 +135,7 @@ export function validateFlow(flow: Flow, options: ValidateOptions = {}): Diagnos
   // Per node: exits wired, prompts in every language and their variables set somewhere, languages
   // offered, subflows known.
   const knownFlows = options.flows ? new Set(options.flows) : undefined;
+  const knownSecrets = options.secrets ? new Set(options.secrets) : undefined;
   const setSomewhere = new Set([...RUNTIME_VARIABLES, ...options.variables ?? []]);
   for (const { definition, params } of checked.values()) for (const name of definition.traits.sets?.(params) ?? []) setSomewhere.add(name);
   for (const { node, definition, params, outcomes, optional } of checked.values()) {
@@ -175,6 +178,16 @@ export function validateFlow(flow: Flow, options: ValidateOptions = {}): Diagnos
         code: 'language-not-offered',
         message: `Node "${node.id}" switches to ${language}, which the flow does not offer (add it to the flow's languages)`,
         nodeId: node.id,
+      });
+    }
+    for (const check of definition.traits.checks?.(params) ?? []) diagnostics.push({ ...check, nodeId: node.id });
+    for (const { name, field } of definition.traits.secrets?.(params) ?? []) {
+      if (!knownSecrets || knownSecrets.has(name)) continue;
+      error({
+        code: 'secret-unknown',
+        message: `Node "${node.id}" ${field} uses the secret "${name}", which does not exist: add it on the Secrets screen (ask an admin)`,
+        nodeId: node.id,
+        field,
       });
     }
     for (const flowId of definition.traits.subflows?.(params) ?? []) {

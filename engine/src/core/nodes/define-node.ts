@@ -74,6 +74,10 @@ export interface NodeTraits<P> {
   offersChoice?: boolean;
   /** Languages the node can switch the call to (the `language` node), checked against the flow's languages. */
   languages?(params: P): string[];
+  /** Secrets the node refers to by name ({{secret:NAME}}), with the params field each is in, checked against the secrets that exist. */
+  secrets?(params: P): Array<{ name: string; field: string }>;
+  /** Problems particular to this kind of node (e.g. a credential typed into a header), each on a params field. */
+  checks?(params: P): Array<{ severity: 'error' | 'warning'; code: string; message: string; field?: string }>;
 }
 
 export interface NodeDefinition<S extends z.ZodType = z.ZodType> {

@@ -1,4 +1,4 @@
-import type { Clock, FlowSource, HttpClient, PaymentGateway, PromptLibrary, QueuePort, Recognizer } from '../../ports/index.js';
+import type { Clock, FlowSource, HttpClient, PaymentGateway, PromptLibrary, QueuePort, Recognizer, SecretSource } from '../../ports/index.js';
 
 /** The outside world a flow runs against, shared by every call on an engine (per-call things travel with the call). */
 export interface FlowPorts {
@@ -10,4 +10,6 @@ export interface FlowPorts {
   flows: FlowSource;
   /** Recorded prompts; without it every prompt is spoken from its text. */
   prompts?: PromptLibrary;
+  /** Secrets nodes refer to by name; without it a node that needs one fails (its error exit, else the fallback). */
+  secrets?: SecretSource;
 }

@@ -1,4 +1,4 @@
-import type { Clock, FlowSource, PromptLibrary } from '../../../ports/index.js';
+import type { Clock, FlowSource, PromptLibrary, SecretSource } from '../../../ports/index.js';
 import type { Flow } from '../../../core/flow/schema.js';
 import type { FlowPorts } from '../../../core/runtime/ports.js';
 import { SimulatedClock } from './simulated-clock.js';
@@ -24,12 +24,19 @@ export class MemoryFlowSource implements FlowSource {
   }
 }
 
+/**
+ * Secrets in a simulated call: a stand-in naming each secret, never a real value (test calls in the
+ * designer and scripted calls check what a flow does, and must not reveal what the secrets hold).
+ */
+export const STAND_IN_SECRETS: SecretSource = { reveal: async (name) => `[secret ${name}]` };
+
 /** Every port a flow needs, answered by the simulated world on the given clock. */
 export function simulatedPorts(options: {
   world: World;
   clock?: Clock;
   flows?: Iterable<Flow>;
   prompts?: PromptLibrary;
+  secrets?: SecretSource;
 }): FlowPorts & { clock: Clock; http: SimulatedHttpClient } {
   const clock = options.clock ?? new SimulatedClock(DEFAULT_CALL_TIME);
   return {
@@ -39,6 +46,7 @@ export function simulatedPorts(options: {
     queue: new SimulatedQueue(options.world, clock),
     http: new SimulatedHttpClient(options.world, clock),
     flows: new MemoryFlowSource(options.flows),
+    secrets: options.secrets ?? STAND_IN_SECRETS,
     ...(options.prompts ? { prompts: options.prompts } : {}),
   };
 }
