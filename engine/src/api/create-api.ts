@@ -148,7 +148,7 @@ export function createApi(deps: ApiDeps): Express & { routes: readonly AnyRoute[
       ? new ApiProblem(405, `${req.method} is not supported here`)
       : new ApiProblem(404, `There is no API route ${req.method} ${req.originalUrl.split('?')[0]}`);
   });
-  app.use(problemHandler(context.logger, (error) => context.store.isUnavailable(error)));
+  app.use(problemHandler(context.logger, context.store));
   return Object.assign(app, { routes, context });
 }
 

@@ -2,6 +2,7 @@ import { STATUS_CODES } from 'node:http';
 import type { ErrorRequestHandler } from 'express';
 import type { z } from 'zod';
 import type { Diagnostic } from '../core/flow/diagnostics.js';
+import type { Store } from '../ports/store.js';
 
 /** One thing wrong with a request, named by where it is: `body.nodes.2.id`, `query.pageSize`. */
 export interface FieldError {
@@ -140,17 +141,23 @@ export const databaseUnavailable = () =>
 
 /**
  * The last middleware: every error becomes problem+json. The database being away is a 503 with
- * Retry-After (`isUnavailable` tells those errors apart); other unexpected errors are logged and get a
- * bare 500.
+ * Retry-After; a value the database refused (bad input our checks missed) a 422, logged; other
+ * unexpected errors are logged and get a bare 500.
  */
-export function problemHandler(logger: ErrorLogger, isUnavailable: (error: unknown) => boolean = () => false): ErrorRequestHandler {
+export function problemHandler(logger: ErrorLogger, store?: Pick<Store, 'isUnavailable' | 'isRefusedValue'>): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
     const fromParser = error !== null && typeof error === 'object' ? fromHttpError(error as HttpError) : undefined;
+    const refused = store?.isRefusedValue(error) === true;
     const problem: ApiProblem =
       error instanceof ApiProblem
         ? error
-        : (fromParser ?? (isUnavailable(error) ? databaseUnavailable() : new ApiProblem(500, 'Something went wrong on the server. It has been logged.')));
-    if (problem.status >= 500 && problem.status !== 503 && !(error instanceof ApiProblem)) {
+        : (fromParser ??
+          (store?.isUnavailable(error)
+            ? databaseUnavailable()
+            : refused
+              ? new ApiProblem(422, 'A value in the request cannot be stored (out of range or malformed). It has been logged.')
+              : new ApiProblem(500, 'Something went wrong on the server. It has been logged.')));
+    if ((refused || (problem.status >= 500 && problem.status !== 503)) && !(error instanceof ApiProblem)) {
       logger.error(`${req.method} ${req.originalUrl} failed`, error);
     }
     if (res.headersSent) {

@@ -16,6 +16,7 @@ import { activeTestCalls } from '../metrics.js';
 import { authenticate, checkSameOrigin } from './authenticate.js';
 import { apiContext, type ApiContext, type ApiDeps } from './context.js';
 import { ApiProblem, fieldErrors } from './problem.js';
+import { unstorable } from './unstorable.js';
 import type { Principal } from './route.js';
 import { flowDiagnostics } from './routes/flows.js';
 
@@ -140,6 +141,11 @@ class TestCallSession {
       json = JSON.parse(raw);
     } catch {
       this.error('The message is not valid JSON');
+      return;
+    }
+    const unfit = unstorable(json, 'message');
+    if (unfit) {
+      this.error(`Bad message: ${unfit.path}: ${unfit.message}`, { errors: [unfit] });
       return;
     }
     const parsed = testCallClientMessage.safeParse(json);

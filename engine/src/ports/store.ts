@@ -539,6 +539,8 @@ export interface Store {
    * "503, try again later" — rather than a bad request or a bug?
    */
   isUnavailable(error: unknown): boolean;
+  /** Does `error` mean the database refused a value it was given (out of range, malformed, against a check)? */
+  isRefusedValue(error: unknown): boolean;
   /**
    * Called when any engine publishes a flow (LISTEN/NOTIFY; polling where notifications are unavailable),
    * including this process's own publishes. Returns an unsubscribe function.

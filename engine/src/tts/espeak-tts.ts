@@ -42,6 +42,36 @@ function run(command: string, args: string[], input: Buffer | string): Promise<B
 
 export const DEFAULT_TTS_CACHE_BYTES = 64 * 1024 * 1024;
 
+/** Thrown by render for a language espeak-ng has no voice for (a request error, not a server fault). */
+export class NoVoice extends Error {
+  constructor(readonly language: string) {
+    super(`there is no text-to-speech voice for ${language}`);
+    this.name = 'NoVoice';
+  }
+}
+
+let installedVoices: Promise<Set<string>> | undefined;
+
+/** The voices espeak-ng has on this machine (`espeak-ng --voices`), read once. */
+function voices(): Promise<Set<string>> {
+  installedVoices ??= run('espeak-ng', ['--voices'], '').then(
+    (listing) =>
+      new Set(
+        listing
+          .toString()
+          .split('\n')
+          .slice(1)
+          .map((line) => line.trim().split(/\s+/)[1]?.toLowerCase())
+          .filter((voice): voice is string => Boolean(voice)),
+      ),
+    (error: unknown) => {
+      installedVoices = undefined;
+      throw error;
+    },
+  );
+  return installedVoices;
+}
+
 export function espeakRenderer(options: EspeakOptions): SpeechRenderer {
   const inFlight = new Map<string, Promise<Buffer>>();
   let cache: AudioCache | undefined;
@@ -61,6 +91,7 @@ export function espeakRenderer(options: EspeakOptions): SpeechRenderer {
   return {
     async render(text, language) {
       const voice = espeakVoice(language);
+      if (!(await voices()).has(voice)) throw new NoVoice(language);
       const parts = [voice, options.sampleRateHz ?? 0, text];
       const cached = await opened().get(parts);
       if (cached) return cached;

@@ -16,7 +16,7 @@ import type { ApiContext } from '../context.js';
 import { diffFlows } from '../flow-diff.js';
 import { ApiProblem, diagnosticErrors, fieldErrors, notFound } from '../problem.js';
 import { idParam, route, type AnyRoute, type Principal } from '../route.js';
-import { diagnosticSchema, jsonObject, timestamp } from '../schemas.js';
+import { diagnosticSchema, jsonObject, positiveInt, positiveIntText, timestamp } from '../schemas.js';
 
 /**
  * A flow as saved while it is being drawn: the flow's structure is checked (ids, nodes, edges), node
@@ -43,11 +43,12 @@ const versionSummary = z.object({
   retiredAt: timestamp.optional(),
 });
 
-const versionParams = z.strictObject({ id: idParam.shape.id, version: z.coerce.number().int().positive() });
+const versionParams = z.strictObject({ id: idParam.shape.id, version: positiveIntText });
 
 const diffSide = z
   .string()
-  .regex(/^(draft|[1-9][0-9]*)$/, "must be a version number or 'draft'")
+  .regex(/^(draft|[1-9][0-9]{0,9})$/, "must be a version number or 'draft'")
+  .refine((side) => side === 'draft' || Number(side) <= 2_147_483_647, 'must be at most 2147483647')
   .transform((side): 'draft' | number => (side === 'draft' ? side : Number(side)));
 
 const nodeEdgeDiff = (key: 'nodeId' | 'edgeId') =>
@@ -246,7 +247,7 @@ export function flowRoutes(context: ApiContext): AnyRoute[] {
       tag: 'flows',
       summary: 'Save the draft (optimistic concurrency: 409 when `revision` is not the current one)',
       params: idParam,
-      body: z.strictObject({ flow: jsonObject, revision: z.number().int().positive() }),
+      body: z.strictObject({ flow: jsonObject, revision: positiveInt }),
       success: { status: 200, description: 'Saved', schema: z.object({ revision: z.number().int() }) },
       problems: [404, 409, 422],
       handler: async ({ params, body, principal }) => {
@@ -307,7 +308,7 @@ export function flowRoutes(context: ApiContext): AnyRoute[] {
       tag: 'flows',
       summary: 'Publish the draft at `revision` as a new immutable version',
       params: idParam,
-      body: z.strictObject({ revision: z.number().int().positive(), note: z.string().max(2000).default('') }),
+      body: z.strictObject({ revision: positiveInt, note: z.string().max(2000).default('') }),
       success: { status: 201, description: 'Published', schema: z.object({ version: z.number().int() }) },
       problems: [404, 409, 422],
       handler: async ({ params, body, principal }) => {
@@ -417,7 +418,7 @@ export function flowRoutes(context: ApiContext): AnyRoute[] {
       tag: 'flows',
       summary: 'The flow file: the draft, or `version`, with stable key order',
       params: idParam,
-      query: z.strictObject({ version: z.coerce.number().int().positive().optional() }),
+      query: z.strictObject({ version: positiveIntText.optional() }),
       success: { status: 200, description: 'Flow JSON', schema: jsonObject },
       problems: [404],
       handler: async ({ params, query, res, principal }) => {

@@ -9,7 +9,7 @@ import { FLOW_PUBLISHED_CHANNEL, flowRepository } from './flow-repository.js';
 import { numberRepository } from './number-repository.js';
 import { promptRepository } from './prompt-repository.js';
 import { loginThrottle, secretRepository } from './security-repositories.js';
-import { isDatabaseUnavailable } from './unavailable.js';
+import { isDatabaseUnavailable, isRefusedValue } from './unavailable.js';
 
 export interface StoreLogger {
   info(message: string): void;
@@ -62,6 +62,7 @@ export async function createPostgresStore(database: Database, options: PostgresS
       }
     },
     isUnavailable: isDatabaseUnavailable,
+    isRefusedValue,
     onFlowPublished: (listener) => publications.subscribe(listener),
     close: () => publications.stop(),
   };

@@ -23,3 +23,13 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   const inner = (error as { errors?: unknown[]; cause?: unknown }).errors?.[0] ?? (error as { cause?: unknown }).cause;
   return inner !== undefined && inner !== error && isDatabaseUnavailable(inner);
 }
+
+/**
+ * Errors where PostgreSQL refused a value the request carried (SQLSTATE class 22 data exceptions: out of
+ * range, bad text; 23514 check constraints; 54001 nesting too deep): bad input the API's own checks
+ * missed. The API answers 422 for them — never 500 — and logs them, since each is a check to add.
+ */
+export function isRefusedValue(error: unknown): boolean {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  return typeof code === 'string' && (code.startsWith('22') || code === '23514' || code === '54001');
+}
