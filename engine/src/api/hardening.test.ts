@@ -206,4 +206,34 @@ describe.each(testDatabases())('hardening ($name)', (backend) => {
       expect(audit.text).not.toContain(VALUE);
     });
   });
+
+  // Issue 9: each of these gave a 500.
+  describe('bad input (item 8)', () => {
+    let deep: unknown = 'bottom';
+    for (let i = 0; i < 3000; i++) deep = [deep];
+    it.each([
+      ['NUL in a body', 'POST', '/api/prompts', { id: 'nul', name: 'a\u0000b' }, 400, 'body.name'],
+      ['NUL in a query', 'GET', '/api/calls?flowId=a%00b', undefined, 400, 'query.flowId'],
+      ['NUL in a path', 'GET', '/api/flows/a%00b', undefined, 400, 'params.id'],
+      ['NUL in a key', 'POST', '/api/prompts', { id: 'nul-key', name: 'Key', text: { 'en-GB\u0000': 'x' } }, 400, undefined],
+      ['a lone surrogate', 'POST', '/api/prompts', { id: 'surrogate', name: 'half \ud800 pair' }, 400, 'body.name'],
+      ['JSON 3,000 levels deep', 'POST', '/api/flows', deep, 400, undefined],
+      ['a version past 2^31', 'GET', '/api/flows/main-line/versions/9999999999', undefined, 400, 'params.version'],
+      ['a diff side past 2^31', 'GET', '/api/flows/main-line/diff?from=9999999999', undefined, 400, 'query.from'],
+      ['a revision past 2^31', 'POST', '/api/flows/main-line/publish', { revision: 2 ** 40 }, 400, 'body.revision'],
+      ['an agent destination that is not sip: or tel:', 'POST', '/api/agents', { id: 'a1', name: 'Agent', destination: 'http://x' }, 400, 'body.destination'],
+      ['an over-long username', 'POST', '/api/users', { username: 'u'.repeat(80), password: 'kettle violin marsh lantern', role: 'viewer' }, 400, 'body.username'],
+      ['an over-long sign-in name', 'POST', '/api/auth/login', { username: 'u'.repeat(5000), password: 'x' }, 400, 'body.username'],
+      ['an unknown TTS language', 'GET', '/api/tts?text=hello&language=xx-YY', undefined, 422, 'query.language'],
+    ] as const)('%s', async (_what, method, path, body, status, field) => {
+      const reply = await api.call(method, path, { as: 'admin', ...(body !== undefined ? { body } : {}) });
+      expectProblem(reply, status, field);
+    });
+
+    it('still speaks a language that has a voice', async () => {
+      const reply = await api.call('GET', '/api/tts?text=Hello&language=cy-GB', { as: 'viewer' });
+      expect(reply.status).toBe(200);
+      expect(reply.contentType).toBe('audio/wav');
+    });
+  });
 });

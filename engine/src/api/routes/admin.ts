@@ -13,7 +13,7 @@ import { pageQuery, paged, queryDate, timestamp, userSchema } from '../schemas.j
 const username = z
   .string()
   .min(2)
-  .max(100)
+  .max(64)
   .regex(/^[A-Za-z0-9_.@-]+$/, 'may use only letters, digits, _ . @ -');
 const password = z.string().min(MIN_PASSWORD_LENGTH, `must be at least ${MIN_PASSWORD_LENGTH} characters`).max(1000);
 
