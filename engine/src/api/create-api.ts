@@ -121,7 +121,7 @@ function mount(app: Express, context: ApiContext, definition: AnyRoute): void {
     authorize(context, definition.access, principal, req);
     const { params, query, body } = parseRequest(definition, req);
     const result = await definition.handler({ params, query, body, principal, req, res });
-    if (res.headersSent) return;
+    if (res.headersSent || req.socket.destroyed) return;
     if (result === undefined) res.status(definition.success.status).end();
     else res.status(definition.success.status).json(result);
   });

@@ -236,4 +236,83 @@ describe.each(testDatabases())('hardening ($name)', (backend) => {
       expect(reply.contentType).toBe('audio/wav');
     });
   });
+
+  // Issue 9: tests/run accepted ~20,000 calls and kept a core busy after the client went; /api/tts rendered without a limit.
+  describe('unbounded work (item 9)', () => {
+    const testCallsCount = async () => {
+      const text = (await api.call('GET', '/metrics')).text;
+      return Number(/^frontdoor_flow_test_calls_total\{[^}]*\} (\d+)/m.exec(text)?.[1] ?? 0);
+    };
+
+    it('refuses more test calls than a flow needs', async () => {
+      await publish(goodbye('many-tests'));
+      const calls = Array.from({ length: 501 }, (_, i) => ({ name: `call ${i}` }));
+      expectProblem(await api.call('PUT', '/api/flows/many-tests/tests', { as: 'designer', body: { calls } }), 400, 'body.calls');
+    });
+
+    it('stops running test calls once the client goes away', async () => {
+      await publish(goodbye('long-tests'));
+      const calls = Array.from({ length: 500 }, (_, i) => ({ name: `call ${i}`, caller: [{ wait: 1 }], expect: { outcome: 'done' } }));
+      expect((await api.call('PUT', '/api/flows/long-tests/tests', { as: 'designer', body: { calls } })).status).toBe(200);
+      const before = await testCallsCount();
+      const client = new AbortController();
+      const running = fetch(`${api.base}/api/flows/long-tests/tests/run`, {
+        method: 'POST',
+        headers: { cookie: api.users.designer.cookie, origin: api.base },
+        signal: client.signal,
+      }).catch((error: unknown) => error);
+      await expect.poll(testCallsCount, { timeout: 20_000, interval: 20 }).toBeGreaterThan(before);
+      client.abort();
+      expect(await running).toBeInstanceOf(Error);
+      // The run stops: the count settles well short of all 500 calls.
+      let last = -1;
+      await expect
+        .poll(
+          async () => {
+            const now = await testCallsCount();
+            const settled = now === last;
+            last = now;
+            return settled;
+          },
+          { timeout: 20_000, interval: 250 },
+        )
+        .toBe(true);
+      expect(last - before).toBeLessThan(500);
+      expect(api.logged).toEqual([]);
+    });
+
+    it('renders text to speech a few at a time, refusing the excess with 503 + Retry-After', async () => {
+      let running = 0;
+      let most = 0;
+      const release: Array<() => void> = [];
+      const tts = {
+        render: async () => {
+          running++;
+          most = Math.max(most, running);
+          await new Promise<void>((resolve) => release.push(resolve));
+          running--;
+          return Buffer.from('RIFF....WAVE');
+        },
+      };
+      const limited = await startTestApi(store(), { tts });
+      try {
+        const replies = Array.from({ length: 30 }, (_, i) => limited.call('GET', `/api/tts?text=t${i}`, { as: 'viewer' }));
+        await expect.poll(() => release.length).toBe(2);
+        const settled = await Promise.race([Promise.all(replies), new Promise((resolve) => setTimeout(resolve, 200, 'waiting'))]);
+        expect(settled).toBe('waiting'); // the queued ones wait their turn
+        while (release.length > 0 || running > 0) {
+          release.shift()?.();
+          await new Promise((resolve) => setTimeout(resolve, 5));
+        }
+        const statuses = (await Promise.all(replies)).map((r) => r.status);
+        expect(statuses.filter((s) => s === 200)).toHaveLength(18);
+        expect(statuses.filter((s) => s === 503)).toHaveLength(12);
+        expect(most).toBe(2);
+        const busy = (await Promise.all(replies)).find((r) => r.status === 503)!;
+        expect(busy.headers.get('retry-after')).toBe('1');
+      } finally {
+        await limited.close();
+      }
+    });
+  });
 });

@@ -51,4 +51,27 @@ describe('scripted test calls', () => {
     expect(result.path).toEqual(['welcome', 'menu', 'pay', 'thanks']);
     expect(result.edges).toEqual(['welcome-menu', 'menu-2', 'pay-paid']);
   });
+
+  // Issue 9: tests/run kept a core busy with ~20,000 calls after the client had gone.
+  it('stop when asked: the call in progress hangs up and no further call starts', async () => {
+    const file = callsFileSchema.parse({ calls: Array.from({ length: 300 }, (_, i) => ({ name: `c${i}`, caller: [{ press: '0' }] })) });
+    const stop = new AbortController();
+    let finished = 0;
+    const run = runTestCalls(flow, file, {
+      flows,
+      signal: stop.signal,
+      onResult: () => {
+        if (++finished === 3) stop.abort(new DOMException('the client went away', 'AbortError'));
+      },
+    });
+    await expect(run).rejects.toThrow('the client went away');
+    expect(finished).toBe(3);
+  });
+
+  it('refuse more calls, or caller actions, than a flow’s tests need', () => {
+    const many = callsFileSchema.safeParse({ calls: Array.from({ length: 501 }, (_, i) => ({ name: `c${i}` })) });
+    expect(many.error?.issues[0]).toMatchObject({ path: ['calls'], message: 'at most 500 test calls per flow' });
+    const chatty = callsFileSchema.safeParse({ calls: [{ name: 'c', caller: Array(501).fill({ press: '1' }) }] });
+    expect(chatty.error?.issues[0]?.path).toEqual(['calls', 0, 'caller']);
+  });
 });

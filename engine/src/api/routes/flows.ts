@@ -10,7 +10,7 @@ import { validateFlow } from '../../core/flow/validate-flow.js';
 import { callsFileSchema } from '../../flow-tests/calls-file.js';
 import { runTestCalls } from '../../flow-tests/run-test-calls.js';
 import type { FlowVersion, FlowVersionSummary, JsonObject, Store } from '../../ports/store.js';
-import { flowPublishes } from '../../metrics.js';
+import { flowPublishes, flowTestCalls } from '../../metrics.js';
 import { actorOf } from '../authenticate.js';
 import type { ApiContext } from '../context.js';
 import { diffFlows } from '../flow-diff.js';
@@ -84,14 +84,14 @@ async function publishedFlows(store: Store): Promise<Flow[]> {
   });
 }
 
-/** Run the scripted calls against `flow`: each call's result and the flow's edge coverage. */
-async function runFlowTests(store: Store, flow: Flow, saved: JsonObject) {
+/** Run the scripted calls against `flow`: each call's result and the flow's edge coverage. `signal`: the client went away. */
+async function runFlowTests(store: Store, flow: Flow, saved: JsonObject, signal: AbortSignal) {
   const file = testCallsBody.safeParse(saved);
   if (!file.success) {
     throw new ApiProblem(422, 'The saved test calls are not valid: fix them with PUT …/tests', { errors: fieldErrors('tests', file.error) });
   }
   const flows = (await publishedFlows(store)).filter((f) => f.id !== flow.id);
-  const report = await runTestCalls(flow, file.data, { flows });
+  const report = await runTestCalls(flow, file.data, { flows, signal, onResult: () => flowTestCalls.inc() });
   return {
     results: report.results.map(({ name, passed, failures, path, outcome, endedAt, heard, edges }) => ({
       name,
@@ -489,7 +489,7 @@ export function flowRoutes(context: ApiContext): AnyRoute[] {
         }),
       },
       problems: [404, 422],
-      handler: async ({ params, body }) => {
+      handler: async ({ params, body, req, res }) => {
         const record = await flowOr404(params.id);
         const { flow, diagnostics } = await flowDiagnostics(store, body?.flow ?? record.draft);
         if (!flow || hasErrors(diagnostics)) {
@@ -499,7 +499,20 @@ export function flowRoutes(context: ApiContext): AnyRoute[] {
           });
         }
         const calls = (await store.flows.testCalls(params.id)) ?? { calls: [] };
-        return runFlowTests(store, flow, calls);
+        // The client gone (closed the tab, timed out): stop the calls rather than keep a core busy for nobody.
+        const gone = new AbortController();
+        const onClose = () => {
+          if (!res.writableFinished) gone.abort(new DOMException('the client went away', 'AbortError'));
+        };
+        req.socket.once('close', onClose);
+        try {
+          return await runFlowTests(store, flow, calls, gone.signal);
+        } catch (error) {
+          if (gone.signal.aborted) return undefined; // nobody is there to answer
+          throw error;
+        } finally {
+          req.socket.off('close', onClose);
+        }
       },
     }),
   ];

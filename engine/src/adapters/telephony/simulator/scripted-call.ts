@@ -34,6 +34,8 @@ export interface ScriptedCallOptions {
   onEvent?: CallEventSink['append'];
   /** Each prompt segment as it starts playing. */
   onPrompt?: (segment: PromptSegment, at: number) => void;
+  /** Hangs the call up (whoever asked for it went away). */
+  signal?: AbortSignal;
 }
 
 export interface ScriptedCallResult extends CallRunResult {
@@ -60,6 +62,8 @@ export async function runScriptedCall(options: ScriptedCallOptions): Promise<Scr
     () => call.callerHangup(),
     () => undefined,
   );
+  const hangUp = () => call.callerHangup();
+  options.signal?.addEventListener('abort', hangUp, { once: true });
   const memory = new MemoryEventSink();
   const events: CallEventSink = onEvent
     ? {
@@ -74,5 +78,6 @@ export async function runScriptedCall(options: ScriptedCallOptions): Promise<Scr
     return { ...result, events: memory.events, call, clock };
   } finally {
     giveUp.abort();
+    options.signal?.removeEventListener('abort', hangUp);
   }
 }
