@@ -4,6 +4,7 @@ import { FlowEditor } from './screens/FlowEditor.js';
 import { FlowList } from './screens/FlowList.js';
 import { NumbersScreen, PromptsScreen, SchedulesScreen } from './screens/LibraryScreens.js';
 import { Login } from './screens/Login.js';
+import { SecretsScreen } from './screens/SecretsScreen.js';
 import { UsersScreen } from './screens/UsersScreen.js';
 
 /** Screens live in the URL hash (#/flows/main-line), so the engine serves one page. */
@@ -35,7 +36,7 @@ export function App() {
     ['numbers', 'Numbers'],
     ['schedules', 'Schedules'],
     // The API lets only admins see or change users and tokens.
-    ...(isAdmin ? [['users', 'Users'] as [string, string]] : []),
+    ...(isAdmin ? [['users', 'Users'] as [string, string], ['secrets', 'Secrets'] as [string, string]] : []),
   ];
   return (
     <div className="app">
@@ -67,6 +68,8 @@ export function App() {
           <SchedulesScreen me={me} />
         ) : section === 'users' && isAdmin ? (
           <UsersScreen />
+        ) : section === 'secrets' && isAdmin ? (
+          <SecretsScreen />
         ) : (
           <FlowList me={me} open={(id) => go(`/flows/${encodeURIComponent(id)}`)} />
         )}

@@ -69,6 +69,14 @@ export interface ApiTokenRecord {
   expiresAt?: string;
   revokedAt?: string;
 }
+/** A secret as anyone may see it: never its value. */
+export interface SecretRecord {
+  name: string;
+  description: string;
+  createdAt: string;
+  updatedAt: string;
+  updatedBy: string;
+}
 export interface NewApiToken {
   name: string;
   userId?: string;
@@ -194,13 +202,19 @@ export const api = {
 
   listUsers: () => request<UserRecord[]>('GET', '/api/users'),
   createUser: (u: { username: string; password: string; role: Role }) => request<UserRecord>('POST', '/api/users', u),
-  updateUser: (id: string, changes: { role?: Role; password?: string; disabled?: boolean }) => request<UserRecord>('PUT', `/api/users/${enc(id)}`, changes),
+  updateUser: (id: string, changes: { role?: Role; password?: string; disabled?: boolean; revokeTokens?: boolean }) =>
+    request<UserRecord>('PUT', `/api/users/${enc(id)}`, changes),
   deleteUser: (id: string) => request<void>('DELETE', `/api/users/${enc(id)}`),
 
   listTokens: () => request<ApiTokenRecord[]>('GET', '/api/tokens'),
   /** The answer carries the secret (`token`): the only time anyone sees it. */
   createToken: (t: NewApiToken) => request<ApiTokenRecord & { token: string }>('POST', '/api/tokens', t),
   revokeToken: (id: string) => request<void>('DELETE', `/api/tokens/${enc(id)}`),
+
+  /** Names and descriptions only: no route returns a secret's value. */
+  listSecrets: () => request<SecretRecord[]>('GET', '/api/secrets'),
+  putSecret: (name: string, secret: { value: string; description?: string }) => request<SecretRecord & { created: boolean }>('PUT', `/api/secrets/${enc(name)}`, secret),
+  deleteSecret: (name: string) => request<void>('DELETE', `/api/secrets/${enc(name)}`),
 };
 
 /** Where to hear a prompt: its recording when the library has one, else text-to-speech of the text. */

@@ -91,7 +91,7 @@ export const httpNode = defineNode({
       .regex(/^https?:\/\/[^\s{}]+/, 'must start with http:// or https:// and a host')
       .describe('Address; {{variables}} and {{secret:NAME}} are filled in (URL-encoded)'),
     headers: z
-      .record(z.string().regex(/^[A-Za-z0-9-]+$/), z.string().max(2000))
+      .record(z.string().regex(/^[A-Za-z0-9-]+$/), z.string().max(2000).describe('{{variables}} and {{secret:NAME}} are filled in'))
       .default({})
       .describe('Request headers; {{variables}} are filled in; put keys and passwords in a secret and write {{secret:NAME}}'),
     body: z.string().max(10_000).optional().describe('Request body; {{variables}} and {{secret:NAME}} are filled in'),
