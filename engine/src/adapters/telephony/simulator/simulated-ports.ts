@@ -1,6 +1,5 @@
-import type { Clock, FlowSource, PromptLibrary, SecretSource } from '../../../ports/index.js';
-import type { Flow } from '../../../core/flow/schema.js';
-import type { FlowPorts } from '../../../core/runtime/ports.js';
+import type { Clock, FlowPorts, FlowSource, SecretSource } from '../../../ports/index.js';
+import type { Flow } from '../../../ports/flow.js';
 import { SimulatedClock } from './simulated-clock.js';
 import { SimulatedHttpClient } from './simulated-http-client.js';
 import { SimulatedPaymentGateway } from './simulated-payment-gateway.js';
@@ -30,23 +29,26 @@ export class MemoryFlowSource implements FlowSource {
  */
 export const STAND_IN_SECRETS: SecretSource = { reveal: async (name) => `[secret ${name}]` };
 
-/** Every port a flow needs, answered by the simulated world on the given clock. */
-export function simulatedPorts(options: {
-  world: World;
-  clock?: Clock;
-  flows?: Iterable<Flow>;
-  prompts?: PromptLibrary;
-  secrets?: SecretSource;
-}): FlowPorts & { clock: Clock; http: SimulatedHttpClient } {
-  const clock = options.clock ?? new SimulatedClock(DEFAULT_CALL_TIME);
+/** The simulated world's stand-ins for the outside world (typed speech, web services, payments, queues, secrets) on a clock. */
+export function simulatedStandIns(
+  world: World,
+  clock: Clock,
+): Pick<FlowPorts, 'speech' | 'http' | 'payments' | 'queue'> & { http: SimulatedHttpClient; secrets: SecretSource } {
   return {
-    clock,
+    secrets: STAND_IN_SECRETS,
     speech: new TextRecognizer(),
-    payments: new SimulatedPaymentGateway(options.world, clock),
-    queue: new SimulatedQueue(options.world, clock),
-    http: new SimulatedHttpClient(options.world, clock),
-    flows: new MemoryFlowSource(options.flows),
-    secrets: options.secrets ?? STAND_IN_SECRETS,
-    ...(options.prompts ? { prompts: options.prompts } : {}),
+    payments: new SimulatedPaymentGateway(world, clock),
+    queue: new SimulatedQueue(world, clock),
+    http: new SimulatedHttpClient(world, clock),
   };
+}
+
+/**
+ * A whole engine's worth of adapters answered by the simulated world, for runs with no engine behind
+ * them (the CLI, flow tests, benches): hand it to engine/src/calls/call-ports.ts like main.ts hands
+ * its real adapters.
+ */
+export function simulatedKit(world: World, options: { clock?: Clock; flows?: Iterable<Flow> } = {}) {
+  const clock = options.clock ?? new SimulatedClock(DEFAULT_CALL_TIME);
+  return { clock, ...simulatedStandIns(world, clock), flows: new MemoryFlowSource(options.flows) };
 }
