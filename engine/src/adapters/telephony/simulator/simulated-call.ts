@@ -296,7 +296,8 @@ export class SimulatedCall implements CallChannel {
     const input = this.take();
     if ('say' in input) {
       await this.clock.sleep(Math.min(options.maxSpeechMs, input.say.length * SPEECH_MS_PER_CHARACTER), options.signal);
-      return { kind: 'speech', utterance: { kind: 'text', text: input.say } };
+      const utterance = input.confidence === undefined ? { kind: 'text' as const, text: input.say } : { kind: 'text' as const, text: input.say, confidence: input.confidence };
+      return { kind: 'speech', utterance };
     }
     if ('press' in input && options.allowDigits) return { kind: 'digits', digits: input.press.slice(0, options.maxDigits) };
     await this.clock.sleep(options.noInputTimeoutMs, options.signal);

@@ -34,7 +34,7 @@ export function simulatedPorts(options: {
   const clock = options.clock ?? new SimulatedClock(DEFAULT_CALL_TIME);
   return {
     clock,
-    speech: new TextRecognizer(),
+    speech: new TextRecognizer({ available: options.world.recognizer !== 'unavailable' }),
     payments: new SimulatedPaymentGateway(options.world, clock),
     queue: new SimulatedQueue(options.world, clock),
     http: new SimulatedHttpClient(options.world, clock),

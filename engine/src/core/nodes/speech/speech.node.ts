@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import type { PromptSegment, VarValue } from '../../../ports/index.js';
-import { matchKeywords } from '../../keywords.js';
-import { digitKey, duplicates, durationMs, outcomeName, variableName } from '../common-params.js';
-import { defineNode } from '../define-node.js';
-import { questionPrompts, repromptParams } from '../menu/menu.node.js';
+import { findKeywords, type KeywordMatch } from '../../keywords.js';
+import { digitKey, duplicates, durationMs, outcomeName, retries, variableName } from '../common-params.js';
+import { defineNode, type NodeContext } from '../define-node.js';
+import { askForKey, questionPrompts, repromptParams } from '../menu/menu.node.js';
 import { promptParam, spokenText } from '../prompt.js';
+import { confirmSafeguarding, confirmationParams } from './confirmation.js';
 
 const RESERVED_OUTCOMES = ['noInput', 'noMatch'];
 
@@ -16,53 +17,84 @@ const keywordGroup = z
       .array(z.string().trim().min(1).max(80))
       .min(1)
       .max(100)
-      .describe('Flagged words and phrases, synonyms included ("fallen", "not safe"); case, punctuation and plurals are ignored'),
+      .describe(
+        'Flagged words and phrases ("fallen", "not safe"): any form of a word matches ("fell", "falling"), a few words may come between a phrase\'s words, and a negated phrase ("I\'m not hurt") does not count',
+      ),
     vulnerable: z
       .boolean()
       .default(false)
-      .describe('Safeguarding words: checked before other groups, set vulnerable=true and the priority variable so the queue fast-tracks the caller'),
+      .describe('Safeguarding words: win over every other group, set vulnerable=true and the priority variable so the queue fast-tracks the caller'),
     digit: digitKey.optional().describe('Key that chooses this group instead of speaking (DTMF fallback)'),
   })
   .describe('Keyword group');
 
+const keypadFallback = z
+  .strictObject({
+    prompt: promptParam.describe(
+      'The keys, said when speech has not worked (nothing heard, not understood, or the speech service down): every group with a key, safeguarding first ("If you or someone else is at risk of harm, press 8 …")',
+    ),
+    timeoutMs: durationMs('How long to wait for a key (ms)', 6000, 1000, 30_000),
+    retries: retries('Times the keys are offered again after silence or a wrong key', 1),
+  })
+  .describe('Keypad fallback');
+
+const speechParams = z
+  .strictObject({
+    prompt: promptParam.describe('The open question ("Please tell us in a few words what you are calling about")'),
+    groups: z.array(keywordGroup).min(1).max(30).describe('Groups of flagged words, each an exit'),
+    bargeIn: z.boolean().default(true).describe('Let the caller speak or press before the question ends'),
+    noInputTimeoutMs: durationMs('Silence before the caller counts as saying nothing (ms)', 5000, 1000, 30_000),
+    maxSpeechMs: durationMs('Longest answer listened to (ms)', 15_000, 2000, 60_000),
+    transcriptVariable: variableName.default('transcript').describe('Variable that holds what the caller said'),
+    groupVariable: variableName.default('intent').describe('Variable that holds the matched group (its exit)'),
+    priorityVariable: variableName.default('priority').describe('Variable set to the vulnerable priority when a vulnerable group matches'),
+    vulnerablePriority: z.number().int().min(1).max(100).default(10).describe('Queue priority given to vulnerable callers'),
+    minConfidence: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0.5)
+      .describe('Recognitions the recogniser is less sure of than this (0–1) count as not understood (doubtful safeguarding words may be confirmed instead)'),
+    synonyms: z
+      .array(z.array(z.string().trim().min(1).max(80)).min(2).max(30))
+      .max(100)
+      .default([])
+      .describe('Words or phrases that mean the same ("mum", "mother", "mam"); each list\'s first entry stands for the rest in every phrase'),
+    confirm: confirmationParams,
+    keypad: keypadFallback.optional(),
+    noInput: repromptParams('noInput'),
+    noMatch: repromptParams('noMatch'),
+  })
+  .superRefine((p, ctx) => {
+    const outcomes = p.groups.map((g) => g.outcome);
+    for (const name of new Set([...duplicates(outcomes), ...outcomes.filter((o) => RESERVED_OUTCOMES.includes(o))])) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['groups', outcomes.lastIndexOf(name), 'outcome'],
+        message: RESERVED_OUTCOMES.includes(name) ? `"${name}" is a built-in exit` : `two groups lead to "${name}"`,
+      });
+    }
+    const digits = p.groups.flatMap((g) => (g.digit ? [g.digit] : []));
+    for (const digit of duplicates(digits)) {
+      const index = p.groups.findLastIndex((g) => g.digit === digit);
+      ctx.addIssue({ code: 'custom', path: ['groups', index, 'digit'], message: `key ${digit} is used by two groups` });
+    }
+    if (p.keypad) {
+      p.groups.forEach((g, index) => {
+        if (g.vulnerable && !g.digit) {
+          ctx.addIssue({ code: 'custom', path: ['groups', index, 'digit'], message: 'the keypad fallback needs a key for safeguarding, so a caller who cannot say it can press it' });
+        }
+      });
+      if (digits.length === 0) ctx.addIssue({ code: 'custom', path: ['keypad'], message: 'no group has a key to press' });
+    }
+  });
+type SpeechParams = z.output<typeof speechParams>;
+type SpeechGroup = SpeechParams['groups'][number];
+
 export const speechNode = defineNode({
   kind: 'speech',
   version: 1,
-  params: z
-    .strictObject({
-      prompt: promptParam.describe('The open question ("Please tell us in a few words what you are calling about")'),
-      groups: z.array(keywordGroup).min(1).max(30).describe('Groups of flagged words, each an exit'),
-      bargeIn: z.boolean().default(true).describe('Let the caller speak or press before the question ends'),
-      noInputTimeoutMs: durationMs('Silence before the caller counts as saying nothing (ms)', 5000, 1000, 30_000),
-      maxSpeechMs: durationMs('Longest answer listened to (ms)', 15_000, 2000, 60_000),
-      transcriptVariable: variableName.default('transcript').describe('Variable that holds what the caller said'),
-      groupVariable: variableName.default('intent').describe('Variable that holds the matched group (its exit)'),
-      priorityVariable: variableName.default('priority').describe('Variable set to the vulnerable priority when a vulnerable group matches'),
-      vulnerablePriority: z.number().int().min(1).max(100).default(10).describe('Queue priority given to vulnerable callers'),
-      minConfidence: z
-        .number()
-        .min(0)
-        .max(1)
-        .default(0.3)
-        .describe('Recognitions the recogniser is less sure of than this (0–1) count as not understood'),
-      noInput: repromptParams('noInput'),
-      noMatch: repromptParams('noMatch'),
-    })
-    .superRefine((p, ctx) => {
-      const outcomes = p.groups.map((g) => g.outcome);
-      for (const name of new Set([...duplicates(outcomes), ...outcomes.filter((o) => RESERVED_OUTCOMES.includes(o))])) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['groups', outcomes.lastIndexOf(name), 'outcome'],
-          message: RESERVED_OUTCOMES.includes(name) ? `"${name}" is a built-in exit` : `two groups lead to "${name}"`,
-        });
-      }
-      const digits = p.groups.flatMap((g) => (g.digit ? [g.digit] : []));
-      for (const digit of duplicates(digits)) {
-        const index = p.groups.findLastIndex((g) => g.digit === digit);
-        ctx.addIssue({ code: 'custom', path: ['groups', index, 'digit'], message: `key ${digit} is used by two groups` });
-      }
-    }),
+  params: speechParams,
   outcomes: (p) => [
     ...p.groups.map((g) => ({ name: g.outcome, label: g.label ?? g.outcome })),
     { name: 'noInput', label: 'No input', description: 'Nothing said or pressed, after the last retry' },
@@ -78,12 +110,27 @@ export const speechNode = defineNode({
   traits: {
     waitsForCaller: () => true,
     offersChoice: true,
-    prompts: questionPrompts,
+    prompts: (p) => [
+      ...questionPrompts(p),
+      ...(p.confirm.enabled ? [{ field: 'confirm.prompt', prompt: p.confirm.prompt }] : []),
+      ...(p.keypad ? [{ field: 'keypad.prompt', prompt: p.keypad.prompt }] : []),
+    ],
     sets: (p) => [p.transcriptVariable, p.groupVariable, 'vulnerable', p.priorityVariable],
   },
-  async run({ params, call, speech, prompt, log, signal, language }) {
-    const phrases = params.groups.flatMap((g) => g.phrases);
+  async run(context) {
+    const { params, call, speech, prompt, log, signal, language } = context;
+    const phrases = [...new Set([...params.groups.flatMap((g) => g.phrases), ...params.synonyms.flat()])];
     const digitGroups = params.groups.filter((g) => g.digit !== undefined);
+    const chosen = (group: SpeechGroup, transcript: string): { outcome: string; set: Record<string, VarValue> } => {
+      const set: Record<string, VarValue> = { [params.transcriptVariable]: transcript, [params.groupVariable]: group.outcome };
+      if (group.vulnerable) Object.assign(set, { vulnerable: true, [params.priorityVariable]: params.vulnerablePriority });
+      return { outcome: group.outcome, set };
+    };
+    const fallBack = async (kind: 'noInput' | 'noMatch', transcript: string): Promise<{ outcome: string; set: Record<string, VarValue> }> => {
+      const keyed = params.keypad ? await askForKeypad(context, params.keypad, digitGroups) : undefined;
+      if (keyed?.group) return chosen(keyed.group, transcript);
+      return { outcome: keyed?.kind ?? kind, set: { [params.transcriptVariable]: transcript } };
+    };
     let noInputs = 0;
     let noMatches = 0;
     let lead: PromptSegment[] = [];
@@ -103,30 +150,75 @@ export const speechNode = defineNode({
       log('prompt.played', { text: spokenText(segments) });
       if (heard.kind === 'noInput') {
         log('input.none', {});
-        if (++noInputs > params.noInput.retries) return { outcome: 'noInput' };
+        if (++noInputs > params.noInput.retries) return fallBack('noInput', transcript);
         lead = prompt(params.noInput.prompt);
         continue;
       }
-      let group: (typeof params.groups)[number] | undefined;
+      let group: SpeechGroup | undefined;
       if (heard.kind === 'digits') {
         log('input.digits', { digits: heard.digits });
         group = digitGroups.find((g) => g.digit === heard.digits);
       } else {
-        const recognition = await speech.recognize(heard.utterance, { language, phrases, signal });
+        let recognition;
+        try {
+          recognition = await speech.recognize(heard.utterance, { language, phrases, signal });
+        } catch (error) {
+          // The speech service failed or is too slow: the caller gets the keys, never silence.
+          if (signal.aborted) throw error;
+          log('input.speech', { transcript: '', error: error instanceof Error ? error.message : String(error) });
+          return fallBack('noMatch', transcript);
+        }
         transcript = recognition.kind === 'transcript' ? recognition.transcript : '';
-        log('input.speech', recognition.kind === 'transcript' ? { transcript, confidence: recognition.confidence } : { transcript: '' });
-        const understood = recognition.kind === 'transcript' && recognition.confidence >= params.minConfidence;
-        group = understood ? matchKeywords(transcript, params.groups)?.group : undefined;
+        const confidence = recognition.kind === 'transcript' ? recognition.confidence : 0;
+        const found = findKeywords(transcript, params.groups, { language, synonyms: params.synonyms });
+        log('input.speech', {
+          transcript,
+          ...(recognition.kind === 'transcript' ? { confidence } : {}),
+          ...(found.found.length ? { heard: found.found.map((f) => (f.negated ? `not: ${f.phrase}` : f.phrase)).join(', ') } : {}),
+        });
+        group = await decide(context, found.match, found.found, confidence);
       }
-      if (group) {
-        const set: Record<string, VarValue> = { [params.transcriptVariable]: transcript, [params.groupVariable]: group.outcome };
-        if (group.vulnerable) Object.assign(set, { vulnerable: true, [params.priorityVariable]: params.vulnerablePriority });
-        return { outcome: group.outcome, set };
-      }
-      if (++noMatches > params.noMatch.retries) {
-        return { outcome: 'noMatch', set: { [params.transcriptVariable]: transcript } };
-      }
+      if (group) return chosen(group, transcript);
+      if (++noMatches > params.noMatch.retries) return fallBack('noMatch', transcript);
       lead = prompt(params.noMatch.prompt);
     }
   },
 });
+
+/**
+ * The group a recognition routes to: a confident match; a doubtful safeguarding match once the
+ * caller confirms it (when confirmation is on — a confident one is never asked); nothing otherwise.
+ */
+async function decide(
+  context: NodeContext<SpeechParams>,
+  match: KeywordMatch<SpeechGroup> | undefined,
+  found: ReadonlyArray<KeywordMatch<SpeechGroup>>,
+  confidence: number,
+): Promise<SpeechGroup | undefined> {
+  const { params } = context;
+  if (!match) return undefined;
+  const confident = confidence >= params.minConfidence;
+  if (!match.group.vulnerable || !params.confirm.enabled || confidence >= params.confirm.belowConfidence) return confident ? match.group : undefined;
+  if (await confirmSafeguarding(context, params.confirm, params.minConfidence)) return match.group;
+  const other = found.find((f) => !f.negated && !f.group.vulnerable);
+  return other && confident ? other.group : undefined;
+}
+
+/** The keypad fallback: the keys of the groups that have one, asked for with the node's re-prompts. */
+async function askForKeypad(
+  context: NodeContext<SpeechParams>,
+  keypad: NonNullable<SpeechParams['keypad']>,
+  digitGroups: readonly SpeechGroup[],
+): Promise<{ group?: SpeechGroup; kind: 'noInput' | 'noMatch' }> {
+  const { params } = context;
+  const answer = await askForKey(context, {
+    prompt: keypad.prompt,
+    keys: digitGroups.map((g) => g.digit!),
+    bargeIn: true,
+    timeoutMs: keypad.timeoutMs,
+    noInput: { retries: keypad.retries, prompt: params.noInput.prompt },
+    noMatch: { retries: keypad.retries, prompt: params.noMatch.prompt },
+  });
+  if (answer.kind === 'key') return { group: digitGroups.find((g) => g.digit === answer.key)!, kind: 'noMatch' };
+  return { kind: answer.kind };
+}
