@@ -118,14 +118,27 @@ describe('matchKeywords: priority', () => {
     expect(matchKeywords('my mum has fallen and I need a blue badge', groups)).toMatchObject({ group: { outcome: 'safeguarding' }, phrase: 'fallen' });
   });
 
-  it('decides a word shared by two services by the longer phrase, then by group order', () => {
+  it('decides between two services by the order of the groups', () => {
+    expect(outcome('I want to pay for my blue badge')).toBe('blueBadge');
     expect(outcome('I got a parking fine')).toBe('payments');
-    expect(outcome('disabled parking near my house')).toBe('blueBadge');
     const shared = [
       { outcome: 'first', phrases: ['parking'] },
       { outcome: 'second', phrases: ['parking'] },
     ];
     expect(matchKeywords('parking', shared)?.group.outcome).toBe('first');
+  });
+
+  it('gives a word said inside a longer phrase of another group to that group, safeguarding words too', () => {
+    const shared = [
+      { outcome: 'safeguarding', phrases: ['fallen'], vulnerable: true },
+      { outcome: 'care', phrases: ['direct payments'] },
+      { outcome: 'payments', phrases: ['payment', 'fallen behind'] },
+    ];
+    const said = (text: string) => matchKeywords(text, shared)?.group.outcome;
+    expect(said("I've fallen behind with my council tax")).toBe('payments');
+    expect(said('a question about my direct payments')).toBe('care');
+    expect(said("I've fallen and now I'm behind")).toBe('safeguarding'); // the longer phrase was not said word for word
+    expect(said("I've fallen behind with the rent and I fell down the stairs")).toBe('safeguarding'); // the second fall is a fall
   });
 
   it('returns undefined for an empty transcript or an empty phrase list', () => {

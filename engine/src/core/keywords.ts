@@ -10,10 +10,14 @@
  *   "been", "feel", "really", "want to" between) is heard as negated and does not count: "I'm not
  *   hurt, I want to pay" is a payment. A personal pronoun ends the reach of a negation ("no, I've
  *   been hit" is still harm), and so does any other word.
- * - Priority: a vulnerable (safeguarding) group beats every other group; otherwise the phrase with
- *   the most words wins ("blue badge" over "badge"), then the group listed first. So a word that
- *   belongs to two services is decided by the longer phrase that names the service, or, failing
- *   that, by the order the designer put the groups in.
+ * - Priority: a vulnerable (safeguarding) group beats every other group; otherwise the group listed
+ *   first wins (the designer's order: put "blue badge" before "payments" and "pay for my blue badge"
+ *   is a badge), then the longer phrase within a group.
+ * - Words two services share are decided deliberately: a phrase said word for word inside a longer
+ *   phrase of another group belongs to the longer one — "fallen behind" (payments) takes "fallen"
+ *   away from safeguarding in "I've fallen behind with my council tax", "direct payments" (care)
+ *   takes "payments" away from the payments line. Only a longer phrase said without words between
+ *   can do this, so "fallen and I'm behind" is still a fall.
  */
 import { textStems, textWords, type Word } from './words.js';
 
@@ -114,8 +118,9 @@ function compile(groups: readonly KeywordGroup[], language: string, synonyms: Ma
   return compiled;
 }
 
-/** Positions of the phrase's stems in order, in one clause, at most maxGap words apart; earliest start first. */
-function locate(words: Word[], stems: string[], maxGap: number): number[] | undefined {
+/** Every place the phrase's stems occur in order, in one clause, at most maxGap words apart (positions of each stem). */
+function locate(words: Word[], stems: string[], maxGap: number): number[][] {
+  const occurrences: number[][] = [];
   for (let start = 0; start < words.length; start++) {
     if (words[start]!.stem !== stems[0]) continue;
     const positions = [start];
@@ -132,9 +137,9 @@ function locate(words: Word[], stems: string[], maxGap: number): number[] | unde
       if (found < 0) break;
       positions.push(found);
     }
-    if (positions.length === stems.length) return positions;
+    if (positions.length === stems.length) occurrences.push(positions);
   }
-  return undefined;
+  return occurrences;
 }
 
 /** True when a negator reaches the word at `start` through only transparent words in its clause. */
@@ -149,26 +154,42 @@ function isNegated(words: Word[], start: number): boolean {
 
 /**
  * Every group phrase found in a transcript, and the group it names: vulnerable groups first, then
- * the longest phrase, then the group listed first. Negated phrases are reported but never chosen.
+ * the group listed first, then the longest phrase. Negated phrases, and phrases claimed by a longer
+ * phrase of another group, are never chosen; negated ones are reported.
  */
 export function findKeywords<G extends KeywordGroup>(transcript: string, groups: readonly G[], options: MatchOptions = {}): KeywordResult<G> {
   const language = options.language ?? 'en';
   const maxGap = options.maxGap ?? DEFAULT_MAX_GAP;
   const compiled = compile(groups, language, options.synonyms);
   const words = canonical(textWords(transcript, language), compiled.synonymTable);
-  const found: Array<KeywordMatch<G> & { rank: [number, number, number] }> = [];
+  const found: Array<KeywordMatch<G> & { index: number; first: number; last: number; words: number }> = [];
   compiled.groups.forEach(({ phrases }, index) => {
     const group = groups[index]!;
     for (const phrase of phrases) {
-      const positions = locate(words, phrase.stems, maxGap);
-      if (!positions) continue;
-      const negated = isNegated(words, positions[0]!);
-      const heard = words.slice(positions[0]!, positions.at(-1)! + 1).map((w) => w.stem).join(' ');
-      found.push({ group, phrase: phrase.text, heard, negated, rank: [group.vulnerable ? 0 : 1, -phrase.stems.length, index] });
+      for (const positions of locate(words, phrase.stems, maxGap)) {
+        const first = positions[0]!;
+        const last = positions.at(-1)!;
+        const negated = isNegated(words, first);
+        const heard = words.slice(first, last + 1).map((w) => w.stem).join(' ');
+        found.push({ group, phrase: phrase.text, heard, negated, index, first, last, words: phrase.stems.length });
+      }
     }
   });
-  found.sort((a, b) => Number(a.negated) - Number(b.negated) || a.rank[0] - b.rank[0] || a.rank[1] - b.rank[1] || a.rank[2] - b.rank[2]);
-  const matches = found.map(({ rank: _rank, ...m }) => m);
+  const claimed = found.filter(
+    (m) =>
+      !found.some(
+        (longer) =>
+          longer.index !== m.index && !longer.negated && longer.words > m.words && longer.last - longer.first + 1 === longer.words && longer.first <= m.first && m.last <= longer.last,
+      ),
+  );
+  claimed.sort(
+    (a, b) =>
+      Number(a.negated) - Number(b.negated) ||
+      Number(!a.group.vulnerable) - Number(!b.group.vulnerable) ||
+      a.index - b.index ||
+      b.words - a.words,
+  );
+  const matches = claimed.map(({ group, phrase, heard, negated }) => ({ group, phrase, heard, negated }));
   const best = matches[0];
   return best && !best.negated ? { match: best, found: matches } : { found: matches };
 }

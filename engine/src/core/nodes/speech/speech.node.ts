@@ -174,7 +174,7 @@ export const speechNode = defineNode({
         log('input.speech', {
           transcript,
           ...(recognition.kind === 'transcript' ? { confidence } : {}),
-          ...(found.found.length ? { heard: found.found.map((f) => (f.negated ? `not: ${f.phrase}` : f.phrase)).join(', ') } : {}),
+          ...(found.found.length ? { heard: [...new Set(found.found.map((f) => (f.negated ? `not: ${f.phrase}` : f.phrase)))].join(', ') } : {}),
         });
         group = await decide(context, found.match, found.found, confidence);
       }
