@@ -92,6 +92,11 @@ describe('matchKeywords: negation', () => {
     expect(outcome("I don't want to pay, I need a blue badge")).toBe('blueBadge');
   });
 
+  it("says which of the transcript's words matched, gaps and contractions counted", () => {
+    expect(findKeywords("I don't feel safe", groups).match).toMatchObject({ phrase: 'not safe', tokens: [1, 3] });
+    expect(findKeywords('my dad has fallen, please', groups).match?.tokens).toEqual([3]);
+  });
+
   it('reports the negated phrase it ignored', () => {
     const result = findKeywords("I'm not hurt, I want to pay", groups);
     expect(result.found.map((f) => [f.group.outcome, f.negated])).toEqual([

@@ -47,6 +47,11 @@ export interface KeywordMatch<G extends KeywordGroup> {
   heard: string;
   /** True when the caller negated it ("I'm not hurt"): it does not count. */
   negated: boolean;
+  /**
+   * The transcript's words (split at spaces and punctuation, counted from 0) that matched the phrase's
+   * words, gaps left out: a recogniser's per-word confidence for exactly these tells how sure the match is.
+   */
+  tokens: number[];
 }
 
 export interface KeywordResult<G extends KeywordGroup> {
@@ -87,7 +92,8 @@ function canonical(words: Word[], table: Compiled['synonymTable']): Word[] {
   for (let i = 0; i < words.length; ) {
     const entry = table.find(({ from }) => from.every((stem, k) => words[i + k]?.stem === stem && words[i + k]!.clause === words[i]!.clause));
     if (entry) {
-      for (const stem of entry.to) out.push({ stem, clause: words[i]!.clause });
+      const source: [number, number] = [words[i]!.source[0], words[i + entry.from.length - 1]!.source[1]];
+      for (const stem of entry.to) out.push({ stem, clause: words[i]!.clause, source });
       i += entry.from.length;
     } else out.push(words[i++]!);
   }
@@ -142,6 +148,8 @@ function locate(words: Word[], stems: string[], maxGap: number): number[][] {
   return occurrences;
 }
 
+const range = ([from, to]: [number, number]): number[] => Array.from({ length: to - from + 1 }, (_, k) => from + k);
+
 /** True when a negator reaches the word at `start` through only transparent words in its clause. */
 function isNegated(words: Word[], start: number): boolean {
   for (let j = start - 1; j >= 0 && words[j]!.clause === words[start]!.clause; j--) {
@@ -171,7 +179,8 @@ export function findKeywords<G extends KeywordGroup>(transcript: string, groups:
         const last = positions.at(-1)!;
         const negated = isNegated(words, first);
         const heard = words.slice(first, last + 1).map((w) => w.stem).join(' ');
-        found.push({ group, phrase: phrase.text, heard, negated, index, first, last, words: phrase.stems.length });
+        const tokens = [...new Set(positions.flatMap((p) => range(words[p]!.source)))];
+        found.push({ group, phrase: phrase.text, heard, negated, tokens, index, first, last, words: phrase.stems.length });
       }
     }
   });
@@ -189,7 +198,7 @@ export function findKeywords<G extends KeywordGroup>(transcript: string, groups:
       a.index - b.index ||
       b.words - a.words,
   );
-  const matches = claimed.map(({ group, phrase, heard, negated }) => ({ group, phrase, heard, negated }));
+  const matches = claimed.map(({ group, phrase, heard, negated, tokens }) => ({ group, phrase, heard, negated, tokens }));
   const best = matches[0];
   return best && !best.negated ? { match: best, found: matches } : { found: matches };
 }

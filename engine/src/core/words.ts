@@ -12,6 +12,8 @@ export interface Word {
   stem: string;
   /** Which clause of the text the word is in (punctuation starts a new one). */
   clause: number;
+  /** The text's words (split at spaces and punctuation, counted from 0) this word came from: first and last. */
+  source: [number, number];
 }
 
 /** Contractions spelled out before apostrophes are dropped. Recognisers often leave the apostrophe out. */
@@ -75,14 +77,22 @@ export function textWords(text: string, language = 'en'): Word[] {
     .replace(/[\u0300-\u036f]/g, '')
     .replace(APOSTROPHES, "'")
     .split(/[.,;:!?()\n]+/);
+  let tokenIndex = 0;
   clauses.forEach((clause, index) => {
     for (const token of clause.split(/[^\p{L}\p{N}']+/u)) {
       const trimmed = token.replace(/^'+|'+$/g, '');
       if (trimmed === '') continue;
-      for (const part of spellOut(trimmed)) if (part !== '') words.push({ stem: stemWord(part, english), clause: index });
+      const source: [number, number] = [tokenIndex, tokenIndex];
+      tokenIndex++;
+      for (const part of spellOut(trimmed)) if (part !== '') words.push({ stem: stemWord(part, english), clause: index, source });
     }
   });
   return words;
+}
+
+/** How many words (split at spaces and punctuation) a text has: how recognised words line up with KeywordMatch.tokens. */
+export function tokenCount(text: string): number {
+  return text.split(/[^\p{L}\p{N}']+/u).filter((t) => t.replace(/^'+|'+$/g, '') !== '').length;
 }
 
 /** The stems of a text in order (no clause information): how phrases and synonyms are written down. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runNode } from '../../../testing/node-harness.js';
-import { speechNode } from './speech.node.js';
+import { findKeywords } from '../../keywords.js';
+import { matchConfidence, speechNode } from './speech.node.js';
 
 const params = {
   prompt: { text: { 'en-GB': 'Please tell us what you are calling about.' } },
@@ -152,6 +153,31 @@ describe('speech node', () => {
   it('hears synonyms the designer lists', async () => {
     const r = await runNode(speechNode, { ...params, synonyms: [['pothole', 'hole in the road']] }, { caller: [{ say: 'there is a hole in the road' }] });
     expect(r.outcome).toBe('highways');
+  });
+
+  describe('matchConfidence', () => {
+    const groups = [{ outcome: 'safeguarding', phrases: ['not safe', 'fallen'] }];
+    const recognition = (transcript: string, confidences: number[]) => ({
+      kind: 'transcript' as const,
+      transcript,
+      confidence: 0.9,
+      words: transcript.split(' ').map((word, i) => ({ word, confidence: confidences[i]! })),
+    });
+
+    it('is the least confident of the matched words, words between left out', () => {
+      const heard = recognition('i do not really feel safe', [0.9, 0.9, 0.7, 0.1, 0.2, 0.8]);
+      expect(matchConfidence(heard, findKeywords(heard.transcript, groups).match!)).toBe(0.7);
+    });
+
+    it("lines up words the matcher splits (\"can't\" is two) with the recogniser's words", () => {
+      const heard = recognition("i can't say she's fallen", [0.9, 0.4, 0.9, 0.8, 0.6]);
+      expect(matchConfidence(heard, findKeywords(heard.transcript, groups).match!)).toBe(0.6);
+    });
+
+    it("falls back to the utterance's confidence without word confidences", () => {
+      const heard = { kind: 'transcript' as const, transcript: 'fallen', confidence: 0.42 };
+      expect(matchConfidence(heard, findKeywords(heard.transcript, groups).match!)).toBe(0.42);
+    });
   });
 
   it('rejects two groups with one exit, a built-in exit name and a key used twice', () => {

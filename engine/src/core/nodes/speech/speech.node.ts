@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import type { PromptSegment, VarValue } from '../../../ports/index.js';
-import { findKeywords, type KeywordMatch } from '../../keywords.js';
+import type { PromptSegment, Recognition, VarValue } from '../../../ports/index.js';
+import { findKeywords, type KeywordGroup, type KeywordMatch } from '../../keywords.js';
+import { tokenCount } from '../../words.js';
 import { digitKey, duplicates, durationMs, outcomeName, retries, variableName } from '../common-params.js';
 import { defineNode, type NodeContext } from '../define-node.js';
 import { askForKey, questionPrompts, repromptParams } from '../menu/menu.node.js';
@@ -169,14 +170,15 @@ export const speechNode = defineNode({
           return fallBack('noMatch', transcript);
         }
         transcript = recognition.kind === 'transcript' ? recognition.transcript : '';
-        const confidence = recognition.kind === 'transcript' ? recognition.confidence : 0;
         const found = findKeywords(transcript, params.groups, { language, synonyms: params.synonyms });
+        const confidenceOf = (match: KeywordMatch<SpeechGroup>) => (recognition.kind === 'transcript' ? matchConfidence(recognition, match) : 0);
         log('input.speech', {
           transcript,
-          ...(recognition.kind === 'transcript' ? { confidence } : {}),
+          ...(recognition.kind === 'transcript' ? { confidence: round(recognition.confidence) } : {}),
           ...(found.found.length ? { heard: [...new Set(found.found.map((f) => (f.negated ? `not: ${f.phrase}` : f.phrase)))].join(', ') } : {}),
+          ...(found.match ? { matchConfidence: round(confidenceOf(found.match)) } : {}),
         });
-        group = await decide(context, found.match, found.found, confidence);
+        group = await decide(context, found.match, found.found, confidenceOf);
       }
       if (group) return chosen(group, transcript);
       if (++noMatches > params.noMatch.retries) return fallBack('noMatch', transcript);
@@ -193,16 +195,33 @@ async function decide(
   context: NodeContext<SpeechParams>,
   match: KeywordMatch<SpeechGroup> | undefined,
   found: ReadonlyArray<KeywordMatch<SpeechGroup>>,
-  confidence: number,
+  confidenceOf: (match: KeywordMatch<SpeechGroup>) => number,
 ): Promise<SpeechGroup | undefined> {
   const { params } = context;
   if (!match) return undefined;
-  const confident = confidence >= params.minConfidence;
-  if (!match.group.vulnerable || !params.confirm.enabled || confidence >= params.confirm.belowConfidence) return confident ? match.group : undefined;
+  const confidence = confidenceOf(match);
+  if (!match.group.vulnerable || !params.confirm.enabled || confidence >= params.confirm.belowConfidence) {
+    return confidence >= params.minConfidence ? match.group : undefined;
+  }
   if (await confirmSafeguarding(context, params.confirm, params.minConfidence)) return match.group;
   const other = found.find((f) => !f.negated && !f.group.vulnerable);
-  return other && confident ? other.group : undefined;
+  return other && confidenceOf(other) >= params.minConfidence ? other.group : undefined;
 }
+
+/**
+ * How sure the recogniser is of a match: the least confident of the words that matched the phrase,
+ * when it gave word confidences that line up with the transcript; else the whole utterance's.
+ */
+export function matchConfidence(recognition: Extract<Recognition, { kind: 'transcript' }>, match: KeywordMatch<KeywordGroup>): number {
+  const words = recognition.words;
+  if (!words?.length) return recognition.confidence;
+  const byToken: number[] = [];
+  for (const w of words) for (let k = tokenCount(w.word); k > 0; k--) byToken.push(w.confidence);
+  if (byToken.length !== tokenCount(recognition.transcript)) return recognition.confidence;
+  return Math.min(...match.tokens.map((t) => byToken[t] ?? recognition.confidence));
+}
+
+const round = (n: number) => Math.round(n * 1000) / 1000;
 
 /** The keypad fallback: the keys of the groups that have one, asked for with the node's re-prompts. */
 async function askForKeypad(
