@@ -68,7 +68,7 @@ const NEGATORS = new Set(textStems('not no never nobody nothing none neither nor
 const TRANSPARENT = new Set(
   textStems(
     'am is are was were be been being do does did have has had will would can could should shall may might must ' +
-      'really very too that so at all ever even much any a an the one body feel feeling felt seem seems look looks ' +
+      'really very too that so at all ever even much any a an the one body feel feeling felt seem seems look looks about in ' +
       'get got getting want wanted need needed to actually physically badly seriously properly particularly',
   ),
 );
