@@ -110,9 +110,10 @@ export async function start(options: StartOptions = {}): Promise<RunningEngine> 
     await ensureFirstAdmin(store, argon2Passwords(), options.env ?? process.env, logger);
 
     const flows = new PublishedFlows(store, logger);
+    const phoneSpeech = { kind: config.speech?.recognizer ?? 'offline', recognizer: await recognizer(config) } as const;
     const ports: FlowPorts = {
       clock: new SystemClock(),
-      speech: await recognizer(config),
+      speech: phoneSpeech.recognizer,
       flows,
       ...UNCONFIGURED_PORTS,
       http: new FetchHttpClient({ allowedHosts: config.dataDips.allowedHosts, maxBodyBytes: config.dataDips.maxResponseBytes }),
@@ -124,6 +125,7 @@ export async function start(options: StartOptions = {}): Promise<RunningEngine> 
       activeCalls: () => telephony?.status().activeCalls ?? 0,
       logger: { info: logger.info, error: logger.error },
       engineInstanceId,
+      phoneSpeech,
     };
     const app = express();
     app.use(createApi(apiDeps));

@@ -1,6 +1,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Clock } from '../ports/clock.js';
+import type { Recognizer } from '../ports/recognizer.js';
 import type { DatabaseKind, Store } from '../ports/store.js';
 import { argon2Passwords, type PasswordHasher } from '../auth/passwords.js';
 import { LoginLimiter } from '../auth/login-limiter.js';
@@ -45,6 +46,16 @@ export interface ApiDeps {
   /** Failed sign-ins allowed per username + address within the window (default 5 per 15 minutes). */
   loginLimit?: { maxFailures: number; windowMs: number };
   logger?: ApiLogger;
+  /**
+   * The recogniser phone calls use (config speech.recognizer): audio spoken into a test call is
+   * recognised with it, and the designer shows which one callers get. Absent: test calls take typed words only.
+   */
+  phoneSpeech?: PhoneSpeech;
+}
+
+export interface PhoneSpeech {
+  kind: 'offline' | 'google';
+  recognizer: Recognizer;
 }
 
 /** ApiDeps with every default filled in: what route handlers use. */
@@ -63,6 +74,7 @@ export interface ApiContext {
   loginLimiter: LoginLimiter;
   logger: ApiLogger;
   startedAt: number;
+  phoneSpeech: PhoneSpeech | undefined;
 }
 
 const consoleLogger: ApiLogger = {
@@ -88,5 +100,6 @@ export function apiContext(deps: ApiDeps, version: string): ApiContext {
     loginLimiter: new LoginLimiter({ ...limit, now }),
     logger: deps.logger ?? consoleLogger,
     startedAt: now(),
+    phoneSpeech: deps.phoneSpeech,
   };
 }

@@ -23,13 +23,11 @@ export function parseWordTimes(output: string): RecognizedWord[] {
 }
 
 /**
- * How sure the decoder is of an utterance: the least confident of the words the flow listens for
- * (a flagged word heard at 0.1 makes the utterance doubtful however clear the rest was), or the
- * mean over all words when none of them is one the flow listens for.
+ * How sure the decoder is of the utterance as a whole: the mean of its words' posteriors. A flagged
+ * word can be heard clearly in an utterance that was not (the words that would negate it, or give it
+ * to another service, lost in noise); the speech node weighs both.
  */
-export function utteranceConfidence(words: readonly RecognizedWord[], listenedFor: ReadonlySet<string>): number {
+export function utteranceConfidence(words: readonly RecognizedWord[]): number {
   if (words.length === 0) return 0;
-  const flagged = words.filter((w) => listenedFor.has(w.word));
-  if (flagged.length > 0) return Math.min(...flagged.map((w) => w.confidence));
   return words.reduce((sum, w) => sum + w.confidence, 0) / words.length;
 }

@@ -46,9 +46,6 @@ const MODEL_RATE = 16_000;
 /** At least this many loud 20 ms frames (60 ms) before the audio counts as speech. */
 const MIN_SPEECH_FRAMES = 3;
 
-/** Words too common to say how sure the decoder is of what the caller asked for. */
-const COMMON = new Set('i me my a an the to of and or in on at for is am are was be been it he she they we you her his him not no can get up out has have'.split(' '));
-
 type Child = ChildProcessByStdio<Writable, Readable, Readable>;
 
 export class PocketSphinxRecognizer implements Recognizer {
@@ -107,10 +104,7 @@ export class PocketSphinxRecognizer implements Recognizer {
     if (loudness.loudFrames < MIN_SPEECH_FRAMES) return { kind: 'nothing' };
     const words = parseWordTimes(output);
     if (words.length === 0) return { kind: 'nothing' };
-    const listenedFor = new Set(
-      options.phrases.flatMap((p) => p.toLowerCase().split(/[^a-z']+/)).filter((w) => w !== '' && !COMMON.has(w)),
-    );
-    return { kind: 'transcript', transcript: words.map((w) => w.word).join(' '), confidence: utteranceConfidence(words, listenedFor), words };
+    return { kind: 'transcript', transcript: words.map((w) => w.word).join(' '), confidence: utteranceConfidence(words), words };
   }
 }
 

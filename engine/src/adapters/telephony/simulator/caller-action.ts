@@ -20,7 +20,12 @@ export const callerActionSchema = z.union([
 export type CallerAction = z.output<typeof callerActionSchema>;
 
 /** What the caller gives the flow when it asks (the actions that are consumed by an input wait). */
-export type CallerInput = { press: string } | { say: string; confidence?: number | undefined } | { silence: true };
+export type CallerInput =
+  | { press: string }
+  | { say: string; confidence?: number | undefined }
+  /** Live calls: real speech (the designer's microphone), 16-bit mono PCM as a phone line delivers it. */
+  | { audio: Uint8Array; sampleRateHz: number }
+  | { silence: true };
 
 /** One line typed at a terminal or piped in: `press 1`, `say I have fallen`, `silence`, `wait 10`, `hangup`. */
 export function parseCallerLine(line: string): { ok: true; action: CallerAction } | { ok: false; message: string } | { ok: 'blank' } {

@@ -4,10 +4,11 @@
  * call's clock starts at that instant ("try Saturday 23:30") and runs in real time from there.
  */
 import { EventEmitter } from 'node:events';
-import type { CallEvent, FlowSource, PromptLibrary, PromptSegment, VarValue } from '../../../ports/index.js';
+import type { CallEvent, FlowSource, PromptLibrary, PromptSegment, Recognizer, VarValue } from '../../../ports/index.js';
 import type { Flow } from '../../../core/flow/schema.js';
 import { runCall } from '../../../core/runtime/run-call.js';
 import { SystemClock } from '../../clock/system-clock.js';
+import { throughPhoneLine } from './phone-line.js';
 import { SimulatedCall } from './simulated-call.js';
 import { MemoryFlowSource, simulatedPorts } from './simulated-ports.js';
 import { worldSchema, type WorldInput } from './world.js';
@@ -24,6 +25,8 @@ export interface LiveCallOptions {
   callId?: string;
   vars?: Record<string, VarValue>;
   prompts?: PromptLibrary;
+  /** Recognises audio the caller speaks (`speak`): the recogniser this number's phone calls use. */
+  audioRecognizer?: Recognizer;
 }
 
 export interface LiveCallEnd {
@@ -35,6 +38,8 @@ export interface LiveCall {
   readonly callId: string;
   press(digits: string): void;
   say(text: string): void;
+  /** Real speech, 16-bit mono PCM at 8 or 16 kHz: passed through a phone line (8 kHz G.711) first. */
+  speak(pcm: Uint8Array, sampleRateHz: number): void;
   hangup(): void;
   on(event: 'event', listener: (event: CallEvent) => void): LiveCall;
   on(event: 'prompt', listener: (prompt: PromptSegment) => void): LiveCall;
@@ -54,7 +59,12 @@ export function startLiveCall(options: LiveCallOptions): LiveCall {
   if (startAt !== undefined && Number.isNaN(startAt)) throw new Error(`at "${String(options.at)}" is not an ISO 8601 time`);
   const world = worldSchema.parse(options.world ?? {});
   const clock = new SystemClock(startAt === undefined ? {} : { startAt });
-  const ports = simulatedPorts({ world, clock, ...(options.prompts ? { prompts: options.prompts } : {}) });
+  const ports = simulatedPorts({
+    world,
+    clock,
+    ...(options.prompts ? { prompts: options.prompts } : {}),
+    ...(options.audioRecognizer ? { audioRecognizer: options.audioRecognizer } : {}),
+  });
   ports.flows = isFlowSource(options.flows) ? options.flows : new MemoryFlowSource([options.flow, ...(options.flows ?? [])]);
   const callId = options.callId ?? `live-${process.pid}-${++liveCalls}`;
   const call = new SimulatedCall({ callId, from: options.from ?? '+447700900123', to: options.to ?? '+441234500000', clock, input: 'live', world });
@@ -67,6 +77,7 @@ export function startLiveCall(options: LiveCallOptions): LiveCall {
     callId,
     press: (digits) => call.press(digits),
     say: (text) => call.say(text),
+    speak: (pcm, sampleRateHz) => call.speak(throughPhoneLine(pcm, sampleRateHz), 8000),
     hangup: () => call.callerHangup(),
     on(event: 'event' | 'prompt', listener: (arg: never) => void) {
       emitter.on(event, listener as (...args: unknown[]) => void);

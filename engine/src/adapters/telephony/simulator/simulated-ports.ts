@@ -1,4 +1,4 @@
-import type { Clock, FlowSource, PromptLibrary } from '../../../ports/index.js';
+import type { Clock, FlowSource, PromptLibrary, Recognizer } from '../../../ports/index.js';
 import type { Flow } from '../../../core/flow/schema.js';
 import type { FlowPorts } from '../../../core/runtime/ports.js';
 import { SimulatedClock } from './simulated-clock.js';
@@ -30,11 +30,13 @@ export function simulatedPorts(options: {
   clock?: Clock;
   flows?: Iterable<Flow>;
   prompts?: PromptLibrary;
+  /** The recogniser for real audio spoken into a live test call (the one phone calls use). */
+  audioRecognizer?: Recognizer;
 }): FlowPorts & { clock: Clock; http: SimulatedHttpClient } {
   const clock = options.clock ?? new SimulatedClock(DEFAULT_CALL_TIME);
   return {
     clock,
-    speech: new TextRecognizer({ available: options.world.recognizer !== 'unavailable' }),
+    speech: new TextRecognizer({ available: options.world.recognizer !== 'unavailable', ...(options.audioRecognizer ? { audio: options.audioRecognizer } : {}) }),
     payments: new SimulatedPaymentGateway(options.world, clock),
     queue: new SimulatedQueue(options.world, clock),
     http: new SimulatedHttpClient(options.world, clock),

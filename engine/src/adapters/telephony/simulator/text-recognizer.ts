@@ -10,19 +10,23 @@ export class SpeechUnavailableError extends Error {
 
 /**
  * The simulator's recogniser: typed or scripted words are the transcript, with the confidence the
- * script gave them or a fixed one.
+ * script gave them or a fixed one. Real audio (a test call's microphone) goes to `audio`, the
+ * recogniser phone calls use, so the designer hears what callers get.
  */
 export class TextRecognizer implements Recognizer {
   static readonly CONFIDENCE = 0.95;
   private readonly available: boolean;
+  private readonly audio: Recognizer | undefined;
 
-  constructor(options: { available?: boolean } = {}) {
+  constructor(options: { available?: boolean; audio?: Recognizer } = {}) {
     this.available = options.available ?? true;
+    this.audio = options.audio;
   }
 
   async recognize(utterance: Utterance, options: RecognizeOptions): Promise<Recognition> {
     if (options.signal.aborted) throw options.signal.reason;
     if (utterance.kind !== 'text') {
+      if (this.audio && this.available) return this.audio.recognize(utterance, options);
       throw new Error('TextRecognizer understands only simulated (text) utterances; real audio needs a speech adapter');
     }
     if (!this.available) throw new SpeechUnavailableError();

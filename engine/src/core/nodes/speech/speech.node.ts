@@ -178,7 +178,7 @@ export const speechNode = defineNode({
           ...(found.found.length ? { heard: [...new Set(found.found.map((f) => (f.negated ? `not: ${f.phrase}` : f.phrase)))].join(', ') } : {}),
           ...(found.match ? { matchConfidence: round(confidenceOf(found.match)) } : {}),
         });
-        group = await decide(context, found.match, found.found, confidenceOf);
+        group = await decide(context, found.match, found.found, confidenceOf, recognition.kind === 'transcript' ? recognition.confidence : 0);
       }
       if (group) return chosen(group, transcript);
       if (++noMatches > params.noMatch.retries) return fallBack('noMatch', transcript);
@@ -190,16 +190,19 @@ export const speechNode = defineNode({
 /**
  * The group a recognition routes to: a confident match; a doubtful safeguarding match once the
  * caller confirms it (when confirmation is on — a confident one is never asked); nothing otherwise.
+ * A safeguarding match is only as sure as the utterance around it: the words that would negate it
+ * or give it to another service ("I'm not hurt", "the street light has fallen") may be the ones lost.
  */
 async function decide(
   context: NodeContext<SpeechParams>,
   match: KeywordMatch<SpeechGroup> | undefined,
   found: ReadonlyArray<KeywordMatch<SpeechGroup>>,
   confidenceOf: (match: KeywordMatch<SpeechGroup>) => number,
+  utterance: number,
 ): Promise<SpeechGroup | undefined> {
   const { params } = context;
   if (!match) return undefined;
-  const confidence = confidenceOf(match);
+  const confidence = match.group.vulnerable ? Math.min(confidenceOf(match), utterance) : confidenceOf(match);
   if (!match.group.vulnerable || !params.confirm.enabled || confidence >= params.confirm.belowConfidence) {
     return confidence >= params.minConfidence ? match.group : undefined;
   }
