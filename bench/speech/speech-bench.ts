@@ -40,6 +40,9 @@ export interface Trial {
   final: string;
   confirmAsked: boolean;
   transcript: string;
+  /** The recogniser's confidence in the utterance, and in the words of the phrase matched (when one was). */
+  confidence?: number;
+  matchConfidence?: number;
   /** Real time from the end of the caller's audio (or the typed text) to the node's decision, ms. */
   latencyMs?: number;
 }
@@ -121,7 +124,8 @@ async function ask(u: Utterance, recognizer: Recognizer, answer: (caller: BenchC
   const result = await speechNode.run(context as never);
   const decidedAt = caller.decisionAt ?? performance.now();
   const spokenRoute = caller.askedAgain ? 'none' : result.outcome;
-  const transcript = String(sink.events.find((e) => e.type === 'input.speech')?.data.transcript ?? '');
+  const heard = sink.events.find((e) => e.type === 'input.speech')?.data ?? {};
+  const transcript = String(heard.transcript ?? '');
   const final = result.outcome === 'noMatch' || result.outcome === 'noInput' ? 'none' : result.outcome;
   return {
     id: u.id,
@@ -132,6 +136,8 @@ async function ask(u: Utterance, recognizer: Recognizer, answer: (caller: BenchC
     final,
     confirmAsked: caller.confirmAsked,
     transcript,
+    ...(typeof heard.confidence === 'number' ? { confidence: heard.confidence } : {}),
+    ...(typeof heard.matchConfidence === 'number' ? { matchConfidence: heard.matchConfidence } : {}),
     ...(caller.answerEndedAt !== undefined ? { latencyMs: decidedAt - caller.answerEndedAt } : {}),
   };
 }
@@ -205,8 +211,8 @@ async function main(): Promise<void> {
   const offline = new PocketSphinxRecognizer();
   const every = Number(args.every);
   const jobs = utterances
-    .flatMap((u, i) => Array.from({ length: renderings }, (_, r) => ({ u, condition: CONDITIONS[(i * 3 + r * 5) % CONDITIONS.length]! })))
-    .filter((_, i) => i % every === 0);
+    .filter((_, i) => i % every === 0)
+    .flatMap((u, i) => Array.from({ length: renderings }, (_, r) => ({ u, condition: CONDITIONS[(i * 3 + r * 5) % CONDITIONS.length]! })));
   process.stderr.write(`speech bench: rendering ${jobs.length} utterances (cached in ${args.cache})…\n`);
   for (const job of jobs) render(job.u.text, job.condition, args.cache);
   process.stderr.write(`speech bench: recognising ${jobs.length} renderings…\n`);
