@@ -92,6 +92,13 @@ not route there; *safeguarding lost*: those who did not reach safeguarding in th
 
 ${sections.join('\n\n')}
 
+**Reading the figures.** The held-out part is the honest one for typed text: its misses are phrasings the main line's keyword
+lists do not cover (a council adds such phrasings from its own call logs); they were left as they are, not tuned away. On phone
+audio the on-machine recogniser routes few callers by speech, but routes none wrongly: talk it did not catch, or flagged words in
+an utterance it heard poorly, end in "no match" or a confirmation question, and the keypad (with its safeguarding key) takes over.
+Its decision latency is the decoder catching up: it decodes as the audio arrives, and on a machine shared with other work it falls
+behind real time, so the wait after the end of speech is that backlog plus the final lattice pass.
+
 **Google Cloud Speech** is not measured here: this machine has no route to Google. Its adapter is tested against a local gRPC fake of
 the Speech API (engine/src/adapters/speech/google/).
 

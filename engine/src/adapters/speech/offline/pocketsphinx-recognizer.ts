@@ -33,6 +33,8 @@ export interface PocketSphinxOptions {
   dictionary?: string;
   /** Level (dB relative to full scale) of the noise filling the empty band of narrowband audio. */
   bandFillDb?: number;
+  /** More pocketsphinx_continuous options (search beams, passes), e.g. ['-fwdflat', 'no']. */
+  decoderArgs?: string[];
 }
 
 const MODEL_DIR = '/usr/share/pocketsphinx/model/en-us';
@@ -41,6 +43,7 @@ const DEFAULTS = {
   languageModel: `${MODEL_DIR}/en-us.lm.bin`,
   dictionary: `${MODEL_DIR}/cmudict-en-us.dict`,
   bandFillDb: -25,
+  decoderArgs: [] as string[],
 };
 const MODEL_RATE = 16_000;
 /** At least this many loud 20 ms frames (60 ms) before the audio counts as speech. */
@@ -65,7 +68,7 @@ export class PocketSphinxRecognizer implements Recognizer {
     // `-infile /dev/stdin` needs a real pipe; Node's child stdin is a socket, hence `cat |`.
     const decoder = start(
       'sh',
-      ['-c', 'cat | exec pocketsphinx_continuous -infile /dev/stdin -hmm "$1" -lm "$2" -dict "$3" -time yes -logfn /dev/null', 'asr', modelDir, languageModel, dictionary],
+      ['-c', 'm=$1 l=$2 d=$3; shift 3; cat | exec pocketsphinx_continuous -infile /dev/stdin -hmm "$m" -lm "$l" -dict "$d" -time yes -logfn /dev/null "$@"', 'asr', modelDir, languageModel, dictionary, ...this.options.decoderArgs],
       options.signal,
     );
     const narrowband = utterance.sampleRateHz !== MODEL_RATE;
