@@ -19,9 +19,16 @@ import type { TelephonyService } from './adapters/telephony/drachtio/start-telep
 import { createApi } from './api/create-api.js';
 import { attachTestCallSocket } from './api/test-call-socket.js';
 import { loadConfig, type FrontdoorConfig, type FrontdoorConfigInput } from './config/config.js';
-import type { FlowPorts } from './core/runtime/ports.js';
-import { phoneCallHandler, PublishedFlows, UNCONFIGURED_PORTS, type EngineLogger } from './phone-calls.js';
+import { createEngineCalls } from './calls/engine-calls.js';
+import { MediaUrls } from './calls/media-urls.js';
+import { phoneCallHandler } from './calls/phone-calls.js';
+import { mediaRouter } from './api/media-route.js';
+import { EngineError } from './core/engine-error.js';
+import type { EngineLogger } from './ports/logger.js';
+import type { PaymentGateway } from './ports/payment-gateway.js';
+import type { QueuePort } from './ports/queue.js';
 import type { Recognizer } from './ports/recognizer.js';
+import { espeakRenderer } from './tts/espeak-tts.js';
 import type { Store } from './ports/store.js';
 import { seedExamples } from './seed-examples.js';
 import { ensureFirstAdmin } from './first-admin.js';
@@ -109,15 +116,21 @@ export async function start(options: StartOptions = {}): Promise<RunningEngine> 
     await seedExamples(store, options.flowsDir ?? join(REPO, 'flows'), logger);
     await ensureFirstAdmin(store, argon2Passwords(), options.env ?? process.env, logger);
 
-    const flows = new PublishedFlows(store, logger);
+    let listeningPort = config.http.port;
+    const mediaUrls = config.telephony ? new MediaUrls(() => mediaBaseUrl(config, listeningPort)) : undefined;
     const phoneSpeech = { kind: config.speech?.recognizer ?? 'offline', recognizer: await recognizer(config) } as const;
-    const ports: FlowPorts = {
-      clock: new SystemClock(),
-      speech: phoneSpeech.recognizer,
-      flows,
-      ...UNCONFIGURED_PORTS,
-      http: new FetchHttpClient({ allowedHosts: config.dataDips.allowedHosts, maxBodyBytes: config.dataDips.maxResponseBytes }),
-    };
+    const calls = await createEngineCalls({
+      store,
+      logger,
+      adapters: {
+        clock: new SystemClock(),
+        speech: phoneSpeech.recognizer,
+        ...UNCONFIGURED_PORTS,
+        http: new FetchHttpClient({ allowedHosts: config.dataDips.allowedHosts, maxBodyBytes: config.dataDips.maxResponseBytes }),
+      },
+      ...(mediaUrls ? { mediaServerRecording: mediaUrls.recording } : {}),
+    });
+    cleanups.push(() => calls.close());
     let telephony: TelephonyService | undefined;
     const apiDeps = {
       store,
@@ -128,16 +141,21 @@ export async function start(options: StartOptions = {}): Promise<RunningEngine> 
       phoneSpeech,
     };
     const app = express();
+    if (mediaUrls) {
+      const phoneSpeech = espeakRenderer({ cacheDir: join(config.database.dataDir, 'tts-phone'), sampleRateHz: 8000 });
+      app.use(mediaRouter({ urls: mediaUrls, store, tts: phoneSpeech, logger }));
+    }
     app.use(createApi(apiDeps));
     await serveDesigner(app, config.http.designerDir, logger);
     const server = createServer(app);
-    const testCalls = attachTestCallSocket(server, apiDeps);
+    const testCalls = attachTestCallSocket(server, { ...apiDeps, calls });
     cleanups.push(() => testCalls.close());
     await listen(server, config.http.host, config.http.port);
     cleanups.push(() => new Promise<void>((done) => server.close(() => done())));
     cleanups.push(() => void server.closeAllConnections());
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.http.port;
+    listeningPort = port;
     const host = config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host;
     const url = `http://${host}:${port}`;
     console.log(`frontdoor is running at ${url}`);
@@ -146,8 +164,9 @@ export async function start(options: StartOptions = {}): Promise<RunningEngine> 
       // Loaded only when configured: drachtio-srf and drachtio-fsmrf are not needed for the designer alone.
       const { startTelephony } = await import('./adapters/telephony/drachtio/start-telephony.js');
       telephony = await startTelephony(config.telephony, {
-        onCall: phoneCallHandler({ store, flows, ports, engineInstanceId, logger }),
+        onCall: phoneCallHandler({ store, flows: calls.flows, ports: calls.ports.phone, engineInstanceId, logger }),
         logger,
+        ...(mediaUrls ? { speechFor: (text: string, language: string) => mediaUrls.speech(text, language) } : {}),
       });
       cleanups.push(() => telephony?.close());
     } else {
@@ -167,6 +186,24 @@ export async function start(options: StartOptions = {}): Promise<RunningEngine> 
     await close();
     throw error;
   }
+}
+
+/** A port this engine has no adapter for yet: the node fails as an infrastructure fault, so the flow's error edge or fallback (apologise, offer a person) takes over. */
+function unavailable(what: string): never {
+  throw new EngineError(`${what}-unavailable`, `${what} is not configured on this engine`);
+}
+
+const UNCONFIGURED_PORTS: { payments: PaymentGateway; queue: QueuePort } = {
+  payments: { createSession: async () => unavailable('payments'), awaitResult: async () => unavailable('payments') },
+  queue: { join: async () => unavailable('queue') },
+};
+
+/** This engine's HTTP address as the media servers reach it (telephony.mediaBaseUrl, else derived). */
+function mediaBaseUrl(config: FrontdoorConfig, port: number): string {
+  const telephony = config.telephony!;
+  if (telephony.mediaBaseUrl) return telephony.mediaBaseUrl.replace(/\/$/, '');
+  const host = telephony.mediaServers[0]?.advertisedAddress ?? config.http.host;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
 async function recognizer(config: FrontdoorConfig): Promise<Recognizer> {

@@ -1,6 +1,5 @@
-import type { Clock, FlowSource, PromptLibrary, Recognizer } from '../../../ports/index.js';
-import type { Flow } from '../../../core/flow/schema.js';
-import type { FlowPorts } from '../../../core/runtime/ports.js';
+import type { Clock, FlowPorts, FlowSource, Recognizer } from '../../../ports/index.js';
+import type { Flow } from '../../../ports/flow.js';
 import { SimulatedClock } from './simulated-clock.js';
 import { SimulatedHttpClient } from './simulated-http-client.js';
 import { SimulatedPaymentGateway } from './simulated-payment-gateway.js';
@@ -24,23 +23,29 @@ export class MemoryFlowSource implements FlowSource {
   }
 }
 
-/** Every port a flow needs, answered by the simulated world on the given clock. */
-export function simulatedPorts(options: {
-  world: World;
-  clock?: Clock;
-  flows?: Iterable<Flow>;
-  prompts?: PromptLibrary;
-  /** The recogniser for real audio spoken into a live test call (the one phone calls use). */
-  audioRecognizer?: Recognizer;
-}): FlowPorts & { clock: Clock; http: SimulatedHttpClient } {
-  const clock = options.clock ?? new SimulatedClock(DEFAULT_CALL_TIME);
+/**
+ * The simulated world's stand-ins for the outside world (typed speech, web services, payments, queues) on a clock.
+ * `audioRecognizer` hears real audio spoken into a live test call: the recogniser phone calls use.
+ */
+export function simulatedStandIns(
+  world: World,
+  clock: Clock,
+  audioRecognizer?: Recognizer,
+): Pick<FlowPorts, 'speech' | 'http' | 'payments' | 'queue'> & { http: SimulatedHttpClient } {
   return {
-    clock,
-    speech: new TextRecognizer({ available: options.world.recognizer !== 'unavailable', ...(options.audioRecognizer ? { audio: options.audioRecognizer } : {}) }),
-    payments: new SimulatedPaymentGateway(options.world, clock),
-    queue: new SimulatedQueue(options.world, clock),
-    http: new SimulatedHttpClient(options.world, clock),
-    flows: new MemoryFlowSource(options.flows),
-    ...(options.prompts ? { prompts: options.prompts } : {}),
+    speech: new TextRecognizer({ available: world.recognizer !== 'unavailable', ...(audioRecognizer ? { audio: audioRecognizer } : {}) }),
+    payments: new SimulatedPaymentGateway(world, clock),
+    queue: new SimulatedQueue(world, clock),
+    http: new SimulatedHttpClient(world, clock),
   };
+}
+
+/**
+ * A whole engine's worth of adapters answered by the simulated world, for runs with no engine behind
+ * them (the CLI, flow tests, benches): hand it to engine/src/calls/call-ports.ts like main.ts hands
+ * its real adapters.
+ */
+export function simulatedKit(world: World, options: { clock?: Clock; flows?: Iterable<Flow> } = {}) {
+  const clock = options.clock ?? new SimulatedClock(DEFAULT_CALL_TIME);
+  return { clock, ...simulatedStandIns(world, clock), flows: new MemoryFlowSource(options.flows) };
 }

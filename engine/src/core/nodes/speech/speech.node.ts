@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import type { PromptSegment, Recognition, VarValue } from '../../../ports/index.js';
+import type { Recognition, VarValue } from '../../../ports/index.js';
 import { findKeywords, type KeywordGroup, type KeywordMatch } from '../../keywords.js';
 import { tokenCount } from '../../words.js';
+import { ask, askForKey, questionPrompts, repromptParams, type Verdict } from '../ask.js';
 import { digitKey, duplicates, durationMs, outcomeName, retries, variableName } from '../common-params.js';
 import { defineNode, type NodeContext } from '../define-node.js';
-import { askForKey, questionPrompts, repromptParams } from '../menu/menu.node.js';
-import { promptParam, spokenText } from '../prompt.js';
+import { promptParam } from '../prompt.js';
 import { confirmSafeguarding, confirmationParams } from './confirmation.js';
 
 const RESERVED_OUTCOMES = ['noInput', 'noMatch'];
@@ -119,7 +119,7 @@ export const speechNode = defineNode({
     sets: (p) => [p.transcriptVariable, p.groupVariable, 'vulnerable', p.priorityVariable],
   },
   async run(context) {
-    const { params, call, speech, prompt, log, signal, language } = context;
+    const { params, call, speech, log, signal, language } = context;
     const phrases = [...new Set([...params.groups.flatMap((g) => g.phrases), ...params.synonyms.flat()])];
     const digitGroups = params.groups.filter((g) => g.digit !== undefined);
     const chosen = (group: SpeechGroup, transcript: string): { outcome: string; set: Record<string, VarValue> } => {
@@ -127,47 +127,42 @@ export const speechNode = defineNode({
       if (group.vulnerable) Object.assign(set, { vulnerable: true, [params.priorityVariable]: params.vulnerablePriority });
       return { outcome: group.outcome, set };
     };
-    const fallBack = async (kind: 'noInput' | 'noMatch', transcript: string): Promise<{ outcome: string; set: Record<string, VarValue> }> => {
-      const keyed = params.keypad ? await askForKeypad(context, params.keypad, digitGroups) : undefined;
-      if (keyed?.group) return chosen(keyed.group, transcript);
-      return { outcome: keyed?.kind ?? kind, set: { [params.transcriptVariable]: transcript } };
-    };
-    let noInputs = 0;
-    let noMatches = 0;
-    let lead: PromptSegment[] = [];
     let transcript = '';
-    for (;;) {
-      const segments = [...lead, ...prompt(params.prompt)];
-      const heard = await call.listen({
-        prompt: segments,
-        bargeIn: params.bargeIn,
-        language,
-        noInputTimeoutMs: params.noInputTimeoutMs,
-        maxSpeechMs: params.maxSpeechMs,
-        allowDigits: digitGroups.length > 0,
-        maxDigits: 1,
-        signal,
-      });
-      log('prompt.played', { text: spokenText(segments) });
-      if (heard.kind === 'noInput') {
-        log('input.none', {});
-        if (++noInputs > params.noInput.retries) return fallBack('noInput', transcript);
-        lead = prompt(params.noInput.prompt);
-        continue;
-      }
-      let group: SpeechGroup | undefined;
-      if (heard.kind === 'digits') {
-        log('input.digits', { digits: heard.digits });
-        group = digitGroups.find((g) => g.digit === heard.digits);
-      } else {
-        let recognition;
+    let serviceDown = false;
+    const heard = await ask(context, {
+      prompt: params.prompt,
+      noInput: params.noInput,
+      noMatch: params.noMatch,
+      put: (segments) =>
+        call.listen({
+          prompt: segments,
+          bargeIn: params.bargeIn,
+          language,
+          noInputTimeoutMs: params.noInputTimeoutMs,
+          maxSpeechMs: params.maxSpeechMs,
+          allowDigits: digitGroups.length > 0,
+          maxDigits: 1,
+          signal,
+        }),
+      judge: async (response): Promise<Verdict<SpeechGroup>> => {
+        if (response.kind === 'noInput') {
+          log('input.none', {});
+          return response;
+        }
+        if (response.kind === 'digits') {
+          log('input.digits', { digits: response.digits });
+          const group = digitGroups.find((g) => g.digit === response.digits);
+          return group ? { kind: 'answer', answer: group } : { kind: 'noMatch' };
+        }
+        let recognition: Recognition;
         try {
-          recognition = await speech.recognize(heard.utterance, { language, phrases, signal });
+          recognition = await speech.recognize(response.utterance, { language, phrases, signal });
         } catch (error) {
-          // The speech service failed or is too slow: the caller gets the keys, never silence.
+          // The speech service failed or is too slow: the caller gets the keys at once, never silence.
           if (signal.aborted) throw error;
           log('input.speech', { transcript: '', error: error instanceof Error ? error.message : String(error) });
-          return fallBack('noMatch', transcript);
+          serviceDown = true;
+          throw SERVICE_DOWN;
         }
         transcript = recognition.kind === 'transcript' ? recognition.transcript : '';
         const found = findKeywords(transcript, params.groups, { language, synonyms: params.synonyms });
@@ -178,14 +173,24 @@ export const speechNode = defineNode({
           ...(found.found.length ? { heard: [...new Set(found.found.map((f) => (f.negated ? `not: ${f.phrase}` : f.phrase)))].join(', ') } : {}),
           ...(found.match ? { matchConfidence: round(confidenceOf(found.match)) } : {}),
         });
-        group = await decide(context, found.match, found.found, confidenceOf, recognition.kind === 'transcript' ? recognition.confidence : 0);
-      }
-      if (group) return chosen(group, transcript);
-      if (++noMatches > params.noMatch.retries) return fallBack('noMatch', transcript);
-      lead = prompt(params.noMatch.prompt);
-    }
+        const group = await decide(context, found.match, found.found, confidenceOf, recognition.kind === 'transcript' ? recognition.confidence : 0);
+        return group ? { kind: 'answer', answer: group } : { kind: 'noMatch' };
+      },
+    }).catch((error: unknown) => {
+      if (error === SERVICE_DOWN) return { kind: 'noMatch' as const };
+      throw error;
+    });
+    if (heard.kind === 'answer') return chosen(heard.answer, transcript);
+    // Silence or not understood on the last try, or the speech service down: the keypad, when there is one.
+    const keyed = params.keypad ? await askForKeypad(context, params.keypad, digitGroups) : undefined;
+    if (keyed?.group) return chosen(keyed.group, transcript);
+    const outcome = keyed?.kind ?? (serviceDown ? 'noMatch' : heard.kind);
+    return outcome === 'noInput' ? { outcome } : { outcome, set: { [params.transcriptVariable]: transcript } };
   },
 });
+
+/** Thrown from inside the question loop when the speech service fails: the node leaves the loop for its keys. */
+const SERVICE_DOWN = Symbol('the speech service failed');
 
 /**
  * The group a recognition routes to: a confident match; a doubtful safeguarding match once the
