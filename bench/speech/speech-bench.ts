@@ -18,7 +18,7 @@ import { performance } from 'node:perf_hooks';
 import type { CallChannel, ListenOptions, ListenResult, Recognizer, Utterance as ChannelUtterance } from '../../engine/src/ports/index.js';
 import { PocketSphinxRecognizer } from '../../engine/src/adapters/speech/offline/pocketsphinx-recognizer.js';
 import { SimulatedClock } from '../../engine/src/adapters/telephony/simulator/simulated-clock.js';
-import { DEFAULT_CALL_TIME, simulatedPorts } from '../../engine/src/adapters/telephony/simulator/simulated-ports.js';
+import { DEFAULT_CALL_TIME, simulatedKit } from '../../engine/src/adapters/telephony/simulator/simulated-ports.js';
 import { TextRecognizer } from '../../engine/src/adapters/telephony/simulator/text-recognizer.js';
 import { defaultWorld } from '../../engine/src/adapters/telephony/simulator/world.js';
 import { speechNode } from '../../engine/src/core/nodes/speech/speech.node.js';
@@ -107,7 +107,7 @@ class BenchCaller implements Partial<CallChannel> {
 async function ask(u: Utterance, recognizer: Recognizer, answer: (caller: BenchCaller) => ChannelUtterance, condition: string): Promise<Trial> {
   const caller: BenchCaller = new BenchCaller(u.route, () => answer(caller));
   const clock = new SimulatedClock(DEFAULT_CALL_TIME);
-  const ports = { ...simulatedPorts({ world: defaultWorld(), clock }), speech: recognizer };
+  const ports = { ...simulatedKit(defaultWorld(), { clock }), speech: recognizer };
   const sink = new MemoryEventSink();
   const context = createNodeContext({
     definition: speechNode as never,

@@ -72,5 +72,16 @@ describe.skipIf(!haveTools)('test call: speaking into the microphone', () => {
     const text = (await transcript.textContent()) ?? '';
     expect(text).toMatch(/spoke for \d+\.\d s into the microphone/);
     await page.screenshot({ path: join(shots, 'mic-heard.png') });
+    await page.getByRole('button', { name: 'Hang up' }).click();
+
+    // The speech node's settings: synonyms, the safeguarding confirmation and the keypad fallback are forms too.
+    await page.locator('[data-testid="node-ask-reason"] .flow-node-name').click();
+    await page.getByRole('tab', { name: 'Settings' }).click();
+    const inspector = page.getByRole('complementary', { name: 'Inspector' });
+    await expect.poll(() => inspector.textContent()).toContain('Safeguarding confirmation');
+    expect(await inspector.textContent()).toMatch(/synonyms/i);
+    await page.screenshot({ path: join(shots, 'speech-node-settings.png'), fullPage: true });
+    await inspector.getByText('Safeguarding confirmation').first().scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(shots, 'speech-node-confirmation.png') });
   });
 });

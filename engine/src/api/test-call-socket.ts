@@ -204,13 +204,13 @@ class TestCallSession {
     const to = message.to ?? '+441234500000';
     const call = startLiveCall({
       flow: chosen.flow,
-      ports: (clock, world) => ports.test({ clock, standIns: simulatedStandIns(world, clock), drafts: [chosen.flow] }),
+      // Typed words are the transcript; audio spoken into the call goes to the recogniser phone calls use.
+      ports: (clock, world) => ports.test({ clock, standIns: simulatedStandIns(world, clock, this.context.phoneSpeech?.recognizer), drafts: [chosen.flow] }),
       callId: `test-${randomUUID()}`,
       ...(message.world ? { world: message.world } : {}),
       ...(message.at ? { at: message.at } : {}),
       from,
       to,
-      ...(this.context.phoneSpeech ? { audioRecognizer: this.context.phoneSpeech.recognizer } : {}),
     });
     this.call = call;
     activeTestCalls.inc();
