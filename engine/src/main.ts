@@ -130,12 +130,13 @@ export async function start(options: StartOptions = {}): Promise<RunningEngine> 
 
     let listeningPort = config.http.port;
     const mediaUrls = config.telephony ? new MediaUrls(() => mediaBaseUrl(config, listeningPort)) : undefined;
+    const phoneSpeech = { kind: config.speech?.recognizer ?? 'offline', recognizer: await recognizer(config) } as const;
     const calls = await createEngineCalls({
       store,
       logger,
       adapters: {
         clock: new SystemClock(),
-        speech: await recognizer(config),
+        speech: phoneSpeech.recognizer,
         ...UNCONFIGURED_PORTS,
         http: new FetchHttpClient({
           allowedHosts: config.dataDips.allowedHosts,
@@ -160,13 +161,14 @@ export async function start(options: StartOptions = {}): Promise<RunningEngine> 
       // The engine's own folder, never a shared /tmp path someone else could plant files in.
       ttsCacheDir: join(config.database.dataDir, 'tts-cache'),
       secretsKey: secretsKey.key,
+      phoneSpeech,
     };
     const app = express();
     app.disable('x-powered-by');
     app.use(securityHeaders({ secureCookies: config.http.secureCookies }));
     if (mediaUrls) {
-      const phoneSpeech = espeakRenderer({ cacheDir: join(config.database.dataDir, 'tts-phone'), sampleRateHz: 8000 });
-      app.use(mediaRouter({ urls: mediaUrls, store, tts: phoneSpeech, logger }));
+      const mediaSpeech = espeakRenderer({ cacheDir: join(config.database.dataDir, 'tts-phone'), sampleRateHz: 8000 });
+      app.use(mediaRouter({ urls: mediaUrls, store, tts: mediaSpeech, logger }));
     }
     app.use(createApi(apiDeps));
     await serveDesigner(app, config.http.designerDir, logger);

@@ -163,6 +163,7 @@ const enc = encodeURIComponent;
 /** Every call the designer makes to the engine, in one place. */
 export const api = {
   me: () => request<Me>('GET', '/api/auth/me'),
+  health: () => request<{ speech?: { recognizer: 'offline' | 'google' | 'none' } }>('GET', '/api/health'),
   login: (username: string, password: string) => request<Me>('POST', '/api/auth/login', { username, password }),
   logout: () => request<void>('POST', '/api/auth/logout'),
 

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Clock } from '../ports/clock.js';
+import type { Recognizer } from '../ports/recognizer.js';
 import type { DatabaseKind, Store } from '../ports/store.js';
 import { argon2Passwords, type PasswordHasher } from '../auth/passwords.js';
 import { SECRETS_KEY_BYTES, SecretVault } from '../auth/secret-vault.js';
@@ -60,6 +61,16 @@ export interface ApiDeps {
   /** The key secrets are sealed with (loadSecretsKey); without it a random key for this process only (tests). */
   secretsKey?: Buffer;
   logger?: ApiLogger;
+  /**
+   * The recogniser phone calls use (config speech.recognizer): audio spoken into a test call is
+   * recognised with it, and the designer shows which one callers get. Absent: test calls take typed words only.
+   */
+  phoneSpeech?: PhoneSpeech;
+}
+
+export interface PhoneSpeech {
+  kind: 'offline' | 'google';
+  recognizer: Recognizer;
 }
 
 export interface LoginLimits {
@@ -96,6 +107,7 @@ export interface ApiContext {
   secrets: SecretVault;
   logger: ApiLogger;
   startedAt: number;
+  phoneSpeech: PhoneSpeech | undefined;
 }
 
 const consoleLogger: ApiLogger = {
@@ -130,5 +142,6 @@ export function apiContext(deps: ApiDeps, version: string): ApiContext {
     secrets: new SecretVault(deps.store.secrets, deps.secretsKey ?? randomBytes(SECRETS_KEY_BYTES)),
     logger: deps.logger ?? consoleLogger,
     startedAt: now(),
+    phoneSpeech: deps.phoneSpeech,
   };
 }

@@ -40,6 +40,9 @@ function systemRoutes(context: ApiContext, all: () => readonly AnyRoute[]): AnyR
           engine: z.object({ version: z.string(), uptimeSeconds: z.number(), activeCalls: z.number().int() }),
           database: z.object({ kind: z.enum(['embedded', 'postgres']), ok: z.boolean(), error: z.string().optional() }),
           telephony: z.record(z.string(), z.unknown()),
+          speech: z.object({
+            recognizer: z.enum(['offline', 'google', 'none']).describe('What recognises callers\' speech on phone calls (and audio spoken into a test call)'),
+          }),
         }),
       },
       problems: [503],
@@ -64,6 +67,7 @@ function systemRoutes(context: ApiContext, all: () => readonly AnyRoute[]): AnyR
           },
           database: { ...database, kind: context.databaseKind },
           telephony,
+          speech: { recognizer: context.phoneSpeech?.kind ?? 'none' },
         };
         res.status(database.ok ? 200 : 503).json(body);
         return undefined;

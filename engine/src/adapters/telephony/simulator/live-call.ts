@@ -8,6 +8,7 @@ import type { CallEvent, Clock, FlowPorts, PromptSegment, VarValue } from '../..
 import type { Flow } from '../../../ports/flow.js';
 import { runCall } from '../../../core/runtime/run-call.js';
 import { SystemClock } from '../../clock/system-clock.js';
+import { throughPhoneLine } from './phone-line.js';
 import { SimulatedCall } from './simulated-call.js';
 import { worldSchema, type World, type WorldInput } from './world.js';
 
@@ -33,6 +34,8 @@ export interface LiveCall {
   readonly callId: string;
   press(digits: string): void;
   say(text: string): void;
+  /** Real speech, 16-bit mono PCM at 8 or 16 kHz: passed through a phone line (8 kHz, G.711) first. */
+  speak(pcm: Uint8Array, sampleRateHz: number): void;
   hangup(): void;
   on(event: 'event', listener: (event: CallEvent) => void): LiveCall;
   on(event: 'prompt', listener: (prompt: PromptSegment) => void): LiveCall;
@@ -61,6 +64,7 @@ export function startLiveCall(options: LiveCallOptions): LiveCall {
     callId,
     press: (digits) => call.press(digits),
     say: (text) => call.say(text),
+    speak: (pcm, sampleRateHz) => call.speak(throughPhoneLine(pcm, sampleRateHz), 8000),
     hangup: () => call.callerHangup(),
     on(event: 'event' | 'prompt', listener: (arg: never) => void) {
       emitter.on(event, listener as (...args: unknown[]) => void);

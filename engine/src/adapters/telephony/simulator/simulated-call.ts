@@ -133,6 +133,11 @@ export class SimulatedCall implements CallChannel {
     if (!this.hungUp) this.offer({ say: text }, undefined);
   }
 
+  /** Live calls: the caller speaks (recorded audio, 16-bit mono PCM). */
+  speak(audio: Uint8Array, sampleRateHz: number): void {
+    if (!this.hungUp) this.offer({ audio, sampleRateHz }, undefined);
+  }
+
   /** The caller hangs up (a scripted `hangup`, or the live caller putting the phone down). */
   callerHangup(): void {
     if (this.hungUp) return;
@@ -245,7 +250,7 @@ export class SimulatedCall implements CallChannel {
     }
     for (;;) {
       const head = this.offered[0]?.input;
-      if (head && ('press' in head || (speechInterrupts && 'say' in head))) return true;
+      if (head && ('press' in head || (speechInterrupts && ('say' in head || 'audio' in head)))) return true;
       const remaining = endsAt - this.clock.now();
       if (remaining <= 0) return false;
       if (head) {
@@ -320,7 +325,13 @@ export class SimulatedCall implements CallChannel {
     const input = this.take();
     if ('say' in input) {
       await this.clock.sleep(Math.min(options.maxSpeechMs, input.say.length * SPEECH_MS_PER_CHARACTER), options.signal);
-      return { kind: 'speech', utterance: { kind: 'text', text: input.say } };
+      const utterance = input.confidence === undefined ? { kind: 'text' as const, text: input.say } : { kind: 'text' as const, text: input.say, confidence: input.confidence };
+      return { kind: 'speech', utterance };
+    }
+    if ('audio' in input) {
+      const { audio, sampleRateHz } = input;
+      await this.clock.sleep(Math.min(options.maxSpeechMs, (audio.byteLength / 2 / sampleRateHz) * 1000), options.signal);
+      return { kind: 'speech', utterance: { kind: 'audio', sampleRateHz, audio: frames(audio, sampleRateHz) } };
     }
     if ('press' in input && options.allowDigits) return { kind: 'digits', digits: input.press.slice(0, options.maxDigits) };
     await this.clock.sleep(options.noInputTimeoutMs, options.signal);
@@ -333,8 +344,9 @@ export class SimulatedCall implements CallChannel {
     if (options.beep) this.announce([{ language: options.prompt[0]?.language ?? 'en-GB', text: '(beep)' }]);
     if ((await this.waitForCaller(options.silenceTimeoutMs, options.signal, true)) === 'timeout') return { kind: 'noInput' };
     const input = this.take();
-    if (!('say' in input)) return { kind: 'noInput' };
-    const durationMs = Math.min(options.maxDurationMs, input.say.length * SPEECH_MS_PER_CHARACTER);
+    if (!('say' in input) && !('audio' in input)) return { kind: 'noInput' };
+    const spokenMs = 'say' in input ? input.say.length * SPEECH_MS_PER_CHARACTER : (input.audio.byteLength / 2 / input.sampleRateHz) * 1000;
+    const durationMs = Math.min(options.maxDurationMs, spokenMs);
     await this.clock.sleep(durationMs, options.signal);
     return { kind: 'recorded', recordingId: `${this.callId}-recording-${++this.recordings}`, durationMs };
   }
@@ -420,4 +432,10 @@ export class SimulatedCall implements CallChannel {
     this.hangupListeners.add(listener);
     return () => this.hangupListeners.delete(listener);
   }
+}
+
+/** Recorded audio handed to a recogniser in 20 ms frames, as a phone call streams it. */
+async function* frames(audio: Uint8Array, sampleRateHz: number): AsyncIterable<Uint8Array> {
+  const frameBytes = (sampleRateHz / 50) * 2;
+  for (let at = 0; at < audio.byteLength; at += frameBytes) yield audio.subarray(at, at + frameBytes);
 }

@@ -1,4 +1,4 @@
-import type { Clock, FlowPorts, FlowSource, SecretSource } from '../../../ports/index.js';
+import type { Clock, FlowPorts, FlowSource, Recognizer, SecretSource } from '../../../ports/index.js';
 import type { Flow } from '../../../ports/flow.js';
 import { SimulatedClock } from './simulated-clock.js';
 import { SimulatedHttpClient } from './simulated-http-client.js';
@@ -29,14 +29,19 @@ export class MemoryFlowSource implements FlowSource {
  */
 export const STAND_IN_SECRETS: SecretSource = { reveal: async (name) => `[secret ${name}]` };
 
-/** The simulated world's stand-ins for the outside world (typed speech, web services, payments, queues, secrets) on a clock. */
+/**
+ * The simulated world's stand-ins for the outside world (typed speech, web services, payments, queues,
+ * secrets) on a clock. `audioRecognizer` hears real audio spoken into a live test call: the recogniser
+ * phone calls use.
+ */
 export function simulatedStandIns(
   world: World,
   clock: Clock,
+  audioRecognizer?: Recognizer,
 ): Pick<FlowPorts, 'speech' | 'http' | 'payments' | 'queue'> & { http: SimulatedHttpClient; secrets: SecretSource } {
   return {
     secrets: STAND_IN_SECRETS,
-    speech: new TextRecognizer(),
+    speech: new TextRecognizer({ available: world.recognizer !== 'unavailable', ...(audioRecognizer ? { audio: audioRecognizer } : {}) }),
     payments: new SimulatedPaymentGateway(world, clock),
     queue: new SimulatedQueue(world, clock),
     http: new SimulatedHttpClient(world, clock),

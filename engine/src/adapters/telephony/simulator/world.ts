@@ -26,8 +26,11 @@ export const worldSchema = z.strictObject({
       ]),
     )
     .default({}),
-  /** `text`: what the caller says is exactly the transcript. */
-  recognizer: z.literal('text').default('text'),
+  /**
+   * `text`: what the caller says is exactly the transcript. `unavailable`: the speech service cannot be
+   * reached (as when Google is down), so speech nodes fall back to the keypad.
+   */
+  recognizer: z.enum(['text', 'unavailable']).default('text'),
 });
 
 export type World = z.output<typeof worldSchema>;
