@@ -11,17 +11,15 @@ import { hasErrors } from './core/flow/diagnostics.js';
 import type { Flow } from './core/flow/schema.js';
 import type { FlowPorts } from './core/runtime/ports.js';
 import { runCall } from './core/runtime/run-call.js';
+import type { Logger } from './logging.js';
 import type { CallChannel } from './ports/call-channel.js';
 import type { FlowSource } from './ports/flow-source.js';
 import type { PaymentGateway } from './ports/payment-gateway.js';
 import type { QueuePort } from './ports/queue.js';
 import type { FlowVersion, Store } from './ports/store.js';
 
-export interface EngineLogger {
-  info(message: string): void;
-  warn(message: string): void;
-  error(message: string, error?: unknown): void;
-}
+/** The engine's log (main.ts passes it through the redaction layer once, for everyone). */
+export type EngineLogger = Logger;
 
 /**
  * Published flows, parsed once per version (versions never change). Subflows get the version that is
@@ -68,8 +66,20 @@ function unavailable(what: string): never {
   throw new EngineError(`${what}-unavailable`, `${what} is not configured on this engine`);
 }
 
+/**
+ * Card payments on real calls with no payment service configured: the payment node takes its error exit
+ * (never a fake: real callers' cards must only ever be keyed into the real Pay360).
+ */
+export const UNCONFIGURED_PAYMENTS: PaymentGateway = {
+  start: async (request) => ({
+    kind: 'finished',
+    result: { status: 'error', reason: 'not-configured', currency: request.currency, reference: request.reference, merchantReference: request.merchantReference },
+  }),
+  awaitResult: async (session) => ({ status: 'error', reason: 'not-configured', currency: 'GBP', reference: session.reference, merchantReference: session.merchantReference }),
+};
+
 export const UNCONFIGURED_PORTS: Pick<FlowPorts, 'payments' | 'queue'> = {
-  payments: { createSession: async () => unavailable('payments'), awaitResult: async () => unavailable('payments') } satisfies PaymentGateway,
+  payments: UNCONFIGURED_PAYMENTS,
   queue: { join: async () => unavailable('queue') } satisfies QueuePort,
 };
 

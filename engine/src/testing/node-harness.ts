@@ -74,6 +74,7 @@ export async function runNode(definition: AnyNodeDefinition, rawParams: unknown,
     clock,
     input: options.caller ?? [],
     world: parsedWorld.data,
+    farEnds: ports.farEnds,
   });
   const sink = new MemoryEventSink();
   const log = new CallEventLog(call.callId, clock, sink);

@@ -10,6 +10,7 @@ import { runCall } from '../../../core/runtime/run-call.js';
 import { SystemClock } from '../../clock/system-clock.js';
 import { SimulatedCall } from './simulated-call.js';
 import { MemoryFlowSource, simulatedPorts } from './simulated-ports.js';
+import type { SharedFakePay360 } from './simulated-payments.js';
 import { worldSchema, type WorldInput } from './world.js';
 
 export interface LiveCallOptions {
@@ -24,6 +25,8 @@ export interface LiveCallOptions {
   callId?: string;
   vars?: Record<string, VarValue>;
   prompts?: PromptLibrary;
+  /** The engine's fake Pay360 (over HTTP), so test-call payments show on the payments screen; default a private one. */
+  pay360?: SharedFakePay360;
 }
 
 export interface LiveCallEnd {
@@ -54,10 +57,10 @@ export function startLiveCall(options: LiveCallOptions): LiveCall {
   if (startAt !== undefined && Number.isNaN(startAt)) throw new Error(`at "${String(options.at)}" is not an ISO 8601 time`);
   const world = worldSchema.parse(options.world ?? {});
   const clock = new SystemClock(startAt === undefined ? {} : { startAt });
-  const ports = simulatedPorts({ world, clock, ...(options.prompts ? { prompts: options.prompts } : {}) });
+  const ports = simulatedPorts({ world, clock, ...(options.prompts ? { prompts: options.prompts } : {}), ...(options.pay360 ? { pay360: options.pay360 } : {}) });
   ports.flows = isFlowSource(options.flows) ? options.flows : new MemoryFlowSource([options.flow, ...(options.flows ?? [])]);
   const callId = options.callId ?? `live-${process.pid}-${++liveCalls}`;
-  const call = new SimulatedCall({ callId, from: options.from ?? '+447700900123', to: options.to ?? '+441234500000', clock, input: 'live', world });
+  const call = new SimulatedCall({ callId, from: options.from ?? '+447700900123', to: options.to ?? '+441234500000', clock, input: 'live', world, farEnds: ports.farEnds });
   const emitter = new EventEmitter();
   call.onPrompt((segment) => emitter.emit('prompt', segment));
   const finished = Promise.resolve()

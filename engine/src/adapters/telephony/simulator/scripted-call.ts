@@ -52,6 +52,7 @@ export async function runScriptedCall(options: ScriptedCallOptions): Promise<Scr
     clock,
     input: options.caller,
     world: options.world,
+    farEnds: ports.farEnds,
   });
   const { onPrompt, onEvent } = options;
   if (onPrompt) call.onPrompt((segment) => onPrompt(segment, clock.now()));

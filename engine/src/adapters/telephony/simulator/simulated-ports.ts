@@ -3,7 +3,8 @@ import type { Flow } from '../../../core/flow/schema.js';
 import type { FlowPorts } from '../../../core/runtime/ports.js';
 import { SimulatedClock } from './simulated-clock.js';
 import { SimulatedHttpClient } from './simulated-http-client.js';
-import { SimulatedPaymentGateway } from './simulated-payment-gateway.js';
+import type { FarEnds } from './far-end.js';
+import { simulatedPayments, type SharedFakePay360 } from './simulated-payments.js';
 import { SimulatedQueue } from './simulated-queue.js';
 import { TextRecognizer } from './text-recognizer.js';
 import type { World } from './world.js';
@@ -24,18 +25,25 @@ export class MemoryFlowSource implements FlowSource {
   }
 }
 
-/** Every port a flow needs, answered by the simulated world on the given clock. */
+/**
+ * Every port a flow needs, answered by the simulated world on the given clock, and the far ends a
+ * simulated call can be handed to (pass them to the SimulatedCall).
+ */
 export function simulatedPorts(options: {
   world: World;
   clock?: Clock;
   flows?: Iterable<Flow>;
   prompts?: PromptLibrary;
-}): FlowPorts & { clock: Clock; http: SimulatedHttpClient } {
+  /** A fake Pay360 shared by many calls over HTTP (the engine's); default a private one in process. */
+  pay360?: SharedFakePay360;
+}): FlowPorts & { clock: Clock; http: SimulatedHttpClient; farEnds: FarEnds } {
   const clock = options.clock ?? new SimulatedClock(DEFAULT_CALL_TIME);
+  const { payments, farEnds } = simulatedPayments(options.world, clock, options.pay360);
   return {
     clock,
+    farEnds,
     speech: new TextRecognizer(),
-    payments: new SimulatedPaymentGateway(options.world, clock),
+    payments,
     queue: new SimulatedQueue(options.world, clock),
     http: new SimulatedHttpClient(options.world, clock),
     flows: new MemoryFlowSource(options.flows),

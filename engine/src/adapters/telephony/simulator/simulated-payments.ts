@@ -1,0 +1,73 @@
+/**
+ * Payments in the simulator: the real Pay360 adapter talking to the FAKE Pay360 — in process on
+ * simulated time (flow tests, node tests, benches), or over HTTP to the engine's own fake server (the
+ * designer's test calls) — and the fake's payment line as the far end a hand-off reaches, so a whole
+ * payment can be keyed in a test call. The world can force what Pay360 does: an outcome, an error,
+ * being unreachable or too slow.
+ */
+import type { Clock, HttpClient, HttpRequest, HttpResponse, PaymentGateway } from '../../../ports/index.js';
+import { FakePay360, type FakeInstallation } from '../../payments/pay360/fake/fake-pay360.js';
+import { inProcessPay360Client } from '../../payments/pay360/fake/fake-pay360-http.js';
+import { runPaymentLine } from '../../payments/pay360/fake/payment-line.js';
+import { Pay360Gateway, type Pay360Settings } from '../../payments/pay360/pay360-gateway.js';
+import type { FarEnds } from './far-end.js';
+import type { World } from './world.js';
+
+/** The fake's one installation and its payment line, as the simulator and the engine's fake server use them. */
+export const FAKE_INSTALLATION: FakeInstallation = { installationId: '5300001', username: 'fake-pay360-api', password: 'fake-pay360-password' };
+export const FAKE_PAYMENT_LINE = 'sip:callsecure@fake-pay360.invalid';
+
+export const FAKE_GATEWAY_SETTINGS: Omit<Pay360Settings, 'baseUrl'> = {
+  installationId: FAKE_INSTALLATION.installationId,
+  username: FAKE_INSTALLATION.username,
+  password: FAKE_INSTALLATION.password,
+  paymentLine: { kind: 'sip', uri: FAKE_PAYMENT_LINE },
+  requestTimeoutMs: 8000,
+  pollIntervalMs: 2000,
+  settleTimeoutMs: 30_000,
+  resultTimeoutMs: 15 * 60_000,
+};
+
+/** A fake Pay360 shared by many test calls, reached over HTTP at `baseUrl` (the engine starts one). */
+export interface SharedFakePay360 {
+  fake: FakePay360;
+  baseUrl: string;
+  http: HttpClient;
+}
+
+/** Pay360 as the world has it behave: answering, failing to create sessions, unreachable, or too slow. */
+function asTheWorldSays(mode: World['payments'], inner: HttpClient, clock: Clock): HttpClient {
+  if (mode === 'unreachable') return { request: async () => ({ kind: 'unreachable', reason: 'fake-pay360.invalid: connection refused (simulated)' }) };
+  if (mode === 'slow') {
+    return {
+      async request(request: HttpRequest): Promise<HttpResponse> {
+        await clock.sleep(request.timeoutMs, request.signal);
+        return { kind: 'timeout' };
+      },
+    };
+  }
+  if (mode !== 'error') return inner;
+  return {
+    request: async (request) =>
+      request.method === 'POST'
+        ? { kind: 'response', status: 503, headers: {}, body: JSON.stringify({ status: 'FAILED', reasonCode: 'S503', reasonMessage: 'Service unavailable (simulated)' }) }
+        : inner.request(request),
+  };
+}
+
+export function simulatedPayments(world: World, clock: Clock, shared?: SharedFakePay360): { payments: PaymentGateway; farEnds: FarEnds } {
+  const fake = shared?.fake ?? new FakePay360({ clock, installations: [FAKE_INSTALLATION] });
+  const http = shared?.http ?? inProcessPay360Client(fake);
+  const baseUrl = shared?.baseUrl ?? 'https://fake-pay360.invalid';
+  const payments = new Pay360Gateway(asTheWorldSays(world.payments, http, clock), clock, { ...FAKE_GATEWAY_SETTINGS, baseUrl });
+  const force = world.payments === 'paid' || world.payments === 'declined' || world.payments === 'abandoned' ? world.payments : undefined;
+  const farEnds: FarEnds = (destination) =>
+    destination.kind === 'sip' && destination.uri === FAKE_PAYMENT_LINE
+      ? {
+          async converse(line, signal) {
+            await runPaymentLine(fake, line, signal, force);
+          },
+        }
+      : undefined;
+  return { payments, farEnds };
+}
