@@ -20,7 +20,11 @@ import { createApi } from './api/create-api.js';
 import { attachTestCallSocket } from './api/test-call-socket.js';
 import { loadConfig, type FrontdoorConfig, type FrontdoorConfigInput } from './config/config.js';
 import type { FlowPorts } from './core/runtime/ports.js';
-import { phoneCallHandler, PublishedFlows, UNCONFIGURED_PORTS, type EngineLogger } from './phone-calls.js';
+import { phoneCallHandler, PublishedFlows, UNCONFIGURED_PAYMENTS, UNCONFIGURED_PORTS, type EngineLogger } from './phone-calls.js';
+import { redactingLogger } from './logging.js';
+import { pay360Settings } from './adapters/payments/pay360/config.js';
+import { startSharedFakePay360 } from './adapters/payments/pay360/fake/stand-in.js';
+import { Pay360Gateway } from './adapters/payments/pay360/pay360-gateway.js';
 import type { Recognizer } from './ports/recognizer.js';
 import type { Store } from './ports/store.js';
 import { seedExamples } from './seed-examples.js';
@@ -57,7 +61,8 @@ const consoleLogger: EngineLogger = {
 };
 
 export async function start(options: StartOptions = {}): Promise<RunningEngine> {
-  const logger = options.logger ?? consoleLogger;
+  // Everything the engine logs passes the redaction layer once, here.
+  const logger = redactingLogger(options.logger ?? consoleLogger);
   const config = loadConfig({ file: options.configFile, env: options.env ?? process.env, overrides: options.overrides });
   const cleanups: (() => Promise<void> | void)[] = [];
   const close = async () => {
@@ -110,11 +115,15 @@ export async function start(options: StartOptions = {}): Promise<RunningEngine> 
     await ensureFirstAdmin(store, argon2Passwords(), options.env ?? process.env, logger);
 
     const flows = new PublishedFlows(store, logger);
+    const clock = new SystemClock();
+    const payments = await startPayments(config, clock, logger);
+    cleanups.push(() => payments.close());
     const ports: FlowPorts = {
-      clock: new SystemClock(),
+      clock,
       speech: await recognizer(config),
       flows,
       ...UNCONFIGURED_PORTS,
+      payments: payments.phoneCalls,
       http: new FetchHttpClient({ allowedHosts: config.dataDips.allowedHosts, maxBodyBytes: config.dataDips.maxResponseBytes }),
     };
     let telephony: TelephonyService | undefined;
@@ -124,6 +133,8 @@ export async function start(options: StartOptions = {}): Promise<RunningEngine> 
       activeCalls: () => telephony?.status().activeCalls ?? 0,
       logger: { info: logger.info, error: logger.error },
       engineInstanceId,
+      testCallPay360: payments.testCalls,
+      paymentNotified: payments.notified,
     };
     const app = express();
     app.use(createApi(apiDeps));
@@ -165,6 +176,24 @@ export async function start(options: StartOptions = {}): Promise<RunningEngine> 
     await close();
     throw error;
   }
+}
+
+/**
+ * Card payments: real calls go to the configured Pay360 (or take the payment node's error exit when
+ * none is configured — a caller's card is only ever keyed into the real Pay360), and the designer's test
+ * calls pay into the engine's own fake Pay360 on this machine, never the real one.
+ */
+async function startPayments(config: FrontdoorConfig, clock: SystemClock, logger: EngineLogger) {
+  const testCalls = await startSharedFakePay360(clock);
+  const pay360 = config.payments.pay360;
+  if (!pay360) {
+    logger.info('payments: Pay360 is not configured (payments.pay360): payments on real calls take the error exit; test calls use a fake Pay360');
+    return { phoneCalls: UNCONFIGURED_PAYMENTS, testCalls, notified: () => undefined, close: () => testCalls.close() };
+  }
+  const settings = pay360Settings(pay360);
+  const gateway = new Pay360Gateway(new FetchHttpClient({ allowedHosts: [new URL(settings.baseUrl).hostname] }), clock, settings, logger);
+  logger.info(`payments: Pay360 installation ${settings.installationId} at ${settings.baseUrl}`);
+  return { phoneCalls: gateway, testCalls, notified: (sessionId: string) => gateway.notified(sessionId), close: () => testCalls.close() };
 }
 
 async function recognizer(config: FrontdoorConfig): Promise<Recognizer> {

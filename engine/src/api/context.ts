@@ -1,5 +1,6 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { SharedFakePay360 } from '../adapters/payments/pay360/fake/stand-in.js';
 import type { Clock } from '../ports/clock.js';
 import type { DatabaseKind, Store } from '../ports/store.js';
 import { argon2Passwords, type PasswordHasher } from '../auth/passwords.js';
@@ -45,6 +46,10 @@ export interface ApiDeps {
   /** Failed sign-ins allowed per username + address within the window (default 5 per 15 minutes). */
   loginLimit?: { maxFailures: number; windowMs: number };
   logger?: ApiLogger;
+  /** The engine's fake Pay360 that designer test calls pay into (default: a private one per call). */
+  testCallPay360?: SharedFakePay360;
+  /** Told when Pay360 notifies a transaction (the payment waiting on that session reads it now). */
+  paymentNotified?: (sessionId: string) => void;
 }
 
 /** ApiDeps with every default filled in: what route handlers use. */
@@ -63,6 +68,8 @@ export interface ApiContext {
   loginLimiter: LoginLimiter;
   logger: ApiLogger;
   startedAt: number;
+  testCallPay360: SharedFakePay360 | undefined;
+  paymentNotified: (sessionId: string) => void;
 }
 
 const consoleLogger: ApiLogger = {
@@ -88,5 +95,7 @@ export function apiContext(deps: ApiDeps, version: string): ApiContext {
     loginLimiter: new LoginLimiter({ ...limit, now }),
     logger: deps.logger ?? consoleLogger,
     startedAt: now(),
+    testCallPay360: deps.testCallPay360,
+    paymentNotified: deps.paymentNotified ?? (() => undefined),
   };
 }

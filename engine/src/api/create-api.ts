@@ -13,6 +13,7 @@ import { callRoutes } from './routes/calls.js';
 import { collectionsRoutes } from './routes/collections.js';
 import { flowRoutes } from './routes/flows.js';
 import { numberRoutes } from './routes/numbers.js';
+import { paymentRoutes } from './routes/payments.js';
 import { promptRoutes } from './routes/prompts.js';
 
 export type { ApiDeps } from './context.js';
@@ -101,6 +102,7 @@ export function apiRoutes(context: ApiContext): AnyRoute[] {
     ...promptRoutes(context),
     ...collectionsRoutes(context),
     ...callRoutes(context),
+    ...paymentRoutes(context),
     ...adminRoutes(context),
     ...systemRoutes(context, () => routes),
   );

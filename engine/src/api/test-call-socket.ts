@@ -197,6 +197,7 @@ class TestCallSession {
       flows,
       prompts,
       callId: `test-${randomUUID()}`,
+      ...(this.context.testCallPay360 ? { pay360: this.context.testCallPay360 } : {}),
       ...(message.world ? { world: message.world } : {}),
       ...(message.at ? { at: message.at } : {}),
       from,

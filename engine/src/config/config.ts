@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { pay360ConfigSchema } from '../adapters/payments/pay360/config.js';
 import { formatConfigIssues, telephonyConfigSchema } from '../adapters/telephony/drachtio/config.js';
 
 /**
@@ -70,7 +71,10 @@ export const configSchema = z
         maxResponseBytes: z.number().int().min(1024).max(10 * 1024 * 1024).default(1024 * 1024).describe('Largest response a data dip reads'),
       })
       .default({ allowedHosts: [], maxResponseBytes: 1024 * 1024 }),
-    payments: z.record(z.string(), z.unknown()).optional().describe('Payment gateway settings, checked by the payments adapter'),
+    payments: z
+      .strictObject({ pay360: pay360ConfigSchema.optional() })
+      .default({})
+      .describe('Card payments by phone; without payments.pay360, real calls cannot take payments (test calls use a stand-in)'),
   })
   .superRefine((config, ctx) => {
     if (config.engine.deadAfterSeconds <= config.engine.heartbeatSeconds * 2) {

@@ -11,8 +11,8 @@ export const REDACTED = '•••';
 /** What stands in for a card-like number found in free text. */
 export const CARD_REDACTED = '[card number removed]';
 
-/** A run of 13–19 digits, optionally grouped by single spaces or dashes (as people and logs write cards). */
-const DIGIT_RUN = /\d(?:[ -]?\d){12,18}/g;
+/** A run of 13 or more digits, optionally grouped by single spaces or dashes (as people and logs write cards). */
+const DIGIT_RUN = /\d(?:[ -]?\d){12,}/g;
 
 /** The Luhn (mod 10) check every payment card number passes. */
 export function luhnValid(digits: string): boolean {
@@ -31,26 +31,33 @@ export function luhnValid(digits: string): boolean {
   return sum % 10 === 0;
 }
 
-/** True for 13–19 digits that pass the Luhn check: what a card number looks like. */
+/**
+ * True for what a payment card number looks like: 13–19 digits, a payment card's first digit (2–6: the
+ * ISO/IEC 7812 industries of Mastercard, Amex, Visa, Discover, Maestro …), passing the Luhn check.
+ * The first-digit rule keeps epoch-millisecond times (13 digits starting 1) from looking like cards.
+ */
 export function isCardNumber(digits: string): boolean {
-  return digits.length >= 13 && digits.length <= 19 && luhnValid(digits);
+  return digits.length >= 13 && digits.length <= 19 && /^[2-6]/.test(digits) && luhnValid(digits);
 }
 
-/**
- * Every card-like number in `text`: each run of 13–19 digits (spaces and dashes between digits
- * allowed) and each 13–19 digit window inside a longer run, that passes the Luhn check.
- */
-export function findCardNumbers(text: string): string[] {
+/** Card numbers in a run of digits: the whole run when it is 13–19 long, else every 13–19 digit window in it. */
+export function cardNumbersIn(digits: string): string[] {
+  if (digits.length < 13) return [];
+  if (digits.length <= 19) return isCardNumber(digits) ? [digits] : [];
   const found: string[] = [];
-  for (const match of text.matchAll(DIGIT_RUN)) {
-    const digits = match[0].replace(/[ -]/g, '');
-    for (let length = Math.min(19, digits.length); length >= 13; length--) {
-      for (let start = 0; start + length <= digits.length; start++) {
-        const candidate = digits.slice(start, start + length);
-        if (luhnValid(candidate)) found.push(candidate);
-      }
+  for (let length = 19; length >= 13; length--) {
+    for (let start = 0; start + length <= digits.length; start++) {
+      const candidate = digits.slice(start, start + length);
+      if (isCardNumber(candidate)) found.push(candidate);
     }
   }
+  return found;
+}
+
+/** Every card-like number in `text` (runs of digits, grouped by spaces or dashes or not). */
+export function findCardNumbers(text: string): string[] {
+  const found: string[] = [];
+  for (const match of text.matchAll(DIGIT_RUN)) found.push(...cardNumbersIn(match[0].replace(/[ -]/g, '')));
   return found;
 }
 

@@ -10,7 +10,7 @@ import { runCall } from '../../../core/runtime/run-call.js';
 import { SystemClock } from '../../clock/system-clock.js';
 import { SimulatedCall } from './simulated-call.js';
 import { MemoryFlowSource, simulatedPorts } from './simulated-ports.js';
-import type { SharedFakePay360 } from './simulated-payments.js';
+import type { SharedFakePay360 } from '../../payments/pay360/fake/stand-in.js';
 import { worldSchema, type WorldInput } from './world.js';
 
 export interface LiveCallOptions {

@@ -6,34 +6,13 @@
  * being unreachable or too slow.
  */
 import type { Clock, HttpClient, HttpRequest, HttpResponse, PaymentGateway } from '../../../ports/index.js';
-import { FakePay360, type FakeInstallation } from '../../payments/pay360/fake/fake-pay360.js';
+import { FakePay360 } from '../../payments/pay360/fake/fake-pay360.js';
 import { inProcessPay360Client } from '../../payments/pay360/fake/fake-pay360-http.js';
 import { runPaymentLine } from '../../payments/pay360/fake/payment-line.js';
-import { Pay360Gateway, type Pay360Settings } from '../../payments/pay360/pay360-gateway.js';
+import { FAKE_GATEWAY_SETTINGS, FAKE_INSTALLATION, FAKE_PAYMENT_LINE, type SharedFakePay360 } from '../../payments/pay360/fake/stand-in.js';
+import { Pay360Gateway } from '../../payments/pay360/pay360-gateway.js';
 import type { FarEnds } from './far-end.js';
 import type { World } from './world.js';
-
-/** The fake's one installation and its payment line, as the simulator and the engine's fake server use them. */
-export const FAKE_INSTALLATION: FakeInstallation = { installationId: '5300001', username: 'fake-pay360-api', password: 'fake-pay360-password' };
-export const FAKE_PAYMENT_LINE = 'sip:callsecure@fake-pay360.invalid';
-
-export const FAKE_GATEWAY_SETTINGS: Omit<Pay360Settings, 'baseUrl'> = {
-  installationId: FAKE_INSTALLATION.installationId,
-  username: FAKE_INSTALLATION.username,
-  password: FAKE_INSTALLATION.password,
-  paymentLine: { kind: 'sip', uri: FAKE_PAYMENT_LINE },
-  requestTimeoutMs: 8000,
-  pollIntervalMs: 2000,
-  settleTimeoutMs: 30_000,
-  resultTimeoutMs: 15 * 60_000,
-};
-
-/** A fake Pay360 shared by many test calls, reached over HTTP at `baseUrl` (the engine starts one). */
-export interface SharedFakePay360 {
-  fake: FakePay360;
-  baseUrl: string;
-  http: HttpClient;
-}
 
 /** Pay360 as the world has it behave: answering, failing to create sessions, unreachable, or too slow. */
 function asTheWorldSays(mode: World['payments'], inner: HttpClient, clock: Clock): HttpClient {
