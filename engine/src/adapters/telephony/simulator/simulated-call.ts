@@ -279,18 +279,31 @@ export class SimulatedCall implements CallChannel {
     }
     let digits = '';
     let terminator: string | undefined;
-    let used = 0;
-    for (const key of input.press) {
-      used++;
-      if (options.terminators.includes(key)) {
-        terminator = key;
+    let keys = input.press;
+    for (;;) {
+      let used = 0;
+      for (const key of keys) {
+        used++;
+        if (options.terminators.includes(key)) {
+          terminator = key;
+          break;
+        }
+        digits += key;
+        if (digits.length >= options.maxDigits) break;
+      }
+      if (used < keys.length) this.offered.unshift({ input: { press: keys.slice(used) }, consumed: undefined });
+      if (terminator !== undefined || digits.length >= options.maxDigits) break;
+      if (!this.live) {
+        // A script's press is the whole entry: the collector waits out the inter-digit time, as on a phone.
+        await this.clock.sleep(options.interDigitTimeoutMs, options.signal);
         break;
       }
-      digits += key;
-      if (digits.length >= options.maxDigits) break;
+      // A person on the designer's keypad presses one key at a time: the next one within the inter-digit time joins the entry.
+      if ((await this.waitForCaller(options.interDigitTimeoutMs, options.signal, false)) === 'timeout') break;
+      const next = this.offered[0]!.input;
+      if (!('press' in next)) break;
+      keys = (this.take() as { press: string }).press;
     }
-    if (used < input.press.length) this.offered.unshift({ input: { press: input.press.slice(used) }, consumed: undefined });
-    if (terminator === undefined && digits.length < options.maxDigits) await this.clock.sleep(options.interDigitTimeoutMs, options.signal);
     return terminator === undefined ? { kind: 'digits', digits } : { kind: 'digits', digits, terminator };
   }
 
