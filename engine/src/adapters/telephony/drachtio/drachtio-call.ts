@@ -18,6 +18,7 @@ import type {
   TransferResult,
 } from '../../../ports/call-channel.js';
 import type { Clock } from '../../../ports/clock.js';
+import { handOff, type AnsweredLeg, type DialOutcome, type HandOffHost } from './hand-off.js';
 import { MediaLeg, TelephonyError } from './media-leg.js';
 import type { TelephonyLogger } from './media-pool.js';
 import type { OutboundTarget, RouteResult } from './outbound-routing.js';
@@ -47,12 +48,6 @@ export interface DrachtioCallDeps {
   onAnswered?(): void;
 }
 
-interface AnsweredLeg {
-  kind: 'answered';
-  leg: MediaLeg;
-  dialog: SipDialog;
-}
-type DialOutcome = AnsweredLeg | { kind: 'busy' } | { kind: 'noAnswer' } | { kind: 'failed'; reason: string };
 
 /** How long a target named in a far end's REFER may ring. */
 const REFERRAL_RING_MS = 30_000;
@@ -132,13 +127,7 @@ export class DrachtioCall implements CallChannel {
     this.dialog = dialog;
     dialog.on('destroy', () => this.callerHungUp('BYE'));
     this.deps.onAnswered?.();
-    await this.media.setVariables({
-      tts_engine: 'flite',
-      tts_voice: this.deps.settings.ttsVoice,
-      playback_terminators: 'none',
-      hangup_after_bridge: 'false',
-      park_after_bridge: 'true',
-    });
+    await this.media.setVariables(this.channelVariables());
     if (this.deps.settings.recordCalls) {
       this.callRecording = `${this.deps.settings.recordingsDir}/${this.callId}-call.wav`;
       await this.media.startCallRecording(this.callRecording);
@@ -254,24 +243,11 @@ export class DrachtioCall implements CallChannel {
     return { kind: 'transferred' };
   }
 
+  /** The payment hand-off: the caller's media goes straight to the payment line, never through FreeSWITCH (hand-off.ts). */
   async handOff(destination: Destination, options: HandOffOptions): Promise<HandOffResult> {
     const signal = this.opSignal(options.signal);
     await this.ready(signal);
-    const dialled = await this.dial(destination, { ringTimeoutMs: options.ringTimeoutMs }, signal);
-    if (dialled.kind !== 'answered') return { kind: 'failed', reason: dialled.kind === 'failed' ? dialled.reason : dialled.kind };
-    try {
-      // The token goes to the far end only; it is never logged.
-      if (options.digitsToSend) await dialled.leg.sendDigits(options.digitsToSend);
-    } catch (error) {
-      await this.hangUpLeg(dialled);
-      return { kind: 'failed', reason: `sending digits failed: ${(error as Error).message}` };
-    }
-    if (options.mode === 'refer') {
-      this.detach(dialled, true);
-      return { kind: 'transferred' };
-    }
-    await this.connect(dialled, true, signal);
-    return { kind: 'returned' };
+    return handOff(this.handOffHost(), destination, options, signal);
   }
 
   async hangup(reason = 'completed'): Promise<void> {
@@ -345,7 +321,7 @@ export class DrachtioCall implements CallChannel {
     this.media = leg;
     this.watchMedia(leg);
     this.callRecording = undefined; // the recording stayed on the lost server
-    await leg.setVariables({ tts_engine: 'flite', tts_voice: this.deps.settings.ttsVoice, playback_terminators: 'none', hangup_after_bridge: 'false', park_after_bridge: 'true' });
+    await leg.setVariables(this.channelVariables());
     this.deps.logger.info(`call ${this.callId}: moved from media server ${lost.mediaServerName} to ${leg.mediaServerName}`);
     return leg;
   }
@@ -655,8 +631,20 @@ export class DrachtioCall implements CallChannel {
   private async refer(destination: Destination, options: BridgeOptions, signal: AbortSignal): Promise<TransferResult | undefined> {
     const route = await this.deps.route(destination, options.callerId ?? this.from);
     if (route.kind === 'failed') return route;
+    const final = await this.referAndWait(`<${route.targets[0]!.uri}>`, options.ringTimeoutMs, signal);
+    if (final === 'refused') return undefined;
+    signal.throwIfAborted();
+    if (final !== undefined && BUSY.has(final)) return { kind: 'busy' };
+    if (final !== undefined && NO_ANSWER.has(final)) return { kind: 'noAnswer' };
+    if (final !== undefined && final >= 300) return { kind: 'failed', reason: `SIP ${final}` };
+    await this.leave();
+    return { kind: 'transferred' };
+  }
+
+  /** REFER the caller to `referTo`: the final status the far end NOTIFYs, undefined if none in `waitMs`, 'refused' if REFER was. */
+  private async referAndWait(referTo: string, waitMs: number, signal: AbortSignal): Promise<number | 'refused' | undefined> {
     const dialog = this.dialog!;
-    const target = route.targets[0]!;
+    const stopWaiting = new AbortController();
     const notified = new Promise<number | undefined>((resolve) => {
       const onNotify = (req: SipRequest, res: SipResponse) => {
         res.send(200);
@@ -667,26 +655,82 @@ export class DrachtioCall implements CallChannel {
         }
       };
       dialog.on('notify', onNotify);
-      this.deps.clock.sleep(options.ringTimeoutMs, signal).then(
+      this.deps.clock.sleep(waitMs, AbortSignal.any([signal, stopWaiting.signal])).then(
         () => resolve(undefined),
         () => resolve(undefined),
       );
     });
     let response: { status: number };
     try {
-      response = await dialog.request({ method: 'REFER', headers: { 'Refer-To': `<${target.uri}>`, 'Referred-By': `<${dialog.local.uri ?? 'sip:frontdoor'}>` } });
+      response = await dialog.request({ method: 'REFER', headers: { 'Refer-To': referTo, 'Referred-By': `<${dialog.local.uri ?? 'sip:frontdoor'}>` } });
     } catch {
-      return undefined;
+      stopWaiting.abort();
+      return 'refused';
     }
-    if (response.status >= 300) return undefined;
+    if (response.status >= 300) {
+      stopWaiting.abort();
+      return 'refused';
+    }
     const final = await notified;
-    signal.throwIfAborted();
-    if (final !== undefined && BUSY.has(final)) return { kind: 'busy' };
-    if (final !== undefined && NO_ANSWER.has(final)) return { kind: 'noAnswer' };
-    if (final !== undefined && final >= 300) return { kind: 'failed', reason: `SIP ${final}` };
+    stopWaiting.abort();
+    return final;
+  }
+
+  /** The caller has left this system (transferred by REFER): hang up our side and free the media. */
+  private async leave(): Promise<void> {
     this.handedOff = true;
-    await Promise.resolve(dialog.destroy()).catch(() => undefined);
+    if (this.dialog) await Promise.resolve(this.dialog.destroy()).catch(() => undefined);
     await this.media.release();
-    return { kind: 'transferred' };
+  }
+
+  /** What the payment hand-off may do with this call. */
+  private handOffHost(): HandOffHost {
+    const call = this;
+    return {
+      callId: this.callId,
+      clock: this.deps.clock,
+      logger: this.deps.logger,
+      get callerDialog() {
+        return call.dialog!;
+      },
+      get media() {
+        return call.media;
+      },
+      dial: (destination, ringTimeoutMs, signal) => this.dial(destination, { ringTimeoutMs }, signal),
+      hangUpLeg: (leg) => this.hangUpLeg(leg),
+      createLeg: (remoteSdp) => this.deps.createLeg({ remoteSdp }),
+      adopt: (leg) => this.adopt(leg),
+      refer: (referTo, waitMs, signal) => this.referAndWait(referTo, waitMs, signal),
+      leave: () => this.leave(),
+      leaveConnected: (farEnd) => this.leaveConnected(farEnd),
+    };
+  }
+
+  /** The caller is back on FreeSWITCH (after a payment hand-off), on a new channel: set it up like the first. */
+  private async adopt(leg: MediaLeg): Promise<void> {
+    this.media = leg;
+    this.watchMedia(leg);
+    await leg.setVariables(this.channelVariables());
+    if (this.deps.settings.recordCalls) {
+      // The first recording ended with the channel that made it: this part of the call gets its own file.
+      this.callRecording = this.recordingPath('call');
+      await leg.startCallRecording(this.callRecording);
+    }
+  }
+
+  /** Caller and far end talk directly, for good: when either hangs up, the other is hung up too. */
+  private leaveConnected(farEnd: SipDialog): void {
+    this.handedOff = true;
+    const caller = this.dialog!;
+    const farEndGone = () => void Promise.resolve(caller.destroy()).catch(() => undefined);
+    farEnd.once('destroy', farEndGone);
+    caller.once('destroy', () => {
+      farEnd.removeListener('destroy', farEndGone);
+      void Promise.resolve(farEnd.destroy()).catch(() => undefined);
+    });
+  }
+
+  private channelVariables(): Record<string, string> {
+    return { tts_engine: 'flite', tts_voice: this.deps.settings.ttsVoice, playback_terminators: 'none', hangup_after_bridge: 'false', park_after_bridge: 'true' };
   }
 }

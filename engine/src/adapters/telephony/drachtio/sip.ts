@@ -32,10 +32,19 @@ export interface SipResponse {
 
 /** An established SIP dialog (drachtio-srf Dialog). */
 export interface SipDialog extends EventEmitter {
+  /** Our side's SDP: what drachtio-srf answers a far end's re-INVITE with (set it after a third-party exchange). */
   readonly local: { sdp: string; uri?: string };
   readonly remote: { sdp: string; uri?: string };
+  /** The dialog's identity: Call-ID and our and the far end's tags (for a Replaces header). */
+  readonly sip?: { callId: string; localTag: string; remoteTag: string };
   destroy(opts?: { headers?: Record<string, string> }): Promise<unknown> | void;
+  /** re-INVITE with our offer; resolves with the far end's answer. */
   modify(sdp: string): Promise<unknown>;
+  /**
+   * re-INVITE with no SDP (RFC 3725): resolves with the far end's offer, to be answered in the ACK —
+   * which the caller must send, answer or not.
+   */
+  modify(opts: { noAck: true }): Promise<{ sdp: string; ack(answerSdp: string): void }>;
   request(opts: { method: string; headers?: Record<string, string>; body?: string }): Promise<{ status: number }>;
 }
 

@@ -185,20 +185,30 @@ export class FakeMediaServer extends EventEmitter implements FsMediaServer {
   }
 }
 
+let nextDialog = 1;
+
 export class FakeDialog extends EventEmitter implements SipDialog {
   readonly local: { sdp: string; uri: string };
   readonly remote: { sdp: string; uri: string };
+  readonly sip: { callId: string; localTag: string; remoteTag: string };
   destroyed = false;
   destroyHeaders: Record<string, string> | undefined;
+  /** Our offers sent by re-INVITE, in order. */
   readonly modifiedWith: string[] = [];
+  /** Offerless re-INVITEs (RFC 3725): each with the answer we put in its ACK (undefined until ACKed). */
+  readonly offerless: { offer: string; ackedWith: string | undefined }[] = [];
   readonly requests: { method: string; headers?: Record<string, string>; body?: string }[] = [];
   /** How the far end answers in-dialog requests (REFER…). */
   answerRequest: (method: string) => number = () => 200;
+  /** The far end's media (its offer to an offerless re-INVITE, its answer to ours): by default its current SDP. */
+  answerReinvite: (offer: string | undefined) => string | { status: number } = () => this.remote.sdp;
 
   constructor(localSdp: string, remoteSdp: string, uri = 'sip:caller@trunk.example') {
     super();
+    const n = nextDialog++;
     this.local = { sdp: localSdp, uri: 'sip:frontdoor@sbc.example' };
     this.remote = { sdp: remoteSdp, uri };
+    this.sip = { callId: `dialog-${n}@sbc.example`, localTag: `ours-${n}`, remoteTag: `theirs-${n}` };
   }
 
   /** Our BYE: like drachtio-srf, it does not emit 'destroy'. */
@@ -213,9 +223,21 @@ export class FakeDialog extends EventEmitter implements SipDialog {
     this.emit('destroy');
   }
 
-  async modify(sdp: string): Promise<string> {
-    this.modifiedWith.push(sdp);
-    return this.remote.sdp;
+  modify(sdp: string): Promise<string>;
+  modify(opts: { noAck: true }): Promise<{ sdp: string; ack(answerSdp: string): void }>;
+  async modify(sdpOrOpts: string | { noAck: true }): Promise<unknown> {
+    if (this.destroyed) throw new Error('invalid request to modify a completed dialog');
+    const answer = this.answerReinvite(typeof sdpOrOpts === 'string' ? sdpOrOpts : undefined);
+    if (typeof answer !== 'string') throw Object.assign(new Error(`SIP ${answer.status}`), { status: answer.status });
+    this.remote.sdp = answer;
+    if (typeof sdpOrOpts === 'string') {
+      this.modifiedWith.push(sdpOrOpts);
+      this.local.sdp = sdpOrOpts;
+      return answer;
+    }
+    const exchange: { offer: string; ackedWith: string | undefined } = { offer: answer, ackedWith: undefined };
+    this.offerless.push(exchange);
+    return { sdp: answer, ack: (answerSdp: string) => void (exchange.ackedWith = answerSdp) };
   }
 
   async request(opts: { method: string; headers?: Record<string, string>; body?: string }): Promise<{ status: number }> {
