@@ -82,7 +82,7 @@ describe('the fake Pay360 payment line over SIP', () => {
     expect(lines.join('\n')).not.toMatch(/4444333322221111|737|1230/);
   });
 
-  it.skipIf(!sippInstalled)('answers a re-INVITE (the caller's media arriving anew), and a caller hanging up mid-card leaves the payment cancelled', async () => {
+  it.skipIf(!sippInstalled)('answers a re-INVITE (the caller’s media arriving anew), and a caller hanging up mid-card leaves the payment cancelled', async () => {
     const { telephoneToken } = fake.createSession({ installationId: '5300001', merchantReference: 'PCN-SIP-2', amountMinor: 500 });
     await caller('gone', `${telephoneToken}#55555555`, { reinvite: true, hangUpAfterMs: 3000 });
     await expect.poll(() => fake.byReference('5300001', 'PCN-SIP-2')[0]?.transaction.status).toBe('CANCELLED');
