@@ -48,6 +48,8 @@ export interface StartOptions {
 
 export interface RunningEngine {
   url: string;
+  /** The database it uses (the embedded one's local socket address included), e.g. for scripts/leak-scan.ts. */
+  databaseUrl: string;
   config: FrontdoorConfig;
   store: Store;
   engineInstanceId: string;
@@ -171,7 +173,7 @@ export async function start(options: StartOptions = {}): Promise<RunningEngine> 
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
     }
-    return { url, config, store, engineInstanceId, close };
+    return { url, databaseUrl: database.url, config, store, engineInstanceId, close };
   } catch (error) {
     await close();
     throw error;
