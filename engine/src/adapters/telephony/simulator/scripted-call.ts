@@ -6,6 +6,7 @@ import type { CallEventSink, PromptLibrary, PromptSegment, VarValue } from '../.
 import type { Flow } from '../../../core/flow/schema.js';
 import { MemoryEventSink } from '../../../core/runtime/event-log.js';
 import { runCall, type CallRunResult } from '../../../core/runtime/run-call.js';
+import type { SharedFakePay360 } from '../../payments/pay360/fake/stand-in.js';
 import type { CallerAction } from './caller-action.js';
 import { SimulatedCall } from './simulated-call.js';
 import { SimulatedClock } from './simulated-clock.js';
@@ -34,6 +35,8 @@ export interface ScriptedCallOptions {
   onEvent?: CallEventSink['append'];
   /** Each prompt segment as it starts playing. */
   onPrompt?: (segment: PromptSegment, at: number) => void;
+  /** A fake Pay360 shared with other calls (a retried reference finds the earlier payment); default a private one. */
+  pay360?: SharedFakePay360;
 }
 
 export interface ScriptedCallResult extends CallRunResult {
@@ -44,7 +47,13 @@ export interface ScriptedCallResult extends CallRunResult {
 
 export async function runScriptedCall(options: ScriptedCallOptions): Promise<ScriptedCallResult> {
   const clock = new SimulatedClock(options.at ?? DEFAULT_CALL_TIME);
-  const ports = simulatedPorts({ world: options.world, clock, flows: [options.flow, ...(options.flows ?? [])], ...(options.prompts ? { prompts: options.prompts } : {}) });
+  const ports = simulatedPorts({
+    world: options.world,
+    clock,
+    flows: [options.flow, ...(options.flows ?? [])],
+    ...(options.prompts ? { prompts: options.prompts } : {}),
+    ...(options.pay360 ? { pay360: options.pay360 } : {}),
+  });
   const call = new SimulatedCall({
     callId: options.callId ?? 'scripted-call',
     from: options.from ?? DEFAULT_FROM,
