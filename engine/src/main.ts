@@ -81,7 +81,7 @@ export async function start(options: StartOptions = {}): Promise<RunningEngine> 
     cleanups.push(() => database.close());
     logger.info(
       database.kind === 'embedded'
-        ? `database: embedded PostgreSQL (PGlite) in ${join(config.database.dataDir, 'pglite')}, opened in ${database.startupMs} ms`
+        ? `database: embedded PostgreSQL (PGlite) in ${join(config.database.dataDir, 'pglite')}, opened in ${database.startupMs} ms; tools on this machine reach it at ${database.url}`
         : `database: PostgreSQL at ${new URL(config.database.url!).host}`,
     );
     const { applied } = await migrate(database.pool);

@@ -11,8 +11,19 @@ export const REDACTED = '•••';
 /** What stands in for a card-like number found in free text. */
 export const CARD_REDACTED = '[card number removed]';
 
-/** A run of 13 or more digits, optionally grouped by single spaces or dashes (as people and logs write cards). */
-const DIGIT_RUN = /\d(?:[ -]?\d){12,}/g;
+/** Digits, possibly in groups joined by single spaces or dashes. */
+const DIGIT_GROUPS = /\d+(?:[ -]\d+)*/g;
+
+/**
+ * Groups written the way cards are (4-4-4-4…, or Amex's 4-6-5) are one number; other groups — two
+ * session ids side by side in an SDP line, a phone number's parts — stay apart.
+ */
+function numbersIn(groups: string): string[] {
+  const parts = groups.split(/[ -]/);
+  if (parts.length === 1) return parts;
+  const cardGrouped = parts.slice(0, -1).every((p) => p.length === 4) || /^\d{4}[ -]\d{6}[ -]\d{5}$/.test(groups);
+  return cardGrouped ? [parts.join('')] : parts;
+}
 
 /** The Luhn (mod 10) check every payment card number passes. */
 export function luhnValid(digits: string): boolean {
@@ -54,17 +65,21 @@ export function cardNumbersIn(digits: string): string[] {
   return found;
 }
 
-/** Every card-like number in `text` (runs of digits, grouped by spaces or dashes or not). */
+/** Every card-like number in `text` (runs of digits, grouped as cards are written or not). */
 export function findCardNumbers(text: string): string[] {
   const found: string[] = [];
-  for (const match of text.matchAll(DIGIT_RUN)) found.push(...cardNumbersIn(match[0].replace(/[ -]/g, '')));
+  for (const match of text.matchAll(DIGIT_GROUPS)) for (const digits of numbersIn(match[0])) found.push(...cardNumbersIn(digits));
   return found;
 }
 
 /** `text` with every card-like number replaced by CARD_REDACTED (a digit run that merely looks long stays). */
 export function redactCardNumbers(text: string): string {
   if (!/\d{4}/.test(text)) return text; // the common case costs one cheap test
-  return text.replace(DIGIT_RUN, (run) => (findCardNumbers(run).length > 0 ? CARD_REDACTED : run));
+  return text.replace(DIGIT_GROUPS, (groups) => {
+    const numbers = numbersIn(groups);
+    if (numbers.length === 1) return cardNumbersIn(numbers[0]!).length > 0 ? CARD_REDACTED : groups;
+    return groups.replace(/\d+/g, (part) => (cardNumbersIn(part).length > 0 ? CARD_REDACTED : part));
+  });
 }
 
 /**

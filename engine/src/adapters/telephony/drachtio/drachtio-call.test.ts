@@ -386,7 +386,12 @@ describe('DrachtioCall', () => {
   }
 
   it('hands off a payment: the token is keyed from a consult leg, then the caller’s media goes straight to the payment line', async () => {
-    const { callerDialog, payLine, consult, callerChannel, clock, pending, servers, call, signal, logger } = await handedOff('bridge');
+    const { callerDialog, payLine, consult, callerChannel, clock, pending, servers, call, signal, logger, sip } = await handedOff('bridge');
+    // The consult INVITE offers nothing: FreeSWITCH answers the payment line's offer (plain RTP, whatever it would have offered itself).
+    expect(sip.invites[0]!.opts).toMatchObject({ noAck: true });
+    expect(sip.invites[0]!.opts.localSdp).toBeUndefined();
+    expect(consult.remote.sdp).toBe(payLine.remote.sdp);
+    expect(payLine.local.sdp).toBe(consult.local.sdp);
     expect(consult.executed).toContainEqual({ app: 'send_dtmf', arg: '738192#@100' });
     expect(callerChannel.executed.some((e) => e.app === 'send_dtmf')).toBe(false);
     expect(callerDialog.offerless).toEqual([]); // the token is still being keyed

@@ -441,27 +441,36 @@ export class DrachtioCall implements CallChannel {
     return `${this.deps.settings.recordingsDir}/${this.callId.replace(/[^A-Za-z0-9_.-]/g, '_')}-${kind}-${this.recordings}.wav`;
   }
 
-  /** Ring a destination on a new FreeSWITCH channel (3PCC), trying each route in turn. */
-  private async dial(destination: Destination, options: Pick<BridgeOptions, 'ringTimeoutMs' | 'callerId'>, signal: AbortSignal): Promise<DialOutcome> {
+  /**
+   * Ring a destination from a new FreeSWITCH channel (3PCC), trying each route in turn. `offerless`: the
+   * INVITE carries no SDP, the far end offers and FreeSWITCH answers that offer (RFC 3725) — the far end's
+   * media (plain RTP or not) decides, not our media server's (which offers SRTP as an option for Teams).
+   */
+  private async dial(
+    destination: Destination,
+    options: Pick<BridgeOptions, 'ringTimeoutMs' | 'callerId'>,
+    signal: AbortSignal,
+    offerless = false,
+  ): Promise<DialOutcome> {
     const route = await this.deps.route(destination, options.callerId ?? this.from);
     if (route.kind === 'failed') return route;
     let last: DialOutcome = { kind: 'failed', reason: 'no route' };
     for (const target of route.targets) {
-      const leg = await this.deps.createLeg({ srtp: target.srtp }).catch((error: unknown) => error as Error);
+      const leg = offerless ? undefined : await this.deps.createLeg({ srtp: target.srtp }).catch((error: unknown) => error as Error);
       if (leg instanceof Error) return { kind: 'failed', reason: leg.message };
       const outcome = await this.ring(target, leg, options.ringTimeoutMs, signal).catch(async (error: unknown) => {
-        await leg.release();
+        await leg?.release();
         throw error;
       });
       if (outcome.kind === 'answered') return outcome;
-      await leg.release();
+      await leg?.release();
       last = outcome;
       if (!(outcome.kind === 'failed' && target.failOver)) break;
     }
     return last;
   }
 
-  private async ring(target: OutboundTarget, leg: MediaLeg, ringTimeoutMs: number, signal: AbortSignal): Promise<DialOutcome> {
+  private async ring(target: OutboundTarget, offeringLeg: MediaLeg | undefined, ringTimeoutMs: number, signal: AbortSignal): Promise<DialOutcome> {
     let invite: OutgoingInvite | undefined;
     let timedOut = false;
     const stopTimer = new AbortController();
@@ -474,23 +483,39 @@ export class DrachtioCall implements CallChannel {
       () => undefined,
     );
     signal.addEventListener('abort', cancel, { once: true });
+    const common = { headers: target.headers, ...(target.auth ? { auth: target.auth } : {}), ...(target.proxy ? { proxy: target.proxy } : {}) };
+    const progress = {
+      cbRequest: (req: OutgoingInvite) => {
+        invite = req;
+        if (timedOut || signal.aborted) cancel();
+      },
+    };
     try {
-      const dialog = await this.deps.sip.createUAC(
-        target.uri,
-        { localSdp: leg.localSdp, headers: target.headers, ...(target.auth ? { auth: target.auth } : {}), ...(target.proxy ? { proxy: target.proxy } : {}) },
-        {
-          cbRequest: (req) => {
-            invite = req;
-            if (timedOut || signal.aborted) cancel();
-          },
-        },
-      );
+      let leg: MediaLeg;
+      let dialog: SipDialog;
+      if (offeringLeg) {
+        leg = offeringLeg;
+        dialog = await this.deps.sip.createUAC(target.uri, { ...common, localSdp: leg.localSdp }, progress);
+      } else {
+        const answered = await this.deps.sip.createUAC(target.uri, { ...common, noAck: true }, progress);
+        try {
+          leg = await this.deps.createLeg({ remoteSdp: answered.sdp, srtp: target.srtp });
+        } catch (error) {
+          await answered.destroy?.().catch(() => undefined);
+          return { kind: 'failed', reason: (error as Error).message };
+        }
+        dialog = await answered.ack(leg.localSdp).catch(async (error: unknown) => {
+          await leg.release();
+          throw error;
+        });
+      }
       if (signal.aborted || timedOut) {
         await Promise.resolve(dialog.destroy()).catch(() => undefined);
+        if (!offeringLeg) await leg.release();
         if (signal.aborted) throw signal.reason;
         return { kind: 'noAnswer' };
       }
-      await leg.modify(dialog.remote.sdp);
+      if (offeringLeg) await leg.modify(dialog.remote.sdp);
       return { kind: 'answered', leg, dialog };
     } catch (error) {
       if (signal.aborted) throw signal.reason;
@@ -696,7 +721,7 @@ export class DrachtioCall implements CallChannel {
       get media() {
         return call.media;
       },
-      dial: (destination, ringTimeoutMs, signal) => this.dial(destination, { ringTimeoutMs }, signal),
+      dial: (destination, ringTimeoutMs, signal) => this.dial(destination, { ringTimeoutMs }, signal, true),
       hangUpLeg: (leg) => this.hangUpLeg(leg),
       createLeg: (remoteSdp) => this.deps.createLeg({ remoteSdp }),
       adopt: (leg) => this.adopt(leg),

@@ -60,6 +60,14 @@ export interface CreateUacOptions {
   proxy?: string;
 }
 
+/** A far end's answer to an offerless INVITE: its offer, and the ACK that carries our answer. */
+export interface OfferlessAnswer {
+  sdp: string;
+  ack(localSdp: string): Promise<SipDialog>;
+  /** ACK and BYE an answered call we no longer want. */
+  destroy?(): Promise<void>;
+}
+
 /** The drachtio-srf calls that place and answer calls. */
 export interface SipAgent {
   createUAS(req: SipRequest, res: SipResponse, opts: { localSdp: string; headers?: Record<string, string> }): Promise<SipDialog>;
@@ -68,6 +76,12 @@ export interface SipAgent {
     opts: CreateUacOptions,
     progress?: { cbRequest?: (req: OutgoingInvite) => void; cbProvisional?: (res: { status: number }) => void },
   ): Promise<SipDialog>;
+  /** An INVITE without SDP (3PCC): resolves with the far end's offer; our answer goes in the ACK, which makes the dialog. */
+  createUAC(
+    uri: string,
+    opts: Omit<CreateUacOptions, 'localSdp'> & { noAck: true },
+    progress?: { cbRequest?: (req: OutgoingInvite) => void; cbProvisional?: (res: { status: number }) => void },
+  ): Promise<OfferlessAnswer>;
   request(uri: string, opts: { method: string; headers?: Record<string, string>; proxy?: string }): Promise<SipOutgoingRequest>;
 }
 

@@ -3,7 +3,7 @@ import type Mrf from 'drachtio-fsmrf';
 import type { Clock } from '../../../../ports/clock.js';
 import type { FsEndpoint } from '../media-leg.js';
 import type { FsMediaServer } from '../media-pool.js';
-import type { CreateUacOptions, OutgoingInvite, SipAgent, SipDialog, SipOutgoingRequest, SipRequest, SipResponse } from '../sip.js';
+import type { CreateUacOptions, OfferlessAnswer, OutgoingInvite, SipAgent, SipDialog, SipOutgoingRequest, SipRequest, SipResponse } from '../sip.js';
 
 /**
  * Named fakes of drachtio-srf and drachtio-fsmrf for unit tests (drachtio-server and FreeSWITCH
@@ -347,7 +347,9 @@ export class FakeSipAgent implements SipAgent {
     return dialog;
   }
 
-  async createUAC(uri: string, opts: CreateUacOptions, progress?: { cbRequest?: (req: OutgoingInvite) => void }): Promise<FakeDialog> {
+  createUAC(uri: string, opts: CreateUacOptions, progress?: { cbRequest?: (req: OutgoingInvite) => void }): Promise<FakeDialog>;
+  createUAC(uri: string, opts: Omit<CreateUacOptions, 'localSdp'> & { noAck: true }, progress?: { cbRequest?: (req: OutgoingInvite) => void }): Promise<OfferlessAnswer>;
+  async createUAC(uri: string, opts: CreateUacOptions & { noAck?: true }, progress?: { cbRequest?: (req: OutgoingInvite) => void }): Promise<FakeDialog | OfferlessAnswer> {
     const record = { uri, opts, cancelled: false };
     this.invites.push(record);
     const ringing = new AbortController();
@@ -365,8 +367,20 @@ export class FakeSipAgent implements SipAgent {
       throw Object.assign(new Error('Request Terminated'), { status: 487 });
     }
     if (script !== 'ring' && 'status' in script) throw Object.assign(new Error(`SIP ${script.status}`), { status: script.status });
-    const answered = script !== 'ring' && 'answerAfterMs' in script ? script.sdp : undefined;
-    const dialog = new FakeDialog(opts.localSdp ?? '', answered ?? `v=0\r\no=far-end ${uri}\r\n`, uri);
+    const answered = (script !== 'ring' && 'answerAfterMs' in script ? script.sdp : undefined) ?? `v=0\r\no=far-end ${uri}\r\n`;
+    if (opts.noAck) {
+      // Offerless (3PCC): the far end's SDP is its offer; the dialog exists once we ACK with our answer.
+      return {
+        sdp: answered,
+        ack: async (localSdp: string) => {
+          const dialog = new FakeDialog(localSdp, answered, uri);
+          this.uacDialogs.push(dialog);
+          return dialog;
+        },
+        destroy: async () => undefined,
+      };
+    }
+    const dialog = new FakeDialog(opts.localSdp ?? '', answered, uri);
     this.uacDialogs.push(dialog);
     return dialog;
   }

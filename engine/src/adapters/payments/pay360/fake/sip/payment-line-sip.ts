@@ -1,6 +1,6 @@
 /**
  * The FAKE Pay360 payment line as a real SIP endpoint, for test:sip: a small UAS on plain UDP that
- * answers INVITEs with PCMU + telephone-event, takes re-INVITEs (the caller's media arriving directly
+ * answers INVITEs with PCMU + telephone-event (or offers them, to an INVITE without SDP), takes re-INVITEs (the caller's media arriving directly
  * after frontdoor's hand-off), decodes RFC 4733 keys from the RTP itself, runs the payment line's
  * conversation (payment-line.ts) against the fake Pay360 and hangs up when it is done. It is its own
  * process's code — never our FreeSWITCH or drachtio — so the card digits keyed into it appear in no
@@ -92,12 +92,16 @@ export class PaymentLineSip {
       case 'INVITE':
         if (call) return this.reinvite(call, message, from);
         return void this.invite(message, from);
-      case 'ACK':
+      case 'ACK': {
         if (call?.unacked) {
           clearInterval(call.unacked.timer);
           call.unacked = undefined;
         }
+        // The answer to the offer we made in a 200 OK to an INVITE without SDP.
+        const answer = call && message.body ? parseSdp(message.body) : undefined;
+        if (call && answer) call.offer = answer;
         return;
+      }
       case 'BYE':
         this.send(response(message, 200, 'OK'), from);
         if (call) this.end(call, 'the caller hung up');
@@ -114,7 +118,8 @@ export class PaymentLineSip {
   }
 
   private async invite(message: SipMessage, from: { address: string; port: number }): Promise<void> {
-    const offer = parseSdp(message.body);
+    // No SDP (3PCC, RFC 3725): we offer PCMU and telephone-events in the 200 OK, the answer comes in the ACK.
+    const offer = message.body ? parseSdp(message.body) : { address: from.address, port: 0, payloadTypes: [0], dtmfPayloadType: 101 };
     if (!offer) {
       this.send(response(message, 488, 'Not Acceptable Here', { toTag: randomBytes(4).toString('hex') }), from);
       return;
