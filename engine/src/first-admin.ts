@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { PasswordHasher } from './auth/passwords.js';
 import { MIN_PASSWORD_LENGTH } from './auth/passwords.js';
-import type { EngineLogger } from './phone-calls.js';
+import type { EngineLogger } from './ports/logger.js';
 import type { Store } from './ports/store.js';
 
 export const FIRST_ADMIN = 'admin';

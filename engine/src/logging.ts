@@ -5,12 +5,9 @@
  * prompt, a URL with digits in it) never reaches a log file.
  */
 import { redactCardNumbers } from './core/redaction.js';
+import type { EngineLogger } from './ports/logger.js';
 
-export interface Logger {
-  info(message: string): void;
-  warn(message: string): void;
-  error(message: string, error?: unknown): void;
-}
+export type Logger = EngineLogger;
 
 /** An error as text for a log line: its message (and a redacted copy of nothing else). */
 function describeError(error: unknown): Error | string | undefined {

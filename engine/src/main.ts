@@ -19,15 +19,22 @@ import type { TelephonyService } from './adapters/telephony/drachtio/start-telep
 import { createApi } from './api/create-api.js';
 import { attachTestCallSocket } from './api/test-call-socket.js';
 import { loadConfig, type FrontdoorConfig, type FrontdoorConfigInput } from './config/config.js';
-import type { FlowPorts } from './core/runtime/ports.js';
-import { phoneCallHandler, PublishedFlows, UNCONFIGURED_PAYMENTS, UNCONFIGURED_PORTS, type EngineLogger } from './phone-calls.js';
+import { createEngineCalls } from './calls/engine-calls.js';
+import { MediaUrls } from './calls/media-urls.js';
+import { phoneCallHandler } from './calls/phone-calls.js';
+import { mediaRouter } from './api/media-route.js';
+import { EngineError } from './core/engine-error.js';
+import type { EngineLogger } from './ports/logger.js';
+import type { PaymentGateway } from './ports/payment-gateway.js';
+import type { QueuePort } from './ports/queue.js';
+import type { Recognizer } from './ports/recognizer.js';
+import { espeakRenderer } from './tts/espeak-tts.js';
+import type { Store } from './ports/store.js';
+import { seedExamples } from './seed-examples.js';
 import { redactingLogger } from './logging.js';
 import { pay360Settings } from './adapters/payments/pay360/config.js';
 import { startSharedFakePay360 } from './adapters/payments/pay360/fake/stand-in.js';
 import { Pay360Gateway } from './adapters/payments/pay360/pay360-gateway.js';
-import type { Recognizer } from './ports/recognizer.js';
-import type { Store } from './ports/store.js';
-import { seedExamples } from './seed-examples.js';
 import { ensureFirstAdmin } from './first-admin.js';
 import { argon2Passwords } from './auth/passwords.js';
 
@@ -116,18 +123,24 @@ export async function start(options: StartOptions = {}): Promise<RunningEngine> 
     await seedExamples(store, options.flowsDir ?? join(REPO, 'flows'), logger);
     await ensureFirstAdmin(store, argon2Passwords(), options.env ?? process.env, logger);
 
-    const flows = new PublishedFlows(store, logger);
+    let listeningPort = config.http.port;
+    const mediaUrls = config.telephony ? new MediaUrls(() => mediaBaseUrl(config, listeningPort)) : undefined;
     const clock = new SystemClock();
     const payments = await startPayments(config, clock, logger);
     cleanups.push(() => payments.close());
-    const ports: FlowPorts = {
-      clock,
-      speech: await recognizer(config),
-      flows,
-      ...UNCONFIGURED_PORTS,
-      payments: payments.phoneCalls,
-      http: new FetchHttpClient({ allowedHosts: config.dataDips.allowedHosts, maxBodyBytes: config.dataDips.maxResponseBytes }),
-    };
+    const calls = await createEngineCalls({
+      store,
+      logger,
+      adapters: {
+        clock,
+        speech: await recognizer(config),
+        ...UNCONFIGURED_PORTS,
+        payments: payments.phoneCalls,
+        http: new FetchHttpClient({ allowedHosts: config.dataDips.allowedHosts, maxBodyBytes: config.dataDips.maxResponseBytes }),
+      },
+      ...(mediaUrls ? { mediaServerRecording: mediaUrls.recording } : {}),
+    });
+    cleanups.push(() => calls.close());
     let telephony: TelephonyService | undefined;
     const apiDeps = {
       store,
@@ -139,16 +152,21 @@ export async function start(options: StartOptions = {}): Promise<RunningEngine> 
       paymentNotified: payments.notified,
     };
     const app = express();
+    if (mediaUrls) {
+      const phoneSpeech = espeakRenderer({ cacheDir: join(config.database.dataDir, 'tts-phone'), sampleRateHz: 8000 });
+      app.use(mediaRouter({ urls: mediaUrls, store, tts: phoneSpeech, logger }));
+    }
     app.use(createApi(apiDeps));
     await serveDesigner(app, config.http.designerDir, logger);
     const server = createServer(app);
-    const testCalls = attachTestCallSocket(server, apiDeps);
+    const testCalls = attachTestCallSocket(server, { ...apiDeps, calls });
     cleanups.push(() => testCalls.close());
     await listen(server, config.http.host, config.http.port);
     cleanups.push(() => new Promise<void>((done) => server.close(() => done())));
     cleanups.push(() => void server.closeAllConnections());
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.http.port;
+    listeningPort = port;
     const host = config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host;
     const url = `http://${host}:${port}`;
     console.log(`frontdoor is running at ${url}`);
@@ -157,8 +175,9 @@ export async function start(options: StartOptions = {}): Promise<RunningEngine> 
       // Loaded only when configured: drachtio-srf and drachtio-fsmrf are not needed for the designer alone.
       const { startTelephony } = await import('./adapters/telephony/drachtio/start-telephony.js');
       telephony = await startTelephony(config.telephony, {
-        onCall: phoneCallHandler({ store, flows, ports, engineInstanceId, logger }),
+        onCall: phoneCallHandler({ store, flows: calls.flows, ports: calls.ports.phone, engineInstanceId, logger }),
         logger,
+        ...(mediaUrls ? { speechFor: (text: string, language: string) => mediaUrls.speech(text, language) } : {}),
       });
       cleanups.push(() => telephony?.close());
     } else {
@@ -180,10 +199,31 @@ export async function start(options: StartOptions = {}): Promise<RunningEngine> 
   }
 }
 
+/** A port this engine has no adapter for yet: the node fails as an infrastructure fault, so the flow's error edge or fallback (apologise, offer a person) takes over. */
+function unavailable(what: string): never {
+  throw new EngineError(`${what}-unavailable`, `${what} is not configured on this engine`);
+}
+
+const UNCONFIGURED_PORTS: { queue: QueuePort } = {
+  queue: { join: async () => unavailable('queue') },
+};
+
+/**
+ * Card payments on real calls with no payment service configured: the payment node takes its error exit
+ * (never a stand-in: real callers' cards must only ever be keyed into the real Pay360).
+ */
+const UNCONFIGURED_PAYMENTS: PaymentGateway = {
+  start: async (request) => ({
+    kind: 'finished',
+    result: { status: 'error', reason: 'not-configured', currency: request.currency, reference: request.reference, merchantReference: request.merchantReference },
+  }),
+  awaitResult: async (session) => ({ status: 'error', reason: 'not-configured', currency: 'GBP', reference: session.reference, merchantReference: session.merchantReference }),
+};
+
 /**
  * Card payments: real calls go to the configured Pay360 (or take the payment node's error exit when
- * none is configured — a caller's card is only ever keyed into the real Pay360), and the designer's test
- * calls pay into the engine's own fake Pay360 on this machine, never the real one.
+ * none is configured), and the designer's test calls pay into the engine's own fake Pay360 on this
+ * machine, never the real one.
  */
 async function startPayments(config: FrontdoorConfig, clock: SystemClock, logger: EngineLogger) {
   const testCalls = await startSharedFakePay360(clock);
@@ -196,6 +236,14 @@ async function startPayments(config: FrontdoorConfig, clock: SystemClock, logger
   const gateway = new Pay360Gateway(new FetchHttpClient({ allowedHosts: [new URL(settings.baseUrl).hostname] }), clock, settings, logger);
   logger.info(`payments: Pay360 installation ${settings.installationId} at ${settings.baseUrl}`);
   return { phoneCalls: gateway, testCalls, notified: (sessionId: string) => gateway.notified(sessionId), close: () => testCalls.close() };
+}
+
+/** This engine's HTTP address as the media servers reach it (telephony.mediaBaseUrl, else derived). */
+function mediaBaseUrl(config: FrontdoorConfig, port: number): string {
+  const telephony = config.telephony!;
+  if (telephony.mediaBaseUrl) return telephony.mediaBaseUrl.replace(/\/$/, '');
+  const host = telephony.mediaServers[0]?.advertisedAddress ?? config.http.host;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
 async function recognizer(config: FrontdoorConfig): Promise<Recognizer> {

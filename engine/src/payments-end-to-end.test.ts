@@ -11,12 +11,13 @@ import { describe, expect, it } from 'vitest';
 import { FakePay360 } from './adapters/payments/pay360/fake/fake-pay360.js';
 import { inProcessPay360Client } from './adapters/payments/pay360/fake/fake-pay360-http.js';
 import { FAKE_INSTALLATION, type SharedFakePay360 } from './adapters/payments/pay360/fake/stand-in.js';
-import { recordCall } from './adapters/storage/postgres/call-recorder.js';
+import { recordCall } from './calls/call-recorder.js';
 import { TEST_ENGINE_INSTANCE_ID, testDatabases, withTestStore } from './adapters/storage/postgres/test-databases.js';
 import type { CallerAction } from './adapters/telephony/simulator/caller-action.js';
 import { runScriptedCall } from './adapters/telephony/simulator/scripted-call.js';
 import { SimulatedClock } from './adapters/telephony/simulator/simulated-clock.js';
-import { DEFAULT_CALL_TIME } from './adapters/telephony/simulator/simulated-ports.js';
+import { DEFAULT_CALL_TIME, simulatedStandIns } from './adapters/telephony/simulator/simulated-ports.js';
+import { simulatedCallPorts } from './testing/simulated-call-ports.js';
 import { worldSchema, type WorldInput } from './adapters/telephony/simulator/world.js';
 import { findCardNumbers } from './core/redaction.js';
 import { parseFlow } from './core/flow/parse-flow.js';
@@ -45,11 +46,19 @@ describe.each(testDatabases())('card payments end to end on the simulator ($name
     const recorder = recordCall(
       store().calls,
       { id, kind: 'phone', from: '+447700900123', to: '+441234500002', flowId: 'payments', startedAt: new Date(DEFAULT_CALL_TIME), engineInstanceId: TEST_ENGINE_INSTANCE_ID },
-      (what, error) => {
+      (what: string, error: unknown) => {
         throw new Error(`could not store ${what}: ${String(error)}`);
       },
     );
-    const result = await runScriptedCall({ flow: flow!, caller, world: worldSchema.parse({ http: lookups, ...world }), callId: id, onEvent: (e) => recorder.events.append(e), pay360 });
+    const result = await runScriptedCall({
+      flow: flow!,
+      // The engine's way of putting a test call's ports together, with a fake Pay360 every call shares.
+      ports: (clock, w) => simulatedCallPorts({ world: w, clock, drafts: [flow!], standIns: simulatedStandIns(w, clock, pay360) }),
+      caller,
+      world: worldSchema.parse({ http: lookups, ...world }),
+      callId: id,
+      onEvent: (e) => recorder.events.append(e),
+    });
     await recorder.finish({ endedAt: new Date(result.clock.now()), outcome: result.outcome, ...(result.endedAt ? { endedAtNode: result.endedAt } : {}) });
     const path = result.events.filter((e) => e.type === 'node.entered').map((e) => e.nodeId);
     return { id, result, path };

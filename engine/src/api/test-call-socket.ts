@@ -4,11 +4,12 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { z } from 'zod';
 import { startLiveCall, type LiveCall } from '../adapters/telephony/simulator/live-call.js';
+import { simulatedStandIns } from '../adapters/telephony/simulator/simulated-ports.js';
 import { worldSchema } from '../adapters/telephony/simulator/world.js';
+import type { EngineCalls } from '../calls/engine-calls.js';
 import { hasErrors } from '../core/flow/diagnostics.js';
 import type { CallEvent } from '../ports/call-events.js';
 import type { PromptSegment } from '../ports/call-channel.js';
-import type { FlowSource, PromptAudio, PromptLibrary } from '../ports/flow-source.js';
 import type { Store } from '../ports/store.js';
 import { roleAtLeast } from '../auth/roles.js';
 import { activeTestCalls } from '../metrics.js';
@@ -48,26 +49,13 @@ export type TestCallServerMessage =
 export interface TestCallSocketOptions {
   /** This engine run, as registered with store.engineInstances: test call records belong to it. */
   engineInstanceId: string;
+  /** The engine's calls (engine/src/calls/engine-calls.ts): test calls get their ports where phone calls do. */
+  calls: Pick<EngineCalls, 'ports' | 'prompts'>;
 }
-
-const recordingUrl = (promptId: string, language: string) =>
-  `/api/prompts/${encodeURIComponent(promptId)}/audio/${encodeURIComponent(language)}`;
 
 /** Where the designer can hear a prompt: its recording when the library has one, else text to speech. */
 export function promptAudioUrl(segment: PromptSegment): string {
   return segment.audio ?? `/api/tts?${new URLSearchParams({ text: segment.text, language: segment.language }).toString()}`;
-}
-
-/** The prompt library as it is now, with recordings as URLs the designer's browser can play. */
-async function promptLibrary(store: Store): Promise<PromptLibrary> {
-  const entries = new Map<string, PromptAudio>();
-  for (const prompt of await store.prompts.list()) {
-    for (const [language, text] of Object.entries(prompt.text)) {
-      const audio = prompt.audioLanguages.includes(language) ? recordingUrl(prompt.id, language) : undefined;
-      entries.set(`${prompt.id}\u0000${language}`, { promptId: prompt.id, language, text, ...(audio ? { audio } : {}) });
-    }
-  }
-  return { lookup: (promptId, language) => entries.get(`${promptId}\u0000${language}`) };
 }
 
 function refuseUpgrade(socket: Duplex, status: number, message: string): void {
@@ -187,17 +175,17 @@ class TestCallSession {
     const { store } = this.context;
     const chosen = await this.flowToRun(message);
     if (!chosen) return;
-    const prompts = await promptLibrary(store);
+    // A designer who just recorded a prompt hears it on the next test call.
+    await this.options.calls.prompts.test.fresh(0);
     if (this.closed) return;
-    const flows: FlowSource = { published: async (flowId) => (await store.flows.published(flowId))?.graph };
+    const { ports } = this.options.calls;
     const from = message.from ?? '+447700900000';
     const to = message.to ?? '+441234500000';
     const call = startLiveCall({
       flow: chosen.flow,
-      flows,
-      prompts,
+      // The world's stand-ins; payments into the engine's own fake Pay360 when there is one (they show on the payments screen).
+      ports: (clock, world) => ports.test({ clock, standIns: simulatedStandIns(world, clock, this.context.testCallPay360), drafts: [chosen.flow] }),
       callId: `test-${randomUUID()}`,
-      ...(this.context.testCallPay360 ? { pay360: this.context.testCallPay360 } : {}),
       ...(message.world ? { world: message.world } : {}),
       ...(message.at ? { at: message.at } : {}),
       from,
@@ -266,7 +254,7 @@ class TestCallSession {
  */
 export function attachTestCallSocket(server: Server, deps: ApiDeps & TestCallSocketOptions) {
   const context = apiContext(deps, '');
-  const options: TestCallSocketOptions = { engineInstanceId: deps.engineInstanceId };
+  const options: TestCallSocketOptions = { engineInstanceId: deps.engineInstanceId, calls: deps.calls };
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
   const sessions = new Set<TestCallSession>();
 

@@ -25,9 +25,9 @@ export { renderTemplate, templateVariables, fillTemplate } from './template.js';
 export { EngineError } from './engine-error.js';
 // The runtime (core-runtime): compiling flows to XState, running calls, the event log.
 export { compileFlow, actorSource, stateKey, type FlowMachineConfig } from './compile/compile-flow.js';
-export { createFlowMachine, type CallMachineInput, type FlowRunOutput } from './compile/create-flow-machine.js';
+export { createFlowMachine, type CallMachineInput, type FlowRunOutput } from './runtime/create-flow-machine.js';
 export { runCall, runSubflowOnCall, flowMachine, type RunCallOptions, type CallRunResult } from './runtime/run-call.js';
 export { CallEventLog, MemoryEventSink, REDACTED } from './runtime/event-log.js';
 export { resolvePrompt } from './runtime/resolve-prompt.js';
-export type { FlowPorts } from './runtime/ports.js';
+export type { FlowPorts } from '../ports/flow-ports.js';
 export { describeFault, isAbort } from './engine-error.js';

@@ -6,6 +6,7 @@
 import type { CallEvent, VarValue } from '../ports/index.js';
 import type { Flow } from '../core/flow/schema.js';
 import { runScriptedCall } from '../adapters/telephony/simulator/scripted-call.js';
+import { simulatedPortsFor } from '../testing/simulated-call-ports.js';
 import { mergeWorlds, worldSchema } from '../adapters/telephony/simulator/world.js';
 import type { CallsFile, Expectation, TestCall } from './calls-file.js';
 
@@ -100,7 +101,7 @@ function check(expect: Expectation, result: Omit<TestCallResult, 'passed' | 'fai
 export async function runTestCall(flow: Flow, call: TestCall, options: { world?: CallsFile['world']; flows?: readonly Flow[] } = {}): Promise<TestCallResult> {
   const run = await runScriptedCall({
     flow,
-    flows: options.flows ?? [],
+    ports: simulatedPortsFor([flow, ...(options.flows ?? [])]),
     caller: call.caller,
     world: worldSchema.parse(mergeWorlds(options.world, call.world)),
     callId: `test-${call.name.replace(/[^A-Za-z0-9]+/g, '-').slice(0, 40)}`,

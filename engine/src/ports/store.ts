@@ -14,7 +14,7 @@
  * - Password hashes, session and API token secrets are stored only as hashes and never appear in the
  *   audit log. Card numbers and security codes are never stored anywhere.
  */
-import type { Flow } from '../core/flow/schema.js';
+import type { Flow } from './flow.js';
 import type { CallEvent } from './call-events.js';
 import type { PaymentStatus } from './payment-gateway.js';
 

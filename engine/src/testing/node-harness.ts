@@ -17,7 +17,9 @@ import { runSubflowOnCall } from '../core/runtime/run-call.js';
 import type { CallerAction } from '../adapters/telephony/simulator/caller-action.js';
 import { SimulatedCall } from '../adapters/telephony/simulator/simulated-call.js';
 import { SimulatedClock } from '../adapters/telephony/simulator/simulated-clock.js';
-import { DEFAULT_CALL_TIME, simulatedPorts } from '../adapters/telephony/simulator/simulated-ports.js';
+import { DEFAULT_CALL_TIME, simulatedStandIns } from '../adapters/telephony/simulator/simulated-ports.js';
+import { farEndsOf } from '../adapters/telephony/simulator/simulated-payments.js';
+import { simulatedCallPorts } from './simulated-call-ports.js';
 import type { SimulatedHttpClient } from '../adapters/telephony/simulator/simulated-http-client.js';
 import { worldSchema, type WorldInput } from '../adapters/telephony/simulator/world.js';
 
@@ -66,7 +68,8 @@ export async function runNode(definition: AnyNodeDefinition, rawParams: unknown,
   if (Number.isNaN(startAt)) throw new Error(`runNode: at "${options.at}" is not an ISO 8601 time`);
 
   const clock = new SimulatedClock(startAt);
-  const ports = simulatedPorts({ world: parsedWorld.data, clock, flows: options.flows ?? [], ...(options.prompts ? { prompts: options.prompts } : {}) });
+  const standIns = simulatedStandIns(parsedWorld.data, clock);
+  const ports = simulatedCallPorts({ world: parsedWorld.data, clock, standIns, drafts: options.flows ?? [], ...(options.prompts ? { prompts: options.prompts } : {}) });
   const call = new SimulatedCall({
     callId: 'node-test-call',
     from: options.from ?? '+447700900123',
@@ -74,7 +77,7 @@ export async function runNode(definition: AnyNodeDefinition, rawParams: unknown,
     clock,
     input: options.caller ?? [],
     world: parsedWorld.data,
-    farEnds: ports.farEnds,
+    farEnds: farEndsOf(standIns.payments),
   });
   const sink = new MemoryEventSink();
   const log = new CallEventLog(call.callId, clock, sink);
@@ -106,5 +109,5 @@ export async function runNode(definition: AnyNodeDefinition, rawParams: unknown,
   } finally {
     stopOnHangup();
   }
-  return { outcome, set, heard: call.heard.map((s) => s.text), events: sink.events, call, clock, http: ports.http };
+  return { outcome, set, heard: call.heard.map((s) => s.text), events: sink.events, call, clock, http: standIns.http };
 }

@@ -14,6 +14,10 @@ import { newApiToken, secretHash } from '../../auth/secrets.js';
 import type { Store } from '../../ports/store.js';
 import { createApi, type ApiDeps } from '../create-api.js';
 import { attachTestCallSocket } from '../test-call-socket.js';
+import { SystemClock } from '../../adapters/clock/system-clock.js';
+import { simulatedStandIns } from '../../adapters/telephony/simulator/simulated-ports.js';
+import { defaultWorld } from '../../adapters/telephony/simulator/world.js';
+import { createEngineCalls } from '../../calls/engine-calls.js';
 import type { ApiLogger } from '../context.js';
 import type { AnyRoute } from '../route.js';
 
@@ -70,7 +74,14 @@ export async function startTestApi(store: Store, deps: Partial<ApiDeps> = {}): P
   };
   const app = createApi(allDeps);
   const server = createServer(app);
-  const testCalls = attachTestCallSocket(server, { ...allDeps, engineInstanceId });
+  // The engine's calls as main.ts builds them, with the simulated world's adapters in place of real ones.
+  const clock = new SystemClock();
+  const calls = await createEngineCalls({
+    store,
+    logger: { info: () => undefined, warn: () => undefined, error: logger.error },
+    adapters: { clock, ...simulatedStandIns(defaultWorld(), clock) },
+  });
+  const testCalls = attachTestCallSocket(server, { ...allDeps, engineInstanceId, calls });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
@@ -127,6 +138,7 @@ export async function startTestApi(store: Store, deps: Partial<ApiDeps> = {}): P
     login,
     async close() {
       await testCalls.close();
+      calls.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

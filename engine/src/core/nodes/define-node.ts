@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { CallChannel, PromptSegment, VarValue } from '../../ports/index.js';
-import type { FlowPorts } from '../runtime/ports.js';
+import type { FlowPorts } from '../../ports/flow-ports.js';
 import type { PromptParam } from './prompt.js';
 
 /** A named exit of a node: a handle in the designer, an edge in the flow. */

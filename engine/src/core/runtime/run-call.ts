@@ -5,11 +5,11 @@
 import { createActor, createEmptyActor, toPromise, type AnyActorRef, type AnyStateMachine } from 'xstate';
 import type { CallChannel, CallEventSink, VarValue } from '../../ports/index.js';
 import { CALLER_HANGUP_EVENT } from '../compile/compile-flow.js';
-import { createFlowMachine, type CallMachineInput, type FlowRunOutput, type SubflowRequest } from '../compile/create-flow-machine.js';
+import { createFlowMachine, type CallMachineInput, type FlowRunOutput, type SubflowRequest } from './create-flow-machine.js';
 import { EngineError, describeFault } from '../engine-error.js';
 import type { Flow } from '../flow/schema.js';
 import { CallEventLog } from './event-log.js';
-import type { FlowPorts } from './ports.js';
+import type { FlowPorts } from '../../ports/flow-ports.js';
 import { SubflowCall } from './subflow-call.js';
 
 export interface RunCallOptions {

@@ -35,7 +35,7 @@ function wav(samples: number[], rate = 16_000): Uint8Array {
   return bytes;
 }
 
-async function setup(extra: Partial<TelephonyConfigInput> = {}, settings: { recordCalls?: boolean } = {}) {
+async function setup(extra: Partial<TelephonyConfigInput> = {}, settings: { recordCalls?: boolean; speechFor?: (text: string, language: string) => string } = {}) {
   const clock = new SimulatedClock(Date.UTC(2026, 0, 7, 10), { idleDriven: false });
   const logger = captureLogger();
   const recordings = new Map<string, Uint8Array>();
@@ -74,6 +74,7 @@ async function setup(extra: Partial<TelephonyConfigInput> = {}, settings: { reco
       return bytes;
     },
     settings: { ttsVoice: 'slt', recordingsDir: '/recordings', recordCalls: settings.recordCalls ?? false },
+    ...(settings.speechFor ? { speechFor: settings.speechFor } : {}),
   });
   const callerChannel = servers[0]!.channels[0]!;
   const signal = new AbortController().signal;
@@ -110,6 +111,40 @@ describe('DrachtioCall', () => {
     await clock.advance(2_000);
     await played;
     expect(callerChannel.played).toEqual(['/prompts/en-GB/welcome.wav', 'http_cache://https://frontdoor.example/api/prompts/menu/audio/en-GB']);
+  });
+
+  it('speaks text in a language mod_flite cannot (Welsh) from the audio the engine renders; English stays with flite', async () => {
+    const speechFor = (text: string, language: string) => `http://engine.example/media/tts/${language}.wav?text=${encodeURIComponent(text)}`;
+    const { call, callerChannel, clock, signal } = await setup({}, { speechFor });
+    const played = call.play(
+      [
+        { language: 'cy-GB', text: 'Croeso i’r  cyngor.' },
+        { language: 'en-GB', text: 'Welcome.' },
+      ],
+      { bargeIn: false, signal },
+    );
+    await settle();
+    await clock.advance(2_000);
+    await clock.advance(2_000);
+    await played;
+    expect(callerChannel.played).toEqual([`http_cache://http://engine.example/media/tts/cy-GB.wav?text=${encodeURIComponent('Croeso i’r cyngor.')}`, 'say:Welcome.']);
+  });
+
+  it('holds the caller on the media server’s music until one of the keys; other keys are dropped', async () => {
+    const { call, callerChannel, signal } = await setup();
+    const holding = call.hold({ keys: '12', signal });
+    await settle();
+    expect(callerChannel.played).toEqual(['local_stream://moh']);
+    callerChannel.press('7');
+    await settle();
+    callerChannel.press('2');
+    expect(await holding).toEqual({ kind: 'key', key: '2' });
+    const over = new AbortController();
+    const music = call.hold({ music: 'https://frontdoor.example/hold.wav', signal: over.signal });
+    await settle();
+    over.abort();
+    expect(await music).toEqual({ kind: 'stopped' });
+    expect(callerChannel.played.at(-1)).toBe('http_cache://https://frontdoor.example/hold.wav');
   });
 
   it('collects digits with barge-in: the first key stops the prompt, the terminator ends entry', async () => {

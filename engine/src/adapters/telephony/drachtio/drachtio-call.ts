@@ -8,6 +8,8 @@ import type {
   Destination,
   HandOffOptions,
   HandOffResult,
+  HoldOptions,
+  HoldResult,
   ListenOptions,
   ListenResult,
   PlayOptions,
@@ -46,8 +48,20 @@ export interface DrachtioCallDeps {
   settings: { ttsVoice: string; recordingsDir: string; recordCalls: boolean };
   /** Told once, when the call is answered. */
   onAnswered?(): void;
+  /**
+   * Audio (a URL the media server can fetch) for text in a language mod_flite cannot speak, e.g. Welsh;
+   * undefined to let flite read it.
+   */
+  speechFor?(text: string, language: string): string | undefined;
 }
 
+/** The media server's default hold music (docker/freeswitch/conf/autoload_configs/local_stream.conf.xml). */
+const DEFAULT_HOLD_MUSIC = 'local_stream://moh';
+/** Endless silence: what a caller on hold hears when the music cannot be played. */
+const SILENCE = 'silence_stream://-1';
+
+/** Languages mod_flite's voices speak; other text goes to `speechFor`. */
+const FLITE_LANGUAGES = /^en(-|$)/;
 
 /** How long a target named in a far end's REFER may ring. */
 const REFERRAL_RING_MS = 30_000;
@@ -327,8 +341,37 @@ export class DrachtioCall implements CallChannel {
   }
 
   private fileFor(segment: PromptSegment): string {
-    if (segment.audio) return /^https?:\/\//.test(segment.audio) ? `http_cache://${segment.audio}` : segment.audio;
-    return `say:${segment.text.replace(/\s+/g, ' ').trim()}`;
+    const text = segment.text.replace(/\s+/g, ' ').trim();
+    const audio = segment.audio ?? (FLITE_LANGUAGES.test(segment.language) ? undefined : this.deps.speechFor?.(text, segment.language));
+    if (audio) return /^https?:\/\//.test(audio) ? `http_cache://${audio}` : audio;
+    return `say:${text}`;
+  }
+
+  /**
+   * Hold music until `signal` aborts or the caller presses one of `keys` (other keys are dropped). A
+   * music file that ends starts again; one that cannot be played leaves the caller in silence, not in a
+   * loop of failed plays.
+   */
+  async hold(options: HoldOptions): Promise<HoldResult> {
+    const { signal, keys = '' } = options;
+    let file = options.music ? this.fileFor({ language: 'en-GB', text: '', audio: options.music }) : DEFAULT_HOLD_MUSIC;
+    try {
+      for (;;) {
+        while (this.typeAhead.length) {
+          const key = this.typeAhead.shift()!;
+          if (keys.includes(key)) return { kind: 'key', key };
+        }
+        const media = await this.currentMedia();
+        const outcome = await this.interruptible(media, media.play(file), keys.length > 0, signal);
+        if (!outcome.result.found && file !== SILENCE) {
+          this.deps.logger.error(`call ${this.callId}: hold music ${file} could not be played; the caller waits in silence`);
+          file = SILENCE;
+        }
+      }
+    } catch (error) {
+      if (signal.aborted) return { kind: 'stopped' };
+      throw error;
+    }
   }
 
   /** Plays each segment; with barge-in, a key (or one pressed before) ends it. */

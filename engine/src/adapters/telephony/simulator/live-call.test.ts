@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CallEvent, PromptSegment } from '../../../ports/index.js';
 import { flowOf, say } from '../../../core/runtime/test-support.js';
+import { simulatedPortsFor } from '../../../testing/simulated-call-ports.js';
 import { startLiveCall } from './live-call.js';
 
 // Barge-in prompts and no-prompt endings keep these real-time calls to a few milliseconds.
@@ -22,7 +23,7 @@ const flow = flowOf({
 
 describe('startLiveCall', () => {
   it('streams events and prompts from call.started on, and takes the caller’s keys', async () => {
-    const call = startLiveCall({ flow, at: '2026-11-28T23:30:00Z', from: '+447700900999' });
+    const call = startLiveCall({ flow, ports: simulatedPortsFor([flow]), at: '2026-11-28T23:30:00Z', from: '+447700900999' });
     const events: CallEvent[] = [];
     const prompts: PromptSegment[] = [];
     call.on('event', (e) => events.push(e));
@@ -56,7 +57,7 @@ describe('startLiveCall', () => {
         { id: 'e3', from: 'ask', outcome: 'invalid', to: 'wrong' },
       ],
     });
-    const call = startLiveCall({ flow: entry });
+    const call = startLiveCall({ flow: entry, ports: simulatedPortsFor([entry]) });
     const events: CallEvent[] = [];
     call.on('event', (e) => events.push(e));
     call.on('prompt', () => {
@@ -67,12 +68,12 @@ describe('startLiveCall', () => {
   });
 
   it('ends as callerHungUp when the tester hangs up', async () => {
-    const call = startLiveCall({ flow });
+    const call = startLiveCall({ flow, ports: simulatedPortsFor([flow]) });
     call.on('prompt', () => call.hangup());
     expect(await call.finished).toEqual({ outcome: 'callerHungUp', endedAt: 'menu' });
   });
 
   it('refuses a time it cannot read', () => {
-    expect(() => startLiveCall({ flow, at: 'teatime' })).toThrow('at "teatime" is not an ISO 8601 time');
+    expect(() => startLiveCall({ flow, ports: simulatedPortsFor([flow]), at: 'teatime' })).toThrow('at "teatime" is not an ISO 8601 time');
   });
 });

@@ -4,19 +4,18 @@
  * call's clock starts at that instant ("try Saturday 23:30") and runs in real time from there.
  */
 import { EventEmitter } from 'node:events';
-import type { CallEvent, FlowSource, PromptLibrary, PromptSegment, VarValue } from '../../../ports/index.js';
-import type { Flow } from '../../../core/flow/schema.js';
+import type { CallEvent, Clock, FlowPorts, PromptSegment, VarValue } from '../../../ports/index.js';
+import type { Flow } from '../../../ports/flow.js';
 import { runCall } from '../../../core/runtime/run-call.js';
 import { SystemClock } from '../../clock/system-clock.js';
 import { SimulatedCall } from './simulated-call.js';
-import { MemoryFlowSource, simulatedPorts } from './simulated-ports.js';
-import type { SharedFakePay360 } from '../../payments/pay360/fake/stand-in.js';
-import { worldSchema, type WorldInput } from './world.js';
+import { farEndsOf } from './simulated-payments.js';
+import { worldSchema, type World, type WorldInput } from './world.js';
 
 export interface LiveCallOptions {
   flow: Flow;
-  /** Flows subflow nodes may run: a list, or a FlowSource (e.g. the store's published flows). */
-  flows?: Iterable<Flow> | FlowSource;
+  /** The call's ports on its clock, from engine/src/calls/call-ports.ts (the one place ports are put together). */
+  ports(clock: Clock, world: World): FlowPorts;
   world?: WorldInput;
   /** When the call happens (ISO 8601 or epoch ms); default now. */
   at?: string | number;
@@ -24,9 +23,6 @@ export interface LiveCallOptions {
   to?: string;
   callId?: string;
   vars?: Record<string, VarValue>;
-  prompts?: PromptLibrary;
-  /** The engine's fake Pay360 (over HTTP), so test-call payments show on the payments screen; default a private one. */
-  pay360?: SharedFakePay360;
 }
 
 export interface LiveCallEnd {
@@ -48,19 +44,15 @@ export interface LiveCall {
 
 let liveCalls = 0;
 
-const isFlowSource = (flows: LiveCallOptions['flows']): flows is FlowSource =>
-  typeof (flows as FlowSource | undefined)?.published === 'function';
-
 /** Start a live test call. Listeners added straight away see every event, from call.started on. */
 export function startLiveCall(options: LiveCallOptions): LiveCall {
   const startAt = typeof options.at === 'string' ? Date.parse(options.at) : options.at;
   if (startAt !== undefined && Number.isNaN(startAt)) throw new Error(`at "${String(options.at)}" is not an ISO 8601 time`);
   const world = worldSchema.parse(options.world ?? {});
   const clock = new SystemClock(startAt === undefined ? {} : { startAt });
-  const ports = simulatedPorts({ world, clock, ...(options.prompts ? { prompts: options.prompts } : {}), ...(options.pay360 ? { pay360: options.pay360 } : {}) });
-  ports.flows = isFlowSource(options.flows) ? options.flows : new MemoryFlowSource([options.flow, ...(options.flows ?? [])]);
+  const ports = options.ports(clock, world);
   const callId = options.callId ?? `live-${process.pid}-${++liveCalls}`;
-  const call = new SimulatedCall({ callId, from: options.from ?? '+447700900123', to: options.to ?? '+441234500000', clock, input: 'live', world, farEnds: ports.farEnds });
+  const call = new SimulatedCall({ callId, from: options.from ?? '+447700900123', to: options.to ?? '+441234500000', clock, input: 'live', world, farEnds: farEndsOf(ports.payments) });
   const emitter = new EventEmitter();
   call.onPrompt((segment) => emitter.emit('prompt', segment));
   const finished = Promise.resolve()

@@ -11,6 +11,8 @@ import type {
   ListenOptions,
   ListenResult,
   PlayOptions,
+  HoldOptions,
+  HoldResult,
   PlayResult,
   PromptSegment,
   RecordOptions,
@@ -77,6 +79,9 @@ interface Offered {
  * and terminal test calls), on any Clock. It records what the caller heard; the world decides how
  * destinations, and the simulated queue, payment and web services, answer.
  */
+/** Hold waits in slices this long (simulated time), so an endless wait needs no endless timer. */
+const HOLD_SLICE_MS = 60 * 60 * 1000;
+
 export class SimulatedCall implements CallChannel {
   readonly callId: string;
   readonly from: string;
@@ -258,6 +263,25 @@ export class SimulatedCall implements CallChannel {
 
   async answer(): Promise<void> {
     this.answered = true;
+  }
+
+  /** The caller waits (hold music is not a prompt, so it is not in `heard`); a key in `keys` ends it, other input is dropped. */
+  async hold(options: HoldOptions): Promise<HoldResult> {
+    const { signal, keys = '' } = options;
+    this.ensureConnected(signal);
+    try {
+      for (;;) {
+        if (this.offered.length === 0 && (await this.waitForCaller(HOLD_SLICE_MS, signal, false)) === 'timeout') continue;
+        const input = this.take();
+        if ('press' in input) {
+          const key = [...input.press].find((k) => keys.includes(k));
+          if (key) return { kind: 'key', key };
+        }
+      }
+    } catch (error) {
+      if (signal.aborted || this.hungUp) return { kind: 'stopped' };
+      throw error;
+    }
   }
 
   async play(prompt: PromptSegment[], options: PlayOptions): Promise<PlayResult> {

@@ -34,7 +34,15 @@ function asTheWorldSays(mode: World['payments'], inner: HttpClient, clock: Clock
   };
 }
 
-export function simulatedPayments(world: World, clock: Clock, shared?: SharedFakePay360): { payments: PaymentGateway; farEnds: FarEnds } {
+/** The far ends (the fake's payment line) of the payment stand-ins this module made, by stand-in. */
+const farEndsByGateway = new WeakMap<PaymentGateway, FarEnds>();
+
+/** Who answers a hand-off in a call whose payments port is `payments`: the fake's payment line, for a stand-in made here. */
+export function farEndsOf(payments: PaymentGateway): FarEnds | undefined {
+  return farEndsByGateway.get(payments);
+}
+
+export function simulatedPayments(world: World, clock: Clock, shared?: SharedFakePay360): PaymentGateway {
   const fake = shared?.fake ?? new FakePay360({ clock, installations: [FAKE_INSTALLATION] });
   const http = shared?.http ?? inProcessPay360Client(fake);
   const baseUrl = shared?.baseUrl ?? 'https://fake-pay360.invalid';
@@ -48,5 +56,6 @@ export function simulatedPayments(world: World, clock: Clock, shared?: SharedFak
           },
         }
       : undefined;
-  return { payments, farEnds };
+  farEndsByGateway.set(payments, farEnds);
+  return payments;
 }

@@ -1,9 +1,7 @@
-import type { Clock, FlowSource, PromptLibrary } from '../../../ports/index.js';
-import type { Flow } from '../../../core/flow/schema.js';
-import type { FlowPorts } from '../../../core/runtime/ports.js';
+import type { Clock, FlowPorts, FlowSource } from '../../../ports/index.js';
+import type { Flow } from '../../../ports/flow.js';
 import { SimulatedClock } from './simulated-clock.js';
 import { SimulatedHttpClient } from './simulated-http-client.js';
-import type { FarEnds } from './far-end.js';
 import type { SharedFakePay360 } from '../../payments/pay360/fake/stand-in.js';
 import { simulatedPayments } from './simulated-payments.js';
 import { SimulatedQueue } from './simulated-queue.js';
@@ -27,27 +25,30 @@ export class MemoryFlowSource implements FlowSource {
 }
 
 /**
- * Every port a flow needs, answered by the simulated world on the given clock, and the far ends a
- * simulated call can be handed to (pass them to the SimulatedCall).
+ * The simulated world's stand-ins for the outside world (typed speech, web services, payments, queues) on a
+ * clock. Payments are the real Pay360 adapter against the fake Pay360 — a private one in process, or
+ * `pay360`, one shared over HTTP (the engine's, for designer test calls) — and a simulated call finds the
+ * fake's payment line through farEndsOf(payments).
  */
-export function simulatedPorts(options: {
-  world: World;
-  clock?: Clock;
-  flows?: Iterable<Flow>;
-  prompts?: PromptLibrary;
-  /** A fake Pay360 shared by many calls over HTTP (the engine's); default a private one in process. */
-  pay360?: SharedFakePay360;
-}): FlowPorts & { clock: Clock; http: SimulatedHttpClient; farEnds: FarEnds } {
-  const clock = options.clock ?? new SimulatedClock(DEFAULT_CALL_TIME);
-  const { payments, farEnds } = simulatedPayments(options.world, clock, options.pay360);
+export function simulatedStandIns(
+  world: World,
+  clock: Clock,
+  pay360?: SharedFakePay360,
+): Pick<FlowPorts, 'speech' | 'http' | 'payments' | 'queue'> & { http: SimulatedHttpClient } {
   return {
-    clock,
-    farEnds,
     speech: new TextRecognizer(),
-    payments,
-    queue: new SimulatedQueue(options.world, clock),
-    http: new SimulatedHttpClient(options.world, clock),
-    flows: new MemoryFlowSource(options.flows),
-    ...(options.prompts ? { prompts: options.prompts } : {}),
+    payments: simulatedPayments(world, clock, pay360),
+    queue: new SimulatedQueue(world, clock),
+    http: new SimulatedHttpClient(world, clock),
   };
+}
+
+/**
+ * A whole engine's worth of adapters answered by the simulated world, for runs with no engine behind
+ * them (the CLI, flow tests, benches): hand it to engine/src/calls/call-ports.ts like main.ts hands
+ * its real adapters.
+ */
+export function simulatedKit(world: World, options: { clock?: Clock; flows?: Iterable<Flow> } = {}) {
+  const clock = options.clock ?? new SimulatedClock(DEFAULT_CALL_TIME);
+  return { clock, ...simulatedStandIns(world, clock), flows: new MemoryFlowSource(options.flows) };
 }

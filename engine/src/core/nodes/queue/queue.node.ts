@@ -118,7 +118,7 @@ export const queueNode = defineNode({
         if (signal.aborted) throw signal.reason;
         if (waited.kind === 'tick') continue;
         const rung = await call.bridge(waited.offer.destination, { ringTimeoutMs: params.ringTimeoutMs, signal });
-        if (rung.kind === 'completed') {
+        if (rung.kind === 'completed' || rung.kind === 'referred') {
           await ticket.offerResult(waited.offer, 'answered');
           await ticket.leave((left = 'answered'));
           return { outcome: 'answered', set: { agentId: waited.offer.agentId } };

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import type { PromptSegment, VarValue } from '../../../ports/index.js';
+import type { VarValue } from '../../../ports/index.js';
 import { matchKeywords } from '../../keywords.js';
+import { ask, questionPrompts, repromptParams, type Verdict } from '../ask.js';
 import { digitKey, duplicates, durationMs, outcomeName, variableName } from '../common-params.js';
 import { defineNode } from '../define-node.js';
-import { questionPrompts, repromptParams } from '../menu/menu.node.js';
-import { promptParam, spokenText } from '../prompt.js';
+import { promptParam } from '../prompt.js';
 
 const RESERVED_OUTCOMES = ['noInput', 'noMatch'];
 
@@ -81,52 +81,51 @@ export const speechNode = defineNode({
     prompts: questionPrompts,
     sets: (p) => [p.transcriptVariable, p.groupVariable, 'vulnerable', p.priorityVariable],
   },
-  async run({ params, call, speech, prompt, log, signal, language }) {
+  async run(context) {
+    const { params, call, speech, log, signal, language } = context;
     const phrases = params.groups.flatMap((g) => g.phrases);
     const digitGroups = params.groups.filter((g) => g.digit !== undefined);
-    let noInputs = 0;
-    let noMatches = 0;
-    let lead: PromptSegment[] = [];
+    type Group = (typeof params.groups)[number];
     let transcript = '';
-    for (;;) {
-      const segments = [...lead, ...prompt(params.prompt)];
-      const heard = await call.listen({
-        prompt: segments,
-        bargeIn: params.bargeIn,
-        language,
-        noInputTimeoutMs: params.noInputTimeoutMs,
-        maxSpeechMs: params.maxSpeechMs,
-        allowDigits: digitGroups.length > 0,
-        maxDigits: 1,
-        signal,
-      });
-      log('prompt.played', { text: spokenText(segments) });
-      if (heard.kind === 'noInput') {
-        log('input.none', {});
-        if (++noInputs > params.noInput.retries) return { outcome: 'noInput' };
-        lead = prompt(params.noInput.prompt);
-        continue;
-      }
-      let group: (typeof params.groups)[number] | undefined;
-      if (heard.kind === 'digits') {
-        log('input.digits', { digits: heard.digits });
-        group = digitGroups.find((g) => g.digit === heard.digits);
-      } else {
-        const recognition = await speech.recognize(heard.utterance, { language, phrases, signal });
-        transcript = recognition.kind === 'transcript' ? recognition.transcript : '';
-        log('input.speech', recognition.kind === 'transcript' ? { transcript, confidence: recognition.confidence } : { transcript: '' });
-        const understood = recognition.kind === 'transcript' && recognition.confidence >= params.minConfidence;
-        group = understood ? matchKeywords(transcript, params.groups)?.group : undefined;
-      }
-      if (group) {
-        const set: Record<string, VarValue> = { [params.transcriptVariable]: transcript, [params.groupVariable]: group.outcome };
-        if (group.vulnerable) Object.assign(set, { vulnerable: true, [params.priorityVariable]: params.vulnerablePriority });
-        return { outcome: group.outcome, set };
-      }
-      if (++noMatches > params.noMatch.retries) {
-        return { outcome: 'noMatch', set: { [params.transcriptVariable]: transcript } };
-      }
-      lead = prompt(params.noMatch.prompt);
-    }
+    const heard = await ask(context, {
+      prompt: params.prompt,
+      noInput: params.noInput,
+      noMatch: params.noMatch,
+      put: (segments) =>
+        call.listen({
+          prompt: segments,
+          bargeIn: params.bargeIn,
+          language,
+          noInputTimeoutMs: params.noInputTimeoutMs,
+          maxSpeechMs: params.maxSpeechMs,
+          allowDigits: digitGroups.length > 0,
+          maxDigits: 1,
+          signal,
+        }),
+      judge: async (response): Promise<Verdict<Group>> => {
+        if (response.kind === 'noInput') {
+          log('input.none', {});
+          return response;
+        }
+        let group: Group | undefined;
+        if (response.kind === 'digits') {
+          log('input.digits', { digits: response.digits });
+          group = digitGroups.find((g) => g.digit === response.digits);
+        } else {
+          const recognition = await speech.recognize(response.utterance, { language, phrases, signal });
+          transcript = recognition.kind === 'transcript' ? recognition.transcript : '';
+          log('input.speech', recognition.kind === 'transcript' ? { transcript, confidence: recognition.confidence } : { transcript: '' });
+          const understood = recognition.kind === 'transcript' && recognition.confidence >= params.minConfidence;
+          group = understood ? matchKeywords(transcript, params.groups)?.group : undefined;
+        }
+        return group ? { kind: 'answer', answer: group } : { kind: 'noMatch' };
+      },
+    });
+    if (heard.kind === 'noInput') return { outcome: 'noInput' };
+    if (heard.kind === 'noMatch') return { outcome: 'noMatch', set: { [params.transcriptVariable]: transcript } };
+    const group = heard.answer;
+    const set: Record<string, VarValue> = { [params.transcriptVariable]: transcript, [params.groupVariable]: group.outcome };
+    if (group.vulnerable) Object.assign(set, { vulnerable: true, [params.priorityVariable]: params.vulnerablePriority });
+    return { outcome: group.outcome, set };
   },
 });

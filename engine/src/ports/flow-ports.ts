@@ -1,0 +1,22 @@
+import type { Clock } from './clock.js';
+import type { FlowSource, PromptLibrary } from './flow-source.js';
+import type { HttpClient } from './http-client.js';
+import type { PaymentGateway } from './payment-gateway.js';
+import type { QueuePort } from './queue.js';
+import type { Recognizer } from './recognizer.js';
+
+/**
+ * The outside world a flow runs against. Put together for every kind of call — phone calls, the
+ * designer's test calls, the CLI and benches — in ONE place, engine/src/calls/call-ports.ts
+ * (per-call things such as the channel travel with the call).
+ */
+export interface FlowPorts {
+  speech: Recognizer;
+  payments: PaymentGateway;
+  queue: QueuePort;
+  http: HttpClient;
+  clock: Clock;
+  flows: FlowSource;
+  /** Recorded prompts; without it every prompt is spoken from its text. */
+  prompts?: PromptLibrary;
+}
