@@ -11,6 +11,7 @@
 # It starts an engine on this machine wired to that stack (embedded database, example flows), waits
 # until drachtio and the media server are connected, runs each scenario in test/sip/scenarios, and
 # prints what passed and failed. With any variable unset it runs nothing, says so, and exits 0.
+# KEEP_WORK=1 keeps its work folder (engine, fake Pay360, FreeSWITCH and drachtio log extracts, leak scan report).
 set -uo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"

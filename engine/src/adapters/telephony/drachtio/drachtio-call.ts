@@ -22,6 +22,7 @@ import type {
 import type { Clock } from '../../../ports/clock.js';
 import { handOff, type AnsweredLeg, type DialOutcome, type HandOffHost } from './hand-off.js';
 import { MediaLeg, TelephonyError } from './media-leg.js';
+import { referAndWait } from './refer.js';
 import type { TelephonyLogger } from './media-pool.js';
 import type { OutboundTarget, RouteResult } from './outbound-routing.js';
 import { sipStatusOf, userOfUri, type OutgoingInvite, type SipAgent, type SipDialog, type SipRequest, type SipResponse } from './sip.js';
@@ -699,7 +700,7 @@ export class DrachtioCall implements CallChannel {
   private async refer(destination: Destination, options: BridgeOptions, signal: AbortSignal): Promise<TransferResult | undefined> {
     const route = await this.deps.route(destination, options.callerId ?? this.from);
     if (route.kind === 'failed') return route;
-    const final = await this.referAndWait(`<${route.targets[0]!.uri}>`, options.ringTimeoutMs, signal);
+    const final = await referAndWait(this.dialog!, this.deps.clock, `<${route.targets[0]!.uri}>`, options.ringTimeoutMs, signal);
     if (final === 'refused') return undefined;
     signal.throwIfAborted();
     if (final !== undefined && BUSY.has(final)) return { kind: 'busy' };
@@ -707,41 +708,6 @@ export class DrachtioCall implements CallChannel {
     if (final !== undefined && final >= 300) return { kind: 'failed', reason: `SIP ${final}` };
     await this.leave();
     return { kind: 'transferred' };
-  }
-
-  /** REFER the caller to `referTo`: the final status the far end NOTIFYs, undefined if none in `waitMs`, 'refused' if REFER was. */
-  private async referAndWait(referTo: string, waitMs: number, signal: AbortSignal): Promise<number | 'refused' | undefined> {
-    const dialog = this.dialog!;
-    const stopWaiting = new AbortController();
-    const notified = new Promise<number | undefined>((resolve) => {
-      const onNotify = (req: SipRequest, res: SipResponse) => {
-        res.send(200);
-        const status = /^SIP\/2\.0\s+(\d{3})/.exec(req.body ?? '')?.[1];
-        if (status && Number(status) >= 200) {
-          dialog.removeListener('notify', onNotify);
-          resolve(Number(status));
-        }
-      };
-      dialog.on('notify', onNotify);
-      this.deps.clock.sleep(waitMs, AbortSignal.any([signal, stopWaiting.signal])).then(
-        () => resolve(undefined),
-        () => resolve(undefined),
-      );
-    });
-    let response: { status: number };
-    try {
-      response = await dialog.request({ method: 'REFER', headers: { 'Refer-To': referTo, 'Referred-By': `<${dialog.local.uri ?? 'sip:frontdoor'}>` } });
-    } catch {
-      stopWaiting.abort();
-      return 'refused';
-    }
-    if (response.status >= 300) {
-      stopWaiting.abort();
-      return 'refused';
-    }
-    const final = await notified;
-    stopWaiting.abort();
-    return final;
   }
 
   /** The caller has left this system (transferred by REFER): hang up our side and free the media. */
@@ -768,7 +734,7 @@ export class DrachtioCall implements CallChannel {
       hangUpLeg: (leg) => this.hangUpLeg(leg),
       createLeg: (remoteSdp) => this.deps.createLeg({ remoteSdp }),
       adopt: (leg) => this.adopt(leg),
-      refer: (referTo, waitMs, signal) => this.referAndWait(referTo, waitMs, signal),
+      refer: (referTo, waitMs, signal) => referAndWait(this.dialog!, this.deps.clock, referTo, waitMs, signal),
       leave: () => this.leave(),
       leaveConnected: (farEnd) => this.leaveConnected(farEnd),
     };
