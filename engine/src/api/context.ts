@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { SharedFakePay360 } from '../adapters/payments/pay360/fake/stand-in.js';
 import type { Clock } from '../ports/clock.js';
 import type { Recognizer } from '../ports/recognizer.js';
 import type { DatabaseKind, Store } from '../ports/store.js';
@@ -66,6 +67,10 @@ export interface ApiDeps {
    * recognised with it, and the designer shows which one callers get. Absent: test calls take typed words only.
    */
   phoneSpeech?: PhoneSpeech;
+  /** The engine's fake Pay360 that designer test calls pay into (default: a private one per call). */
+  testCallPay360?: SharedFakePay360;
+  /** Told when Pay360 notifies a transaction (the payment waiting on that session reads it now). */
+  paymentNotified?: (sessionId: string) => void;
 }
 
 export interface PhoneSpeech {
@@ -108,6 +113,8 @@ export interface ApiContext {
   logger: ApiLogger;
   startedAt: number;
   phoneSpeech: PhoneSpeech | undefined;
+  testCallPay360: SharedFakePay360 | undefined;
+  paymentNotified: (sessionId: string) => void;
 }
 
 const consoleLogger: ApiLogger = {
@@ -143,5 +150,7 @@ export function apiContext(deps: ApiDeps, version: string): ApiContext {
     logger: deps.logger ?? consoleLogger,
     startedAt: now(),
     phoneSpeech: deps.phoneSpeech,
+    testCallPay360: deps.testCallPay360,
+    paymentNotified: deps.paymentNotified ?? (() => undefined),
   };
 }

@@ -14,6 +14,7 @@ import { callRoutes } from './routes/calls.js';
 import { collectionsRoutes } from './routes/collections.js';
 import { flowRoutes } from './routes/flows.js';
 import { numberRoutes } from './routes/numbers.js';
+import { paymentRoutes } from './routes/payments.js';
 import { promptRoutes } from './routes/prompts.js';
 import { secretRoutes } from './routes/secrets.js';
 
@@ -107,6 +108,7 @@ export function apiRoutes(context: ApiContext): AnyRoute[] {
     ...promptRoutes(context),
     ...collectionsRoutes(context),
     ...callRoutes(context),
+    ...paymentRoutes(context),
     ...adminRoutes(context),
     ...secretRoutes(context),
     ...systemRoutes(context, () => routes),

@@ -229,8 +229,10 @@ class TestCallSession {
     const to = message.to ?? '+441234500000';
     const call = startLiveCall({
       flow: chosen.flow,
-      // Typed words are the transcript; audio spoken into the call goes to the recogniser phone calls use.
-      ports: (clock, world) => ports.test({ clock, standIns: simulatedStandIns(world, clock, this.context.phoneSpeech?.recognizer), drafts: [chosen.flow] }),
+      // Typed words are the transcript; audio spoken into the call goes to the recogniser phone calls use;
+      // payments go into the engine's own fake Pay360 when there is one (they show on the payments screen).
+      ports: (clock, world) =>
+        ports.test({ clock, standIns: simulatedStandIns(world, clock, { audioRecognizer: this.context.phoneSpeech?.recognizer, pay360: this.context.testCallPay360 }), drafts: [chosen.flow] }),
       callId: `test-${randomUUID()}`,
       ...(message.world ? { world: message.world } : {}),
       ...(message.at ? { at: message.at } : {}),

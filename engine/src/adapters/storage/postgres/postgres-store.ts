@@ -1,7 +1,8 @@
 import pg from 'pg';
 import type { FlowPublication, Store } from '../../../ports/store.js';
 import { apiTokenRepository, auditRepository, sessionRepository, userRepository } from './access-repositories.js';
-import { callRepository, paymentRepository } from './call-repository.js';
+import { callRepository } from './call-repository.js';
+import { paymentRepository } from './payment-repository.js';
 import { agentRepository, holidayCalendarRepository, queueRepository, scheduleRepository } from './crud-repository.js';
 import type { Database } from './database.js';
 import { engineInstanceRepository } from './engine-instance-repository.js';

@@ -10,6 +10,7 @@ import { runCall } from '../../../core/runtime/run-call.js';
 import { SystemClock } from '../../clock/system-clock.js';
 import { throughPhoneLine } from './phone-line.js';
 import { SimulatedCall } from './simulated-call.js';
+import { farEndsOf } from './simulated-payments.js';
 import { worldSchema, type World, type WorldInput } from './world.js';
 
 export interface LiveCallOptions {
@@ -54,7 +55,7 @@ export function startLiveCall(options: LiveCallOptions): LiveCall {
   const clock = new SystemClock(startAt === undefined ? {} : { startAt });
   const ports = options.ports(clock, world);
   const callId = options.callId ?? `live-${process.pid}-${++liveCalls}`;
-  const call = new SimulatedCall({ callId, from: options.from ?? '+447700900123', to: options.to ?? '+441234500000', clock, input: 'live', world });
+  const call = new SimulatedCall({ callId, from: options.from ?? '+447700900123', to: options.to ?? '+441234500000', clock, input: 'live', world, farEnds: farEndsOf(ports.payments) });
   const emitter = new EventEmitter();
   call.onPrompt((segment) => emitter.emit('prompt', segment));
   const finished = Promise.resolve()
