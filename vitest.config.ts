@@ -21,6 +21,8 @@ export default defineConfig({
           name: 'designer',
           environment: 'jsdom',
           include: ['designer/src/**/*.test.{ts,tsx}'],
+          // jsdom renders of whole forms take seconds on a busy 2-core machine; 5 s was not enough.
+          testTimeout: 20_000,
         },
       },
       {
