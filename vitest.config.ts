@@ -29,6 +29,8 @@ export default defineConfig({
         test: {
           name: 'browser',
           environment: 'node',
+          // expect.poll's default of 1 s is too short for a page on a busy machine.
+          expect: { poll: { timeout: 10_000 } },
           include: ['designer/e2e/**/*.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
