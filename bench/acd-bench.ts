@@ -18,7 +18,7 @@
  *   prediction for the same agents, traffic and handle time.
  */
 import { parseArgs } from 'node:util';
-import { startPrivatePostgres, canStartPostgres } from '../scripts/test-postgres.js';
+import { startPrivatePostgres, canRunPrivatePostgres } from '../scripts/test-postgres.js';
 import { openDatabase } from '../engine/src/adapters/storage/postgres/database.js';
 import { migrate } from '../engine/src/adapters/storage/postgres/migrate.js';
 import { createPostgresStore } from '../engine/src/adapters/storage/postgres/postgres-store.js';
@@ -75,7 +75,7 @@ const percentile = (sorted: readonly number[], p: number): number => sorted[Math
 
 /** A fresh database on a private PostgreSQL server, two engines on it, the queue and its agents. */
 async function setUp(agents: number, clock: SimulatedClock) {
-  if (!canStartPostgres()) throw new Error('the ACD bench needs PostgreSQL 15 (Debian postgresql-15): two engines share one server');
+  if (!canRunPrivatePostgres()) throw new Error('the ACD bench needs PostgreSQL 15 (Debian postgresql-15): two engines share one server');
   const server = await startPrivatePostgres();
   const engines: Engine[] = [];
   for (const id of ['bench-a', 'bench-b']) {
@@ -94,7 +94,7 @@ async function setUp(agents: number, clock: SimulatedClock) {
     Array.from({ length: agents }, (_, i) => ({ id: `bench-agent-${i + 1}`, name: `Agent ${i + 1}`, queueIds: [QUEUE], skills: {}, state: { state: 'available' as const } })),
     new Date(clock.now()),
   );
-  return { engines, destroy: async () => (await Promise.all(engines.map((e) => e.close())), server.destroy()) };
+  return { engines, destroy: async () => (await Promise.all(engines.map((e) => e.close())), server.dispose()) };
 }
 
 /**

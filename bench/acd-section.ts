@@ -3,10 +3,9 @@
  * service level measured beside Erlang C's prediction — each run in its own process (bench/acd-bench.ts).
  */
 import { execFileSync } from 'node:child_process';
-import { cpus, loadavg, totalmem } from 'node:os';
+import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { LatencyResult, ServiceLevelResult } from './acd-bench.js';
-import { writeBenchmarkSection } from './benchmarks-md.js';
 
 const repo = resolve(import.meta.dirname, '..');
 const TARGETS = { p99Ms: 50, slPoints: 3 };
@@ -30,7 +29,8 @@ const pct = (share: number) => `${(share * 100).toFixed(1)} %`;
 const ms = (n: number) => n.toFixed(1);
 const mark = (ok: boolean) => (ok ? 'met' : '**missed**');
 
-export function acdSection(runs: number, hours: number, write: boolean): void {
+/** Runs the ACD bench and returns its section (bench/run.ts writes it). */
+export function acdSection(runs: number, hours: number, machine: string): string {
   const latency: LatencyResult[] = [];
   for (let seed = 1; seed <= runs; seed++) {
     process.stderr.write(`bench: ACD dispatch latency, 50 agents and 200 callers waiting, run ${seed} of ${runs}…\n`);
@@ -42,7 +42,6 @@ export function acdSection(runs: number, hours: number, write: boolean): void {
   const p99 = median(latency.map((l) => l.p99Ms));
   const gap20 = Math.abs(sl.measured.within20 - sl.erlangC.within20) * 100;
   const gap180 = Math.abs(sl.measured.within180 - sl.erlangC.within180) * 100;
-  const machine = `${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}, ${process.platform}/${process.arch}`;
   const row = (l: LatencyResult, i: number) =>
     `| ${i + 1} | ${l.offers} | ${l.waitingMin}–${l.waitingMedian} | ${l.crossEngineOffers} | ${ms(l.p50Ms)} | ${ms(l.p99Ms)} | ${ms(l.maxMs)} | ${(l.wallMs / 1000).toFixed(1)} s |`;
 
@@ -56,8 +55,8 @@ A discrete-event simulation on simulated time through the real dispatcher (\`acd
 with **two engine instances** in one process — each its own connection pool, LISTEN connection and engine id, callers alternating
 between them, so about half the offers are made by one engine for a caller the other holds and cross by NOTIFY. Simulated agents
 answer at once and have no wrap-up; time jumps whenever nothing is in flight (database work, and an offer crossing between the
-engines, hold it still), so hours of contact centre run in minutes. The 20,000-call engine bench above is the call-flow runtime on
-its own; this is the queue half.
+engines, hold it still), so hours of contact centre run in minutes. The 20,000-call engine bench is the call-flow runtime on its
+own; this is the queue half.
 
 **Dispatch latency** — 50 agents, callers talking for exponential handle times (mean 180 s), and a line of about 200 callers
 waiting throughout (a new one joins as each is put through). Latency is real time from the moment a caller and an agent are both
@@ -83,9 +82,5 @@ warm-up, ${sl.callers.toLocaleString('en-GB')} callers counted (every one answer
 | dispatch p99 ≤ ${TARGETS.p99Ms} ms with 200 callers waiting and 50 agents | ${ms(p99)} ms (p50 ${ms(p50)} ms) | ${mark(p99 <= TARGETS.p99Ms)} |
 | measured service level within ${TARGETS.slPoints} percentage points of Erlang C | ${gap20.toFixed(1)} points at 20 s, ${gap180.toFixed(1)} at 180 s | ${mark(gap20 <= TARGETS.slPoints && gap180 <= TARGETS.slPoints)} |
 `;
-  process.stdout.write(`${section}\n`);
-  if (write) {
-    writeBenchmarkSection(section);
-    process.stderr.write('bench: ACD figures written to BENCHMARKS.md\n');
-  }
+  return section;
 }

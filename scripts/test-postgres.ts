@@ -4,6 +4,8 @@
  * postgres user when running as root), pg_ctl start on 127.0.0.1 on a free port with fsync off, export
  * FRONTDOOR_TEST_PG_URL, stop and delete it afterwards. Without Debian's postgresql-15 the real-server
  * runs are skipped, and it says so. A FRONTDOOR_TEST_PG_URL already set is used as it is.
+ * `startPrivatePostgres` gives a test a server of its own (one it may stop and start: the database
+ * outage test), started the same way.
  */
 import { execFileSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -35,25 +37,22 @@ function run(binary: string, args: string[]): void {
   }
 }
 
-/** True when Debian's postgresql-15 is installed (a private server can be started). */
-export const canStartPostgres = (): boolean => existsSync(join(BIN, 'initdb'));
-
+/** A throwaway PostgreSQL 15 server of our own: initdb'd into a temp dir, on 127.0.0.1 and a free port. */
 export interface PrivatePostgres {
-  /** postgres://postgres@127.0.0.1:<port>/postgres */
+  /** postgres://postgres@127.0.0.1:PORT/postgres */
   url: string;
-  startedMs: number;
-  /** Stops the server (immediate shutdown: connections are cut, as when a server dies). */
-  stop(): void;
-  /** Starts it again on the same port and data. */
+  port: number;
+  /** Stop it ("fast": sessions are ended with 57P01, as when an administrator stops PostgreSQL). */
+  stop(mode?: 'fast' | 'immediate'): void;
+  /** Start it again on the same data and port. */
   start(): void;
-  /** Stops it for good and deletes its files. */
-  destroy(): void;
+  /** Stop it (if running) and delete its files. */
+  dispose(): void;
 }
 
-/**
- * A private PostgreSQL 15 server in a temporary directory on a free port: for the test run (below), and for
- * tests that must stop and start a server of their own (never the shared one).
- */
+/** Can this machine run a private server (Debian's postgresql-15)? */
+export const canRunPrivatePostgres = (): boolean => existsSync(join(BIN, 'initdb'));
+
 export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   const dir = mkdtempSync(join(tmpdir(), 'frontdoor-pg-'));
   const dataDir = join(dir, 'data');
@@ -63,13 +62,13 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
     chownSync(dir, uid, gid);
   }
   const port = await freePort();
-  const started = performance.now();
-  const options = `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=off -c max_connections=200`;
-  const start = () => run('pg_ctl', ['-D', dataDir, '-l', join(dir, 'server.log'), '-w', '-o', options, 'start']);
-  const stop = () => run('pg_ctl', ['-D', dataDir, '-m', 'immediate', '-w', 'stop']);
+  const start = () =>
+    run('pg_ctl', ['-D', dataDir, '-l', join(dir, 'server.log'), '-w', '-o', `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=off -c max_connections=200`, 'start']);
+  let running = false;
   try {
     run('initdb', ['-D', dataDir, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8', '--locale=C']);
     start();
+    running = true;
   } catch (error) {
     const output = (error as { stderr?: Buffer }).stderr?.toString() ?? String(error);
     rmSync(dir, { recursive: true, force: true });
@@ -77,15 +76,20 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   }
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
-    startedMs: Math.round(performance.now() - started),
-    stop,
-    start,
-    destroy() {
+    port,
+    stop(mode = 'fast') {
+      run('pg_ctl', ['-D', dataDir, '-m', mode, '-w', 'stop']);
+      running = false;
+    },
+    start() {
+      start();
+      running = true;
+    },
+    dispose() {
       try {
-        stop();
-      } catch {
-        // already stopped
+        if (running) run('pg_ctl', ['-D', dataDir, '-m', 'immediate', '-w', 'stop']);
       } finally {
+        running = false;
         rmSync(dir, { recursive: true, force: true });
       }
     },
@@ -97,18 +101,19 @@ export default async function setup(): Promise<(() => void) | undefined> {
     console.info(`[test-postgres] using the PostgreSQL server at FRONTDOOR_TEST_PG_URL`);
     return undefined;
   }
-  if (!canStartPostgres()) {
+  if (!canRunPrivatePostgres()) {
     console.warn(
       `[test-postgres] ${BIN}/initdb not found: the real-PostgreSQL runs of the storage and API tests are SKIPPED (embedded only). Install postgresql-15 (scripts/ensure-test-deps.sh) to run them.`,
     );
     return undefined;
   }
+  const started = performance.now();
   const server = await startPrivatePostgres();
   process.env.FRONTDOOR_TEST_PG_URL = server.url;
-  console.info(`[test-postgres] private PostgreSQL 15 on ${new URL(server.url).host} (started in ${server.startedMs} ms)`);
+  console.info(`[test-postgres] private PostgreSQL 15 on 127.0.0.1:${server.port} (started in ${Math.round(performance.now() - started)} ms)`);
   return () => {
     try {
-      server.destroy();
+      server.dispose();
     } finally {
       delete process.env.FRONTDOOR_TEST_PG_URL;
     }

@@ -3,7 +3,9 @@ import { api, roleAtLeast, type Me } from './api/client.js';
 import { FlowEditor } from './screens/FlowEditor.js';
 import { FlowList } from './screens/FlowList.js';
 import { NumbersScreen, PromptsScreen, SchedulesScreen } from './screens/LibraryScreens.js';
+import { PaymentsScreen } from './screens/PaymentsScreen.js';
 import { Login } from './screens/Login.js';
+import { SecretsScreen } from './screens/SecretsScreen.js';
 import { UsersScreen } from './screens/UsersScreen.js';
 
 /** Screens live in the URL hash (#/flows/main-line), so the engine serves one page. */
@@ -29,13 +31,16 @@ export function App() {
   const flowMatch = /^\/flows\/(.+)$/.exec(route);
   const section = route.split('/')[1] ?? 'flows';
   const isAdmin = roleAtLeast(me.role, 'admin');
+  // The payment team's screen: the API shows payments to the payments role and admins only.
+  const seesPayments = roleAtLeast(me.role, 'payments');
   const nav: Array<[string, string]> = [
     ['flows', 'Flows'],
     ['prompts', 'Prompts'],
     ['numbers', 'Numbers'],
     ['schedules', 'Schedules'],
+    ...(seesPayments ? [['payments', 'Payments'] as [string, string]] : []),
     // The API lets only admins see or change users and tokens.
-    ...(isAdmin ? [['users', 'Users'] as [string, string]] : []),
+    ...(isAdmin ? [['users', 'Users'] as [string, string], ['secrets', 'Secrets'] as [string, string]] : []),
   ];
   return (
     <div className="app">
@@ -65,8 +70,12 @@ export function App() {
           <NumbersScreen me={me} />
         ) : section === 'schedules' ? (
           <SchedulesScreen me={me} />
+        ) : section === 'payments' && seesPayments ? (
+          <PaymentsScreen />
         ) : section === 'users' && isAdmin ? (
           <UsersScreen />
+        ) : section === 'secrets' && isAdmin ? (
+          <SecretsScreen />
         ) : (
           <FlowList me={me} open={(id) => go(`/flows/${encodeURIComponent(id)}`)} />
         )}

@@ -98,16 +98,21 @@ function check(expect: Expectation, result: Omit<TestCallResult, 'passed' | 'fai
   return failures;
 }
 
-/** Run one scripted call through `flow`; `flows` are the flows its subflow nodes may run. */
-export interface TestCallOptions {
-  /** Flows its subflow nodes may run. */
+export interface RunTestCallsOptions {
+  /** Flows subflow nodes may run. */
   flows?: readonly Flow[];
+  /** Stops the run: the call in progress hangs up and no further call starts (the client went away). */
+  signal?: AbortSignal;
+  /** Told of each call's result as it finishes. */
+  onResult?: (result: TestCallResult) => void;
   /** The queues as the folder defines them (queues.json), before the world changes them. */
   queues?: ReadonlyMap<string, QueueDefinition>;
 }
 
-export async function runTestCall(flow: Flow, call: TestCall, options: TestCallOptions & { world?: CallsFile['world'] } = {}): Promise<TestCallResult> {
+/** Run one scripted call through `flow`; `flows` are the flows its subflow nodes may run. */
+export async function runTestCall(flow: Flow, call: TestCall, options: RunTestCallsOptions & { world?: CallsFile['world'] } = {}): Promise<TestCallResult> {
   const run = await runScriptedCall({
+    ...(options.signal ? { signal: options.signal } : {}),
     flow,
     ports: simulatedPortsFor([flow, ...(options.flows ?? [])], undefined, options.queues),
     caller: call.caller,
@@ -123,10 +128,19 @@ export async function runTestCall(flow: Flow, call: TestCall, options: TestCallO
   return { name: call.name, passed: failures.length === 0, failures, ...outcome, edges: edgesTravelled(flow, run.events) };
 }
 
-/** Run every call of a calls file, one after another, and measure edge coverage. */
-export async function runTestCalls(flow: Flow, file: CallsFile, options: TestCallOptions = {}): Promise<TestCallsReport> {
+/**
+ * Run every call of a calls file, one after another, and measure edge coverage. When `signal` aborts,
+ * the call in progress hangs up and the run rejects with the signal's reason.
+ */
+export async function runTestCalls(flow: Flow, file: CallsFile, options: RunTestCallsOptions = {}): Promise<TestCallsReport> {
   const results: TestCallResult[] = [];
-  for (const call of file.calls) results.push(await runTestCall(flow, call, { ...options, ...(file.world ? { world: file.world } : {}) }));
+  for (const call of file.calls) {
+    options.signal?.throwIfAborted();
+    const result = await runTestCall(flow, call, { ...options, ...(file.world ? { world: file.world } : {}) });
+    options.onResult?.(result);
+    results.push(result);
+  }
+  options.signal?.throwIfAborted();
   const traversed = new Set(results.flatMap((r) => r.edges));
   const ordered = flow.edges.map((e) => e.id);
   return {

@@ -5,7 +5,7 @@
  * test (never the test run's shared one).
  */
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { canStartPostgres, startPrivatePostgres, type PrivatePostgres } from '../../../scripts/test-postgres.js';
+import { canRunPrivatePostgres, startPrivatePostgres, type PrivatePostgres } from '../../../scripts/test-postgres.js';
 import { SystemClock } from '../adapters/clock/system-clock.js';
 import { openDatabase, type Database } from '../adapters/storage/postgres/database.js';
 import { migrate } from '../adapters/storage/postgres/migrate.js';
@@ -36,7 +36,7 @@ const flow = {
   edges: ['timeout', 'full', 'closed', 'noAgents'].map((outcome, i) => ({ id: `e${i}`, from: 'wait', outcome, to: 'bye' })),
 } as unknown as Flow;
 
-describe.runIf(canStartPostgres())('the ACD while PostgreSQL restarts', () => {
+describe.runIf(canRunPrivatePostgres())('the ACD while PostgreSQL restarts', () => {
   let server: PrivatePostgres | undefined;
   let database: Database | undefined;
   let store: Store | undefined;
@@ -46,7 +46,7 @@ describe.runIf(canStartPostgres())('the ACD while PostgreSQL restarts', () => {
     await acd?.close();
     await store?.close().catch(() => undefined);
     await database?.close().catch(() => undefined);
-    server?.destroy();
+    server?.dispose();
   });
 
   it('keeps a waiting caller hearing the treatment, and answers them once it is back', async () => {
@@ -75,7 +75,7 @@ describe.runIf(canStartPostgres())('the ACD while PostgreSQL restarts', () => {
     const running = runCall({ flow, call, ports, events: new MemoryEventSink() });
 
     await vi.waitFor(() => expect(heard).toHaveLength(1), { timeout: 10_000, interval: 50 });
-    server.stop();
+    server.stop('immediate');
     const downAt = Date.now();
     // The next announcement falls while the database is away.
     await vi.waitFor(() => expect(heard.length).toBeGreaterThanOrEqual(2), { timeout: 20_000, interval: 100 });

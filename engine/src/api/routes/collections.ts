@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Role } from '../../auth/roles.js';
 import type { CrudRepository } from '../../ports/store.js';
+import { parseDestination } from '../../core/destination.js';
 import { actorOf } from '../authenticate.js';
 import type { ApiContext } from '../context.js';
 import { ApiProblem, notFound } from '../problem.js';
@@ -192,11 +193,16 @@ export const collections: Collection[] = [
       userId: z.string().min(1).max(64).optional(),
       endpoints: z
         .array(
-          z.strictObject({
-            kind: z.enum(['sip-user', 'sip-uri', 'teams', 'pstn', 'webrtc']),
-            value: z.string().min(1).max(300),
-            label: z.string().min(1).max(100).optional(),
-          }),
+          z
+            .strictObject({
+              kind: z.enum(['sip-user', 'sip-uri', 'teams', 'pstn', 'webrtc']),
+              value: z.string().min(1).max(300),
+              label: z.string().min(1).max(100).optional(),
+            })
+            .refine((e) => (e.kind === 'sip-uri' ? /^sips?:/.test(e.value) && parseDestination(e.value).ok : e.kind === 'teams' || e.kind === 'pstn' ? parseDestination(`tel:${e.value}`).ok : /^[A-Za-z0-9_.@-]{1,64}$/.test(e.value)), {
+              path: ['value'],
+              message: 'must be how this kind of endpoint is reached: sip:user@host for a SIP URI, +44… for Teams and phone numbers, a user name otherwise',
+            }),
         )
         .max(10),
       activeEndpoint: z.number().int().min(0).max(9),
