@@ -9,6 +9,7 @@ import { engineInstanceRepository } from './engine-instance-repository.js';
 import { FLOW_PUBLISHED_CHANNEL, flowRepository } from './flow-repository.js';
 import { numberRepository } from './number-repository.js';
 import { promptRepository } from './prompt-repository.js';
+import { registrationRepository } from './registration-repository.js';
 import { loginThrottle, secretRepository } from './security-repositories.js';
 import { isDatabaseUnavailable, isRefusedValue } from './unavailable.js';
 
@@ -54,6 +55,7 @@ export async function createPostgresStore(database: Database, options: PostgresS
     loginThrottle: loginThrottle(pool),
     secrets: secretRepository(pool),
     engineInstances: engineInstanceRepository(pool),
+    registrations: registrationRepository(pool),
     async health() {
       try {
         await pool.query('SELECT 1');

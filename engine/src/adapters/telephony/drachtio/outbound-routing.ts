@@ -45,7 +45,13 @@ export function createOutboundRouter(
         return { kind: 'routed', targets: [{ uri: destination.uri, headers: {}, srtp: destination.uri.startsWith('sips:'), failOver: false }] };
       case 'agent': {
         const fixed = config.agents.staticContacts[destination.agentId];
-        const contacts = fixed ? [fixed] : await agents.contactsOf(destination.agentId);
+        let contacts: string[];
+        try {
+          contacts = fixed ? [fixed] : await agents.contactsOf(destination.agentId);
+        } catch (error) {
+          // The registrations live in the database: while it is away, the agent cannot be found (not a fault of the call).
+          return { kind: 'failed', reason: `agent ${destination.agentId}'s phone could not be looked up: ${(error as Error).message}` };
+        }
         if (!contacts.length) return { kind: 'failed', reason: `agent ${destination.agentId} has no registered phone` };
         return { kind: 'routed', targets: contacts.map((uri) => ({ uri, headers: {}, srtp: uri.startsWith('sips:'), failOver: true })) };
       }
