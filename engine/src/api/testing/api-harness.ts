@@ -17,6 +17,7 @@ import { attachTestCallSocket } from '../test-call-socket.js';
 import { SystemClock } from '../../adapters/clock/system-clock.js';
 import { simulatedStandIns } from '../../adapters/telephony/simulator/simulated-ports.js';
 import { defaultWorld } from '../../adapters/telephony/simulator/world.js';
+import { SimulatedOutboundCalls } from '../../adapters/telephony/simulator/simulated-outbound-calls.js';
 import { createEngineCalls } from '../../calls/engine-calls.js';
 import type { ApiLogger } from '../context.js';
 import type { AnyRoute } from '../route.js';
@@ -80,6 +81,7 @@ export async function startTestApi(store: Store, deps: Partial<ApiDeps> = {}): P
     store,
     logger: { info: () => undefined, warn: () => undefined, error: logger.error },
     adapters: { clock, ...simulatedStandIns(defaultWorld(), clock) },
+    outbound: new SimulatedOutboundCalls(defaultWorld(), clock),
   });
   const testCalls = attachTestCallSocket(server, { ...allDeps, engineInstanceId, calls });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
