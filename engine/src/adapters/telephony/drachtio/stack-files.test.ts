@@ -101,6 +101,14 @@ describe('docker stack files', () => {
     for (const mod of ['mod_event_socket', 'mod_sofia', 'mod_flite', 'mod_local_stream', 'mod_tone_stream']) expect(modules).toContain(mod);
   });
 
+  it('the hold music the adapter plays (local_stream://moh) streams media/hold-music, which the compose file mounts at /media', () => {
+    const streams = parseXml(join(root, 'docker/freeswitch/conf/autoload_configs/local_stream.conf.xml')).getElementsByTagName('directory');
+    const moh = [...Array.from({ length: streams.length }, (_, i) => streams[i]!)].find((d) => d.getAttribute('name') === 'moh');
+    expect(moh?.getAttribute('path')).toBe('/media/hold-music');
+    const compose = parseYaml(readFileSync(join(root, 'docker/docker-compose.yml'), 'utf8')) as { services: { freeswitch: { volumes: string[] } } };
+    expect(compose.services.freeswitch.volumes).toContain('../media:/media:ro');
+  });
+
   it('docker-compose.yml parses and runs every service the stack needs', () => {
     const compose = parseYaml(readFileSync(join(root, 'docker/docker-compose.yml'), 'utf8')) as { services: Record<string, unknown> };
     expect(Object.keys(compose.services).sort()).toEqual(['drachtio', 'engine', 'freeswitch', 'postgres']);
