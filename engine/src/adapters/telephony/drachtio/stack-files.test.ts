@@ -29,7 +29,7 @@ function parseXml(path: string): Document {
 
 const sippInstalled = spawnSync('sipp', ['-v']).status !== null;
 
-/** The DTMF pcaps run.sh writes for payments-line.xml (test/sip/dtmf-pcap.ts), by file name → keys. */
+/** The DTMF pcaps test:sip writes for payments-line.xml (test/sip/payment-scenarios.ts with dtmf-pcap.ts), by file name → keys. */
 const GENERATED_PCAPS: Record<string, string> = {
   'reference.pcap': '12345678#',
   'confirm.pcap': '1',
@@ -40,16 +40,18 @@ const GENERATED_PCAPS: Record<string, string> = {
 describe('sipp scenarios for npm run test:sip', () => {
   it('there is a scenario for each required walk', () => {
     expect(scenarios.sort()).toEqual([
+      'caller-until-bye.xml',
       'cancel-before-answer.xml',
       'concurrent-call.xml',
       'hangup-mid-prompt.xml',
       'main-line-dtmf-to-queue.xml',
       'main-line-dtmf-to-transfer.xml',
       'payments-line.xml',
+      'trunk-far-end.xml',
     ]);
   });
 
-  it.each(scenarios)('%s is well-formed, and its pcaps exist (or are ones run.sh writes)', (file) => {
+  it.each(scenarios)('%s is well-formed, and its pcaps exist (or are ones test:sip writes)', (file) => {
     const doc = parseXml(join(scenarioDir, file));
     expect(doc.documentElement.tagName).toBe('scenario');
     expect(doc.getElementsByTagName('send').length).toBeGreaterThan(0);
