@@ -103,6 +103,32 @@ describe('docker stack files', () => {
     for (const mod of ['mod_event_socket', 'mod_sofia', 'mod_flite', 'mod_local_stream', 'mod_tone_stream']) expect(modules).toContain(mod);
   });
 
+  it('legs the engine creates (agents, trunk, transfers) offer plain RTP; only legs asking for it (Teams) offer SRTP', () => {
+    // Found on the real stack: with FreeSWITCH's default ("optional" SRTP on its inbound channels) and the
+    // offer made on arrival (enable-3pcc=true), every 3PCC leg offered RTP/SAVP beside RTP/AVP, and a phone
+    // taking the AVP line heard encrypted packets as hiss while the caller heard nothing.
+    const profile = parseXml(join(root, 'docker/freeswitch/conf/sip_profiles/drachtio_mrf.xml'));
+    const params = Array.from(profile.getElementsByTagName('param'));
+    expect(params.find((p) => p.getAttribute('name') === 'enable-3pcc')?.getAttribute('value')).toBe('proxy');
+    const extensions = Array.from(parseXml(join(root, 'docker/freeswitch/conf/dialplan/mrf.xml')).getElementsByTagName('extension'));
+    const actionsOf = (name: string) =>
+      extensions
+        .filter((e) => e.getAttribute('name') === name)
+        .flatMap((e) => Array.from(e.getElementsByTagName('action')))
+        .map((a) => a.getAttribute('data'));
+    const conditionsOf = (name: string) =>
+      extensions
+        .filter((e) => e.getAttribute('name') === name)
+        .flatMap((e) => Array.from(e.getElementsByTagName('condition')))
+        .map((c) => `${c.getAttribute('field')} ${c.getAttribute('expression')}`);
+    expect(conditionsOf('frontdoor-plain-rtp')).toEqual(['${sip_h_X-Secure-RTP} ^$', '${switch_r_sdp} ^$']);
+    expect(actionsOf('frontdoor-plain-rtp')).toEqual(['rtp_secure_media=false']);
+    expect(actionsOf('frontdoor-srtp')).toEqual(['rtp_secure_media=optional']);
+    // Both are decided before the channel answers (the offer is made then).
+    const order = extensions.map((e) => e.getAttribute('name'));
+    expect(order.indexOf('frontdoor-plain-rtp')).toBeLessThan(order.indexOf('frontdoor'));
+  });
+
   it('the hold music the adapter plays (local_stream://moh) streams media/hold-music, which the compose file mounts at /media', () => {
     const streams = parseXml(join(root, 'docker/freeswitch/conf/autoload_configs/local_stream.conf.xml')).getElementsByTagName('directory');
     const moh = [...Array.from({ length: streams.length }, (_, i) => streams[i]!)].find((d) => d.getAttribute('name') === 'moh');
