@@ -26,7 +26,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const AGENT = { username: 'agent1', password: 'agent1-digest-pw', agentId: 'agent1' };
 /** The agent's phone sends this tone as its voice: heard back, it proves the round trip through the caller. */
 const AGENT_TONE_HZ = 1020;
-const TRUNK_PORT = 5091;
+const TRUNK_PORT = 5391;
 
 export const ADAPTER_SCENARIOS = {
   register: 'adapter: an agent’s softphone (baresip) registers with digest auth; the binding is in PostgreSQL',
@@ -102,10 +102,13 @@ async function waitUntil(condition: () => boolean | Promise<boolean>, timeoutMs:
 }
 
 async function registers(h: Harness): Promise<string> {
-  await h.agent.waitFor('REGISTER_OK', 15_000).catch(() => {
-    throw new Error(`baresip did not register: ${h.agent.log.filter((l) => /regist|401|403/i.test(l)).slice(-3).join(' | ')}`);
-  });
-  const contacts = await h.store.registrations.contactsOf(AGENT.agentId, Date.now());
+  // baresip registers as it starts (its REGISTER_OK event may come before our control connection): look where it matters.
+  let contacts: string[] = [];
+  await waitUntil(async () => (contacts = await h.store.registrations.contactsOf(AGENT.agentId, Date.now())).length > 0, 15_000, 'no binding for agent1 in sip_registrations').catch(
+    () => {
+      throw new Error(`baresip did not register: ${h.agent.log.filter((l) => /regist|40[13]|binding/i.test(l)).slice(-3).join(' | ') || 'nothing in its log'}`);
+    },
+  );
   check(contacts.length === 1 && contacts[0]!.includes(':5081'), `expected agent1's phone (port 5081) in sip_registrations, found ${JSON.stringify(contacts)}`);
   // The registrar challenges every REGISTER without credentials: a binding means digest auth succeeded.
   return `contact ${contacts[0]}`;
@@ -149,7 +152,7 @@ async function bridgesWithWhisper(h: Harness): Promise<string> {
   check(secondsOfTone(whisper, AGENT_TONE_HZ) < 0.5, 'the agent heard its own voice during the whisper: the caller was connected too early');
   const echoed = secondsOfTone(heard, AGENT_TONE_HZ);
   check(echoed >= 3, `the agent's voice did not come back through the caller (${echoed} s): no two-way audio`);
-  return `talk ${Math.round(result.talkMs / 100) / 10} s, agent heard ${secondsAbove(heard)} s of sound of which ${echoed} s its own voice back through the caller; recording ${result.recordingId}`;
+  return `talk ${Math.round(result.talkMs / 100) / 10} s, agent heard ${secondsAbove(heard)} s of sound of which ${echoed.toFixed(1)} s its own voice back through the caller; recording ${result.recordingId}`;
 }
 
 /** The agent transfers the caller from the phone: the bridge ends 'referred', the caller stays with us. */
@@ -201,7 +204,7 @@ async function placesACallback(h: Harness): Promise<string> {
     const echoed = secondsOfTone(heard, AGENT_TONE_HZ);
     check(secondsAbove(heard) >= 6, `the agent heard only ${secondsAbove(heard)} s of sound`);
     check(echoed >= 3, `the agent's voice did not come back through the resident (${echoed} s): no two-way audio`);
-    return `resident talked ${Math.round(resident.talkMs / 100) / 10} s; the agent heard the callback's context, then their own voice back through the resident for ${echoed} s`;
+    return `resident talked ${Math.round(resident.talkMs / 100) / 10} s; the agent heard the callback's context, then their own voice back through the resident for ${echoed.toFixed(1)} s`;
   } finally {
     farEnd.kill();
   }

@@ -7,7 +7,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -95,7 +95,12 @@ export class Baresip {
     );
     const child = spawn('baresip', ['-f', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
     const phone = new Baresip(options, child);
-    const keep = (chunk: Buffer) => phone.log.push(...chunk.toString().split('\n').filter(Boolean));
+    const logFile = createWriteStream(join(dir, 'baresip.log'));
+    const keep = (chunk: Buffer) => {
+      logFile.write(chunk);
+      phone.log.push(...chunk.toString().split('\n').filter(Boolean));
+      if (phone.log.length > 500) phone.log.splice(0, phone.log.length - 500);
+    };
     child.stdout!.on('data', keep);
     child.stderr!.on('data', keep);
     await phone.connectControl();
