@@ -169,6 +169,7 @@ describe('DrachtioCall', () => {
     await clock.advance(1_000);
     await settle();
     expect(sip.invites[0]!.uri).toBe('sip:alice@10.0.0.5:5062');
+    expect(sip.invites[0]!.opts.headers).toEqual({ From: '<sip:+447700900123@localhost>' });
     const agentChannel = servers.flatMap((s) => s.channels).find((c) => c !== callerChannel)!;
     expect(sip.invites[0]!.opts.localSdp).toBe(agentChannel.local.sdp);
     expect(callerChannel.apiCalls).toContain(`uuid_bridge ${callerChannel.uuid} ${agentChannel.uuid}`);

@@ -25,6 +25,8 @@ describe('DrachtioOutboundCalls', () => {
     const agentCall = dialled.call;
     expect(await outboundCount('answered')).toBe(answeredBefore + 1);
     expect(sip.invites[0]!.uri).toBe('sip:alice@10.0.0.5:5062');
+    // The agent's phone shows whose callback it is (drachtio-server puts its own address for localhost).
+    expect(sip.invites[0]!.opts.headers).toEqual({ From: '<sip:+447700900123@localhost>' });
     expect(agentCall.callId).toBe(sip.uacDialogs[0]!.sip.callId);
     expect([agentCall.from, agentCall.to]).toEqual(['+447700900123', 'agent:alice']);
     const agentChannel = otherChannels()[0]!;
