@@ -25,11 +25,12 @@ import { ACD_SCENARIOS, runAcdScenarios } from './acd-scenarios.js';
 import { ENGINE_SCENARIOS, runEngineScenarios } from './engine-scenarios.js';
 import { PAYMENT_SCENARIOS } from './payment-scenarios.js';
 import { Report } from './harness/report.js';
+import { runSharedEngineScenarios, SHARED_ENGINE_SCENARIOS } from './shared-engines.js';
 import { missingVariables, stackFromEnv } from './harness/stack.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const installed = (command: string, arg = '-h') => spawnSync(command, [arg], { stdio: 'ignore' }).error === undefined;
-const every = [...Object.values(ADAPTER_SCENARIOS), ...Object.values(ENGINE_SCENARIOS), ...Object.values(PAYMENT_SCENARIOS), ...Object.values(ACD_SCENARIOS)];
+const every = [...Object.values(ADAPTER_SCENARIOS), ...Object.values(ENGINE_SCENARIOS), ...Object.values(PAYMENT_SCENARIOS), ...Object.values(SHARED_ENGINE_SCENARIOS), ...Object.values(ACD_SCENARIOS)];
 
 const report = new Report();
 const missing = missingVariables();
@@ -65,6 +66,9 @@ try {
   else for (const name of Object.values(ADAPTER_SCENARIOS)) report.notRun(name, 'baresip is not installed (apt-get install --no-install-recommends baresip-core)');
 
   await runEngineScenarios(stack, workDir, report);
+
+  if (baresip) await runSharedEngineScenarios(stack, workDir, report);
+  else for (const name of Object.values(SHARED_ENGINE_SCENARIOS)) report.notRun(name, 'baresip is not installed (apt-get install --no-install-recommends baresip-core)');
 
   if (baresip) await runAcdScenarios(stack, workDir, report);
   else for (const name of Object.values(ACD_SCENARIOS)) report.notRun(name, 'baresip is not installed (apt-get install --no-install-recommends baresip-core)');
