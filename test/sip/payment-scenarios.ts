@@ -22,7 +22,7 @@ export const PAYMENT_SCENARIOS = {
 } as const;
 
 /** The DTMF the caller keys, pcap by pcap (sequence numbers of their own, so repeated keys are not dropped). */
-const PCAPS: Record<string, [keys: string, firstSequence: number]> = {
+export const PAYMENT_PCAPS: Record<string, [keys: string, firstSequence: number]> = {
   'reference.pcap': ['12345678#', 1000],
   'confirm.pcap': ['1', 2000],
   'pay.pcap': ['1', 3000],
@@ -115,7 +115,7 @@ export async function payByCard(options: { stack: Stack; workDir: string; engine
     const { token } = await firstJsonLine<{ token: string }>(setup, setupLog, 'the payment line set-up');
     const pcaps = join(workDir, 'pcaps');
     mkdirSync(pcaps, { recursive: true });
-    for (const [name, [keys, firstSequence]] of Object.entries(PCAPS)) writeFileSync(join(pcaps, name), dtmfPcap(keys, { firstSequence }));
+    for (const [name, [keys, firstSequence]] of Object.entries(PAYMENT_PCAPS)) writeFileSync(join(pcaps, name), dtmfPcap(keys, { firstSequence }));
     const scenario = join(workDir, 'payments-line.xml');
     writeFileSync(scenario, readFileSync(join(SCENARIOS, 'payments-line.xml'), 'utf8').replaceAll('@PCAPS@', pcaps));
 

@@ -6,6 +6,7 @@ import { JSDOM } from 'jsdom';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { dtmfPcap } from '../../../../../test/sip/dtmf-pcap.js';
+import { PAYMENT_PCAPS } from '../../../../../test/sip/payment-scenarios.js';
 import { loadConfig } from '../../../config/config.js';
 
 /**
@@ -29,13 +30,6 @@ function parseXml(path: string): Document {
 
 const sippInstalled = spawnSync('sipp', ['-v']).status !== null;
 
-/** The DTMF pcaps test:sip writes for payments-line.xml (test/sip/payment-scenarios.ts with dtmf-pcap.ts), by file name → keys. */
-const GENERATED_PCAPS: Record<string, string> = {
-  'reference.pcap': '12345678#',
-  'confirm.pcap': '1',
-  'pay.pcap': '1',
-  'card.pcap': '4444333322221111#1230#737#',
-};
 
 describe('sipp scenarios for npm run test:sip', () => {
   it('there is a scenario for each required walk', () => {
@@ -58,7 +52,7 @@ describe('sipp scenarios for npm run test:sip', () => {
     for (const exec of Array.from(doc.getElementsByTagName('exec'))) {
       const pcap = exec.getAttribute('play_pcap_audio');
       if (!pcap) continue;
-      if (pcap.startsWith('@PCAPS@/')) expect(GENERATED_PCAPS, `${file} plays ${pcap}`).toHaveProperty(pcap.slice('@PCAPS@/'.length));
+      if (pcap.startsWith('@PCAPS@/')) expect(PAYMENT_PCAPS, `${file} plays ${pcap}`).toHaveProperty(pcap.slice('@PCAPS@/'.length));
       else expect(existsSync(pcap), `${file} plays ${pcap}`).toBe(true);
     }
   });
@@ -68,7 +62,7 @@ describe('sipp scenarios for npm run test:sip', () => {
     // statistics screen only appears when the scenario loaded. All five run at once.
     const base = 20_000 + Math.floor(Math.random() * 20_000);
     const pcaps = mkdtempSync(join(tmpdir(), 'sipp-pcaps-'));
-    for (const [name, keys] of Object.entries(GENERATED_PCAPS)) writeFileSync(join(pcaps, name), dtmfPcap(keys));
+    for (const [name, [keys, firstSequence]] of Object.entries(PAYMENT_PCAPS)) writeFileSync(join(pcaps, name), dtmfPcap(keys, { firstSequence }));
     const outputs = await Promise.all(
       scenarios.map(
         (file, i) =>
