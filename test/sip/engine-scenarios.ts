@@ -60,7 +60,12 @@ export async function runEngineScenarios(stack: Stack, workDir: string, report: 
       workDir,
       httpPort,
       clockEnv: mainLineClock(),
-      ...(pay360 ? { extraConfig: { payments: pay360.config } } : {}),
+      // The payment line's reference look-up (payments-line.ts) answers on this machine: a loopback address,
+      // which data dips refuse unless the config names it.
+      extraConfig: {
+        dataDips: { allowedHosts: [], allowedNetworks: ['127.0.0.1/32'], maxResponseBytes: 1024 * 1024 },
+        ...(pay360 ? { payments: pay360.config } : {}),
+      },
     });
   } catch (error) {
     pay360?.stop();

@@ -5,13 +5,15 @@
  * connected. Stopped politely, or killed with SIGKILL to play an engine dying.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createWriteStream, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { FrontdoorConfigInput } from '../../../engine/src/config/config.js';
 import { telephonyConfig, type PhoneAccount, type Stack } from './stack.js';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
-export const ADMIN_PASSWORD = 'test-sip-admin-password';
+/** The first admin's password on every engine this run starts (random: the password policy refuses guessable ones). */
+export const ADMIN_PASSWORD = `Tsip-${randomBytes(12).toString('base64url')}`;
 
 export interface EngineOptions {
   name: string;
