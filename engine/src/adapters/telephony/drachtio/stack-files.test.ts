@@ -40,6 +40,7 @@ describe('sipp scenarios for npm run test:sip', () => {
       'hangup-mid-prompt.xml',
       'main-line-dtmf-to-queue.xml',
       'main-line-dtmf-to-transfer.xml',
+      'main-line-to-agent.xml',
       'payments-line.xml',
       'trunk-far-end.xml',
     ]);
