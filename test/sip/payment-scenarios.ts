@@ -6,9 +6,9 @@
  * level, drachtio, API, metrics) may hold the card number or security code.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { dtmfPcap } from './dtmf-pcap.js';
+import { scenarioWithPcaps } from './generated-pcaps.js';
 import { ADMIN_PASSWORD } from './harness/engine.js';
 import { check } from './harness/report.js';
 import { runSipp, SCENARIOS } from './harness/sipp.js';
@@ -21,13 +21,6 @@ export const PAYMENT_SCENARIOS = {
   leakScan: 'engine: the leak scan after the payment call — no card number or security code in the database, logs (FreeSWITCH at debug), API or metrics',
 } as const;
 
-/** The DTMF the caller keys, pcap by pcap (sequence numbers of their own, so repeated keys are not dropped). */
-export const PAYMENT_PCAPS: Record<string, [keys: string, firstSequence: number]> = {
-  'reference.pcap': ['12345678#', 1000],
-  'confirm.pcap': ['1', 2000],
-  'pay.pcap': ['1', 3000],
-  'card.pcap': ['4444333322221111#1230#737#', 4000],
-};
 
 /** A line of JSON a child prints when ready; rejects when it exits first or stays silent. */
 function firstJsonLine<T>(child: ChildProcess, log: string[], what: string, timeoutMs = 30_000): Promise<T> {
@@ -113,11 +106,7 @@ export async function payByCard(options: { stack: Stack; workDir: string; engine
   const setup = spawn(process.execPath, ['--import', 'tsx', 'test/sip/payments-line.ts', engineUrl, ADMIN_PASSWORD], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   try {
     const { token } = await firstJsonLine<{ token: string }>(setup, setupLog, 'the payment line set-up');
-    const pcaps = join(workDir, 'pcaps');
-    mkdirSync(pcaps, { recursive: true });
-    for (const [name, [keys, firstSequence]] of Object.entries(PAYMENT_PCAPS)) writeFileSync(join(pcaps, name), dtmfPcap(keys, { firstSequence }));
-    const scenario = join(workDir, 'payments-line.xml');
-    writeFileSync(scenario, readFileSync(join(SCENARIOS, 'payments-line.xml'), 'utf8').replaceAll('@PCAPS@', pcaps));
+    const scenario = scenarioWithPcaps(SCENARIOS, 'payments-line.xml', workDir);
 
     const fsLog = process.env.FREESWITCH_LOG;
     const drachtioLog = process.env.DRACHTIO_LOG;

@@ -1,12 +1,11 @@
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { JSDOM } from 'jsdom';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { dtmfPcap } from '../../../../../test/sip/dtmf-pcap.js';
-import { PAYMENT_PCAPS } from '../../../../../test/sip/payment-scenarios.js';
+import { GENERATED_PCAPS, scenarioWithPcaps } from '../../../../../test/sip/generated-pcaps.js';
 import { loadConfig } from '../../../config/config.js';
 
 /**
@@ -38,6 +37,7 @@ describe('sipp scenarios for npm run test:sip', () => {
       'cancel-before-answer.xml',
       'concurrent-call.xml',
       'hangup-mid-prompt.xml',
+      'main-line-callback.xml',
       'main-line-dtmf-to-queue.xml',
       'main-line-dtmf-to-transfer.xml',
       'main-line-to-agent.xml',
@@ -53,7 +53,7 @@ describe('sipp scenarios for npm run test:sip', () => {
     for (const exec of Array.from(doc.getElementsByTagName('exec'))) {
       const pcap = exec.getAttribute('play_pcap_audio');
       if (!pcap) continue;
-      if (pcap.startsWith('@PCAPS@/')) expect(PAYMENT_PCAPS, `${file} plays ${pcap}`).toHaveProperty(pcap.slice('@PCAPS@/'.length));
+      if (pcap.startsWith('@PCAPS@/')) expect(GENERATED_PCAPS[file] ?? {}, `${file} plays ${pcap}`).toHaveProperty(pcap.slice('@PCAPS@/'.length));
       else expect(existsSync(pcap), `${file} plays ${pcap}`).toBe(true);
     }
   });
@@ -63,13 +63,12 @@ describe('sipp scenarios for npm run test:sip', () => {
     // statistics screen only appears when the scenario loaded. All five run at once.
     const base = 20_000 + Math.floor(Math.random() * 20_000);
     const pcaps = mkdtempSync(join(tmpdir(), 'sipp-pcaps-'));
-    for (const [name, [keys, firstSequence]] of Object.entries(PAYMENT_PCAPS)) writeFileSync(join(pcaps, name), dtmfPcap(keys, { firstSequence }));
     const outputs = await Promise.all(
       scenarios.map(
         (file, i) =>
           new Promise<string>((done) => {
-            const scenario = join(pcaps, file);
-            writeFileSync(scenario, readFileSync(join(scenarioDir, file), 'utf8').replaceAll('@PCAPS@', pcaps));
+            // As test:sip runs it: with the pcaps it writes for the run.
+            const scenario = scenarioWithPcaps(scenarioDir, file, pcaps);
             const args = ['127.0.0.1:9', '-sf', scenario, '-i', '127.0.0.1', '-p', String(base + i), '-m', '1', '-timeout', '1', '-timeout_error', '-s', '+441234500000'];
             execFile('sipp', args, { timeout: 10_000 }, (_error, stdout, stderr) => done(`${file}\n${stdout}${stderr}`));
           }),
