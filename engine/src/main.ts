@@ -23,15 +23,15 @@ import { loadConfig, type FrontdoorConfig, type FrontdoorConfigInput } from './c
 import { createEngineCalls } from './calls/engine-calls.js';
 import { MediaUrls } from './calls/media-urls.js';
 import { phoneCallHandler } from './calls/phone-calls.js';
+import { EngineAcd } from './queue/engine-acd.js';
 import { mediaRouter } from './api/media-route.js';
 import { EngineError } from './core/engine-error.js';
 import type { EngineLogger } from './ports/logger.js';
 import type { PaymentGateway } from './ports/payment-gateway.js';
-import type { QueuePort } from './ports/queue.js';
 import type { Recognizer } from './ports/recognizer.js';
 import { espeakRenderer } from './tts/espeak-tts.js';
 import type { Store } from './ports/store.js';
-import { seedExamples } from './seed-examples.js';
+import { seedExamples, seedQueues } from './seed-examples.js';
 import { redactingLogger } from './logging.js';
 import { pay360Settings } from './adapters/payments/pay360/config.js';
 import { startSharedFakePay360 } from './adapters/payments/pay360/fake/stand-in.js';
@@ -123,6 +123,7 @@ export async function start(options: StartOptions = {}): Promise<RunningEngine> 
     });
 
     await seedExamples(store, options.flowsDir ?? join(REPO, 'flows'), logger);
+    await seedQueues(store, options.flowsDir ?? join(REPO, 'flows'), logger);
     await ensureFirstAdmin(store, argon2Passwords(), options.env ?? process.env, logger);
 
     const secretsKey = loadSecretsKey(config.secrets.keyFile);
@@ -141,14 +142,17 @@ export async function start(options: StartOptions = {}): Promise<RunningEngine> 
     const clock = new SystemClock();
     const payments = await startPayments(config, clock, logger);
     cleanups.push(() => payments.close());
+    // The ACD: this engine's queue port, dispatch and safety sweeps, and a realm per designer test call.
+    const acd = new EngineAcd({ store, clock, engineInstanceId, logger, sweepMs: config.acd.sweepSeconds * 1000 });
+    cleanups.push(() => acd.close());
     const calls = await createEngineCalls({
       store,
       logger,
       adapters: {
         clock,
         speech: phoneSpeech.recognizer,
-        ...UNCONFIGURED_PORTS,
         payments: payments.phoneCalls,
+        queue: acd.phone,
         http: new FetchHttpClient({
           allowedHosts: config.dataDips.allowedHosts,
           allowedNetworks: config.dataDips.allowedNetworks,
@@ -186,7 +190,7 @@ export async function start(options: StartOptions = {}): Promise<RunningEngine> 
     app.use(createApi(apiDeps));
     await serveDesigner(app, config.http.designerDir, logger);
     const server = createServer(app);
-    const testCalls = attachTestCallSocket(server, { ...apiDeps, calls });
+    const testCalls = attachTestCallSocket(server, { ...apiDeps, calls, acd });
     cleanups.push(() => testCalls.close());
     await listen(server, config.http.host, config.http.port);
     cleanups.push(() => new Promise<void>((done) => server.close(() => done())));
@@ -210,6 +214,8 @@ export async function start(options: StartOptions = {}): Promise<RunningEngine> 
       });
       cleanups.push(() => telephony?.close());
       calls.outbound.attach(telephony.outbound);
+      // Callbacks need a trunk: this engine works them once its calls can be placed.
+      acd.placeCallsWith(calls.outbound);
     } else {
       logger.info('telephony: not configured (add a telephony section to the config file for real SIP calls); test calls work in the designer');
     }
@@ -228,15 +234,6 @@ export async function start(options: StartOptions = {}): Promise<RunningEngine> 
     throw error;
   }
 }
-
-/** A port this engine has no adapter for yet: the node fails as an infrastructure fault, so the flow's error edge or fallback (apologise, offer a person) takes over. */
-function unavailable(what: string): never {
-  throw new EngineError(`${what}-unavailable`, `${what} is not configured on this engine`);
-}
-
-const UNCONFIGURED_PORTS: { queue: QueuePort } = {
-  queue: { join: async () => unavailable('queue') },
-};
 
 /**
  * Card payments on real calls with no payment service configured: the payment node takes its error exit

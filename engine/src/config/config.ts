@@ -64,6 +64,16 @@ export const configSchema = z
         deadAfterSeconds: z.number().int().min(5).max(3600).default(60).describe('Silence after which another engine is taken for dead'),
       })
       .default({ heartbeatSeconds: 10, deadAfterSeconds: 60 }),
+    acd: z
+      .strictObject({
+        sweepSeconds: z
+          .number()
+          .min(0.2)
+          .max(60)
+          .default(2)
+          .describe('How often this engine looks for work a lost signal or a stopped engine left behind (offers, wrap-ups, callbacks due)'),
+      })
+      .default({ sweepSeconds: 2 }),
     telephony: telephonyConfigSchema.optional(),
     speech: z
       .strictObject({

@@ -5,6 +5,8 @@ import { notFound } from '../problem.js';
 import { idParam, route, type AnyRoute } from '../route.js';
 import { pageQuery, paged, queryDate, timestamp } from '../schemas.js';
 
+const queueOutcome = z.enum(['answered', 'abandoned', 'overflowed', 'timeout', 'closed', 'exit', 'transferred', 'callback_requested', 'callback_completed', 'callback_failed', 'engine_lost']);
+
 const callSchema = z.object({
   id: z.string(),
   kind: z.enum(['phone', 'test']),
@@ -21,6 +23,7 @@ const callSchema = z.object({
   agentId: z.string().optional(),
   waitSeconds: z.number().optional(),
   talkSeconds: z.number().optional(),
+  queueOutcome: queueOutcome.optional().describe('How the call’s time in a queue ended (the ACD sets it)'),
   engineInstanceId: z.string(),
 });
 
@@ -52,6 +55,7 @@ export function callRoutes({ store }: ApiContext): AnyRoute[] {
         outcome: z.string().optional(),
         queueId: z.string().optional(),
         agentId: z.string().optional(),
+        queueOutcome: queueOutcome.optional(),
         since: queryDate.optional(),
         until: queryDate.optional(),
         active: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),

@@ -16,6 +16,7 @@ import { createApi, type ApiDeps } from '../create-api.js';
 import { attachTestCallSocket } from '../test-call-socket.js';
 import { SystemClock } from '../../adapters/clock/system-clock.js';
 import { simulatedStandIns } from '../../adapters/telephony/simulator/simulated-ports.js';
+import { EngineAcd } from '../../queue/engine-acd.js';
 import { defaultWorld } from '../../adapters/telephony/simulator/world.js';
 import { SimulatedOutboundCalls } from '../../adapters/telephony/simulator/simulated-outbound-calls.js';
 import { createEngineCalls } from '../../calls/engine-calls.js';
@@ -77,13 +78,15 @@ export async function startTestApi(store: Store, deps: Partial<ApiDeps> = {}): P
   const server = createServer(app);
   // The engine's calls as main.ts builds them, with the simulated world's adapters in place of real ones.
   const clock = new SystemClock();
+  const engineLogger = { info: () => undefined, warn: () => undefined, error: logger.error };
+  const acd = new EngineAcd({ store, clock, engineInstanceId, logger: engineLogger, sweepMs: 0 });
   const calls = await createEngineCalls({
     store,
-    logger: { info: () => undefined, warn: () => undefined, error: logger.error },
-    adapters: { clock, ...simulatedStandIns(defaultWorld(), clock) },
+    logger: engineLogger,
+    adapters: { clock, ...simulatedStandIns(defaultWorld(), clock), queue: acd.phone },
     outbound: new SimulatedOutboundCalls(defaultWorld(), clock),
   });
-  const testCalls = attachTestCallSocket(server, { ...allDeps, engineInstanceId, calls });
+  const testCalls = attachTestCallSocket(server, { ...allDeps, engineInstanceId, calls, acd });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
@@ -142,6 +145,7 @@ export async function startTestApi(store: Store, deps: Partial<ApiDeps> = {}): P
     login,
     async close() {
       await testCalls.close();
+      await acd.close();
       calls.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

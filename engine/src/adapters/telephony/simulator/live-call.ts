@@ -16,7 +16,7 @@ import { worldSchema, type World, type WorldInput } from './world.js';
 export interface LiveCallOptions {
   flow: Flow;
   /** The call's ports on its clock, from engine/src/calls/call-ports.ts (the one place ports are put together). */
-  ports(clock: Clock, world: World): FlowPorts;
+  ports(clock: Clock, world: World): FlowPorts & { release?(): Promise<void> };
   world?: WorldInput;
   /** When the call happens (ISO 8601 or epoch ms); default now. */
   at?: string | number;
@@ -60,7 +60,9 @@ export function startLiveCall(options: LiveCallOptions): LiveCall {
   call.onPrompt((segment) => emitter.emit('prompt', segment));
   const finished = Promise.resolve()
     .then(() => runCall({ flow: options.flow, call, ports, events: { append: (event) => emitter.emit('event', event) }, ...(options.vars ? { vars: options.vars } : {}) }))
-    .then(({ outcome, endedAt }) => ({ outcome, endedAt }));
+    .then(({ outcome, endedAt }) => ({ outcome, endedAt }))
+    // The call's share of the world (its ACD realm) is let go once it has ended.
+    .finally(() => ports.release?.().catch(() => undefined));
   const live: LiveCall = {
     callId,
     press: (digits) => call.press(digits),

@@ -1,7 +1,7 @@
 import type { Clock, Destination } from '../../../ports/index.js';
 import { formatDestination, parseDestination } from '../../../core/destination.js';
 import type { CallerAction } from './caller-action.js';
-import type { FarEnd, World } from './world.js';
+import { simulatedAgent, type FarEnd, type SimulatedAgentSpec, type World } from './world.js';
 
 /** How long a far end rings before it answers, unless the world says otherwise. */
 export const RING_MS = 3000;
@@ -32,6 +32,8 @@ export function farEndOf(world: World, destination: Destination): FarEnd | 'busy
  * bridge or transfer and for a call the engine places (SimulatedOutboundCalls). Rejects if `signal` aborts.
  */
 export async function ringFarEnd(world: World, clock: Clock, destination: Destination, options: { ringTimeoutMs: number; signal: AbortSignal }): Promise<RingResult> {
+  const agent = destination.kind === 'agent' ? simulatedAgent(world, destination.agentId) : undefined;
+  if (agent) return ringSimulatedAgent(agent, clock, options);
   const farEnd = farEndOf(world, destination);
   if (farEnd === 'failed') return { kind: 'failed', reason: `${formatDestination(destination)} could not be reached (simulated)` };
   if (farEnd === 'busy') {
@@ -51,4 +53,20 @@ export async function ringFarEnd(world: World, clock: Clock, destination: Destin
     actions: answered.actions ?? [],
     ...(answered.referTo ? { referTo: answered.referTo } : {}),
   };
+}
+
+/** A simulated agent of the world's queues answers their own way: after ringing, busy, rejecting, never, their line failing. */
+async function ringSimulatedAgent(agent: SimulatedAgentSpec, clock: Clock, options: { ringTimeoutMs: number; signal: AbortSignal }): Promise<RingResult> {
+  if (agent.answers === 'fail') return { kind: 'failed', reason: `agent:${agent.id} could not be reached (simulated)` };
+  if (agent.answers === 'busy') {
+    await clock.sleep(1000, options.signal);
+    return { kind: 'busy' };
+  }
+  const ringMs = agent.ringSeconds * 1000;
+  if (agent.answers === 'noAnswer' || ringMs >= options.ringTimeoutMs) {
+    await clock.sleep(options.ringTimeoutMs, options.signal);
+    return { kind: 'noAnswer' };
+  }
+  await clock.sleep(ringMs, options.signal);
+  return agent.answers === 'reject' ? { kind: 'busy' } : { kind: 'answered', talkMs: agent.talkSeconds * 1000, actions: [] };
 }

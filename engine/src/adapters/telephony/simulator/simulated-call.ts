@@ -92,6 +92,8 @@ export class SimulatedCall implements CallChannel {
   recordingPaused = false;
   /** What far ends heard whispered before the caller was connected (an agent hears the queue's name); the caller never hears it. */
   readonly whispers: PromptSegment[] = [];
+  /** The music of each hold, in order (undefined: the media server's own). */
+  readonly holds: (string | undefined)[] = [];
 
   private readonly clock: Clock;
   private readonly farEnds: FarEnds | undefined;
@@ -269,6 +271,7 @@ export class SimulatedCall implements CallChannel {
   async hold(options: HoldOptions): Promise<HoldResult> {
     const { signal, keys = '' } = options;
     this.ensureConnected(signal);
+    this.holds.push(options.music);
     try {
       for (;;) {
         if (this.offered.length === 0 && (await this.waitForCaller(HOLD_SLICE_MS, signal, false)) === 'timeout') continue;
