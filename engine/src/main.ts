@@ -208,9 +208,14 @@ export async function start(options: StartOptions = {}): Promise<RunningEngine> 
       telephony = await startTelephony(config.telephony, {
         onCall: phoneCallHandler({ store, flows: calls.flows, ports: calls.ports.phone, engineInstanceId, logger }),
         logger,
+        registrations: store.registrations,
+        engineInstanceId,
         ...(mediaUrls ? { speechFor: (text: string, language: string) => mediaUrls.speech(text, language) } : {}),
       });
       cleanups.push(() => telephony?.close());
+      calls.outbound.attach(telephony.outbound);
+      // Callbacks need a trunk: this engine works them once its calls can be placed.
+      acd.placeCallsWith(calls.outbound);
     } else {
       logger.info('telephony: not configured (add a telephony section to the config file for real SIP calls); test calls work in the designer');
     }

@@ -14,3 +14,4 @@ export type * from './recognizer.js';
 export type * from './secrets.js';
 export type * from './values.js';
 export type * from './store.js';
+export type * from './registrations.js';

@@ -17,6 +17,7 @@
 import type { Flow } from './flow.js';
 import type { CallEvent } from './call-events.js';
 import type { PaymentStatus } from './payment-gateway.js';
+import type { RegistrationRepository } from './registrations.js';
 import type { AcdRepository, AcdSignal, AgentStateRepository, CallQueueOutcome } from './acd.js';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -611,6 +612,8 @@ export interface Store {
   readonly loginThrottle: LoginThrottle;
   readonly secrets: SecretRepository;
   readonly engineInstances: EngineInstanceRepository;
+  /** Agents' SIP phone registrations, seen by every engine (ports/registrations.ts). */
+  readonly registrations: RegistrationRepository;
   /** Is the database answering? */
   health(): Promise<{ kind: DatabaseKind; ok: boolean; error?: string }>;
   /**

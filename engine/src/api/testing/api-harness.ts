@@ -18,6 +18,7 @@ import { SystemClock } from '../../adapters/clock/system-clock.js';
 import { simulatedStandIns } from '../../adapters/telephony/simulator/simulated-ports.js';
 import { EngineAcd } from '../../queue/engine-acd.js';
 import { defaultWorld } from '../../adapters/telephony/simulator/world.js';
+import { SimulatedOutboundCalls } from '../../adapters/telephony/simulator/simulated-outbound-calls.js';
 import { createEngineCalls } from '../../calls/engine-calls.js';
 import type { ApiLogger } from '../context.js';
 import type { AnyRoute } from '../route.js';
@@ -83,6 +84,7 @@ export async function startTestApi(store: Store, deps: Partial<ApiDeps> = {}): P
     store,
     logger: engineLogger,
     adapters: { clock, ...simulatedStandIns(defaultWorld(), clock), queue: acd.phone },
+    outbound: new SimulatedOutboundCalls(defaultWorld(), clock),
   });
   const testCalls = attachTestCallSocket(server, { ...allDeps, engineInstanceId, calls, acd });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -13,6 +13,7 @@ import { engineInstanceRepository } from './engine-instance-repository.js';
 import { FLOW_PUBLISHED_CHANNEL, flowRepository } from './flow-repository.js';
 import { numberRepository } from './number-repository.js';
 import { promptRepository } from './prompt-repository.js';
+import { registrationRepository } from './registration-repository.js';
 import { loginThrottle, secretRepository } from './security-repositories.js';
 import { isDatabaseUnavailable, isRefusedValue } from './unavailable.js';
 
@@ -61,6 +62,7 @@ export async function createPostgresStore(database: Database, options: PostgresS
     loginThrottle: loginThrottle(pool),
     secrets: secretRepository(pool),
     engineInstances: engineInstanceRepository(pool, (signal) => acdSignals.announce(signal)),
+    registrations: registrationRepository(pool),
     async health() {
       try {
         await pool.query('SELECT 1');

@@ -19,63 +19,23 @@ import type {
   RecordResult,
   TransferResult,
 } from '../../../ports/index.js';
-import { formatDestination, parseDestination } from '../../../core/destination.js';
+import { formatDestination } from '../../../core/destination.js';
 import { abortError } from '../../clock/system-clock.js';
 import type { CallerAction, CallerInput } from './caller-action.js';
 import type { FarEndLine, FarEnds } from './far-end.js';
-import { defaultWorld, simulatedAgent, type World } from './world.js';
+import { ringFarEnd, type RingResult } from './ring-far-end.js';
+import { defaultWorld, type World } from './world.js';
+
+export { RING_MS, TALK_MS } from './ring-far-end.js';
 
 /** Simulated speech rate: milliseconds of prompt per character of text (about 150 words a minute). */
 export const SPEECH_MS_PER_CHARACTER = 65;
-/** How long a far end rings before it answers. */
-export const RING_MS = 3000;
-/** How long a simulated agent or colleague talks before hanging up. */
-export const TALK_MS = 60_000;
 /** A hand-off to a far end that does not talk back (no FarEnd): it takes keys until this much silence. */
 export const HAND_OFF_KEY_TIMEOUT_MS = 10_000;
 
 /** How long the caller hears a prompt. */
 export const promptDurationMs = (segments: readonly PromptSegment[]): number =>
   segments.reduce((total, s) => total + Math.max(500, s.text.length * SPEECH_MS_PER_CHARACTER), 0);
-
-/** The destination string as written in the world (so `+44…` and `tel:+44…` find the same entry). */
-const canonical = (text: string): string => {
-  const parsed = parseDestination(text);
-  return parsed.ok ? formatDestination(parsed.destination) : text.trim();
-};
-
-export type RingResult = 'answer' | 'busy' | 'noAnswer' | 'failed';
-
-/**
- * How the world answers a destination rung for `ringTimeoutMs`: a simulated agent of the world's queues
- * their own way (after ringing, busy, rejecting, never, their line failing); any other destination as
- * the world's `destinations` say (default: answers after RING_MS).
- */
-export async function ringInWorld(world: World, clock: Clock, destination: Destination, options: { ringTimeoutMs: number; signal: AbortSignal }): Promise<RingResult> {
-  const agent = destination.kind === 'agent' ? simulatedAgent(world, destination.agentId) : undefined;
-  let behaviour: 'answer' | 'busy' | 'noAnswer' | 'failed' | 'reject' = 'answer';
-  if (agent) behaviour = agent.answers === 'fail' ? 'failed' : agent.answers;
-  else {
-    const key = formatDestination(destination);
-    behaviour = Object.entries(world.destinations).find(([written]) => canonical(written) === key)?.[1] ?? 'answer';
-  }
-  const ringMs = agent ? agent.ringSeconds * 1000 : RING_MS;
-  if (behaviour === 'failed') return 'failed';
-  if (behaviour === 'busy') {
-    await clock.sleep(1000, options.signal);
-    return 'busy';
-  }
-  if (behaviour === 'noAnswer' || ringMs >= options.ringTimeoutMs) {
-    await clock.sleep(options.ringTimeoutMs, options.signal);
-    return 'noAnswer';
-  }
-  await clock.sleep(ringMs, options.signal);
-  return behaviour === 'reject' ? 'busy' : 'answer';
-}
-
-/** How long the far end talks once bridged: a simulated agent as the world says, anyone else TALK_MS. */
-export const talkMsInWorld = (world: World, destination: Destination): number =>
-  destination.kind === 'agent' ? (simulatedAgent(world, destination.agentId)?.talkSeconds ?? TALK_MS / 1000) * 1000 : TALK_MS;
 
 export interface SimulatedCallOptions {
   callId: string;
@@ -130,6 +90,8 @@ export class SimulatedCall implements CallChannel {
   transferredTo: string | undefined;
   answered = false;
   recordingPaused = false;
+  /** What far ends heard whispered before the caller was connected (an agent hears the queue's name); the caller never hears it. */
+  readonly whispers: PromptSegment[] = [];
   /** The music of each hold, in order (undefined: the media server's own). */
   readonly holds: (string | undefined)[] = [];
 
@@ -417,13 +379,12 @@ export class SimulatedCall implements CallChannel {
   /** How the world answers a destination: after ringing, or busy, or never. */
   private ring(destination: Destination, options: { ringTimeoutMs: number; signal: AbortSignal }): Promise<RingResult> {
     this.ensureConnected(options.signal);
-    return ringInWorld(this.world, this.clock, destination, options);
+    return ringFarEnd(this.world, this.clock, destination, options);
   }
 
   async transfer(destination: Destination, options: BridgeOptions): Promise<TransferResult> {
     const rang = await this.ring(destination, options);
-    if (rang === 'failed') return { kind: 'failed', reason: `${formatDestination(destination)} could not be reached (simulated)` };
-    if (rang !== 'answer') return { kind: rang };
+    if (rang.kind !== 'answered') return rang;
     this.transferredTo = formatDestination(destination);
     this.endedBy = 'system';
     this.hangupReason = 'transferred';
@@ -431,15 +392,24 @@ export class SimulatedCall implements CallChannel {
     return { kind: 'transferred' };
   }
 
+  /**
+   * Like a real bridge: the far end rings (as the world says), is told of (onAnswer), hears the whisper
+   * (the caller does not), talks — recorded when asked — and hangs up, or transfers the caller from its
+   * phone (the world's `referTo`), which hands the caller back to the flow.
+   */
   async bridge(destination: Destination, options: BridgeOptions): Promise<BridgeResult> {
     const rang = await this.ring(destination, options);
-    if (rang === 'failed') return { kind: 'failed', reason: `${formatDestination(destination)} could not be reached (simulated)` };
-    if (rang !== 'answer') return { kind: rang };
+    if (rang.kind !== 'answered') return rang;
     options.onAnswer?.();
+    if (options.whisper?.length) {
+      this.whispers.push(...options.whisper);
+      await this.clock.sleep(promptDurationMs(options.whisper), options.signal);
+    }
     this.announce([{ language: 'en-GB', text: `(connected to ${formatDestination(destination)})` }]);
-    const talkMs = talkMsInWorld(this.world, destination);
-    await this.clock.sleep(talkMs, options.signal);
-    return { kind: 'completed', talkMs };
+    const recordingId = options.record ? `${this.callId}-bridge-${++this.recordings}` : undefined;
+    await this.clock.sleep(rang.talkMs, options.signal);
+    if (rang.referTo) return { kind: 'referred', target: rang.referTo, talkMs: rang.talkMs };
+    return { kind: 'completed', talkMs: rang.talkMs, ...(recordingId ? { recordingId } : {}) };
   }
 
   /**
@@ -450,7 +420,7 @@ export class SimulatedCall implements CallChannel {
    */
   async handOff(destination: Destination, options: HandOffOptions): Promise<HandOffResult> {
     const rang = await this.ring(destination, options);
-    if (rang !== 'answer') return { kind: 'failed', reason: `${formatDestination(destination)}: ${rang} (simulated)` };
+    if (rang.kind !== 'answered') return { kind: 'failed', reason: `${formatDestination(destination)}: ${rang.kind} (simulated)` };
     await this.sendDigits(options.digitsToSend, options.signal);
     const farEnd = this.farEnds?.(destination);
     if (farEnd) await farEnd.converse(this.lineTo(options.digitsToSend), options.signal);

@@ -1,4 +1,19 @@
 import { z } from 'zod';
+import { callerActionSchema } from './caller-action.js';
+
+/** A far end that answers, and what it does then (an agent answering, talking, maybe transferring the caller from their phone). */
+export const farEndSchema = z.strictObject({
+  /** Rings this long, then answers (default 3 s); past the ring timeout it is no answer. */
+  answerAfterSeconds: z.number().min(0).max(3_600).optional(),
+  /** Talks this long once connected, then hangs up (default 60 s). */
+  talkSeconds: z.number().min(0).max(86_400).optional(),
+  /** After talking, transfers the caller from the phone (SIP REFER) to this address instead of hanging up. */
+  referTo: z.string().regex(/^sips?:\S+$/, 'expected a sip: or sips: address').optional(),
+  /** What the far end does when the engine places a call to it and it answers (a resident called back presses 1). */
+  actions: z.array(callerActionSchema).max(100).optional(),
+});
+
+export type FarEnd = z.output<typeof farEndSchema>;
 
 /** When a world names no behaviour for a queue, its one simulated agent is free this long into the first caller's wait. */
 export const DEFAULT_ANSWER_AFTER_SECONDS = 10;
@@ -30,8 +45,8 @@ export type SimulatedAgentSpec = z.output<typeof simulatedAgentSchema> & { id: s
 
 /** How the outside world answers in a simulated call. Everything left out answers the friendly way. */
 export const worldSchema = z.strictObject({
-  /** Destination string as written in node params → how it answers (default answer). */
-  destinations: z.record(z.string(), z.enum(['answer', 'busy', 'noAnswer', 'failed'])).default({}),
+  /** Destination string as written in node params (sip:…, tel:…, teams:…, agent:…) → how it answers (default answer). */
+  destinations: z.record(z.string(), z.union([z.enum(['answer', 'busy', 'noAnswer', 'failed']), farEndSchema])).default({}),
   /**
    * Queue id → its simulated agents (default: one, free 10 s into the wait, who answers): `answerAfterSeconds`
    * for that one agent free later; `agents` for several, each answering their own way, with queue
