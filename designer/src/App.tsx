@@ -3,7 +3,9 @@ import { api, roleAtLeast, type Me } from './api/client.js';
 import { FlowEditor } from './screens/FlowEditor.js';
 import { FlowList } from './screens/FlowList.js';
 import { NumbersScreen, PromptsScreen, SchedulesScreen } from './screens/LibraryScreens.js';
+import { PaymentsScreen } from './screens/PaymentsScreen.js';
 import { Login } from './screens/Login.js';
+import { SecretsScreen } from './screens/SecretsScreen.js';
 import { UsersScreen } from './screens/UsersScreen.js';
 import { AgentsScreen } from './screens/AgentsScreen.js';
 import { QueuesScreen } from './screens/QueuesScreen.js';
@@ -35,8 +37,12 @@ export function App() {
   const reads = roleAtLeast(me.role, 'viewer');
   const works = roleAtLeast(me.role, 'agent');
   const supervises = roleAtLeast(me.role, 'supervisor');
-  // Advisers start at their desk, supervisors with their team, everyone else at the flows.
-  const section = route.split('/')[1] || (!reads ? 'desk' : supervises && !roleAtLeast(me.role, 'designer') ? 'team' : 'flows');
+  const designs = roleAtLeast(me.role, 'designer');
+  // The payment team's screen: the API shows payments to the payments role and admins only.
+  const seesPayments = roleAtLeast(me.role, 'payments');
+  // Advisers start at their desk, supervisors with their team, the payment team at payments, everyone else at the flows.
+  const home = !reads ? 'desk' : designs ? 'flows' : supervises ? 'team' : seesPayments ? 'payments' : 'flows';
+  const section = route.split('/')[1] || home;
   const nav: Array<[string, string]> = [
     ...(works ? [['desk', 'Desk'] as [string, string]] : []),
     ...(supervises ? [['team', 'Team'] as [string, string]] : []),
@@ -50,8 +56,9 @@ export function App() {
           ['agents', 'Agents'],
         ] as Array<[string, string]>)
       : []),
+    ...(seesPayments ? [['payments', 'Payments'] as [string, string]] : []),
     // The API lets only admins see or change users and tokens.
-    ...(isAdmin ? [['users', 'Users'] as [string, string]] : []),
+    ...(isAdmin ? [['users', 'Users'] as [string, string], ['secrets', 'Secrets'] as [string, string]] : []),
   ];
   return (
     <div className="app">
@@ -91,8 +98,12 @@ export function App() {
           <QueuesScreen me={me} />
         ) : section === 'agents' ? (
           <AgentsScreen me={me} />
+        ) : section === 'payments' && seesPayments ? (
+          <PaymentsScreen />
         ) : section === 'users' && isAdmin ? (
           <UsersScreen />
+        ) : section === 'secrets' && isAdmin ? (
+          <SecretsScreen />
         ) : (
           <FlowList me={me} open={(id) => go(`/flows/${encodeURIComponent(id)}`)} />
         )}

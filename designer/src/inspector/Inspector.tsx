@@ -7,7 +7,7 @@ import { paramsJsonSchema } from './json-schema.js';
 import { FormContext, ObjectField, type FormContextValue } from './SchemaField.js';
 
 /** The selected node's settings: name, start, and its params as a form generated from its zod schema. */
-export function Inspector({ prompts }: { prompts: PromptRecord[] }) {
+export function Inspector({ prompts, secrets = [] }: { prompts: PromptRecord[]; secrets?: string[] }) {
   const store = useFlowStoreApi();
   const selection = useFlowStore((s) => s.selection.nodes);
   const node = useFlowStore((s) => (s.selection.nodes.length === 1 ? s.flow.nodes.find((n) => n.id === s.selection.nodes[0]) : undefined));
@@ -28,9 +28,10 @@ export function Inspector({ prompts }: { prompts: PromptRecord[] }) {
         errorsAt: (path: string) => mine.filter((d) => d.field === path).map((d) => d.message),
         languages,
         prompts,
+        secrets,
         readOnly,
       },
-    [schema, mine, languages, prompts, readOnly],
+    [schema, mine, languages, prompts, secrets, readOnly],
   );
 
   // A diagnostic clicked in the list focuses its field here.

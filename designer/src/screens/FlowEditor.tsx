@@ -56,6 +56,7 @@ function LoadedEditor({ record, me, knownFlowIds }: { record: FlowRecord; me: Me
 function EditorLayout({ me }: { me: Me }) {
   const [tab, setTab] = useState<Tab>('settings');
   const [prompts, setPrompts] = useState<PromptRecord[]>([]);
+  const [secrets, setSecrets] = useState<string[]>([]);
   const [publishing, setPublishing] = useState(false);
   const [versionsKey, setVersionsKey] = useState(0);
   const [announcement, setAnnouncement] = useState('');
@@ -66,6 +67,8 @@ function EditorLayout({ me }: { me: Me }) {
 
   useEffect(() => {
     api.listPrompts().then(setPrompts, () => setPrompts([]));
+    // Designers and above may list secret names (viewers cannot, and do not edit).
+    api.listSecrets().then((list) => setSecrets(list.map((s) => s.name)), () => setSecrets([]));
     const onAnnounce = (e: Event) => setAnnouncement((e as CustomEvent<string>).detail);
     window.addEventListener('frontdoor:announce', onAnnounce);
     return () => window.removeEventListener('frontdoor:announce', onAnnounce);
@@ -108,7 +111,7 @@ function EditorLayout({ me }: { me: Me }) {
             ))}
           </div>
           <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} className="tab-panel">
-            {tab === 'settings' && <Inspector prompts={prompts} />}
+            {tab === 'settings' && <Inspector prompts={prompts} secrets={secrets} />}
             {tab === 'problems' && <DiagnosticsPanel />}
             {tab === 'test-call' && <TestCallPanel />}
             {tab === 'tests' && <FlowTestsPanel />}

@@ -188,6 +188,8 @@ function QueueForm({ initial, isNew, schema, readOnly, refs, prompts, onCancel, 
       errorsAt: (path: string) => problems.settings[path] ?? [],
       languages: ['en-GB', 'cy-GB'],
       prompts,
+      // Queue settings take no secrets (those are for a flow's data dips).
+      secrets: [],
       readOnly,
       refs,
     }),

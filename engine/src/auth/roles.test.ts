@@ -37,5 +37,17 @@ describe('roles', () => {
     expect(lowerRole('supervisor', 'publisher')).toBe('viewer');
     // A user demoted to agent whose token was limited to designer: the two share nothing.
     expect(lowerRole('agent', 'designer')).toBeUndefined();
+    expect(lowerRole('admin', 'payments')).toBe('payments');
+    expect(lowerRole('designer', 'payments')).toBe('viewer');
+    expect(lowerRole('payments', 'publisher')).toBe('viewer');
+    expect(lowerRole('payments', 'supervisor')).toBe('viewer');
+    expect(lowerRole('agent', 'payments')).toBeUndefined();
+  });
+
+  it('lets payments and admin see payments, and nobody else; payments reads like a viewer and edits nothing', () => {
+    expect(roles.filter((r) => roleAtLeast(r, 'payments'))).toEqual(['payments', 'admin']);
+    expect(roleAtLeast('payments', 'viewer')).toBe(true);
+    expect(roleAtLeast('payments', 'designer')).toBe(false);
+    expect(roleAtLeast('publisher', 'payments')).toBe(false);
   });
 });

@@ -5,6 +5,8 @@ import { z } from 'zod';
  * whose routes they open), and a route that needs a role is open to every role carrying it.
  *
  * - viewer reads flows, numbers, prompts, schedules, queues, agents and call records;
+ * - payments — a council's payment team — reads what a viewer reads and the payments list, and changes
+ *   nothing; designers and publishers do not see payments;
  * - designer also edits drafts and places test calls; publisher also publishes, rolls back and routes
  *   numbers;
  * - agent — an adviser — works the agent desk: their own state, the calls offered to them, their
@@ -13,15 +15,16 @@ import { z } from 'zod';
  *   viewer reads;
  * - admin may do everything: users, API tokens, queues, agents, the desk's settings.
  *
- * A new role (a council's payment team, say) is one entry in `roles` and one in `grants`.
+ * A new role is one entry in `roles`, one in `grants` and a row in the roles table (a migration).
  */
-export const roles = ['viewer', 'agent', 'supervisor', 'designer', 'publisher', 'admin'] as const;
+export const roles = ['viewer', 'payments', 'agent', 'supervisor', 'designer', 'publisher', 'admin'] as const;
 export const roleSchema = z.enum(roles);
 export type Role = z.infer<typeof roleSchema>;
 
 /** The rights each role carries: its own and those of the roles it includes. */
 const grants: Record<Role, readonly Role[]> = {
   viewer: ['viewer'],
+  payments: ['viewer', 'payments'],
   agent: ['agent'],
   supervisor: ['viewer', 'agent', 'supervisor'],
   designer: ['viewer', 'designer'],

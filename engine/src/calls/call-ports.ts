@@ -12,6 +12,7 @@ import type { HttpClient } from '../ports/http-client.js';
 import type { PaymentGateway } from '../ports/payment-gateway.js';
 import type { QueuePort } from '../ports/queue.js';
 import type { Recognizer } from '../ports/recognizer.js';
+import type { SecretSource } from '../ports/secrets.js';
 import { DraftsFirst } from './published-flows.js';
 
 /** The engine's adapters, as real phone calls use them. */
@@ -25,10 +26,15 @@ export interface CallPortsKit {
   flows: FlowSource;
   /** The prompt library, with recordings located for whoever plays them. */
   prompts?: { phone: PromptLibrary; test: PromptLibrary };
+  /** The secrets store ({{secret:NAME}} in data dips), opened only at run time. */
+  secrets?: SecretSource;
 }
 
-/** The outside world as a test call asks for it: stand-ins (the simulated world) replace the kit's adapters. */
-export type StandIns = Partial<Pick<FlowPorts, 'speech' | 'http' | 'payments' | 'queue'>>;
+/**
+ * The outside world as a test call asks for it: stand-ins (the simulated world) replace the kit's adapters.
+ * The simulated world's secrets are stand-ins too: a designer's test call never reveals a real secret.
+ */
+export type StandIns = Partial<Pick<FlowPorts, 'speech' | 'http' | 'payments' | 'queue' | 'secrets'>>;
 
 export interface TestCallSetup {
   /** The test call's own clock (moved to "Saturday 23:30", or simulated for scripted calls). */
@@ -54,6 +60,7 @@ export function createCallPorts(kit: CallPortsKit): CallPorts {
     queue: kit.queue,
     flows: kit.flows,
     ...(kit.prompts ? { prompts: kit.prompts.phone } : {}),
+    ...(kit.secrets ? { secrets: kit.secrets } : {}),
   };
   return {
     phone,
@@ -65,6 +72,7 @@ export function createCallPorts(kit: CallPortsKit): CallPorts {
       queue: standIns.queue ?? kit.queue,
       flows: drafts ? new DraftsFirst(drafts, kit.flows) : kit.flows,
       ...(kit.prompts ? { prompts: kit.prompts.test } : {}),
+      ...((standIns.secrets ?? kit.secrets) ? { secrets: standIns.secrets ?? kit.secrets } : {}),
     }),
   };
 }

@@ -9,6 +9,7 @@ import { runScriptedCall } from '../adapters/telephony/simulator/scripted-call.j
 import { simulatedPortsFor } from '../testing/simulated-call-ports.js';
 import { mergeWorlds, worldSchema } from '../adapters/telephony/simulator/world.js';
 import type { CallsFile, Expectation, TestCall } from './calls-file.js';
+import type { QueueDefinition } from '../testing/simulated-acd.js';
 
 export interface TestCallResult {
   name: string;
@@ -97,11 +98,23 @@ function check(expect: Expectation, result: Omit<TestCallResult, 'passed' | 'fai
   return failures;
 }
 
+export interface RunTestCallsOptions {
+  /** Flows subflow nodes may run. */
+  flows?: readonly Flow[];
+  /** Stops the run: the call in progress hangs up and no further call starts (the client went away). */
+  signal?: AbortSignal;
+  /** Told of each call's result as it finishes. */
+  onResult?: (result: TestCallResult) => void;
+  /** The queues as the folder defines them (queues.json), before the world changes them. */
+  queues?: ReadonlyMap<string, QueueDefinition>;
+}
+
 /** Run one scripted call through `flow`; `flows` are the flows its subflow nodes may run. */
-export async function runTestCall(flow: Flow, call: TestCall, options: { world?: CallsFile['world']; flows?: readonly Flow[] } = {}): Promise<TestCallResult> {
+export async function runTestCall(flow: Flow, call: TestCall, options: RunTestCallsOptions & { world?: CallsFile['world'] } = {}): Promise<TestCallResult> {
   const run = await runScriptedCall({
+    ...(options.signal ? { signal: options.signal } : {}),
     flow,
-    ports: simulatedPortsFor([flow, ...(options.flows ?? [])]),
+    ports: simulatedPortsFor([flow, ...(options.flows ?? [])], undefined, options.queues),
     caller: call.caller,
     world: worldSchema.parse(mergeWorlds(options.world, call.world)),
     callId: `test-${call.name.replace(/[^A-Za-z0-9]+/g, '-').slice(0, 40)}`,
@@ -115,10 +128,19 @@ export async function runTestCall(flow: Flow, call: TestCall, options: { world?:
   return { name: call.name, passed: failures.length === 0, failures, ...outcome, edges: edgesTravelled(flow, run.events) };
 }
 
-/** Run every call of a calls file, one after another, and measure edge coverage. */
-export async function runTestCalls(flow: Flow, file: CallsFile, options: { flows?: readonly Flow[] } = {}): Promise<TestCallsReport> {
+/**
+ * Run every call of a calls file, one after another, and measure edge coverage. When `signal` aborts,
+ * the call in progress hangs up and the run rejects with the signal's reason.
+ */
+export async function runTestCalls(flow: Flow, file: CallsFile, options: RunTestCallsOptions = {}): Promise<TestCallsReport> {
   const results: TestCallResult[] = [];
-  for (const call of file.calls) results.push(await runTestCall(flow, call, { ...options, ...(file.world ? { world: file.world } : {}) }));
+  for (const call of file.calls) {
+    options.signal?.throwIfAborted();
+    const result = await runTestCall(flow, call, { ...options, ...(file.world ? { world: file.world } : {}) });
+    options.onResult?.(result);
+    results.push(result);
+  }
+  options.signal?.throwIfAborted();
   const traversed = new Set(results.flatMap((r) => r.edges));
   const ordered = flow.edges.map((e) => e.id);
   return {

@@ -239,6 +239,8 @@ export interface SimulatedAgentInput {
   name: string;
   queueIds: string[];
   skills: Record<string, number>;
+  /** Logged in from the start (else logged out). */
+  state?: { state: 'available' } | { state: 'break'; reason: string };
 }
 
 /** Signals between engines sharing the database (LISTEN/NOTIFY; this process's own are delivered at once). */
@@ -314,8 +316,10 @@ export interface AcdRepository {
   events(filter: QueueEventFilter, page: Page): Promise<Paged<QueueEvent>>;
   /** Offers nobody reported on by `at` (their engine is stuck): the callers wait again, the agents are freed. */
   expireOffers(realm: string, at: Date): Promise<number>;
-  /** Simulated agents for a test realm, logged out. */
-  addSimulatedAgents(realm: string, agents: SimulatedAgentInput[]): Promise<void>;
+  /** Simulated agents for a test realm, logged out or in the state given, as of `at`. */
+  addSimulatedAgents(realm: string, agents: SimulatedAgentInput[], at?: Date): Promise<void>;
+  /** A caller's place and the queue's figures, in one read (undefined once the entry has ended). */
+  standing(entryId: string, at: Date): Promise<{ position: number; figures: QueueFigures } | undefined>;
   /** A test realm is over: its simulated agents go (its entries and events stay, as history). */
   closeRealm(realm: string): Promise<void>;
 }

@@ -4,6 +4,7 @@ import type { HttpClient } from './http-client.js';
 import type { PaymentGateway } from './payment-gateway.js';
 import type { QueuePort } from './queue.js';
 import type { Recognizer } from './recognizer.js';
+import type { SecretSource } from './secrets.js';
 
 /**
  * The outside world a flow runs against. Put together for every kind of call — phone calls, the
@@ -19,4 +20,6 @@ export interface FlowPorts {
   flows: FlowSource;
   /** Recorded prompts; without it every prompt is spoken from its text. */
   prompts?: PromptLibrary;
+  /** Secrets nodes refer to by name; without it a node that needs one fails (its error exit, else the fallback). */
+  secrets?: SecretSource;
 }

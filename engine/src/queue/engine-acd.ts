@@ -10,7 +10,7 @@ import type { OutboundCalls } from '../ports/outbound-calls.js';
 import type { Store } from '../ports/store.js';
 import { AcdRealm, type QueueOverride } from './acd.js';
 import { CallbackWorker } from './callbacks.js';
-import { TestRealm, type SimulatedAgentPlan } from './test-realm.js';
+import { SIMULATED_TAG, TestRealm, type SimulatedAgentPlan } from './test-realm.js';
 
 /** Real time between safety passes (missed signals, stuck offers, ended wrap-ups, due callbacks). */
 export const DEFAULT_SWEEP_MS = 2_000;
@@ -65,7 +65,7 @@ export class EngineAcd {
     outbound?: OutboundCalls;
   }): TestRealm {
     const realm = `test:${this.tag}:${++this.testCalls}`;
-    const suffix = `~${this.tag}${this.testCalls}`;
+    const suffix = `${SIMULATED_TAG}${this.tag}${this.testCalls}`;
     return new TestRealm({
       store: this.options.store,
       clock: options.clock,

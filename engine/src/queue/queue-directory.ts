@@ -11,8 +11,10 @@ import type { AgentOffer, QueueInfo, QueueSettings } from '../ports/queue.js';
 import type { Agent, Store } from '../ports/store.js';
 import { parseQueueSettings } from './queue-settings.js';
 
-/** How long a queue's or agent's details are reused before they are read again. */
+/** How long a queue's details are reused before they are read again (settings changes reach waiting callers this soon). */
 export const DIRECTORY_TTL_MS = 5_000;
+/** How long an agent's name and where to ring them are reused (read on the way to every offer, changed rarely). */
+export const AGENT_TTL_MS = 30_000;
 
 export interface QueueDetails extends QueueInfo {
   /** Opening hours; undefined: always open. */
@@ -75,15 +77,15 @@ export class QueueDirectory {
     return this.cached(this.agents, agentId, async () => {
       const agent = await this.store.agents.get(agentId);
       return agent ? { agentName: agent.name, destination: destinationOf(agent) } : { agentName: agentId, destination: { kind: 'agent', agentId } };
-    });
+    }, AGENT_TTL_MS);
   }
 
-  private cached<T>(cache: Map<string, Cached<Promise<T>>>, key: string, load: () => Promise<T>): Promise<T> {
+  private cached<T>(cache: Map<string, Cached<Promise<T>>>, key: string, load: () => Promise<T>, ttlMs = DIRECTORY_TTL_MS): Promise<T> {
     const now = this.now();
     const hit = cache.get(key);
     if (hit && hit.until > now) return hit.value;
     const value = load();
-    cache.set(key, { value, until: now + DIRECTORY_TTL_MS });
+    cache.set(key, { value, until: now + ttlMs });
     // A failed read is not kept: the next caller asks the database again.
     value.catch(() => cache.delete(key));
     return value;

@@ -40,6 +40,9 @@ export interface TestRealmOptions {
 
 const SYSTEM = 'system:simulator';
 
+/** What comes between a simulated agent's own id and the tag that keeps it apart from other realms' (agent ids allow no other mark). */
+export const SIMULATED_TAG = '--';
+
 /** Every skill a caller asks for, at the top level. */
 const everySkill = (needed: QueueJoinRequest['skills']): Record<string, number> =>
   Object.fromEntries((Array.isArray(needed) ? (needed as readonly string[]) : Object.keys(needed)).map((skill) => [skill, 10]));
@@ -81,21 +84,25 @@ export class TestRealm implements QueuePort {
     }
     const plans = this.options.agentsFor(queueId).filter((plan) => !this.localAgents.has(plan.id));
     if (plans.length === 0) return;
+    // Logged in from the start: free now, or on a break until their time.
     await store.acd.addSimulatedAgents(
       this.options.realm,
-      plans.map((p) => ({ id: p.id, name: p.name, queueIds: [p.queueId], skills: p.skills ?? everySkill(needed) })),
+      plans.map((p) => ({
+        id: p.id,
+        name: p.name,
+        queueIds: [p.queueId],
+        skills: p.skills ?? everySkill(needed),
+        state: p.availableAfterSeconds <= 0 ? { state: 'available' as const } : { state: 'break' as const, reason: 'simulated: not free yet' },
+      })),
+      new Date(clock.now()),
     );
-    const at = new Date(clock.now());
     for (const plan of plans) {
       this.localAgents.set(plan.id, { name: plan.name, destination: { kind: 'agent', agentId: plan.id } });
-      const now = plan.availableAfterSeconds <= 0;
-      await store.agentStates.set(plan.id, now ? { state: 'available' } : { state: 'break', reason: 'simulated: not free yet' }, at, SYSTEM);
-      if (!now) {
-        clock.sleep(plan.availableAfterSeconds * 1000, this.timers.signal).then(
-          () => this.acd.io(store.agentStates.set(plan.id, { state: 'available' }, new Date(clock.now()), SYSTEM)),
-          () => undefined,
-        );
-      }
+      if (plan.availableAfterSeconds <= 0) continue;
+      clock.sleep(plan.availableAfterSeconds * 1000, this.timers.signal).then(
+        () => this.acd.io(store.agentStates.set(plan.id, { state: 'available' }, new Date(clock.now()), SYSTEM)),
+        () => undefined,
+      );
     }
   }
 

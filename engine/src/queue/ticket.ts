@@ -59,8 +59,9 @@ export class AcdTicket implements QueueTicket {
     if (this.stage === 'done') return undefined;
     try {
       const at = this.realm.now();
-      const [position, figures] = await this.realm.io(Promise.all([this.realm.store.acd.position(this.ticketId), this.realm.store.acd.figures(this.realm.name, this.queue.id, new Date(at))]));
-      if (position === undefined) return (this.lastStatus = undefined);
+      const standing = await this.realm.io(this.realm.store.acd.standing(this.ticketId, new Date(at)));
+      if (!standing) return (this.lastStatus = undefined);
+      const { position, figures } = standing;
       const wait = estimatedWaitMs(position, figures);
       this.lastStatus = { position, open: this.realm.directory.isOpen(this.queue, at), agentsLoggedIn: figures.loggedIn, ...(wait === undefined ? {} : { estimatedWaitMs: wait }) };
     } catch (error) {

@@ -7,7 +7,7 @@
  * Params are parsed with the node's own schema (defaults applied); invalid params throw an Error naming
  * every bad field. Time is simulated and jumps whenever the node waits, so timeouts cost nothing.
  */
-import type { CallEvent, PromptLibrary, VarValue } from '../ports/index.js';
+import type { CallEvent, PromptLibrary, SecretSource, VarValue } from '../ports/index.js';
 import type { Flow } from '../core/flow/schema.js';
 import type { AnyNodeDefinition } from '../core/nodes/define-node.js';
 import { isAbort } from '../core/engine-error.js';
@@ -18,6 +18,7 @@ import type { CallerAction } from '../adapters/telephony/simulator/caller-action
 import { SimulatedCall } from '../adapters/telephony/simulator/simulated-call.js';
 import { SimulatedClock } from '../adapters/telephony/simulator/simulated-clock.js';
 import { DEFAULT_CALL_TIME, simulatedStandIns } from '../adapters/telephony/simulator/simulated-ports.js';
+import { farEndsOf } from '../adapters/telephony/simulator/simulated-payments.js';
 import { simulatedCallPorts } from './simulated-call-ports.js';
 import type { SimulatedHttpClient } from '../adapters/telephony/simulator/simulated-http-client.js';
 import { worldSchema, type WorldInput } from '../adapters/telephony/simulator/world.js';
@@ -37,6 +38,8 @@ export interface RunNodeOptions {
   /** Flows a subflow node can run, by id. */
   flows?: Flow[];
   prompts?: PromptLibrary;
+  /** Secrets the node may reveal (default: stand-ins naming each secret). */
+  secrets?: SecretSource;
   nodeId?: string;
 }
 
@@ -67,7 +70,7 @@ export async function runNode(definition: AnyNodeDefinition, rawParams: unknown,
   if (Number.isNaN(startAt)) throw new Error(`runNode: at "${options.at}" is not an ISO 8601 time`);
 
   const clock = new SimulatedClock(startAt);
-  const standIns = simulatedStandIns(parsedWorld.data, clock);
+  const standIns = { ...simulatedStandIns(parsedWorld.data, clock), ...(options.secrets ? { secrets: options.secrets } : {}) };
   const ports = simulatedCallPorts({ world: parsedWorld.data, clock, standIns, drafts: options.flows ?? [], ...(options.prompts ? { prompts: options.prompts } : {}) });
   const call = new SimulatedCall({
     callId: 'node-test-call',
@@ -76,6 +79,7 @@ export async function runNode(definition: AnyNodeDefinition, rawParams: unknown,
     clock,
     input: options.caller ?? [],
     world: parsedWorld.data,
+    farEnds: farEndsOf(standIns.payments),
   });
   const sink = new MemoryEventSink();
   const log = new CallEventLog(call.callId, clock, sink);

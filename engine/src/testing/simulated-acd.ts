@@ -14,7 +14,7 @@ import { simulatedAgentsOf, type World } from '../adapters/telephony/simulator/w
 import type { Clock, EngineLogger, QueueJoinRequest, QueueJoinResult, QueuePort, Store } from '../ports/index.js';
 import type { QueueOverride } from '../queue/acd.js';
 import { parseQueueSettings } from '../queue/queue-settings.js';
-import { TestRealm, type SimulatedAgentPlan } from '../queue/test-realm.js';
+import { SIMULATED_TAG, TestRealm, type SimulatedAgentPlan } from '../queue/test-realm.js';
 import { CallbackWorker } from '../queue/callbacks.js';
 import { SimulatedOutboundCalls } from '../adapters/telephony/simulator/simulated-outbound-calls.js';
 
@@ -113,7 +113,7 @@ export function simulatedAcd(world: World, clock: Clock, options: { queues?: Rea
   const mine: string[] = [];
   const allocate = (id: string): string => {
     let candidate = id;
-    for (let n = 2; agentIds.has(candidate); n++) candidate = `${id}~${n}`;
+    for (let n = 2; agentIds.has(candidate); n++) candidate = `${id}${SIMULATED_TAG}${n}`;
     agentIds.add(candidate);
     mine.push(candidate);
     return candidate;

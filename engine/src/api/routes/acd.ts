@@ -5,6 +5,7 @@
  * filled in, and hands the designer its JSON Schema for the queue form.
  */
 import { z } from 'zod';
+import { parseDestination } from '../../core/destination.js';
 import type { AgentState, PresenceChange } from '../../ports/acd.js';
 import { parseQueueSettings, queueSettingsSchema } from '../../queue/queue-settings.js';
 import { actorOf } from '../authenticate.js';
@@ -34,7 +35,8 @@ export const agentEndpointSchema = z
   })
   .superRefine((endpoint, ctx) => {
     const [pattern, message] = endpointRules[endpoint.kind]!;
-    if (!pattern.test(endpoint.value)) ctx.addIssue({ code: 'custom', path: ['value'], message: `must be ${message}` });
+    const reachable = pattern.test(endpoint.value) && (endpoint.kind !== 'sip-uri' || parseDestination(endpoint.value).ok);
+    if (!reachable) ctx.addIssue({ code: 'custom', path: ['value'], message: `must be ${message}` });
   });
 
 const stateSchema = z.object({

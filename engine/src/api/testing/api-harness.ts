@@ -21,6 +21,7 @@ import { SystemClock } from '../../adapters/clock/system-clock.js';
 import { simulatedStandIns } from '../../adapters/telephony/simulator/simulated-ports.js';
 import { EngineAcd } from '../../queue/engine-acd.js';
 import { defaultWorld } from '../../adapters/telephony/simulator/world.js';
+import { SimulatedOutboundCalls } from '../../adapters/telephony/simulator/simulated-outbound-calls.js';
 import { createEngineCalls } from '../../calls/engine-calls.js';
 import type { ApiLogger } from '../context.js';
 import type { AnyRoute } from '../route.js';
@@ -102,6 +103,7 @@ export async function startTestApi(store: Store, deps: Partial<ApiDeps> = {}): P
     store,
     logger: engineLogger,
     adapters: { clock, ...simulatedStandIns(defaultWorld(), clock), queue: acd.phone },
+    outbound: new SimulatedOutboundCalls(defaultWorld(), clock),
   });
   const testCalls = attachTestCallSocket(server, { ...allDeps, engineInstanceId, calls, acd });
   const deskSocket = attachDeskSocket(server, allDeps);
@@ -137,10 +139,12 @@ export async function startTestApi(store: Store, deps: Partial<ApiDeps> = {}): P
   const users = {} as RunningApi['users'];
   for (const role of roles) {
     const created = await store.users.create({ username: role, passwordHash: await passwords.hash(passwordOf(role)), role }, 'system:test');
-    if (created.kind !== 'created') throw new Error(`could not create the ${role} test user`);
+    // Another API started on the same store earlier made the user already: use it.
+    const user = created.kind === 'created' ? created.user : await store.users.byUsername(role);
+    if (!user) throw new Error(`could not create the ${role} test user`);
     const token = newApiToken();
-    await store.apiTokens.create({ name: `${role}-token`, userId: created.user.id, tokenHash: secretHash(token), prefix: token.slice(0, 7) }, 'system:test');
-    users[role] = { id: created.user.id, cookie: '', token };
+    await store.apiTokens.create({ name: `${role}-token`, userId: user.id, tokenHash: secretHash(token), prefix: token.slice(0, 7) }, 'system:test');
+    users[role] = { id: user.id, cookie: '', token };
   }
   for (const role of roles) {
     const reply = await login(role, passwordOf(role));

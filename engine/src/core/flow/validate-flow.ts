@@ -5,12 +5,17 @@ import type { AnyNodeDefinition } from '../nodes/define-node.js';
 import type { Diagnostic } from './diagnostics.js';
 import { reachableFrom, stronglyConnected } from './graph.js';
 import type { Flow, FlowEdge, FlowNode } from './schema.js';
+import { subflowCycleDiagnostics } from './subflow-cycles.js';
 
 export interface ValidateOptions {
   /** Ids of the flows that exist, when known: subflow nodes must name one of them. */
   flows?: Iterable<string>;
   /** Variables a call starts with (e.g. set by a parent flow), besides those the runtime sets. */
   variables?: Iterable<string>;
+  /** The published versions of other flows, when known: a subflow chain that comes back to this flow is an error. */
+  published?: Iterable<Flow>;
+  /** Names of the secrets that exist, when known: a {{secret:NAME}} naming none of them is an error. */
+  secrets?: Iterable<string>;
 }
 
 /** Variables every call has without a node setting them. */
@@ -130,6 +135,7 @@ export function validateFlow(flow: Flow, options: ValidateOptions = {}): Diagnos
   // Per node: exits wired, prompts in every language and their variables set somewhere, languages
   // offered, subflows known.
   const knownFlows = options.flows ? new Set(options.flows) : undefined;
+  const knownSecrets = options.secrets ? new Set(options.secrets) : undefined;
   const setSomewhere = new Set([...RUNTIME_VARIABLES, ...options.variables ?? []]);
   for (const { definition, params } of checked.values()) for (const name of definition.traits.sets?.(params) ?? []) setSomewhere.add(name);
   for (const { node, definition, params, outcomes, optional } of checked.values()) {
@@ -174,6 +180,16 @@ export function validateFlow(flow: Flow, options: ValidateOptions = {}): Diagnos
         nodeId: node.id,
       });
     }
+    for (const check of definition.traits.checks?.(params) ?? []) diagnostics.push({ ...check, nodeId: node.id });
+    for (const { name, field } of definition.traits.secrets?.(params) ?? []) {
+      if (!knownSecrets || knownSecrets.has(name)) continue;
+      error({
+        code: 'secret-unknown',
+        message: `Node "${node.id}" ${field} uses the secret "${name}", which does not exist: add it on the Secrets screen (ask an admin)`,
+        nodeId: node.id,
+        field,
+      });
+    }
     for (const flowId of definition.traits.subflows?.(params) ?? []) {
       if (flowId === flow.id) {
         error({ code: 'subflow-recursive', message: `Node "${node.id}" runs this same flow`, nodeId: node.id, field: 'flowId' });
@@ -201,6 +217,7 @@ export function validateFlow(flow: Flow, options: ValidateOptions = {}): Diagnos
     }
   }
 
+  if (options.published) diagnostics.push(...subflowCycleDiagnostics(flow, options.published));
   diagnostics.push(...graphDiagnostics(flow, nodes, checked, usable, unwired, danglingTargets));
   return diagnostics;
 }
@@ -256,6 +273,21 @@ function graphDiagnostics(
       code: 'loop-without-wait',
       message: `Nodes ${quoteList(loop)} form a loop in which nothing waits for the caller: add a prompt or input to the loop`,
       nodeId: loop[0]!,
+    });
+  }
+
+  // A node that can end the call (a queue, a transfer) but whose every exit comes straight back to it:
+  // when it ends without the caller (the queue is closed, the number fails) it runs again at once, for
+  // ever, and the caller hears nothing. Other nodes looping on themselves are caught below or above.
+  for (const id of ids) {
+    const c = checked.get(id);
+    const exits = next(id);
+    if (!c?.definition.traits.ends || exits.length === 0 || exits.some((n) => n !== id)) continue;
+    diagnostics.push({
+      severity: 'error',
+      code: 'node-loops-on-itself',
+      message: `Every exit of node "${id}" leads back to it: when it ends without reaching anyone it starts again at once, for ever, and the caller hears nothing. Send at least one exit on (an apology, another team, a goodbye)`,
+      nodeId: id,
     });
   }
 

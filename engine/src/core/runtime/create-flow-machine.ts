@@ -39,6 +39,8 @@ export interface SubflowRequest {
   signal: AbortSignal;
   /** The parent's prefix for node ids in the event log. */
   nodePrefix?: string;
+  /** How many subflows deep the parent runs (0: the call's own flow). */
+  depth?: number;
 }
 
 /** What one call brings to the flow machine. */
@@ -50,6 +52,8 @@ export interface CallMachineInput {
   runSubflow: (request: SubflowRequest) => ReturnType<SubflowRunner>;
   /** Put before node ids in the event log (a subflow's nodes are logged as `<flowId>/<nodeId>`). */
   nodePrefix: string;
+  /** How many subflows deep this run is (0: the call's own flow). */
+  depth: number;
 }
 
 export interface CallMachineContext extends CallMachineInput {
@@ -154,7 +158,16 @@ const runsNoSubflow: SubflowRunner = (flowId) =>
 /** The node's subflow runner: this call, its log and its variables as they are when the node starts. */
 function subflowWithVars(context: CallMachineContext, ports: FlowPorts): SubflowRunner {
   return (flowId, signal) =>
-    context.runSubflow({ flowId, signal, call: context.call, ports, log: context.log, vars: context.vars, nodePrefix: context.nodePrefix });
+    context.runSubflow({
+      flowId,
+      signal,
+      call: context.call,
+      ports,
+      log: context.log,
+      vars: context.vars,
+      nodePrefix: context.nodePrefix,
+      depth: context.depth,
+    });
 }
 
 export function createFlowMachine(flow: Flow, ports: FlowPorts): AnyStateMachine {

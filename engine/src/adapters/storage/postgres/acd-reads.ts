@@ -1,6 +1,6 @@
 /** What the ACD reads: a caller's place, a queue's figures, entries and the queue event log. */
 import type pg from 'pg';
-import type { AcdRepository } from '../../../ports/acd.js';
+import type { AcdRepository, QueueFigures } from '../../../ports/acd.js';
 import { ENTRY_COLUMNS, entryOf, EVENT_COLUMNS, eventOf, logQueueEvent, type EntryRow, type EventRow } from './acd-rows.js';
 import { pagedQuery, Where } from './sql.js';
 
@@ -8,7 +8,37 @@ import { pagedQuery, Where } from './sql.js';
 const RECENT_HANDLE_WINDOW_HOURS = 2;
 const RECENT_HANDLE_CALLS = 50;
 
-export function acdReads(pool: pg.Pool): Pick<AcdRepository, 'position' | 'figures' | 'entry' | 'entries' | 'logEvent' | 'events'> {
+/** A queue's figures (ports/acd.ts QueueFigures) for the SQL expressions naming its realm, id and the time now. */
+const figuresOf = (realm: string, queue: string, at: string) => `
+  SELECT
+    (SELECT count(*) FROM queue_entries WHERE realm = ${realm} AND queue_id = ${queue} AND state IN ('waiting', 'offered')) AS waiting,
+    count(*) FILTER (WHERE s.state <> 'offline') AS logged_in,
+    count(*) FILTER (WHERE s.state IN ('available', 'ringing', 'on_call', 'wrap_up')) AS staffed,
+    count(*) FILTER (WHERE s.state = 'available') AS available,
+    (SELECT avg((r.data ->> 'talkSeconds')::numeric + (r.data ->> 'wrapUpSeconds')::numeric) FROM (
+       SELECT data FROM queue_events WHERE realm = ${realm} AND queue_id = ${queue} AND type = 'talk_ended'
+         AND at > ${at}::timestamptz - make_interval(hours => ${RECENT_HANDLE_WINDOW_HOURS}) AND at <= ${at}
+       ORDER BY at DESC LIMIT ${RECENT_HANDLE_CALLS}) r) AS mean_handle
+  FROM agent_queues aq JOIN agent_states s ON s.agent_id = aq.agent_id AND s.realm = ${realm}
+  WHERE aq.queue_id = ${queue}`;
+
+interface FiguresRow {
+  waiting: number;
+  logged_in: number;
+  staffed: number;
+  available: number;
+  mean_handle: number | null;
+}
+
+const figures = (row: FiguresRow): QueueFigures => ({
+  waiting: row.waiting,
+  loggedIn: row.logged_in,
+  staffed: row.staffed,
+  available: row.available,
+  ...(row.mean_handle === null ? {} : { meanHandleSeconds: Number(row.mean_handle) }),
+});
+
+export function acdReads(pool: pg.Pool): Pick<AcdRepository, 'position' | 'figures' | 'standing' | 'entry' | 'entries' | 'logEvent' | 'events'> {
   return {
     async position(entryId) {
       const { rows } = await pool.query<{ position: number | null }>(
@@ -24,28 +54,24 @@ export function acdReads(pool: pg.Pool): Pick<AcdRepository, 'position' | 'figur
     },
 
     async figures(realm, queueId, at) {
-      const { rows } = await pool.query<{ waiting: number; logged_in: number; staffed: number; available: number; mean_handle: number | null }>(
-        `SELECT
-           (SELECT count(*) FROM queue_entries WHERE realm = $1 AND queue_id = $2 AND state IN ('waiting', 'offered')) AS waiting,
-           count(*) FILTER (WHERE s.state <> 'offline') AS logged_in,
-           count(*) FILTER (WHERE s.state IN ('available', 'ringing', 'on_call', 'wrap_up')) AS staffed,
-           count(*) FILTER (WHERE s.state = 'available') AS available,
-           (SELECT avg((r.data ->> 'talkSeconds')::numeric + (r.data ->> 'wrapUpSeconds')::numeric) FROM (
-              SELECT data FROM queue_events WHERE realm = $1 AND queue_id = $2 AND type = 'talk_ended'
-                AND at > $3::timestamptz - make_interval(hours => $4) AND at <= $3
-              ORDER BY at DESC LIMIT $5) r) AS mean_handle
-         FROM agent_queues aq JOIN agent_states s ON s.agent_id = aq.agent_id AND s.realm = $1
-         WHERE aq.queue_id = $2`,
-        [realm, queueId, at, RECENT_HANDLE_WINDOW_HOURS, RECENT_HANDLE_CALLS],
+      const { rows } = await pool.query<FiguresRow>(figuresOf('$1', '$2', '$3'), [realm, queueId, at]);
+      return figures(rows[0]!);
+    },
+
+    async standing(entryId, at) {
+      const { rows } = await pool.query<FiguresRow & { position: number }>(
+        `SELECT e.position, f.* FROM (
+           SELECT x.realm, x.queue_id, 1 + (
+             SELECT count(*) FROM queue_entries o
+             WHERE o.realm = x.realm AND o.queue_id = x.queue_id AND o.state IN ('waiting', 'offered') AND o.id <> x.id
+               AND (o.priority > x.priority OR (o.priority = x.priority AND (o.entered_at, o.id) < (x.entered_at, x.id)))
+           ) AS position
+           FROM queue_entries x WHERE x.id = $1 AND x.state IN ('waiting', 'offered')
+         ) e CROSS JOIN LATERAL (${figuresOf('e.realm', 'e.queue_id', '$2')}) f`,
+        [entryId, at],
       );
-      const row = rows[0]!;
-      return {
-        waiting: row.waiting,
-        loggedIn: row.logged_in,
-        staffed: row.staffed,
-        available: row.available,
-        ...(row.mean_handle === null ? {} : { meanHandleSeconds: Number(row.mean_handle) }),
-      };
+      const row = rows[0];
+      return row && { position: row.position, figures: figures(row) };
     },
 
     async entry(entryId) {

@@ -10,8 +10,7 @@ import { lockAgentState, writeAgentState } from './agent-state-repository.js';
 import { acdReads } from './acd-reads.js';
 import { ENTRY_COLUMNS, entryOf, lockEntry, logQueueEvent, offerOf, secondsBetween, type EntryRow, type OfferRow } from './acd-rows.js';
 import { inTransaction } from './database.js';
-import { isPgError, PG_UNIQUE_VIOLATION, type Queryable } from './sql.js';
-import { saveAgentQueues } from './crud-repository.js';
+import { isPgError, PG_FOREIGN_KEY_VIOLATION, PG_UNIQUE_VIOLATION, type Queryable } from './sql.js';
 
 const ACD = 'system:acd';
 
@@ -45,7 +44,10 @@ export async function releaseAgent(
   return next.state;
 }
 
-/** The queue half of the call record (a flow test's scratch realm has no call rows: nothing to update). */
+/**
+ * The queue half of the call record (a flow test's scratch realm has no call rows: nothing to update).
+ * Every step writes the queue again: a call whose record was still being started when it joined gets it.
+ */
 export async function recordOnCall(
   q: Queryable,
   callId: string,
@@ -78,34 +80,37 @@ export function acdRepository(pool: pg.Pool, signal: (signal: AcdSignal) => void
 
     async enter(entry) {
       try {
-        const result = await inTransaction(pool, async (client) => {
-          const { rowCount } = await client.query('SELECT 1 FROM queues WHERE id = $1', [entry.queueId]);
-          if (rowCount === 0) return { kind: 'queueNotFound' as const, queueId: entry.queueId };
-          const { rows } = await client.query<EntryRow>(
-            `INSERT INTO queue_entries (id, realm, kind, queue_id, call_id, priority, skills, entered_at, state, engine_instance_id, caller_number, ring_timeout_ms, context)
-             VALUES ($1, $2, 'caller', $3, $4, $5, $6, $7, 'waiting', $8, $9, $10, $11) RETURNING ${ENTRY_COLUMNS}`,
-            [
-              entry.id,
-              entry.realm,
-              entry.queueId,
-              entry.callId,
-              entry.priority,
-              JSON.stringify(entry.skills),
-              entry.enteredAt,
-              entry.engineInstanceId,
-              entry.callerNumber,
-              entry.ringTimeoutMs,
-              JSON.stringify(entry.context),
-            ],
-          );
-          await logQueueEvent(client, { realm: entry.realm, at: entry.enteredAt, type: 'entered', queueId: entry.queueId, entryId: entry.id, callId: entry.callId, data: { priority: entry.priority } });
-          await recordOnCall(client, entry.callId, { queueId: entry.queueId });
-          return { kind: 'entered' as const, entry: entryOf(rows[0]!) };
-        });
-        if (result.kind === 'entered') wake(entry.realm);
-        return result;
+        // One statement: the entry, its 'entered' event and the call record's queue.
+        const { rows } = await pool.query<EntryRow>(
+          `WITH entered AS (
+             INSERT INTO queue_entries (id, realm, kind, queue_id, call_id, priority, skills, entered_at, state, engine_instance_id, caller_number, ring_timeout_ms, context)
+             VALUES ($1, $2, 'caller', $3, $4, $5, $6, $7, 'waiting', $8, $9, $10, $11) RETURNING ${ENTRY_COLUMNS}
+           ), logged AS (
+             INSERT INTO queue_events (realm, at, type, queue_id, entry_id, call_id, data)
+             SELECT realm, entered_at, 'entered', queue_id, id, call_id, jsonb_build_object('priority', priority) FROM entered
+           ), recorded AS (
+             UPDATE calls SET queue_id = $3 WHERE id = $4
+           )
+           SELECT * FROM entered`,
+          [
+            entry.id,
+            entry.realm,
+            entry.queueId,
+            entry.callId,
+            entry.priority,
+            JSON.stringify(entry.skills),
+            entry.enteredAt,
+            entry.engineInstanceId,
+            entry.callerNumber,
+            entry.ringTimeoutMs,
+            JSON.stringify(entry.context),
+          ],
+        );
+        wake(entry.realm);
+        return { kind: 'entered', entry: entryOf(rows[0]!) };
       } catch (error) {
         if (isPgError(error, PG_UNIQUE_VIOLATION) && error.constraint === 'queue_entries_one_per_call') return { kind: 'alreadyQueued' };
+        if (isPgError(error, PG_FOREIGN_KEY_VIOLATION) && error.constraint === 'queue_entries_queue_id_fkey') return { kind: 'queueNotFound', queueId: entry.queueId };
         throw error;
       }
     },
@@ -147,7 +152,7 @@ export function acdRepository(pool: pg.Pool, signal: (signal: AcdSignal) => void
         }
         const waitSeconds = secondsBetween(entry.entered_at, at);
         await logQueueEvent(client, { realm: entry.realm, at, type: 'answered', queueId: entry.queue_id, entryId, callId: entry.call_id, agentId, data: { waitSeconds } });
-        if (entry.kind === 'caller') await recordOnCall(client, entry.call_id, { agentId, waitSeconds, queueOutcome: 'answered' });
+        if (entry.kind === 'caller') await recordOnCall(client, entry.call_id, { queueId: entry.queue_id, agentId, waitSeconds, queueOutcome: 'answered' });
         return { kind: 'connected' as const, entry: entryOf(rows[0]!) };
       });
     },
@@ -190,20 +195,40 @@ export function acdRepository(pool: pg.Pool, signal: (signal: AcdSignal) => void
     },
 
     async talkEnded(entryId, at, end) {
-      const realm = await inTransaction(pool, async (client) => {
-        const entry = await lockEntry(client, entryId);
-        if (!entry || entry.state !== 'connected' || !entry.agent_id) return undefined;
-        await endEntry(client, entryId, end.outcome, at);
-        const next = await releaseAgent(client, entry, entry.agent_id, at, wrapUp(at, end.wrapUpSeconds));
-        const data = { talkSeconds: end.talkSeconds, wrapUpSeconds: end.wrapUpSeconds };
-        await logQueueEvent(client, { realm: entry.realm, at, type: 'talk_ended', queueId: entry.queue_id, entryId, callId: entry.call_id, agentId: entry.agent_id, data });
-        if (end.outcome === 'transferred') {
-          await logQueueEvent(client, { realm: entry.realm, at, type: 'transferred', queueId: entry.queue_id, entryId, callId: entry.call_id, agentId: entry.agent_id, data: { to: end.to ?? '' } });
-        }
-        await recordOnCall(client, entry.call_id, { talkSeconds: end.talkSeconds, queueOutcome: end.outcome });
-        return next === 'available' ? entry.realm : undefined;
-      });
-      if (realm !== undefined) wake(realm);
+      // One statement (it is on the way from one caller to the next): the entry ends, its agent wraps up
+      // (or is free at once), both logged, the call record gets its talk time and queue outcome.
+      const { rows } = await pool.query<{ realm: string; agent_state: AgentStateName | null }>(
+        `WITH e AS (
+           SELECT * FROM queue_entries WHERE id = $1 AND state = 'connected' AND agent_id IS NOT NULL FOR UPDATE
+         ), ended AS (
+           UPDATE queue_entries q SET state = 'ended', outcome = $3, ended_at = GREATEST($2, q.entered_at), offer_expires_at = NULL
+           FROM e WHERE q.id = e.id RETURNING q.id
+         ), a AS (
+           SELECT s.* FROM agent_states s JOIN e ON s.agent_id = e.agent_id AND s.entry_id = e.id FOR UPDATE OF s
+         ), freed AS (
+           UPDATE agent_states s SET
+             state = CASE WHEN $5::integer > 0 THEN 'wrap_up' ELSE 'available' END, since = $2, reason = NULL,
+             idle_since = CASE WHEN $5::integer > 0 THEN NULL ELSE $2::timestamptz END,
+             wrap_ends_at = CASE WHEN $5::integer > 0 THEN $2::timestamptz + make_interval(secs => $5::integer) END,
+             entry_id = NULL, call_id = NULL, queue_id = NULL, engine_instance_id = NULL
+           FROM a WHERE s.agent_id = a.agent_id RETURNING s.agent_id, s.state, a.state AS previous, a.realm
+         ), agent_logged AS (
+           INSERT INTO agent_state_log (agent_id, realm, at, state, previous, call_id, queue_id, actor)
+           SELECT f.agent_id, f.realm, $2, f.state, f.previous, e.call_id, e.queue_id, '${ACD}' FROM freed f, e
+         ), talk_logged AS (
+           INSERT INTO queue_events (realm, at, type, queue_id, entry_id, call_id, agent_id, data)
+           SELECT e.realm, $2, t.type, e.queue_id, e.id, e.call_id, e.agent_id, t.data FROM e,
+             (VALUES ('talk_ended', jsonb_build_object('talkSeconds', $4::numeric, 'wrapUpSeconds', $5::integer)),
+                     ('transferred', jsonb_build_object('to', $6::text))) AS t (type, data)
+           WHERE t.type = 'talk_ended' OR $3 = 'transferred'
+         ), recorded AS (
+           UPDATE calls c SET queue_id = e.queue_id, talk_seconds = LEAST($4::numeric, 9999999), queue_outcome = $3 FROM e WHERE c.id = e.call_id
+         )
+         SELECT e.realm, (SELECT state FROM freed) AS agent_state FROM e`,
+        [entryId, at, end.outcome, end.talkSeconds, end.wrapUpSeconds, end.to ?? ''],
+      );
+      const row = rows[0];
+      if (row?.agent_state === 'available') wake(row.realm);
     },
 
     async leave(entryId, how, at, data = {}) {
@@ -225,7 +250,7 @@ export function acdRepository(pool: pg.Pool, signal: (signal: AcdSignal) => void
           ...(ringing ? { agentId: ringing } : {}),
           data: { ...data, waitSeconds, ...(ringing ? { whileRinging: ringing } : {}) },
         });
-        await recordOnCall(client, entry.call_id, { waitSeconds, queueOutcome: how });
+        await recordOnCall(client, entry.call_id, { queueId: entry.queue_id, waitSeconds, queueOutcome: how });
         return { kind: 'left' as const, waitSeconds, realm: freed ? entry.realm : undefined };
       });
       if (result.kind === 'gone') return result;
@@ -242,7 +267,7 @@ export function acdRepository(pool: pg.Pool, signal: (signal: AcdSignal) => void
           [entryId, number],
         );
         await logQueueEvent(client, { realm: entry.realm, at, type: 'callback_accepted', queueId: entry.queue_id, entryId, callId: entry.call_id, data: { number } });
-        await recordOnCall(client, entry.call_id, { waitSeconds: secondsBetween(entry.entered_at, at), queueOutcome: 'callback_requested' });
+        await recordOnCall(client, entry.call_id, { queueId: entry.queue_id, waitSeconds: secondsBetween(entry.entered_at, at), queueOutcome: 'callback_requested' });
         return { kind: 'callback' as const, entry: entryOf(rows[0]!) };
       });
     },
@@ -324,22 +349,49 @@ export function acdRepository(pool: pg.Pool, signal: (signal: AcdSignal) => void
       return expired;
     },
 
-    async addSimulatedAgents(realm, agents) {
+    async addSimulatedAgents(realm, agents, at) {
       if (!realm) throw new RangeError('simulated agents belong to a test realm, not to real traffic');
-      await inTransaction(pool, async (client) => {
-        for (const agent of agents) {
-          await client.query('INSERT INTO agents (id, name, realm, skills) VALUES ($1, $2, $3, $4)', [agent.id, agent.name, realm, JSON.stringify(agent.skills)]);
-          await saveAgentQueues(client, agent.id, agent.queueIds);
-        }
-      });
+      // One statement: the agents, the queues they serve, and their first state (logged) when given.
+      await pool.query(
+        `WITH given AS (
+           SELECT * FROM unnest($2::text[], $3::text[], $4::jsonb[], $5::jsonb[], $6::text[], $7::text[])
+             AS g (id, name, skills, queue_ids, state, reason)
+         ), added AS (
+           INSERT INTO agents (id, name, realm, skills) SELECT id, name, $1, skills FROM given RETURNING id
+         ), serving AS (
+           INSERT INTO agent_queues (agent_id, queue_id)
+           SELECT DISTINCT g.id, q.queue_id FROM given g JOIN added USING (id), jsonb_array_elements_text(g.queue_ids) AS q (queue_id)
+         ), states AS (
+           INSERT INTO agent_states (agent_id, realm, state, reason, since, idle_since)
+           SELECT g.id, $1, g.state, g.reason, $8, CASE WHEN g.state = 'available' THEN $8::timestamptz END
+           FROM given g JOIN added USING (id) WHERE g.state IS NOT NULL
+         )
+         INSERT INTO agent_state_log (agent_id, realm, at, state, reason, actor)
+         SELECT g.id, $1, $8, g.state, g.reason, 'system:simulator' FROM given g JOIN added USING (id) WHERE g.state IS NOT NULL`,
+        [
+          realm,
+          agents.map((a) => a.id),
+          agents.map((a) => a.name),
+          agents.map((a) => JSON.stringify(a.skills)),
+          agents.map((a) => JSON.stringify(a.queueIds)),
+          agents.map((a) => a.state?.state ?? null),
+          agents.map((a) => (a.state?.state === 'break' ? a.state.reason : null)),
+          at ?? new Date(0),
+        ],
+      );
+      if (agents.some((a) => a.state?.state === 'available')) wake(realm);
     },
 
     async closeRealm(realm) {
       if (!realm) throw new RangeError('real traffic is never closed');
-      await inTransaction(pool, async (client) => {
-        await client.query(`UPDATE queue_entries SET state = 'ended', outcome = 'exit', ended_at = GREATEST(entered_at, COALESCE(offered_at, entered_at)) WHERE realm = $1 AND state <> 'ended'`, [realm]);
-        await client.query('DELETE FROM agents WHERE realm = $1', [realm]);
-      });
+      await pool.query(
+        `WITH ended AS (
+           UPDATE queue_entries SET state = 'ended', outcome = 'exit', ended_at = GREATEST(entered_at, COALESCE(offered_at, entered_at))
+           WHERE realm = $1 AND state <> 'ended'
+         )
+         DELETE FROM agents WHERE realm = $1`,
+        [realm],
+      );
     },
   };
 }

@@ -9,6 +9,7 @@ import { runCall, type CallRunResult } from '../../../core/runtime/run-call.js';
 import type { CallerAction } from './caller-action.js';
 import { SimulatedCall } from './simulated-call.js';
 import { SimulatedClock } from './simulated-clock.js';
+import { farEndsOf } from './simulated-payments.js';
 import { DEFAULT_CALL_TIME } from './simulated-ports.js';
 import type { World } from './world.js';
 
@@ -33,6 +34,8 @@ export interface ScriptedCallOptions {
   onEvent?: CallEventSink['append'];
   /** Each prompt segment as it starts playing. */
   onPrompt?: (segment: PromptSegment, at: number) => void;
+  /** Hangs the call up (whoever asked for it went away). */
+  signal?: AbortSignal;
 }
 
 export interface ScriptedCallResult extends CallRunResult {
@@ -51,6 +54,7 @@ export async function runScriptedCall(options: ScriptedCallOptions): Promise<Scr
     clock,
     input: options.caller,
     world: options.world,
+    farEnds: farEndsOf(ports.payments),
   });
   const { onPrompt, onEvent } = options;
   if (onPrompt) call.onPrompt((segment) => onPrompt(segment, clock.now()));
@@ -59,6 +63,8 @@ export async function runScriptedCall(options: ScriptedCallOptions): Promise<Scr
     () => call.callerHangup(),
     () => undefined,
   );
+  const hangUp = () => call.callerHangup();
+  options.signal?.addEventListener('abort', hangUp, { once: true });
   const memory = new MemoryEventSink();
   const events: CallEventSink = onEvent
     ? {
@@ -73,6 +79,7 @@ export async function runScriptedCall(options: ScriptedCallOptions): Promise<Scr
     return { ...result, events: memory.events, call, clock };
   } finally {
     giveUp.abort();
+    options.signal?.removeEventListener('abort', hangUp);
     // The call's share of the world (its ACD realm, whose callbacks run their course first) is let go.
     await ports.release?.();
   }

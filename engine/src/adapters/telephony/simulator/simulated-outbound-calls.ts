@@ -1,17 +1,19 @@
 import type { Clock, Destination, DialOptions, DialResult, OutboundCalls } from '../../../ports/index.js';
 import { formatDestination } from '../../../core/destination.js';
-import { ringInWorld, SimulatedCall } from './simulated-call.js';
+import { ringFarEnd } from './ring-far-end.js';
+import { SimulatedCall } from './simulated-call.js';
 import type { World } from './world.js';
 
 /**
- * Calls the engine places, in the simulated world (callbacks: an agent, then the caller's number):
- * destinations answer as the world says, and an answered one is a SimulatedCall the engine plays to and
- * bridges onward, like the SIP adapter's placed calls.
+ * Calls the engine places itself, in the simulated world (designer test calls, flow tests, benches): the
+ * destination rings and answers as the world says (world.destinations, exactly as for a bridge), and the
+ * answered party is a SimulatedCall driven by the world's `actions` for it — it hangs up when the flow
+ * waits for it and it has nothing more to do.
  */
 export class SimulatedOutboundCalls implements OutboundCalls {
-  /** Every call placed, in order, and how it went. */
-  readonly placed: { destination: string; result: DialResult['kind']; call?: SimulatedCall }[] = [];
-  private calls = 0;
+  /** Every call placed and answered, in order (tests look at what each far end heard). */
+  readonly answered: SimulatedCall[] = [];
+  private placed = 0;
 
   constructor(
     private readonly world: World,
@@ -19,15 +21,20 @@ export class SimulatedOutboundCalls implements OutboundCalls {
   ) {}
 
   async dial(destination: Destination, options: DialOptions): Promise<DialResult> {
-    const to = formatDestination(destination);
-    const rang = await ringInWorld(this.world, this.clock, destination, options);
-    if (rang !== 'answer') {
-      this.placed.push({ destination: to, result: rang });
-      return rang === 'failed' ? { kind: 'failed', reason: `${to} could not be reached (simulated)` } : { kind: rang };
-    }
-    // The far end says nothing and stays until the engine hangs up (or its own talk ends the bridge).
-    const call = new SimulatedCall({ callId: options.callId ?? `placed-${++this.calls}`, from: options.callerId, to, clock: this.clock, input: 'live', world: this.world });
-    this.placed.push({ destination: to, result: 'answered', call });
+    options.signal.throwIfAborted();
+    this.placed += 1;
+    const rang = await ringFarEnd(this.world, this.clock, destination, options);
+    if (rang.kind !== 'answered') return rang;
+    const call = new SimulatedCall({
+      callId: options.callId ?? `placed-${this.placed}`,
+      from: options.callerId,
+      to: formatDestination(destination),
+      clock: this.clock,
+      input: rang.actions,
+      world: this.world,
+    });
+    await call.answer();
+    this.answered.push(call);
     return { kind: 'answered', call };
   }
 }

@@ -1,8 +1,9 @@
-import type { Clock, FlowPorts, FlowSource } from '../../../ports/index.js';
+import type { Clock, FlowPorts, FlowSource, Recognizer, SecretSource } from '../../../ports/index.js';
 import type { Flow } from '../../../ports/flow.js';
 import { SimulatedClock } from './simulated-clock.js';
 import { SimulatedHttpClient } from './simulated-http-client.js';
-import { SimulatedPaymentGateway } from './simulated-payment-gateway.js';
+import type { SharedFakePay360 } from '../../payments/pay360/fake/stand-in.js';
+import { simulatedPayments } from './simulated-payments.js';
 import { TextRecognizer } from './text-recognizer.js';
 import type { World } from './world.js';
 
@@ -23,14 +24,28 @@ export class MemoryFlowSource implements FlowSource {
 }
 
 /**
- * The simulated world's stand-ins for the outside world (typed speech, web services, payments) on a clock.
- * Queues are not stood in for: simulated calls go through the real ACD with simulated agents
- * (engine/src/testing/simulated-acd.ts).
+ * Secrets in a simulated call: a stand-in naming each secret, never a real value (test calls in the
+ * designer and scripted calls check what a flow does, and must not reveal what the secrets hold).
  */
-export function simulatedStandIns(world: World, clock: Clock): Pick<FlowPorts, 'speech' | 'http' | 'payments'> & { http: SimulatedHttpClient } {
+export const STAND_IN_SECRETS: SecretSource = { reveal: async (name) => `[secret ${name}]` };
+
+/**
+ * The simulated world's stand-ins for the outside world (typed speech, web services, payments, secrets)
+ * on a clock. Queues are not stood in for: simulated calls go through the real ACD with simulated agents
+ * (engine/src/testing/simulated-acd.ts). `audioRecognizer` hears real audio spoken into a live test call: the recogniser
+ * phone calls use. Payments are the real Pay360 adapter against the fake Pay360 — a private one in
+ * process, or `pay360`, one shared over HTTP (the engine's, for designer test calls) — and a simulated
+ * call finds the fake's payment line through farEndsOf(payments).
+ */
+export function simulatedStandIns(
+  world: World,
+  clock: Clock,
+  options: { audioRecognizer?: Recognizer | undefined; pay360?: SharedFakePay360 | undefined } = {},
+): Pick<FlowPorts, 'speech' | 'http' | 'payments'> & { http: SimulatedHttpClient; secrets: SecretSource } {
   return {
-    speech: new TextRecognizer(),
-    payments: new SimulatedPaymentGateway(world, clock),
+    secrets: STAND_IN_SECRETS,
+    speech: new TextRecognizer({ available: world.recognizer !== 'unavailable', ...(options.audioRecognizer ? { audio: options.audioRecognizer } : {}) }),
+    payments: simulatedPayments(world, clock, options.pay360),
     http: new SimulatedHttpClient(world, clock),
   };
 }
@@ -40,7 +55,14 @@ export function simulatedStandIns(world: World, clock: Clock): Pick<FlowPorts, '
  * for runs with no engine behind them (the CLI, flow tests, benches): hand it to
  * engine/src/calls/call-ports.ts like main.ts hands its real adapters.
  */
-export function simulatedKit(world: World, options: { clock?: Clock; flows?: Iterable<Flow>; queue: FlowPorts['queue'] }) {
+export function simulatedKit(world: World, options: { clock?: Clock; flows?: Iterable<Flow>; queue?: FlowPorts['queue'] }) {
   const clock = options.clock ?? new SimulatedClock(DEFAULT_CALL_TIME);
-  return { clock, ...simulatedStandIns(world, clock), queue: options.queue, flows: new MemoryFlowSource(options.flows) };
+  return { clock, ...simulatedStandIns(world, clock), queue: options.queue ?? NO_ACD, flows: new MemoryFlowSource(options.flows) };
 }
+
+/** A kit made without the ACD (a bench of one node, a test of the ports themselves): a queue node there is a fault that says so. */
+const NO_ACD: FlowPorts['queue'] = {
+  join: async () => {
+    throw new Error('this simulated kit has no ACD: give simulatedKit a queue (engine/src/testing/simulated-acd.ts)');
+  },
+};

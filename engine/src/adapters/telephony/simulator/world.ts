@@ -1,4 +1,19 @@
 import { z } from 'zod';
+import { callerActionSchema } from './caller-action.js';
+
+/** A far end that answers, and what it does then (an agent answering, talking, maybe transferring the caller from their phone). */
+export const farEndSchema = z.strictObject({
+  /** Rings this long, then answers (default 3 s); past the ring timeout it is no answer. */
+  answerAfterSeconds: z.number().min(0).max(3_600).optional(),
+  /** Talks this long once connected, then hangs up (default 60 s). */
+  talkSeconds: z.number().min(0).max(86_400).optional(),
+  /** After talking, transfers the caller from the phone (SIP REFER) to this address instead of hanging up. */
+  referTo: z.string().regex(/^sips?:\S+$/, 'expected a sip: or sips: address').optional(),
+  /** What the far end does when the engine places a call to it and it answers (a resident called back presses 1). */
+  actions: z.array(callerActionSchema).max(100).optional(),
+});
+
+export type FarEnd = z.output<typeof farEndSchema>;
 
 /** When a world names no behaviour for a queue, its one simulated agent is free this long into the first caller's wait. */
 export const DEFAULT_ANSWER_AFTER_SECONDS = 10;
@@ -10,7 +25,7 @@ export const DEFAULT_AGENT_TALK_SECONDS = 60;
 export const simulatedAgentSchema = z.strictObject({
   id: z
     .string()
-    .regex(/^[A-Za-z0-9_.-]{1,40}$/, 'letters, digits, _ . - (at most 40)')
+    .regex(/^(?!.*--)[A-Za-z0-9_.-]{1,40}$/, 'letters, digits, _ . - (at most 40, no --)')
     .optional()
     .describe('Default simulated-agent-<queue>-<n>'),
   name: z.string().min(1).max(100).optional(),
@@ -30,8 +45,8 @@ export type SimulatedAgentSpec = z.output<typeof simulatedAgentSchema> & { id: s
 
 /** How the outside world answers in a simulated call. Everything left out answers the friendly way. */
 export const worldSchema = z.strictObject({
-  /** Destination string as written in node params → how it answers (default answer). */
-  destinations: z.record(z.string(), z.enum(['answer', 'busy', 'noAnswer', 'failed'])).default({}),
+  /** Destination string as written in node params (sip:…, tel:…, teams:…, agent:…) → how it answers (default answer). */
+  destinations: z.record(z.string(), z.union([z.enum(['answer', 'busy', 'noAnswer', 'failed']), farEndSchema])).default({}),
   /**
    * Queue id → its simulated agents (default: one, free 10 s into the wait, who answers): `answerAfterSeconds`
    * for that one agent free later; `agents` for several, each answering their own way, with queue
@@ -51,8 +66,19 @@ export const worldSchema = z.strictObject({
       ]),
     )
     .default({}),
-  /** What the payment service reports (default paid). */
-  payments: z.enum(['paid', 'declined', 'cancelled', 'failed']).default('paid'),
+  /**
+   * How the (fake) Pay360 behaves. `card` (default): its payment line asks for a card and the card keyed
+   * decides (test-cards.ts: any valid card is approved but the listed decline cards); `paid`, `declined`,
+   * `abandoned`: the line says so without asking for a card; `error`: it refuses to start a payment;
+   * `unreachable`, `slow`: its API cannot be reached, or answers too late. Older worlds' `cancelled` and
+   * `failed` mean `abandoned` and `error`.
+   */
+  payments: z
+    .preprocess(
+      (value) => (value === 'cancelled' ? 'abandoned' : value === 'failed' ? 'error' : value),
+      z.enum(['card', 'paid', 'declined', 'abandoned', 'error', 'unreachable', 'slow']),
+    )
+    .default('card'),
   /** URL → its answer; an unlisted URL is unreachable. */
   http: z
     .record(
@@ -63,8 +89,11 @@ export const worldSchema = z.strictObject({
       ]),
     )
     .default({}),
-  /** `text`: what the caller says is exactly the transcript. */
-  recognizer: z.literal('text').default('text'),
+  /**
+   * `text`: what the caller says is exactly the transcript. `unavailable`: the speech service cannot be
+   * reached (as when Google is down), so speech nodes fall back to the keypad.
+   */
+  recognizer: z.enum(['text', 'unavailable']).default('text'),
 });
 
 export type World = z.output<typeof worldSchema>;
@@ -102,9 +131,9 @@ export function simulatedAgentsOf(world: World, queueId: string): SimulatedAgent
   }));
 }
 
-/** A simulated agent of this world by id (an id may carry a realm's `~tag`), for the simulator ringing them. */
+/** A simulated agent of this world by id (an id may carry a realm's tag after `--`), for the simulator ringing them. */
 export function simulatedAgent(world: World, agentId: string): SimulatedAgentSpec | undefined {
-  const id = agentId.replace(/~[A-Za-z0-9]+$/, '');
+  const id = agentId.replace(/--[A-Za-z0-9]+$/, '');
   for (const queueId of Object.keys(world.queues)) {
     const found = simulatedAgentsOf(world, queueId).find((a) => a.id === id);
     if (found) return found;
