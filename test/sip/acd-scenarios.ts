@@ -4,7 +4,7 @@
  * PostgreSQL. Advisers, their states and the queue's settings are set in the database the engines
  * share (as the agent desk and the Queues screen would); call records are read through the engines' API.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { openDatabase, type Database } from '../../engine/src/adapters/storage/postgres/database.js';
@@ -93,6 +93,7 @@ class Acd {
   }
 
   static async start(stack: Stack, workDir: string, options: { engines: number; advisers: number; firstHttpPort: number; recordCalls?: boolean; ringOnly?: string[] }): Promise<Acd> {
+    mkdirSync(workDir, { recursive: true });
     const clock = mainLineClock();
     const advisers: PhoneAccount[] = Array.from({ length: options.advisers }, (_, i) => ({
       username: `adviser-${i + 1}`,
@@ -128,7 +129,8 @@ class Acd {
         const phone = await Baresip.start({
           ...adviser,
           registrar: `${host}:${port ?? 5060}`,
-          sipPort: 5200 + i,
+          // Two ports apart: baresip takes sip_listen's port + 1 as well (for TLS).
+          sipPort: 5200 + 2 * i,
           ctrlPort: 4500 + i,
           // Each adviser's voice has a tone of its own, so whoever hears it can be told apart.
           toneHz: 700 + 110 * i,
