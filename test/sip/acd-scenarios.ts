@@ -4,7 +4,7 @@
  * PostgreSQL. Advisers, their states and the queue's settings are set in the database the engines
  * share (as the agent desk and the Queues screen would); call records are read through the engines' API.
  */
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { openDatabase, type Database } from '../../engine/src/adapters/storage/postgres/database.js';
@@ -85,6 +85,16 @@ class Acd {
     const { rows } = await this.database.pool.query<{ id: string }>('SELECT id FROM engine_instances WHERE name = $1 AND pid = $2 ORDER BY started_at DESC LIMIT 1', [engine.name, engine.pid]);
     check(rows[0], `engine ${engine.name} (pid ${engine.pid}) is not in engine_instances`);
     return rows[0].id;
+  }
+
+  /** After a failure: every call's record and events, and the queue events, into the work folder (the database goes with the run). */
+  async keepEvidence(scenario: string): Promise<void> {
+    const calls = await this.calls('');
+    const events = Object.fromEntries(await Promise.all(calls.map(async (c) => [c.id, await this.events(c.id)] as const)));
+    const { rows: queueEvents } = await this.database.pool.query('SELECT * FROM queue_events ORDER BY id');
+    const { rows: entries } = await this.database.pool.query('SELECT * FROM queue_entries ORDER BY entered_at');
+    const { rows: agentLog } = await this.database.pool.query('SELECT * FROM agent_state_log ORDER BY id');
+    writeFileSync(join(this.workDir, `${scenario}-evidence.json`), JSON.stringify({ calls, events, queueEvents, entries, agentLog }, null, 2));
   }
 
   /** The engines' time: the ACD compares the times the harness writes with theirs. */
@@ -420,6 +430,7 @@ async function noAnswer(acd: Acd): Promise<string> {
 /** A caller hangs up in the queue: abandoned, after the time they waited. */
 async function abandoned(acd: Acd): Promise<string> {
   // Nobody free to answer: every adviser logged in but on a break.
+  await acd.mainLineOnQueueVersion2();
   await acd.allOnBreak();
   const rings = acd.countRings();
   const caller = acd.caller('main-line-dtmf-to-queue.xml', 2);
@@ -441,6 +452,8 @@ async function abandoned(acd: Acd): Promise<string> {
 
 /** A caller takes a callback and hangs up; the engine rings the adviser, then the caller's number through the trunk. */
 async function callback(acd: Acd): Promise<string> {
+  await acd.mainLineOnQueueVersion2();
+  await acd.allOnBreak();
   await acd.queueSettings({ callback: { enabled: true, offerAfterSeconds: 10, key: '1', confirmNumber: true, maxAttempts: 2, retryAfterSeconds: 30 } });
   const adviser = 'adviser-1';
   await acd.setState(adviser, { state: 'break', reason: 'test:sip: busy elsewhere' });
@@ -632,7 +645,9 @@ export async function runAcdScenarios(stack: Stack, workDir: string, report: Rep
       return;
     }
     try {
-      for (const [key, scenario] of chosen) await report.run(ACD_SCENARIOS[key], () => scenario(acd!));
+      for (const [key, scenario] of chosen) {
+        if (!(await report.run(ACD_SCENARIOS[key], () => scenario(acd!)))) await acd.keepEvidence(key).catch(() => undefined);
+      }
     } finally {
       await acd.stop();
     }
