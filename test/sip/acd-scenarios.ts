@@ -193,6 +193,15 @@ class Acd {
     }
   }
 
+  /** The advisers' phones stay on the line until the other side hangs up (no scenario's talk time left behind). */
+  stayOnLine(agentIds: string[]): void {
+    for (const id of agentIds) {
+      const before = this.talking.get(id);
+      if (before) this.phones.get(id)!.events.off('CALL_ESTABLISHED', before);
+      this.talking.delete(id);
+    }
+  }
+
   /** Every adviser on a break (between scenarios: nobody takes a call a scenario did not mean for them). */
   async allOnBreak(): Promise<void> {
     for (const id of this.phones.keys()) await this.setState(id, { state: 'break', reason: 'test:sip: between scenarios' });
@@ -456,6 +465,8 @@ async function callback(acd: Acd): Promise<string> {
   await acd.allOnBreak();
   await acd.queueSettings({ callback: { enabled: true, offerAfterSeconds: 10, key: '1', confirmNumber: true, maxAttempts: 2, retryAfterSeconds: 30 } });
   const adviser = 'adviser-1';
+  // The adviser talks until the resident hangs up (an earlier scenario's hang-up after N s would end the callback before the resident is dialled).
+  acd.stayOnLine([adviser]);
   await acd.setState(adviser, { state: 'break', reason: 'test:sip: busy elsewhere' });
   const phone = acd.phones.get(adviser)!;
   const heardBefore = phone.heard().length;
