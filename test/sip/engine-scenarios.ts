@@ -28,16 +28,19 @@ export function clockMovedBy(seconds: number): Record<string, string> | undefine
   return undefined;
 }
 
-/** The clock the main-line walks need (the line open), and a note when it cannot be had. */
-export function mainLineClock(): Record<string, string> {
+/**
+ * The clock the main-line walks need (the line open): libfaketime's environment and how far it moves the
+ * engines' clock (what a harness writing times the engines compare must add), with a note when it cannot be had.
+ */
+export function mainLineClock(): { env: Record<string, string>; offsetMs: number } {
   const offset = mainLineOpenOffsetSeconds();
   const env = clockMovedBy(offset);
   if (offset > 0 && env) console.log(`test:sip: the main line is closed now; engines run on a clock moved ${offset} s on, to its next opening`);
   if (!env) {
     console.log('test:sip: NOTE — the main line is closed now and faketime is not installed (apt-get install faketime): main-line walks take the out-of-hours branch.');
-    return {};
+    return { env: {}, offsetMs: 0 };
   }
-  return env;
+  return { env, offsetMs: offset * 1000 };
 }
 
 export async function runEngineScenarios(stack: Stack, workDir: string, report: Report): Promise<void> {
@@ -59,7 +62,7 @@ export async function runEngineScenarios(stack: Stack, workDir: string, report: 
       stack,
       workDir,
       httpPort,
-      clockEnv: mainLineClock(),
+      clockEnv: mainLineClock().env,
       // The payment line's reference look-up (payments-line.ts) answers on this machine: a loopback address,
       // which data dips refuse unless the config names it.
       extraConfig: {

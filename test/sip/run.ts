@@ -15,6 +15,10 @@
  *
  * One SIP application at a time may be connected to the stack (drachtio shares calls out between them):
  * run it under `flock /tmp/fdstack.lock` where the stack is shared.
+ *
+ * Arguments pick parts: `npm run test:sip -- acd` (a group: adapter, engine, shared, acd) or
+ * `npm run test:sip -- acd.queued acd.abandon` (ACD scenarios by their key in ACD_SCENARIOS); what is
+ * left out is reported as not run.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -31,6 +35,13 @@ import { missingVariables, stackFromEnv } from './harness/stack.js';
 const root = resolve(import.meta.dirname, '../..');
 const installed = (command: string, arg = '-h') => spawnSync(command, [arg], { stdio: 'ignore' }).error === undefined;
 const every = [...Object.values(ADAPTER_SCENARIOS), ...Object.values(ENGINE_SCENARIOS), ...Object.values(PAYMENT_SCENARIOS), ...Object.values(SHARED_ENGINE_SCENARIOS), ...Object.values(ACD_SCENARIOS)];
+
+const picked = process.argv.slice(2);
+const wanted = (group: string) => picked.length === 0 || picked.some((p) => p === group || p.startsWith(`${group}.`));
+const acdPicked = picked.filter((p) => p.startsWith('acd.')).map((p) => p.slice(4));
+const leftOut = (names: Record<string, string>) => {
+  for (const name of Object.values(names)) report.notRun(name, `not asked for (test:sip ${picked.join(' ')})`);
+};
 
 const report = new Report();
 const missing = missingVariables();
@@ -62,16 +73,21 @@ try {
   }
 
   const baresip = installed('baresip');
-  if (baresip) await runAdapterScenarios(stack, workDir, report);
-  else for (const name of Object.values(ADAPTER_SCENARIOS)) report.notRun(name, 'baresip is not installed (apt-get install --no-install-recommends baresip-core)');
+  const noBaresip = 'baresip is not installed (apt-get install --no-install-recommends baresip-core)';
+  if (!wanted('adapter')) leftOut(ADAPTER_SCENARIOS);
+  else if (baresip) await runAdapterScenarios(stack, workDir, report);
+  else for (const name of Object.values(ADAPTER_SCENARIOS)) report.notRun(name, noBaresip);
 
-  await runEngineScenarios(stack, workDir, report);
+  if (wanted('engine')) await runEngineScenarios(stack, workDir, report);
+  else leftOut({ ...ENGINE_SCENARIOS, ...PAYMENT_SCENARIOS });
 
-  if (baresip) await runSharedEngineScenarios(stack, workDir, report);
-  else for (const name of Object.values(SHARED_ENGINE_SCENARIOS)) report.notRun(name, 'baresip is not installed (apt-get install --no-install-recommends baresip-core)');
+  if (!wanted('shared')) leftOut(SHARED_ENGINE_SCENARIOS);
+  else if (baresip) await runSharedEngineScenarios(stack, workDir, report);
+  else for (const name of Object.values(SHARED_ENGINE_SCENARIOS)) report.notRun(name, noBaresip);
 
-  if (baresip) await runAcdScenarios(stack, workDir, report);
-  else for (const name of Object.values(ACD_SCENARIOS)) report.notRun(name, 'baresip is not installed (apt-get install --no-install-recommends baresip-core)');
+  if (!wanted('acd')) leftOut(ACD_SCENARIOS);
+  else if (baresip) await runAcdScenarios(stack, workDir, report, acdPicked.length ? acdPicked : undefined);
+  else for (const name of Object.values(ACD_SCENARIOS)) report.notRun(name, noBaresip);
 
   report.print(stack.sipTarget);
   keep = report.anyFailed || Boolean(process.env.KEEP_WORK);

@@ -13,6 +13,8 @@ export interface SippRun {
   done: Promise<{ passed: boolean; code: number | null; errors: string; output: string }>;
   /** Stop it now (a far end nobody called). */
   kill(): void;
+  /** sipp's pid: it is in the Call-IDs it makes (`<n>-<pid>@<ip>`). */
+  pid: number;
 }
 
 export interface SippOptions {
@@ -70,5 +72,5 @@ export function runSipp(options: SippOptions): SippRun {
       resolve({ passed: code === 0, code, errors: text.split('\n').slice(-20).join('\n'), output });
     });
   });
-  return { done, kill: () => child.kill('SIGTERM') };
+  return { done, kill: () => child.kill('SIGTERM'), pid: child.pid ?? 0 };
 }

@@ -93,7 +93,8 @@ async function ring(deps: DiallerDeps, target: OutboundTarget, offeringLeg: Medi
   signal.addEventListener('abort', cancel, { once: true });
   const common = { headers: target.headers, ...(target.auth ? { auth: target.auth } : {}), ...(target.proxy ? { proxy: target.proxy } : {}) };
   const progress = {
-    cbRequest: (req: OutgoingInvite) => {
+    // drachtio-srf calls it with (error, the INVITE sent); the INVITE is what a CANCEL needs.
+    cbRequest: (_error: unknown, req?: OutgoingInvite) => {
       invite = req;
       if (timedOut || signal.aborted) cancel();
     },

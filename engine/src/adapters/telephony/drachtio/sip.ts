@@ -68,19 +68,28 @@ export interface OfferlessAnswer {
   destroy?(): Promise<void>;
 }
 
+/**
+ * createUAC's progress callbacks, with drachtio-srf's real signatures: cbRequest gets (error, request)
+ * — the INVITE as sent, needed to CANCEL it — not the request alone.
+ */
+export interface UacProgress {
+  cbRequest?: (error: unknown, req?: OutgoingInvite) => void;
+  cbProvisional?: (res: { status: number }) => void;
+}
+
 /** The drachtio-srf calls that place and answer calls. */
 export interface SipAgent {
   createUAS(req: SipRequest, res: SipResponse, opts: { localSdp: string; headers?: Record<string, string> }): Promise<SipDialog>;
   createUAC(
     uri: string,
     opts: CreateUacOptions,
-    progress?: { cbRequest?: (req: OutgoingInvite) => void; cbProvisional?: (res: { status: number }) => void },
+    progress?: UacProgress,
   ): Promise<SipDialog>;
   /** An INVITE without SDP (3PCC): resolves with the far end's offer; our answer goes in the ACK, which makes the dialog. */
   createUAC(
     uri: string,
     opts: Omit<CreateUacOptions, 'localSdp'> & { noAck: true },
-    progress?: { cbRequest?: (req: OutgoingInvite) => void; cbProvisional?: (res: { status: number }) => void },
+    progress?: UacProgress,
   ): Promise<OfferlessAnswer>;
   request(uri: string, opts: { method: string; headers?: Record<string, string>; proxy?: string }): Promise<SipOutgoingRequest>;
 }

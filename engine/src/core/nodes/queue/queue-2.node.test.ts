@@ -24,6 +24,20 @@ describe('queue node, version 2', () => {
     expect(r).toMatchObject({ outcome: 'answered', set: { agentId: 'quick' } });
   });
 
+  it('rings an agent offered during an announcement at once, cutting the announcement short (their ring time runs from the offer)', async () => {
+    // About 20 s of announcement; the agent is free 3 s into it.
+    const long = { text: { 'en-GB': `You are number {{queuePosition}} in the queue. ${'Thank you for waiting, an adviser will be with you as soon as possible. '.repeat(4)}` } };
+    const r = await runNode(queueNode2, { queueId: 'cut-short-v2', positionPrompt: long }, { world: { queues: { 'cut-short-v2': agents({ id: 'asha', availableAfterSeconds: 3 }) } } });
+    expect(r).toMatchObject({ outcome: 'answered', set: { agentId: 'asha' } });
+    expect(r.events.find((e) => e.type === 'prompt.played')?.data).toMatchObject({ cutShort: true });
+    const { store } = await scratchEngine();
+    const events = (await store.acd.events({ queueId: 'cut-short-v2' }, { page: 1, pageSize: 50 })).items;
+    const offeredAt = events.find((e) => e.type === 'offered')!.at;
+    const answeredAt = events.find((e) => e.type === 'answered')!.at;
+    // Simulated time: the agent rang straight away, not after the rest of the announcement.
+    expect(new Date(answeredAt).getTime() - new Date(offeredAt).getTime()).toBeLessThan(10_000);
+  });
+
   it('books a callback in the caller’s place on their own number, and the callback rings the agent, then the caller', async () => {
     const world = { queues: { 'callback-v2': { agents: [{ id: 'cara', availableAfterSeconds: 600 }], settings: { callback: { enabled: true, offerAfterSeconds: 30 } } } } };
     const r = await runNode(queueNode2, { queueId: 'callback-v2' }, { caller: [{ wait: 40 }, { press: '1' }, { press: '1' }], world, from: '+447700900321' });

@@ -47,6 +47,7 @@ const ignore = (): undefined => undefined;
 /** Why the loop stops its own waits (shared, so each interval builds no DOMException). */
 const INTERVAL_OVER = new DOMException('the interval is over', 'AbortError');
 const WAIT_OVER = new DOMException('the wait in the queue is over', 'AbortError');
+const OFFER_ARRIVED = new DOMException('an agent is free: the announcement is cut short', 'AbortError');
 
 /** Passes the node's abort (the caller hung up) on to the whole wait: a listener object, not a closure. */
 class WaitStopper {
@@ -83,9 +84,29 @@ export async function waitWithTicket(
   try {
     let offer = ticket.nextOffer(waiting.signal);
     offer.catch(ignore);
+    /**
+     * Plays an announcement unless an agent is offered first: the offer cuts it short and is returned, to
+     * be rung at once (the agent was reserved for this caller and their ring time is running).
+     */
+    const announce = async (segments: PromptSegment[]): Promise<AgentOffer | undefined> => {
+      const cut = new AbortController();
+      let arrived: AgentOffer | undefined;
+      offer.then((o) => {
+        arrived = o;
+        cut.abort(OFFER_ARRIVED);
+      }, ignore);
+      try {
+        await call.play(segments, { bargeIn: false, signal: AbortSignal.any([signal, cut.signal]) });
+      } catch (error) {
+        if (signal.aborted || !arrived) throw error;
+      }
+      log('prompt.played', { text: spokenText(segments), ...(arrived ? { cutShort: true } : {}) });
+      return arrived;
+    };
     let keysAnnounced = '';
     for (;;) {
       const now = clock.now();
+      let early: AgentOffer | undefined;
       // A key that has just become available (the callback offer) is announced at once.
       if (keysNow() !== keysAnnounced) nextAnnouncement = now;
       if (now >= nextAnnouncement) {
@@ -95,36 +116,36 @@ export async function waitWithTicket(
         if (!status.open) return { kind: 'closedMidWait', ...still };
         if (treatment.leaveWhenNoAgents && status.agentsLoggedIn === 0) return { kind: 'noAgentsMidWait', ...still };
         const segments = treatment.announcement(status, now - ticket.waitingSince);
-        if (segments.length > 0) {
-          await call.play(segments, { bargeIn: false, signal });
-          log('prompt.played', { text: spokenText(segments) });
-        }
+        if (segments.length > 0) early = await announce(segments);
         nextAnnouncement = clock.now() + treatment.announceEveryMs;
       }
       for (const [i, periodic] of treatment.periodic.entries()) {
-        if (clock.now() < nextPeriodic[i]!) continue;
-        await call.play(periodic.segments, { bargeIn: false, signal });
-        log('prompt.played', { text: spokenText(periodic.segments) });
+        if (early || clock.now() < nextPeriodic[i]!) continue;
+        early = await announce(periodic.segments);
         nextPeriodic[i] = clock.now() + periodic.everyMs;
       }
-      if (clock.now() >= deadline) return { kind: 'timeout', ...still };
-      const wakeAt = Math.min(nextAnnouncement, deadline, ...nextPeriodic, ...treatment.keys.map((k) => ticket.waitingSince + k.fromMs).filter((t) => t > clock.now()));
-      const keys = keysNow();
-      // Music and timer stop when the interval ends; when an offer wins the race they are stopped at once.
-      const interval = new AbortController();
-      const stopInterval = AbortSignal.any([interval.signal, waiting.signal]);
-      const holding =
-        treatment.holdMusic || treatment.alwaysHold
-          ? call.hold({ ...(treatment.holdMusic ? { music: treatment.holdMusic } : {}), ...(keys ? { keys } : {}), signal: stopInterval })
-          : undefined;
-      const woken: Woken = await Promise.race([
-        offer.then(offered),
-        clock.sleep(Math.max(0, wakeAt - clock.now()), stopInterval).then(ticked, ticked),
-        holding ? holding.then((held) => (held.kind === 'key' ? ({ kind: 'key', key: held.key } as Woken) : never)) : never,
-      ]);
-      interval.abort(INTERVAL_OVER);
-      await holding?.catch(ignore);
-      if (signal.aborted) throw signal.reason;
+      if (!early && clock.now() >= deadline) return { kind: 'timeout', ...still };
+      let woken: Woken;
+      if (early) woken = offered(early);
+      else {
+        const wakeAt = Math.min(nextAnnouncement, deadline, ...nextPeriodic, ...treatment.keys.map((k) => ticket.waitingSince + k.fromMs).filter((t) => t > clock.now()));
+        const keys = keysNow();
+        // Music and timer stop when the interval ends; when an offer wins the race they are stopped at once.
+        const interval = new AbortController();
+        const stopInterval = AbortSignal.any([interval.signal, waiting.signal]);
+        const holding =
+          treatment.holdMusic || treatment.alwaysHold
+            ? call.hold({ ...(treatment.holdMusic ? { music: treatment.holdMusic } : {}), ...(keys ? { keys } : {}), signal: stopInterval })
+            : undefined;
+        woken = await Promise.race([
+          offer.then(offered),
+          clock.sleep(Math.max(0, wakeAt - clock.now()), stopInterval).then(ticked, ticked),
+          holding ? holding.then((held) => (held.kind === 'key' ? ({ kind: 'key', key: held.key } as Woken) : never)) : never,
+        ]);
+        interval.abort(INTERVAL_OVER);
+        await holding?.catch(ignore);
+        if (signal.aborted) throw signal.reason;
+      }
       if (woken.kind === 'tick') continue;
       if (woken.kind === 'key') return { kind: 'key', key: woken.key, ...still };
       const rung = await ring(context, ticket, woken.offer, treatment);

@@ -3,7 +3,7 @@ import type Mrf from 'drachtio-fsmrf';
 import type { Clock } from '../../../../ports/clock.js';
 import type { FsEndpoint } from '../media-leg.js';
 import type { FsMediaServer } from '../media-pool.js';
-import type { CreateUacOptions, OfferlessAnswer, OutgoingInvite, SipAgent, SipDialog, SipOutgoingRequest, SipRequest, SipResponse } from '../sip.js';
+import type { CreateUacOptions, OfferlessAnswer, OutgoingInvite, SipAgent, SipDialog, SipOutgoingRequest, SipRequest, SipResponse, UacProgress } from '../sip.js';
 
 /**
  * Named fakes of drachtio-srf and drachtio-fsmrf for unit tests (drachtio-server and FreeSWITCH
@@ -347,13 +347,14 @@ export class FakeSipAgent implements SipAgent {
     return dialog;
   }
 
-  createUAC(uri: string, opts: CreateUacOptions, progress?: { cbRequest?: (req: OutgoingInvite) => void }): Promise<FakeDialog>;
-  createUAC(uri: string, opts: Omit<CreateUacOptions, 'localSdp'> & { noAck: true }, progress?: { cbRequest?: (req: OutgoingInvite) => void }): Promise<OfferlessAnswer>;
-  async createUAC(uri: string, opts: CreateUacOptions & { noAck?: true }, progress?: { cbRequest?: (req: OutgoingInvite) => void }): Promise<FakeDialog | OfferlessAnswer> {
+  createUAC(uri: string, opts: CreateUacOptions, progress?: UacProgress): Promise<FakeDialog>;
+  createUAC(uri: string, opts: Omit<CreateUacOptions, 'localSdp'> & { noAck: true }, progress?: UacProgress): Promise<OfferlessAnswer>;
+  async createUAC(uri: string, opts: CreateUacOptions & { noAck?: true }, progress?: UacProgress): Promise<FakeDialog | OfferlessAnswer> {
     const record = { uri, opts, cancelled: false };
     this.invites.push(record);
     const ringing = new AbortController();
-    progress?.cbRequest?.({
+    // As drachtio-srf calls it: (error, the request sent).
+    progress?.cbRequest?.(null, {
       cancel: () => {
         record.cancelled = true;
         ringing.abort();
