@@ -1,3 +1,4 @@
+export type * from './acd.js';
 export type * from './call-channel.js';
 export type * from './call-events.js';
 export type * from './clock.js';

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { Role } from '../../auth/roles.js';
 import type { CrudRepository } from '../../ports/store.js';
-import { parseDestination } from '../../core/destination.js';
 import { actorOf } from '../authenticate.js';
 import type { ApiContext } from '../context.js';
 import { ApiProblem, notFound } from '../problem.js';
@@ -29,6 +28,13 @@ interface Collection {
 }
 
 function refusalProblem(refusal: Refusal): ApiProblem {
+  if (refusal.kind === 'userTaken') {
+    const message = `agent ${String(refusal.agentId)} already signs in as this user`;
+    return new ApiProblem(422, message, { errors: [{ path: 'body.userId', message }] });
+  }
+  if (refusal.kind === 'noSuchEndpoint') {
+    return new ApiProblem(422, `there is no endpoint ${String(refusal.activeEndpoint)}`, { errors: [{ path: 'body.activeEndpoint', message: 'must point at one of the endpoints (0 is the first)' }] });
+  }
   // `calendarNotFound` + `calendarId` → body.holidayCalendarId / body.calendarId
   const entry = Object.entries(refusal).find(([key]) => key !== 'kind');
   const [key, value] = entry ?? ['body', undefined];
@@ -170,8 +176,9 @@ export const collections: Collection[] = [
     noun: 'Queue',
     tag: 'queues',
     write: 'admin',
-    input: z.strictObject({ id: entityId, name: z.string().min(1).max(200), settings: jsonObject }),
-    defaults: { settings: {} },
+    // The settings' own schema (engine/src/queue/queue-settings.ts) and the queue screens come with the ACD's API.
+    input: z.strictObject({ id: entityId, name: z.string().min(1).max(200), serviceLine: z.string().max(100), scheduleId: entityId.optional(), settings: jsonObject }),
+    defaults: { serviceLine: '', settings: {} },
     repository: (context) => context.store.queues,
   },
   {
@@ -182,15 +189,21 @@ export const collections: Collection[] = [
     input: z.strictObject({
       id: entityId,
       name: z.string().min(1).max(200),
-      destination: z
-        .string()
-        .min(1)
-        .max(300)
-        .refine((d) => /^(sip|sips|tel|teams):/.test(d) && parseDestination(d).ok, 'must be where the agent answers: sip:user@host, tel:+44… or teams:+44…'),
-      skills: z.array(z.string().min(1).max(64)).max(100),
+      userId: z.string().min(1).max(64).optional(),
+      endpoints: z
+        .array(
+          z.strictObject({
+            kind: z.enum(['sip-user', 'sip-uri', 'teams', 'pstn', 'webrtc']),
+            value: z.string().min(1).max(300),
+            label: z.string().min(1).max(100).optional(),
+          }),
+        )
+        .max(10),
+      activeEndpoint: z.number().int().min(0).max(9),
+      skills: z.record(z.string().min(1).max(64), z.number().int().min(1).max(10)),
       queueIds: z.array(entityId).max(100),
     }),
-    defaults: { skills: [], queueIds: [] },
+    defaults: { endpoints: [], activeEndpoint: 0, skills: {}, queueIds: [] },
     repository: (context) => context.store.agents,
   },
 ];

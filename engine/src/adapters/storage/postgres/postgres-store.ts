@@ -1,5 +1,7 @@
 import pg from 'pg';
 import type { FlowPublication, Store } from '../../../ports/store.js';
+import type { AcdSignal } from '../../../ports/acd.js';
+import { agentStateRepository } from './agent-state-repository.js';
 import { apiTokenRepository, auditRepository, sessionRepository, userRepository } from './access-repositories.js';
 import { callRepository, paymentRepository } from './call-repository.js';
 import { agentRepository, holidayCalendarRepository, queueRepository, scheduleRepository } from './crud-repository.js';
@@ -32,6 +34,7 @@ export async function createPostgresStore(database: Database, options: PostgresS
   const { pool } = database;
   const logger = options.logger ?? { info: (m: string) => console.info(m), warn: (m: string) => console.warn(m) };
   const publications = new PublicationFeed(pool);
+  const acdSignals = new AcdSignals();
   const delivery = await publications.start(database.url, logger, options.pollIntervalMs ?? 2_000, options.notifyProbeMs ?? 500);
 
   return {
@@ -44,6 +47,7 @@ export async function createPostgresStore(database: Database, options: PostgresS
     holidayCalendars: holidayCalendarRepository(pool),
     queues: queueRepository(pool),
     agents: agentRepository(pool),
+    agentStates: agentStateRepository(pool, (signal) => acdSignals.announce(signal)),
     calls: callRepository(pool),
     payments: paymentRepository(pool),
     users: userRepository(pool),
@@ -64,6 +68,7 @@ export async function createPostgresStore(database: Database, options: PostgresS
     isUnavailable: isDatabaseUnavailable,
     isRefusedValue,
     onFlowPublished: (listener) => publications.subscribe(listener),
+    onAcdSignal: (listener) => acdSignals.subscribe(listener),
     close: () => publications.stop(),
   };
 }
@@ -222,5 +227,19 @@ class PublicationFeed {
     this.listener = undefined;
     await listener?.end().catch(() => undefined);
     this.listeners.clear();
+  }
+}
+
+/** The ACD's signals (ports/acd.ts AcdSignal), delivered to this process's listeners at once. */
+class AcdSignals {
+  private readonly listeners = new Set<(signal: AcdSignal) => void>();
+
+  subscribe(listener: (signal: AcdSignal) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  announce(signal: AcdSignal): void {
+    for (const listener of this.listeners) listener(signal);
   }
 }
