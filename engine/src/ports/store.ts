@@ -17,6 +17,7 @@
 import type { Flow } from './flow.js';
 import type { CallEvent } from './call-events.js';
 import type { PaymentStatus } from './payment-gateway.js';
+import type { ReportSql } from './report-sql.js';
 import type { AcdSignal, AgentStateRepository, CallQueueOutcome } from './acd.js';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -574,6 +575,8 @@ export interface Store {
   readonly loginThrottle: LoginThrottle;
   readonly secrets: SecretRepository;
   readonly engineInstances: EngineInstanceRepository;
+  /** The reporting wing's SQL (engine/src/reporting/): figures are counted in the database, never in the engine. */
+  readonly reportSql: ReportSql;
   /** Is the database answering? */
   health(): Promise<{ kind: DatabaseKind; ok: boolean; error?: string }>;
   /**

@@ -10,6 +10,7 @@ import { engineInstanceRepository } from './engine-instance-repository.js';
 import { FLOW_PUBLISHED_CHANNEL, flowRepository } from './flow-repository.js';
 import { numberRepository } from './number-repository.js';
 import { promptRepository } from './prompt-repository.js';
+import { reportSql } from './report-sql.js';
 import { loginThrottle, secretRepository } from './security-repositories.js';
 import { isDatabaseUnavailable, isRefusedValue } from './unavailable.js';
 
@@ -57,6 +58,7 @@ export async function createPostgresStore(database: Database, options: PostgresS
     loginThrottle: loginThrottle(pool),
     secrets: secretRepository(pool),
     engineInstances: engineInstanceRepository(pool),
+    reportSql: reportSql(pool, database.kind),
     async health() {
       try {
         await pool.query('SELECT 1');
