@@ -84,7 +84,7 @@ describe.each(testDatabases())('history ($name)', (backend) => {
   const store = withTestStore(backend);
   const seeded = async () => {
     const sql = store().reportSql;
-    const [{ n }] = await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM calls');
+    const n = (await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM calls'))[0]!.n;
     if (n > 0) return sql;
     await seedBasics(sql, [
       { id: 'highways', name: 'Highways', serviceLine: 'Highways' },
@@ -134,7 +134,7 @@ describe.each(testDatabases())('history ($name)', (backend) => {
       it('a queue by day: every figure, hand-worked (midnight, a half-hour boundary, short abandons, a callback, an overflow)', async () => {
         const sql = await ready();
         if (source === 'the roll-up') {
-          const [{ n }] = await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM report_queue_half_hours');
+          const n = (await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM report_queue_half_hours'))[0]!.n;
           expect(n).toBeGreaterThan(0);
         }
         const [tenth] = await history(sql, day({ kind: 'queue', queueId: 'highways' }));
