@@ -55,6 +55,8 @@ export interface FigureQueryOptions {
   /** Thresholds to count answered-within and short abandons for (default: the roll-up's ladders). */
   waitThresholds?: readonly number[];
   shortAbandonThresholds?: readonly number[];
+  /** Leave out handle time and repeat callers (the wallboard needs neither, and they cost a look-up per visit). */
+  light?: boolean;
 }
 
 const countsUnder = (expression: string, thresholds: readonly number[], compare: '<=' | '<') =>
@@ -87,14 +89,14 @@ WITH visits AS (
     END AS line_wait,
     CASE WHEN e.answered_at IS NOT NULL AND e.outcome IN ('answered', 'transferred', 'callback_completed')
       THEN extract(epoch FROM e.ended_at - e.answered_at)::float8 END AS talk,
-    CASE WHEN e.answered_at IS NOT NULL AND e.outcome IN ('answered', 'transferred', 'callback_completed') THEN (
+    CASE WHEN ${o.light ? 'false' : 'true'} AND e.answered_at IS NOT NULL AND e.outcome IN ('answered', 'transferred', 'callback_completed') THEN (
       SELECT COALESCE(sum(extract(epoch FROM n.at - l.at)), 0)::float8 FROM agent_state_log l
       CROSS JOIN LATERAL (SELECT l2.at FROM agent_state_log l2 WHERE l2.agent_id = l.agent_id AND (l2.at, l2.id) > (l.at, l.id)
                           ORDER BY l2.at, l2.id LIMIT 1) n
       WHERE l.call_id = e.call_id AND l.queue_id = e.queue_id AND l.state = 'wrap_up' AND l.realm = ''
     ) END AS wrap,
     c.from_number ~ ${IDENTIFIED_NUMBER} AS identified,
-    CASE WHEN e.kind = 'caller' AND e.answered_at IS NOT NULL AND c.from_number ~ ${IDENTIFIED_NUMBER} THEN (
+    CASE WHEN ${o.light ? 'false' : 'true'} AND e.kind = 'caller' AND e.answered_at IS NOT NULL AND c.from_number ~ ${IDENTIFIED_NUMBER} THEN (
       SELECT extract(epoch FROM min(c2.started_at) - c.started_at)::float8 FROM calls c2
       WHERE c2.kind = 'phone' AND c2.from_number = c.from_number AND c2.started_at > c.started_at
         AND c2.started_at <= c.started_at + interval '${REPEAT_DAYS} days'
