@@ -19,6 +19,8 @@ import type { TelephonyService } from './adapters/telephony/drachtio/start-telep
 import { createApi } from './api/create-api.js';
 import { securityHeaders } from './api/security-headers.js';
 import { attachTestCallSocket } from './api/test-call-socket.js';
+import { attachWallboardSocket } from './api/wallboard-socket.js';
+import { Reporting } from './reporting/reporting.js';
 import { loadConfig, type FrontdoorConfig, type FrontdoorConfigInput } from './config/config.js';
 import { createEngineCalls } from './calls/engine-calls.js';
 import { MediaUrls } from './calls/media-urls.js';
@@ -147,6 +149,15 @@ export async function start(options: StartOptions = {}): Promise<RunningEngine> 
       ...(mediaUrls ? { mediaServerRecording: mediaUrls.recording } : {}),
     });
     cleanups.push(() => calls.close());
+    const reporting = new Reporting({
+      store,
+      clock: new SystemClock(),
+      logger,
+      rollupEveryMs: config.reports.rollupEveryMinutes * 60_000,
+      rollup: { settleMinutes: config.reports.settleMinutes },
+    });
+    reporting.startRollups();
+    cleanups.push(() => reporting.close());
     let telephony: TelephonyService | undefined;
     const apiDeps = {
       store,
@@ -160,6 +171,7 @@ export async function start(options: StartOptions = {}): Promise<RunningEngine> 
       // The engine's own folder, never a shared /tmp path someone else could plant files in.
       ttsCacheDir: join(config.database.dataDir, 'tts-cache'),
       secretsKey: secretsKey.key,
+      reporting,
     };
     const app = express();
     app.disable('x-powered-by');
@@ -173,6 +185,8 @@ export async function start(options: StartOptions = {}): Promise<RunningEngine> 
     const server = createServer(app);
     const testCalls = attachTestCallSocket(server, { ...apiDeps, calls });
     cleanups.push(() => testCalls.close());
+    const wallboard = attachWallboardSocket(server, apiDeps);
+    cleanups.push(() => wallboard.close());
     await listen(server, config.http.host, config.http.port);
     cleanups.push(() => new Promise<void>((done) => server.close(() => done())));
     cleanups.push(() => void server.closeAllConnections());

@@ -8,6 +8,7 @@ import { SECRETS_KEY_BYTES, SecretVault } from '../auth/secret-vault.js';
 import { espeakRenderer, type SpeechRenderer } from '../tts/espeak-tts.js';
 import { normaliseOrigin } from './authenticate.js';
 import { ConcurrencyLimit } from './concurrency-limit.js';
+import { Reporting } from '../reporting/reporting.js';
 
 /** What the telephony side reports for /api/health (TelephonyService.status()). */
 export interface TelephonyStatus {
@@ -60,6 +61,8 @@ export interface ApiDeps {
   /** The key secrets are sealed with (loadSecretsKey); without it a random key for this process only (tests). */
   secretsKey?: Buffer;
   logger?: ApiLogger;
+  /** Reports and the wallboard (main.ts passes the engine's, which also rolls up); one over `store` unless given. */
+  reporting?: Reporting;
 }
 
 export interface LoginLimits {
@@ -95,6 +98,7 @@ export interface ApiContext {
   ttsRenders: ConcurrencyLimit;
   secrets: SecretVault;
   logger: ApiLogger;
+  reporting: Reporting;
   startedAt: number;
 }
 
@@ -129,6 +133,7 @@ export function apiContext(deps: ApiDeps, version: string): ApiContext {
     ttsRenders: new ConcurrencyLimit('text-to-speech renders', 2, 16),
     secrets: new SecretVault(deps.store.secrets, deps.secretsKey ?? randomBytes(SECRETS_KEY_BYTES)),
     logger: deps.logger ?? consoleLogger,
+    reporting: deps.reporting ?? new Reporting({ store: deps.store, clock: { now } }),
     startedAt: now(),
   };
 }

@@ -15,6 +15,7 @@ import { collectionsRoutes } from './routes/collections.js';
 import { flowRoutes } from './routes/flows.js';
 import { numberRoutes } from './routes/numbers.js';
 import { promptRoutes } from './routes/prompts.js';
+import { reportRoutes } from './routes/reports.js';
 import { secretRoutes } from './routes/secrets.js';
 
 export type { ApiDeps } from './context.js';
@@ -103,6 +104,7 @@ export function apiRoutes(context: ApiContext): AnyRoute[] {
     ...promptRoutes(context),
     ...collectionsRoutes(context),
     ...callRoutes(context),
+    ...reportRoutes(context),
     ...adminRoutes(context),
     ...secretRoutes(context),
     ...systemRoutes(context, () => routes),

@@ -97,6 +97,13 @@ export const configSchema = z
           .describe('File holding the 32-byte key secrets are sealed with (base64); default <dataDir>/secrets.key, created on first start. Every engine sharing a database needs the same key'),
       })
       .prefault({}),
+    reports: z
+      .strictObject({
+        rollupEveryMinutes: z.number().int().min(0).max(1440).default(5).describe('How often this engine rolls up settled report figures (0: never; any engine may, one at a time)'),
+        settleMinutes: z.number().int().min(1).max(1440).default(60).describe('Minutes after a half-hour ends before its figures are rolled up'),
+      })
+      .prefault({})
+      .describe('Reports and the wallboard (docs/reporting.md)'),
     payments: z.record(z.string(), z.unknown()).optional().describe('Payment gateway settings, checked by the payments adapter'),
   })
   .superRefine((config, ctx) => {

@@ -14,6 +14,8 @@ import { newApiToken, secretHash } from '../../auth/secrets.js';
 import type { Store } from '../../ports/store.js';
 import { createApi, type ApiDeps } from '../create-api.js';
 import { attachTestCallSocket } from '../test-call-socket.js';
+import { attachWallboardSocket } from '../wallboard-socket.js';
+import { Reporting } from '../../reporting/reporting.js';
 import { SystemClock } from '../../adapters/clock/system-clock.js';
 import { simulatedStandIns } from '../../adapters/telephony/simulator/simulated-ports.js';
 import { defaultWorld } from '../../adapters/telephony/simulator/world.js';
@@ -72,6 +74,7 @@ export async function startTestApi(store: Store, deps: Partial<ApiDeps> = {}): P
     ttsCacheDir: mkdtempSync(join(tmpdir(), 'frontdoor-api-tts-')),
     ...deps,
   };
+  allDeps.reporting ??= new Reporting({ store, clock: allDeps.clock ?? { now: () => Date.now() }, wallboardPollMs: 50 });
   const app = createApi(allDeps);
   const server = createServer(app);
   // The engine's calls as main.ts builds them, with the simulated world's adapters in place of real ones.
@@ -82,6 +85,7 @@ export async function startTestApi(store: Store, deps: Partial<ApiDeps> = {}): P
     adapters: { clock, ...simulatedStandIns(defaultWorld(), clock) },
   });
   const testCalls = attachTestCallSocket(server, { ...allDeps, engineInstanceId, calls });
+  const wallboard = attachWallboardSocket(server, allDeps);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
@@ -140,6 +144,8 @@ export async function startTestApi(store: Store, deps: Partial<ApiDeps> = {}): P
     login,
     async close() {
       await testCalls.close();
+      await wallboard.close();
+      allDeps.reporting!.close();
       calls.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
