@@ -6,6 +6,8 @@ import { NumbersScreen, PromptsScreen, SchedulesScreen } from './screens/Library
 import { Login } from './screens/Login.js';
 import { SecretsScreen } from './screens/SecretsScreen.js';
 import { UsersScreen } from './screens/UsersScreen.js';
+import { HistoryScreen } from './reports/HistoryScreen.js';
+import { WallboardScreen } from './reports/WallboardScreen.js';
 
 /** Screens live in the URL hash (#/flows/main-line), so the engine serves one page. */
 function useHashRoute(): [string, (to: string) => void] {
@@ -27,6 +29,8 @@ export function App() {
   if (me === undefined) return <p aria-live="polite">Loading…</p>;
   if (me === null) return <Login onLoggedIn={setMe} />;
 
+  // The TV layout of the wallboard: nothing but the board, for a screen across the room.
+  if (route === '/wallboard/tv') return <WallboardScreen tv />;
   const flowMatch = /^\/flows\/(.+)$/.exec(route);
   const section = route.split('/')[1] ?? 'flows';
   const isAdmin = roleAtLeast(me.role, 'admin');
@@ -35,6 +39,8 @@ export function App() {
     ['prompts', 'Prompts'],
     ['numbers', 'Numbers'],
     ['schedules', 'Schedules'],
+    ['wallboard', 'Wallboard'],
+    ['reports', 'Reports'],
     // The API lets only admins see or change users and tokens.
     ...(isAdmin ? [['users', 'Users'] as [string, string], ['secrets', 'Secrets'] as [string, string]] : []),
   ];
@@ -66,6 +72,10 @@ export function App() {
           <NumbersScreen me={me} />
         ) : section === 'schedules' ? (
           <SchedulesScreen me={me} />
+        ) : section === 'wallboard' ? (
+          <WallboardScreen />
+        ) : section === 'reports' ? (
+          <HistoryScreen />
         ) : section === 'users' && isAdmin ? (
           <UsersScreen />
         ) : section === 'secrets' && isAdmin ? (
