@@ -13,6 +13,8 @@ export interface RunningProduct {
   /** True when the tests use an engine they did not start (its users already exist). */
   external?: boolean;
   createAdmin?(username: string, password: string): Promise<void>;
+  /** The engine's store, when the tests started the engine (to seed what a screen should show). */
+  store?: import('../../engine/src/ports/store.js').Store;
   close(): Promise<void>;
 }
 
@@ -49,6 +51,7 @@ export async function startProduct(dataDir: string): Promise<RunningProduct> {
   });
   return {
     url: engine.url,
+    store: engine.store,
     close: () => engine.close(),
     async createAdmin(username, password) {
       const { argon2Passwords } = await import('../../engine/src/auth/passwords.js');

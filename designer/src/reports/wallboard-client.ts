@@ -34,6 +34,8 @@ export function connectWallboard(handlers: { onBoard(board: Wallboard): void; on
   return () => {
     stopped = true;
     if (timer) clearTimeout(timer);
-    socket?.close();
+    // Closing a socket still connecting makes the browser warn: let it open, then close it.
+    if (socket?.readyState === WebSocket.CONNECTING) socket.onopen = () => socket?.close();
+    else socket?.close();
   };
 }
