@@ -41,7 +41,8 @@ export function decorateEdges(edges: readonly Edge[], analytics: FlowAnalytics):
       ...edge,
       className: [edge.className, taken > 0 ? 'edge-traffic' : 'edge-no-traffic'].filter(Boolean).join(' '),
       style: { ...edge.style, strokeWidth: edgeWidth(taken, most) },
-      label: `${exit?.calls ?? 0} calls${node && node.visits > 0 ? ` · ${pct(taken, node.visits)} %` : ''}`,
+      // Exits nobody took stay unlabelled, so the ones callers use stand out.
+      ...(taken > 0 ? { label: `${exit?.calls ?? 0} calls · ${node && node.visits > 0 ? pct(taken, node.visits) : 0} %` } : {}),
       labelBgPadding: [4, 2] as [number, number],
       labelBgBorderRadius: 3,
       ariaLabel: `${edge.ariaLabel ?? edge.id}: taken ${taken} times by ${exit?.calls ?? 0} calls`,

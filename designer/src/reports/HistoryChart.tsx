@@ -9,7 +9,7 @@ import { TIME_ZONE } from './format.js';
  * abandoned share (lines, right axis), drawn with uPlot on a canvas; times on the axis in Europe/London.
  * The table under the chart carries the same numbers for screen readers and copying.
  */
-export function HistoryChart({ periods, granularity, threshold, target, width = 900 }: { periods: PeriodFigures[]; granularity: Granularity; threshold: number; target: number; width?: number }) {
+export function HistoryChart({ periods, granularity, threshold, target, width = 820 }: { periods: PeriodFigures[]; granularity: Granularity; threshold: number; target: number; width?: number }) {
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (!box.current || periods.length === 0) return;

@@ -10,7 +10,7 @@ export function duration(seconds: number | null | undefined): string {
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${rest}` : `${m}:${rest}`;
 }
 
-export const percent = (value: number | null | undefined) => (value === null || value === undefined ? '–' : `${value.toFixed(1)} %`);
+export const percent = (value: number | null | undefined) => (value === null || value === undefined ? '–' : `${value.toFixed(1)}\u202f%`);
 
 const parts = (instant: string | Date, options: Intl.DateTimeFormatOptions) =>
   new Intl.DateTimeFormat('en-GB', { timeZone: TIME_ZONE, ...options }).format(new Date(instant));
