@@ -94,11 +94,15 @@ function checkRequest(r: HistoryRequest): void {
 /** The history for one scope; one row per period, oldest first. */
 export async function history(sql: ReportSql, request: HistoryRequest): Promise<PeriodFigures[]> {
   checkRequest(request);
-  const [state] = await sql.query<{ through: Date }>(`SELECT through FROM report_rollups WHERE name = 'queues'`);
+  const states = await sql.query<{ name: string; through: Date }>(`SELECT name, through FROM report_rollups WHERE name IN ('queues', 'queueDays')`);
+  const state = states.find((s) => s.name === 'queues');
+  // Days, weeks and months read whole days from the day roll-up, then half-hours, then the records.
+  const dayState = request.granularity === 'halfHour' ? undefined : states.find((s) => s.name === 'queueDays');
   // The roll-up holds the fixed ladders; thresholds off them are counted from the records over the whole period.
   const onLadder =
     request.thresholds.every((t) => (WAIT_LADDER as readonly number[]).includes(t)) && (SHORT_ABANDON_LADDER as readonly number[]).includes(request.shortAbandonSeconds);
   const through = onLadder && state ? state.through : request.from;
+  const daysThrough = onLadder && dayState && state && dayState.through <= state.through ? dayState.through : request.from;
   const waitIndex = (t: number) => (onLadder ? WAIT_LADDER.indexOf(t as (typeof WAIT_LADDER)[number]) + 1 : request.thresholds.indexOf(t) + 1);
   const shortIndex = onLadder ? SHORT_ABANDON_LADDER.indexOf(request.shortAbandonSeconds as (typeof SHORT_ABANDON_LADDER)[number]) + 1 : 1;
   const live = queueFiguresSql({
@@ -111,7 +115,9 @@ export async function history(sql: ReportSql, request: HistoryRequest): Promise<
   const withIvr = request.scope.kind === 'all';
   const text = `
 WITH halves AS (
-  SELECT ${columns} FROM report_queue_half_hours WHERE bucket >= $1 AND bucket < LEAST($2::timestamptz, $3::timestamptz)
+  SELECT ${columns} FROM report_queue_days WHERE bucket >= $1 AND bucket < LEAST($2::timestamptz, $6::timestamptz)
+  UNION ALL
+  SELECT ${columns} FROM report_queue_half_hours WHERE bucket >= GREATEST($1::timestamptz, $6::timestamptz) AND bucket < LEAST($2::timestamptz, $3::timestamptz)
   UNION ALL
   SELECT ${columns} FROM (${live}) live
 ),
@@ -151,7 +157,7 @@ FROM (${periodsSeries(request.granularity)}) p
 LEFT JOIN figures f ON f.period = p.period
 ${withIvr ? 'LEFT JOIN ivr ON ivr.period = p.period' : ''}
 ORDER BY p.period`;
-  const rows = await sql.query<Record<string, number | Date | null>>(text, [request.from, request.to, through, scopeValue, request.repeatDays]);
+  const rows = await sql.query<Record<string, number | Date | null>>(text, [request.from, request.to, through, scopeValue, request.repeatDays, daysThrough]);
   return rows.map((row) => toFigures(row, request, withIvr));
 }
 

@@ -21,6 +21,9 @@ export const IDENTIFIED_NUMBER = `'^\\+?[0-9]{6,}$'`;
 /** The half-hour an instant falls in (UTC-aligned, the same as Europe/London's half-hours). */
 export const halfHourOf = (column: string) => `date_bin('30 minutes', ${column}, TIMESTAMPTZ '2000-01-01 00:00:00+00')`;
 
+/** The Europe/London day an instant falls in, as the instant of its local midnight. */
+export const localDayOf = (column: string) => `(date_trunc('day', ${column} AT TIME ZONE 'Europe/London') AT TIME ZONE 'Europe/London')`;
+
 /** Columns of report_queue_half_hours after (queue_id, bucket), in order. */
 export const FIGURE_COLUMNS = [
   'service_line',
@@ -55,6 +58,8 @@ export interface FigureQueryOptions {
   /** Thresholds to count answered-within and short abandons for (default: the roll-up's ladders). */
   waitThresholds?: readonly number[];
   shortAbandonThresholds?: readonly number[];
+  /** Bucket visits by half-hour (default) or by Europe/London day (bucket = the day's local midnight). */
+  bucket?: 'halfHour' | 'day';
   /** Leave out handle time and repeat callers (the wallboard needs neither, and they cost a look-up per visit). */
   light?: boolean;
 }
@@ -78,7 +83,7 @@ export function queueFiguresSql(o: FigureQueryOptions): string {
   const days = Array.from({ length: REPEAT_DAYS }, (_, d) => d + 1);
   return `
 WITH visits AS (
-  SELECT e.queue_id, ${halfHourOf('e.entered_at')} AS bucket, e.kind, e.outcome, e.state,
+  SELECT e.queue_id, ${o.bucket === 'day' ? localDayOf('e.entered_at') : halfHourOf('e.entered_at')} AS bucket, e.kind, e.outcome, e.state,
     (e.kind = 'caller' AND e.answered_at IS NOT NULL) AS answered,
     CASE WHEN e.kind = 'caller' AND e.answered_at IS NOT NULL THEN extract(epoch FROM e.answered_at - e.entered_at)::float8 END AS answer_wait,
     CASE

@@ -12,7 +12,7 @@
 import type { ReportSql } from '../ports/report-sql.js';
 import { CALL_FIGURE_COLUMNS, callFiguresSql } from './call-figures.js';
 import { flowFiguresSql } from './flow-figures.js';
-import { FIGURE_COLUMNS, halfHourOf, queueFiguresSql, REPEAT_DAYS } from './queue-figures.js';
+import { FIGURE_COLUMNS, halfHourOf, localDayOf, queueFiguresSql, REPEAT_DAYS } from './queue-figures.js';
 
 export const REPORT_TIME_ZONE = 'Europe/London';
 export const ROLLUP_LOCK = 'frontdoor:report-rollup';
@@ -80,7 +80,29 @@ async function rollQueues(sql: Sql, now: Date, settle: string, refreshMinutes: n
     );
   }
   await saveState(sql, 'queues', through, refresh || !before ? now : null);
+  await rollQueueDays(sql, through, refresh);
   return { from, through };
+}
+
+/** Whole Europe/London days before the half-hours' `through` (the last 29 again when repeat callers are refreshed). */
+async function rollQueueDays(sql: Sql, halfHoursThrough: Date, refresh: boolean): Promise<void> {
+  const [bounds] = await sql.query<{ through: Date; first: Date | null }>(
+    `SELECT ${localDayOf('$1::timestamptz')} AS through, (SELECT ${localDayOf('min(entered_at)')} FROM queue_entries WHERE realm = '') AS first`,
+    [halfHoursThrough],
+  );
+  const before = await state(sql, 'queueDays');
+  let from = before?.through ?? bounds!.first ?? bounds!.through;
+  if (refresh && before) from = new Date(from.getTime() - (REPEAT_DAYS + 1) * 86_400_000);
+  const through = bounds!.through > from ? bounds!.through : from;
+  if (through > from) {
+    await sql.query('DELETE FROM report_queue_days WHERE bucket >= $1 AND bucket < $2', [from, through]);
+    await sql.query(
+      `INSERT INTO report_queue_days (queue_id, bucket, ${FIGURE_COLUMNS.join(', ')}, rolled_at)
+       SELECT queue_id, bucket, ${FIGURE_COLUMNS.join(', ')}, $3 FROM (${queueFiguresSql({ from: '$1', to: '$2', bucket: 'day' })}) f`,
+      [from, through, new Date()],
+    );
+  }
+  await saveState(sql, 'queueDays', through, null);
 }
 
 async function rollCalls(sql: Sql, now: Date, settle: string) {
