@@ -65,7 +65,7 @@ async function seed(store: Store): Promise<number> {
     const params = [from, to, new Date(now.getTime() - span), span / calls / 1000];
     // Calls: one every ~31 s over the year; numbers repeat (about one caller in four rings again within a month).
     await sql.query(`INSERT INTO calls (id, kind, from_number, to_number, flow_id, flow_version, started_at, ended_at, outcome, queue_id, engine_instance_id)
-      SELECT 'c' || i, 'phone', '+4477' || lpad(((i * 7919) % 400000)::text, 8, '0'), '+441234500000', 'main', 1,
+      SELECT 'c' || i, 'phone', '+4477' || lpad(((i::bigint * 7919) % 400000)::text, 8, '0'), '+441234500000', 'main', 1,
         $3::timestamptz + make_interval(secs => i * $4::float8), $3::timestamptz + make_interval(secs => i * $4::float8 + 400),
         CASE WHEN i % 20 < 17 THEN 'completed' WHEN i % 20 < 19 THEN 'callerHungUp' ELSE 'completed' END,
         CASE WHEN i % 20 < 17 THEN 'q' || lpad((i % 50)::text, 2, '0') END, 'bench'

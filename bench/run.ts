@@ -16,7 +16,15 @@ import { writeBenchmarkSection } from './benchmarks-md.js';
 
 const repo = resolve(import.meta.dirname, '..');
 const { values: args } = parseArgs({
-  options: { calls: { type: 'string', default: '20000' }, runs: { type: 'string', default: '3' }, 'no-write': { type: 'boolean', default: false } },
+  options: {
+    calls: { type: 'string', default: '20000' },
+    runs: { type: 'string', default: '3' },
+    'no-write': { type: 'boolean', default: false },
+    /** engine | reports: run one benchmark only (default both). */
+    only: { type: 'string' },
+    /** Calls stored for the reports benchmark (default 1,000,000). */
+    'report-calls': { type: 'string', default: '1000000' },
+  },
 });
 const calls = Number(args.calls);
 if (!Number.isInteger(calls) || calls < 100) throw new Error(`--calls must be a whole number of at least 100, not "${args.calls}"`);
@@ -50,6 +58,14 @@ const medianOf = (results: CallBenchResult[]): CallBenchResult => {
   return { ...first, ...figures };
 };
 
+if (args.only !== undefined && args.only !== 'engine' && args.only !== 'reports') throw new Error(`--only must be engine or reports, not "${args.only}"`);
+if (args.only !== 'reports') benchEngine();
+if (args.only !== 'engine') {
+  const { benchReports } = await import('./reports-run.js');
+  benchReports(Number(args['report-calls']), !args['no-write']);
+}
+
+function benchEngine(): void {
 const engineRuns: CallBenchResult[] = [];
 const baselineRuns: CallBenchResult[] = [];
 for (let round = 1; round <= runs; round++) {
@@ -117,4 +133,5 @@ process.stdout.write(`${section}\n`);
 if (!args['no-write']) {
   writeBenchmarkSection(section);
   process.stderr.write('bench: figures written to BENCHMARKS.md\n');
+}
 }

@@ -21,6 +21,8 @@ import { securityHeaders } from './api/security-headers.js';
 import { attachTestCallSocket } from './api/test-call-socket.js';
 import { attachWallboardSocket } from './api/wallboard-socket.js';
 import { Reporting } from './reporting/reporting.js';
+import { pinoLogger } from './adapters/logging/pino-logger.js';
+import { countingErrors, registerLiveMetrics } from './metrics.js';
 import { loadConfig, type FrontdoorConfig, type FrontdoorConfigInput } from './config/config.js';
 import { createEngineCalls } from './calls/engine-calls.js';
 import { MediaUrls } from './calls/media-urls.js';
@@ -68,8 +70,10 @@ const consoleLogger: EngineLogger = {
 };
 
 export async function start(options: StartOptions = {}): Promise<RunningEngine> {
-  const logger = options.logger ?? consoleLogger;
   const config = loadConfig({ file: options.configFile, env: options.env ?? process.env, overrides: options.overrides });
+  const logger = countingErrors(
+    options.logger ?? (config.logging.format === 'json' ? pinoLogger({ level: config.logging.level, base: { engine: config.engine.name } }) : consoleLogger),
+  );
   const cleanups: (() => Promise<void> | void)[] = [];
   const close = async () => {
     for (const cleanup of cleanups.splice(0).reverse()) {
@@ -158,6 +162,11 @@ export async function start(options: StartOptions = {}): Promise<RunningEngine> 
     });
     reporting.startRollups();
     cleanups.push(() => reporting.close());
+    registerLiveMetrics({
+      wallboard: () => reporting.wallboard.current(),
+      database: () => store.health(),
+      ...(config.telephony ? { telephony: () => ({ ...telephony?.status() }) } : {}),
+    });
     let telephony: TelephonyService | undefined;
     const apiDeps = {
       store,
