@@ -13,12 +13,14 @@ export default {
     {
       name: 'core-imports-only-core-zod-xstate',
       comment:
-        'The call-flow language runs in the browser too: only zod, xstate, itself and port types — and re2js, the ' +
-        'pure-JS RE2 that core/safe-pattern.ts runs designers\' patterns with (linear time, so a pattern cannot freeze the engine).',
+        'The call-flow language runs in the browser too: only zod, xstate, itself and port types. Two exceptions, both ' +
+        "pure JS with no dependencies: re2js, the RE2 port core/safe-pattern.ts runs designers' patterns with (linear " +
+        'time, so a pattern cannot freeze the engine), and stemmer (Porter stemmer, ~5 KB) so the flagged-word matcher ' +
+        '(core/words.ts) stems the same way in the designer and on the phone.',
       severity: 'error',
       from: { path: '^engine/src/core/', pathNot: notTests },
       to: {
-        pathNot: ['^engine/src/core/', '^engine/src/ports/', '(^|/)node_modules/(zod|xstate|re2js)/'],
+        pathNot: ['^engine/src/core/', '^engine/src/ports/', '(^|/)node_modules/(zod|xstate|re2js|stemmer)/'],
       },
     },
     {

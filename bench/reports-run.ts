@@ -1,8 +1,6 @@
 /** The reports benchmark on both databases (bench/reports-bench.ts, one process each), written into BENCHMARKS.md. */
 import { execFileSync } from 'node:child_process';
-import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
-import { writeBenchmarkSection } from './benchmarks-md.js';
 
 const repo = resolve(import.meta.dirname, '..');
 
@@ -16,7 +14,8 @@ interface ReportsBenchResult {
   loadAverage: number[];
 }
 
-export function benchReports(calls: number, write: boolean): void {
+/** Runs the reports benchmark on both databases and returns its BENCHMARKS.md section. */
+export function reportsSection(calls: number, machine: string): string {
   if (!Number.isInteger(calls) || calls < 1000) throw new Error(`--report-calls must be a whole number of at least 1000, not ${calls}`);
   const results = (['embedded', 'postgres'] as const).map((kind) => {
     process.stderr.write(`bench: reports over ${calls.toLocaleString('en-GB')} calls on the ${kind} database…\n`);
@@ -42,7 +41,6 @@ export function benchReports(calls: number, write: boolean): void {
     .join('\n');
   const wb = (r: ReportsBenchResult) => `median ${ms(r.wallboard.medianMs)}, p95 ${ms(r.wallboard.p95Ms)}, worst ${ms(r.wallboard.maxMs)} (one board: ${ms(r.wallboard.refreshMs)})`;
   const c = embedded.counts;
-  const machine = `${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}`;
   const section = `## Reports: history over a year of calls, the live wallboard
 
 \`npm run bench -- --only reports\` (bench/reports-run.ts, bench/reports-bench.ts), ${new Date().toISOString().slice(0, 10)}.
@@ -63,9 +61,5 @@ board reaching a subscriber, through the hub's change check every 250 ms (the pa
 LISTEN/NOTIFY signal reaches this one), 20 changes: embedded ${wb(embedded)}; PostgreSQL ${wb(postgres)}.
 Target: within a second — ${mark(embedded.wallboard.maxMs < 1000 && postgres.wallboard.maxMs < 1000)}.
 `;
-  process.stdout.write(`${section}\n`);
-  if (write) {
-    writeBenchmarkSection(section);
-    process.stderr.write('bench: reports figures written to BENCHMARKS.md\n');
-  }
+  return section;
 }

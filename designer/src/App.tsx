@@ -3,6 +3,7 @@ import { api, roleAtLeast, type Me } from './api/client.js';
 import { FlowEditor } from './screens/FlowEditor.js';
 import { FlowList } from './screens/FlowList.js';
 import { NumbersScreen, PromptsScreen, SchedulesScreen } from './screens/LibraryScreens.js';
+import { PaymentsScreen } from './screens/PaymentsScreen.js';
 import { Login } from './screens/Login.js';
 import { SecretsScreen } from './screens/SecretsScreen.js';
 import { UsersScreen } from './screens/UsersScreen.js';
@@ -34,6 +35,8 @@ export function App() {
   const flowMatch = /^\/flows\/(.+)$/.exec(route);
   const section = route.split('/')[1] ?? 'flows';
   const isAdmin = roleAtLeast(me.role, 'admin');
+  // The payment team's screen: the API shows payments to the payments role and admins only.
+  const seesPayments = roleAtLeast(me.role, 'payments');
   const nav: Array<[string, string]> = [
     ['flows', 'Flows'],
     ['prompts', 'Prompts'],
@@ -41,6 +44,7 @@ export function App() {
     ['schedules', 'Schedules'],
     ['wallboard', 'Wallboard'],
     ['reports', 'Reports'],
+    ...(seesPayments ? [['payments', 'Payments'] as [string, string]] : []),
     // The API lets only admins see or change users and tokens.
     ...(isAdmin ? [['users', 'Users'] as [string, string], ['secrets', 'Secrets'] as [string, string]] : []),
   ];
@@ -76,6 +80,8 @@ export function App() {
           <WallboardScreen />
         ) : section === 'reports' ? (
           <HistoryScreen />
+        ) : section === 'payments' && seesPayments ? (
+          <PaymentsScreen />
         ) : section === 'users' && isAdmin ? (
           <UsersScreen />
         ) : section === 'secrets' && isAdmin ? (

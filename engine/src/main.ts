@@ -10,7 +10,7 @@ import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import express from 'express';
 import { SystemClock } from './adapters/clock/system-clock.js';
-import { FetchHttpClient } from './adapters/http/fetch-http-client.js';
+import { ANY_NETWORK, FetchHttpClient } from './adapters/http/fetch-http-client.js';
 import { PocketSphinxRecognizer } from './adapters/speech/offline/pocketsphinx-recognizer.js';
 import { openDatabase } from './adapters/storage/postgres/database.js';
 import { migrate } from './adapters/storage/postgres/migrate.js';
@@ -36,6 +36,10 @@ import type { Recognizer } from './ports/recognizer.js';
 import { espeakRenderer } from './tts/espeak-tts.js';
 import type { Store } from './ports/store.js';
 import { seedExamples } from './seed-examples.js';
+import { redactingLogger } from './logging.js';
+import { pay360Settings } from './adapters/payments/pay360/config.js';
+import { startSharedFakePay360 } from './adapters/payments/pay360/fake/stand-in.js';
+import { Pay360Gateway } from './adapters/payments/pay360/pay360-gateway.js';
 import { ensureFirstAdmin } from './first-admin.js';
 import { argon2Passwords } from './auth/passwords.js';
 import { loadSecretsKey, SecretVault } from './auth/secret-vault.js';
@@ -57,6 +61,8 @@ export interface StartOptions {
 
 export interface RunningEngine {
   url: string;
+  /** The database it uses (the embedded one's local socket address included), e.g. for scripts/leak-scan.ts. */
+  databaseUrl: string;
   config: FrontdoorConfig;
   store: Store;
   engineInstanceId: string;
@@ -71,8 +77,9 @@ const consoleLogger: EngineLogger = {
 
 export async function start(options: StartOptions = {}): Promise<RunningEngine> {
   const config = loadConfig({ file: options.configFile, env: options.env ?? process.env, overrides: options.overrides });
+  // Everything the engine logs passes the redaction layer once, here; errors are counted for /metrics.
   const logger = countingErrors(
-    options.logger ?? (config.logging.format === 'json' ? pinoLogger({ level: config.logging.level, base: { engine: config.engine.name } }) : consoleLogger),
+    redactingLogger(options.logger ?? (config.logging.format === 'json' ? pinoLogger({ level: config.logging.level, base: { engine: config.engine.name } }) : consoleLogger)),
   );
   const cleanups: (() => Promise<void> | void)[] = [];
   const close = async () => {
@@ -89,7 +96,7 @@ export async function start(options: StartOptions = {}): Promise<RunningEngine> 
     cleanups.push(() => database.close());
     logger.info(
       database.kind === 'embedded'
-        ? `database: embedded PostgreSQL (PGlite) in ${join(config.database.dataDir, 'pglite')}, opened in ${database.startupMs} ms`
+        ? `database: embedded PostgreSQL (PGlite) in ${join(config.database.dataDir, 'pglite')}, opened in ${database.startupMs} ms; tools on this machine reach it at ${database.url}`
         : `database: PostgreSQL at ${new URL(config.database.url!).host}`,
     );
     const { applied } = await migrate(database.pool);
@@ -136,13 +143,18 @@ export async function start(options: StartOptions = {}): Promise<RunningEngine> 
 
     let listeningPort = config.http.port;
     const mediaUrls = config.telephony ? new MediaUrls(() => mediaBaseUrl(config, listeningPort)) : undefined;
+    const phoneSpeech = { kind: config.speech?.recognizer ?? 'offline', recognizer: await recognizer(config) } as const;
+    const clock = new SystemClock();
+    const payments = await startPayments(config, clock, logger);
+    cleanups.push(() => payments.close());
     const calls = await createEngineCalls({
       store,
       logger,
       adapters: {
-        clock: new SystemClock(),
-        speech: await recognizer(config),
+        clock,
+        speech: phoneSpeech.recognizer,
         ...UNCONFIGURED_PORTS,
+        payments: payments.phoneCalls,
         http: new FetchHttpClient({
           allowedHosts: config.dataDips.allowedHosts,
           allowedNetworks: config.dataDips.allowedNetworks,
@@ -181,13 +193,16 @@ export async function start(options: StartOptions = {}): Promise<RunningEngine> 
       ttsCacheDir: join(config.database.dataDir, 'tts-cache'),
       secretsKey: secretsKey.key,
       reporting,
+      phoneSpeech,
+      testCallPay360: payments.testCalls,
+      paymentNotified: payments.notified,
     };
     const app = express();
     app.disable('x-powered-by');
     app.use(securityHeaders({ secureCookies: config.http.secureCookies }));
     if (mediaUrls) {
-      const phoneSpeech = espeakRenderer({ cacheDir: join(config.database.dataDir, 'tts-phone'), sampleRateHz: 8000 });
-      app.use(mediaRouter({ urls: mediaUrls, store, tts: phoneSpeech, logger }));
+      const mediaSpeech = espeakRenderer({ cacheDir: join(config.database.dataDir, 'tts-phone'), sampleRateHz: 8000 });
+      app.use(mediaRouter({ urls: mediaUrls, store, tts: mediaSpeech, logger }));
     }
     app.use(createApi(apiDeps));
     await serveDesigner(app, config.http.designerDir, logger);
@@ -227,7 +242,7 @@ export async function start(options: StartOptions = {}): Promise<RunningEngine> 
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
     }
-    return { url, config, store, engineInstanceId, close };
+    return { url, databaseUrl: database.url, config, store, engineInstanceId, close };
   } catch (error) {
     await close();
     throw error;
@@ -239,10 +254,39 @@ function unavailable(what: string): never {
   throw new EngineError(`${what}-unavailable`, `${what} is not configured on this engine`);
 }
 
-const UNCONFIGURED_PORTS: { payments: PaymentGateway; queue: QueuePort } = {
-  payments: { createSession: async () => unavailable('payments'), awaitResult: async () => unavailable('payments') },
+const UNCONFIGURED_PORTS: { queue: QueuePort } = {
   queue: { join: async () => unavailable('queue') },
 };
+
+/**
+ * Card payments on real calls with no payment service configured: the payment node takes its error exit
+ * (never a stand-in: real callers' cards must only ever be keyed into the real Pay360).
+ */
+const UNCONFIGURED_PAYMENTS: PaymentGateway = {
+  start: async (request) => ({
+    kind: 'finished',
+    result: { status: 'error', reason: 'not-configured', currency: request.currency, reference: request.reference, merchantReference: request.merchantReference },
+  }),
+  awaitResult: async (session) => ({ status: 'error', reason: 'not-configured', currency: 'GBP', reference: session.reference, merchantReference: session.merchantReference }),
+};
+
+/**
+ * Card payments: real calls go to the configured Pay360 (or take the payment node's error exit when
+ * none is configured), and the designer's test calls pay into the engine's own fake Pay360 on this
+ * machine, never the real one.
+ */
+async function startPayments(config: FrontdoorConfig, clock: SystemClock, logger: EngineLogger) {
+  const testCalls = await startSharedFakePay360(clock);
+  const pay360 = config.payments.pay360;
+  if (!pay360) {
+    logger.info('payments: Pay360 is not configured (payments.pay360): payments on real calls take the error exit; test calls use a fake Pay360');
+    return { phoneCalls: UNCONFIGURED_PAYMENTS, testCalls, notified: () => undefined, close: () => testCalls.close() };
+  }
+  const settings = pay360Settings(pay360);
+  const gateway = new Pay360Gateway(new FetchHttpClient({ allowedHosts: [new URL(settings.baseUrl).hostname], allowedNetworks: [...ANY_NETWORK] }), clock, settings, logger);
+  logger.info(`payments: Pay360 installation ${settings.installationId} at ${settings.baseUrl}`);
+  return { phoneCalls: gateway, testCalls, notified: (sessionId: string) => gateway.notified(sessionId), close: () => testCalls.close() };
+}
 
 /** This engine's HTTP address as the media servers reach it (telephony.mediaBaseUrl, else derived). */
 function mediaBaseUrl(config: FrontdoorConfig, port: number): string {

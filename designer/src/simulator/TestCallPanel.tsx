@@ -1,6 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
+import { api } from '../api/client.js';
 import { useFlowStore, useFlowStoreApi } from '../store/context.js';
-import { christmasMorning, nextSaturdayLate, TestCallConnection, type TestCallMessage } from './test-call-client.js';
+import { MicRecorder } from './microphone.js';
+import { christmasMorning, nextSaturdayLate, RECOGNIZER_LABELS, TestCallConnection, type PhoneRecognizer, type TestCallMessage } from './test-call-client.js';
 
 const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'];
 
@@ -10,35 +12,25 @@ interface TranscriptLine {
   nodeId?: string;
 }
 
-type BrowserSpeechRecognition = {
-  lang: string;
-  onresult: ((e: { results: ArrayLike<ArrayLike<{ transcript: string }>> }) => void) | null;
-  onend: (() => void) | null;
-  start(): void;
-  stop(): void;
-};
-const SpeechRecognitionCtor = (): (new () => BrowserSpeechRecognition) | undefined => {
-  const w = window as unknown as Record<string, unknown>;
-  return (w.SpeechRecognition ?? w.webkitSpeechRecognition) as (new () => BrowserSpeechRecognition) | undefined;
-};
-
 /** A phone in the browser: calls the draft through the engine's simulator and follows it on the canvas. */
 export function TestCallPanel() {
   const store = useFlowStoreApi();
   const flowId = useFlowStore((s) => s.flowId);
-  const language = useFlowStore((s) => s.flow.languages[0] ?? 'en-GB');
   const [connection, setConnection] = useState<TestCallConnection>();
   const [state, setState] = useState<'idle' | 'ringing' | 'in-call' | 'ended'>('idle');
   const [transcript, setTranscript] = useState<TranscriptLine[]>([]);
   const [speech, setSpeech] = useState('');
   const [at, setAt] = useState('');
-  const [listening, setListening] = useState(false);
+  const [recorder, setRecorder] = useState<MicRecorder>();
+  const [recognizer, setRecognizer] = useState<PhoneRecognizer>();
   const [from, setFrom] = useState('+447700900123');
   const [world, setWorld] = useState('');
   const [worldError, setWorldError] = useState<string>();
   const audio = useRef<HTMLAudioElement | null>(null);
   const audioQueue = useRef<string[]>([]);
   const log = useRef<HTMLOListElement>(null);
+  /** True while the caller is on the payment line: their keys are card details, never shown. */
+  const onPaymentLine = useRef(false);
 
   const add = (line: TranscriptLine) => setTranscript((t) => [...t, line]);
 
@@ -64,6 +56,7 @@ export function TestCallPanel() {
     switch (m.type) {
       case 'started':
         setState('in-call');
+        if (m.recognizer) setRecognizer(m.recognizer);
         add({ who: 'system', text: `Call ${m.callId} connected` });
         break;
       case 'event':
@@ -73,6 +66,22 @@ export function TestCallPanel() {
           add({ who: 'system', text: `→ ${node?.name ?? m.event.nodeId}`, nodeId: m.event.nodeId });
         } else if (m.event.type === 'node.outcome') {
           add({ who: 'system', text: `  ${m.event.nodeId}: ${String(m.event.data.outcome ?? '')}`, nodeId: m.event.nodeId });
+        } else if (m.event.type === 'input.speech' && m.event.data.confirm === undefined) {
+          const { transcript: words, confidence, heard, error } = m.event.data;
+          const sure = typeof confidence === 'number' ? ` (confidence ${confidence.toFixed(2)})` : '';
+          add({
+            who: 'system',
+            text: error ? `  not heard: ${String(error)}` : `  heard “${String(words ?? '')}”${sure}${heard ? ` — flagged: ${String(heard)}` : ''}`,
+            ...(m.event.nodeId ? { nodeId: m.event.nodeId } : {}),
+          });
+        } else if (m.event.type === 'payment.started') {
+          onPaymentLine.current = true;
+          add({ who: 'system', text: `  payment of reference ${String(m.event.data.reference ?? '')} handed to the payment line: keys are hidden until it ends`, nodeId: m.event.nodeId });
+        } else if (m.event.type === 'payment.ended') {
+          onPaymentLine.current = false;
+          const { status, maskedCard, transactionId, reason } = m.event.data;
+          const details = [maskedCard && `card ${String(maskedCard)}`, transactionId && `transaction ${String(transactionId)}`, reason && `reason ${String(reason)}`].filter(Boolean);
+          add({ who: 'system', text: `  payment ${String(status)}${details.length ? ` (${details.join(', ')})` : ''}`, nodeId: m.event.nodeId });
         } else if (m.event.type === 'error') {
           add({ who: 'system', text: `Error: ${String(m.event.data.message ?? m.event.data.code ?? '')}` });
         }
@@ -108,6 +117,7 @@ export function TestCallPanel() {
     connection?.close();
     stopAudio();
     store.getState().clearTestCall();
+    onPaymentLine.current = false;
     setTranscript([]);
     setState('ringing');
     const c = new TestCallConnection(
@@ -128,7 +138,8 @@ export function TestCallPanel() {
     if (state !== 'in-call' || !connection) return;
     stopAudio();
     connection.press(key);
-    add({ who: 'caller', text: `pressed ${key}` });
+    // Card details keyed on the payment line are never echoed, not even here.
+    add({ who: 'caller', text: onPaymentLine.current ? 'pressed • (to the payment line)' : `pressed ${key}` });
   };
 
   const say = (text: string) => {
@@ -139,18 +150,36 @@ export function TestCallPanel() {
     setSpeech('');
   };
 
-  const listen = () => {
-    const Ctor = SpeechRecognitionCtor();
-    if (!Ctor) return;
-    const r = new Ctor();
-    r.lang = language;
-    r.onresult = (e) => say(e.results[0]?.[0]?.transcript ?? '');
-    r.onend = () => setListening(false);
-    setListening(true);
-    r.start();
+  /** Record: start the microphone; press again to stop and send what was said as phone audio. */
+  const record = async () => {
+    if (recorder) {
+      setRecorder(undefined);
+      const recording = await recorder.stop();
+      if (state !== 'in-call' || !connection) return;
+      stopAudio();
+      connection.speak(recording.audio, recording.sampleRateHz);
+      add({ who: 'caller', text: `(spoke for ${recording.seconds.toFixed(1)} s into the microphone)` });
+      return;
+    }
+    try {
+      setRecorder(await MicRecorder.start());
+    } catch (e) {
+      add({ who: 'system', text: `Microphone: ${(e as Error).message}` });
+    }
   };
 
   useEffect(() => () => connection?.close(), [connection]);
+  useEffect(() => () => void recorder?.stop(), [recorder]);
+  useEffect(() => {
+    let current = true;
+    api.health().then(
+      (health) => current && health.speech && setRecognizer(health.speech.recognizer),
+      () => undefined, // the panel still works; the note appears once a call starts
+    );
+    return () => {
+      current = false;
+    };
+  }, []);
   useEffect(() => {
     log.current?.lastElementChild?.scrollIntoView?.({ block: 'nearest' });
   }, [transcript]);
@@ -245,12 +274,21 @@ export function TestCallPanel() {
         <button type="submit" disabled={!inCall}>
           Say
         </button>
-        {SpeechRecognitionCtor() && (
-          <button type="button" className="icon-button" disabled={!inCall || listening} aria-label="Speak with the microphone" onClick={listen}>
-            Mic
-          </button>
-        )}
+        <button
+          type="button"
+          className={recorder ? 'danger' : undefined}
+          disabled={!inCall && !recorder}
+          aria-pressed={recorder !== undefined}
+          onClick={() => void record()}
+        >
+          {recorder ? 'Stop and send' : 'Record'}
+        </button>
       </form>
+      {recognizer && (
+        <p className="recognizer-note" role="note">
+          Phone calls on this engine are heard by <strong>{RECOGNIZER_LABELS[recognizer].name}</strong>. {RECOGNIZER_LABELS[recognizer].note}
+        </p>
+      )}
       <ol className="transcript" aria-label="Transcript" aria-live="polite" ref={log}>
         {transcript.map((line, i) => (
           <li key={i} className={`line-${line.who}`}>

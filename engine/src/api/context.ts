@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { SharedFakePay360 } from '../adapters/payments/pay360/fake/stand-in.js';
 import type { Clock } from '../ports/clock.js';
+import type { Recognizer } from '../ports/recognizer.js';
 import type { DatabaseKind, Store } from '../ports/store.js';
 import { argon2Passwords, type PasswordHasher } from '../auth/passwords.js';
 import { SECRETS_KEY_BYTES, SecretVault } from '../auth/secret-vault.js';
@@ -63,6 +65,20 @@ export interface ApiDeps {
   logger?: ApiLogger;
   /** Reports and the wallboard (main.ts passes the engine's, which also rolls up); one over `store` unless given. */
   reporting?: Reporting;
+  /**
+   * The recogniser phone calls use (config speech.recognizer): audio spoken into a test call is
+   * recognised with it, and the designer shows which one callers get. Absent: test calls take typed words only.
+   */
+  phoneSpeech?: PhoneSpeech;
+  /** The engine's fake Pay360 that designer test calls pay into (default: a private one per call). */
+  testCallPay360?: SharedFakePay360;
+  /** Told when Pay360 notifies a transaction (the payment waiting on that session reads it now). */
+  paymentNotified?: (sessionId: string) => void;
+}
+
+export interface PhoneSpeech {
+  kind: 'offline' | 'google';
+  recognizer: Recognizer;
 }
 
 export interface LoginLimits {
@@ -100,6 +116,9 @@ export interface ApiContext {
   logger: ApiLogger;
   reporting: Reporting;
   startedAt: number;
+  phoneSpeech: PhoneSpeech | undefined;
+  testCallPay360: SharedFakePay360 | undefined;
+  paymentNotified: (sessionId: string) => void;
 }
 
 const consoleLogger: ApiLogger = {
@@ -135,5 +154,8 @@ export function apiContext(deps: ApiDeps, version: string): ApiContext {
     logger: deps.logger ?? consoleLogger,
     reporting: deps.reporting ?? new Reporting({ store: deps.store, clock: { now } }),
     startedAt: now(),
+    phoneSpeech: deps.phoneSpeech,
+    testCallPay360: deps.testCallPay360,
+    paymentNotified: deps.paymentNotified ?? (() => undefined),
   };
 }

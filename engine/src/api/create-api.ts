@@ -14,6 +14,7 @@ import { callRoutes } from './routes/calls.js';
 import { collectionsRoutes } from './routes/collections.js';
 import { flowRoutes } from './routes/flows.js';
 import { numberRoutes } from './routes/numbers.js';
+import { paymentRoutes } from './routes/payments.js';
 import { promptRoutes } from './routes/prompts.js';
 import { reportRoutes } from './routes/reports.js';
 import { secretRoutes } from './routes/secrets.js';
@@ -41,6 +42,9 @@ function systemRoutes(context: ApiContext, all: () => readonly AnyRoute[]): AnyR
           engine: z.object({ version: z.string(), uptimeSeconds: z.number(), activeCalls: z.number().int() }),
           database: z.object({ kind: z.enum(['embedded', 'postgres']), ok: z.boolean(), error: z.string().optional() }),
           telephony: z.record(z.string(), z.unknown()),
+          speech: z.object({
+            recognizer: z.enum(['offline', 'google', 'none']).describe('What recognises callers\' speech on phone calls (and audio spoken into a test call)'),
+          }),
         }),
       },
       problems: [503],
@@ -65,6 +69,7 @@ function systemRoutes(context: ApiContext, all: () => readonly AnyRoute[]): AnyR
           },
           database: { ...database, kind: context.databaseKind },
           telephony,
+          speech: { recognizer: context.phoneSpeech?.kind ?? 'none' },
         };
         res.status(database.ok ? 200 : 503).json(body);
         return undefined;
@@ -105,6 +110,7 @@ export function apiRoutes(context: ApiContext): AnyRoute[] {
     ...collectionsRoutes(context),
     ...callRoutes(context),
     ...reportRoutes(context),
+    ...paymentRoutes(context),
     ...adminRoutes(context),
     ...secretRoutes(context),
     ...systemRoutes(context, () => routes),

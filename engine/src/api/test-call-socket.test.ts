@@ -1,4 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PocketSphinxRecognizer } from '../adapters/speech/offline/pocketsphinx-recognizer.js';
 import WebSocket from 'ws';
 import { testDatabases, withTestStore } from '../adapters/storage/postgres/test-databases.js';
 import type { TestCallServerMessage } from './test-call-socket.js';
@@ -231,5 +234,89 @@ describe.each(testDatabases())('test calls over the websocket ($name)', (backend
     await client.next('prompt', (p) => p.text === 'Back in the parent.');
     expect(await client.next('ended')).toEqual({ type: 'ended', outcome: 'finished', endedAt: 'bye' });
     await client.close();
+  });
+});
+
+/** An open question: pay, or someone at risk. */
+const speechFlow = {
+  schemaVersion: 1,
+  id: 'speech-line',
+  name: 'Speech line',
+  entry: 'ask',
+  nodes: [
+    {
+      id: 'ask',
+      kind: 'speech',
+      version: 1,
+      params: {
+        prompt: { text: { 'en-GB': 'What are you calling about?' } },
+        groups: [
+          { outcome: 'safeguarding', phrases: ['fallen', 'hurt'], vulnerable: true },
+          { outcome: 'payments', phrases: ['pay', 'council tax'] },
+        ],
+        noMatch: { retries: 0 },
+      },
+    },
+    { id: 'pay', kind: 'hangup', version: 1, params: { reason: 'payments' } },
+    { id: 'help', kind: 'hangup', version: 1, params: { reason: 'safeguarding' } },
+    { id: 'bye', kind: 'hangup', version: 1, params: {} },
+  ],
+  edges: [
+    { id: 'e1', from: 'ask', outcome: 'payments', to: 'pay' },
+    { id: 'e2', from: 'ask', outcome: 'safeguarding', to: 'help' },
+    { id: 'e3', from: 'ask', outcome: 'noInput', to: 'bye' },
+    { id: 'e4', from: 'ask', outcome: 'noMatch', to: 'bye' },
+  ],
+};
+
+const haveSpeechTools = ['/usr/bin/pocketsphinx_continuous', '/usr/bin/flite', '/usr/bin/sox'].every(existsSync);
+
+describe.skipIf(!haveSpeechTools)('speaking into a test call (the microphone)', () => {
+  const [backend] = testDatabases();
+  const store = withTestStore(backend!);
+  const otherStore = withTestStore(backend!);
+  let api: RunningApi;
+  let typedOnly: RunningApi;
+  beforeAll(async () => {
+    api = await startTestApi(store(), { phoneSpeech: { kind: 'offline', recognizer: new PocketSphinxRecognizer() } });
+    typedOnly = await startTestApi(otherStore());
+  });
+  afterAll(async () => {
+    await api?.close();
+    await typedOnly?.close();
+  });
+
+  it("recognises the designer's voice with the phone recogniser, as phone audio, and routes by it", async () => {
+    const pcm = execFileSync('sh', ['-c', 'flite -voice slt -t "I want to pay my council tax" -o /dev/stdout | sox -t wav - -t raw -r 16000 -e signed -b 16 -c 1 -']);
+    const client = await Client.open(api, { cookie: api.users.designer.cookie });
+    client.send({ type: 'start', flow: speechFlow });
+    expect(await client.next('started')).toMatchObject({ recognizer: 'offline' });
+    await client.next('prompt', (p) => p.text.includes('What are you calling about'));
+    client.send({ type: 'speak', sampleRateHz: 16000, audio: pcm.toString('base64') });
+    const heard = await client.next('event', (m) => m.event.type === 'input.speech');
+    expect(String(heard.event.data.transcript)).toMatch(/pay/);
+    expect(heard.event.data.confidence).toEqual(expect.any(Number));
+    expect(await client.next('ended')).toMatchObject({ outcome: 'payments' });
+    await client.close();
+    const health = await api.call('GET', '/api/health');
+    expect(health.json.speech).toEqual({ recognizer: 'offline' });
+  });
+
+  it('refuses audio that is not 16-bit PCM, and audio on an engine with no recogniser', async () => {
+    const client = await Client.open(api, { cookie: api.users.designer.cookie });
+    client.send({ type: 'start', flow: speechFlow });
+    await client.next('started');
+    client.send({ type: 'speak', sampleRateHz: 44100, audio: 'AAAA' });
+    expect((await client.next('error')).errors?.[0]?.path).toBe('message.sampleRateHz');
+    client.send({ type: 'speak', sampleRateHz: 8000, audio: 'AA==' });
+    expect((await client.next('error')).errors?.[0]).toEqual({ path: 'message.audio', message: 'expected an even number of bytes of 16-bit PCM' });
+    await client.close();
+
+    const typed = await Client.open(typedOnly, { cookie: typedOnly.users.designer.cookie });
+    typed.send({ type: 'start', flow: speechFlow });
+    expect(await typed.next('started')).toMatchObject({ recognizer: 'none' });
+    typed.send({ type: 'speak', sampleRateHz: 8000, audio: 'AAAA' });
+    expect((await typed.next('error')).message).toContain('no speech recogniser for audio');
+    await typed.close();
   });
 });

@@ -39,11 +39,18 @@ export const testCallClientMessage = z.discriminatedUnion('type', [
   }),
   z.strictObject({ type: z.literal('press'), digits: z.string().regex(/^[0-9*#]{1,32}$/, 'must be keypad digits 0-9 * #') }),
   z.strictObject({ type: z.literal('say'), text: z.string().min(1).max(1000) }),
+  z.strictObject({
+    type: z.literal('speak'),
+    /** What the designer said into the microphone: 16-bit little-endian mono PCM, base64. */
+    audio: z.base64().max(700_000, 'must be at most about 20 seconds of audio'),
+    sampleRateHz: z.union([z.literal(8000), z.literal(16000)]),
+  }),
   z.strictObject({ type: z.literal('hangup') }),
 ]);
 
 export type TestCallServerMessage =
-  | { type: 'started'; callId: string }
+  /** `recognizer`: what recognises speech on this engine's phone calls (and audio spoken here); typed words are matched as typed. */
+  | { type: 'started'; callId: string; recognizer: 'offline' | 'google' | 'none' }
   | { type: 'event'; event: CallEvent }
   | { type: 'prompt'; text: string; language: string; audioUrl: string }
   | { type: 'ended'; outcome: string; endedAt?: string }
@@ -152,7 +159,21 @@ class TestCallSession {
     }
     if (message.type === 'press') this.call.press(message.digits);
     else if (message.type === 'say') this.call.say(message.text);
+    else if (message.type === 'speak') this.speak(message.audio, message.sampleRateHz);
     else this.call.hangup();
+  }
+
+  private speak(base64: string, sampleRateHz: 8000 | 16000): void {
+    if (!this.context.phoneSpeech) {
+      this.error('This engine has no speech recogniser for audio: type what the caller says instead', { errors: [{ path: 'message.audio', message: 'no recogniser' }] });
+      return;
+    }
+    const pcm = Buffer.from(base64, 'base64');
+    if (pcm.length === 0 || pcm.length % 2 !== 0) {
+      this.error('Audio must be 16-bit samples', { errors: [{ path: 'message.audio', message: 'expected an even number of bytes of 16-bit PCM' }] });
+      return;
+    }
+    this.call!.speak(new Uint8Array(pcm.buffer, pcm.byteOffset, pcm.length), sampleRateHz);
   }
 
   /** The draft sent, or the published version of `flowId`, parsed and validated like a publish. */
@@ -208,7 +229,10 @@ class TestCallSession {
     const to = message.to ?? '+441234500000';
     const call = startLiveCall({
       flow: chosen.flow,
-      ports: (clock, world) => ports.test({ clock, standIns: simulatedStandIns(world, clock), drafts: [chosen.flow] }),
+      // Typed words are the transcript; audio spoken into the call goes to the recogniser phone calls use;
+      // payments go into the engine's own fake Pay360 when there is one (they show on the payments screen).
+      ports: (clock, world) =>
+        ports.test({ clock, standIns: simulatedStandIns(world, clock, { audioRecognizer: this.context.phoneSpeech?.recognizer, pay360: this.context.testCallPay360 }), drafts: [chosen.flow] }),
       callId: `test-${randomUUID()}`,
       ...(message.world ? { world: message.world } : {}),
       ...(message.at ? { at: message.at } : {}),
@@ -230,7 +254,7 @@ class TestCallSession {
         engineInstanceId: this.options.engineInstanceId,
       }),
     );
-    this.send({ type: 'started', callId: call.callId });
+    this.send({ type: 'started', callId: call.callId, recognizer: this.context.phoneSpeech?.kind ?? 'none' });
     call.on('event', (event: CallEvent) => {
       this.send({ type: 'event', event });
       this.persist('a call event', () => store.calls.appendEvents([event]));

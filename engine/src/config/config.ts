@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
+import { pay360ConfigSchema } from '../adapters/payments/pay360/config.js';
 import { formatConfigIssues, telephonyConfigSchema } from '../adapters/telephony/drachtio/config.js';
 
 /**
@@ -111,7 +112,10 @@ export const configSchema = z
       })
       .prefault({})
       .describe('Reports and the wallboard (docs/reporting.md)'),
-    payments: z.record(z.string(), z.unknown()).optional().describe('Payment gateway settings, checked by the payments adapter'),
+    payments: z
+      .strictObject({ pay360: pay360ConfigSchema.optional() })
+      .default({})
+      .describe('Card payments by phone; without payments.pay360, real calls cannot take payments (test calls use a stand-in)'),
   })
   .superRefine((config, ctx) => {
     if (config.engine.deadAfterSeconds <= config.engine.heartbeatSeconds * 2) {

@@ -18,7 +18,8 @@ export {
 export { promptParam, type PromptParam } from './nodes/prompt.js';
 export { parseDestination, formatDestination, type DestinationParse } from './destination.js';
 export { compare, holds, comparisonSchema, conditionSchema, COMPARISON_OPS, type Comparison, type ComparisonOp, type Condition } from './conditions.js';
-export { matchKeywords, normaliseWords, type KeywordGroup, type KeywordMatch } from './keywords.js';
+export { findKeywords, matchKeywords, DEFAULT_MAX_GAP, type KeywordGroup, type KeywordMatch, type KeywordResult, type MatchOptions } from './keywords.js';
+export { textStems, textWords, type Word } from './words.js';
 export { scheduleSchema, scheduleState, localTime, WEEKDAYS, type Schedule, type ScheduleState, type Weekday } from './schedule.js';
 export { ENGLAND_AND_WALES_BANK_HOLIDAYS, BANK_HOLIDAY_YEARS } from './bank-holidays.js';
 export { renderTemplate, templateVariables, fillTemplate } from './template.js';

@@ -56,8 +56,12 @@ export type CollectDigitsResult =
 
 /** What the caller said, as the channel captured it. */
 export type Utterance =
-  /** Simulated speech: typed in the designer's test-call box, or a scripted `say`. */
-  | { kind: 'text'; text: string }
+  /**
+   * Simulated speech: typed in the designer's test-call box, or a scripted `say`. `confidence` (0–1)
+   * is how sure a phone recogniser would have been of these words, so flows can be tested against
+   * doubtful recognitions; the text recogniser's own confidence when left out.
+   */
+  | { kind: 'text'; text: string; confidence?: number }
   /** Real caller audio: 16-bit signed little-endian linear PCM, mono. */
   | { kind: 'audio'; sampleRateHz: number; audio: AsyncIterable<Uint8Array> };
 

@@ -347,7 +347,10 @@ export interface CallRepository {
   get(callId: string): Promise<CallRecord | undefined>;
   /** Newest first. */
   list(filter: CallFilter, page: Page): Promise<Paged<CallRecord>>;
-  /** Appends to the call's log; (callId, seq) is unique, a repeated seq is ignored. */
+  /**
+   * Appends to the call's log; (callId, seq) is unique, a repeated seq is ignored. payment.started and
+   * payment.ended events also write the call's payments (PaymentRepository), in the same transaction.
+   */
   appendEvents(events: CallEvent[]): Promise<void>;
   /** In seq order. */
   events(callId: string): Promise<CallEvent[]>;
@@ -356,37 +359,69 @@ export interface CallRepository {
 // ───────────────────────────── payments ─────────────────────────────
 
 /**
- * A card payment's outcome, as the gateway reported it. Never card numbers, expiry dates or security
- * codes: the database schema has no column that could hold them.
+ * One card payment attempt, as the payments screen lists it: projected from the call's payment.started
+ * and payment.ended events when they are appended (CallRepository.appendEvents), so every way a call is
+ * recorded (phone calls, test calls) fills it the same way. Never card numbers, expiry dates or security
+ * codes: the schema has no column that could hold them, and the masked card is the last four digits.
  */
 export interface PaymentRecord {
+  /** `<callId>:<seq of payment.started>`. */
   id: string;
   callId: string;
-  /** 'pending' until the gateway reports a result. */
+  /** The payment node that took it (absent for payments taken outside a flow). */
+  nodeId?: string;
+  /** 'pending' until the payment ends. */
   status: 'pending' | PaymentStatus;
-  amountMinor: number;
+  /** Undefined while the caller is still to key it on the payment line. */
+  amountMinor?: number;
   currency: 'GBP';
   /** The council's reference for what is paid. */
   reference: string;
-  /** The gateway's session id (e.g. Pay360 Call Secure session). */
+  /** The idempotency key sent to the gateway (Pay360's merchant reference). */
+  merchantReference?: string;
+  /** The gateway's session id (Pay360 telephone session). */
   gatewaySessionId?: string;
   /** The gateway's transaction id, when one was made. */
   gatewayTransactionId?: string;
+  /** `**** 1111`. */
+  maskedCard?: string;
+  /** Why it was declined or failed (a reason code, `timeout`, `unreachable` …). */
+  reason?: string;
+  /** Found already paid under the same merchant reference: nothing was charged by this attempt. */
+  previouslyPaid: boolean;
   createdAt: Date;
   completedAt?: Date;
+  /** From the call: a phone call or a designer's test call, the flow it ran, the agent on it. */
+  callKind: CallKind;
+  flowId?: string;
+  flowVersion?: number;
+  agentId?: string;
+}
+
+export interface PaymentFilter {
+  status?: PaymentRecord['status'];
+  /** Exact council reference. */
+  reference?: string;
+  transactionId?: string;
+  flowId?: string;
+  callKind?: CallKind;
+  /** Payments started at or after. */
+  since?: Date;
+  /** Payments started before. */
+  until?: Date;
 }
 
 export interface PaymentRepository {
-  create(payment: { id: string; callId: string; amountMinor: number; currency: 'GBP'; reference: string; gatewaySessionId?: string }): Promise<{ kind: 'created'; payment: PaymentRecord } | Exists | { kind: 'callNotFound' }>;
-  complete(paymentId: string, result: { status: PaymentStatus; gatewayTransactionId?: string; completedAt: Date }): Promise<{ kind: 'completed'; payment: PaymentRecord } | { kind: 'alreadyCompleted'; payment: PaymentRecord } | NotFound>;
+  /** Newest first. */
+  list(filter: PaymentFilter, page: Page): Promise<Paged<PaymentRecord>>;
   get(paymentId: string): Promise<PaymentRecord | undefined>;
   forCall(callId: string): Promise<PaymentRecord[]>;
 }
 
 // ───────────────────────── users, sessions, tokens ─────────────────────────
 
-/** viewer < designer < publisher < admin. */
-export type Role = 'viewer' | 'designer' | 'publisher' | 'admin';
+/** viewer < designer < publisher < admin; payments sees what a viewer sees, and payments (see auth/roles.ts). */
+export type Role = 'viewer' | 'payments' | 'designer' | 'publisher' | 'admin';
 
 export interface User {
   id: string;

@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { redactingLogger } from '../../logging.js';
 import { pinoLogger } from './pino-logger.js';
 
 function capture() {
@@ -26,9 +27,9 @@ describe('the JSON log (pino)', () => {
     expect(lines[1]).toMatchObject({ level: 'warn', callId: 'call-124' });
   });
 
-  it('applies the payment redaction to messages, fields and errors: no card-like number reaches the log', () => {
+  it('through the one redaction layer (as main.ts wires it), no card-like number reaches the log: messages, fields and errors', () => {
     const { lines, destination } = capture();
-    const logger = pinoLogger({ destination });
+    const logger = redactingLogger(pinoLogger({ destination }));
     logger.info('caller keyed 4444 3333 2222 1111 at the menu', { callId: 'c1', note: 'card 4444333322221111' });
     logger.error('data dip failed', new Error('GET /lookup?ref=5500005555555559 returned 500'), { callId: 'c2' });
     const text = JSON.stringify(lines);

@@ -1,11 +1,10 @@
 /**
  * The engine's log as JSON lines (pino): one object per line with time, level, message, the fields the
- * line is about (callId, flowId, queueId …) and, for errors, the error's type, message and stack. Every
- * message, field and error passes the one redaction layer (core/redaction.ts) first, so a card-like number
- * a caller keyed at the wrong prompt never reaches a log file.
+ * line is about (callId, flowId, queueId …) and, for errors, the error's type, message and stack. main.ts
+ * wraps it in the one redaction layer (logging.ts redactingLogger), so a card-like number a caller keyed at
+ * the wrong prompt never reaches a log file.
  */
 import pino, { type DestinationStream } from 'pino';
-import { redactCardNumbers } from '../../core/redaction.js';
 import type { EngineLogger, LogFields } from '../../ports/logger.js';
 
 export interface PinoLoggerOptions {
@@ -21,7 +20,7 @@ function clean(fields: LogFields | undefined): Record<string, string | number | 
   const out: Record<string, string | number | boolean> = {};
   for (const [key, value] of Object.entries(fields)) {
     if (value === undefined) continue;
-    out[key] = typeof value === 'string' ? redactCardNumbers(value) : value;
+    out[key] = value;
   }
   return out;
 }
@@ -29,7 +28,7 @@ function clean(fields: LogFields | undefined): Record<string, string | number | 
 function errorFields(error: unknown): Record<string, string> | undefined {
   if (error === undefined) return undefined;
   if (error instanceof Error) {
-    return { type: error.name, message: redactCardNumbers(error.message), ...(error.stack ? { stack: redactCardNumbers(error.stack) } : {}) };
+    return { type: error.name, message: error.message, ...(error.stack ? { stack: error.stack } : {}) };
   }
   let text: string;
   try {
@@ -37,7 +36,7 @@ function errorFields(error: unknown): Record<string, string> | undefined {
   } catch {
     text = String(error);
   }
-  return { message: redactCardNumbers(text) };
+  return { message: text };
 }
 
 export function pinoLogger(options: PinoLoggerOptions = {}): EngineLogger {
@@ -51,8 +50,8 @@ export function pinoLogger(options: PinoLoggerOptions = {}): EngineLogger {
     options.destination ?? pino.destination({ sync: false }),
   );
   return {
-    info: (message, fields) => log.info(clean(fields) ?? {}, redactCardNumbers(message)),
-    warn: (message, fields) => log.warn(clean(fields) ?? {}, redactCardNumbers(message)),
-    error: (message, error, fields) => log.error({ ...clean(fields), ...(error !== undefined ? { error: errorFields(error) } : {}) }, redactCardNumbers(message)),
+    info: (message, fields) => log.info(clean(fields) ?? {}, message),
+    warn: (message, fields) => log.warn(clean(fields) ?? {}, message),
+    error: (message, error, fields) => log.error({ ...clean(fields), ...(error !== undefined ? { error: errorFields(error) } : {}) }, message),
   };
 }

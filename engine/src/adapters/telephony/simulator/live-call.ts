@@ -8,7 +8,9 @@ import type { CallEvent, Clock, FlowPorts, PromptSegment, VarValue } from '../..
 import type { Flow } from '../../../ports/flow.js';
 import { runCall } from '../../../core/runtime/run-call.js';
 import { SystemClock } from '../../clock/system-clock.js';
+import { throughPhoneLine } from './phone-line.js';
 import { SimulatedCall } from './simulated-call.js';
+import { farEndsOf } from './simulated-payments.js';
 import { worldSchema, type World, type WorldInput } from './world.js';
 
 export interface LiveCallOptions {
@@ -33,6 +35,8 @@ export interface LiveCall {
   readonly callId: string;
   press(digits: string): void;
   say(text: string): void;
+  /** Real speech, 16-bit mono PCM at 8 or 16 kHz: passed through a phone line (8 kHz, G.711) first. */
+  speak(pcm: Uint8Array, sampleRateHz: number): void;
   hangup(): void;
   on(event: 'event', listener: (event: CallEvent) => void): LiveCall;
   on(event: 'prompt', listener: (prompt: PromptSegment) => void): LiveCall;
@@ -51,7 +55,7 @@ export function startLiveCall(options: LiveCallOptions): LiveCall {
   const clock = new SystemClock(startAt === undefined ? {} : { startAt });
   const ports = options.ports(clock, world);
   const callId = options.callId ?? `live-${process.pid}-${++liveCalls}`;
-  const call = new SimulatedCall({ callId, from: options.from ?? '+447700900123', to: options.to ?? '+441234500000', clock, input: 'live', world });
+  const call = new SimulatedCall({ callId, from: options.from ?? '+447700900123', to: options.to ?? '+441234500000', clock, input: 'live', world, farEnds: farEndsOf(ports.payments) });
   const emitter = new EventEmitter();
   call.onPrompt((segment) => emitter.emit('prompt', segment));
   const finished = Promise.resolve()
@@ -61,6 +65,7 @@ export function startLiveCall(options: LiveCallOptions): LiveCall {
     callId,
     press: (digits) => call.press(digits),
     say: (text) => call.say(text),
+    speak: (pcm, sampleRateHz) => call.speak(throughPhoneLine(pcm, sampleRateHz), 8000),
     hangup: () => call.callerHangup(),
     on(event: 'event' | 'prompt', listener: (arg: never) => void) {
       emitter.on(event, listener as (...args: unknown[]) => void);

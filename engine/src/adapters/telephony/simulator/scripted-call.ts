@@ -9,6 +9,7 @@ import { runCall, type CallRunResult } from '../../../core/runtime/run-call.js';
 import type { CallerAction } from './caller-action.js';
 import { SimulatedCall } from './simulated-call.js';
 import { SimulatedClock } from './simulated-clock.js';
+import { farEndsOf } from './simulated-payments.js';
 import { DEFAULT_CALL_TIME } from './simulated-ports.js';
 import type { World } from './world.js';
 
@@ -53,6 +54,7 @@ export async function runScriptedCall(options: ScriptedCallOptions): Promise<Scr
     clock,
     input: options.caller,
     world: options.world,
+    farEnds: farEndsOf(ports.payments),
   });
   const { onPrompt, onEvent } = options;
   if (onPrompt) call.onPrompt((segment) => onPrompt(segment, clock.now()));

@@ -1,8 +1,9 @@
-import type { Clock, FlowPorts, FlowSource, SecretSource } from '../../../ports/index.js';
+import type { Clock, FlowPorts, FlowSource, Recognizer, SecretSource } from '../../../ports/index.js';
 import type { Flow } from '../../../ports/flow.js';
 import { SimulatedClock } from './simulated-clock.js';
 import { SimulatedHttpClient } from './simulated-http-client.js';
-import { SimulatedPaymentGateway } from './simulated-payment-gateway.js';
+import type { SharedFakePay360 } from '../../payments/pay360/fake/stand-in.js';
+import { simulatedPayments } from './simulated-payments.js';
 import { SimulatedQueue } from './simulated-queue.js';
 import { TextRecognizer } from './text-recognizer.js';
 import type { World } from './world.js';
@@ -29,15 +30,22 @@ export class MemoryFlowSource implements FlowSource {
  */
 export const STAND_IN_SECRETS: SecretSource = { reveal: async (name) => `[secret ${name}]` };
 
-/** The simulated world's stand-ins for the outside world (typed speech, web services, payments, queues, secrets) on a clock. */
+/**
+ * The simulated world's stand-ins for the outside world (typed speech, web services, payments, queues,
+ * secrets) on a clock. `audioRecognizer` hears real audio spoken into a live test call: the recogniser
+ * phone calls use. Payments are the real Pay360 adapter against the fake Pay360 — a private one in
+ * process, or `pay360`, one shared over HTTP (the engine's, for designer test calls) — and a simulated
+ * call finds the fake's payment line through farEndsOf(payments).
+ */
 export function simulatedStandIns(
   world: World,
   clock: Clock,
+  options: { audioRecognizer?: Recognizer | undefined; pay360?: SharedFakePay360 | undefined } = {},
 ): Pick<FlowPorts, 'speech' | 'http' | 'payments' | 'queue'> & { http: SimulatedHttpClient; secrets: SecretSource } {
   return {
     secrets: STAND_IN_SECRETS,
-    speech: new TextRecognizer(),
-    payments: new SimulatedPaymentGateway(world, clock),
+    speech: new TextRecognizer({ available: world.recognizer !== 'unavailable', ...(options.audioRecognizer ? { audio: options.audioRecognizer } : {}) }),
+    payments: simulatedPayments(world, clock, options.pay360),
     queue: new SimulatedQueue(world, clock),
     http: new SimulatedHttpClient(world, clock),
   };
