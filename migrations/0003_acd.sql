@@ -152,6 +152,8 @@ CREATE UNIQUE INDEX queue_entries_one_per_call ON queue_entries (call_id, realm)
 CREATE INDEX queue_entries_engine ON queue_entries (engine_instance_id) WHERE state <> 'ended';
 CREATE INDEX queue_entries_offered ON queue_entries (offer_expires_at) WHERE state = 'offered';
 CREATE INDEX queue_entries_queue ON queue_entries (queue_id, entered_at DESC);
+-- A caller's place: who is ahead in the same queue.
+CREATE INDEX queue_entries_in_line ON queue_entries (realm, queue_id, priority DESC, entered_at, id) WHERE state IN ('waiting', 'offered');
 CREATE INDEX queue_entries_call ON queue_entries (call_id);
 
 -- ───────────── the queue event log ─────────────
@@ -188,9 +190,10 @@ CREATE INDEX calls_queue_outcome ON calls (queue_outcome, started_at DESC) WHERE
 -- Entries and agents are claimed FOR UPDATE SKIP LOCKED, so several engines may run passes at once and
 -- none waits for another; an entry and its agent change state in the same transaction. An agent who
 -- missed a caller is offered that caller again only when no one else is free. Callbacks nobody is
--- working on are taken by the dispatching engine (p_engine). Returns the offers made.
-CREATE FUNCTION acd_dispatch(p_realm text, p_now timestamptz, p_engine text, p_limit integer)
-RETURNS TABLE (entry_id text, agent_id text, engine_instance_id text, call_id text, queue_id text, kind text, offer_expires_at timestamptz)
+-- working on are taken by the dispatching engine (p_engine) if it places calls (p_callbacks). An offer for a caller another engine holds is
+-- sent to it on the frontdoor_acd channel (NOTIFY, delivered when the pass commits). Returns the offers made.
+CREATE FUNCTION acd_dispatch(p_realm text, p_now timestamptz, p_engine text, p_limit integer, p_callbacks boolean)
+RETURNS TABLE (entry_id text, agent_id text, engine_instance_id text, call_id text, queue_id text, kind text, offered_at timestamptz, offer_expires_at timestamptz)
 LANGUAGE plpgsql AS $$
 #variable_conflict use_column
 DECLARE
@@ -219,6 +222,7 @@ BEGIN
     SELECT q.id, q.queue_id, q.skills, q.call_id, q.kind, q.engine_instance_id, q.ring_timeout_ms, q.missed_agents, q.entered_at
     FROM queue_entries q
     WHERE q.realm = p_realm AND q.state = 'waiting' AND (q.not_before IS NULL OR q.not_before <= p_now)
+      AND (q.engine_instance_id IS NOT NULL OR p_callbacks)
     ORDER BY q.priority DESC, q.entered_at, q.id
     FOR UPDATE SKIP LOCKED
   LOOP
@@ -254,7 +258,12 @@ BEGIN
     VALUES (p_realm, p_now, 'offered', e.queue_id, e.id, e.call_id, chosen,
             jsonb_build_object('waitSeconds', round(extract(epoch FROM p_now - e.entered_at)::numeric, 3), 'kind', e.kind));
     entry_id := e.id; agent_id := chosen; engine_instance_id := owner; call_id := e.call_id; queue_id := e.queue_id;
-    kind := e.kind; offer_expires_at := expires;
+    kind := e.kind; offered_at := p_now; offer_expires_at := expires;
+    IF owner <> p_engine THEN
+      PERFORM pg_notify('frontdoor_acd', json_build_object('kind', 'offer', 'realm', p_realm, 'offer', json_build_object(
+        'entryId', e.id, 'agentId', chosen, 'engineInstanceId', owner, 'callId', e.call_id, 'queueId', e.queue_id, 'kind', e.kind,
+        'offeredAt', p_now, 'offerExpiresAt', expires))::text);
+    END IF;
     RETURN NEXT;
     made := made + 1;
     EXIT WHEN made >= p_limit;

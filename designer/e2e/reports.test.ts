@@ -29,11 +29,11 @@ describe('reports in the designer', () => {
     await ensureDesignerBuilt();
     dataDir = mkdtempSync(join(tmpdir(), 'frontdoor-e2e-reports-'));
     product = await startProduct(dataDir);
-    if (!product.store) throw new Error('the reports browser test seeds its figures through the engine it starts (FRONTDOOR_E2E_URL is not supported here)');
+    if (!product.engine) throw new Error('the reports browser test seeds its figures through the engine it starts (FRONTDOOR_E2E_URL is not supported here)');
     await createAdmin(product, 'reports-admin', 'kettle violin marsh lantern');
-    const flow = await product.store.flows.published('main-line');
+    const flow = await product.engine.store.flows.published('main-line');
     if (!flow) throw new Error('the example main line is not published');
-    await seedDemo(product.store.reportSql, { now: new Date(), flow: { id: 'main-line', version: flow.version, graph: flow.graph } });
+    await seedDemo(product.engine.store.reportSql, { now: new Date(), flow: { id: 'main-line', version: flow.version, graph: flow.graph } });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
     page.setDefaultTimeout(20_000);
@@ -63,8 +63,8 @@ describe('reports in the designer', () => {
     expect(await highways.locator('.wb-now .wb-value').first().textContent()).toBe('3');
     await shot('wallboard');
     // A caller joins: the board changes without a reload.
-    await seedCalls(product.store!.reportSql, [{ id: 'e2e-new-caller', from: '+447700900888', startedAt: new Date(Date.now() - 20_000).toISOString(), queueId: 'blue-badge' }]);
-    await seedVisits(product.store!.reportSql, [{ id: 'e2e-new-caller', callId: 'e2e-new-caller', queueId: 'blue-badge', enteredAt: new Date().toISOString() }]);
+    await seedCalls(product.engine!.store.reportSql, [{ id: 'e2e-new-caller', from: '+447700900888', startedAt: new Date(Date.now() - 20_000).toISOString(), queueId: 'blue-badge' }]);
+    await seedVisits(product.engine!.store.reportSql, [{ id: 'e2e-new-caller', callId: 'e2e-new-caller', queueId: 'blue-badge', enteredAt: new Date().toISOString() }]);
     const badges = board.getByRole('article', { name: 'Blue badges' });
     await expect.poll(() => badges.locator('.wb-now .wb-value').first().textContent(), { timeout: 5_000 }).toBe('1');
     // The TV layout: nothing but the board, at 1080p.

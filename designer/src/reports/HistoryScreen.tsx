@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
-import { api } from '../api/client.js';
+import { api, type QueueRecord } from '../api/client.js';
 import { HistoryChart } from './HistoryChart.js';
-import type { Granularity, HistoryAnswer, QueueRecord, StaffingAnswer } from './report-types.js';
+import type { Granularity, HistoryAnswer, StaffingAnswer } from './report-types.js';
 import { addDays, duration, londonDay, percent, periodLabel } from './format.js';
 
 type ScopeChoice = { kind: 'all' } | { kind: 'queue'; queueId: string } | { kind: 'serviceLine'; serviceLine: string };

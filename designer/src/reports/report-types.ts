@@ -97,9 +97,3 @@ export interface FlowAnalytics {
   calls: number;
   nodes: NodeAnalytics[];
 }
-
-export interface QueueRecord {
-  id: string;
-  name: string;
-  serviceLine?: string;
-}

@@ -8,6 +8,9 @@ import type { DatabaseKind, Store } from '../ports/store.js';
 import { argon2Passwords, type PasswordHasher } from '../auth/passwords.js';
 import { SECRETS_KEY_BYTES, SecretVault } from '../auth/secret-vault.js';
 import { espeakRenderer, type SpeechRenderer } from '../tts/espeak-tts.js';
+import type { DeskLegRegistry } from '../desk/desk-legs.js';
+import type { DeskService } from '../desk/desk-service.js';
+import type { ListenIn } from '../ports/desk.js';
 import { normaliseOrigin } from './authenticate.js';
 import { ConcurrencyLimit } from './concurrency-limit.js';
 import { Reporting } from '../reporting/reporting.js';
@@ -65,6 +68,10 @@ export interface ApiDeps {
   logger?: ApiLogger;
   /** Reports and the wallboard (main.ts passes the engine's, which also rolls up); one over `store` unless given. */
   reporting?: Reporting;
+  /** The agent desk (engine/src/desk): advisers' views, the team view, and the legs of test calls that ring a desk. */
+  desk?: { service: DeskService; legs: DeskLegRegistry };
+  /** Listening in on live calls (the telephony adapter's FreeSWITCH eavesdrop); absent without real telephony. */
+  listenIn?: ListenIn;
   /**
    * The recogniser phone calls use (config speech.recognizer): audio spoken into a test call is
    * recognised with it, and the designer shows which one callers get. Absent: test calls take typed words only.
@@ -116,6 +123,8 @@ export interface ApiContext {
   logger: ApiLogger;
   reporting: Reporting;
   startedAt: number;
+  desk: { service: DeskService; legs: DeskLegRegistry } | undefined;
+  listenIn: ListenIn | undefined;
   phoneSpeech: PhoneSpeech | undefined;
   testCallPay360: SharedFakePay360 | undefined;
   paymentNotified: (sessionId: string) => void;
@@ -154,6 +163,8 @@ export function apiContext(deps: ApiDeps, version: string): ApiContext {
     logger: deps.logger ?? consoleLogger,
     reporting: deps.reporting ?? new Reporting({ store: deps.store, clock: { now } }),
     startedAt: now(),
+    desk: deps.desk,
+    listenIn: deps.listenIn,
     phoneSpeech: deps.phoneSpeech,
     testCallPay360: deps.testCallPay360,
     paymentNotified: deps.paymentNotified ?? (() => undefined),

@@ -154,6 +154,8 @@ export interface AcdOffer {
   callId: string;
   queueId: string;
   kind: QueueEntryKind;
+  /** When the offer was made: with entryId and agentId it names this offer (the same agent may be offered the caller again later). */
+  offeredAt: Date;
   offerExpiresAt: Date;
 }
 
@@ -169,6 +171,8 @@ export interface QueueFigures {
   waiting: number;
   /** Agents serving the queue who are logged in (any state but offline). */
   loggedIn: number;
+  /** …of whom working (available, ringing, on a call, wrapping up: not on a break). */
+  staffed: number;
   /** …of whom available now. */
   available: number;
   /** Mean talk + wrap-up of the queue's recent answered calls (seconds), when there are any. */
@@ -235,6 +239,8 @@ export interface SimulatedAgentInput {
   name: string;
   queueIds: string[];
   skills: Record<string, number>;
+  /** Logged in from the start (else logged out). */
+  state?: { state: 'available' } | { state: 'break'; reason: string };
 }
 
 /** Signals between engines sharing the database (LISTEN/NOTIFY; this process's own are delivered at once). */
@@ -253,9 +259,10 @@ export interface AcdRepository {
    * One dispatch pass for `realm` at `at`: waiting callers, highest priority then longest waiting, offered
    * to the longest idle available agent serving the queue with the skills; entries and agents claimed FOR
    * UPDATE SKIP LOCKED (any number of engines may run passes at once). Also ends wrap-ups whose time is up.
-   * Each offer is signalled to the engine that rings the agent.
+   * Each offer is signalled to the engine that rings the agent. Callbacks nobody is working on are taken by
+   * this engine when `takeCallbacks` (it places calls).
    */
-  dispatch(realm: string, at: Date, engineInstanceId: string, limit: number): Promise<AcdOffer[]>;
+  dispatch(realm: string, at: Date, engineInstanceId: string, limit: number, takeCallbacks: boolean): Promise<AcdOffer[]>;
   /** Offers this engine has to ring (in case a signal was missed). */
   offersFor(engineInstanceId: string, realm: string): Promise<AcdOffer[]>;
   /** The offered agent answered: the caller is connected, the agent on a call, the call record gets agent and wait. */
@@ -309,8 +316,10 @@ export interface AcdRepository {
   events(filter: QueueEventFilter, page: Page): Promise<Paged<QueueEvent>>;
   /** Offers nobody reported on by `at` (their engine is stuck): the callers wait again, the agents are freed. */
   expireOffers(realm: string, at: Date): Promise<number>;
-  /** Simulated agents for a test realm, logged out. */
-  addSimulatedAgents(realm: string, agents: SimulatedAgentInput[]): Promise<void>;
+  /** Simulated agents for a test realm, logged out or in the state given, as of `at`. */
+  addSimulatedAgents(realm: string, agents: SimulatedAgentInput[], at?: Date): Promise<void>;
+  /** A caller's place and the queue's figures, in one read (undefined once the entry has ended). */
+  standing(entryId: string, at: Date): Promise<{ position: number; figures: QueueFigures } | undefined>;
   /** A test realm is over: its simulated agents go (its entries and events stay, as history). */
   closeRealm(realm: string): Promise<void>;
 }

@@ -15,3 +15,5 @@ export type * from './report-sql.js';
 export type * from './secrets.js';
 export type * from './values.js';
 export type * from './store.js';
+export type * from './desk.js';
+export type * from './registrations.js';

@@ -18,7 +18,9 @@ import type { Flow } from './flow.js';
 import type { CallEvent } from './call-events.js';
 import type { PaymentStatus } from './payment-gateway.js';
 import type { ReportSql } from './report-sql.js';
-import type { AcdSignal, AgentStateRepository, CallQueueOutcome } from './acd.js';
+import type { RegistrationRepository } from './registrations.js';
+import type { AcdRepository, AcdSignal, AgentStateRepository, CallQueueOutcome } from './acd.js';
+import type { DeskStore } from './desk.js';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
@@ -420,8 +422,8 @@ export interface PaymentRepository {
 
 // ───────────────────────── users, sessions, tokens ─────────────────────────
 
-/** viewer < designer < publisher < admin; payments sees what a viewer sees, and payments (see auth/roles.ts). */
-export type Role = 'viewer' | 'payments' | 'designer' | 'publisher' | 'admin';
+/** What a user may do: the rights each role carries are in engine/src/auth/roles.ts (not a single ladder). */
+export type Role = 'viewer' | 'payments' | 'agent' | 'supervisor' | 'designer' | 'publisher' | 'admin';
 
 export interface User {
   id: string;
@@ -587,7 +589,8 @@ export interface EngineInstanceRepository {
 
 export type DatabaseKind = 'embedded' | 'postgres';
 
-export interface Store {
+/** Everything kept; the agent desk's part (break reasons, disposition codes, wrap-ups, desk connections) is in ports/desk.ts. */
+export interface Store extends DeskStore {
   readonly kind: DatabaseKind;
   readonly flows: FlowRepository;
   readonly numbers: NumberRepository;
@@ -600,6 +603,8 @@ export interface Store {
   readonly agents: CrudRepository<Agent, AgentInput, AgentRefused>;
   /** Agents' states (available, ringing, on a call, wrap-up, break, offline) and their log (ports/acd.ts). */
   readonly agentStates: AgentStateRepository;
+  /** Callers and callbacks in queues, dispatch, the queue event log (ports/acd.ts). */
+  readonly acd: AcdRepository;
 
   readonly calls: CallRepository;
   readonly payments: PaymentRepository;
@@ -612,6 +617,8 @@ export interface Store {
   readonly engineInstances: EngineInstanceRepository;
   /** The reporting wing's SQL (engine/src/reporting/): figures are counted in the database, never in the engine. */
   readonly reportSql: ReportSql;
+  /** Agents' SIP phone registrations, seen by every engine (ports/registrations.ts). */
+  readonly registrations: RegistrationRepository;
   /** Is the database answering? */
   health(): Promise<{ kind: DatabaseKind; ok: boolean; error?: string }>;
   /**

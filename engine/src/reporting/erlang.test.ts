@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { agentsNeeded, erlangAPrediction, erlangC, erlangCPrediction } from './erlang.js';
+import { erlangC } from '../queue/erlang-c.js';
+import { agentsNeeded, erlangAPrediction, erlangCPrediction } from './erlang.js';
 
 describe('Erlang C against published worked examples', () => {
   // Call Centre Helper, "Erlang C Formula – Made Simple With an Easy Worked Example": 100 calls in 30 minutes,

@@ -4,8 +4,12 @@
  * figures the history has already measured in SQL (arrivals, handle time, patience): nothing here
  * counts rows.
  *
+ * The Erlang C formulas themselves are the ACD's (queue/erlang-c.ts, which the ACD bench judges itself by).
+ *
  * Units: seconds throughout. `arrivalsPerSecond` is λ, `handleSeconds` is 1/μ, `patienceSeconds` is 1/θ.
  */
+
+import { averageSpeedOfAnswer, erlangC, serviceLevel } from '../queue/erlang-c.js';
 
 export interface StaffingInput {
   arrivalsPerSecond: number;
@@ -30,20 +34,6 @@ export interface Prediction {
   occupancy: number;
 }
 
-/** Erlang B blocking probability by the stable recurrence B(k) = A·B(k−1) / (k + A·B(k−1)). */
-export function erlangB(agents: number, erlangs: number): number {
-  let b = 1;
-  for (let k = 1; k <= agents; k++) b = (erlangs * b) / (k + erlangs * b);
-  return b;
-}
-
-/** Erlang C: the probability that a caller waits, for N agents and A Erlangs (1 when N ≤ A: the queue grows without end). */
-export function erlangC(agents: number, erlangs: number): number {
-  if (agents <= erlangs) return 1;
-  const b = erlangB(agents, erlangs);
-  return (agents * b) / (agents - erlangs * (1 - b));
-}
-
 function checkInput(input: StaffingInput, agents: number): void {
   for (const [name, value] of Object.entries(input)) {
     if (!Number.isFinite(value) || value < 0) throw new RangeError(`${name} must be a finite number ≥ 0, got ${value}`);
@@ -59,14 +49,12 @@ export function erlangCPrediction(input: StaffingInput, agents: number): Predict
   if (agents <= erlangs) {
     return { agents, erlangs, waitProbability: 1, serviceLevel: 0, averageSpeedOfAnswer: Infinity, abandonRate: 0, occupancy: 1 };
   }
-  const c = erlangC(agents, erlangs);
-  const spare = agents - erlangs;
   return {
     agents,
     erlangs,
-    waitProbability: c,
-    serviceLevel: 1 - c * Math.exp((-spare * input.withinSeconds) / input.handleSeconds),
-    averageSpeedOfAnswer: (c * input.handleSeconds) / spare,
+    waitProbability: erlangC(agents, erlangs),
+    serviceLevel: serviceLevel(agents, erlangs, input.handleSeconds, input.withinSeconds),
+    averageSpeedOfAnswer: averageSpeedOfAnswer(agents, erlangs, input.handleSeconds),
     abandonRate: 0,
     occupancy: erlangs / agents,
   };

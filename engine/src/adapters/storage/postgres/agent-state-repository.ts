@@ -88,14 +88,21 @@ export async function writeAgentState(
   );
 }
 
-/** The agent's state row, locked for this transaction; undefined when there is no such agent. */
-export async function lockAgentState(q: Queryable, agentId: string): Promise<AgentState & { realm: string } | undefined> {
-  const { rows } = await q.query<AgentStateRow>(`${AGENT_STATE_SELECT} WHERE a.id = $1 FOR UPDATE OF a`, [agentId]);
+/**
+ * The agent's state, its rows locked for this transaction (the agent's first, so a first state row is
+ * never written twice at once; the state's too, as dispatch locks that one); undefined when there is no
+ * such agent. One round trip.
+ */
+export async function lockAgentState(q: Queryable, agentId: string): Promise<(AgentState & { realm: string }) | undefined> {
+  const { rows } = await q.query<AgentStateRow>(
+    `SELECT a.id AS agent_id, a.realm, s.state, s.reason, s.since, s.idle_since, s.wrap_ends_at, s.entry_id, s.call_id, s.queue_id, s.missed_offers,
+       s.engine_instance_id
+     FROM agents a LEFT JOIN LATERAL (SELECT * FROM agent_states x WHERE x.agent_id = a.id FOR UPDATE) s ON true
+     WHERE a.id = $1 FOR UPDATE OF a`,
+    [agentId],
+  );
   const row = rows[0];
-  if (!row) return undefined;
-  // The agent row is locked first (it always exists), so an agent's first state row is never written twice at once.
-  await q.query('SELECT 1 FROM agent_states WHERE agent_id = $1 FOR UPDATE', [agentId]);
-  return { ...agentStateOf(row), realm: row.realm };
+  return row && { ...agentStateOf(row), realm: row.realm };
 }
 
 export function agentStateRepository(pool: pg.Pool, signal: (signal: AcdSignal) => void): AgentStateRepository {
@@ -117,6 +124,8 @@ export function agentStateRepository(pool: pg.Pool, signal: (signal: AcdSignal) 
         if (state.state === 'ringing' || state.state === 'on_call') return { kind: 'busy' as const, state };
         const reason = change.state === 'available' ? undefined : change.reason;
         if (state.state === change.state && state.reason === reason) return { kind: 'unchanged' as const, state };
+        // Back at the desk: missed offers start counting again.
+        const missedOffers = change.state === 'available' ? 0 : state.missedOffers;
         await writeAgentState(client, {
           agentId,
           realm,
@@ -125,10 +134,10 @@ export function agentStateRepository(pool: pg.Pool, signal: (signal: AcdSignal) 
           at,
           actor,
           ...(reason !== undefined ? { reason } : {}),
-          // Back at the desk: missed offers start counting again.
-          ...(change.state === 'available' ? { missedOffers: 0 } : {}),
+          missedOffers,
         });
-        return { kind: 'changed' as const, state: (await get(client, agentId))!, realm };
+        const now: AgentState = { agentId, state: change.state, ...(reason !== undefined ? { reason } : {}), since: at, ...(change.state === 'available' ? { idleSince: at } : {}), missedOffers };
+        return { kind: 'changed' as const, state: now, realm };
       });
       if (result.kind !== 'changed') return result;
       if (result.state.state === 'available') signal({ kind: 'wake', realm: result.realm });

@@ -22,7 +22,7 @@ import { jsonParam, opt, toJson, writeAudit, type Queryable } from './sql.js';
  * One audited id-keyed table (plus whatever `save` writes beside it), described as data:
  * schedules, holiday calendars, queues and agents share all their SQL plumbing.
  */
-interface CrudSpec<T extends { id: string }, Input extends { id: string }, Refused> {
+export interface CrudSpec<T extends { id: string }, Input extends { id: string }, Refused> {
   entityType: string;
   table: string;
   /** Select list over the table aliased `t`. */
@@ -38,7 +38,7 @@ interface CrudSpec<T extends { id: string }, Input extends { id: string }, Refus
   realOnly?: boolean;
 }
 
-function crudRepository<T extends { id: string }, Input extends { id: string }, Refused = never>(
+export function crudRepository<T extends { id: string }, Input extends { id: string }, Refused = never>(
   pool: pg.Pool,
   spec: CrudSpec<T, Input, Refused>,
 ): CrudRepository<T, Input, Refused> {
@@ -104,7 +104,7 @@ function crudRepository<T extends { id: string }, Input extends { id: string }, 
   };
 }
 
-async function inserted(q: Queryable, sql: string, params: unknown[]): Promise<boolean> {
+export async function inserted(q: Queryable, sql: string, params: unknown[]): Promise<boolean> {
   const { rowCount } = await q.query(sql, params);
   return (rowCount ?? 0) > 0;
 }
