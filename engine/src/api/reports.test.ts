@@ -92,6 +92,32 @@ describe.each(testDatabases())('reports API ($name)', (backend) => {
     expect((await api.call('GET', '/api/reports/history?from=2026-03-10&to=2026-03-11')).status).toBe(401);
   });
 
+  it('a council sets its service-level targets on the queue, and the wallboard judges today by them', async () => {
+    const refused = await api.call('PUT', '/api/queues/highways', { as: 'admin', body: { settings: { serviceLevel: { answeredWithinSeconds: [30, 180], targetPercents: [90] } } } });
+    expect(refused.status, refused.text).toBe(400);
+    expect(refused.json.errors.map((e: { path: string }) => e.path)).toContain('body.settings.serviceLevel.targetPercents');
+    const set = await api.call('PUT', '/api/queues/highways', {
+      as: 'admin',
+      body: { settings: { serviceLevel: { answeredWithinSeconds: [30, 180], shortAbandonSeconds: 5, targetPercents: [90, 99], abandonedTargetPercent: 3 } } },
+    });
+    expect(set.status, set.text).toBe(200);
+    expect(set.json.settings.serviceLevel).toEqual({ answeredWithinSeconds: [30, 180], shortAbandonSeconds: 5, targetPercents: [90, 99], abandonedTargetPercent: 3 });
+    const board = await api.call('GET', '/api/reports/wallboard', { as: 'viewer' });
+    const highways = board.json.queues.find((q: { id: string }) => q.id === 'highways');
+    expect(highways.today.answeredWithin.map((w: { seconds: number; target: number }) => [w.seconds, w.target])).toEqual([
+      [30, 90],
+      [180, 99],
+    ]);
+    expect(highways.today.abandonedTarget).toBe(3);
+    // The history follows the queue's thresholds as they are now.
+    const history = await api.call('GET', '/api/reports/history?queueId=highways&granularity=day&from=2026-03-10&to=2026-03-11', { as: 'viewer' });
+    expect(history.json.thresholds).toEqual([30, 180]);
+    expect(history.json.periods[0].answeredWithin).toEqual([
+      { seconds: 30, count: 1, percent: 33.3 },
+      { seconds: 180, count: 2, percent: 66.7 },
+    ]);
+  });
+
   it('the wallboard now, and over its websocket', async () => {
     const now = await api.call('GET', '/api/reports/wallboard', { as: 'viewer' });
     expect(now.status).toBe(200);

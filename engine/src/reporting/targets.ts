@@ -1,10 +1,11 @@
 /**
- * What a queue's figures are judged against: its service-level thresholds and short-abandon time (the
- * queue's settings.serviceLevel, owned by the ACD's queue settings), and the targets the wallboard colours
- * by. Targets are read from settings.serviceLevel.targetPercents / abandonedTargetPercent when the queue
- * has them; otherwise 80 % for the first threshold, 95 % for the others, and at most 5 % abandoned.
+ * What a queue's figures are judged against: its service-level thresholds, short-abandon time and the
+ * targets the wallboard colours by — the queue's settings.serviceLevel, read through the ACD's one
+ * settings schema (queue/queue-settings.ts), which also holds the defaults. History stays readable for a
+ * queue whose stored service level is not valid: it is judged by the defaults.
  */
 import type { JsonObject } from '../ports/store.js';
+import { DEFAULT_QUEUE_SETTINGS, queueSettingsSchema, targetPercentsOf } from '../queue/queue-settings.js';
 
 export interface QueueTargets {
   thresholds: number[];
@@ -14,23 +15,18 @@ export interface QueueTargets {
   abandonedTargetPercent: number;
 }
 
-export const DEFAULT_THRESHOLDS = [20, 180];
-export const DEFAULT_SHORT_ABANDON_SECONDS = 5;
+export const DEFAULT_THRESHOLDS = DEFAULT_QUEUE_SETTINGS.serviceLevel.answeredWithinSeconds;
+export const DEFAULT_SHORT_ABANDON_SECONDS = DEFAULT_QUEUE_SETTINGS.serviceLevel.shortAbandonSeconds;
 
-const wholeSeconds = (v: unknown, min: number, max: number): v is number => typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
-const percent = (v: unknown): v is number => typeof v === 'number' && v >= 0 && v <= 100;
-
-/** The queue's targets; whatever is missing or unreadable in its settings takes the default. */
+/** The queue's targets (the defaults when it has none, or its service level is not valid). */
 export function queueTargets(settings: JsonObject | undefined): QueueTargets {
-  const level = (settings?.serviceLevel ?? {}) as Record<string, unknown>;
-  const given = Array.isArray(level.answeredWithinSeconds) ? level.answeredWithinSeconds.filter((t) => wholeSeconds(t, 1, 3600)) : [];
-  const thresholds = given.length > 0 ? given.slice(0, 4) : DEFAULT_THRESHOLDS;
-  const targets = Array.isArray(level.targetPercents) ? level.targetPercents : [];
+  const parsed = queueSettingsSchema.shape.serviceLevel.safeParse(settings?.serviceLevel);
+  const level = parsed.success ? parsed.data : DEFAULT_QUEUE_SETTINGS.serviceLevel;
   return {
-    thresholds,
-    shortAbandonSeconds: wholeSeconds(level.shortAbandonSeconds, 0, 120) ? level.shortAbandonSeconds : DEFAULT_SHORT_ABANDON_SECONDS,
-    targetPercents: thresholds.map((_, i) => (percent(targets[i]) ? targets[i] : i === 0 ? 80 : 95)),
-    abandonedTargetPercent: percent(level.abandonedTargetPercent) ? level.abandonedTargetPercent : 5,
+    thresholds: level.answeredWithinSeconds,
+    shortAbandonSeconds: level.shortAbandonSeconds,
+    targetPercents: targetPercentsOf(level),
+    abandonedTargetPercent: level.abandonedTargetPercent,
   };
 }
 
