@@ -111,3 +111,22 @@ CREATE INDEX agent_state_log_call ON agent_state_log (call_id) WHERE call_id IS 
 CREATE INDEX calls_from_started ON calls (from_number, started_at) WHERE kind = 'phone';
 -- The IVR's share and flow analytics: real calls by start.
 CREATE INDEX calls_phone_started ON calls (started_at) WHERE kind = 'phone';
+
+-- ───────────── watchers hear of changes at once ─────────────
+
+-- Every statement that writes queue events or agent state changes of the real realm ('') sends the ACD
+-- signal {"kind":"changed","realm":""} (ports/acd.ts AcdSignal) on the ACD's channel, so the wallboard, the
+-- desk and the team view on every engine look again at once instead of at their next poll. Per statement,
+-- not per row (a dispatch pass or a bulk load is one signal), and PostgreSQL folds identical notifications
+-- of one transaction into one; delivered when the transaction commits. Test realms send nothing.
+CREATE FUNCTION acd_notify_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF EXISTS (SELECT 1 FROM written WHERE realm = '') THEN
+    PERFORM pg_notify('frontdoor_acd', '{"kind":"changed","realm":""}');
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER queue_events_changed AFTER INSERT ON queue_events REFERENCING NEW TABLE AS written
+  FOR EACH STATEMENT EXECUTE FUNCTION acd_notify_changed();
+CREATE TRIGGER agent_state_log_changed AFTER INSERT ON agent_state_log REFERENCING NEW TABLE AS written
+  FOR EACH STATEMENT EXECUTE FUNCTION acd_notify_changed();

@@ -635,8 +635,9 @@ export interface Store extends DeskStore {
   onFlowPublished(listener: (publication: FlowPublication) => void): () => void;
   /**
    * The ACD's signals from every engine sharing the database (ports/acd.ts AcdSignal): LISTEN/NOTIFY, and
-   * this process's own at once; where notifications are unavailable (the embedded database), this
-   * process's own only. Returns an unsubscribe function.
+   * this process's own wakes and offers at once; where notifications are unavailable (the embedded
+   * database), this process's own wakes and offers only ('changed' comes by NOTIFY alone). Returns an
+   * unsubscribe function.
    */
   onAcdSignal(listener: (signal: AcdSignal) => void): () => void;
   close(): Promise<void>;
