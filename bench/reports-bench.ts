@@ -5,7 +5,8 @@
  *   2. rolls everything up once (timed), as an engine's first roll-up after an upgrade would;
  *   3. times the history queries a manager runs (each 5 times; median and worst);
  *   4. times the wallboard: from a change committed (a caller joins a queue, an adviser takes a break) to the
- *      new board reaching a listener, through the hub's change check (no ACD signal, as from another engine).
+ *      new board reaching a listener: on PostgreSQL through the ACD signal the change's NOTIFY brings (migration
+ *      0008's trigger, as for another engine's change), on the embedded database through the hub's change check.
  * Prints one JSON line with the figures; bench/run.ts writes them into BENCHMARKS.md.
  */
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -57,8 +57,9 @@ first roll-up (every settled half-hour and day) took ${ms(embedded.rollupMs)} on
 ${queryRows}
 
 Wallboard, 50 queues and 500 agents: from a change committed (a caller joins a queue, or an adviser takes a break) to the new
-board reaching a subscriber, through the hub's change check every 250 ms (the path another engine's change takes when no
-LISTEN/NOTIFY signal reaches this one), 20 changes: embedded ${wb(embedded)}; PostgreSQL ${wb(postgres)}.
+board reaching a subscriber, 20 changes. On PostgreSQL the change's own NOTIFY (migration 0008's trigger: the ACD signal
+\`changed\`, as from any engine) wakes the hub; the embedded database delivers no notifications, so there the hub's change
+check every 250 ms finds it: embedded ${wb(embedded)}; PostgreSQL ${wb(postgres)}.
 Target: within a second — ${mark(embedded.wallboard.maxMs < 1000 && postgres.wallboard.maxMs < 1000)}.
 `;
   return section;

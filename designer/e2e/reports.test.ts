@@ -33,7 +33,7 @@ describe('reports in the designer', () => {
     await createAdmin(product, 'reports-admin', 'kettle violin marsh lantern');
     const flow = await product.engine.store.flows.published('main-line');
     if (!flow) throw new Error('the example main line is not published');
-    await seedDemo(product.engine.store.reportSql, { now: new Date(), flow: { id: 'main-line', version: flow.version, graph: flow.graph } });
+    await seedDemo(product.engine.store.reportSql, { now: new Date(), flow: { id: 'main-line', version: flow.version, graph: flow.graph }, engineInstanceId: product.engine.engineInstanceId });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
     page.setDefaultTimeout(20_000);
@@ -64,7 +64,9 @@ describe('reports in the designer', () => {
     await shot('wallboard');
     // A caller joins: the board changes without a reload.
     await seedCalls(product.engine!.store.reportSql, [{ id: 'e2e-new-caller', from: '+447700900888', startedAt: new Date(Date.now() - 20_000).toISOString(), queueId: 'blue-badge' }]);
-    await seedVisits(product.engine!.store.reportSql, [{ id: 'e2e-new-caller', callId: 'e2e-new-caller', queueId: 'blue-badge', enteredAt: new Date().toISOString() }]);
+    await seedVisits(product.engine!.store.reportSql, [
+      { id: 'e2e-new-caller', callId: 'e2e-new-caller', queueId: 'blue-badge', enteredAt: new Date().toISOString(), engineInstanceId: product.engine!.engineInstanceId },
+    ]);
     const badges = board.getByRole('article', { name: 'Blue badges' });
     await expect.poll(() => badges.locator('.wb-now .wb-value').first().textContent(), { timeout: 5_000 }).toBe('1');
     // The TV layout: nothing but the board, at 1080p.

@@ -28,7 +28,11 @@ export const DEMO_QUEUES = [
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /** Seeds queues, agents and their states, `days` days of visits up to `now`, callers waiting at `now`, and flow calls. */
-export async function seedDemo(sql: ReportSql, options: { now: Date; days?: number; flow?: { id: string; version: number; graph: Flow }; seed?: number }): Promise<void> {
+export async function seedDemo(
+  sql: ReportSql,
+  /** `engineInstanceId`: the running engine that holds the callers waiting now (else they belong to a silent engine and are soon ended). */
+  options: { now: Date; days?: number; flow?: { id: string; version: number; graph: Flow }; seed?: number; engineInstanceId?: string },
+): Promise<void> {
   const random = generator(options.seed ?? 14);
   const agents = ['amira', 'ben', 'chloe', 'dev', 'ellis', 'fatima', 'gareth', 'hana', 'ian', 'jo'];
   await seedBasics(sql, DEMO_QUEUES, agents);
@@ -77,7 +81,7 @@ export async function seedDemo(sql: ReportSql, options: { now: Date; days?: numb
   for (const [k, q] of ['highways', 'highways', 'highways', 'general', 'general', 'social-care'].entries()) {
     const id = `demo-wait-${k}`;
     calls.push({ id, from: `+44770090${String(k).padStart(4, '0')}`, startedAt: iso(now - (k + 1) * 47_000 - 30_000), queueId: q });
-    visits.push({ id, callId: id, queueId: q, enteredAt: iso(now - (k + 1) * 47_000) });
+    visits.push({ id, callId: id, queueId: q, enteredAt: iso(now - (k + 1) * 47_000), ...(options.engineInstanceId ? { engineInstanceId: options.engineInstanceId } : {}) });
   }
   calls.push({ id: 'demo-callback', from: '+447700900777', startedAt: iso(now - 900_000), endedAt: iso(now - 700_000), queueId: 'general' });
   visits.push({ id: 'demo-callback', callId: 'demo-callback', queueId: 'general', kind: 'callback', enteredAt: iso(now - 880_000), callbackAcceptedAt: iso(now - 760_000) });

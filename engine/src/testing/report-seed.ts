@@ -4,6 +4,7 @@
  * Everything goes in through SQL, as the ACD and the call recorder would have left it.
  */
 import type { ReportSql } from '../ports/report-sql.js';
+import { parseQueueSettings } from '../queue/queue-settings.js';
 
 export interface SeedCall {
   id: string;
@@ -33,6 +34,11 @@ export interface SeedVisit {
   callbackAcceptedAt?: string;
   /** Wrap-up after the call: the agent's wrap_up state and when it ended. */
   wrapUp?: { from: string; to: string };
+  /**
+   * The engine holding a caller still in the queue (default the seed's own, which a running engine soon
+   * finds silent and ends its callers as engine_lost); a callback waiting is held by none, as the ACD leaves it.
+   */
+  engineInstanceId?: string;
 }
 
 export interface SeedEvent {
@@ -49,6 +55,9 @@ export const SEED_ENGINE = 'report-seed-engine';
 export async function seedBasics(sql: ReportSql, queues: Array<{ id: string; name: string; serviceLine: string; settings?: object }>, agents: string[]): Promise<void> {
   await sql.query(`INSERT INTO engine_instances (id, name, host, pid) VALUES ($1, 'seed', 'seed', 1) ON CONFLICT DO NOTHING`, [SEED_ENGINE]);
   for (const q of queues) {
+    // Only settings the API would keep: a seeded queue the ACD could not read would prove nothing.
+    const parsed = parseQueueSettings(q.settings ?? {});
+    if (!parsed.ok) throw new Error(`seeded queue ${q.id}: its settings are not valid: ${parsed.problems.join('; ')}`);
     await sql.query(
       `INSERT INTO queues (id, name, service_line, settings) VALUES ($1, $2, $3, $4)
        ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, service_line = EXCLUDED.service_line, settings = EXCLUDED.settings`,
@@ -77,7 +86,7 @@ export async function seedVisits(sql: ReportSql, visits: readonly SeedVisit[]): 
       `INSERT INTO queue_entries (id, realm, kind, queue_id, call_id, entered_at, state, agent_id, answered_at, ended_at, outcome, callback_number, engine_instance_id)
        VALUES ($1, '', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
       [v.id, kind, v.queueId, v.callId, v.enteredAt, state, v.agentId ?? null, v.answeredAt ?? null, v.endedAt ?? null, v.endedAt ? v.outcome : null,
-       kind === 'callback' ? '+447700900999' : null, v.endedAt ? null : SEED_ENGINE],
+       kind === 'callback' ? '+447700900999' : null, v.endedAt || kind === 'callback' ? null : (v.engineInstanceId ?? SEED_ENGINE)],
     );
     await sql.query(`INSERT INTO queue_events (realm, at, type, queue_id, entry_id, call_id) VALUES ('', $1, 'entered', $2, $3, $4)`, [v.enteredAt, v.queueId, v.id, v.callId]);
     if (v.callbackAcceptedAt) {
