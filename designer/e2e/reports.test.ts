@@ -58,7 +58,7 @@ describe('reports in the designer', () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Wallboard' }).click();
     const board = page.getByRole('region', { name: 'Wallboard' });
     await expect.poll(() => board.getByRole('status').textContent()).toBe('Live');
-    const highways = board.getByRole('article', { name: 'Highways' });
+    const highways = board.getByRole('article', { name: 'Highways team' });
     await expect.poll(() => highways.isVisible()).toBe(true);
     expect(await highways.locator('.wb-now .wb-value').first().textContent()).toBe('3');
     await shot('wallboard');
@@ -67,7 +67,7 @@ describe('reports in the designer', () => {
     await seedVisits(product.engine!.store.reportSql, [
       { id: 'e2e-new-caller', callId: 'e2e-new-caller', queueId: 'blue-badge', enteredAt: new Date().toISOString(), engineInstanceId: product.engine!.engineInstanceId },
     ]);
-    const badges = board.getByRole('article', { name: 'Blue badges' });
+    const badges = board.getByRole('article', { name: 'Blue badge team' });
     await expect.poll(() => badges.locator('.wb-now .wb-value').first().textContent(), { timeout: 5_000 }).toBe('1');
     // The TV layout: nothing but the board, at 1080p.
     const tv = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
@@ -79,11 +79,31 @@ describe('reports in the designer', () => {
     await tv.close();
   });
 
+  it('a council sets a queue’s targets on the Queues screen, and the wallboard judges by them', async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Queues' }).click();
+    await page.getByRole('button', { name: 'Edit queue Highways team' }).click();
+    const form = page.getByRole('form', { name: /Highways team/ });
+    const level = form.getByRole('group', { name: 'Service level' });
+    // The targets the demo set, one per threshold, and the abandoned target.
+    expect(await level.getByLabel('Target 1', { exact: true }).inputValue()).toBe('80');
+    expect(await level.getByLabel('Target 2', { exact: true }).inputValue()).toBe('95');
+    await level.getByLabel('Target 1', { exact: true }).fill('85');
+    await level.getByLabel('Abandoned at most (%)').fill('100');
+    await level.scrollIntoViewIfNeeded();
+    await shot('queue-targets');
+    await form.getByRole('button', { name: 'Save queue' }).click();
+    await expect.poll(() => page.getByRole('status').first().textContent()).toContain('Saved the queue Highways team');
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Wallboard' }).click();
+    const highways = page.getByRole('region', { name: 'Wallboard' }).getByRole('article', { name: 'Highways team' });
+    await expect.poll(() => highways.getByLabel(/^Abandoned: /).getAttribute('aria-label'), { timeout: 5_000 }).toMatch(/target at most 100 %, (on target|no calls yet)$/);
+    expect(await highways.getByLabel(/^Answered within 20 seconds/).getAttribute('aria-label')).toMatch(/target 85 %/);
+  });
+
   it('history: a chart with the table under it, CSV, and staffing beside a day', async () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Reports' }).click();
     const reports = page.getByRole('region', { name: 'Reports' });
-    await expect.poll(() => reports.getByRole('option', { name: 'Highways', exact: true }).count()).toBe(1);
-    await reports.getByLabel('Show').selectOption({ label: 'Highways' });
+    await expect.poll(() => reports.getByRole('option', { name: 'Highways team', exact: true }).count()).toBe(1);
+    await reports.getByLabel('Show').selectOption({ label: 'Highways team' });
     await expect.poll(() => reports.getByRole('table', { name: 'Figures per period' }).locator('tbody tr').count()).toBe(14);
     await expect.poll(() => reports.locator('.history-chart canvas').count()).toBeGreaterThan(0);
     await shot('history-days');

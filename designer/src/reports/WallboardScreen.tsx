@@ -52,12 +52,12 @@ function QueueCard({ queue, now, skew }: { queue: WallboardQueue; now: number; s
         {t.answeredWithin.map((w) => (
           <li key={w.seconds} className={`wb-${w.standing}`} aria-label={`Answered within ${w.seconds} seconds: ${percent(w.percent)}, target ${w.target} %, ${STANDING_WORDS[w.standing]}`}>
             <span className="wb-value">{percent(w.percent)}</span>
-            <span className="wb-label">in {w.seconds < 120 ? `${w.seconds} s` : `${w.seconds / 60} min`} · target {w.target} %</span>
+            <span className="wb-label">in {w.seconds < 120 ? `${w.seconds}\u00a0s` : `${w.seconds / 60}\u00a0min`} · target {`${w.target}\u202f%`}</span>
           </li>
         ))}
         <li className={`wb-${t.abandonedStanding}`} aria-label={`Abandoned: ${percent(t.abandonedPercent)}, target at most ${t.abandonedTarget} %, ${STANDING_WORDS[t.abandonedStanding]}`}>
           <span className="wb-value">{percent(t.abandonedPercent)}</span>
-          <span className="wb-label">abandoned · max {t.abandonedTarget} %</span>
+          <span className="wb-label">abandoned · max {`${t.abandonedTarget}\u202f%`}</span>
         </li>
       </ul>
       <p className="wb-agents" aria-label="Agents">

@@ -18,11 +18,12 @@ function generator(seed: number) {
   };
 }
 
+/** The example line's own queues (flows/queues.json), with service-level targets as a council might set them. */
 export const DEMO_QUEUES = [
-  { id: 'highways', name: 'Highways', serviceLine: 'Highways and transport', settings: { serviceLevel: { answeredWithinSeconds: [20, 180], shortAbandonSeconds: 5, targetPercents: [80, 95], abandonedTargetPercent: 3 } } },
-  { id: 'blue-badge', name: 'Blue badges', serviceLine: 'Highways and transport', settings: { serviceLevel: { answeredWithinSeconds: [20, 180], shortAbandonSeconds: 5 } } },
-  { id: 'social-care', name: 'Adult social care', serviceLine: 'Adult social care', settings: { serviceLevel: { answeredWithinSeconds: [20, 180], shortAbandonSeconds: 5, targetPercents: [90, 98], abandonedTargetPercent: 2 } } },
-  { id: 'general', name: 'General enquiries', serviceLine: 'Customer services', settings: { serviceLevel: { answeredWithinSeconds: [30, 180], shortAbandonSeconds: 5 } } },
+  { id: 'highways', name: 'Highways team', serviceLine: 'Highways', settings: { serviceLevel: { answeredWithinSeconds: [20, 180], shortAbandonSeconds: 5, targetPercents: [80, 95], abandonedTargetPercent: 3 } } },
+  { id: 'blue-badge', name: 'Blue badge team', serviceLine: 'Adult social care', settings: { serviceLevel: { answeredWithinSeconds: [20, 180], shortAbandonSeconds: 5 } } },
+  { id: 'adult-social-care', name: 'Adult social care', serviceLine: 'Adult social care', settings: { serviceLevel: { answeredWithinSeconds: [20, 180], shortAbandonSeconds: 5, targetPercents: [90, 98], abandonedTargetPercent: 2 } } },
+  { id: 'customer-services', name: 'Customer services', serviceLine: 'Customer services', settings: { serviceLevel: { answeredWithinSeconds: [30, 180], shortAbandonSeconds: 5 } } },
 ];
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -52,7 +53,7 @@ export async function seedDemo(
     const weekday = new Date(dayStart).getUTCDay();
     if (weekday === 0) continue;
     for (const q of DEMO_QUEUES) {
-      const volume = Math.round((weekday === 6 ? 12 : 40) * (q.id === 'general' ? 1.6 : q.id === 'blue-badge' ? 0.5 : 1) * (0.8 + random() * 0.4));
+      const volume = Math.round((weekday === 6 ? 12 : 40) * (q.id === 'customer-services' ? 1.6 : q.id === 'blue-badge' ? 0.5 : 1) * (0.8 + random() * 0.4));
       for (let k = 0; k < volume; k++) {
         // Mostly office hours, busiest mid-morning; today, the hours before now whatever the time.
         const officeHour = 8 + Math.min(9.9, Math.abs((random() + random() + random()) / 3 - 0.35) * 14);
@@ -62,7 +63,7 @@ export async function seedDemo(
         if (entered > now - 60_000) continue;
         const id = `demo-${++n}`;
         const from = `+4477009${String(Math.floor(random() * 900) + 100).padStart(5, '0')}`;
-        const wait = Math.round(-Math.log(1 - random()) * (q.id === 'general' ? 70 : 35));
+        const wait = Math.round(-Math.log(1 - random()) * (q.id === 'customer-services' ? 70 : 35));
         const patience = Math.round(-Math.log(1 - random()) * 150);
         const talk = Math.round(120 + random() * 420);
         calls.push({ id, from, startedAt: iso(entered - 40_000), endedAt: iso(entered + Math.min(wait, patience) * 1000 + (patience >= wait ? talk * 1000 : 0)), queueId: q.id, outcome: patience >= wait ? 'completed' : 'callerHungUp' });
@@ -78,13 +79,13 @@ export async function seedDemo(
     }
   }
   // Callers waiting now, and a callback.
-  for (const [k, q] of ['highways', 'highways', 'highways', 'general', 'general', 'social-care'].entries()) {
+  for (const [k, q] of ['highways', 'highways', 'highways', 'customer-services', 'customer-services', 'adult-social-care'].entries()) {
     const id = `demo-wait-${k}`;
     calls.push({ id, from: `+44770090${String(k).padStart(4, '0')}`, startedAt: iso(now - (k + 1) * 47_000 - 30_000), queueId: q });
     visits.push({ id, callId: id, queueId: q, enteredAt: iso(now - (k + 1) * 47_000), ...(options.engineInstanceId ? { engineInstanceId: options.engineInstanceId } : {}) });
   }
-  calls.push({ id: 'demo-callback', from: '+447700900777', startedAt: iso(now - 900_000), endedAt: iso(now - 700_000), queueId: 'general' });
-  visits.push({ id: 'demo-callback', callId: 'demo-callback', queueId: 'general', kind: 'callback', enteredAt: iso(now - 880_000), callbackAcceptedAt: iso(now - 760_000) });
+  calls.push({ id: 'demo-callback', from: '+447700900777', startedAt: iso(now - 900_000), endedAt: iso(now - 700_000), queueId: 'customer-services' });
+  visits.push({ id: 'demo-callback', callId: 'demo-callback', queueId: 'customer-services', kind: 'callback', enteredAt: iso(now - 880_000), callbackAcceptedAt: iso(now - 760_000) });
   await seedCalls(sql, calls);
   await seedVisits(sql, visits);
   const states: Array<[string, string]> = [['amira', 'available'], ['ben', 'on_call'], ['chloe', 'on_call'], ['dev', 'wrap_up'], ['ellis', 'break'], ['fatima', 'available'], ['gareth', 'on_call'], ['hana', 'ringing']];

@@ -55,12 +55,13 @@ export const SEED_ENGINE = 'report-seed-engine';
 export async function seedBasics(sql: ReportSql, queues: Array<{ id: string; name: string; serviceLine: string; settings?: object }>, agents: string[]): Promise<void> {
   await sql.query(`INSERT INTO engine_instances (id, name, host, pid) VALUES ($1, 'seed', 'seed', 1) ON CONFLICT DO NOTHING`, [SEED_ENGINE]);
   for (const q of queues) {
-    // Only settings the API would keep: a seeded queue the ACD could not read would prove nothing.
+    // Only settings the API would keep: a seeded queue the ACD could not read would prove nothing. A queue that
+    // exists keeps its other settings (the groups named here replace its own).
     const parsed = parseQueueSettings(q.settings ?? {});
     if (!parsed.ok) throw new Error(`seeded queue ${q.id}: its settings are not valid: ${parsed.problems.join('; ')}`);
     await sql.query(
       `INSERT INTO queues (id, name, service_line, settings) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, service_line = EXCLUDED.service_line, settings = EXCLUDED.settings`,
+       ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, service_line = EXCLUDED.service_line, settings = queues.settings || EXCLUDED.settings`,
       [q.id, q.name, q.serviceLine, JSON.stringify(q.settings ?? {})],
     );
   }
