@@ -111,6 +111,9 @@ CREATE INDEX agent_state_log_call ON agent_state_log (call_id) WHERE call_id IS 
 CREATE INDEX calls_from_started ON calls (from_number, started_at) WHERE kind = 'phone';
 -- The IVR's share and flow analytics: real calls by start.
 CREATE INDEX calls_phone_started ON calls (started_at) WHERE kind = 'phone';
+-- The IVR's share: calls put through to a person. Without it every report of all queues read the whole event
+-- log for this one event type (a second per million calls, BENCHMARKS.md); with it, only these rows.
+CREATE INDEX call_events_agent_connected ON call_events (call_id) WHERE type = 'agent.connected';
 
 -- ───────────── watchers hear of changes at once ─────────────
 
