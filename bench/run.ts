@@ -2,10 +2,11 @@
  * npm run bench: the engine holding many concurrent simulated calls, against a hand-written baseline;
  * the speech bench (bench/speech/): the main line's open question answered by a corpus of residents'
  * words, typed and as phone audio through the on-machine recogniser; and the ACD as a discrete-event
- * simulation through the real dispatcher and PostgreSQL with two engine instances (bench/acd-bench.ts).
+ * simulation through the real dispatcher and PostgreSQL with two engine instances (bench/acd-bench.ts);
+ * and the reports' history queries over a million stored calls (bench/reports-bench.ts).
  * Each run is its own process (clean heap figures); the figures and the machine go into BENCHMARKS.md.
  *
- *   npm run bench [-- --calls 20000 --runs 3 --only engine|speech|acd --renderings 1 --every 1 --acd-hours 24 --no-write]
+ *   npm run bench [-- --calls 20000 --runs 3 --only engine|speech|acd|reports --renderings 1 --every 1 --acd-hours 24 --report-calls 1000000 --no-write]
  *
  * The machine may be shared, so each side runs `--runs` times (engine and baseline back to back) and
  * every figure is the median of the runs; the cost ratio is the median of the back-to-back ratios.
@@ -16,6 +17,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CallBenchResult } from './call-bench.js';
 import { writeBenchmarkSection } from './benchmarks-md.js';
+import { reportsSection } from './reports-run.js';
 import { speechSection } from './speech/report.js';
 import { acdSection } from './acd-section.js';
 import type { SpeechBenchResult } from './speech/speech-bench.js';
@@ -26,13 +28,15 @@ const { values: args } = parseArgs({
     calls: { type: 'string', default: '20000' },
     runs: { type: 'string', default: '3' },
     only: { type: 'string' },
+    /** Calls stored for the reports benchmark. */
+    'report-calls': { type: 'string', default: '1000000' },
     renderings: { type: 'string', default: '1' },
     every: { type: 'string', default: '1' },
     'acd-hours': { type: 'string', default: '24' },
     'no-write': { type: 'boolean', default: false },
   },
 });
-if (args.only !== undefined && !['engine', 'speech', 'acd'].includes(args.only)) throw new Error(`--only must be engine, speech or acd, not "${args.only}"`);
+if (args.only !== undefined && !['engine', 'speech', 'acd', 'reports'].includes(args.only)) throw new Error(`--only must be engine, speech, acd or reports, not "${args.only}"`);
 const acdHours = Number(args['acd-hours']);
 if (!(acdHours >= 1)) throw new Error(`--acd-hours must be at least 1, not "${args['acd-hours']}"`);
 const calls = Number(args.calls);
@@ -153,6 +157,7 @@ for (const [name, bench] of [
   ['engine', engineBench],
   ['speech', speechBench],
   ['acd', () => acdSection(Number(args.runs), acdHours, machine)],
+  ['reports', () => reportsSection(Number(args['report-calls']), machine)],
 ] as const) {
   if (args.only !== undefined && args.only !== name) continue;
   const section = bench();

@@ -7,6 +7,8 @@ import { PaymentsScreen } from './screens/PaymentsScreen.js';
 import { Login } from './screens/Login.js';
 import { SecretsScreen } from './screens/SecretsScreen.js';
 import { UsersScreen } from './screens/UsersScreen.js';
+import { HistoryScreen } from './reports/HistoryScreen.js';
+import { WallboardScreen } from './reports/WallboardScreen.js';
 import { AgentsScreen } from './screens/AgentsScreen.js';
 import { QueuesScreen } from './screens/QueuesScreen.js';
 import { DeskScreen } from './desk/DeskScreen.js';
@@ -35,6 +37,8 @@ export function App() {
   const flowMatch = /^\/flows\/(.+)$/.exec(route);
   const isAdmin = roleAtLeast(me.role, 'admin');
   const reads = roleAtLeast(me.role, 'viewer');
+  // The TV layout of the wallboard: nothing but the board, for a screen across the room.
+  if (route === '/wallboard/tv' && reads) return <WallboardScreen tv />;
   const works = roleAtLeast(me.role, 'agent');
   const supervises = roleAtLeast(me.role, 'supervisor');
   const designs = roleAtLeast(me.role, 'designer');
@@ -54,6 +58,8 @@ export function App() {
           ['schedules', 'Schedules'],
           ['queues', 'Queues'],
           ['agents', 'Agents'],
+          ['wallboard', 'Wallboard'],
+          ['reports', 'Reports'],
         ] as Array<[string, string]>)
       : []),
     ...(seesPayments ? [['payments', 'Payments'] as [string, string]] : []),
@@ -98,6 +104,10 @@ export function App() {
           <QueuesScreen me={me} />
         ) : section === 'agents' ? (
           <AgentsScreen me={me} />
+        ) : section === 'wallboard' ? (
+          <WallboardScreen />
+        ) : section === 'reports' ? (
+          <HistoryScreen />
         ) : section === 'payments' && seesPayments ? (
           <PaymentsScreen />
         ) : section === 'users' && isAdmin ? (

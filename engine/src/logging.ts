@@ -5,7 +5,7 @@
  * prompt, a URL with digits in it) never reaches a log file.
  */
 import { redactCardNumbers } from './core/redaction.js';
-import type { EngineLogger } from './ports/logger.js';
+import type { EngineLogger, LogFields } from './ports/logger.js';
 
 export type Logger = EngineLogger;
 
@@ -29,11 +29,17 @@ function safeJson(value: unknown): string {
   }
 }
 
-/** `logger` with every message and error passed through the redaction layer. */
+/** A line's fields (call id, flow …) through the same layer: text values redacted, the rest as they are. */
+function redactFields(fields: LogFields | undefined): LogFields | undefined {
+  if (!fields) return undefined;
+  return Object.fromEntries(Object.entries(fields).map(([key, value]) => [key, typeof value === 'string' ? redactCardNumbers(value) : value]));
+}
+
+/** `logger` with every message, field and error passed through the redaction layer. */
 export function redactingLogger(logger: Logger): Logger {
   return {
-    info: (message) => logger.info(redactCardNumbers(message)),
-    warn: (message) => logger.warn(redactCardNumbers(message)),
-    error: (message, error) => logger.error(redactCardNumbers(message), describeError(error)),
+    info: (message, fields) => logger.info(redactCardNumbers(message), redactFields(fields)),
+    warn: (message, fields) => logger.warn(redactCardNumbers(message), redactFields(fields)),
+    error: (message, error, fields) => logger.error(redactCardNumbers(message), describeError(error), redactFields(fields)),
   };
 }

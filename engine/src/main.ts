@@ -19,6 +19,10 @@ import type { TelephonyService } from './adapters/telephony/drachtio/start-telep
 import { createApi } from './api/create-api.js';
 import { securityHeaders } from './api/security-headers.js';
 import { attachTestCallSocket } from './api/test-call-socket.js';
+import { attachWallboardSocket } from './api/wallboard-socket.js';
+import { Reporting } from './reporting/reporting.js';
+import { pinoLogger } from './adapters/logging/pino-logger.js';
+import { countingErrors, registerLiveMetrics } from './metrics.js';
 import { attachDeskSocket } from './api/desk-socket.js';
 import { DeskLegRegistry } from './desk/desk-legs.js';
 import { DeskService } from './desk/desk-service.js';
@@ -78,9 +82,11 @@ const consoleLogger: EngineLogger = {
 };
 
 export async function start(options: StartOptions = {}): Promise<RunningEngine> {
-  // Everything the engine logs passes the redaction layer once, here.
-  const logger = redactingLogger(options.logger ?? consoleLogger);
   const config = loadConfig({ file: options.configFile, env: options.env ?? process.env, overrides: options.overrides });
+  // Everything the engine logs passes the redaction layer once, here; errors are counted for /metrics.
+  const logger = countingErrors(
+    redactingLogger(options.logger ?? (config.logging.format === 'json' ? pinoLogger({ level: config.logging.level, base: { engine: config.engine.name } }) : consoleLogger)),
+  );
   const cleanups: (() => Promise<void> | void)[] = [];
   const close = async () => {
     for (const cleanup of cleanups.splice(0).reverse()) {
@@ -169,6 +175,20 @@ export async function start(options: StartOptions = {}): Promise<RunningEngine> 
       ...(mediaUrls ? { mediaServerRecording: mediaUrls.recording } : {}),
     });
     cleanups.push(() => calls.close());
+    const reporting = new Reporting({
+      store,
+      clock,
+      logger,
+      rollupEveryMs: config.reports.rollupEveryMinutes * 60_000,
+      rollup: { settleMinutes: config.reports.settleMinutes },
+    });
+    reporting.startRollups();
+    cleanups.push(() => reporting.close());
+    registerLiveMetrics({
+      wallboard: () => reporting.wallboard.current(),
+      database: () => store.health(),
+      ...(config.telephony ? { telephony: () => ({ ...telephony?.status() }) } : {}),
+    });
     let telephony: TelephonyService | undefined;
     const deskLegs = new DeskLegRegistry();
     const desk = { legs: deskLegs, service: new DeskService({ store, now: () => Date.now(), engineInstanceId, legs: deskLegs, logger, settings: config.desk }) };
@@ -186,6 +206,7 @@ export async function start(options: StartOptions = {}): Promise<RunningEngine> 
       // The engine's own folder, never a shared /tmp path someone else could plant files in.
       ttsCacheDir: join(config.database.dataDir, 'tts-cache'),
       secretsKey: secretsKey.key,
+      reporting,
       phoneSpeech,
       testCallPay360: payments.testCalls,
       paymentNotified: payments.notified,
@@ -202,6 +223,8 @@ export async function start(options: StartOptions = {}): Promise<RunningEngine> 
     const server = createServer(app);
     const testCalls = attachTestCallSocket(server, { ...apiDeps, calls, acd });
     cleanups.push(() => testCalls.close());
+    const wallboard = attachWallboardSocket(server, apiDeps);
+    cleanups.push(() => wallboard.close());
     const deskSocket = attachDeskSocket(server, apiDeps);
     cleanups.push(() => deskSocket.close());
     await listen(server, config.http.host, config.http.port);

@@ -1,5 +1,6 @@
 import type { Diagnostic } from '../../../engine/src/core/flow/diagnostics.js';
 import type { Flow } from '../../../engine/src/core/flow/schema.js';
+import type { FlowAnalytics, HistoryAnswer, StaffingAnswer, Wallboard } from '../reports/report-types.js';
 
 /** An error answer from the engine's API (application/problem+json). */
 export class ApiError extends Error {
@@ -394,6 +395,14 @@ export const api = {
   listSecrets: () => request<SecretRecord[]>('GET', '/api/secrets'),
   putSecret: (name: string, secret: { value: string; description?: string }) => request<SecretRecord & { created: boolean }>('PUT', `/api/secrets/${enc(name)}`, secret),
   deleteSecret: (name: string) => request<void>('DELETE', `/api/secrets/${enc(name)}`),
+
+  /** `query` is the history's query string (scope, granularity, from, to …); the same string gives the CSV. */
+  history: (query: string) => request<HistoryAnswer>('GET', `/api/reports/history?${query}`),
+  historyCsvUrl: (query: string) => `/api/reports/history.csv?${query}`,
+  staffing: (query: string) => request<StaffingAnswer>('GET', `/api/reports/staffing?${query}`),
+  wallboard: () => request<Wallboard>('GET', '/api/reports/wallboard'),
+  flowAnalytics: (flowId: string, version: number, from: string, to: string) =>
+    request<FlowAnalytics>('GET', `/api/reports/flows/${enc(flowId)}/versions/${version}/analytics?from=${enc(from)}&to=${enc(to)}`),
 };
 
 /** Where to hear a prompt: its recording when the library has one, else text-to-speech of the text. */

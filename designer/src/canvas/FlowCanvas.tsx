@@ -20,6 +20,7 @@ import { createEdgeDeriver, createNodeDeriver, zoomedIn, type CanvasNode, type M
 import { FlowNodeView } from './FlowNodeView.js';
 import { autoLayout, NODE_WIDTH, nodeHeight, nodeWidth } from './layout.js';
 import { Palette, PALETTE_MIME } from './Palette.js';
+import { useCanvasOverlay } from '../analytics/overlay.js';
 
 const nodeTypes = { flowNode: FlowNodeView };
 
@@ -63,7 +64,10 @@ export function FlowCanvas({ onlyRenderVisible = true }: { onlyRenderVisible?: b
   const deriveEdges = useMemo(createEdgeDeriver, []);
   const inputs = { flow, selection, diagnostics, activeNodeId, visitedNodeIds, diffMarks, coveredEdgeIds };
   const nodes = useMemo(() => deriveNodes(inputs, measured.current, detailed), [flow, selection, diagnostics, activeNodeId, visitedNodeIds, diffMarks, measuredVersion, detailed]);
-  const edges = useMemo(() => deriveEdges(inputs), [flow, selection, coveredEdgeIds]);
+  const derivedEdges = useMemo(() => deriveEdges(inputs), [flow, selection, coveredEdgeIds]);
+  // Layers drawn over the flow (analytics) decorate the edges and add their own elements; the canvas knows nothing more of them.
+  const overlay = useCanvasOverlay();
+  const edges = useMemo(() => (overlay ? overlay.decorate(derivedEdges) : derivedEdges), [overlay, derivedEdges]);
 
   const onNodesChange = useCallback(
     (changes: NodeChange<CanvasNode>[]) => {
@@ -211,6 +215,7 @@ export function FlowCanvas({ onlyRenderVisible = true }: { onlyRenderVisible?: b
         >
           {/* Zoomed far out the dots would be a haze, and repainting them costs frames on a large flow. */}
           {detailed && <Background gap={24} />}
+          {overlay?.layer}
           <MiniMap pannable zoomable ariaLabel="Minimap" nodeClassName={(n) => ((n.data as { active?: boolean }).active ? 'minimap-active' : '')} />
           <Controls aria-label="Canvas controls" showInteractive={false}>
             {!readOnly && (

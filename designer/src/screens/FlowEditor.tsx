@@ -11,8 +11,10 @@ import { FlowStoreProvider, useFlowStore, useFlowStoreApi } from '../store/conte
 import { createFlowStore, publishBlocker } from '../store/flow-store.js';
 import { Dialog } from '../ui/Dialog.js';
 import { VersionsPanel } from '../versions/VersionsPanel.js';
+import { AnalyticsPanel } from '../analytics/AnalyticsPanel.js';
+import { AnalyticsProvider } from '../analytics/overlay.js';
 
-type Tab = 'settings' | 'problems' | 'test-call' | 'tests' | 'versions';
+type Tab = 'settings' | 'problems' | 'test-call' | 'tests' | 'versions' | 'analytics';
 
 /** Opens a flow's draft from the engine and edits it. */
 export function FlowEditor({ flowId, me }: { flowId: string; me: Me }) {
@@ -47,7 +49,9 @@ function LoadedEditor({ record, me, knownFlowIds }: { record: FlowRecord; me: Me
   return (
     <FlowStoreProvider store={store}>
       <ReactFlowProvider>
-        <EditorLayout me={me} />
+        <AnalyticsProvider>
+          <EditorLayout me={me} />
+        </AnalyticsProvider>
       </ReactFlowProvider>
     </FlowStoreProvider>
   );
@@ -88,6 +92,7 @@ function EditorLayout({ me }: { me: Me }) {
     ['problems', `Problems (${errors})`],
     ...(canTest ? ([['test-call', 'Test call'], ['tests', 'Flow tests']] as Array<[Tab, string]>) : []),
     ['versions', 'Versions'],
+    ['analytics', 'Analytics'],
   ];
   return (
     <div className="editor">
@@ -116,6 +121,7 @@ function EditorLayout({ me }: { me: Me }) {
             {tab === 'test-call' && <TestCallPanel />}
             {tab === 'tests' && <FlowTestsPanel />}
             {tab === 'versions' && <VersionsPanel canPublish={canPublish} refreshKey={versionsKey} />}
+            {tab === 'analytics' && <AnalyticsPanel />}
           </div>
         </div>
       </div>

@@ -13,6 +13,7 @@ import type { DeskService } from '../desk/desk-service.js';
 import type { ListenIn } from '../ports/desk.js';
 import { normaliseOrigin } from './authenticate.js';
 import { ConcurrencyLimit } from './concurrency-limit.js';
+import { Reporting } from '../reporting/reporting.js';
 
 /** What the telephony side reports for /api/health (TelephonyService.status()). */
 export interface TelephonyStatus {
@@ -65,6 +66,8 @@ export interface ApiDeps {
   /** The key secrets are sealed with (loadSecretsKey); without it a random key for this process only (tests). */
   secretsKey?: Buffer;
   logger?: ApiLogger;
+  /** Reports and the wallboard (main.ts passes the engine's, which also rolls up); one over `store` unless given. */
+  reporting?: Reporting;
   /** The agent desk (engine/src/desk): advisers' views, the team view, and the legs of test calls that ring a desk. */
   desk?: { service: DeskService; legs: DeskLegRegistry };
   /** Listening in on live calls (the telephony adapter's FreeSWITCH eavesdrop); absent without real telephony. */
@@ -118,6 +121,7 @@ export interface ApiContext {
   ttsRenders: ConcurrencyLimit;
   secrets: SecretVault;
   logger: ApiLogger;
+  reporting: Reporting;
   startedAt: number;
   desk: { service: DeskService; legs: DeskLegRegistry } | undefined;
   listenIn: ListenIn | undefined;
@@ -157,6 +161,7 @@ export function apiContext(deps: ApiDeps, version: string): ApiContext {
     ttsRenders: new ConcurrencyLimit('text-to-speech renders', 2, 16),
     secrets: new SecretVault(deps.store.secrets, deps.secretsKey ?? randomBytes(SECRETS_KEY_BYTES)),
     logger: deps.logger ?? consoleLogger,
+    reporting: deps.reporting ?? new Reporting({ store: deps.store, clock: { now } }),
     startedAt: now(),
     desk: deps.desk,
     listenIn: deps.listenIn,

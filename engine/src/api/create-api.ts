@@ -18,6 +18,7 @@ import { flowRoutes } from './routes/flows.js';
 import { numberRoutes } from './routes/numbers.js';
 import { paymentRoutes } from './routes/payments.js';
 import { promptRoutes } from './routes/prompts.js';
+import { reportRoutes } from './routes/reports.js';
 import { secretRoutes } from './routes/secrets.js';
 
 export type { ApiDeps } from './context.js';
@@ -112,6 +113,7 @@ export function apiRoutes(context: ApiContext): AnyRoute[] {
     ...agentStateRoutes(context),
     ...deskRoutes(context),
     ...callRoutes(context),
+    ...reportRoutes(context),
     ...paymentRoutes(context),
     ...adminRoutes(context),
     ...secretRoutes(context),

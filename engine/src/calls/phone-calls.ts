@@ -10,6 +10,7 @@ import type { FlowPorts } from '../ports/flow-ports.js';
 import type { EngineLogger } from '../ports/logger.js';
 import type { Store } from '../ports/store.js';
 import { recordCall } from './call-recorder.js';
+import { callSeconds, callsEnded, callsRefused, callsStarted } from '../metrics.js';
 import type { PublishedFlows } from './published-flows.js';
 
 /** Telephony's onCall: route, run, record. Never throws — a call that cannot be routed is refused politely. */
@@ -17,16 +18,20 @@ export function phoneCallHandler(deps: { store: Store; flows: PublishedFlows; po
   const { store, flows, ports, engineInstanceId, logger } = deps;
   return async (call: CallChannel, meta: { did: string; from: string }): Promise<void> => {
     const route = await store.numbers.route(meta.did).catch((error: unknown) => {
-      logger.error(`call from ${meta.from} to ${meta.did}: could not look up the number`, error);
+      logger.error(`call to ${meta.did}: could not look up the number`, error, { callId: call.callId });
       return undefined;
     });
     const flow = route?.kind === 'flow' ? flows.flowOf(route.flow) : undefined;
     if (!route || route.kind !== 'flow' || !flow) {
-      if (route?.kind === 'unknown') logger.warn(`call from ${meta.from} to ${meta.did}: no flow is published for this number (and no * number)`);
+      if (route?.kind === 'unknown') logger.warn(`call to ${meta.did}: no flow is published for this number (and no * number)`, { callId: call.callId });
+      callsRefused.inc({ reason: route ? 'no-route' : 'lookup-failed' });
       await call.hangup('no-route').catch(() => undefined);
       return;
     }
-    if (route.usedFallback) logger.warn(`call to ${meta.did}: its flow has no published version; using fallback flow ${route.flow.flowId}`);
+    if (route.usedFallback) logger.warn(`call to ${meta.did}: its flow has no published version; using fallback flow ${route.flow.flowId}`, { callId: call.callId, flowId: route.flow.flowId });
+    const fields = { callId: call.callId, flowId: route.flow.flowId, flowVersion: route.flow.version };
+    callsStarted.inc();
+    const answeredAt = ports.clock.now();
     const recorder = recordCall(
       store.calls,
       {
@@ -39,9 +44,12 @@ export function phoneCallHandler(deps: { store: Store; flows: PublishedFlows; po
         startedAt: new Date(ports.clock.now()),
         engineInstanceId,
       },
-      (what, error) => logger.error(`could not store ${what}`, error),
+      (what, error) => logger.error(`could not store ${what}`, error, fields),
     );
     const result = await runCall({ flow, call, ports, events: recorder.events });
+    callsEnded.inc({ outcome: result.outcome });
+    callSeconds.observe((ports.clock.now() - answeredAt) / 1000);
+    logger.info(`call ended: ${result.outcome}`, { ...fields, outcome: result.outcome, endedAtNode: result.endedAt });
     await recorder.finish({ endedAt: new Date(ports.clock.now()), outcome: result.outcome, endedAtNode: result.endedAt });
   };
 }

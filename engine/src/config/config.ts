@@ -108,6 +108,20 @@ export const configSchema = z
           .describe('File holding the 32-byte key secrets are sealed with (base64); default <dataDir>/secrets.key, created on first start. Every engine sharing a database needs the same key'),
       })
       .prefault({}),
+    logging: z
+      .strictObject({
+        format: z.enum(['json', 'text']).default('json').describe('json: one JSON object per line (pino), with the call id on lines about a call; text: plain lines for a terminal'),
+        level: z.enum(['debug', 'info', 'warn', 'error']).default('info').describe('The least serious lines written'),
+      })
+      .prefault({})
+      .describe('The engine’s own log (card-like numbers are always removed)'),
+    reports: z
+      .strictObject({
+        rollupEveryMinutes: z.number().int().min(0).max(1440).default(5).describe('How often this engine rolls up settled report figures (0: never; any engine may, one at a time)'),
+        settleMinutes: z.number().int().min(1).max(1440).default(60).describe('Minutes after a half-hour ends before its figures are rolled up'),
+      })
+      .prefault({})
+      .describe('Reports and the wallboard (docs/reporting.md)'),
     payments: z
       .strictObject({ pay360: pay360ConfigSchema.optional() })
       .default({})

@@ -248,7 +248,15 @@ export type AcdSignal =
   /** Something changed that may let a dispatch pass offer a caller to an agent. */
   | { kind: 'wake'; realm: string }
   /** An agent was reserved for a caller held by `offer.engineInstanceId`. */
-  | { kind: 'offer'; realm: string; offer: AcdOffer };
+  | { kind: 'offer'; realm: string; offer: AcdOffer }
+  /**
+   * A queue event or an agent's state change of the real realm ('') was written, by any engine (a
+   * database trigger, migration 0008; one per transaction): what watchers show — the wallboard, the desk
+   * and the team view — may have changed, so they look again now. Dispatch does not act on it (a change
+   * that can make an offer also sends a 'wake'). Only where notifications are delivered (PostgreSQL, not
+   * the embedded database): watchers keep a polling fallback.
+   */
+  | { kind: 'changed'; realm: string };
 
 export type GoneEntry = { kind: 'gone' };
 

@@ -37,7 +37,13 @@ export interface QueueSettings {
   maxMissedOffers: number;
   recordCalls: boolean;
   whisper: boolean;
-  serviceLevel: { answeredWithinSeconds: number[]; shortAbandonSeconds: number };
+  serviceLevel: {
+    answeredWithinSeconds: number[];
+    shortAbandonSeconds: number;
+    /** One per threshold when given (queue-settings.ts targetPercentsOf fills the defaults in). */
+    targetPercents?: number[] | undefined;
+    abandonedTargetPercent: number;
+  };
 }
 
 /** The queue a caller asked for, as stored. */

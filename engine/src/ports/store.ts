@@ -17,6 +17,7 @@
 import type { Flow } from './flow.js';
 import type { CallEvent } from './call-events.js';
 import type { PaymentStatus } from './payment-gateway.js';
+import type { ReportSql } from './report-sql.js';
 import type { RegistrationRepository } from './registrations.js';
 import type { AcdRepository, AcdSignal, AgentStateRepository, CallQueueOutcome } from './acd.js';
 import type { DeskStore } from './desk.js';
@@ -614,6 +615,8 @@ export interface Store extends DeskStore {
   readonly loginThrottle: LoginThrottle;
   readonly secrets: SecretRepository;
   readonly engineInstances: EngineInstanceRepository;
+  /** The reporting wing's SQL (engine/src/reporting/): figures are counted in the database, never in the engine. */
+  readonly reportSql: ReportSql;
   /** Agents' SIP phone registrations, seen by every engine (ports/registrations.ts). */
   readonly registrations: RegistrationRepository;
   /** Is the database answering? */
@@ -632,8 +635,9 @@ export interface Store extends DeskStore {
   onFlowPublished(listener: (publication: FlowPublication) => void): () => void;
   /**
    * The ACD's signals from every engine sharing the database (ports/acd.ts AcdSignal): LISTEN/NOTIFY, and
-   * this process's own at once; where notifications are unavailable (the embedded database), this
-   * process's own only. Returns an unsubscribe function.
+   * this process's own wakes and offers at once; where notifications are unavailable (the embedded
+   * database), this process's own wakes and offers only ('changed' comes by NOTIFY alone). Returns an
+   * unsubscribe function.
    */
   onAcdSignal(listener: (signal: AcdSignal) => void): () => void;
   close(): Promise<void>;

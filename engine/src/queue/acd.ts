@@ -190,7 +190,7 @@ export class AcdRealm implements QueuePort {
   private onSignal(signal: AcdSignal): void {
     if (signal.realm !== this.name || this.closed) return;
     if (signal.kind === 'wake') this.wake();
-    else if (signal.offer.engineInstanceId === this.engineInstanceId) this.deliver(signal.offer);
+    else if (signal.kind === 'offer' && signal.offer.engineInstanceId === this.engineInstanceId) this.deliver(signal.offer);
   }
 
   private deliver(offer: AcdOffer): void {

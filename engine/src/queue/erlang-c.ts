@@ -1,7 +1,7 @@
 /**
  * Erlang C: the textbook model of a queue of callers served by N agents — calls arriving at random
  * (Poisson), handle times exponential, nobody hanging up, first come first served. Used to judge the
- * ACD's measured service level (bench/acd-bench.ts) and available to forecasts.
+ * ACD's measured service level (bench/acd-bench.ts) and by the reports' staffing (reporting/erlang.ts).
  */
 
 /** Probability a caller has to wait at all, with `agents` agents and `erlangs` of traffic (arrival rate × mean handle time). */

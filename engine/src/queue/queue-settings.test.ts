@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_QUEUE_SETTINGS, parseQueueSettings } from './queue-settings.js';
+import { DEFAULT_QUEUE_SETTINGS, parseQueueSettings, targetPercentsOf } from './queue-settings.js';
 
 describe('queue settings', () => {
   it('fill every default when nothing is stored', () => {
@@ -11,8 +11,10 @@ describe('queue settings', () => {
       wrapUpSeconds: 30,
       ringTimeoutSeconds: 20,
       maxMissedOffers: 3,
-      serviceLevel: { answeredWithinSeconds: [20, 180], shortAbandonSeconds: 5 },
+      serviceLevel: { answeredWithinSeconds: [20, 180], shortAbandonSeconds: 5, abandonedTargetPercent: 5 },
     });
+    expect(DEFAULT_QUEUE_SETTINGS.serviceLevel.targetPercents).toBeUndefined();
+    expect(targetPercentsOf(DEFAULT_QUEUE_SETTINGS.serviceLevel)).toEqual([80, 95]);
     expect(parseQueueSettings(undefined)).toEqual({ ok: true, settings: DEFAULT_QUEUE_SETTINGS });
   });
 
@@ -29,5 +31,28 @@ describe('queue settings', () => {
     expect(parsed.problems.join('\n')).toMatch(/overflow.queueId: /);
     expect(parsed.problems.join('\n')).toMatch(/treatment.announceEverySeconds: /);
     expect(parsed.problems.join('\n')).toMatch(/nonsense/);
+  });
+
+  it('keep a council’s service-level targets, one per threshold, and the abandoned target', () => {
+    const parsed = parseQueueSettings({ serviceLevel: { answeredWithinSeconds: [20, 60, 180], targetPercents: [80, 90, 97.5], abandonedTargetPercent: 3 } });
+    expect(parsed).toEqual({ ok: true, settings: expect.objectContaining({ serviceLevel: { answeredWithinSeconds: [20, 60, 180], shortAbandonSeconds: 5, targetPercents: [80, 90, 97.5], abandonedTargetPercent: 3 } }) });
+    if (!parsed.ok) return;
+    expect(targetPercentsOf(parsed.settings.serviceLevel)).toEqual([80, 90, 97.5]);
+    // A queue that names thresholds but no targets aims for 80 % at the first and 95 % at the others.
+    const untargeted = parseQueueSettings({ serviceLevel: { answeredWithinSeconds: [30, 120, 300] } });
+    expect(untargeted.ok && targetPercentsOf(untargeted.settings.serviceLevel)).toEqual([80, 95, 95]);
+    expect(untargeted.ok && untargeted.settings.serviceLevel.abandonedTargetPercent).toBe(5);
+  });
+
+  it('refuse targets that do not pair with the thresholds, or are not percentages', () => {
+    const problems = (settings: unknown) => {
+      const parsed = parseQueueSettings(settings);
+      return parsed.ok ? [] : parsed.problems;
+    };
+    expect(problems({ serviceLevel: { answeredWithinSeconds: [20, 180], targetPercents: [80] } })).toEqual(['serviceLevel.targetPercents: needs one target per threshold: 2 thresholds, 1 target']);
+    expect(problems({ serviceLevel: { targetPercents: [80, 95, 99] } })).toEqual(['serviceLevel.targetPercents: needs one target per threshold: 2 thresholds, 3 targets']);
+    expect(problems({ serviceLevel: { targetPercents: [0, 101] } })).toEqual([expect.stringMatching(/^serviceLevel\.targetPercents\.0: /), expect.stringMatching(/^serviceLevel\.targetPercents\.1: /)]);
+    expect(problems({ serviceLevel: { abandonedTargetPercent: -1 } })).toEqual([expect.stringMatching(/^serviceLevel\.abandonedTargetPercent: /)]);
+    expect(problems({ serviceLevel: { abandonedTargetPercent: 'low' } })).toEqual([expect.stringMatching(/^serviceLevel\.abandonedTargetPercent: /)]);
   });
 });

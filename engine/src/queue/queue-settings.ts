@@ -9,6 +9,9 @@ import { variableName } from '../core/nodes/common-params.js';
 import { promptParam } from '../core/nodes/prompt.js';
 import type { QueueSettings } from '../ports/queue.js';
 
+/** What a threshold aims for when the queue names no targets: the first, then each of the others. */
+export const DEFAULT_TARGET_PERCENTS = [80, 95] as const;
+
 const id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_.:-]+$/, 'may use only letters, digits, _ . : -');
 const key = z.enum(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '#']);
 
@@ -84,9 +87,32 @@ export const queueSettingsSchema = z
           .describe('Service level thresholds: calls answered within each (e.g. 20 s and 3 minutes)')
           .meta({ title: 'Answered within (seconds)' }),
         shortAbandonSeconds: z.number().int().min(0).max(120).default(5).describe('Callers who hang up sooner are not counted as abandoned').meta({ title: 'Short abandon (seconds)' }),
+        targetPercents: z
+          .array(z.number().min(1).max(100).describe('Target (% answered within the threshold)'))
+          .min(1)
+          .max(4)
+          .optional()
+          .describe(
+            `Percent of callers to answer within each threshold, in the same order (e.g. 80 within 20 s, 95 within 3 minutes); without them the first threshold aims for ${DEFAULT_TARGET_PERCENTS[0]} % and the others ${DEFAULT_TARGET_PERCENTS[1]} %`,
+          )
+          .meta({ title: 'Targets (%)' }),
+        abandonedTargetPercent: z
+          .number()
+          .min(0)
+          .max(100)
+          .default(5)
+          .describe('Abandoned callers (short abandons aside) should stay at or under this percent of the calls judged')
+          .meta({ title: 'Abandoned at most (%)' }),
       })
-      .default({ answeredWithinSeconds: [20, 180], shortAbandonSeconds: 5 })
-      .describe('How the queue’s figures are judged (reports and the wallboard)'),
+      .superRefine((level, context) => {
+        const targets = level.targetPercents;
+        if (targets && targets.length !== level.answeredWithinSeconds.length) {
+          const thresholds = level.answeredWithinSeconds.length;
+          context.addIssue({ code: 'custom', path: ['targetPercents'], message: `needs one target per threshold: ${thresholds} threshold${thresholds === 1 ? '' : 's'}, ${targets.length} target${targets.length === 1 ? '' : 's'}` });
+        }
+      })
+      .default({ answeredWithinSeconds: [20, 180], shortAbandonSeconds: 5, abandonedTargetPercent: 5 })
+      .describe('How the queue’s figures are judged and what they should reach (reports and the wallboard colour by these)'),
   })
   .describe('Queue settings');
 
@@ -97,6 +123,11 @@ export function parseQueueSettings(stored: unknown): { ok: true; settings: Queue
   const parsed = queueSettingsSchema.safeParse(stored ?? {});
   if (parsed.success) return { ok: true, settings: parsed.data };
   return { ok: false, problems: parsed.error.issues.map((i) => `${i.path.join('.') || '(settings)'}: ${i.message}`) };
+}
+
+/** Percent to answer within each of the queue's thresholds: its own targets, else the defaults. */
+export function targetPercentsOf(level: QueueSettings['serviceLevel']): number[] {
+  return level.answeredWithinSeconds.map((_, i) => level.targetPercents?.[i] ?? (i === 0 ? DEFAULT_TARGET_PERCENTS[0] : DEFAULT_TARGET_PERCENTS[1]));
 }
 
 /** The settings a queue has when nothing is stored. */

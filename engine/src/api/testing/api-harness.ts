@@ -14,6 +14,8 @@ import { newApiToken, secretHash } from '../../auth/secrets.js';
 import type { Store } from '../../ports/store.js';
 import { createApi, type ApiDeps } from '../create-api.js';
 import { attachTestCallSocket } from '../test-call-socket.js';
+import { attachWallboardSocket } from '../wallboard-socket.js';
+import { Reporting } from '../../reporting/reporting.js';
 import { attachDeskSocket } from '../desk-socket.js';
 import { DeskLegRegistry } from '../../desk/desk-legs.js';
 import { DeskService } from '../../desk/desk-service.js';
@@ -93,6 +95,7 @@ export async function startTestApi(store: Store, deps: Partial<ApiDeps> = {}): P
     ttsCacheDir: mkdtempSync(join(tmpdir(), 'frontdoor-api-tts-')),
     ...deps,
   };
+  allDeps.reporting ??= new Reporting({ store, clock: allDeps.clock ?? { now: () => Date.now() }, wallboardPollMs: 50 });
   const app = createApi(allDeps);
   const server = createServer(app);
   // The engine's calls as main.ts builds them, with the simulated world's adapters in place of real ones.
@@ -106,6 +109,7 @@ export async function startTestApi(store: Store, deps: Partial<ApiDeps> = {}): P
     outbound: new SimulatedOutboundCalls(defaultWorld(), clock),
   });
   const testCalls = attachTestCallSocket(server, { ...allDeps, engineInstanceId, calls, acd });
+  const wallboard = attachWallboardSocket(server, allDeps);
   const deskSocket = attachDeskSocket(server, allDeps);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -166,6 +170,8 @@ export async function startTestApi(store: Store, deps: Partial<ApiDeps> = {}): P
     login,
     async close() {
       await testCalls.close();
+      await wallboard.close();
+      allDeps.reporting!.close();
       await acd.close();
       await deskSocket.close();
       await desk.service.close();

@@ -102,8 +102,9 @@ describe.each(testDatabases())('queues, agents and their states ($name)', (backe
   });
 
   it('log an agent in, on a break and out, each change logged with who made it, waking dispatch on becoming available', async () => {
+    // Wakes only: on PostgreSQL every change is also announced as 'changed' (migration 0008), by NOTIFY, a moment later.
     const signals: AcdSignal[] = [];
-    const stop = store.onAcdSignal((signal) => signals.push(signal));
+    const stop = store.onAcdSignal((signal) => (signal.kind === 'wake' ? signals.push(signal) : undefined));
     try {
       expect(await store.agentStates.get('asha')).toEqual({ agentId: 'asha', state: 'offline', missedOffers: 0 });
       expect(await store.agentStates.get('nobody')).toBeUndefined();

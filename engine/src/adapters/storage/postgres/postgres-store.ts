@@ -15,6 +15,7 @@ import { FLOW_PUBLISHED_CHANNEL, flowRepository } from './flow-repository.js';
 import { numberRepository } from './number-repository.js';
 import { promptRepository } from './prompt-repository.js';
 import { registrationRepository } from './registration-repository.js';
+import { reportSql } from './report-sql.js';
 import { loginThrottle, secretRepository } from './security-repositories.js';
 import { isDatabaseUnavailable, isRefusedValue } from './unavailable.js';
 
@@ -67,6 +68,7 @@ export async function createPostgresStore(database: Database, options: PostgresS
     secrets: secretRepository(pool),
     engineInstances: engineInstanceRepository(pool, (signal) => acdSignals.announce(signal)),
     registrations: registrationRepository(pool),
+    reportSql: reportSql(pool, database.kind),
     async health() {
       try {
         await pool.query('SELECT 1');
@@ -145,7 +147,7 @@ class PublicationFeed {
     client.on('error', (error) => this.logger.warn(`publication listener: ${error.message}`));
     client.on('notification', (message) => {
       if (message.channel === ACD_CHANNEL && message.payload !== undefined) {
-        this.acdSignals.fromAnotherEngine(message.payload, this.logger);
+        this.acdSignals.fromNotify(message.payload, this.logger);
         return;
       }
       if (message.channel !== FLOW_PUBLISHED_CHANNEL || message.payload === undefined) return;
@@ -265,15 +267,18 @@ class AcdSignals {
     for (const listener of this.listeners) listener(signal);
   }
 
-  /** A NOTIFY from another engine's dispatch pass (acd_dispatch): an offer for a caller this engine may hold. */
-  fromAnotherEngine(payload: string, logger: StoreLogger): void {
+  /**
+   * A NOTIFY on the ACD's channel: an offer from another engine's dispatch pass (acd_dispatch) for a caller
+   * this engine may hold, or a change written by any engine, this one included (migration 0008's trigger).
+   */
+  fromNotify(payload: string, logger: StoreLogger): void {
     try {
       const signal = JSON.parse(payload) as { kind: string; realm: string; offer?: Omit<AcdOffer, 'offeredAt' | 'offerExpiresAt'> & { offeredAt: string; offerExpiresAt: string } };
       if (signal.kind === 'offer' && signal.offer) {
         const { offeredAt, offerExpiresAt } = signal.offer;
         this.announce({ kind: 'offer', realm: signal.realm, offer: { ...signal.offer, offeredAt: new Date(offeredAt), offerExpiresAt: new Date(offerExpiresAt) } });
       }
-      else if (signal.kind === 'wake') this.announce({ kind: 'wake', realm: signal.realm });
+      else if (signal.kind === 'wake' || signal.kind === 'changed') this.announce({ kind: signal.kind, realm: signal.realm });
     } catch (error) {
       logger.warn(`ACD signal not understood (${(error as Error).message}): ${payload.slice(0, 200)}`);
     }
