@@ -274,18 +274,36 @@ export class SimulatedCall implements CallChannel {
     }
     let digits = '';
     let terminator: string | undefined;
-    let used = 0;
-    for (const key of input.press) {
-      used++;
-      if (options.terminators.includes(key)) {
-        terminator = key;
-        break;
+    /** Take keys from a run the caller pressed; keys past the end of the entry stay for the next question. */
+    const takeKeys = (keys: string): void => {
+      let used = 0;
+      for (const key of keys) {
+        used++;
+        if (options.terminators.includes(key)) {
+          terminator = key;
+          break;
+        }
+        digits += key;
+        if (digits.length >= options.maxDigits) break;
       }
-      digits += key;
-      if (digits.length >= options.maxDigits) break;
+      if (used < keys.length) this.offered.unshift({ input: { press: keys.slice(used) }, consumed: undefined });
+    };
+    takeKeys(input.press);
+    const entryOpen = () => terminator === undefined && digits.length < options.maxDigits;
+    if (!this.live) {
+      // A scripted `press` is one burst of keys followed by a pause: the entry ends after the inter-digit timeout.
+      if (entryOpen()) await this.clock.sleep(options.interDigitTimeoutMs, options.signal);
+    } else {
+      // A live caller presses keys one at a time, as on a phone: each key restarts the inter-digit timeout, and
+      // the entry ends at a terminator, at the most digits, after a pause, or when the caller says something.
+      while (entryOpen()) {
+        if ((await this.waitForCaller(options.interDigitTimeoutMs, options.signal, false)) === 'timeout') break;
+        const next = this.offered[0]!.input;
+        if (!('press' in next)) break;
+        this.take();
+        takeKeys(next.press);
+      }
     }
-    if (used < input.press.length) this.offered.unshift({ input: { press: input.press.slice(used) }, consumed: undefined });
-    if (terminator === undefined && digits.length < options.maxDigits) await this.clock.sleep(options.interDigitTimeoutMs, options.signal);
     return terminator === undefined ? { kind: 'digits', digits } : { kind: 'digits', digits, terminator };
   }
 
