@@ -6,8 +6,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hasErrors } from './core/flow/diagnostics.js';
-import { parseFlow } from './core/flow/parse-flow.js';
-import { validateFlow } from './core/flow/validate-flow.js';
+import { checkFlow } from './core/flow/check-flow.js';
 import type { EngineLogger } from './phone-calls.js';
 import type { JsonObject, Store } from './ports/store.js';
 
@@ -39,8 +38,7 @@ export async function seedExamples(store: Store, flowsDir: string, logger: Engin
   const ids = [...raw.values()].map((json) => json.id).filter((id): id is string => typeof id === 'string');
   const published: string[] = [];
   for (const [file, json] of raw) {
-    const { flow, diagnostics } = parseFlow(json);
-    const problems = flow ? [...diagnostics, ...validateFlow(flow, { flows: ids })] : diagnostics;
+    const { flow, diagnostics: problems } = checkFlow(json, { flows: ids });
     if (!flow || typeof json.id !== 'string' || typeof json.name !== 'string') {
       logger.warn(`example flow ${file} skipped: ${problems.map((d) => d.message).join('; ')}`);
       continue;

@@ -1,11 +1,8 @@
 import type { Diagnostic } from '../../../engine/src/core/flow/diagnostics.js';
 import type { Flow } from '../../../engine/src/core/flow/schema.js';
-import { parseFlow } from '../../../engine/src/core/flow/parse-flow.js';
-import { validateFlow } from '../../../engine/src/core/flow/validate-flow.js';
+import { checkFlow } from '../../../engine/src/core/flow/check-flow.js';
 
-/** The engine's own checks, exactly as the CLI and the API run them: parse (schema + params), then validate. */
+/** The engine's own checks, exactly as the CLI and the API run them: every problem in one pass. */
 export function diagnose(flow: Flow, knownFlowIds?: string[]): Diagnostic[] {
-  const parsed = parseFlow(flow);
-  if (!parsed.flow) return parsed.diagnostics;
-  return [...parsed.diagnostics, ...validateFlow(parsed.flow, knownFlowIds ? { flows: knownFlowIds } : {})];
+  return checkFlow(flow, knownFlowIds ? { flows: knownFlowIds } : {}).diagnostics;
 }

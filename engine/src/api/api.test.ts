@@ -153,6 +153,8 @@ describe.each(testDatabases())('HTTP API ($name)', (backend) => {
       const refused = await api.call('POST', '/api/flows/broken-one/publish', { as: 'publisher', body: { revision: 1 } });
       expectProblem(refused, 422, 'nodes.welcome.params.bargeIn');
       expect(refused.json.diagnostics).toContainEqual(expect.objectContaining({ severity: 'error', nodeId: 'welcome', field: 'bargeIn' }));
+      // Every problem in one pass: the bad params do not hide the dangling edge.
+      expect(refused.json.diagnostics).toContainEqual(expect.objectContaining({ severity: 'error', code: 'edge-dangling', field: 'to' }));
       const validated = await api.call('POST', '/api/flows/broken-one/validate', { as: 'viewer', body: { flow: broken } });
       expect(validated.json.diagnostics).toEqual(refused.json.diagnostics);
     });

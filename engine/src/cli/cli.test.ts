@@ -50,6 +50,20 @@ describe('frontdoor validate', () => {
     expect(result.stdout + result.stderr).not.toMatch(/^\s+at /m);
   });
 
+  it('reports every problem of one file in one pass: bad params and an unknown kind do not hide a dangling edge', async () => {
+    const flow = good();
+    flow.nodes[2]!.params.ringTimeoutMs = 5; // bad params on "person"
+    flow.nodes[1]!.kind = 'teleport'; // "highways" of a kind nobody knows
+    flow.edges[2]!.to = 'nowhere'; // menu noInput → a node that does not exist
+    const path = join(sandbox, 'many-problems.flow.json');
+    writeFileSync(path, JSON.stringify(flow));
+    const result = await frontdoor(['validate', path]);
+    expect(result.code).toBe(1);
+    const lines = result.stdout.trim().split('\n');
+    expect(lines.map((l) => l.split(' ')[2]).sort()).toEqual(['edge-dangling', 'node-kind-unknown', 'param-invalid']);
+    expect(result.stdout).toContain(`${path}:e3:to: error edge-dangling `);
+  });
+
   it('exits 0 for valid flows and 2 for a file it cannot read', async () => {
     const ok = await frontdoor(['validate', fixtures]);
     expect(ok).toMatchObject({ code: 0 });

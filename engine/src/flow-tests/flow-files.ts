@@ -3,9 +3,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Diagnostic } from '../core/flow/diagnostics.js';
 import { hasErrors } from '../core/flow/diagnostics.js';
-import { parseFlow } from '../core/flow/parse-flow.js';
+import { checkFlow } from '../core/flow/check-flow.js';
 import type { Flow } from '../core/flow/schema.js';
-import { validateFlow } from '../core/flow/validate-flow.js';
 import { callsFileSchema, type CallsFile } from './calls-file.js';
 
 export const FLOW_SUFFIX = '.flow.json';
@@ -30,10 +29,8 @@ export function readFlowFile(path: string, knownFlowIds?: Iterable<string>): Flo
     const message = error instanceof SyntaxError ? `is not valid JSON: ${error.message}` : unreadable(error);
     return { path, kind: 'unreadable', message };
   }
-  const parsed = parseFlow(json);
-  if (!parsed.flow || hasErrors(parsed.diagnostics)) return { path, kind: 'checked', ...(parsed.flow ? { flow: parsed.flow } : {}), diagnostics: parsed.diagnostics };
-  const diagnostics = [...parsed.diagnostics, ...validateFlow(parsed.flow, knownFlowIds ? { flows: knownFlowIds } : {})];
-  return { path, kind: 'checked', flow: parsed.flow, diagnostics };
+  const { flow, diagnostics } = checkFlow(json, knownFlowIds ? { flows: knownFlowIds } : {});
+  return { path, kind: 'checked', ...(flow ? { flow } : {}), diagnostics };
 }
 
 /** The flow files named: files as given, folders searched (not recursively) for *.flow.json. */

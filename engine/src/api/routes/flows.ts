@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { canonicalFlowJson } from '../../core/flow/canonical-json.js';
+import { checkFlow } from '../../core/flow/check-flow.js';
 import { hasErrors, type Diagnostic } from '../../core/flow/diagnostics.js';
 import { parseFlow } from '../../core/flow/parse-flow.js';
 import { flowSchema, type Flow } from '../../core/flow/schema.js';
-import { validateFlow } from '../../core/flow/validate-flow.js';
 import { callsFileSchema } from '../../flow-tests/calls-file.js';
 import { runTestCalls } from '../../flow-tests/run-test-calls.js';
 import type { FlowVersion, FlowVersionSummary, JsonObject, Store } from '../../ports/store.js';
@@ -55,14 +55,12 @@ const nodeEdgeDiff = (key: 'nodeId' | 'edgeId') =>
   });
 
 /**
- * Exactly what the CLI reports for a flow file (readFlowFile): parse (schema + every node's params),
- * then, when that found no errors, validate the graph against the flows that exist.
+ * Exactly what the CLI reports for a flow file (readFlowFile): every problem in one pass (checkFlow), with
+ * subflows checked against the flows that exist.
  */
 export async function flowDiagnostics(store: Store, json: unknown): Promise<{ flow?: Flow; diagnostics: Diagnostic[] }> {
-  const parsed = parseFlow(json);
-  if (!parsed.flow || hasErrors(parsed.diagnostics)) return parsed;
   const flows = (await store.flows.list()).map((f) => f.id);
-  return { flow: parsed.flow, diagnostics: [...parsed.diagnostics, ...validateFlow(parsed.flow, { flows })] };
+  return checkFlow(json, { flows });
 }
 
 /** A flow's scripted test calls as the API keeps them: a .calls.json file without `flow`. */
@@ -72,8 +70,8 @@ const testCallsBody = callsFileSchema.omit({ flow: true });
 async function publishedFlows(store: Store): Promise<Flow[]> {
   const published = await Promise.all((await store.flows.list()).filter((f) => f.publishedVersion !== undefined).map((f) => store.flows.published(f.id)));
   return published.flatMap((version) => {
-    const flow = version && parseFlow(version.graph).flow;
-    return flow ? [flow] : [];
+    const parsed = version && parseFlow(version.graph);
+    return parsed?.flow && !hasErrors(parsed.diagnostics) ? [parsed.flow] : [];
   });
 }
 

@@ -60,8 +60,10 @@ describe('parseFlow', () => {
     const json = smallFlow() as unknown as { edges: Array<Record<string, unknown>>; nodes: Array<Record<string, unknown>> };
     json.edges[0] = { id: 'e1', from: 'menu', to: 'highways' };
     json.nodes[2] = { id: 'person', kind: 'transfer', version: 1, params: { destination: 'ring-bob' } };
-    const { flow, diagnostics } = parseFlow(json);
-    expect(flow).toBeUndefined();
+    const { flow, diagnostics, unreadableEdges } = parseFlow(json);
+    // The flow is still read, without that edge, so the graph can be checked in the same pass.
+    expect(flow?.edges.map((e) => e.id)).not.toContain('e1');
+    expect(unreadableEdges).toEqual([{ from: 'menu' }]);
     expect(diagnostics).toEqual([
       expect.objectContaining({ code: 'flow-invalid', edgeId: 'e1', field: 'outcome' }),
       expect.objectContaining({ code: 'param-invalid', nodeId: 'person', field: 'destination', message: expect.stringContaining('E.164') }),

@@ -1,12 +1,18 @@
 import type { z } from 'zod';
 import { knownVersions, nodeDefinition } from '../catalogue.js';
 import type { Diagnostic } from './diagnostics.js';
-import { flowSchema, type Flow } from './schema.js';
+import { FLOW_SCHEMA_VERSION, edgeSchema, flowSchema, nodeSchema, type Flow } from './schema.js';
 
 export interface ParsedFlow {
-  /** The flow with defaults applied, when its shape is right (even if some nodes' params are not). */
+  /**
+   * The flow with defaults applied, whenever it could be read far enough to check its graph: even when
+   * some nodes' params are bad, or a node or edge is malformed (then it is read as well as it can be, so
+   * the graph checks still see it). Never run it while `diagnostics` has errors.
+   */
   flow?: Flow;
   diagnostics: Diagnostic[];
+  /** Edges too malformed to keep (already reported): the graph checks assume each led somewhere. */
+  unreadableEdges?: Array<{ from?: string }>;
 }
 
 const dotted = (path: readonly PropertyKey[]): string => path.map(String).join('.');
@@ -75,6 +81,57 @@ function parseNodeParams(
   return undefined;
 }
 
+/** What stands for a node's kind that could not be read: no definition has it, so graph checks skip the node. */
+const UNREAD_KIND = '(unreadable)';
+
+/**
+ * The flow as well as it can be read when its shape is wrong: a flow-level field that does not fit takes its
+ * default, a node keeps its id with whatever else fits, an edge keeps its ends and exit when they are text.
+ * Undefined when it is not a flow of this schema version at all.
+ */
+function salvage(json: Record<string, unknown>, unread: Set<string>, unreadableEdges: Array<{ from?: string }>): Flow | undefined {
+  if (json.schemaVersion !== FLOW_SCHEMA_VERSION) return undefined;
+  const nodes = (Array.isArray(json.nodes) ? json.nodes : []).flatMap((raw): unknown[] => {
+    if (nodeSchema.safeParse(raw).success || !isRecord(raw) || typeof raw.id !== 'string') return [raw];
+    const kindOk = typeof raw.kind === 'string' && raw.kind !== '' && typeof raw.version === 'number' && Number.isInteger(raw.version) && raw.version > 0;
+    if (!kindOk || !isRecord(raw.params ?? {})) unread.add(raw.id);
+    const ui = isRecord(raw.ui) && Number.isFinite(raw.ui.x) && Number.isFinite(raw.ui.y) ? { x: raw.ui.x, y: raw.ui.y } : { x: 0, y: 0 };
+    return [
+      {
+        id: raw.id,
+        kind: kindOk ? raw.kind : UNREAD_KIND,
+        version: kindOk ? raw.version : 1,
+        ...(typeof raw.name === 'string' ? { name: raw.name.slice(0, 120) } : {}),
+        params: isRecord(raw.params) ? raw.params : {},
+        ui,
+      },
+    ];
+  });
+  const edges = (Array.isArray(json.edges) ? json.edges : []).flatMap((raw): unknown[] => {
+    if (edgeSchema.safeParse(raw).success) return [raw];
+    const kept = isRecord(raw) ? { id: raw.id, from: raw.from, outcome: raw.outcome, to: raw.to } : undefined;
+    if (kept && edgeSchema.safeParse(kept).success) return [kept];
+    unreadableEdges.push(isRecord(raw) && typeof raw.from === 'string' ? { from: raw.from } : {});
+    return [];
+  });
+  const flowFields = flowSchema.omit({ nodes: true, edges: true });
+  const top: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(flowFields.shape)) {
+    if (!(key in json)) continue;
+    if ((field as { safeParse(v: unknown): { success: boolean } }).safeParse(json[key]).success) top[key] = json[key];
+  }
+  const readable = (list: unknown[], schema: typeof nodeSchema | typeof edgeSchema) => list.filter((item) => schema.safeParse(item).success);
+  const result = flowSchema.safeParse({
+    ...top,
+    id: top.id ?? 'unreadable-flow',
+    name: top.name ?? 'Unreadable flow',
+    entry: top.entry ?? '(none)',
+    nodes: readable(nodes, nodeSchema),
+    edges: readable(edges, edgeSchema),
+  });
+  return result.success ? result.data : undefined;
+}
+
 /**
  * Read a flow from JSON: its shape, then every node's params against its kind and version.
  * Never throws; every problem is a diagnostic naming the node and field.
@@ -86,24 +143,35 @@ export function parseFlow(json: unknown): ParsedFlow {
     }
     const shape = flowSchema.safeParse(json);
     const diagnostics: Diagnostic[] = [];
-    if (!shape.success) {
+    let flow: Flow;
+    /** Nodes whose kind or params could not be read: their params are not checked (the shape problem says it). */
+    const unread = new Set<string>();
+    const unreadableEdges: Array<{ from?: string }> = [];
+    if (shape.success) {
+      flow = shape.data;
+    } else {
       diagnostics.push(...shape.error.issues.map((issue) => shapeDiagnostic(json, issue)));
-      // Still check the params of every well-formed node, so one pass shows every problem.
-      const nodes = Array.isArray(json.nodes) ? json.nodes : [];
-      for (const node of nodes) {
-        const params = isRecord(node) ? (node.params ?? {}) : undefined;
-        if (isRecord(node) && typeof node.id === 'string' && typeof node.kind === 'string' && typeof node.version === 'number' && isRecord(params)) {
-          parseNodeParams({ id: node.id, kind: node.kind, version: node.version, params }, diagnostics);
+      // Read what can be read, so one pass shows every problem: the graph is still checked.
+      const salvaged = salvage(json, unread, unreadableEdges);
+      if (!salvaged) {
+        // Not a flow at all (or another format): still check the params of every well-formed node.
+        const nodes = Array.isArray(json.nodes) ? json.nodes : [];
+        for (const node of nodes) {
+          const params = isRecord(node) ? (node.params ?? {}) : undefined;
+          if (isRecord(node) && typeof node.id === 'string' && typeof node.kind === 'string' && typeof node.version === 'number' && isRecord(params)) {
+            parseNodeParams({ id: node.id, kind: node.kind, version: node.version, params }, diagnostics);
+          }
         }
+        return { diagnostics };
       }
-      return { diagnostics };
+      flow = salvaged;
     }
-    const flow = shape.data;
     const nodes = flow.nodes.map((node) => {
+      if (unread.has(node.id)) return node;
       const params = parseNodeParams(node, diagnostics);
       return params ? { ...node, params } : node;
     });
-    return { flow: { ...flow, nodes }, diagnostics };
+    return { flow: { ...flow, nodes }, diagnostics, ...(unreadableEdges.length ? { unreadableEdges } : {}) };
   } catch (error) {
     return {
       diagnostics: [

@@ -11,6 +11,11 @@ export interface ValidateOptions {
   flows?: Iterable<string>;
   /** Variables a call starts with (e.g. set by a parent flow), besides those the runtime sets. */
   variables?: Iterable<string>;
+  /**
+   * Edges parseFlow could not read (already reported): each is assumed to lead somewhere, as an edge to a
+   * wrong id is — its node's exits are not reported unwired and no node counts as unreachable.
+   */
+  unreadableEdges?: ReadonlyArray<{ from?: string }>;
 }
 
 /** Variables every call has without a node setting them. */
@@ -77,9 +82,12 @@ export function validateFlow(flow: Flow, options: ValidateOptions = {}): Diagnos
   // Edges.
   const wired = new Map<string, FlowEdge>();
   const usable: FlowEdge[] = [];
-  let danglingTargets = false;
+  let danglingTargets = (options.unreadableEdges?.length ?? 0) > 0;
   /** Nodes with an exit already reported (unwired, or wired to a wrong id): dead-end checks treat them as escaping. */
   const unwired = new Set<string>();
+  /** Nodes with an edge parseFlow could not read: which exit it followed is unknown, so none is reported unwired. */
+  const unreadFrom = new Set(options.unreadableEdges?.flatMap((e) => (e.from === undefined ? [] : [e.from])) ?? []);
+  for (const id of unreadFrom) unwired.add(id);
   for (const edge of flow.edges) {
     let ok = true;
     for (const end of ['from', 'to'] as const) {
@@ -133,8 +141,9 @@ export function validateFlow(flow: Flow, options: ValidateOptions = {}): Diagnos
   const setSomewhere = new Set([...RUNTIME_VARIABLES, ...options.variables ?? []]);
   for (const { definition, params } of checked.values()) for (const name of definition.traits.sets?.(params) ?? []) setSomewhere.add(name);
   for (const { node, definition, params, outcomes, optional } of checked.values()) {
+    const reported = unreadFrom.has(node.id);
     for (const outcome of outcomes) {
-      if (wired.has(`${node.id}\u0000${outcome}`) || optional.has(outcome)) continue;
+      if (reported || wired.has(`${node.id}\u0000${outcome}`) || optional.has(outcome)) continue;
       unwired.add(node.id);
       error({
         code: 'outcome-unwired',
@@ -284,7 +293,11 @@ function graphDiagnostics(
 
   // Every menu offers a way to a person (not through another menu).
   const isChoice = (id: string) => checked.get(id)?.definition.traits.offersChoice === true;
-  const isPerson = (id: string) => checked.get(id)?.definition.traits.ends === 'person';
+  // A node that could not be read (already reported) might be the way to a person: no warning on its account.
+  const isPerson = (id: string) => {
+    const c = checked.get(id);
+    return c === undefined ? nodes.has(id) : c.definition.traits.ends === 'person';
+  };
   for (const id of ids.filter(isChoice)) {
     const beyond = reachableFrom(next(id), (n) => (isChoice(n) || isPerson(n) ? [] : next(n)));
     if ([...beyond].some(isPerson)) continue;
