@@ -121,14 +121,17 @@ describe.each(testDatabases())('HTTP API ($name)', (backend) => {
 
       const rollback = await api.call('POST', '/api/flows/main-line/versions/1/rollback', { as: 'publisher' });
       expect(rollback.status).toBe(201);
-      expect(rollback.json).toEqual({ version: 3 });
+      expect(rollback.json).toEqual({ version: 3, draftRevision: 3 });
       const v3 = await api.call('GET', '/api/flows/main-line/versions/3', { as: 'viewer' });
       expect(v3.json.flow).toEqual(v1.json.flow);
       expect(v3.json.published).toBe(true);
+      // The draft is version 1 again as well: publishing it next does not quietly bring version 2 back.
+      const draft = await api.call('GET', '/api/flows/main-line', { as: 'viewer' });
+      expect(draft.json).toMatchObject({ draftRevision: 3, draft: v1.json.flow });
 
       const exported = await api.call('GET', '/api/flows/main-line/export', { as: 'viewer' });
       expect(exported.text.startsWith('{\n  "schemaVersion": 1,\n  "id": "main-line",\n  "name"')).toBe(true);
-      expect(JSON.parse(exported.text)).toEqual(changed);
+      expect(JSON.parse(exported.text)).toEqual(v1.json.flow);
       const imported = await api.call('POST', '/api/flows/import', { as: 'designer', raw: exported.text.replace(/main-line/g, 'copy-line'), contentType: 'application/json' });
       expect(imported.status).toBe(201);
 

@@ -137,6 +137,41 @@ describe.each(testDatabases())('test calls over the websocket ($name)', (backend
     await expect.poll(async () => (await api.call('GET', `/api/calls/${callId}`, { as: 'viewer' })).json?.flowVersion).toBe(1);
   });
 
+  it('runs any published version by number, and records the call at its simulated time, flagged as a test', async () => {
+    const flowId = 'versioned-line';
+    const flow = { ...menuFlow, id: flowId, name: 'Versioned line' };
+    await api.call('POST', '/api/flows', { as: 'designer', body: flow });
+    await api.call('POST', `/api/flows/${flowId}/publish`, { as: 'publisher', body: { revision: 1 } });
+    const changed = structuredClone(flow);
+    changed.nodes[0]!.params.prompt!.text['en-GB'] = 'Welcome to the county council.';
+    await api.call('PUT', `/api/flows/${flowId}/draft`, { as: 'designer', body: { flow: changed, revision: 1 } });
+    await api.call('POST', `/api/flows/${flowId}/publish`, { as: 'publisher', body: { revision: 2 } });
+
+    const client = await Client.open(api, { cookie: api.users.designer.cookie });
+    client.send({ type: 'start', flowId, version: 1, at: '2026-11-28T23:30:00Z' });
+    const { callId } = await client.next('started');
+    expect((await client.next('prompt')).text).toBe('Welcome to the council.');
+    client.send({ type: 'hangup' });
+    await client.next('ended');
+    client.send({ type: 'start', flowId });
+    await client.next('started');
+    expect((await client.next('prompt')).text).toBe('Welcome to the county council.');
+    client.send({ type: 'hangup' });
+    await client.next('ended');
+    client.send({ type: 'start', flowId, version: 9 });
+    expect(await client.next('error')).toMatchObject({ errors: [{ path: 'message.version', message: 'no such version' }] });
+    await client.close();
+
+    await expect.poll(async () => (await api.call('GET', `/api/calls/${callId}`, { as: 'viewer' })).json?.outcome).toBe('callerHungUp');
+    const record = (await api.call('GET', `/api/calls/${callId}`, { as: 'viewer' })).json;
+    expect(record).toMatchObject({ kind: 'test', flowId, flowVersion: 1 });
+    // Saturday 23:30, as the tester asked, not the real time the test ran.
+    const started = Date.parse(record.startedAt);
+    expect(started - Date.parse('2026-11-28T23:30:00Z')).toBeGreaterThanOrEqual(0);
+    expect(started - Date.parse('2026-11-28T23:30:00Z')).toBeLessThan(60_000);
+    expect(Date.parse(record.endedAt) - started).toBeLessThan(60_000);
+  });
+
   it('points prompts with a recording at the recording, and others at text to speech', async () => {
     await api.call('POST', '/api/prompts', { as: 'designer', body: { id: 'greeting', name: 'Greeting', text: { 'en-GB': 'Hello from the recording.' } } });
     await api.call('PUT', '/api/prompts/greeting/audio/en-GB', { as: 'designer', raw: wav(), contentType: 'audio/wav' });

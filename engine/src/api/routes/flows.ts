@@ -352,17 +352,21 @@ export function flowRoutes(context: ApiContext): AnyRoute[] {
       path: '/api/flows/:id/versions/:version/rollback',
       access: 'publisher',
       tag: 'flows',
-      summary: 'Roll back: publish that version’s graph again as a new version',
+      summary: 'Roll back: publish that version’s graph again as a new version, and make it the draft too',
       params: versionParams,
       body: z.strictObject({ note: z.string().max(2000).optional() }).optional(),
-      success: { status: 201, description: 'Published', schema: z.object({ version: z.number().int() }) },
+      success: {
+        status: 201,
+        description: 'Published; the draft is that version again, at `draftRevision`',
+        schema: z.object({ version: z.number().int(), draftRevision: z.number().int() }),
+      },
       problems: [404],
       handler: async ({ params, body, principal }) => {
         const note = body?.note ?? `Roll back to version ${params.version}`;
         const result = await store.flows.rollback(params.id, params.version, actorOf(principal!), note);
         if (result.kind === 'notFound') throw notFound(`Version ${params.version} of flow ${params.id}`);
         flowPublishes.inc();
-        return { version: result.version.version };
+        return { version: result.version.version, draftRevision: result.draftRevision };
       },
     }),
     route({

@@ -145,6 +145,11 @@ describe.each(testDatabases())('PostgreSQL store ($name)', (backend) => {
       expect(back.version).toMatchObject({ version: 3, note: 'roll back to version 1', author: 'bob', graph: { name: 'Roll one' } });
       expect(back.version.checksum).toBe((await store.flows.version('roll', 1))?.checksum);
       expect(back.version.checksum).not.toBe(two.version.checksum);
+      // The draft is that version again too, so the next publish does not silently bring version 2 back.
+      const after = await store.flows.get('roll');
+      expect(after?.draft).toMatchObject({ name: 'Roll one' });
+      expect(back.draftRevision).toBe(3);
+      expect(after?.draftRevision).toBe(3);
       expect(await store.flows.rollback('roll', 99, 'bob', '')).toEqual({ kind: 'notFound' });
     });
 

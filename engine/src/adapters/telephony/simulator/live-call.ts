@@ -33,6 +33,8 @@ export interface LiveCallEnd {
 
 export interface LiveCall {
   readonly callId: string;
+  /** The call's clock: the time it was asked to happen at, running in real time from there. */
+  now(): number;
   press(digits: string): void;
   say(text: string): void;
   hangup(): void;
@@ -65,6 +67,7 @@ export function startLiveCall(options: LiveCallOptions): LiveCall {
     .then(({ outcome, endedAt }) => ({ outcome, endedAt }));
   const live: LiveCall = {
     callId,
+    now: () => clock.now(),
     press: (digits) => call.press(digits),
     say: (text) => call.say(text),
     hangup: () => call.callerHangup(),
