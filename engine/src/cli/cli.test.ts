@@ -27,7 +27,7 @@ const broken: Record<string, [(f: FlowJson) => void, string]> = {
   'missing-entry': [(f) => (f.entry = 'start'), '::entry: error entry-missing '],
   'dangling-edge': [(f) => (f.edges[3]!.to = 'nowhere'), ':e4:to: error edge-dangling '],
   'unknown-kind': [(f) => (f.nodes[3]!.kind = 'teleport'), ':goodbye:: error node-kind-unknown '],
-  'bad-params': [(f) => (f.nodes[2]!.params.ringTimeoutMs = 5), ':person:ringTimeoutMs: error param-invalid '],
+  'bad-params': [(f) => (f.nodes[2]!.params.destination = 'ring bob'), ':person:destination: error param-invalid '],
   unreachable: [(f) => f.nodes.push({ id: 'lonely', kind: 'hangup', version: 1, params: {} }), ':lonely:: error node-unreachable '],
 };
 
@@ -52,7 +52,7 @@ describe('frontdoor validate', () => {
 
   it('reports every problem of one file in one pass: bad params and an unknown kind do not hide a dangling edge', async () => {
     const flow = good();
-    flow.nodes[2]!.params.ringTimeoutMs = 5; // bad params on "person"
+    flow.nodes[2]!.params.destination = 'ring bob'; // bad params on "person"
     flow.nodes[1]!.kind = 'teleport'; // "highways" of a kind nobody knows
     flow.edges[2]!.to = 'nowhere'; // menu noInput → a node that does not exist
     const path = join(sandbox, 'many-problems.flow.json');

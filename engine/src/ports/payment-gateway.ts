@@ -6,8 +6,11 @@ import type { Destination } from './call-channel.js';
  */
 export interface PaymentRequest {
   callId: string;
-  /** Amount in minor units (pence). */
-  amountMinor: number;
+  /**
+   * Amount in minor units (pence). Absent: the flow leaves the amount to the payment service, which asks
+   * the caller or knows it from the reference; the result says what was paid.
+   */
+  amountMinor?: number;
   currency: 'GBP';
   /** The council's reference for what is paid (e.g. a parking fine number). */
   reference: string;

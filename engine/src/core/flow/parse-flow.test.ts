@@ -7,7 +7,9 @@ describe('parseFlow', () => {
     const { flow, diagnostics } = parseFlow(smallFlow());
     expect(diagnostics).toEqual([]);
     const menu = flow!.nodes.find((n) => n.id === 'menu')!;
-    expect(menu.params).toMatchObject({ bargeIn: true, timeoutMs: 5000, noInput: { retries: 2 }, noMatch: { retries: 2 } });
+    expect(menu.params).toMatchObject({ bargeIn: true, timeoutSeconds: 5, noInput: { retries: 2 }, noMatch: { retries: 2 } });
+    // The file says menu version 1 (waits in milliseconds): it is read as the current version.
+    expect(menu.version).toBe(2);
     expect(flow!.languages).toEqual(['en-GB']);
   });
 

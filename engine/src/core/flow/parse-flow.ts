@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { knownVersions, nodeDefinition } from '../catalogue.js';
+import { knownVersions, nodeDefinition, upgradeNode } from '../catalogue.js';
 import type { Diagnostic } from './diagnostics.js';
 import { FLOW_SCHEMA_VERSION, edgeSchema, flowSchema, nodeSchema, type Flow } from './schema.js';
 
@@ -166,8 +166,10 @@ export function parseFlow(json: unknown): ParsedFlow {
       }
       flow = salvaged;
     }
-    const nodes = flow.nodes.map((node) => {
-      if (unread.has(node.id)) return node;
+    // An earlier version of a kind is read as the current one, its params upgraded (the stored flow keeps its version).
+    const nodes = flow.nodes.map((written) => {
+      if (unread.has(written.id)) return written;
+      const node = upgradeNode(written);
       const params = parseNodeParams(node, diagnostics);
       return params ? { ...node, params } : node;
     });

@@ -23,6 +23,18 @@ export interface NodeUi {
   help: string;
   /** Param keys shown on the node in the canvas. */
   summary: string[];
+  /**
+   * What a node dropped from the palette starts with, beyond its params' defaults (a menu's first option,
+   * a speech node's first group), so a new node has exits and no error until the designer fills it in.
+   */
+  starter?: Record<string, unknown>;
+}
+
+/** An earlier version of a kind that saved flows may still name, and how its params become the next version's. */
+export interface EarlierVersion {
+  version: number;
+  /** Params as written at `version` (before defaults) → params as the next version writes them. Must not throw. */
+  upgrade(params: Record<string, unknown>): Record<string, unknown>;
 }
 
 /** What a node needs from the call and the world while it runs: the flow's ports (speech, payments, queue,
@@ -84,6 +96,12 @@ export interface NodeDefinition<S extends z.ZodType = z.ZodType> {
   ui: NodeUi;
   traits: NodeTraits<z.output<S>>;
   run(context: NodeContext<z.output<S>>): Promise<NodeResult>;
+  /**
+   * Earlier versions, oldest first. Saved flows record the version they were drawn with; when a flow is
+   * read, an earlier version's params are upgraded step by step to this version's, so old flows keep
+   * running on the one current definition.
+   */
+  earlier?: readonly EarlierVersion[];
 }
 
 /** Define a node kind once: params, outcomes, designer metadata, graph traits and behaviour. */

@@ -35,10 +35,12 @@ export class SimulatedPaymentGateway implements PaymentGateway {
     if (!request) throw new Error(`simulated payment session "${sessionId}" does not exist`);
     await this.clock.sleep(CARD_SERVICE_RESULT_MS, signal);
     this.sessions.delete(sessionId);
-    const status = this.world.payments;
+    // A flow that leaves the amount to the service: the service looks up what is owed for the reference.
+    const amountMinor = request.amountMinor ?? this.world.amountsDue[request.reference];
+    const status = amountMinor === undefined ? 'failed' : this.world.payments;
     return {
       status,
-      amountMinor: request.amountMinor,
+      amountMinor: amountMinor ?? 0,
       currency: request.currency,
       reference: request.reference,
       ...(status === 'paid' ? { transactionId: `simulated-txn-${sessionId.split('-').pop()}` } : {}),

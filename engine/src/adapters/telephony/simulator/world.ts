@@ -16,6 +16,8 @@ export const worldSchema = z.strictObject({
     .default({}),
   /** What the payment service reports (default paid). */
   payments: z.enum(['paid', 'declined', 'cancelled', 'failed']).default('paid'),
+  /** Reference → pence owed, for payments whose flow leaves the amount to the payment service (unknown: it fails). */
+  amountsDue: z.record(z.string(), z.number().int().positive()).default({}),
   /** URL → its answer; an unlisted URL is unreachable. */
   http: z
     .record(
@@ -43,6 +45,7 @@ export function mergeWorlds(base: WorldInput | undefined, over: WorldInput | und
     destinations: { ...a.destinations, ...b.destinations },
     queues: { ...a.queues, ...b.queues },
     http: { ...a.http, ...b.http },
+    amountsDue: { ...a.amountsDue, ...b.amountsDue },
     ...((b.payments ?? a.payments) ? { payments: b.payments ?? a.payments } : {}),
     ...((b.recognizer ?? a.recognizer) ? { recognizer: b.recognizer ?? a.recognizer } : {}),
   };

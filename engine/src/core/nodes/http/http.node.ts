@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { VarValue } from '../../../ports/index.js';
 import { renderTemplate } from '../../template.js';
-import { durationMs, variableName } from '../common-params.js';
+import { durationSeconds, ms, msToSeconds, variableName } from '../common-params.js';
 import { defineNode } from '../define-node.js';
 
 /** A path into a JSON response: "account.balance", "items[0].amount" or "items.0.amount". */
@@ -26,7 +26,8 @@ const encoded = (vars: Readonly<Record<string, VarValue>>): Record<string, VarVa
 
 export const httpNode = defineNode({
   kind: 'http',
-  version: 1,
+  version: 2,
+  earlier: [{ version: 1, upgrade: msToSeconds({ timeoutMs: 'timeoutSeconds' }) }],
   params: z.strictObject({
     method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).default('GET').describe('HTTP method'),
     url: z
@@ -36,7 +37,7 @@ export const httpNode = defineNode({
       .describe('Address; {{variables}} are filled in (URL-encoded)'),
     headers: z.record(z.string().regex(/^[A-Za-z0-9-]+$/), z.string().max(2000)).default({}).describe('Request headers; {{variables}} are filled in'),
     body: z.string().max(10_000).optional().describe('Request body; {{variables}} are filled in'),
-    timeoutMs: durationMs('Give up after this long (ms)', 3000, 100, 30_000),
+    timeoutSeconds: durationSeconds('Give up after (seconds)', 'How long to wait for the answer before the timeout exit', 3, 0.1, 30),
     responseMap: z
       .record(variableName, jsonPath)
       .default({})
@@ -66,7 +67,7 @@ export const httpNode = defineNode({
       url: renderTemplate(params.url, encoded(vars)),
       headers: Object.fromEntries(Object.entries(params.headers).map(([k, v]) => [k, renderTemplate(v, vars)])),
       ...(params.body === undefined ? {} : { body: renderTemplate(params.body, vars) }),
-      timeoutMs: params.timeoutMs,
+      timeoutMs: ms(params.timeoutSeconds),
       signal,
     });
     if (response.kind === 'timeout') return { outcome: 'timeout' };

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { AgentOffer, QueueTicket, VarValue } from '../../../ports/index.js';
-import { durationMs, variableName } from '../common-params.js';
+import { durationSeconds, ms, msToSeconds, variableName } from '../common-params.js';
 import { defineNode } from '../define-node.js';
 import { defaultedPrompt, spokenText, withValues } from '../prompt.js';
 
@@ -41,7 +41,8 @@ class WaitStopper {
 
 export const queueNode = defineNode({
   kind: 'queue',
-  version: 1,
+  version: 2,
+  earlier: [{ version: 1, upgrade: msToSeconds({ ringTimeoutMs: 'ringTimeoutSeconds' }) }],
   params: z.strictObject({
     queueId: z.string().min(1).max(64).describe('Queue the caller waits in'),
     priority: z.number().int().min(0).max(100).default(0).describe('Priority when the variable below is not set (higher is served first)'),
@@ -53,7 +54,7 @@ export const queueNode = defineNode({
     announcement: defaultedPrompt('Said every interval; {{queuePosition}} is the caller’s place', ANNOUNCEMENT_TEXT),
     announceEverySeconds: z.number().int().min(10).max(600).default(30).describe('Seconds between announcements'),
     maxWaitSeconds: z.number().int().min(10).max(7200).default(600).describe('Longest wait before the timeout exit'),
-    ringTimeoutMs: durationMs('How long an offered agent rings (ms)', 20_000, 5000, 120_000),
+    ringTimeoutSeconds: durationSeconds('Ring an agent for (seconds)', 'How long an offered agent’s phone rings before the next agent is tried', 20, 5, 120),
   }),
   outcomes: () => [
     { name: 'answered', label: 'Answered', description: 'An agent took the call (followed once the agent hangs up)' },
@@ -117,7 +118,7 @@ export const queueNode = defineNode({
         }
         if (signal.aborted) throw signal.reason;
         if (waited.kind === 'tick') continue;
-        const rung = await call.bridge(waited.offer.destination, { ringTimeoutMs: params.ringTimeoutMs, signal });
+        const rung = await call.bridge(waited.offer.destination, { ringTimeoutMs: ms(params.ringTimeoutSeconds), signal });
         if (rung.kind === 'completed') {
           await ticket.offerResult(waited.offer, 'answered');
           await ticket.leave((left = 'answered'));

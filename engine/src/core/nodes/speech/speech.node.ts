@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { PromptSegment, VarValue } from '../../../ports/index.js';
 import { matchKeywords } from '../../keywords.js';
-import { digitKey, duplicates, durationMs, outcomeName, variableName } from '../common-params.js';
+import { digitKey, duplicates, durationSeconds, ms, msToSeconds, outcomeName, variableName } from '../common-params.js';
 import { defineNode } from '../define-node.js';
 import { questionPrompts, repromptParams } from '../menu/menu.node.js';
 import { promptParam, spokenText } from '../prompt.js';
@@ -10,10 +10,13 @@ const RESERVED_OUTCOMES = ['noInput', 'noMatch'];
 
 const keywordGroup = z
   .strictObject({
-    outcome: outcomeName.describe('Exit taken when the caller says one of these (e.g. "safeguarding")'),
-    label: z.string().max(60).optional().describe('Shown on the exit'),
+    label: z.string().min(1).max(60).describe('What the caller is calling about, shown on the exit (e.g. "Safeguarding")'),
+    outcome: outcomeName
+      .meta({ title: 'Exit name', derivedFrom: 'label' })
+      .describe('The exit’s name in the flow, made from the label (e.g. "safeguarding"); edges and test calls refer to it'),
     phrases: z
       .array(z.string().trim().min(1).max(80))
+      .meta({ title: 'Words and phrases', oneLinePerItem: true })
       .min(1)
       .max(100)
       .describe('Flagged words and phrases, synonyms included ("fallen", "not safe"); case, punctuation and plurals are ignored'),
@@ -21,20 +24,35 @@ const keywordGroup = z
       .boolean()
       .default(false)
       .describe('Safeguarding words: checked before other groups, set vulnerable=true and the priority variable so the queue fast-tracks the caller'),
-    digit: digitKey.optional().describe('Key that chooses this group instead of speaking (DTMF fallback)'),
+    digit: digitKey.optional().meta({ title: 'Key' }).describe('Key that chooses this group instead of speaking (keypad fallback)'),
   })
   .describe('Keyword group');
 
 export const speechNode = defineNode({
   kind: 'speech',
-  version: 1,
+  version: 2,
+  earlier: [
+    {
+      version: 1,
+      upgrade: (p) => {
+        const renamed = msToSeconds({ noInputTimeoutMs: 'noInputTimeoutSeconds', maxSpeechMs: 'maxSpeechSeconds' })(p);
+        // Version 2 names every group: an unlabelled group is called what its exit was.
+        if (Array.isArray(renamed.groups)) {
+          renamed.groups = renamed.groups.map((g: unknown) =>
+            g && typeof g === 'object' && !('label' in g) && typeof (g as { outcome?: unknown }).outcome === 'string' ? { ...g, label: (g as { outcome: string }).outcome } : g,
+          );
+        }
+        return renamed;
+      },
+    },
+  ],
   params: z
     .strictObject({
       prompt: promptParam.describe('The open question ("Please tell us in a few words what you are calling about")'),
       groups: z.array(keywordGroup).min(1).max(30).describe('Groups of flagged words, each an exit'),
       bargeIn: z.boolean().default(true).describe('Let the caller speak or press before the question ends'),
-      noInputTimeoutMs: durationMs('Silence before the caller counts as saying nothing (ms)', 5000, 1000, 30_000),
-      maxSpeechMs: durationMs('Longest answer listened to (ms)', 15_000, 2000, 60_000),
+      noInputTimeoutSeconds: durationSeconds('Wait for an answer (seconds)', 'Silence before the caller counts as saying nothing', 5, 1, 30),
+      maxSpeechSeconds: durationSeconds('Longest answer (seconds)', 'The longest answer listened to', 15, 2, 60),
       transcriptVariable: variableName.default('transcript').describe('Variable that holds what the caller said'),
       groupVariable: variableName.default('intent').describe('Variable that holds the matched group (its exit)'),
       priorityVariable: variableName.default('priority').describe('Variable set to the vulnerable priority when a vulnerable group matches'),
@@ -64,7 +82,7 @@ export const speechNode = defineNode({
       }
     }),
   outcomes: (p) => [
-    ...p.groups.map((g) => ({ name: g.outcome, label: g.label ?? g.outcome })),
+    ...p.groups.map((g) => ({ name: g.outcome, label: g.label })),
     { name: 'noInput', label: 'No input', description: 'Nothing said or pressed, after the last retry' },
     { name: 'noMatch', label: 'No match', description: 'Nothing recognised, after the last retry' },
   ],
@@ -74,6 +92,7 @@ export const speechNode = defineNode({
     icon: 'mic',
     help: 'Ask an open question and route by flagged words in the answer (with keys as a fallback). Safeguarding words fast-track vulnerable callers.',
     summary: ['prompt', 'groups'],
+    starter: { groups: [{ label: 'Group 1', outcome: 'group-1', phrases: [] }] },
   },
   traits: {
     waitsForCaller: () => true,
@@ -94,8 +113,8 @@ export const speechNode = defineNode({
         prompt: segments,
         bargeIn: params.bargeIn,
         language,
-        noInputTimeoutMs: params.noInputTimeoutMs,
-        maxSpeechMs: params.maxSpeechMs,
+        noInputTimeoutMs: ms(params.noInputTimeoutSeconds),
+        maxSpeechMs: ms(params.maxSpeechSeconds),
         allowDigits: digitGroups.length > 0,
         maxDigits: 1,
         signal,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { parseDestination } from '../../destination.js';
-import { durationMs } from '../common-params.js';
+import { durationSeconds, ms, msToSeconds } from '../common-params.js';
 import { defineNode } from '../define-node.js';
 import { promptParam, say } from '../prompt.js';
 
@@ -19,14 +19,15 @@ export function destinationOf(text: string) {
 
 export const transferNode = defineNode({
   kind: 'transfer',
-  version: 1,
+  version: 2,
+  earlier: [{ version: 1, upgrade: msToSeconds({ ringTimeoutMs: 'ringTimeoutSeconds' }) }],
   params: z.strictObject({
     destination: destinationParam.describe('Where to: sip:user@host, tel:+44…, teams:+44… or agent:<id>'),
     mode: z
       .enum(['blind', 'bridge'])
       .default('blind')
       .describe('blind: hand the call over (SIP REFER) and leave; bridge: connect and stay in the media path'),
-    ringTimeoutMs: durationMs('How long it rings before the no-answer exit (ms)', 30_000, 5000, 120_000),
+    ringTimeoutSeconds: durationSeconds('Ring for (seconds)', 'How long it rings before the no-answer exit', 30, 5, 120),
     prompt: promptParam.optional().describe('Said before transferring ("Putting you through now")'),
     callerId: z.string().max(40).optional().describe('Number presented to the far end (default: the caller’s)'),
   }),
@@ -53,7 +54,7 @@ export const transferNode = defineNode({
     const { params, call, signal } = context;
     await say(context, params.prompt);
     const destination = destinationOf(params.destination);
-    const options = { ringTimeoutMs: params.ringTimeoutMs, signal, ...(params.callerId ? { callerId: params.callerId } : {}) };
+    const options = { ringTimeoutMs: ms(params.ringTimeoutSeconds), signal, ...(params.callerId ? { callerId: params.callerId } : {}) };
     const result =
       params.mode === 'blind' ? await call.transfer(destination, options) : await call.bridge(destination, options);
     return { outcome: result.kind === 'completed' ? 'transferred' : result.kind };
