@@ -111,10 +111,11 @@ describe('frontdoor call', () => {
     const result = await frontdoor(['call', join(fixtures, 'council-line.flow.json'), '--at', '2026-11-28T23:30:00Z', '--from', '+447700900999'], 'press 0\n');
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('[23:30:00] call from +447700900999');
-    expect(result.stdout).toContain('→ menu (menu)');
+    expect(result.stdout).toContain('→ menu');
     expect(result.stdout).toContain('caller hears: "For highways, press 1.');
     expect(result.stdout).toContain('caller pressed 0');
     expect(result.stdout.trimEnd().split('\n').at(-1)).toMatch(/call ended: transferred at person$/);
+    expect(result.stdout).toContain('menu → 0: Person');
   });
 
   it('names a bad input line and exits 2', async () => {

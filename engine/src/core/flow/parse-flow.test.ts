@@ -33,7 +33,15 @@ describe('parseFlow', () => {
     json.nodes[1]!.params = { queueId: 'highways', maxWaitSeconds: 'ten' };
     const [d] = parseFlow(json).diagnostics;
     expect(d).toMatchObject({ code: 'param-invalid', nodeId: 'highways', field: 'maxWaitSeconds' });
-    expect(d!.message).toMatch(/expected number/);
+    expect(d!.message).toBe('Queue "highways" › Max wait seconds: must be a number');
+  });
+
+  it('says when a problem is in a setting an earlier version named differently', () => {
+    const json = smallFlow();
+    json.nodes[0]!.params = { ...json.nodes[0]!.params, timeoutMs: 'soon' };
+    const [d] = parseFlow(json).diagnostics;
+    expect(d).toMatchObject({ code: 'param-invalid', nodeId: 'menu', field: 'timeoutSeconds' });
+    expect(d!.message).toBe('"menu" › Wait for a key (seconds): must be a number (this step was saved as Menu version 1; its settings are read as version 2)');
   });
 
   it('gives one diagnostic naming an unknown kind and its version', () => {
@@ -43,7 +51,7 @@ describe('parseFlow', () => {
       {
         severity: 'error',
         code: 'node-kind-unknown',
-        message: 'Node "highways" is of kind "teleport" (version 3), which this engine does not know',
+        message: '"highways" is a kind of step this engine does not know ("teleport", version 3)',
         nodeId: 'highways',
       },
     ]);
@@ -55,7 +63,7 @@ describe('parseFlow', () => {
     const { diagnostics } = parseFlow(json);
     expect(diagnostics).toHaveLength(1);
     expect(diagnostics[0]).toMatchObject({ code: 'node-version-unknown', nodeId: 'menu' });
-    expect(diagnostics[0]!.message).toContain('menu version 9');
+    expect(diagnostics[0]!.message).toContain('Menu step of version 9');
   });
 
   it('reports shape problems on the edge by id, and still checks node params in the same pass', () => {
@@ -89,7 +97,7 @@ describe('parseFlow', () => {
     const json = smallFlow() as unknown as { nodes: Array<Record<string, unknown>> };
     json.nodes[0]!.params = 'press 1';
     expect(parseFlow(json).diagnostics).toEqual([
-      expect.objectContaining({ code: 'flow-invalid', nodeId: 'menu', field: 'params', message: expect.stringContaining('Node "menu" params') }),
+      expect.objectContaining({ code: 'flow-invalid', nodeId: 'menu', field: 'params', message: '"menu" › Params: must be a group of settings' }),
     ]);
   });
 });

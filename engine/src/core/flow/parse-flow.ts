@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { knownVersions, nodeDefinition, upgradeNode } from '../catalogue.js';
 import type { Diagnostic } from './diagnostics.js';
+import { humanise, kindLabel, nodeFieldTitle, nodeTitle, plainIssue } from './names.js';
 import { FLOW_SCHEMA_VERSION, edgeSchema, flowSchema, nodeSchema, type Flow } from './schema.js';
 
 export interface ParsedFlow {
@@ -28,17 +29,34 @@ function idAt(json: unknown, list: 'nodes' | 'edges', index: PropertyKey | undef
   return isRecord(item) && typeof item.id === 'string' && item.id !== '' ? item.id : undefined;
 }
 
+/** A node of the raw JSON as a message names it: its name, else its id, else its place. */
+function rawNodeTitle(json: Record<string, unknown>, id: string | undefined, index?: number): string {
+  const nodes = Array.isArray(json.nodes) ? json.nodes : [];
+  const node = nodes.find((n, i) => (id !== undefined ? isRecord(n) && n.id === id : i === index));
+  if (isRecord(node) && typeof node.kind === 'string' && typeof node.version === 'number') {
+    return nodeTitle({ id: typeof node.id === 'string' ? node.id : `#${String(index)}`, kind: node.kind, version: node.version, ...(typeof node.name === 'string' ? { name: node.name } : {}) });
+  }
+  return id !== undefined ? `"${id}"` : `step ${Number(index) + 1}`;
+}
+
 /** A zod issue in the flow's shape as a diagnostic on the node, edge or flow field it concerns. */
-function shapeDiagnostic(json: unknown, issue: z.core.$ZodIssue): Diagnostic {
+function shapeDiagnostic(json: Record<string, unknown>, issue: z.core.$ZodIssue): Diagnostic {
   const [list, index, ...rest] = issue.path;
   const where = (list === 'nodes' || list === 'edges') && typeof index === 'number' ? list : undefined;
   const id = where ? idAt(json, where, index) : undefined;
   const field = where ? dotted(rest) : dotted(issue.path);
-  const subject = where ? `${where === 'nodes' ? 'Node' : 'Edge'} ${id ? `"${id}"` : `#${String(index)}`}` : 'The flow';
+  let subject: string;
+  if (where === 'nodes') subject = rawNodeTitle(json, id, index as number);
+  else if (where === 'edges') {
+    const edge = (json.edges as unknown[])[index as number];
+    const from = isRecord(edge) && typeof edge.from === 'string' ? rawNodeTitle(json, edge.from) : undefined;
+    const to = isRecord(edge) && typeof edge.to === 'string' ? rawNodeTitle(json, edge.to) : undefined;
+    subject = from && to ? `The connection from ${from} to ${to}` : `Connection ${id ? `"${id}"` : `${Number(index) + 1}`}`;
+  } else subject = 'The flow';
   return {
     severity: 'error',
     code: 'flow-invalid',
-    message: `${subject}${field ? ` ${field}` : ''}: ${issue.message}`,
+    message: `${subject}${field ? ` › ${field.split('.').map((part) => (/^\d+$/.test(part) ? String(Number(part) + 1) : humanise(part))).join(' › ')}` : ''}: ${plainIssue(issue)}`,
     ...(where === 'nodes' && id ? { nodeId: id } : {}),
     ...(where === 'edges' && id ? { edgeId: id } : {}),
     ...(field ? { field } : {}),
@@ -47,21 +65,24 @@ function shapeDiagnostic(json: unknown, issue: z.core.$ZodIssue): Diagnostic {
 
 /**
  * Check one node's kind, version and params. Returns the params with defaults applied, or
- * undefined with diagnostics when they cannot be used.
+ * undefined with diagnostics when they cannot be used. `written`: the node as the flow has it, when it
+ * was upgraded from an earlier version.
  */
 function parseNodeParams(
-  node: { id: string; kind: string; version: number; params: Record<string, unknown> },
+  node: { id: string; kind: string; version: number; name?: string | undefined; params: Record<string, unknown> },
   diagnostics: Diagnostic[],
+  written?: { version: number; params: Record<string, unknown> },
 ): Record<string, unknown> | undefined {
   const definition = nodeDefinition(node.kind, node.version);
   if (!definition) {
     const versions = knownVersions(node.kind);
+    const name = node.name?.trim() || node.id;
     diagnostics.push({
       severity: 'error',
       code: versions.length ? 'node-version-unknown' : 'node-kind-unknown',
       message: versions.length
-        ? `Node "${node.id}" is ${node.kind} version ${node.version}, but this engine knows ${node.kind} version ${versions.join(', ')}`
-        : `Node "${node.id}" is of kind "${node.kind}" (version ${node.version}), which this engine does not know`,
+        ? `"${name}" is a ${kindLabel(node)} step of version ${node.version}, but this engine knows version ${versions.join(', ')}: it was made by a newer frontdoor`
+        : `"${name}" is a kind of step this engine does not know ("${node.kind}", version ${node.version})`,
       nodeId: node.id,
     });
     return undefined;
@@ -70,10 +91,14 @@ function parseNodeParams(
   if (parsed.success) return parsed.data as Record<string, unknown>;
   for (const issue of parsed.error.issues) {
     const field = dotted(issue.path);
+    // A setting the upgrade renamed (timeoutMs → timeoutSeconds) is not where the file has it: say why.
+    const key = String(issue.path[0] ?? '');
+    const renamed = written !== undefined && key !== '' && key in node.params && !(key in written.params);
+    const upgraded = renamed ? ` (this step was saved as ${definition.ui.label} version ${written.version}; its settings are read as version ${node.version})` : '';
     diagnostics.push({
       severity: 'error',
       code: 'param-invalid',
-      message: `Node "${node.id}" (${definition.ui.label})${field ? ` ${field}` : ''}: ${issue.message}`,
+      message: `${nodeFieldTitle(node, field || undefined)}: ${plainIssue(issue)}${upgraded}`,
       nodeId: node.id,
       ...(field ? { field } : {}),
     });
@@ -159,7 +184,7 @@ export function parseFlow(json: unknown): ParsedFlow {
         for (const node of nodes) {
           const params = isRecord(node) ? (node.params ?? {}) : undefined;
           if (isRecord(node) && typeof node.id === 'string' && typeof node.kind === 'string' && typeof node.version === 'number' && isRecord(params)) {
-            parseNodeParams({ id: node.id, kind: node.kind, version: node.version, params }, diagnostics);
+            parseNodeParams(upgradeNode({ id: node.id, kind: node.kind, version: node.version, params }), diagnostics, { version: node.version, params });
           }
         }
         return { diagnostics };
@@ -170,7 +195,7 @@ export function parseFlow(json: unknown): ParsedFlow {
     const nodes = flow.nodes.map((written) => {
       if (unread.has(written.id)) return written;
       const node = upgradeNode(written);
-      const params = parseNodeParams(node, diagnostics);
+      const params = parseNodeParams(node, diagnostics, node === written ? undefined : written);
       return params ? { ...node, params } : node;
     });
     return { flow: { ...flow, nodes }, diagnostics, ...(unreadableEdges.length ? { unreadableEdges } : {}) };

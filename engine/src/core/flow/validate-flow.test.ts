@@ -21,9 +21,15 @@ describe('validateFlow', () => {
     expect(check(smallFlow())).toEqual([]);
   });
 
+  it('says a new, empty flow needs a first step, in plain words', () => {
+    expect(check({ ...smallFlow(), entry: 'start', nodes: [], edges: [] })).toEqual([
+      { severity: 'error', code: 'entry-missing', message: 'This flow is empty: drag a first step onto the canvas (calls start at the first one)', field: 'entry' },
+    ]);
+  });
+
   it('reports a missing entry on the entry field', () => {
     expect(check({ ...smallFlow(), entry: 'start' })).toEqual([
-      { severity: 'error', code: 'entry-missing', message: 'The entry node "start" does not exist', field: 'entry' },
+      { severity: 'error', code: 'entry-missing', message: 'Calls start at a step that no longer exists ("start"): choose where calls start with "Start the call here"', field: 'entry' },
     ]);
   });
 
@@ -50,7 +56,7 @@ describe('validateFlow', () => {
       {
         severity: 'error',
         code: 'outcome-unwired',
-        message: 'Node "menu" exit "noMatch" leads nowhere: connect it to the next step',
+        message: '"menu": the "No match" exit leads nowhere: connect it to the next step',
         nodeId: 'menu',
         outcome: 'noMatch',
       },
@@ -66,7 +72,7 @@ describe('validateFlow', () => {
     const json = smallFlow();
     json.edges.push({ id: 'e12', from: 'menu', outcome: '7', to: 'goodbye' });
     expect(check(json)).toEqual([
-      expect.objectContaining({ code: 'edge-outcome-unknown', edgeId: 'e12', nodeId: 'menu', outcome: '7', message: expect.stringContaining('"1", "0", "noInput", "noMatch"') }),
+      expect.objectContaining({ code: 'edge-outcome-unknown', edgeId: 'e12', nodeId: 'menu', outcome: '7', message: expect.stringContaining('(it has "1: Highways", "0: Person", "No input" and "No match")') }),
     ]);
   });
 
@@ -100,7 +106,7 @@ describe('validateFlow', () => {
     );
     json.edges.push({ id: 'o1', from: 'orphan', outcome: 'done', to: 'orphan-end' });
     expect(check(json)).toEqual([
-      expect.objectContaining({ code: 'node-unreachable', nodeId: 'orphan', message: expect.stringContaining('nor can the 1 node after it') }),
+      expect.objectContaining({ code: 'node-unreachable', nodeId: 'orphan', message: expect.stringContaining('nor can the 1 step after it') }),
     ]);
   });
 
@@ -117,7 +123,7 @@ describe('validateFlow', () => {
       { id: 'l3', from: 'check', outcome: 'else', to: 'goodbye' },
     );
     expect(check(json)).toEqual([
-      expect.objectContaining({ code: 'loop-without-wait', nodeId: 'count', message: expect.stringContaining('"count", "check"') }),
+      expect.objectContaining({ code: 'loop-without-wait', nodeId: 'count', message: expect.stringContaining('Set variables "count" and Condition "check" form a loop') }),
     ]);
   });
 
@@ -182,7 +188,7 @@ describe('validateFlow', () => {
       {
         severity: 'warning',
         code: 'variable-never-set',
-        message: 'Node "goodbye" prompt says {{name}}, but no node in this flow sets "name" (it will be empty unless the call starts with it)',
+        message: 'End call "goodbye" › Prompt says {{name}}, but no step in this flow sets "name" (it will be empty unless the call starts with it)',
         nodeId: 'goodbye',
         field: 'prompt',
       },

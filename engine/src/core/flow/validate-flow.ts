@@ -1,9 +1,10 @@
 import { nodeDefinition } from '../catalogue.js';
 import { parseDestination } from '../destination.js';
 import { templateVariables } from '../template.js';
-import type { AnyNodeDefinition } from '../nodes/define-node.js';
+import type { AnyNodeDefinition, OutcomeSpec } from '../nodes/define-node.js';
 import type { Diagnostic } from './diagnostics.js';
 import { reachableFrom, stronglyConnected } from './graph.js';
+import { exitLabel, languageList, languageName, nodeFieldTitle, nodeTitle } from './names.js';
 import type { Flow, FlowEdge, FlowNode } from './schema.js';
 
 export interface ValidateOptions {
@@ -27,13 +28,16 @@ interface CheckedNode {
   definition: AnyNodeDefinition;
   params: unknown;
   outcomes: string[];
+  /** The exits with their labels, for messages. */
+  exits: OutcomeSpec[];
   optional: Set<string>;
 }
 
 /** Every node may have an edge for infrastructure faults; without one the flow's fallback handles them. */
 export const FAULT_OUTCOME = 'error';
 
-const quoteList = (ids: readonly string[]): string => ids.map((id) => `"${id}"`).join(', ');
+/** "A", "B" and "C". */
+const andList = (items: readonly string[]): string => (items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`);
 
 /**
  * The checks a flow must pass before it can be published, beyond its shape (parseFlow): every id
@@ -48,16 +52,28 @@ export function validateFlow(flow: Flow, options: ValidateOptions = {}): Diagnos
   // Ids.
   const nodes = new Map<string, FlowNode>();
   for (const node of flow.nodes) {
-    if (nodes.has(node.id)) error({ code: 'node-duplicate-id', message: `Two nodes have the id "${node.id}"`, nodeId: node.id });
+    if (nodes.has(node.id)) error({ code: 'node-duplicate-id', message: `Two steps have the id "${node.id}": give one of them another id`, nodeId: node.id });
     else nodes.set(node.id, node);
   }
+  /** A node as messages name it; an id that names no node, quoted. */
+  const title = (id: string) => {
+    const node = nodes.get(id);
+    return node ? nodeTitle(node) : `"${id}"`;
+  };
   const edgeIds = new Set<string>();
   for (const edge of flow.edges) {
-    if (edgeIds.has(edge.id)) error({ code: 'edge-duplicate-id', message: `Two edges have the id "${edge.id}"`, edgeId: edge.id });
+    if (edgeIds.has(edge.id)) error({ code: 'edge-duplicate-id', message: `Two connections have the id "${edge.id}": give one of them another id`, edgeId: edge.id });
     edgeIds.add(edge.id);
   }
   if (!nodes.has(flow.entry)) {
-    error({ code: 'entry-missing', message: `The entry node "${flow.entry}" does not exist`, field: 'entry' });
+    error({
+      code: 'entry-missing',
+      message:
+        nodes.size === 0
+          ? 'This flow is empty: drag a first step onto the canvas (calls start at the first one)'
+          : `Calls start at a step that no longer exists ("${flow.entry}"): choose where calls start with "Start the call here"`,
+      field: 'entry',
+    });
   }
 
   // Nodes whose kind and params can be read.
@@ -67,15 +83,17 @@ export function validateFlow(flow: Flow, options: ValidateOptions = {}): Diagnos
     const parsed = definition?.params.safeParse(node.params);
     if (!definition || !parsed?.success) continue;
     try {
+      const exits = definition.outcomes(parsed.data);
       checked.set(node.id, {
         node,
         definition,
         params: parsed.data,
-        outcomes: definition.outcomes(parsed.data).map((o) => o.name),
+        outcomes: exits.map((o) => o.name),
+        exits,
         optional: new Set(definition.traits.optionalOutcomes?.(parsed.data) ?? []),
       });
     } catch (thrown) {
-      error({ code: 'node-unreadable', message: `Node "${node.id}" could not be read: ${(thrown as Error).message}`, nodeId: node.id });
+      error({ code: 'node-unreadable', message: `${nodeTitle(node)} could not be read: ${(thrown as Error).message}`, nodeId: node.id });
     }
   }
 
@@ -88,6 +106,11 @@ export function validateFlow(flow: Flow, options: ValidateOptions = {}): Diagnos
   /** Nodes with an edge parseFlow could not read: which exit it followed is unknown, so none is reported unwired. */
   const unreadFrom = new Set(options.unreadableEdges?.flatMap((e) => (e.from === undefined ? [] : [e.from])) ?? []);
   for (const id of unreadFrom) unwired.add(id);
+  /** An exit as its handle shows it. */
+  const exit = (nodeId: string, outcome: string) => {
+    const node = nodes.get(nodeId);
+    return `"${node ? exitLabel(node, outcome, checked.get(nodeId)?.exits) : outcome}"`;
+  };
   for (const edge of flow.edges) {
     let ok = true;
     for (const end of ['from', 'to'] as const) {
@@ -95,7 +118,10 @@ export function validateFlow(flow: Flow, options: ValidateOptions = {}): Diagnos
         ok = false;
         error({
           code: 'edge-dangling',
-          message: `Edge "${edge.id}" ${end === 'from' ? 'starts at' : 'goes to'} node "${edge[end]}", which does not exist`,
+          message:
+            end === 'from'
+              ? `A connection starts at a step that does not exist ("${edge.from}") and goes to ${title(edge.to)}: delete it`
+              : `${title(edge.from)}: the ${exit(edge.from, edge.outcome)} exit is connected to a step that does not exist ("${edge.to}"): connect it again`,
           edgeId: edge.id,
           field: end,
         });
@@ -106,7 +132,7 @@ export function validateFlow(flow: Flow, options: ValidateOptions = {}): Diagnos
       ok = false;
       error({
         code: 'edge-outcome-unknown',
-        message: `Edge "${edge.id}" follows "${edge.outcome}", but node "${edge.from}" has no such exit (it has ${quoteList(source.outcomes) || 'none'})`,
+        message: `${title(edge.from)} has no exit "${edge.outcome}" any more (it has ${andList(source.exits.map((o) => `"${o.label ?? o.name}"`)) || 'none'}): connect one of its exits instead`,
         edgeId: edge.id,
         nodeId: edge.from,
         field: 'outcome',
@@ -124,7 +150,7 @@ export function validateFlow(flow: Flow, options: ValidateOptions = {}): Diagnos
       ok = false;
       error({
         code: 'edge-outcome-duplicate',
-        message: `Node "${edge.from}" exit "${edge.outcome}" has two edges ("${first.id}" and "${edge.id}")`,
+        message: `${title(edge.from)}: the ${exit(edge.from, edge.outcome)} exit is connected twice (to ${title(first.to)} and to ${title(edge.to)}): remove one`,
         edgeId: edge.id,
         nodeId: edge.from,
         outcome: edge.outcome,
@@ -147,7 +173,7 @@ export function validateFlow(flow: Flow, options: ValidateOptions = {}): Diagnos
       unwired.add(node.id);
       error({
         code: 'outcome-unwired',
-        message: `Node "${node.id}" exit "${outcome}" leads nowhere: connect it to the next step`,
+        message: `${nodeTitle(node)}: the ${exit(node.id, outcome)} exit leads nowhere: connect it to the next step`,
         nodeId: node.id,
         outcome,
       });
@@ -159,7 +185,7 @@ export function validateFlow(flow: Flow, options: ValidateOptions = {}): Diagnos
         diagnostics.push({
           severity: 'warning',
           code: 'variable-never-set',
-          message: `Node "${node.id}" ${field} says {{${name}}}, but no node in this flow sets "${name}" (it will be empty unless the call starts with it)`,
+          message: `${nodeFieldTitle(node, field)} says {{${name}}}, but no step in this flow sets "${name}" (it will be empty unless the call starts with it)`,
           nodeId: node.id,
           field,
         });
@@ -169,7 +195,7 @@ export function validateFlow(flow: Flow, options: ValidateOptions = {}): Diagnos
         if ((prompt.text[language] ?? '').trim() !== '') continue;
         error({
           code: 'prompt-missing-language',
-          message: `Node "${node.id}" ${field} has no ${language} text (the flow offers ${flow.languages.join(', ')})`,
+          message: `${nodeFieldTitle(node, field)} has no ${languageName(language)} text (the flow is in ${languageList(flow.languages)})`,
           nodeId: node.id,
           field: `${field}.text.${language}`,
         });
@@ -179,15 +205,15 @@ export function validateFlow(flow: Flow, options: ValidateOptions = {}): Diagnos
       if (flow.languages.includes(language)) continue;
       error({
         code: 'language-not-offered',
-        message: `Node "${node.id}" switches to ${language}, which the flow does not offer (add it to the flow's languages)`,
+        message: `${nodeTitle(node)} switches to ${languageName(language)}, which the flow does not offer (add it to the flow's languages)`,
         nodeId: node.id,
       });
     }
     for (const flowId of definition.traits.subflows?.(params) ?? []) {
       if (flowId === flow.id) {
-        error({ code: 'subflow-recursive', message: `Node "${node.id}" runs this same flow`, nodeId: node.id, field: 'flowId' });
+        error({ code: 'subflow-recursive', message: `${nodeTitle(node)} runs this same flow: choose another flow`, nodeId: node.id, field: 'flowId' });
       } else if (knownFlows && !knownFlows.has(flowId)) {
-        error({ code: 'subflow-unknown', message: `Node "${node.id}" runs flow "${flowId}", which does not exist`, nodeId: node.id, field: 'flowId' });
+        error({ code: 'subflow-unknown', message: `${nodeTitle(node)} runs the flow "${flowId}", which does not exist`, nodeId: node.id, field: 'flowId' });
       }
     }
   }
@@ -204,7 +230,7 @@ export function validateFlow(flow: Flow, options: ValidateOptions = {}): Diagnos
     if ((flow.fallback.apology[language] ?? '').trim() === '') {
       error({
         code: 'prompt-missing-language',
-        message: `The fallback apology has no ${language} text (the flow offers ${flow.languages.join(', ')})`,
+        message: `The apology said when something goes wrong has no ${languageName(language)} text (the flow is in ${languageList(flow.languages)})`,
         field: `fallback.apology.${language}`,
       });
     }
@@ -225,6 +251,8 @@ function graphDiagnostics(
 ): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const ids = [...nodes.keys()];
+  const title = (id: string) => nodeTitle(nodes.get(id)!);
+  const titles = (group: readonly string[]) => andList(group.map(title));
   const successors = new Map<string, string[]>(ids.map((id) => [id, []]));
   const predecessors = new Map<string, string[]>(ids.map((id) => [id, []]));
   for (const edge of edges) {
@@ -248,7 +276,7 @@ function graphDiagnostics(
     diagnostics.push({
       severity: 'error',
       code: 'node-unreachable',
-      message: `Node "${group[0]}" can never be reached from the entry${after ? ` (nor can the ${after} node${after > 1 ? 's' : ''} after it)` : ''}: connect it or delete it`,
+      message: `${title(group[0]!)} can never be reached from the start of the call${after ? ` (nor can the ${after} step${after > 1 ? 's' : ''} after it)` : ''}: connect it or delete it`,
       nodeId: group[0]!,
     });
   }
@@ -263,7 +291,7 @@ function graphDiagnostics(
     diagnostics.push({
       severity: 'error',
       code: 'loop-without-wait',
-      message: `Nodes ${quoteList(loop)} form a loop in which nothing waits for the caller: add a prompt or input to the loop`,
+      message: `${titles(loop)} form a loop in which nothing waits for the caller: add a prompt or a question to the loop`,
       nodeId: loop[0]!,
     });
   }
@@ -285,8 +313,8 @@ function graphDiagnostics(
       code: 'no-way-out',
       message:
         group.length > 1
-          ? `Callers who reach ${quoteList(group)} go round in circles: none of these nodes leads to a person or an end of the call`
-          : `Callers who reach "${group[0]}" can never get to a person or an end of the call`,
+          ? `Callers who reach ${titles(group)} go round in circles: none of these steps leads to a person or an end of the call`
+          : `Callers who reach ${title(group[0]!)} can never get to a person or an end of the call`,
       nodeId: group[0]!,
     });
   }
@@ -304,7 +332,7 @@ function graphDiagnostics(
     diagnostics.push({
       severity: 'warning',
       code: 'menu-no-person',
-      message: `Menu "${id}" offers no way to a person (a queue or a transfer) without going through another menu: residents must always be able to reach someone`,
+      message: `${title(id)} offers no way to a person (a queue or a transfer) without going through another menu: residents must always be able to reach someone`,
       nodeId: id,
     });
   }
