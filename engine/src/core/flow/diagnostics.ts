@@ -44,4 +44,6 @@ export const FLOW_DIAGNOSTIC_CODES = {
   'no-way-out': 'Callers who reach the node can never get to a person or a deliberate end of the call.',
   'menu-no-person': 'Warning: a menu offers no way to a person without going through another menu.',
   'variable-never-set': 'Warning: a prompt says a {{variable}} that no node in the flow sets.',
+  'prompt-translation-stale':
+    "Warning: a prompt's standard text was changed in one language but is still the standard text in another (field: …text.<language> left behind).",
 } as const;

@@ -5,6 +5,7 @@ import { parseFlow } from './parse-flow.js';
 import type { FlowInput } from './schema.js';
 import { smallFlow } from './test-flows.js';
 import { validateFlow } from './validate-flow.js';
+import { NO_INPUT_TEXT } from '../nodes/menu/menu.node.js';
 
 /** Parse (which must succeed) then validate. */
 function check(json: FlowInput, flows?: string[]): Diagnostic[] {
@@ -15,6 +16,12 @@ function check(json: FlowInput, flows?: string[]): Diagnostic[] {
 
 const say = (text: string, cy?: string) => ({ text: { 'en-GB': text, ...(cy ? { 'cy-GB': cy } : {}) } });
 const codes = (ds: Diagnostic[]) => ds.map((d) => d.code);
+/** The small flow with more params on its menu. */
+const smallFlowWith = (menu: Record<string, unknown>): FlowInput => {
+  const json = smallFlow();
+  json.nodes[0]!.params = { ...json.nodes[0]!.params, ...menu };
+  return json;
+};
 
 describe('validateFlow', () => {
   it('finds nothing wrong with a well-made flow', () => {
@@ -195,6 +202,20 @@ describe('validateFlow', () => {
     ]);
     const { flow } = parseFlow(json);
     expect(validateFlow(flow!, { variables: ['name'] })).toEqual([]);
+  });
+
+  it('warns when a standard prompt is changed in English but its Welsh is still the standard text', () => {
+    const json = { ...smallFlow(), languages: ['en-GB', 'cy-GB'] };
+    json.fallback = { apology: { 'en-GB': 'Sorry.', 'cy-GB': 'Mae’n ddrwg gen i.' }, then: { action: 'hangup' } };
+    // As the designer leaves it: a new menu's re-prompt starts with the standard English and Welsh, and only the English is edited.
+    json.nodes[0]!.params = { ...json.nodes[0]!.params, prompt: say('Press 1 or 0.', 'Pwyswch 1 neu 0.'), noInput: { prompt: say('Are you still there?', NO_INPUT_TEXT['cy-GB']) } };
+    json.nodes[3]!.params = { prompt: say('Goodbye.', 'Hwyl fawr.') };
+    const ds = check(json);
+    // The English was changed; the default Welsh ("chlywais i ddim byd") now says something else.
+    expect(ds.map((d) => [d.code, d.nodeId, d.field])).toEqual([['prompt-translation-stale', 'menu', 'noInput.prompt.text.cy-GB']]);
+    expect(ds[0]).toMatchObject({ severity: 'warning', message: expect.stringContaining('the English was changed, but the Welsh is still the standard text') });
+    // An English-only flow has nothing to translate.
+    expect(check(smallFlowWith({ noInput: { prompt: say('Are you still there?', NO_INPUT_TEXT['cy-GB']) } }))).toEqual([]);
   });
 
   it('accepts a recorded prompt id in place of text', () => {

@@ -178,8 +178,23 @@ export function validateFlow(flow: Flow, options: ValidateOptions = {}): Diagnos
         outcome,
       });
     }
-    for (const { field, prompt, values = [] } of definition.traits.prompts(params)) {
+    for (const { field, prompt, values = [], defaults } of definition.traits.prompts(params)) {
       if (!prompt) continue;
+      // A standard text changed in one language but left as it was in another: the translation says something else.
+      if (defaults && !prompt.promptId) {
+        const written = (language: string) => (prompt.text[language] ?? '').trim();
+        const changed = flow.languages.filter((l) => defaults[l] !== undefined && written(l) !== '' && written(l) !== defaults[l]!.trim());
+        const leftBehind = flow.languages.filter((l) => defaults[l] !== undefined && written(l) === defaults[l]!.trim());
+        for (const language of changed.length ? leftBehind : []) {
+          diagnostics.push({
+            severity: 'warning',
+            code: 'prompt-translation-stale',
+            message: `${nodeFieldTitle(node, field)}: the ${languageList(changed)} was changed, but the ${languageName(language)} is still the standard text (“${defaults[language]}”): translate the new words`,
+            nodeId: node.id,
+            field: `${field}.text.${language}`,
+          });
+        }
+      }
       const unset = new Set(Object.values(prompt.text).flatMap(templateVariables).filter((name) => !setSomewhere.has(name) && !values.includes(name)));
       for (const name of unset) {
         diagnostics.push({

@@ -73,9 +73,10 @@ export interface NodeTraits<P> {
   optionalOutcomes?(params: P): string[];
   /**
    * Every prompt the node plays, with the params path of each, so validation can check languages and
-   * variables; `values` names the {{placeholders}} the node fills itself (e.g. the digits read back).
+   * variables; `values` names the {{placeholders}} the node fills itself (e.g. the digits read back);
+   * `defaults` is the standard text per language the param starts with (so a translation left behind is caught).
    */
-  prompts(params: P): Array<{ field: string; prompt: PromptParam | undefined; values?: string[] }>;
+  prompts(params: P): Array<{ field: string; prompt: PromptParam | undefined; values?: string[]; defaults?: Readonly<Record<string, string>> }>;
   /** Variables the node sets, for the designer's variable picker. */
   sets?(params: P): string[];
   /** Flow ids the node runs (subflow). */

@@ -68,9 +68,9 @@ export const collectDigitsNode = defineNode({
     waitsForCaller: () => true,
     prompts: (p) => [
       { field: 'prompt', prompt: p.prompt },
-      { field: 'noInputPrompt', prompt: p.noInputPrompt },
-      { field: 'invalidPrompt', prompt: p.invalidPrompt },
-      ...(p.confirm.enabled ? [{ field: 'confirm.prompt', prompt: p.confirm.prompt, values: ['entered'] }] : []),
+      { field: 'noInputPrompt', prompt: p.noInputPrompt, defaults: NO_INPUT_TEXT },
+      { field: 'invalidPrompt', prompt: p.invalidPrompt, defaults: INVALID_TEXT },
+      ...(p.confirm.enabled ? [{ field: 'confirm.prompt', prompt: p.confirm.prompt, values: ['entered'], defaults: CONFIRM_TEXT }] : []),
     ],
     sets: (p) => [p.variable],
   },

@@ -74,7 +74,7 @@ export const queueNode = defineNode({
     waitsForCaller: () => true,
     ends: 'person',
     optionalOutcomes: () => ['answered'],
-    prompts: (p) => [{ field: 'announcement', prompt: p.announcement, values: ['queuePosition'] }],
+    prompts: (p) => [{ field: 'announcement', prompt: p.announcement, values: ['queuePosition'], defaults: ANNOUNCEMENT_TEXT }],
     sets: () => ['agentId'],
   },
   async run({ params, vars, call, queue, clock, prompt, log, signal, language }) {

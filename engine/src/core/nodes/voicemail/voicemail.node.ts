@@ -34,7 +34,7 @@ export const voicemailNode = defineNode({
   traits: {
     waitsForCaller: () => true,
     ends: 'deliberate',
-    prompts: (p) => [{ field: 'prompt', prompt: p.prompt }],
+    prompts: (p) => [{ field: 'prompt', prompt: p.prompt, defaults: LEAVE_MESSAGE_TEXT }],
     sets: () => ['voicemailId', 'voicemailBox', 'voicemailSeconds'],
   },
   async run({ params, call, prompt, log, signal }) {
