@@ -2,11 +2,9 @@ import { graphlib, layout } from '@dagrejs/dagre';
 import type { Flow } from '../../../engine/src/core/flow/schema.js';
 import { nodeOutcomes } from '../store/flow-store.js';
 
-export const NODE_WIDTH = 220;
-/** Wide enough that each exit's label has room under the node. */
-export const nodeWidth = (outcomes: number) => Math.max(NODE_WIDTH, outcomes * 76);
-/** Height grows with the outcome rows the node shows. */
-export const nodeHeight = (outcomes: number) => 110 + outcomes * 2;
+import { nodeHeight, nodeWidth } from './sizes.js';
+
+export { NODE_WIDTH, nodeHeight, nodeWidth } from './sizes.js';
 
 /** Lay the flow out top to bottom with dagre (entry at the top, outcomes fanning out below). */
 export function autoLayout(flow: Flow): Flow {

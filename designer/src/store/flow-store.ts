@@ -1,9 +1,11 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import { latestDefinitions, nodeDefinition } from '../../../engine/src/core/catalogue.js';
+import { latestDefinitions, nodeDefinition, upgradeNode } from '../../../engine/src/core/catalogue.js';
 import type { Diagnostic } from '../../../engine/src/core/flow/diagnostics.js';
 import type { Flow, FlowEdge, FlowNode } from '../../../engine/src/core/flow/schema.js';
 import { hasErrors } from '../../../engine/src/core/flow/diagnostics.js';
 import type { OutcomeSpec } from '../../../engine/src/core/nodes/define-node.js';
+import { exitsOf } from '../../../engine/src/core/flow/names.js';
+import { NODE_WIDTH, nodeHeight, nodeWidth } from '../canvas/sizes.js';
 import { diagnose } from './diagnose.js';
 import { defaultParams } from './node-defaults.js';
 
@@ -110,15 +112,70 @@ export interface FlowStoreOptions {
 const HISTORY_LIMIT = 200;
 
 /** The outcomes a node offers with its current params (none when its kind is unknown or params broken). */
-export function nodeOutcomes(node: FlowNode): OutcomeSpec[] {
-  const definition = nodeDefinition(node.kind, node.version);
-  if (!definition) return [];
-  const parsed = definition.params.safeParse(node.params);
-  try {
-    return definition.outcomes(parsed.success ? parsed.data : node.params);
-  } catch {
-    return [];
+export const nodeOutcomes = (node: FlowNode): OutcomeSpec[] => exitsOf(node);
+
+/**
+ * The flow with every node at its kind's current version (earlier versions' params upgraded, as the engine
+ * reads them), so the designer always edits current settings; the same object when nothing was old.
+ */
+export function upgradeFlow(flow: Flow): Flow {
+  const nodes = flow.nodes.map((n) => upgradeNode(n));
+  return nodes.every((n, i) => n === flow.nodes[i]) ? flow : { ...flow, nodes };
+}
+
+/** A name for a new node of a kind: its label, then "Label 2", "Label 3" … so every step can be told apart. */
+export function freshName(label: string, nodes: readonly FlowNode[]): string {
+  const taken = new Set(nodes.map((n) => n.name?.trim().toLowerCase()));
+  if (!taken.has(label.toLowerCase())) return label;
+  for (let n = 2; ; n++) if (!taken.has(`${label} ${n}`.toLowerCase())) return `${label} ${n}`;
+}
+
+/**
+ * The nearest place to `wanted` where a node of this size overlaps no other (a node dropped on another
+ * node, or anywhere crowded, lands beside it), searching outwards on a grid.
+ */
+export function freeSpot(nodes: readonly FlowNode[], wanted: { x: number; y: number }, size = { width: NODE_WIDTH, height: nodeHeight(2) }): { x: number; y: number } {
+  const gap = 24;
+  const boxes = nodes.map((n) => ({ x: n.ui.x, y: n.ui.y, width: nodeWidth(nodeOutcomes(n).length), height: nodeHeight(nodeOutcomes(n).length) }));
+  const clear = (x: number, y: number) =>
+    boxes.every((b) => x + size.width + gap <= b.x || b.x + b.width + gap <= x || y + size.height + gap <= b.y || b.y + b.height + gap <= y);
+  if (clear(wanted.x, wanted.y)) return wanted;
+  const step = 40;
+  for (let ring = 1; ring <= 60; ring++) {
+    // Nearest first: every spot on this ring of the grid, closest to the wanted spot first.
+    const spots: Array<{ x: number; y: number }> = [];
+    for (let dx = -ring; dx <= ring; dx++) {
+      for (let dy = -ring; dy <= ring; dy++) {
+        if (Math.max(Math.abs(dx), Math.abs(dy)) === ring) spots.push({ x: wanted.x + dx * step, y: wanted.y + dy * step });
+      }
+    }
+    spots.sort((a, b) => Math.hypot(a.x - wanted.x, a.y - wanted.y) - Math.hypot(b.x - wanted.x, b.y - wanted.y));
+    const found = spots.find((s) => clear(s.x, s.y));
+    if (found) return found;
   }
+  return wanted;
+}
+
+/**
+ * The node's edges after its params changed: an exit renamed in place (a menu option given another key, a
+ * speech group relabelled) keeps its connection under the new name; the connection of an exit that went
+ * away (an option removed) goes with it.
+ */
+export function followExits(edges: readonly FlowEdge[], before: FlowNode, after: FlowNode): FlowEdge[] {
+  const old = nodeOutcomes(before).map((o) => o.name);
+  const now = nodeOutcomes(after).map((o) => o.name);
+  const renames = new Map<string, string>();
+  if (old.length === now.length) {
+    old.forEach((name, i) => {
+      const next = now[i]!;
+      if (next !== name && !now.includes(name) && !old.includes(next)) renames.set(name, next);
+    });
+  }
+  const gone = old.length > now.length ? new Set(old.filter((name) => !now.includes(name))) : new Set<string>();
+  if (renames.size === 0 && gone.size === 0) return edges as FlowEdge[];
+  return edges
+    .filter((e) => e.from !== before.id || !gone.has(e.outcome))
+    .map((e) => (e.from === before.id && renames.has(e.outcome) ? { ...e, outcome: renames.get(e.outcome)! } : e));
 }
 
 function freshId(prefix: string, taken: Set<string>): string {
@@ -177,9 +234,10 @@ export function createFlowStore(options: FlowStoreOptions): FlowStore {
       return { ...flow, nodes: flow.nodes.map((n) => (n.id === nodeId ? change(n) : n)) };
     };
 
+    const opened = upgradeFlow(options.flow);
     return {
       flowId: options.flowId,
-      flow: options.flow,
+      flow: opened,
       revision: options.revision,
       saveState: 'saved',
       dirty: false,
@@ -187,7 +245,7 @@ export function createFlowStore(options: FlowStoreOptions): FlowStore {
       selection: { nodes: [], edges: [] },
       past: [],
       future: [],
-      diagnostics: diagnose(options.flow, options.knownFlowIds),
+      diagnostics: diagnose(opened, options.knownFlowIds),
       visitedNodeIds: [],
 
       addNode(kind, position = { x: 0, y: 0 }) {
@@ -195,13 +253,14 @@ export function createFlowStore(options: FlowStoreOptions): FlowStore {
         if (!definition) throw new Error(`There is no node kind "${kind}" in the catalogue`);
         const { flow } = get();
         const id = freshId(kind, idsOf(flow));
+        const spot = freeSpot(flow.nodes, position);
         const node: FlowNode = {
           id,
           kind,
           version: definition.version,
-          name: definition.ui.label,
-          params: defaultParams(definition),
-          ui: { x: Math.round(position.x), y: Math.round(position.y) },
+          name: freshName(definition.ui.label, flow.nodes),
+          params: { ...defaultParams(definition), ...structuredClone(definition.ui.starter ?? {}) },
+          ui: { x: Math.round(spot.x), y: Math.round(spot.y) },
         };
         const empty = flow.nodes.length === 0;
         commit({ ...flow, nodes: [...flow.nodes, node], entry: empty ? id : flow.entry });
@@ -223,10 +282,11 @@ export function createFlowStore(options: FlowStoreOptions): FlowStore {
       },
 
       updateParams(nodeId, params, field) {
-        commit(
-          mapNode(nodeId, (n) => ({ ...n, params })),
-          field === undefined ? undefined : `params:${nodeId}:${field}`,
-        );
+        const before = get().flow.nodes.find((n) => n.id === nodeId);
+        const changed = mapNode(nodeId, (n) => ({ ...n, params }));
+        const after = changed.nodes.find((n) => n.id === nodeId);
+        const edges = before && after ? followExits(changed.edges, before, after) : changed.edges;
+        commit(edges === changed.edges ? changed : { ...changed, edges }, field === undefined ? undefined : `params:${nodeId}:${field}`);
       },
 
       renameNode(nodeId, name) {
@@ -378,14 +438,14 @@ export function createFlowStore(options: FlowStoreOptions): FlowStore {
       },
 
       replaceFlow(flow) {
-        commit({ ...flow, id: get().flow.id });
+        commit(upgradeFlow({ ...flow, id: get().flow.id }));
         set({ coalesceKey: undefined });
       },
 
       load(flow, revision) {
         clearTimeout(autosaveTimer);
         set({
-          flow,
+          flow: upgradeFlow(flow),
           revision,
           past: [],
           future: [],

@@ -210,7 +210,7 @@ export function validateFlow(flow: Flow, options: ValidateOptions = {}): Diagnos
         if ((prompt.text[language] ?? '').trim() !== '') continue;
         error({
           code: 'prompt-missing-language',
-          message: `${nodeFieldTitle(node, field)} has no ${languageName(language)} text (the flow is in ${languageList(flow.languages)})`,
+          message: `${nodeFieldTitle(node, field)} has no ${languageName(language)} text${flow.languages.length > 1 ? ` (the flow is in ${languageList(flow.languages)})` : ''}`,
           nodeId: node.id,
           field: `${field}.text.${language}`,
         });
@@ -245,7 +245,7 @@ export function validateFlow(flow: Flow, options: ValidateOptions = {}): Diagnos
     if ((flow.fallback.apology[language] ?? '').trim() === '') {
       error({
         code: 'prompt-missing-language',
-        message: `The apology said when something goes wrong has no ${languageName(language)} text (the flow is in ${languageList(flow.languages)})`,
+        message: `The apology said when something goes wrong has no ${languageName(language)} text${flow.languages.length > 1 ? ` (the flow is in ${languageList(flow.languages)})` : ''}`,
         field: `fallback.apology.${language}`,
       });
     }
