@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useRef } from 'react';
 import { nodeDefinition } from '../../../engine/src/core/catalogue.js';
+import { kindLabel, nodeName } from '../../../engine/src/core/flow/names.js';
 import type { PromptRecord } from '../api/client.js';
 import { useFlowStore, useFlowStoreApi } from '../store/context.js';
 import { nodeOutcomes } from '../store/flow-store.js';
@@ -7,7 +8,7 @@ import { paramsJsonSchema } from './json-schema.js';
 import { FormContext, ObjectField, type FormContextValue } from './SchemaField.js';
 
 /** The selected node's settings: name, start, and its params as a form generated from its zod schema. */
-export function Inspector({ prompts }: { prompts: PromptRecord[] }) {
+export function Inspector({ prompts, refs = {} }: { prompts: PromptRecord[]; refs?: FormContextValue['refs'] }) {
   const store = useFlowStoreApi();
   const selection = useFlowStore((s) => s.selection.nodes);
   const node = useFlowStore((s) => (s.selection.nodes.length === 1 ? s.flow.nodes.find((n) => n.id === s.selection.nodes[0]) : undefined));
@@ -29,8 +30,9 @@ export function Inspector({ prompts }: { prompts: PromptRecord[] }) {
         languages,
         prompts,
         readOnly,
+        refs,
       },
-    [schema, mine, languages, prompts, readOnly],
+    [schema, mine, languages, prompts, readOnly, refs],
   );
 
   // A diagnostic clicked in the list focuses its field here.
@@ -60,9 +62,6 @@ export function Inspector({ prompts }: { prompts: PromptRecord[] }) {
   return (
     <aside className="inspector" aria-label="Inspector" ref={panel}>
       <h2>{definition?.ui.label ?? node.kind}</h2>
-      <p className="muted">
-        {node.id} · {node.kind} v{node.version}
-      </p>
       {definition && <p className="help">{definition.ui.help}</p>}
       {nodeLevel.map((d, i) => (
         <p key={i} className={d.severity === 'error' ? 'field-error' : 'warning-text'} role="alert">
@@ -139,7 +138,8 @@ function ExitsEditor({ nodeId }: { nodeId: string }) {
               <option value="">(not connected)</option>
               {nodes.map((target) => (
                 <option key={target.id} value={target.id}>
-                  {target.name ? `${target.name} (${target.id})` : target.id}
+                  {nodeName(target)}
+                  {nodes.some((other) => other !== target && nodeName(other) === nodeName(target)) ? ` (${kindLabel(target)}, ${target.id})` : ''}
                 </option>
               ))}
             </select>

@@ -12,8 +12,8 @@ export const outcomeName = z
   .string()
   .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1–64 letters, digits, _ or -');
 
-/** A phone key, in keypad order (so a form offers 1 first, and a new option takes the next free key). */
-export const digitKey = z.enum(['1', '2', '3', '4', '5', '6', '7', '8', '9', '0', '*', '#']);
+/** A phone key. (Forms list keys in keypad order, 1 … 9, 0, *, #: see the designer's choiceOrder.) */
+export const digitKey = z.enum(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '#']);
 
 /** A wait in seconds (fractions allowed), bounded to something sane for a phone call. */
 export const durationSeconds = (title: string, description: string, defaultSeconds: number, min: number, max: number) =>
