@@ -3,6 +3,7 @@
  * store → engine instance (heartbeat, engine-lost sweep) → example flows on first start → HTTP API,
  * test-call websocket and the designer → telephony when configured.
  */
+import { storeSchedules } from './calls/stored-schedules.js';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -114,6 +115,7 @@ export async function start(options: StartOptions = {}): Promise<RunningEngine> 
       clock: new SystemClock(),
       speech: await recognizer(config),
       flows,
+      schedules: storeSchedules(store),
       ...UNCONFIGURED_PORTS,
       http: new FetchHttpClient({ allowedHosts: config.dataDips.allowedHosts, maxBodyBytes: config.dataDips.maxResponseBytes }),
     };

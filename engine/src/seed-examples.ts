@@ -7,6 +7,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hasErrors } from './core/flow/diagnostics.js';
 import { checkFlow } from './core/flow/check-flow.js';
+import { SCHEDULES_FILE, schedulesInFolder } from './flow-tests/flow-files.js';
 import type { EngineLogger } from './phone-calls.js';
 import type { JsonObject, Store } from './ports/store.js';
 
@@ -35,10 +36,17 @@ export async function seedExamples(store: Store, flowsDir: string, logger: Engin
       logger.warn(`example flow ${file} skipped: not JSON (${(error as Error).message})`);
     }
   }
+  // The example schedules first: example flows may name them.
+  const schedules = schedulesInFolder(flowsDir);
+  if (schedules.kind === 'invalid') logger.warn(`example schedules skipped: ${SCHEDULES_FILE} ${schedules.message}`);
+  for (const entry of schedules.kind === 'ok' ? schedules.entries : []) {
+    await store.schedules.create({ id: entry.id, name: entry.name, timezone: entry.timezone, definition: entry.definition as unknown as JsonObject }, SEED_ACTOR);
+  }
+  const scheduleIds = schedules.kind === 'ok' ? schedules.entries.map((s) => s.id) : [];
   const ids = [...raw.values()].map((json) => json.id).filter((id): id is string => typeof id === 'string');
   const published: string[] = [];
   for (const [file, json] of raw) {
-    const { flow, diagnostics: problems } = checkFlow(json, { flows: ids });
+    const { flow, diagnostics: problems } = checkFlow(json, { flows: ids, schedules: scheduleIds });
     if (!flow || typeof json.id !== 'string' || typeof json.name !== 'string') {
       logger.warn(`example flow ${file} skipped: ${problems.map((d) => d.message).join('; ')}`);
       continue;

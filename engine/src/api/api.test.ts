@@ -257,13 +257,23 @@ describe.each(testDatabases())('HTTP API ($name)', (backend) => {
     it('keeps schedules, holiday calendars, queues and agents', async () => {
       const calendar = await api.call('POST', '/api/holiday-calendars', { as: 'publisher', body: { id: 'england', name: 'England', dates: [{ date: '2026-12-25', name: 'Christmas Day' }] } });
       expect(calendar.status).toBe(201);
-      const schedule = await api.call('POST', '/api/schedules', { as: 'publisher', body: { id: 'office', name: 'Office hours', holidayCalendarId: 'england', definition: { weekly: [] } } });
+      const weekday = [{ open: '08:30', close: '17:00' }];
+      const schedule = await api.call('POST', '/api/schedules', {
+        as: 'publisher',
+        body: { id: 'office', name: 'Office hours', holidayCalendarId: 'england', definition: { weekly: { monday: weekday, friday: weekday } } },
+      });
       expect(schedule.status).toBe(201);
-      expect(schedule.json).toMatchObject({ timezone: 'Europe/London', holidayCalendarId: 'england' });
+      expect(schedule.json).toMatchObject({ timezone: 'Europe/London', holidayCalendarId: 'england', definition: { weekly: { monday: weekday, sunday: [] }, bankHolidays: true } });
+      // Hours are checked as the engine reads them: the bad field is named.
+      expectProblem(
+        await api.call('POST', '/api/schedules', { as: 'publisher', body: { id: 'bad', name: 'Bad', definition: { weekly: { monday: [{ open: '17:00', close: '09:00' }] } } } }),
+        400,
+        'body.definition.weekly.monday.0.close',
+      );
       expectProblem(await api.call('POST', '/api/schedules', { as: 'publisher', body: { id: 'x', name: 'X', holidayCalendarId: 'nowhere' } }), 422, 'body.holidayCalendarId');
       expectProblem(await api.call('POST', '/api/schedules', { as: 'publisher', body: { id: 'y', name: 'Y', timezone: 'Mars/Olympus' } }), 400, 'body.timezone');
       const renamed = await api.call('PUT', '/api/schedules/office', { as: 'publisher', body: { name: 'Council office' } });
-      expect(renamed.json).toMatchObject({ name: 'Council office', timezone: 'Europe/London', definition: { weekly: [] } });
+      expect(renamed.json).toMatchObject({ name: 'Council office', timezone: 'Europe/London', definition: { weekly: { monday: weekday } } });
       expect((await api.call('GET', '/api/schedules/office', { as: 'viewer' })).json.name).toBe('Council office');
       expect((await api.call('GET', '/api/schedules', { as: 'viewer' })).json).toHaveLength(1);
       expect((await api.call('DELETE', '/api/schedules/office', { as: 'publisher' })).status).toBe(204);

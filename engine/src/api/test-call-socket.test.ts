@@ -172,6 +172,37 @@ describe.each(testDatabases())('test calls over the websocket ($name)', (backend
     expect(Date.parse(record.endedAt) - started).toBeLessThan(60_000);
   });
 
+  it('reads stored opening hours (Schedules screen) when the test call reaches an opening-hours step', async () => {
+    const weekday = [{ open: '09:00', close: '17:00' }];
+    await api.call('POST', '/api/schedules', { as: 'publisher', body: { id: 'council-hours', name: 'Council hours', definition: { weekly: { monday: weekday, tuesday: weekday, wednesday: weekday, thursday: weekday, friday: weekday } } } });
+    const hoursFlow = {
+      schemaVersion: 1,
+      id: 'hours-line',
+      name: 'Hours line',
+      entry: 'hours',
+      nodes: [
+        { id: 'hours', kind: 'schedule', version: 2, name: 'Are we open?', params: { scheduleId: 'council-hours' } },
+        { id: 'open', kind: 'hangup', version: 1, params: { prompt: { text: { 'en-GB': 'We are open.' } }, reason: 'open' } },
+        { id: 'closed', kind: 'hangup', version: 1, params: { prompt: { text: { 'en-GB': 'We are closed.' } }, reason: 'closed' } },
+      ],
+      edges: [
+        { id: 'e1', from: 'hours', outcome: 'open', to: 'open' },
+        { id: 'e2', from: 'hours', outcome: 'closed', to: 'closed' },
+        { id: 'e3', from: 'hours', outcome: 'holiday', to: 'closed' },
+      ],
+    };
+    const client = await Client.open(api, { cookie: api.users.designer.cookie });
+    client.send({ type: 'start', flow: hoursFlow, at: '2026-11-28T23:30:00Z' });
+    await client.next('started');
+    expect((await client.next('prompt')).text).toBe('We are closed.');
+    expect((await client.next('event', (m) => m.event.type === 'node.outcome')).event.data).toEqual({ outcome: 'closed', label: 'Closed' });
+    await client.next('ended');
+    client.send({ type: 'start', flow: { ...hoursFlow, nodes: hoursFlow.nodes.map((n) => (n.id === 'hours' ? { ...n, params: { scheduleId: 'nowhere' } } : n)) } });
+    const refused = await client.next('error');
+    expect(refused.diagnostics).toContainEqual(expect.objectContaining({ code: 'schedule-unknown', nodeId: 'hours' }));
+    await client.close();
+  });
+
   it('points prompts with a recording at the recording, and others at text to speech', async () => {
     await api.call('POST', '/api/prompts', { as: 'designer', body: { id: 'greeting', name: 'Greeting', text: { 'en-GB': 'Hello from the recording.' } } });
     await api.call('PUT', '/api/prompts/greeting/audio/en-GB', { as: 'designer', raw: wav(), contentType: 'audio/wav' });

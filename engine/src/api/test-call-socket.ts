@@ -5,6 +5,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { z } from 'zod';
 import { startLiveCall, type LiveCall } from '../adapters/telephony/simulator/live-call.js';
 import { worldSchema } from '../adapters/telephony/simulator/world.js';
+import { storeSchedules } from '../calls/stored-schedules.js';
 import { hasErrors } from '../core/flow/diagnostics.js';
 import type { CallEvent } from '../ports/call-events.js';
 import type { PromptSegment } from '../ports/call-channel.js';
@@ -200,6 +201,7 @@ class TestCallSession {
       flows,
       prompts,
       callId: `test-${randomUUID()}`,
+      schedules: storeSchedules(store),
       ...(message.world ? { world: message.world } : {}),
       ...(message.at ? { at: message.at } : {}),
       from,

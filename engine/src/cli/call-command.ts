@@ -8,7 +8,7 @@ import { parseCallerLine, type CallerAction } from '../adapters/telephony/simula
 import { startLiveCall } from '../adapters/telephony/simulator/live-call.js';
 import { runScriptedCall } from '../adapters/telephony/simulator/scripted-call.js';
 import { defaultWorld } from '../adapters/telephony/simulator/world.js';
-import { flowsInFolder, readFlowFile } from '../flow-tests/flow-files.js';
+import { flowsInFolder, readFlowFile, schedulesInFolder } from '../flow-tests/flow-files.js';
 import { EXIT, line, type CliIo } from './io.js';
 import { formatDiagnostic } from './validate-command.js';
 
@@ -78,6 +78,8 @@ export async function callCommand(args: readonly string[], io: CliIo): Promise<n
     return EXIT.unreadable;
   }
   const flows = flowsInFolder(dirname(path));
+  const folderSchedules = schedulesInFolder(dirname(path));
+  const schedules = folderSchedules.kind === 'ok' ? folderSchedules.schedules : [];
   const file = readFlowFile(path, flows.map((f) => f.id));
   if (file.kind === 'unreadable') {
     line(io.stderr, `${path} ${file.message}`);
@@ -97,12 +99,12 @@ export async function callCommand(args: readonly string[], io: CliIo): Promise<n
       line(io.stderr, script.message);
       return EXIT.unreadable;
     }
-    await runScriptedCall({ flow, flows, caller: script.actions, world: defaultWorld(), from, callId: 'terminal-call', ...(at === undefined ? {} : { at }), onEvent: show.event, onPrompt: show.prompt });
+    await runScriptedCall({ flow, flows, schedules, caller: script.actions, world: defaultWorld(), from, callId: 'terminal-call', ...(at === undefined ? {} : { at }), onEvent: show.event, onPrompt: show.prompt });
     return EXIT.ok;
   }
 
   line(io.stdout, 'Type: press 1 | say I have fallen | hangup   (Ctrl-D hangs up)');
-  const call = startLiveCall({ flow, flows, from, callId: 'terminal-call', ...(at === undefined ? {} : { at }) });
+  const call = startLiveCall({ flow, flows, schedules, from, callId: 'terminal-call', ...(at === undefined ? {} : { at }) });
   call.on('event', show.event);
   let clockNow = at ?? Date.now();
   call.on('event', (event) => (clockNow = event.at));

@@ -1,6 +1,6 @@
 /** The real `frontdoor` command, run as a child process (as people and CI run it). */
 import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -62,6 +62,38 @@ describe('frontdoor validate', () => {
     const lines = result.stdout.trim().split('\n');
     expect(lines.map((l) => l.split(' ')[2]).sort()).toEqual(['edge-dangling', 'node-kind-unknown', 'param-invalid']);
     expect(result.stdout).toContain(`${path}:e3:to: error edge-dangling `);
+  });
+
+  it('checks opening-hours steps against the schedules.json beside the flows, and calls read them', async () => {
+    const folder = join(sandbox, 'with-schedules');
+    mkdirSync(folder);
+    cpSync(join(repo, 'flows/schedules.json'), join(folder, 'schedules.json'));
+    const flow = {
+      schemaVersion: 1,
+      id: 'hours',
+      name: 'Hours',
+      entry: 'hours',
+      nodes: [
+        { id: 'hours', kind: 'schedule', version: 2, name: 'Are we open', params: { scheduleId: 'council-office-hours' } },
+        { id: 'open', kind: 'hangup', version: 1, params: { prompt: { text: { 'en-GB': 'We are open.' } } } },
+        { id: 'shut', kind: 'hangup', version: 1, params: { prompt: { text: { 'en-GB': 'We are closed.' } } } },
+      ],
+      edges: [
+        { id: 'e1', from: 'hours', outcome: 'open', to: 'open' },
+        { id: 'e2', from: 'hours', outcome: 'closed', to: 'shut' },
+        { id: 'e3', from: 'hours', outcome: 'holiday', to: 'shut' },
+      ],
+    };
+    writeFileSync(join(folder, 'hours.flow.json'), JSON.stringify(flow));
+    expect((await frontdoor(['validate', folder])).code).toBe(0);
+    const call = await frontdoor(['call', join(folder, 'hours.flow.json'), '--at', '2026-11-25T10:00:00Z'], '');
+    expect(call.stdout).toContain('Are we open → Open');
+    expect(call.stdout).toContain('caller hears: "We are open."');
+    flow.nodes[0]!.params = { scheduleId: 'weekends' };
+    writeFileSync(join(folder, 'hours.flow.json'), JSON.stringify(flow));
+    const refused = await frontdoor(['validate', folder]);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toContain(':hours:scheduleId: error schedule-unknown ');
   });
 
   it('exits 0 for valid flows and 2 for a file it cannot read', async () => {

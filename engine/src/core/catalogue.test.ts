@@ -41,6 +41,7 @@ describe('node catalogue', () => {
       language: { mode: 'fixed', language: 'cy-GB' },
       condition: { rules: [{ outcome: 'yes', comparisons: [{ var: 'x', op: 'isTrue' }] }] },
       schedule: {},
+      'schedule@2': { scheduleId: 'office' },
       set: { assignments: [{ variable: 'x', value: 1 }] },
       http: { url: 'https://example.gov.uk/' },
       subflow: { flowId: 'other', outcomes: ['done'] },
@@ -50,7 +51,7 @@ describe('node catalogue', () => {
       payment: { amount: { from: 'fixed', pence: 100 }, referenceVariable: 'ref' },
       hangup: {},
     };
-    const params = definition.params.parse(minimal[definition.kind]);
+    const params = definition.params.parse(minimal[`${definition.kind}@${definition.version}`] ?? minimal[definition.kind]);
     const names = definition.outcomes(params).map((o) => o.name);
     expect(new Set(names).size).toBe(names.length);
     for (const name of names) expect(name).toMatch(/^[A-Za-z0-9_-]{1,64}$/);

@@ -13,7 +13,7 @@ import { menuNode } from './nodes/menu/menu.node.js';
 import { paymentNode } from './nodes/payment/payment.node.js';
 import { playNode } from './nodes/play/play.node.js';
 import { queueNode } from './nodes/queue/queue.node.js';
-import { scheduleNode } from './nodes/schedule/schedule.node.js';
+import { scheduleInlineNode, scheduleNode } from './nodes/schedule/schedule.node.js';
 import { setNode } from './nodes/set/set.node.js';
 import { speechNode } from './nodes/speech/speech.node.js';
 import { subflowNode } from './nodes/subflow/subflow.node.js';
@@ -27,6 +27,7 @@ export const catalogue: readonly AnyNodeDefinition[] = [
   speechNode,
   languageNode,
   conditionNode,
+  scheduleInlineNode,
   scheduleNode,
   setNode,
   httpNode,

@@ -3,7 +3,7 @@
  * clock, so the same script always gives the same events and times. Reports per-call pass/fail with
  * the reasons, and which of the flow's edges the calls travelled (edge coverage).
  */
-import type { CallEvent, VarValue } from '../ports/index.js';
+import type { CallEvent, ScheduleSource, StoredSchedule, VarValue } from '../ports/index.js';
 import type { Flow } from '../core/flow/schema.js';
 import { runScriptedCall } from '../adapters/telephony/simulator/scripted-call.js';
 import { mergeWorlds, worldSchema } from '../adapters/telephony/simulator/world.js';
@@ -97,10 +97,18 @@ function check(expect: Expectation, result: Omit<TestCallResult, 'passed' | 'fai
 }
 
 /** Run one scripted call through `flow`; `flows` are the flows its subflow nodes may run. */
-export async function runTestCall(flow: Flow, call: TestCall, options: { world?: CallsFile['world']; flows?: readonly Flow[] } = {}): Promise<TestCallResult> {
+export interface TestCallOptions {
+  /** Flows its subflow nodes may run. */
+  flows?: readonly Flow[];
+  /** Stored opening hours its schedule nodes name. */
+  schedules?: Iterable<StoredSchedule> | ScheduleSource;
+}
+
+export async function runTestCall(flow: Flow, call: TestCall, options: TestCallOptions & { world?: CallsFile['world'] } = {}): Promise<TestCallResult> {
   const run = await runScriptedCall({
     flow,
     flows: options.flows ?? [],
+    ...(options.schedules ? { schedules: options.schedules } : {}),
     caller: call.caller,
     world: worldSchema.parse(mergeWorlds(options.world, call.world)),
     callId: `test-${call.name.replace(/[^A-Za-z0-9]+/g, '-').slice(0, 40)}`,
@@ -115,7 +123,7 @@ export async function runTestCall(flow: Flow, call: TestCall, options: { world?:
 }
 
 /** Run every call of a calls file, one after another, and measure edge coverage. */
-export async function runTestCalls(flow: Flow, file: CallsFile, options: { flows?: readonly Flow[] } = {}): Promise<TestCallsReport> {
+export async function runTestCalls(flow: Flow, file: CallsFile, options: TestCallOptions = {}): Promise<TestCallsReport> {
   const results: TestCallResult[] = [];
   for (const call of file.calls) results.push(await runTestCall(flow, call, { ...options, ...(file.world ? { world: file.world } : {}) }));
   const traversed = new Set(results.flatMap((r) => r.edges));

@@ -6,5 +6,6 @@ export type * from './http-client.js';
 export type * from './payment-gateway.js';
 export type * from './queue.js';
 export type * from './recognizer.js';
+export type * from './schedule-source.js';
 export type * from './values.js';
 export type * from './store.js';

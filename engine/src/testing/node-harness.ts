@@ -7,7 +7,7 @@
  * Params are parsed with the node's own schema (defaults applied); invalid params throw an Error naming
  * every bad field. Time is simulated and jumps whenever the node waits, so timeouts cost nothing.
  */
-import type { CallEvent, PromptLibrary, VarValue } from '../ports/index.js';
+import type { CallEvent, PromptLibrary, StoredSchedule, VarValue } from '../ports/index.js';
 import type { Flow } from '../core/flow/schema.js';
 import type { AnyNodeDefinition } from '../core/nodes/define-node.js';
 import { isAbort } from '../core/engine-error.js';
@@ -35,6 +35,8 @@ export interface RunNodeOptions {
   to?: string;
   /** Flows a subflow node can run, by id. */
   flows?: Flow[];
+  /** Stored opening hours a schedule node can name. */
+  schedules?: StoredSchedule[];
   prompts?: PromptLibrary;
   nodeId?: string;
 }
@@ -66,7 +68,13 @@ export async function runNode(definition: AnyNodeDefinition, rawParams: unknown,
   if (Number.isNaN(startAt)) throw new Error(`runNode: at "${options.at}" is not an ISO 8601 time`);
 
   const clock = new SimulatedClock(startAt);
-  const ports = simulatedPorts({ world: parsedWorld.data, clock, flows: options.flows ?? [], ...(options.prompts ? { prompts: options.prompts } : {}) });
+  const ports = simulatedPorts({
+    world: parsedWorld.data,
+    clock,
+    flows: options.flows ?? [],
+    schedules: options.schedules ?? [],
+    ...(options.prompts ? { prompts: options.prompts } : {}),
+  });
   const call = new SimulatedCall({
     callId: 'node-test-call',
     from: options.from ?? '+447700900123',

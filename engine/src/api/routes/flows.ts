@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { canonicalFlowJson } from '../../core/flow/canonical-json.js';
+import { storeSchedules } from '../../calls/stored-schedules.js';
 import { checkFlow } from '../../core/flow/check-flow.js';
 import { hasErrors, type Diagnostic } from '../../core/flow/diagnostics.js';
 import { parseFlow } from '../../core/flow/parse-flow.js';
@@ -59,8 +60,8 @@ const nodeEdgeDiff = (key: 'nodeId' | 'edgeId') =>
  * subflows checked against the flows that exist.
  */
 export async function flowDiagnostics(store: Store, json: unknown): Promise<{ flow?: Flow; diagnostics: Diagnostic[] }> {
-  const flows = (await store.flows.list()).map((f) => f.id);
-  return checkFlow(json, { flows });
+  const [flows, schedules] = await Promise.all([store.flows.list(), store.schedules.list()]);
+  return checkFlow(json, { flows: flows.map((f) => f.id), schedules: schedules.map((s) => s.id) });
 }
 
 /** A flow's scripted test calls as the API keeps them: a .calls.json file without `flow`. */
@@ -82,7 +83,7 @@ async function runFlowTests(store: Store, flow: Flow, saved: JsonObject) {
     throw new ApiProblem(422, 'The saved test calls are not valid: fix them with PUT …/tests', { errors: fieldErrors('tests', file.error) });
   }
   const flows = (await publishedFlows(store)).filter((f) => f.id !== flow.id);
-  const report = await runTestCalls(flow, file.data, { flows });
+  const report = await runTestCalls(flow, file.data, { flows, schedules: storeSchedules(store) });
   return {
     results: report.results.map(({ name, passed, failures, path, outcome, endedAt, heard, edges }) => ({
       name,

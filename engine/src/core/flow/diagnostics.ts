@@ -38,6 +38,7 @@ export const FLOW_DIAGNOSTIC_CODES = {
   'language-not-offered': 'A language node switches to a language the flow does not offer.',
   'subflow-unknown': 'A subflow node runs a flow that does not exist.',
   'subflow-recursive': 'A subflow node runs the flow it is in.',
+  'schedule-unknown': 'An opening-hours node names a stored schedule that does not exist.',
   'fallback-destination-invalid': "The flow fallback's transfer destination cannot be read.",
   'node-unreachable': 'No path from the entry reaches the node (nor the nodes after it).',
   'loop-without-wait': 'A loop in which no node waits for the caller would spin for ever.',

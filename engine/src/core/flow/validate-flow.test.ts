@@ -257,6 +257,20 @@ describe('validateFlow', () => {
     expect(check(json)).toEqual([expect.objectContaining({ code: 'subflow-recursive', nodeId: 'pay' })]);
   });
 
+  it('checks stored schedule ids against the schedules that exist, when known', () => {
+    const json = smallFlow();
+    json.nodes.push({ id: 'hours', kind: 'schedule', version: 2, name: 'Office hours?', params: { scheduleId: 'office' } });
+    json.entry = 'hours';
+    json.edges.push({ id: 'h1', from: 'hours', outcome: 'open', to: 'menu' }, { id: 'h2', from: 'hours', outcome: 'closed', to: 'goodbye' }, { id: 'h3', from: 'hours', outcome: 'holiday', to: 'goodbye' });
+    expect(check(json)).toEqual([]);
+    expect(check(json, undefined)).toEqual([]);
+    const { flow } = parseFlow(json);
+    expect(validateFlow(flow!, { schedules: ['office'] })).toEqual([]);
+    expect(validateFlow(flow!, { schedules: ['weekend'] })).toEqual([
+      expect.objectContaining({ code: 'schedule-unknown', nodeId: 'hours', field: 'scheduleId', message: expect.stringContaining('Opening hours "Office hours?" checks opening hours that do not exist ("office")') }),
+    ]);
+  });
+
   it('skips nodes whose params parseFlow already rejected instead of reporting them twice', () => {
     const json = smallFlow();
     json.nodes[1]!.params = { queueId: '' };

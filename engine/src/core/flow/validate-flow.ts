@@ -10,6 +10,8 @@ import type { Flow, FlowEdge, FlowNode } from './schema.js';
 export interface ValidateOptions {
   /** Ids of the flows that exist, when known: subflow nodes must name one of them. */
   flows?: Iterable<string>;
+  /** Ids of the stored schedules, when known: opening-hours nodes must name one of them. */
+  schedules?: Iterable<string>;
   /** Variables a call starts with (e.g. set by a parent flow), besides those the runtime sets. */
   variables?: Iterable<string>;
   /**
@@ -164,6 +166,7 @@ export function validateFlow(flow: Flow, options: ValidateOptions = {}): Diagnos
   // Per node: exits wired, prompts in every language and their variables set somewhere, languages
   // offered, subflows known.
   const knownFlows = options.flows ? new Set(options.flows) : undefined;
+  const knownSchedules = options.schedules ? new Set(options.schedules) : undefined;
   const setSomewhere = new Set([...RUNTIME_VARIABLES, ...options.variables ?? []]);
   for (const { definition, params } of checked.values()) for (const name of definition.traits.sets?.(params) ?? []) setSomewhere.add(name);
   for (const { node, definition, params, outcomes, optional } of checked.values()) {
@@ -223,6 +226,16 @@ export function validateFlow(flow: Flow, options: ValidateOptions = {}): Diagnos
         message: `${nodeTitle(node)} switches to ${languageName(language)}, which the flow does not offer (add it to the flow's languages)`,
         nodeId: node.id,
       });
+    }
+    for (const scheduleId of definition.traits.schedules?.(params) ?? []) {
+      if (knownSchedules && !knownSchedules.has(scheduleId)) {
+        error({
+          code: 'schedule-unknown',
+          message: `${nodeTitle(node)} checks opening hours that do not exist ("${scheduleId}"): choose a schedule, or add it on the Schedules screen`,
+          nodeId: node.id,
+          field: 'scheduleId',
+        });
+      }
     }
     for (const flowId of definition.traits.subflows?.(params) ?? []) {
       if (flowId === flow.id) {

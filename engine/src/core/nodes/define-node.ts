@@ -81,6 +81,8 @@ export interface NodeTraits<P> {
   sets?(params: P): string[];
   /** Flow ids the node runs (subflow). */
   subflows?(params: P): string[];
+  /** Stored schedule ids the node reads (opening hours). */
+  schedules?(params: P): string[];
   /** True when digits entered in this node are secret (payments): they never reach the event log. */
   sensitive?: boolean;
   /** True for nodes that offer the caller a choice (menus): validation warns when none leads to a person. */

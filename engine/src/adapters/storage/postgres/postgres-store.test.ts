@@ -260,6 +260,13 @@ describe.each(testDatabases())('PostgreSQL store ($name)', (backend) => {
       });
       expect(await store.holidayCalendars.delete('ew', 'alice')).toEqual({ kind: 'inUse', by: ['schedule office'] });
       expect(await store.schedules.update('office', { name: 'Opening hours' }, 'alice')).toMatchObject({ kind: 'updated', item: { name: 'Opening hours', timezone: 'Europe/London' } });
+      // A schedule that a flow's draft or live version checks cannot be deleted from under it.
+      const checksOffice = { nodes: [{ id: 'hours', kind: 'schedule', version: 2, params: { scheduleId: 'office' }, ui: { x: 0, y: 0 } }] };
+      await store.flows.create({ draft: flowJson('uses-office', 'Uses the office hours', checksOffice) }, 'alice');
+      await store.schedules.create({ id: 'spare', name: 'Spare', timezone: 'Europe/London', definition: {} }, 'alice');
+      expect(await store.schedules.delete('office', 'alice')).toEqual({ kind: 'inUse', by: ['flow Uses the office hours'] });
+      expect(await store.schedules.delete('spare', 'alice')).toEqual({ kind: 'deleted' });
+      await store.flows.delete('uses-office', 'alice');
 
       await store.queues.create({ id: 'highways', name: 'Highways', settings: { serviceLevelSeconds: 20 } }, 'alice');
       await store.queues.create({ id: 'housing', name: 'Housing', settings: {} }, 'alice');

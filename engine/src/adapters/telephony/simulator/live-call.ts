@@ -4,7 +4,7 @@
  * call's clock starts at that instant ("try Saturday 23:30") and runs in real time from there.
  */
 import { EventEmitter } from 'node:events';
-import type { CallEvent, FlowSource, PromptLibrary, PromptSegment, VarValue } from '../../../ports/index.js';
+import type { CallEvent, FlowSource, PromptLibrary, PromptSegment, ScheduleSource, StoredSchedule, VarValue } from '../../../ports/index.js';
 import type { Flow } from '../../../core/flow/schema.js';
 import { runCall } from '../../../core/runtime/run-call.js';
 import { SystemClock } from '../../clock/system-clock.js';
@@ -17,6 +17,8 @@ export interface LiveCallOptions {
   /** Flows subflow nodes may run: a list, or a FlowSource (e.g. the store's published flows). */
   flows?: Iterable<Flow> | FlowSource;
   world?: WorldInput;
+  /** Stored opening hours that schedule nodes name: a list, or a source (the store's). */
+  schedules?: Iterable<StoredSchedule> | ScheduleSource;
   /** When the call happens (ISO 8601 or epoch ms); default now. */
   at?: string | number;
   from?: string;
@@ -56,7 +58,7 @@ export function startLiveCall(options: LiveCallOptions): LiveCall {
   if (startAt !== undefined && Number.isNaN(startAt)) throw new Error(`at "${String(options.at)}" is not an ISO 8601 time`);
   const world = worldSchema.parse(options.world ?? {});
   const clock = new SystemClock(startAt === undefined ? {} : { startAt });
-  const ports = simulatedPorts({ world, clock, ...(options.prompts ? { prompts: options.prompts } : {}) });
+  const ports = simulatedPorts({ world, clock, ...(options.schedules ? { schedules: options.schedules } : {}), ...(options.prompts ? { prompts: options.prompts } : {}) });
   ports.flows = isFlowSource(options.flows) ? options.flows : new MemoryFlowSource([options.flow, ...(options.flows ?? [])]);
   const callId = options.callId ?? `live-${process.pid}-${++liveCalls}`;
   const call = new SimulatedCall({ callId, from: options.from ?? '+447700900123', to: options.to ?? '+441234500000', clock, input: 'live', world });

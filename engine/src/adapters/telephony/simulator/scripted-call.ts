@@ -2,7 +2,7 @@
  * A whole call driven by a script of caller actions on its own simulated clock: the same script always
  * gives the same events at the same times, and a call of many minutes runs in milliseconds.
  */
-import type { CallEventSink, PromptLibrary, PromptSegment, VarValue } from '../../../ports/index.js';
+import type { CallEventSink, PromptLibrary, PromptSegment, ScheduleSource, StoredSchedule, VarValue } from '../../../ports/index.js';
 import type { Flow } from '../../../core/flow/schema.js';
 import { MemoryEventSink } from '../../../core/runtime/event-log.js';
 import { runCall, type CallRunResult } from '../../../core/runtime/run-call.js';
@@ -21,6 +21,8 @@ export interface ScriptedCallOptions {
   flow: Flow;
   /** Flows subflow nodes may run. */
   flows?: readonly Flow[];
+  /** Stored opening hours that schedule nodes name. */
+  schedules?: Iterable<StoredSchedule> | ScheduleSource;
   caller: readonly CallerAction[];
   world: World;
   /** Start time, epoch ms (default Wednesday 2026-01-07 10:00 London). */
@@ -44,7 +46,13 @@ export interface ScriptedCallResult extends CallRunResult {
 
 export async function runScriptedCall(options: ScriptedCallOptions): Promise<ScriptedCallResult> {
   const clock = new SimulatedClock(options.at ?? DEFAULT_CALL_TIME);
-  const ports = simulatedPorts({ world: options.world, clock, flows: [options.flow, ...(options.flows ?? [])], ...(options.prompts ? { prompts: options.prompts } : {}) });
+  const ports = simulatedPorts({
+    world: options.world,
+    clock,
+    flows: [options.flow, ...(options.flows ?? [])],
+    ...(options.schedules ? { schedules: options.schedules } : {}),
+    ...(options.prompts ? { prompts: options.prompts } : {}),
+  });
   const call = new SimulatedCall({
     callId: options.callId ?? 'scripted-call',
     from: options.from ?? DEFAULT_FROM,

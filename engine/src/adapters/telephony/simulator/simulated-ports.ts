@@ -1,4 +1,4 @@
-import type { Clock, FlowSource, PromptLibrary } from '../../../ports/index.js';
+import type { Clock, FlowSource, PromptLibrary, ScheduleSource, StoredSchedule } from '../../../ports/index.js';
 import type { Flow } from '../../../core/flow/schema.js';
 import type { FlowPorts } from '../../../core/runtime/ports.js';
 import { SimulatedClock } from './simulated-clock.js';
@@ -24,11 +24,26 @@ export class MemoryFlowSource implements FlowSource {
   }
 }
 
+/** Stored schedules held in memory, by id (a folder's schedules.json, a test's own). */
+export class MemoryScheduleSource implements ScheduleSource {
+  private readonly byId: Map<string, StoredSchedule>;
+
+  constructor(schedules: Iterable<StoredSchedule> = []) {
+    this.byId = new Map([...schedules].map((s) => [s.id, s]));
+  }
+
+  async schedule(scheduleId: string): Promise<StoredSchedule | undefined> {
+    return this.byId.get(scheduleId);
+  }
+}
+
 /** Every port a flow needs, answered by the simulated world on the given clock. */
 export function simulatedPorts(options: {
   world: World;
   clock?: Clock;
   flows?: Iterable<Flow>;
+  /** Stored opening hours: a list, or a source (e.g. the store's schedules, for designer test calls). */
+  schedules?: Iterable<StoredSchedule> | ScheduleSource;
   prompts?: PromptLibrary;
 }): FlowPorts & { clock: Clock; http: SimulatedHttpClient } {
   const clock = options.clock ?? new SimulatedClock(DEFAULT_CALL_TIME);
@@ -39,6 +54,10 @@ export function simulatedPorts(options: {
     queue: new SimulatedQueue(options.world, clock),
     http: new SimulatedHttpClient(options.world, clock),
     flows: new MemoryFlowSource(options.flows),
+    schedules: isScheduleSource(options.schedules) ? options.schedules : new MemoryScheduleSource(options.schedules),
     ...(options.prompts ? { prompts: options.prompts } : {}),
   };
 }
+
+const isScheduleSource = (schedules: Iterable<StoredSchedule> | ScheduleSource | undefined): schedules is ScheduleSource =>
+  typeof (schedules as ScheduleSource | undefined)?.schedule === 'function';

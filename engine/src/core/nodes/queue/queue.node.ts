@@ -44,7 +44,7 @@ export const queueNode = defineNode({
   version: 2,
   earlier: [{ version: 1, upgrade: msToSeconds({ ringTimeoutMs: 'ringTimeoutSeconds' }) }],
   params: z.strictObject({
-    queueId: z.string().min(1).max(64).describe('Queue the caller waits in'),
+    queueId: z.string().min(1).max(64).meta({ ref: 'queue', title: 'Queue' }).describe('Queue the caller waits in'),
     priority: z.number().int().min(0).max(100).default(0).describe('Priority when the variable below is not set (higher is served first)'),
     priorityVariable: variableName
       .optional()
