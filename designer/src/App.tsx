@@ -2,7 +2,8 @@ import { useEffect, useState } from 'react';
 import { api, roleAtLeast, type Me } from './api/client.js';
 import { FlowEditor } from './screens/FlowEditor.js';
 import { FlowList } from './screens/FlowList.js';
-import { NumbersScreen, PromptsScreen, SchedulesScreen } from './screens/LibraryScreens.js';
+import { SchedulesScreen } from './schedules/SchedulesScreen.js';
+import { NumbersScreen, PromptsScreen } from './screens/LibraryScreens.js';
 import { Login } from './screens/Login.js';
 import { UsersScreen } from './screens/UsersScreen.js';
 

@@ -103,6 +103,12 @@ export interface FlowDiff {
   nodes: { added: string[]; removed: string[]; changed: Array<{ nodeId: string; fields: string[] }> };
   edges: { added: string[]; removed: string[] };
 }
+export interface SavedTestCallRecord {
+  name: string;
+  at?: string;
+  caller?: unknown[];
+  expect?: Record<string, unknown>;
+}
 export interface FlowTestResults {
   results: Array<{ name: string; passed: boolean; failures: string[]; path: string[] }>;
   coverage: { traversed: string[]; total: number };
@@ -119,6 +125,11 @@ export interface PromptRecord {
   text: Record<string, string>;
   /** Languages with a recording (read only). */
   audioLanguages?: string[];
+}
+export interface QueueRecord {
+  id: string;
+  name: string;
+  settings?: Record<string, unknown>;
 }
 export interface ScheduleRecord {
   id: string;
@@ -170,12 +181,16 @@ export const api = {
   versions: (id: string) => request<VersionSummary[]>('GET', `/api/flows/${enc(id)}/versions`),
   version: (id: string, version: number) =>
     request<{ version: number; flow: Flow }>('GET', `/api/flows/${enc(id)}/versions/${version}`),
+  /** Publishes that version again, and makes it the draft too (at `draftRevision`). */
   rollback: (id: string, version: number) =>
-    request<{ version: number }>('POST', `/api/flows/${enc(id)}/versions/${version}/rollback`),
+    request<{ version: number; draftRevision: number }>('POST', `/api/flows/${enc(id)}/versions/${version}/rollback`),
   diff: (id: string, from: number | 'draft', to: number | 'draft') =>
     request<FlowDiff>('GET', `/api/flows/${enc(id)}/diff?from=${from}&to=${to}`),
   exportFlow: (id: string) => request<unknown>('GET', `/api/flows/${enc(id)}/export`),
   runTests: (id: string, flow: Flow) => request<FlowTestResults>('POST', `/api/flows/${enc(id)}/tests/run`, { flow }),
+  /** The flow's scripted test calls (a .calls.json without `flow`). */
+  tests: (id: string) => request<{ calls: SavedTestCallRecord[]; world?: Record<string, unknown> }>('GET', `/api/flows/${enc(id)}/tests`),
+  saveTests: (id: string, tests: { calls: unknown[]; world?: unknown }) => request<unknown>('PUT', `/api/flows/${enc(id)}/tests`, tests),
 
   listNumbers: () => request<NumberRecord[]>('GET', '/api/numbers'),
   createNumber: (n: NumberRecord) => request<NumberRecord>('POST', '/api/numbers', n),
@@ -188,6 +203,7 @@ export const api = {
   deletePrompt: (id: string) => request<void>('DELETE', `/api/prompts/${enc(id)}`),
 
   listSchedules: () => request<ScheduleRecord[]>('GET', '/api/schedules'),
+  listQueues: () => request<QueueRecord[]>('GET', '/api/queues'),
   createSchedule: (s: ScheduleRecord) => request<ScheduleRecord>('POST', '/api/schedules', s),
   updateSchedule: (id: string, changes: Omit<ScheduleRecord, 'id'>) => request<ScheduleRecord>('PUT', `/api/schedules/${enc(id)}`, changes),
   deleteSchedule: (id: string) => request<void>('DELETE', `/api/schedules/${enc(id)}`),

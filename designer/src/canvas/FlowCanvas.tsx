@@ -14,20 +14,29 @@ import {
 } from '@xyflow/react';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import { useFlowStore, useFlowStoreApi } from '../store/context.js';
-import { nodeOutcomes, type DeleteSummary } from '../store/flow-store.js';
+import { nodeSize, type DeleteSummary } from '../store/flow-store.js';
+import { Icon } from '../ui/Icon.js';
 import { DeleteDialog } from './DeleteDialog.js';
-import { createEdgeDeriver, createNodeDeriver, zoomedIn, type CanvasNode, type MeasuredSizes } from './derive.js';
+import { collapsedGroups, createEdgeDeriver, createNodeDeriver, zoomedIn, type CanvasNode, type MeasuredSizes } from './derive.js';
+import { ExitEdge, RoutingContext, type Routing } from './ExitEdge.js';
 import { FlowNodeView } from './FlowNodeView.js';
-import { autoLayout, NODE_WIDTH, nodeHeight, nodeWidth } from './layout.js';
+import { GroupBox, GroupFrame } from './GroupViews.js';
+import { autoLayout, NODE_WIDTH } from './layout.js';
+import { NameLayer } from './NameLayer.js';
 import { Palette, PALETTE_MIME } from './Palette.js';
 
-const nodeTypes = { flowNode: FlowNodeView };
+const nodeTypes = { flowNode: FlowNodeView, groupFrame: GroupFrame, groupBox: GroupBox };
+const edgeTypes = { exit: ExitEdge };
+/** Edge labels are drawn from this zoom in (further out they would be a haze). */
+const readLabels = (s: { transform: [number, number, number] }) => s.transform[2] >= 0.6;
+/** Is this spot covered by the minimap or the zoom buttons (a drop there lands in view instead)? */
+const overCanvasControls = (target: EventTarget | null) => target instanceof Element && target.closest('.react-flow__minimap, .react-flow__controls') !== null;
 
 const typingIn = (target: EventTarget | null) =>
   target instanceof HTMLElement && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
 
 /** The canvas with its palette: React Flow drawing the store's flow document. */
-export function FlowCanvas({ onlyRenderVisible = true }: { onlyRenderVisible?: boolean }) {
+export function FlowCanvas({ onlyRenderVisible = true, paletteOpen = true }: { onlyRenderVisible?: boolean; paletteOpen?: boolean }) {
   const store = useFlowStoreApi();
   const flow = useFlowStore((s) => s.flow);
   const selection = useFlowStore((s) => s.selection);
@@ -37,8 +46,11 @@ export function FlowCanvas({ onlyRenderVisible = true }: { onlyRenderVisible?: b
   const diffMarks = useFlowStore((s) => s.diffMarks);
   const coveredEdgeIds = useFlowStore((s) => s.coveredEdgeIds);
   const readOnly = useFlowStore((s) => s.readOnly);
-  const focus = useFlowStore((s) => s.focus);
+  const reveal = useFlowStore((s) => s.reveal);
+  const selectedCount = useFlowStore((s) => s.selection.nodes.length);
   const reactFlow = useReactFlow();
+  const [dragging, setDragging] = useState(false);
+  const labels = useStore(readLabels);
   const wrapper = useRef<HTMLDivElement>(null);
   const measured = useRef<MeasuredSizes>(new Map());
   const [measuredVersion, setMeasuredVersion] = useState(0);
@@ -53,8 +65,8 @@ export function FlowCanvas({ onlyRenderVisible = true }: { onlyRenderVisible?: b
     if (!box || flowNodes.length === 0 || box.width === 0 || box.height === 0) return setOpening({ x: 0, y: 0, zoom: 1 });
     const xs = flowNodes.map((n) => n.ui.x);
     const ys = flowNodes.map((n) => n.ui.y);
-    const right = Math.max(...flowNodes.map((n) => n.ui.x + nodeWidth(nodeOutcomes(n).length)));
-    const bottom = Math.max(...flowNodes.map((n) => n.ui.y + nodeHeight(nodeOutcomes(n).length)));
+    const right = Math.max(...flowNodes.map((n) => n.ui.x + nodeSize(n).width));
+    const bottom = Math.max(...flowNodes.map((n) => n.ui.y + nodeSize(n).height));
     const bounds = { x: Math.min(...xs), y: Math.min(...ys), width: right - Math.min(...xs), height: bottom - Math.min(...ys) };
     setOpening(getViewportForBounds(bounds, box.width, box.height, 0.1, 1, 0.1));
   }, [store]);
@@ -64,6 +76,10 @@ export function FlowCanvas({ onlyRenderVisible = true }: { onlyRenderVisible?: b
   const inputs = { flow, selection, diagnostics, activeNodeId, visitedNodeIds, diffMarks, coveredEdgeIds };
   const nodes = useMemo(() => deriveNodes(inputs, measured.current, detailed), [flow, selection, diagnostics, activeNodeId, visitedNodeIds, diffMarks, measuredVersion, detailed]);
   const edges = useMemo(() => deriveEdges(inputs), [flow, selection, coveredEdgeIds]);
+  const hidden = useMemo(() => new Set(collapsedGroups(flow).keys()), [flow]);
+  const boxes = useMemo(() => flow.nodes.filter((n) => !hidden.has(n.id)).map((n) => ({ x: n.ui.x, y: n.ui.y, ...nodeSize(n) })), [flow.nodes, hidden]);
+  const routing: Routing = useMemo(() => ({ boxes, route: detailed && !dragging, labels: labels && !dragging }), [boxes, detailed, dragging, labels]);
+  const withProblems = useMemo(() => new Set(diagnostics.filter((d) => d.severity === 'error' && d.nodeId).map((d) => d.nodeId!)), [diagnostics]);
 
   const onNodesChange = useCallback(
     (changes: NodeChange<CanvasNode>[]) => {
@@ -73,6 +89,8 @@ export function FlowCanvas({ onlyRenderVisible = true }: { onlyRenderVisible?: b
       const selected = new Set(store.getState().selection.nodes);
       let sizesChanged = false;
       for (const c of changes) {
+        // Groups are drawn from their members: nothing of theirs is stored.
+        if ('id' in c && c.id.startsWith('group ')) continue;
         if (c.type === 'position' && c.position) {
           positions[c.id] = c.position;
           dragging ||= c.dragging ?? false;
@@ -85,7 +103,10 @@ export function FlowCanvas({ onlyRenderVisible = true }: { onlyRenderVisible?: b
           sizesChanged = true;
         }
       }
-      if (Object.keys(positions).length > 0) store.getState().moveNodes(positions, dragging);
+      if (Object.keys(positions).length > 0) {
+        store.getState().moveNodes(positions, dragging);
+        setDragging(dragging);
+      }
       if (selectionChanged) store.getState().select([...selected], store.getState().selection.edges);
       if (sizesChanged) setMeasuredVersion((v) => v + 1);
     },
@@ -131,10 +152,13 @@ export function FlowCanvas({ onlyRenderVisible = true }: { onlyRenderVisible?: b
       const kind = e.dataTransfer.getData(PALETTE_MIME);
       if (!kind) return;
       e.preventDefault();
+      // Dropped on the minimap or the zoom buttons, it would hide underneath them: it goes in the middle of the view.
+      if (overCanvasControls(e.target)) return addAtCentre(kind);
       const at = reactFlow.screenToFlowPosition({ x: e.clientX, y: e.clientY });
+      // A free spot near the drop, never on top of another node (the store looks for one).
       store.getState().addNode(kind, { x: at.x - NODE_WIDTH / 2, y: at.y - 20 });
     },
-    [reactFlow, store],
+    [reactFlow, store, addAtCentre],
   );
 
   const askDelete = useCallback(() => {
@@ -157,6 +181,7 @@ export function FlowCanvas({ onlyRenderVisible = true }: { onlyRenderVisible?: b
       else if (mod && key === 'v') s.paste();
       else if (mod && key === 's') void s.save();
       else if (mod && key === 'a') s.select(s.flow.nodes.map((n) => n.id));
+      else if (mod && key === 'g') s.groupSelection();
       else if (!mod && (e.key === 'Delete' || e.key === 'Backspace')) askDelete();
       else return;
       e.preventDefault();
@@ -170,18 +195,24 @@ export function FlowCanvas({ onlyRenderVisible = true }: { onlyRenderVisible?: b
     };
   }, [store, askDelete, pendingDelete]);
 
-  // A clicked diagnostic (or transcript line) brings its node into view, centring it only if it is off screen.
+  // A clicked problem, transcript line or search result (or the test call's step) brings its node into view:
+  // centred if it is off screen, zoomed in far enough to read when the canvas is zoomed far out.
   useEffect(() => {
-    const node = focus && store.getState().flow.nodes.find((n) => n.id === focus.nodeId);
+    const state = store.getState();
+    const node = reveal && state.flow.nodes.find((n) => n.id === reveal.nodeId);
     if (!node) return;
+    const group = collapsedGroups(state.flow).get(node.id);
+    if (group) state.toggleGroup(group.id);
     // Measuring forces a layout of the whole canvas: only when there is a node to bring into view.
     const box = wrapper.current?.getBoundingClientRect();
     if (!box) return;
+    const { width, height } = nodeSize(node);
     const topLeft = reactFlow.flowToScreenPosition(node.ui);
-    const bottomRight = reactFlow.flowToScreenPosition({ x: node.ui.x + NODE_WIDTH, y: node.ui.y + 80 });
+    const bottomRight = reactFlow.flowToScreenPosition({ x: node.ui.x + width, y: node.ui.y + height });
     const inView = topLeft.x >= box.left && topLeft.y >= box.top && bottomRight.x <= box.right && bottomRight.y <= box.bottom;
-    if (!inView) void reactFlow.setCenter(node.ui.x + NODE_WIDTH / 2, node.ui.y + 50, { zoom: reactFlow.getZoom(), duration: 200 });
-  }, [focus, reactFlow, store]);
+    const zoom = Math.max(reactFlow.getZoom(), 0.6);
+    if (!inView || zoom !== reactFlow.getZoom()) void reactFlow.setCenter(node.ui.x + width / 2, node.ui.y + height / 2, { zoom, duration: 250 });
+  }, [reveal, reactFlow, store]);
 
   const layout = () => {
     store.getState().replaceFlow(autoLayout(store.getState().flow));
@@ -190,13 +221,23 @@ export function FlowCanvas({ onlyRenderVisible = true }: { onlyRenderVisible?: b
 
   return (
     <div className="canvas-area">
-      <Palette onAdd={addAtCentre} disabled={readOnly} />
+      {paletteOpen && <Palette onAdd={addAtCentre} disabled={readOnly} />}
       <div className="canvas" ref={wrapper} onDrop={onDrop} onDragOver={(e) => e.preventDefault()} aria-label="Flow canvas">
+        {selectedCount > 1 && !readOnly && (
+          <div className="selection-bar" role="toolbar" aria-label="Selected steps">
+            <span>{selectedCount} steps selected</span>
+            <button type="button" onClick={() => store.getState().groupSelection()} title="Group (Ctrl+G)">
+              <Icon name="group" size={14} /> Group
+            </button>
+          </div>
+        )}
         {opening && (
+        <RoutingContext.Provider value={routing}>
         <ReactFlow<CanvasNode>
           nodes={nodes}
           edges={edges}
           nodeTypes={nodeTypes}
+          edgeTypes={edgeTypes}
           onNodesChange={onNodesChange}
           onEdgesChange={onEdgesChange}
           onConnect={onConnect}
@@ -219,7 +260,9 @@ export function FlowCanvas({ onlyRenderVisible = true }: { onlyRenderVisible?: b
               </ControlButton>
             )}
           </Controls>
+          {!detailed && <NameLayer nodes={flow.nodes} entry={flow.entry} priority={withProblems} hidden={hidden} />}
         </ReactFlow>
+        </RoutingContext.Provider>
         )}
       </div>
       {pendingDelete && (

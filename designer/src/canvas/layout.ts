@@ -1,20 +1,15 @@
 import { graphlib, layout } from '@dagrejs/dagre';
 import type { Flow } from '../../../engine/src/core/flow/schema.js';
-import { nodeOutcomes } from '../store/flow-store.js';
-
-import { nodeHeight, nodeWidth } from './sizes.js';
+import { nodeSize } from '../store/flow-store.js';
 
 export { NODE_WIDTH, nodeHeight, nodeWidth } from './sizes.js';
 
 /** Lay the flow out top to bottom with dagre (entry at the top, outcomes fanning out below). */
 export function autoLayout(flow: Flow): Flow {
   const g = new graphlib.Graph();
-  g.setGraph({ rankdir: 'TB', nodesep: 40, ranksep: 80, marginx: 20, marginy: 20 });
+  g.setGraph({ rankdir: 'TB', nodesep: 48, ranksep: 96, marginx: 20, marginy: 20 });
   g.setDefaultEdgeLabel(() => ({}));
-  for (const n of flow.nodes) {
-    const outcomes = nodeOutcomes(n).length;
-    g.setNode(n.id, { width: nodeWidth(outcomes), height: nodeHeight(outcomes) });
-  }
+  for (const n of flow.nodes) g.setNode(n.id, nodeSize(n));
   for (const e of flow.edges) if (g.hasNode(e.from) && g.hasNode(e.to)) g.setEdge(e.from, e.to);
   layout(g);
   return {

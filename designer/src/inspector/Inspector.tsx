@@ -1,7 +1,10 @@
-import { useEffect, useMemo, useRef } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { nodeDefinition } from '../../../engine/src/core/catalogue.js';
 import { kindLabel, nodeName } from '../../../engine/src/core/flow/names.js';
-import type { PromptRecord } from '../api/client.js';
+import { api, type PromptRecord } from '../api/client.js';
+import { HoursEditor } from '../schedules/HoursEditor.js';
+import { hoursFrom } from '../schedules/hours.js';
+import { scheduleIdFor } from '../schedules/SchedulesScreen.js';
 import { useFlowStore, useFlowStoreApi } from '../store/context.js';
 import { nodeOutcomes } from '../store/flow-store.js';
 import { paramsJsonSchema } from './json-schema.js';
@@ -82,7 +85,9 @@ export function Inspector({ prompts, refs = {} }: { prompts: PromptRecord[]; ref
         )
       )}
       <ExitsEditor nodeId={node.id} />
-      {form && schema ? (
+      {node.kind === 'schedule' && node.version === 1 ? (
+        <InlineHours nodeId={node.id} params={node.params} name={nodeName(node)} readOnly={readOnly} />
+      ) : form && schema ? (
         <FormContext.Provider value={form}>
           <form className="params-form" aria-label={`${definition?.ui.label} settings`} onSubmit={(e) => e.preventDefault()}>
             <ObjectField
@@ -147,5 +152,43 @@ function ExitsEditor({ nodeId }: { nodeId: string }) {
         );
       })}
     </fieldset>
+  );
+}
+
+/**
+ * An opening-hours step saved with its hours written into it (version 1): the week editor, and a way to
+ * keep the hours on the Schedules screen instead, where queues and other flows can use them too.
+ */
+function InlineHours({ nodeId, params, name, readOnly }: { nodeId: string; params: Record<string, unknown>; name: string; readOnly: boolean }) {
+  const store = useFlowStoreApi();
+  const [error, setError] = useState<string>();
+  const hours = hoursFrom(params);
+  const timeZone = typeof params.timeZone === 'string' ? params.timeZone : 'Europe/London';
+  const moveToSchedules = async () => {
+    try {
+      const taken = (await api.listSchedules()).map((s) => s.id);
+      const id = scheduleIdFor(name, taken);
+      await api.createSchedule({ id, name, timezone: timeZone, definition: { ...hours } });
+      store.getState().changeVersion(nodeId, 2, { scheduleId: id });
+      window.dispatchEvent(new CustomEvent('frontdoor:refs-changed'));
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+  return (
+    <div className="inline-hours">
+      <p className="help">These hours are written into this step. Keep them on the Schedules screen to share them with other flows and queues.</p>
+      {!readOnly && (
+        <button type="button" onClick={() => void moveToSchedules()}>
+          Keep these hours on the Schedules screen
+        </button>
+      )}
+      {error && (
+        <p className="field-error" role="alert">
+          {error}
+        </p>
+      )}
+      <HoursEditor hours={hours} readOnly={readOnly} onChange={(next) => store.getState().updateParams(nodeId, { ...params, ...next })} />
+    </div>
   );
 }

@@ -46,6 +46,8 @@ export interface FlowState {
   selection: { nodes: string[]; edges: string[] };
   /** A field to focus in the inspector (set when a diagnostic is clicked). */
   focus?: { nodeId: string; field?: string; seq: number };
+  /** A node to bring into view on the canvas (a search result, a transcript line, the test call's step). */
+  reveal?: { nodeId: string; seq: number };
   past: Flow[];
   future: Flow[];
   /** Consecutive commits with the same key (one drag, typing in one field) make one undo step. */
@@ -67,6 +69,8 @@ export interface FlowActions {
   moveNodes(positions: Record<string, { x: number; y: number }>, dragging: boolean): void;
   updateParams(nodeId: string, params: Record<string, unknown>, field?: string): void;
   renameNode(nodeId: string, name: string): void;
+  /** Move a node to another version of its kind with new params (an opening-hours step moved to a stored schedule). */
+  changeVersion(nodeId: string, version: number, params: Record<string, unknown>): void;
   setEntry(nodeId: string): void;
   /** Wire an outcome to a node; an outcome has at most one edge, so this replaces any earlier one. */
   connect(from: string, outcome: string, to: string): void;
@@ -75,12 +79,25 @@ export interface FlowActions {
   deleteSelection(): DeleteSummary;
   select(nodes: string[], edges?: string[]): void;
   focusNode(nodeId: string, field?: string): void;
+  /** Select a node and bring it into view, without opening its settings (a transcript line, a search result). */
+  revealNode(nodeId: string, select?: boolean): void;
+  /** Put the selected nodes in a new group (one undo step); returns its id, or undefined with fewer than two nodes. */
+  groupSelection(name?: string): string | undefined;
+  renameGroup(groupId: string, name: string): void;
+  /** Collapse a group into one box (or open it again). */
+  toggleGroup(groupId: string): void;
+  ungroup(groupId: string): void;
   copySelection(): void;
   paste(offset?: { x: number; y: number }): string[];
   undo(): void;
   redo(): void;
   /** Replace the whole flow as one undoable step (import, auto-layout, rename flow). */
   replaceFlow(flow: Flow): void;
+  /**
+   * The server made this the draft (a roll back): take it as one undoable step, already saved at `revision`.
+   * Undo brings back the draft it replaced (and saves it again).
+   */
+  adoptDraft(flow: Flow, revision: number): void;
   /** Load what the server holds now (after a conflict), dropping local history. */
   load(flow: Flow, revision: number): void;
   setReadOnly(readOnly: boolean): void;
@@ -90,6 +107,8 @@ export interface FlowActions {
   clearTestCall(): void;
   setCoverage(edgeIds: string[] | undefined): void;
   setDiff(marks: Record<string, DiffMark> | undefined, label?: string): void;
+  /** The flows and schedules that exist changed (one was added): check what the flow names against them. */
+  setKnownIds(known: { flows?: string[]; schedules?: string[] }): void;
   /** Stop timers (autosave, diagnostics). */
   dispose(): void;
 }
@@ -106,6 +125,8 @@ export interface FlowStoreOptions {
   /** Wait after the last change before saving the draft (undefined: no autosave). */
   autosaveDelayMs?: number;
   knownFlowIds?: string[];
+  /** Stored schedule ids opening-hours steps may name (checked when given). */
+  knownScheduleIds?: string[];
   readOnly?: boolean;
 }
 
@@ -113,6 +134,17 @@ const HISTORY_LIMIT = 200;
 
 /** The outcomes a node offers with its current params (none when its kind is unknown or params broken). */
 export const nodeOutcomes = (node: FlowNode): OutcomeSpec[] => exitsOf(node);
+
+const sizes = new WeakMap<FlowNode, { width: number; height: number }>();
+/** How big the node is drawn: wide enough for every exit's label (worked out once per version of the node). */
+export function nodeSize(node: FlowNode): { width: number; height: number } {
+  let size = sizes.get(node);
+  if (!size) {
+    const labels = nodeOutcomes(node).map((o) => o.label ?? o.name);
+    sizes.set(node, (size = { width: nodeWidth(labels), height: nodeHeight(labels) }));
+  }
+  return size;
+}
 
 /**
  * The flow with every node at its kind's current version (earlier versions' params upgraded, as the engine
@@ -134,9 +166,9 @@ export function freshName(label: string, nodes: readonly FlowNode[]): string {
  * The nearest place to `wanted` where a node of this size overlaps no other (a node dropped on another
  * node, or anywhere crowded, lands beside it), searching outwards on a grid.
  */
-export function freeSpot(nodes: readonly FlowNode[], wanted: { x: number; y: number }, size = { width: NODE_WIDTH, height: nodeHeight(2) }): { x: number; y: number } {
+export function freeSpot(nodes: readonly FlowNode[], wanted: { x: number; y: number }, size = { width: NODE_WIDTH, height: nodeHeight() }): { x: number; y: number } {
   const gap = 24;
-  const boxes = nodes.map((n) => ({ x: n.ui.x, y: n.ui.y, width: nodeWidth(nodeOutcomes(n).length), height: nodeHeight(nodeOutcomes(n).length) }));
+  const boxes = nodes.map((n) => ({ x: n.ui.x, y: n.ui.y, ...nodeSize(n) }));
   const clear = (x: number, y: number) =>
     boxes.every((b) => x + size.width + gap <= b.x || b.x + b.width + gap <= x || y + size.height + gap <= b.y || b.y + b.height + gap <= y);
   if (clear(wanted.x, wanted.y)) return wanted;
@@ -197,6 +229,7 @@ export function createFlowStore(options: FlowStoreOptions): FlowStore {
   let focusSeq = 0;
   let saving: Promise<void> | undefined;
 
+  let known: { flows?: string[]; schedules?: string[] } = { ...(options.knownFlowIds ? { flows: options.knownFlowIds } : {}), ...(options.knownScheduleIds ? { schedules: options.knownScheduleIds } : {}) };
   const store = createStore<FlowState & FlowActions>()((set, get) => {
     const scheduleDiagnostics = () => {
       clearTimeout(diagnosticsTimer);
@@ -245,7 +278,7 @@ export function createFlowStore(options: FlowStoreOptions): FlowStore {
       selection: { nodes: [], edges: [] },
       past: [],
       future: [],
-      diagnostics: diagnose(opened, options.knownFlowIds),
+      diagnostics: diagnose(opened, known),
       visitedNodeIds: [],
 
       addNode(kind, position = { x: 0, y: 0 }) {
@@ -253,13 +286,14 @@ export function createFlowStore(options: FlowStoreOptions): FlowStore {
         if (!definition) throw new Error(`There is no node kind "${kind}" in the catalogue`);
         const { flow } = get();
         const id = freshId(kind, idsOf(flow));
-        const spot = freeSpot(flow.nodes, position);
+        const starter = { ...defaultParams(definition), ...structuredClone(definition.ui.starter ?? {}) };
+        const spot = freeSpot(flow.nodes, position, nodeSize({ id, kind, version: definition.version, params: starter, ui: position }));
         const node: FlowNode = {
           id,
           kind,
           version: definition.version,
           name: freshName(definition.ui.label, flow.nodes),
-          params: { ...defaultParams(definition), ...structuredClone(definition.ui.starter ?? {}) },
+          params: starter,
           ui: { x: Math.round(spot.x), y: Math.round(spot.y) },
         };
         const empty = flow.nodes.length === 0;
@@ -297,6 +331,11 @@ export function createFlowStore(options: FlowStoreOptions): FlowStore {
           }),
           `name:${nodeId}`,
         );
+      },
+
+      changeVersion(nodeId, version, params) {
+        if (!nodeDefinition(get().flow.nodes.find((n) => n.id === nodeId)?.kind ?? '', version)) return;
+        commit(mapNode(nodeId, (n) => ({ ...n, version, params })));
       },
 
       setEntry(nodeId) {
@@ -344,8 +383,12 @@ export function createFlowStore(options: FlowStoreOptions): FlowStore {
         const goingNodes = new Set(summary.nodes);
         const goingEdges = new Set(summary.edges.map((e) => e.id));
         const nodes = flow.nodes.filter((n) => !goingNodes.has(n.id));
+        const groups = flow.ui?.groups
+          ?.map((g) => ({ ...g, nodes: g.nodes.filter((id) => !goingNodes.has(id)) }))
+          .filter((g) => g.nodes.length > 0);
         commit({
           ...flow,
+          ...(groups ? { ui: { ...flow.ui, groups } } : {}),
           nodes,
           edges: flow.edges.filter((e) => !goingEdges.has(e.id)),
           // The entry moves to the first node left, so the flow still starts somewhere; validation says if that is wrong.
@@ -362,7 +405,44 @@ export function createFlowStore(options: FlowStoreOptions): FlowStore {
       },
 
       focusNode(nodeId, field) {
-        set({ selection: { nodes: [nodeId], edges: [] }, focus: { nodeId, field, seq: ++focusSeq } });
+        set({ selection: { nodes: [nodeId], edges: [] }, focus: { nodeId, field, seq: ++focusSeq }, reveal: { nodeId, seq: ++focusSeq } });
+      },
+
+      revealNode(nodeId, select = true) {
+        if (!get().flow.nodes.some((n) => n.id === nodeId)) return;
+        set({ reveal: { nodeId, seq: ++focusSeq }, ...(select ? { selection: { nodes: [nodeId], edges: [] } } : {}) });
+      },
+
+      groupSelection(name) {
+        const { flow, selection } = get();
+        const members = selection.nodes.filter((id) => flow.nodes.some((n) => n.id === id));
+        if (members.length < 2) return undefined;
+        const groups = (flow.ui?.groups ?? []).map((g) => ({ ...g, nodes: g.nodes.filter((id) => !members.includes(id)) })).filter((g) => g.nodes.length > 0);
+        const id = freshId('group', new Set([...idsOf(flow), ...groups.map((g) => g.id)]));
+        const taken = new Set(groups.map((g) => g.name.toLowerCase()));
+        let label = name?.trim() || 'Group';
+        for (let n = 2; !name && taken.has(label.toLowerCase()); n++) label = `Group ${n}`;
+        commit({ ...flow, ui: { ...flow.ui, groups: [...groups, { id, name: label, nodes: members, collapsed: false }] } });
+        return id;
+      },
+
+      renameGroup(groupId, name) {
+        const { flow } = get();
+        if (name.trim() === '') return;
+        const groups = (flow.ui?.groups ?? []).map((g) => (g.id === groupId ? { ...g, name: name.slice(0, 80) } : g));
+        commit({ ...flow, ui: { ...flow.ui, groups } }, `group-name:${groupId}`);
+      },
+
+      toggleGroup(groupId) {
+        const { flow } = get();
+        const groups = (flow.ui?.groups ?? []).map((g) => (g.id === groupId ? { ...g, collapsed: !g.collapsed } : g));
+        commit({ ...flow, ui: { ...flow.ui, groups } });
+      },
+
+      ungroup(groupId) {
+        const { flow } = get();
+        const groups = (flow.ui?.groups ?? []).filter((g) => g.id !== groupId);
+        commit({ ...flow, ui: { ...flow.ui, groups } });
       },
 
       copySelection() {
@@ -442,6 +522,23 @@ export function createFlowStore(options: FlowStoreOptions): FlowStore {
         set({ coalesceKey: undefined });
       },
 
+      adoptDraft(flow, revision) {
+        const s = get();
+        clearTimeout(autosaveTimer);
+        set({
+          flow: upgradeFlow(flow),
+          revision,
+          past: [...s.past, s.flow].slice(-HISTORY_LIMIT),
+          future: [],
+          coalesceKey: undefined,
+          dirty: false,
+          saveState: 'saved',
+          saveError: undefined,
+          selection: existingOnly(s.selection, flow),
+        });
+        get().runDiagnostics();
+      },
+
       load(flow, revision) {
         clearTimeout(autosaveTimer);
         set({
@@ -464,7 +561,7 @@ export function createFlowStore(options: FlowStoreOptions): FlowStore {
 
       runDiagnostics() {
         clearTimeout(diagnosticsTimer);
-        set({ diagnostics: diagnose(get().flow, options.knownFlowIds) });
+        set({ diagnostics: diagnose(get().flow, known) });
       },
 
       async save() {
@@ -513,6 +610,10 @@ export function createFlowStore(options: FlowStoreOptions): FlowStore {
       },
       setDiff(marks, label) {
         set({ diffMarks: marks, diffLabel: marks ? label : undefined });
+      },
+      setKnownIds(ids) {
+        known = { ...known, ...ids };
+        get().runDiagnostics();
       },
       dispose() {
         clearTimeout(diagnosticsTimer);

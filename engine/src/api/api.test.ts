@@ -105,7 +105,11 @@ describe.each(testDatabases())('HTTP API ($name)', (backend) => {
       expect(stale.json.currentRevision).toBe(2);
 
       const diff = await api.call('GET', '/api/flows/main-line/diff?from=1&to=draft', { as: 'viewer' });
-      expect(diff.json.nodes).toEqual({ added: [], removed: [], changed: [{ nodeId: 'welcome', fields: ['params.prompt.text.en-GB'] }] });
+      expect(diff.json.nodes).toEqual({
+        added: [],
+        removed: [],
+        changed: [{ nodeId: 'welcome', fields: ['params.prompt.text.en-GB'], changes: [{ field: 'params.prompt.text.en-GB', before: 'Welcome to the council.', after: expect.any(String) }] }],
+      });
       expect(diff.json.edges).toEqual({ added: [], removed: [], changed: [] });
 
       expect((await api.call('POST', '/api/flows/main-line/publish', { as: 'publisher', body: { revision: 2, note: 'county' } })).json).toEqual({ version: 2 });
@@ -117,7 +121,7 @@ describe.each(testDatabases())('HTTP API ($name)', (backend) => {
       const v1 = await api.call('GET', '/api/flows/main-line/versions/1', { as: 'viewer' });
       expect(v1.json.flow.nodes[0].params.prompt.text['en-GB']).toBe('Welcome to the council.');
       const diff12 = await api.call('GET', '/api/flows/main-line/diff?from=1&to=2', { as: 'viewer' });
-      expect(diff12.json.nodes.changed).toEqual([{ nodeId: 'welcome', fields: ['params.prompt.text.en-GB'] }]);
+      expect(diff12.json.nodes.changed).toMatchObject([{ nodeId: 'welcome', fields: ['params.prompt.text.en-GB'] }]);
 
       const rollback = await api.call('POST', '/api/flows/main-line/versions/1/rollback', { as: 'publisher' });
       expect(rollback.status).toBe(201);

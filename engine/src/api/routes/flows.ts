@@ -11,7 +11,7 @@ import type { FlowVersion, FlowVersionSummary, JsonObject, Store } from '../../p
 import { flowPublishes } from '../../metrics.js';
 import { actorOf } from '../authenticate.js';
 import type { ApiContext } from '../context.js';
-import { diffFlows } from '../flow-diff.js';
+import { diffFlows } from '../../core/flow/diff.js';
 import { ApiProblem, diagnosticErrors, fieldErrors, notFound } from '../problem.js';
 import { idParam, route, type AnyRoute, type Principal } from '../route.js';
 import { diagnosticSchema, jsonObject, timestamp } from '../schemas.js';
@@ -48,11 +48,12 @@ const diffSide = z
   .regex(/^(draft|[1-9][0-9]*)$/, "must be a version number or 'draft'")
   .transform((side): 'draft' | number => (side === 'draft' ? side : Number(side)));
 
+const fieldChange = z.object({ field: z.string(), before: z.unknown(), after: z.unknown() }).describe('A changed setting, with its value before and after');
 const nodeEdgeDiff = (key: 'nodeId' | 'edgeId') =>
   z.object({
     added: z.array(z.string()),
     removed: z.array(z.string()),
-    changed: z.array(z.object({ [key]: z.string(), fields: z.array(z.string()) })),
+    changed: z.array(z.object({ [key]: z.string(), fields: z.array(z.string()), changes: z.array(fieldChange) })),
   });
 
 /**
@@ -382,7 +383,7 @@ export function flowRoutes(context: ApiContext): AnyRoute[] {
         status: 200,
         description: 'The differences',
         schema: z.object({
-          flow: z.object({ fields: z.array(z.string()) }),
+          flow: z.object({ fields: z.array(z.string()), changes: z.array(fieldChange) }),
           nodes: nodeEdgeDiff('nodeId'),
           edges: nodeEdgeDiff('edgeId'),
         }),

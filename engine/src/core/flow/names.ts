@@ -104,7 +104,15 @@ export function fieldLabel(definition: AnyNodeDefinition | undefined, field: str
   const root = definition ? paramsSchema(definition) : undefined;
   let here: SchemaPart | undefined = root;
   const parts: string[] = [];
-  for (const step of field.split('.')) {
+  const steps = field.split('.');
+  for (let k = 0; k < steps.length; k++) {
+    const step = steps[k]!;
+    // A prompt's text in one language: "Prompt › Welsh", not "Prompt › Text › cy-GB".
+    if (step === 'text' && /^[a-z]{2,3}(-[A-Z]{2})?$/.test(steps[k + 1] ?? '')) {
+      parts.push(languageName(steps[++k]!));
+      here = undefined;
+      continue;
+    }
     const s: SchemaPart | undefined = here && root ? resolved(here, root) : undefined;
     const variants = s?.anyOf ?? s?.oneOf;
     const shape: SchemaPart | undefined = variants ? variants.map((v) => resolved(v, root!)).find((v) => v.properties?.[step]) : s;
