@@ -1,5 +1,7 @@
 import { useEffect, useState } from 'react';
 import { api, roleAtLeast, type Me } from './api/client.js';
+import { CallsScreen } from './calls/CallsScreen.js';
+import { CallTimeline } from './calls/CallTimeline.js';
 import { FlowEditor } from './screens/FlowEditor.js';
 import { FlowList } from './screens/FlowList.js';
 import { SchedulesScreen } from './schedules/SchedulesScreen.js';
@@ -27,14 +29,18 @@ export function App() {
   if (me === undefined) return <p aria-live="polite">Loading…</p>;
   if (me === null) return <Login onLoggedIn={setMe} />;
 
-  const flowMatch = /^\/flows\/(.+)$/.exec(route);
-  const section = route.split('/')[1] ?? 'flows';
+  const [path, search = ''] = route.split('?');
+  const flowMatch = /^\/flows\/(.+)$/.exec(path!);
+  const callMatch = /^\/calls\/(.+)$/.exec(path!);
+  const step = new URLSearchParams(search).get('step') ?? undefined;
+  const section = path!.split('/')[1] ?? 'flows';
   const isAdmin = roleAtLeast(me.role, 'admin');
   const nav: Array<[string, string]> = [
     ['flows', 'Flows'],
     ['prompts', 'Prompts'],
     ['numbers', 'Numbers'],
     ['schedules', 'Schedules'],
+    ['calls', 'Calls'],
     // The API lets only admins see or change users and tokens.
     ...(isAdmin ? [['users', 'Users'] as [string, string]] : []),
   ];
@@ -59,7 +65,11 @@ export function App() {
       </nav>
       <div id="main" className="main">
         {flowMatch ? (
-          <FlowEditor flowId={decodeURIComponent(flowMatch[1]!)} me={me} />
+          <FlowEditor flowId={decodeURIComponent(flowMatch[1]!)} me={me} {...(step ? { step } : {})} />
+        ) : callMatch ? (
+          <CallTimeline callId={decodeURIComponent(callMatch[1]!)} />
+        ) : section === 'calls' ? (
+          <CallsScreen open={(id) => go(`/calls/${encodeURIComponent(id)}`)} />
         ) : section === 'prompts' ? (
           <PromptsScreen me={me} />
         ) : section === 'numbers' ? (

@@ -1,5 +1,6 @@
 import type { Diagnostic } from '../../../engine/src/core/flow/diagnostics.js';
 import type { Flow } from '../../../engine/src/core/flow/schema.js';
+import type { CallEvent } from '../../../engine/src/ports/call-events.js';
 
 /** An error answer from the engine's API (application/problem+json). */
 export class ApiError extends Error {
@@ -140,6 +141,43 @@ export interface ScheduleRecord {
   definition: Record<string, unknown>;
 }
 
+export type CallResultKind = 'talked' | 'abandoned' | 'transferred' | 'hungUp' | 'ended' | 'failed' | 'inProgress';
+export interface CallSummary {
+  id: string;
+  kind: 'phone' | 'test';
+  from: string;
+  to: string;
+  flowId?: string;
+  flowVersion?: number;
+  startedAt: string;
+  answeredAt?: string;
+  endedAt?: string;
+  outcome?: string;
+  endedAtNode?: string;
+  queueId?: string;
+  agentId?: string;
+  waitSeconds?: number;
+  talkSeconds?: number;
+  result: { kind: CallResultKind; text: string };
+}
+export interface CallQuery {
+  kind?: 'phone' | 'test';
+  number?: string;
+  flowId?: string;
+  outcome?: string;
+  queueId?: string;
+  since?: string;
+  until?: string;
+  page?: number;
+  pageSize?: number;
+}
+export interface Paged<T> {
+  items: T[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
 async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
   const init: RequestInit = { method, credentials: 'same-origin', headers: {} };
   if (body !== undefined) {
@@ -207,6 +245,11 @@ export const api = {
   createSchedule: (s: ScheduleRecord) => request<ScheduleRecord>('POST', '/api/schedules', s),
   updateSchedule: (id: string, changes: Omit<ScheduleRecord, 'id'>) => request<ScheduleRecord>('PUT', `/api/schedules/${enc(id)}`, changes),
   deleteSchedule: (id: string) => request<void>('DELETE', `/api/schedules/${enc(id)}`),
+
+  listCalls: (query: CallQuery) =>
+    request<Paged<CallSummary>>('GET', `/api/calls?${new URLSearchParams(Object.entries(query).filter(([, v]) => v !== undefined && v !== '').map(([k, v]) => [k, String(v)])).toString()}`),
+  getCall: (id: string) => request<CallSummary>('GET', `/api/calls/${enc(id)}`),
+  callEvents: (id: string) => request<CallEvent[]>('GET', `/api/calls/${enc(id)}/events`),
 
   listUsers: () => request<UserRecord[]>('GET', '/api/users'),
   createUser: (u: { username: string; password: string; role: Role }) => request<UserRecord>('POST', '/api/users', u),

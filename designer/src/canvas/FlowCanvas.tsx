@@ -28,7 +28,7 @@ import { Palette, PALETTE_MIME } from './Palette.js';
 const nodeTypes = { flowNode: FlowNodeView, groupFrame: GroupFrame, groupBox: GroupBox };
 const edgeTypes = { exit: ExitEdge };
 /** Edge labels are drawn from this zoom in (further out they would be a haze). */
-const readLabels = (s: { transform: [number, number, number] }) => s.transform[2] >= 0.6;
+const readLabels = (s: { transform: [number, number, number] }) => s.transform[2] >= 0.8;
 /** Is this spot covered by the minimap or the zoom buttons (a drop there lands in view instead)? */
 const overCanvasControls = (target: EventTarget | null) => target instanceof Element && target.closest('.react-flow__minimap, .react-flow__controls') !== null;
 
@@ -210,7 +210,7 @@ export function FlowCanvas({ onlyRenderVisible = true, paletteOpen = true }: { o
     const topLeft = reactFlow.flowToScreenPosition(node.ui);
     const bottomRight = reactFlow.flowToScreenPosition({ x: node.ui.x + width, y: node.ui.y + height });
     const inView = topLeft.x >= box.left && topLeft.y >= box.top && bottomRight.x <= box.right && bottomRight.y <= box.bottom;
-    const zoom = Math.max(reactFlow.getZoom(), 0.6);
+    const zoom = Math.max(reactFlow.getZoom(), 0.85);
     if (!inView || zoom !== reactFlow.getZoom()) void reactFlow.setCenter(node.ui.x + width / 2, node.ui.y + height / 2, { zoom, duration: 250 });
   }, [reveal, reactFlow, store]);
 

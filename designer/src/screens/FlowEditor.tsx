@@ -18,7 +18,7 @@ import { VersionsPanel } from '../versions/VersionsPanel.js';
 type Tab = 'settings' | 'problems' | 'test-call' | 'tests' | 'versions';
 
 /** Opens a flow's draft from the engine and edits it. */
-export function FlowEditor({ flowId, me }: { flowId: string; me: Me }) {
+export function FlowEditor({ flowId, me, step }: { flowId: string; me: Me; step?: string }) {
   const [record, setRecord] = useState<FlowRecord>();
   const [error, setError] = useState<string>();
   const [known, setKnown] = useState<{ flows: FlowSummary[]; schedules: ScheduleRecord[]; queues: QueueRecord[] }>();
@@ -33,10 +33,10 @@ export function FlowEditor({ flowId, me }: { flowId: string; me: Me }) {
   }, [flowId]);
   if (error) return <p className="field-error" role="alert">Could not open flow {flowId}: {error}</p>;
   if (!record || !known) return <p aria-live="polite">Opening {flowId}…</p>;
-  return <LoadedEditor key={record.id} record={record} me={me} known={known} />;
+  return <LoadedEditor key={record.id} record={record} me={me} known={known} {...(step ? { step } : {})} />;
 }
 
-function LoadedEditor({ record, me, known: opened }: { record: FlowRecord; me: Me; known: { flows: FlowSummary[]; schedules: ScheduleRecord[]; queues: QueueRecord[] } }) {
+function LoadedEditor({ record, me, known: opened, step }: { record: FlowRecord; me: Me; known: { flows: FlowSummary[]; schedules: ScheduleRecord[]; queues: QueueRecord[] }; step?: string }) {
   const [known, setKnown] = useState(opened);
   const store = useMemo(
     () =>
@@ -72,6 +72,10 @@ function LoadedEditor({ record, me, known: opened }: { record: FlowRecord; me: M
     [known, record.id],
   );
   useEffect(() => () => store.getState().dispose(), [store]);
+  // Opened from a call's timeline on one of its steps: bring that step into view.
+  useEffect(() => {
+    if (step) requestAnimationFrame(() => store.getState().revealNode(step));
+  }, [store, step]);
   return (
     <FlowStoreProvider store={store}>
       <RefsContext.Provider value={refs}>

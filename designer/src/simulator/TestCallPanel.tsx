@@ -114,6 +114,12 @@ export function TestCallPanel({ liveVersion, versionsKey = 0 }: { liveVersion?: 
         }
       }}
     >
+      {inCall || call.state === 'ringing' ? (
+        <p className="test-call-summary">
+          Calling <strong>{target === 'draft' ? 'the draft' : target === 'live' ? `the live version` : `version ${target.slice(1)}`}</strong>
+          {at ? ` at ${new Date(at).toLocaleString('en-GB', { weekday: 'long', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' })}` : ' now'} from {from}
+        </p>
+      ) : (
       <div className="test-call-setup">
         <div className="field">
           <label htmlFor="test-call-target">Which version</label>
@@ -169,6 +175,7 @@ export function TestCallPanel({ liveVersion, versionsKey = 0 }: { liveVersion?: 
           )}
         </details>
       </div>
+      )}
       <div className="call-buttons">
         {inCall || call.state === 'ringing' ? (
           <button type="button" className="danger" onClick={call.hangup}>
@@ -245,6 +252,11 @@ export function TestCallPanel({ liveVersion, versionsKey = 0 }: { liveVersion?: 
           </li>
         ))}
       </ol>
+      {call.state === 'ended' && call.callId && (
+        <p>
+          <a href={`#/calls/${encodeURIComponent(call.callId)}`}>Open this call’s record</a>
+        </p>
+      )}
       {call.state === 'ended' && call.events.length > 0 && (
         <form
           className="save-test"

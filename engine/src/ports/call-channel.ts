@@ -96,6 +96,8 @@ export interface BridgeOptions {
   callerId?: string;
   /** Stop DTMF crossing the bridge (payments). */
   filterDtmf?: boolean;
+  /** Called once when the far end answers (bridge), before the talk: the caller is talking to a person from here. */
+  onAnswered?: () => void;
   signal: AbortSignal;
 }
 

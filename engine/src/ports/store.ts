@@ -291,6 +291,11 @@ export interface CallRecord extends CallStart, Partial<CallEnd> {}
 
 export interface CallFilter {
   kind?: CallKind;
+  /**
+   * Digits the caller's or the dialled number contains, however written: "07700 900123" finds +447700900123
+   * (a leading 0 stands for the country code).
+   */
+  number?: string;
   flowId?: string;
   from?: string;
   to?: string;

@@ -52,7 +52,7 @@ export interface NodeContext<P> extends Omit<FlowPorts, 'prompts'> {
   /** Run another flow on this call; resolves with the outcome it ended on. */
   runSubflow(flowId: string, signal: AbortSignal): Promise<{ outcome: string; set: Record<string, VarValue> }>;
   /** Add a note to the call's event log (already redacted by the caller of this function). */
-  log(type: 'prompt.played' | 'input.digits' | 'input.speech' | 'input.none', data: Record<string, VarValue>): void;
+  log(type: 'prompt.played' | 'input.digits' | 'input.speech' | 'input.none' | 'agent.connected', data: Record<string, VarValue>): void;
   /** Aborted when the caller hangs up or the call otherwise leaves this node. */
   signal: AbortSignal;
 }

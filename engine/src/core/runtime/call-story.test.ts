@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CallEvent } from '../../ports/index.js';
-import { CallStory, outcomeWords } from './call-story.js';
+import { CallStory, callResult, outcomeWords } from './call-story.js';
 import { REDACTED } from './event-log.js';
 
 const event = (seq: number, type: CallEvent['type'], nodeId: string | undefined, data: CallEvent['data']): CallEvent => ({
@@ -43,3 +43,20 @@ describe('a call told in plain words', () => {
     expect(outcomeWords('answered')).not.toBe(outcomeWords('callerHungUp'));
   });
 });
+
+describe('how a call turned out', () => {
+  const inQueue = [e0(1, 'node.entered', 'q', { kind: 'queue', name: 'Highways queue' })];
+  it('never records a caller who talked to an agent like one who gave up waiting', () => {
+    const talked = callResult({ outcome: 'callerHungUp' }, [...inQueue, e0(2, 'agent.connected', 'q', { agentId: 'sam' })]);
+    const abandoned = callResult({ outcome: 'callerHungUp' }, inQueue);
+    expect(talked).toEqual({ kind: 'talked', text: 'Talked to a person' });
+    expect(abandoned).toEqual({ kind: 'abandoned', text: 'Hung up waiting in Highways queue' });
+    expect(callResult({ outcome: 'callerHungUp', agentId: 'sam' }, inQueue).kind).toBe('talked');
+    expect(callResult({ outcome: 'completed' }, inQueue).text).toBe('Ended by the flow');
+    expect(callResult({}, inQueue).kind).toBe('inProgress');
+  });
+});
+
+function e0(seq: number, type: CallEvent['type'], nodeId: string, data: CallEvent['data']): CallEvent {
+  return { callId: 'c', seq, at: seq, type, nodeId, data };
+}

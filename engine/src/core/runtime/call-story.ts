@@ -14,6 +14,7 @@ export type StoryLine =
   | { kind: 'exit'; text: string; nodeId: string; outcome: string }
   | { kind: 'variable'; text: string; name: string; value: string }
   | { kind: 'problem'; text: string; nodeId?: string }
+  | { kind: 'person'; text: string; nodeId?: string }
   | { kind: 'start' | 'end'; text: string; nodeId?: string };
 
 /** How a call ended, in words ("the caller hung up", "answered by an agent"). */
@@ -65,6 +66,8 @@ export class CallStory {
         return { kind: 'caller', text: data.transcript ? `said “${String(data.transcript)}”` : 'said something that was not understood', ...(nodeId ? { nodeId } : {}) };
       case 'input.none':
         return { kind: 'caller', text: 'said and pressed nothing', ...(nodeId ? { nodeId } : {}) };
+      case 'agent.connected':
+        return { kind: 'person', text: `Talking to ${data.agentId ? `agent ${String(data.agentId)}` : String(data.destination ?? 'a person')}`, ...(nodeId ? { nodeId } : {}) };
       case 'node.outcome': {
         const label = typeof data.label === 'string' ? data.label : String(data.outcome ?? '');
         return { kind: 'exit', text: `${this.nameOf(nodeId)} → ${label}`, nodeId: nodeId ?? '', outcome: String(data.outcome ?? '') };
@@ -81,4 +84,41 @@ export class CallStory {
         return undefined;
     }
   }
+}
+
+/** How a call turned out, for records: a caller who talked to a person is never counted as one who gave up. */
+export type CallResultKind = 'talked' | 'abandoned' | 'transferred' | 'hungUp' | 'ended' | 'failed' | 'inProgress';
+
+/**
+ * The result of a call in words, from its record and its event log: talking to a person (an agent answered,
+ * or a bridged transfer), giving up while waiting in a queue, being transferred, hanging up elsewhere, or
+ * the flow ending the call (with the reason it gave).
+ */
+export function callResult(
+  record: { outcome?: string | undefined; agentId?: string | undefined; talkSeconds?: number | undefined; endedAtNode?: string | undefined },
+  events: readonly CallEvent[],
+): { kind: CallResultKind; text: string } {
+  const story = new CallStory();
+  let lastKind: string | undefined;
+  let lastNode: string | undefined;
+  let talked = record.agentId !== undefined || (record.talkSeconds ?? 0) > 0;
+  for (const event of events) {
+    story.tell(event);
+    if (event.type === 'node.entered') {
+      lastKind = String(event.data.kind ?? '');
+      lastNode = event.nodeId;
+    }
+    if (event.type === 'agent.connected') talked = true;
+  }
+  const outcome = record.outcome;
+  if (outcome === undefined) return { kind: 'inProgress', text: 'In progress' };
+  if (talked) return { kind: 'talked', text: record.agentId ? `Talked to agent ${record.agentId}` : 'Talked to a person' };
+  if (outcome === 'callerHungUp') {
+    return lastKind === 'queue'
+      ? { kind: 'abandoned', text: `Hung up waiting in ${story.nameOf(lastNode)}` }
+      : { kind: 'hungUp', text: `The caller hung up${lastNode ? ` at ${story.nameOf(lastNode)}` : ''}` };
+  }
+  if (outcome === 'transferred') return { kind: 'transferred', text: 'Transferred' };
+  if (outcome === 'failed' || outcome === 'engine-lost') return { kind: 'failed', text: outcomeWords(outcome) };
+  return { kind: 'ended', text: outcome === 'completed' ? 'Ended by the flow' : `Ended by the flow: ${outcomeWords(outcome)}` };
 }

@@ -339,6 +339,9 @@ describe.each(testDatabases())('PostgreSQL store ($name)', (backend) => {
       expect(page1.items.map((c) => c.id)).toEqual(['list-6', 'list-5', 'list-4']);
       expect((await store.calls.list({ from: '+447700900555' }, { page: 3, pageSize: 3 })).items.map((c) => c.id)).toEqual(['list-0']);
       expect((await store.calls.list({ outcome: 'transferred' }, { page: 1, pageSize: 10 })).items.map((c) => c.id)).toEqual(['list-2']);
+      // A number as people write it: spaces, a national 0 for +44.
+      expect((await store.calls.list({ number: '07700 900555' }, { page: 1, pageSize: 10 })).total).toBe(7);
+      expect((await store.calls.list({ number: '0161 000 0000' }, { page: 1, pageSize: 10 })).total).toBe(0);
       expect((await store.calls.list({ queueId: 'housing' }, { page: 1, pageSize: 10 })).items.map((c) => c.id)).toEqual(['list-2']);
       expect((await store.calls.list({ from: '+447700900555', active: true }, { page: 1, pageSize: 10 })).items.map((c) => c.id)).toEqual(['list-6', 'list-5']);
       expect((await store.calls.list({ kind: 'test', to: '+441234500001' }, { page: 1, pageSize: 10 })).items.map((c) => c.id)).toEqual(['list-1']);

@@ -235,6 +235,7 @@ export class DrachtioCall implements CallChannel {
     await this.ready(signal);
     const dialled = await this.dial(destination, options, signal);
     if (dialled.kind !== 'answered') return dialled;
+    options.onAnswered?.();
     const talk = await this.connect(dialled, options.filterDtmf ?? false, signal);
     return { kind: 'completed', talkMs: talk.talkMs };
   }

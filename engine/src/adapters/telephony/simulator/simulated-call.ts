@@ -377,6 +377,7 @@ export class SimulatedCall implements CallChannel {
     if (rang === 'failed') return { kind: 'failed', reason: `${formatDestination(destination)} could not be reached (simulated)` };
     if (rang !== 'answer') return { kind: rang };
     this.announce([{ language: 'en-GB', text: `(connected to ${formatDestination(destination)})` }]);
+    options.onAnswered?.();
     await this.clock.sleep(TALK_MS, options.signal);
     return { kind: 'completed', talkMs: TALK_MS };
   }

@@ -118,7 +118,9 @@ export const queueNode = defineNode({
         }
         if (signal.aborted) throw signal.reason;
         if (waited.kind === 'tick') continue;
-        const rung = await call.bridge(waited.offer.destination, { ringTimeoutMs: ms(params.ringTimeoutSeconds), signal });
+        const agentId = waited.offer.agentId;
+        // Logged as the agent answers, so a caller who hangs up mid-conversation is never taken for one who gave up waiting.
+        const rung = await call.bridge(waited.offer.destination, { ringTimeoutMs: ms(params.ringTimeoutSeconds), signal, onAnswered: () => log('agent.connected', { agentId, queueId: params.queueId }) });
         if (rung.kind === 'completed') {
           await ticket.offerResult(waited.offer, 'answered');
           await ticket.leave((left = 'answered'));

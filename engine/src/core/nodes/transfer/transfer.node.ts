@@ -51,10 +51,16 @@ export const transferNode = defineNode({
     prompts: (p) => (p.prompt ? [{ field: 'prompt', prompt: p.prompt }] : []),
   },
   async run(context) {
-    const { params, call, signal } = context;
+    const { params, call, signal, log } = context;
     await say(context, params.prompt);
     const destination = destinationOf(params.destination);
-    const options = { ringTimeoutMs: ms(params.ringTimeoutSeconds), signal, ...(params.callerId ? { callerId: params.callerId } : {}) };
+    const options = {
+      ringTimeoutMs: ms(params.ringTimeoutSeconds),
+      signal,
+      ...(params.callerId ? { callerId: params.callerId } : {}),
+      // Staying on the line (bridge): from the answer on, the caller is talking to a person.
+      onAnswered: () => log('agent.connected', { destination: params.destination }),
+    };
     const result =
       params.mode === 'blind' ? await call.transfer(destination, options) : await call.bridge(destination, options);
     return { outcome: result.kind === 'completed' ? 'transferred' : result.kind };
