@@ -79,6 +79,7 @@ export function TestCallPanel({ liveVersion, versionsKey = 0 }: { liveVersion?: 
       const calls = [...(saved.calls ?? []).filter((c) => (c as { name?: string }).name !== name), script];
       await api.saveTests(flowId, { ...saved, calls });
       setSaving({ name, message: `Saved “${name}” with the flow's tests (${calls.length} in all). Run them on the Tests tab.` });
+      window.dispatchEvent(new CustomEvent('frontdoor:tests-changed'));
     } catch (e) {
       setSaving({ name, message: `Could not save the test: ${(e as Error).message}` });
     }

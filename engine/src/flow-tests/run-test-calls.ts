@@ -4,6 +4,7 @@
  * the reasons, and which of the flow's edges the calls travelled (edge coverage).
  */
 import type { CallEvent, ScheduleSource, StoredSchedule, VarValue } from '../ports/index.js';
+import { nodeName } from '../core/flow/names.js';
 import type { Flow } from '../core/flow/schema.js';
 import { runScriptedCall } from '../adapters/telephony/simulator/scripted-call.js';
 import { mergeWorlds, worldSchema } from '../adapters/telephony/simulator/world.js';
@@ -60,20 +61,25 @@ const isSubsequence = (wanted: readonly string[], seen: readonly string[]): numb
   return i;
 };
 
-function check(expect: Expectation, result: Omit<TestCallResult, 'passed' | 'failures' | 'name' | 'edges'>): string[] {
+function check(flow: Flow, expect: Expectation, result: Omit<TestCallResult, 'passed' | 'failures' | 'name' | 'edges'>): string[] {
   const failures: string[] = [];
-  const show = (ids: readonly string[]) => (ids.length ? ids.join(' → ') : '(nothing)');
+  // Steps by the names the designer gave them (the file names them by id).
+  const named = (id: string) => {
+    const node = flow.nodes.find((n) => n.id === id);
+    return node ? nodeName(node) : id;
+  };
+  const show = (ids: readonly string[]) => (ids.length ? ids.map(named).join(' → ') : '(nothing)');
   if (expect.path && show(expect.path) !== show(result.path)) {
     failures.push(`path: expected ${show(expect.path)} but was ${show(result.path)}`);
   }
   if (expect.visits) {
     const matched = isSubsequence(expect.visits, result.path);
     if (matched < expect.visits.length) {
-      failures.push(`visits: expected to reach "${expect.visits[matched]}" after ${show(expect.visits.slice(0, matched))}; path was ${show(result.path)}`);
+      failures.push(`visits: expected to reach "${named(expect.visits[matched]!)}" after ${show(expect.visits.slice(0, matched))}; path was ${show(result.path)}`);
     }
   }
   if (expect.endsAt !== undefined && expect.endsAt !== result.endedAt) {
-    failures.push(`endsAt: expected "${expect.endsAt}" but the call ended at "${result.endedAt ?? '(no node)'}"`);
+    failures.push(`endsAt: expected "${named(expect.endsAt)}" but the call ended at "${result.endedAt === undefined ? '(no step)' : named(result.endedAt)}"`);
   }
   if (expect.outcome !== undefined && expect.outcome !== result.outcome) {
     failures.push(`outcome: expected "${expect.outcome}" but was "${result.outcome}"`);
@@ -118,7 +124,7 @@ export async function runTestCall(flow: Flow, call: TestCall, options: TestCallO
     ...(call.vars ? { vars: call.vars } : {}),
   });
   const outcome = { path: pathOf(run.events), outcome: run.outcome, endedAt: run.endedAt, heard: run.call.heard.map((s) => s.text), vars: run.vars, events: run.events };
-  const failures = check(call.expect, outcome);
+  const failures = check(flow, call.expect, outcome);
   return { name: call.name, passed: failures.length === 0, failures, ...outcome, edges: edgesTravelled(flow, run.events) };
 }
 
