@@ -242,6 +242,7 @@ export function FlowCanvas({ onlyRenderVisible = true, paletteOpen = true }: { o
           onEdgesChange={onEdgesChange}
           onConnect={onConnect}
           onPaneClick={() => store.getState().select([])}
+          onNodeClick={(_, n) => n.type === 'flowNode' && window.dispatchEvent(new CustomEvent('frontdoor:node-clicked'))}
           nodesDraggable={!readOnly}
           nodesConnectable={!readOnly}
           deleteKeyCode={null}

@@ -115,8 +115,9 @@ export function SchemaField(props: FieldProps) {
 
   if (schema.const !== undefined) return null;
 
-  if (schema.ref && schema.type === 'string') {
-    const choices = form.refs[schema.ref] ?? [];
+  // Stored things are chosen by name; with none stored (no queues set up yet) the id is typed instead.
+  const choices = schema.ref && schema.type === 'string' ? form.refs[schema.ref] : undefined;
+  if (schema.ref && choices) {
     const known = value === undefined || choices.some((c) => c.value === value);
     const noun = { schedule: 'schedule', queue: 'queue', flow: 'flow' }[schema.ref];
     return (

@@ -116,8 +116,12 @@ function EditorLayout({ me, record }: { me: Me; record: FlowRecord }) {
     setTab('settings');
     setSidebarOpen(true);
   }, [focus]);
+  // Choosing a step (even the one already chosen) shows its settings, unless a test call or the tests are on screen.
   useEffect(() => {
-    if (selected !== '') setTab((t) => (t === 'problems' || t === 'versions' ? 'settings' : t));
+    const showSettings = () => setTab((t) => (t === 'problems' || t === 'versions' ? 'settings' : t));
+    if (selected !== '') showSettings();
+    window.addEventListener('frontdoor:node-clicked', showSettings);
+    return () => window.removeEventListener('frontdoor:node-clicked', showSettings);
   }, [selected]);
 
   // Viewers look; test calls and flow tests need the designer role (the engine refuses them too).

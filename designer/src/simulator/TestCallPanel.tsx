@@ -261,7 +261,6 @@ export function TestCallPanel({ liveVersion, versionsKey = 0 }: { liveVersion?: 
       {call.state === 'ended' && call.events.length > 0 && (
         <form
           className="save-test"
-          aria-label="Save this call as a flow test"
           onSubmit={(e) => {
             e.preventDefault();
             if (saving?.name.trim()) void saveAsTest(saving.name.trim());

@@ -197,6 +197,42 @@ describe.each(testDatabases())('HTTP API ($name)', (backend) => {
       expect(againstDraft.json.results[0].failures.join(' ')).toContain('Welcome to the council');
     });
 
+    it('runs scripted test calls through stored opening hours (read before the simulated clock starts)', async () => {
+      const weekday = [{ open: '09:00', close: '17:00' }];
+      await api.call('POST', '/api/schedules', { as: 'publisher', body: { id: 'tests-hours', name: 'Hours for tests', definition: { weekly: { monday: weekday, tuesday: weekday, wednesday: weekday, thursday: weekday, friday: weekday } } } });
+      const flow = {
+        schemaVersion: 1,
+        id: 'hours-tests',
+        name: 'Hours tests',
+        entry: 'hours',
+        nodes: [
+          { id: 'hours', kind: 'schedule', version: 2, params: { scheduleId: 'tests-hours' } },
+          { id: 'open', kind: 'hangup', version: 1, params: { reason: 'open' } },
+          { id: 'closed', kind: 'hangup', version: 1, params: { reason: 'closed' } },
+        ],
+        edges: [
+          { id: 'e1', from: 'hours', outcome: 'open', to: 'open' },
+          { id: 'e2', from: 'hours', outcome: 'closed', to: 'closed' },
+          { id: 'e3', from: 'hours', outcome: 'holiday', to: 'closed' },
+        ],
+      };
+      await api.call('POST', '/api/flows', { as: 'designer', body: flow });
+      const calls = {
+        calls: [
+          { name: 'Wednesday morning', at: '2026-11-25T10:00:00Z', expect: { endsAt: 'open', outcome: 'open' } },
+          { name: 'Saturday night', at: '2026-11-28T23:30:00Z', expect: { endsAt: 'closed' } },
+          { name: 'Boxing Day substitute', at: '2026-12-28T10:00:00Z', expect: { endsAt: 'closed' } },
+        ],
+      };
+      expect((await api.call('PUT', '/api/flows/hours-tests/tests', { as: 'designer', body: calls })).status).toBe(200);
+      const run = await api.call('POST', '/api/flows/hours-tests/tests/run', { as: 'designer' });
+      expect(run.json.results.map((r: { name: string; passed: boolean; failures: string[] }) => [r.name, r.passed, r.failures])).toEqual([
+        ['Wednesday morning', true, []],
+        ['Saturday night', true, []],
+        ['Boxing Day substitute', true, []],
+      ]);
+    });
+
     it('gives two concurrent publishes of the same revision a version each', async () => {
       await api.call('POST', '/api/flows', { as: 'designer', body: sampleFlow('busy-line') });
       const [a, b] = await Promise.all([

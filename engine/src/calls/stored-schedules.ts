@@ -29,3 +29,15 @@ export function storeSchedules(store: Pick<Store, 'schedules' | 'holidayCalendar
     },
   };
 }
+
+/**
+ * Every stored schedule, read now: for scripted test calls, whose simulated clock jumps ahead whenever the
+ * call waits on nothing it knows of — a database lookup mid-call would let hours pass on the clock.
+ */
+export async function allStoredSchedules(store: Pick<Store, 'schedules' | 'holidayCalendars'>): Promise<StoredSchedule[]> {
+  const [records, calendars] = await Promise.all([store.schedules.list(), store.holidayCalendars.list()]);
+  return records.flatMap((record) => {
+    const read = storedSchedule(record, calendars.find((c) => c.id === record.holidayCalendarId));
+    return read ? [read] : [];
+  });
+}

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { canonicalFlowJson } from '../../core/flow/canonical-json.js';
-import { storeSchedules } from '../../calls/stored-schedules.js';
+import { allStoredSchedules } from '../../calls/stored-schedules.js';
 import { checkFlow } from '../../core/flow/check-flow.js';
 import { hasErrors, type Diagnostic } from '../../core/flow/diagnostics.js';
 import { parseFlow } from '../../core/flow/parse-flow.js';
@@ -84,7 +84,8 @@ async function runFlowTests(store: Store, flow: Flow, saved: JsonObject) {
     throw new ApiProblem(422, 'The saved test calls are not valid: fix them with PUT …/tests', { errors: fieldErrors('tests', file.error) });
   }
   const flows = (await publishedFlows(store)).filter((f) => f.id !== flow.id);
-  const report = await runTestCalls(flow, file.data, { flows, schedules: storeSchedules(store) });
+  // Read before the calls run: a scripted call's simulated clock must not run on while the database answers.
+  const report = await runTestCalls(flow, file.data, { flows, schedules: await allStoredSchedules(store) });
   return {
     results: report.results.map(({ name, passed, failures, path, outcome, endedAt, heard, edges }) => ({
       name,
