@@ -43,8 +43,12 @@ export function Inspector({ prompts, refs = {} }: { prompts: PromptRecord[]; ref
     if (!focus?.field || !panel.current) return;
     const target = [...panel.current.querySelectorAll<HTMLElement>('[data-field]')].find((e) => e.dataset.field === focus.field);
     const control = target?.matches('input, select, textarea') ? target : target?.querySelector<HTMLElement>('input, select, textarea');
-    control?.focus();
-    target?.scrollIntoView?.({ block: 'center' });
+    // The settings panel is being shown in this same update (it was hidden behind the Problems tab): focus once it is.
+    const frame = requestAnimationFrame(() => {
+      control?.focus();
+      target?.scrollIntoView?.({ block: 'center' });
+    });
+    return () => cancelAnimationFrame(frame);
   }, [focus]);
 
   if (selection.length > 1) {
