@@ -250,6 +250,63 @@ describe('designer in the browser', () => {
     expect(browserProblems).toEqual([]);
   });
 
+  it('reads a large flow zoomed out, finds a step by name, groups and collapses steps, lands drops somewhere free, and folds the panels away', async () => {
+    await page.goto(`${product.url}#/flows`);
+    await page.getByRole('link', { name: 'Main council line' }).click();
+    await expect.poll(() => page.locator('.react-flow__node').count()).toBeGreaterThan(20);
+    // At fit-to-view the steps are small, but their names are drawn at a readable size, as on a map.
+    const labels = page.locator('.name-label');
+    await expect.poll(() => labels.count()).toBeGreaterThan(15);
+    expect(await labels.first().evaluate((l) => getComputedStyle(l).fontSize)).toBe('12px');
+    expect(await labels.allTextContents()).toContain('Opening hours');
+    await shot('large-flow-names-at-fit');
+
+    // Find a step by (part of) its name: it is selected and brought into view, zoomed in to read.
+    await page.getByLabel('Find a step').fill('keypad');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('#node-name').inputValue()).toBe('Keypad menu');
+    await expect.poll(() => node('main-menu').getAttribute('class')).toContain('is-selected');
+    await shot('find-a-step');
+
+    // Group two steps, collapse them into one box, open them again.
+    await node('main-menu').click();
+    await node('blue-badge-queue').click({ modifiers: ['Control'] });
+    await page.getByRole('toolbar', { name: 'Selected steps' }).getByRole('button', { name: 'Group' }).click();
+    await expect.poll(() => page.getByLabel(/^Group Group, 2 steps$/).count()).toBe(1);
+    await page.getByRole('button', { name: 'Collapse group Group' }).click();
+    await expect.poll(() => page.getByLabel('Collapsed group Group, 2 steps').isVisible()).toBe(true);
+    expect(await node('main-menu').isVisible()).toBe(false);
+    await shot('group-collapsed');
+    await page.getByRole('button', { name: 'Open group Group' }).click();
+    await expect.poll(() => node('main-menu').isVisible()).toBe(true);
+    await page.keyboard.press('Control+z');
+    await page.keyboard.press('Control+z');
+    await page.keyboard.press('Control+z');
+
+    // A step dropped on the minimap lands in view, on no other step.
+    const before = await page.locator('.react-flow__node').count();
+    await page.getByRole('button', { name: 'Add Voicemail' }).dragTo(page.locator('.overview-map'));
+    await expect.poll(() => page.locator('.react-flow__node').count()).toBe(before + 1);
+    const dropped = page.locator('.react-flow__node').filter({ has: page.locator('.flow-node-name', { hasText: /^Voicemail$/ }) });
+    const box = (await dropped.boundingBox())!;
+    const canvas = (await page.locator('.canvas').boundingBox())!;
+    expect(box.x >= canvas.x && box.y >= canvas.y && box.x + box.width <= canvas.x + canvas.width && box.y + box.height <= canvas.y + canvas.height).toBe(true);
+    const others = await page.locator('.react-flow__node').evaluateAll((els) => els.map((e) => e.getBoundingClientRect()).map((r) => [r.left, r.top, r.right, r.bottom]));
+    const overlaps = others.filter((o) => !(o[2]! <= box.x || box.x + box.width <= o[0]! || o[3]! <= box.y || box.y + box.height <= o[1]!));
+    expect(overlaps).toHaveLength(1); // itself
+    await page.keyboard.press('Control+z');
+
+    // The side panels fold away: the canvas gets the room.
+    const wide = (await page.locator('.canvas').boundingBox())!.width;
+    await page.getByRole('button', { name: 'Hide the side panel' }).click();
+    await page.getByRole('button', { name: 'Hide the steps palette' }).click();
+    await expect.poll(async () => (await page.locator('.canvas').boundingBox())!.width).toBeGreaterThan(wide + 400);
+    await shot('panels-folded');
+    await page.getByRole('button', { name: 'Open Settings' }).click();
+    await page.getByRole('button', { name: 'Show the steps palette' }).click();
+    expect(browserProblems).toEqual([]);
+  });
+
   it('keeps a prompt in the library and routes a phone number to a flow', async () => {
     await page.getByRole('link', { name: 'Prompts' }).click();
     await page.getByRole('button', { name: 'Add prompt' }).click();

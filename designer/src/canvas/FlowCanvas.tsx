@@ -3,7 +3,6 @@ import {
   Controls,
   ControlButton,
   getViewportForBounds,
-  MiniMap,
   ReactFlow,
   useReactFlow,
   useStore,
@@ -23,12 +22,18 @@ import { FlowNodeView } from './FlowNodeView.js';
 import { GroupBox, GroupFrame } from './GroupViews.js';
 import { autoLayout, NODE_WIDTH } from './layout.js';
 import { NameLayer } from './NameLayer.js';
+import { OverviewEdges } from './OverviewEdges.js';
+import { OverviewMap } from './OverviewMap.js';
 import { Palette, PALETTE_MIME } from './Palette.js';
 
 const nodeTypes = { flowNode: FlowNodeView, groupFrame: GroupFrame, groupBox: GroupBox };
 const edgeTypes = { exit: ExitEdge };
+/** Zoomed far out the connections are drawn as one path (OverviewEdges), not one React Flow edge each. */
+const NO_EDGES: never[] = [];
 /** Edge labels are drawn from this zoom in (further out they would be a haze). */
 const readLabels = (s: { transform: [number, number, number] }) => s.transform[2] >= 0.8;
+/** Edges are routed around nodes from this zoom in (where few enough are in view to route them all at once). */
+const routeEdges = (s: { transform: [number, number, number] }) => s.transform[2] >= 0.6;
 /** Is this spot covered by the minimap or the zoom buttons (a drop there lands in view instead)? */
 const overCanvasControls = (target: EventTarget | null) => target instanceof Element && target.closest('.react-flow__minimap, .react-flow__controls') !== null;
 
@@ -54,11 +59,18 @@ export function FlowCanvas({ onlyRenderVisible = true, paletteOpen = true }: { o
   const wrapper = useRef<HTMLDivElement>(null);
   const measured = useRef<MeasuredSizes>(new Map());
   const [measuredVersion, setMeasuredVersion] = useState(0);
+  const measureFrame = useRef<number | undefined>(undefined);
   const [pendingDelete, setPendingDelete] = useState<DeleteSummary>();
-  const detailed = useStore(zoomedIn);
+  const zoomedInNow = useStore(zoomedIn);
+  const routeNow = useStore(routeEdges);
+  // Until React Flow has taken the opening viewport its store says 100 %: judge the first draw by the opening zoom,
+  // or a large flow would first be drawn in full detail (every edge routed) only to be redrawn zoomed out.
+  const [viewportReady, setViewportReady] = useState(false);
   // The whole flow in view from the first frame (an empty canvas at 100 %, so the first node lands where it is
   // dropped): worked out from the canvas size before React Flow draws, so it never draws at the wrong zoom first.
   const [opening, setOpening] = useState<Viewport>();
+  const openingZoom = opening?.zoom ?? 1;
+  const detailed = viewportReady ? zoomedInNow : openingZoom >= 0.45;
   useLayoutEffect(() => {
     const box = wrapper.current?.getBoundingClientRect();
     const flowNodes = store.getState().flow.nodes;
@@ -77,8 +89,12 @@ export function FlowCanvas({ onlyRenderVisible = true, paletteOpen = true }: { o
   const nodes = useMemo(() => deriveNodes(inputs, measured.current, detailed), [flow, selection, diagnostics, activeNodeId, visitedNodeIds, diffMarks, measuredVersion, detailed]);
   const edges = useMemo(() => deriveEdges(inputs), [flow, selection, coveredEdgeIds]);
   const hidden = useMemo(() => new Set(collapsedGroups(flow).keys()), [flow]);
+  const groupNodes = useMemo(() => nodes.filter((n) => n.type !== 'flowNode'), [flow, detailed]);
   const boxes = useMemo(() => flow.nodes.filter((n) => !hidden.has(n.id)).map((n) => ({ x: n.ui.x, y: n.ui.y, ...nodeSize(n) })), [flow.nodes, hidden]);
-  const routing: Routing = useMemo(() => ({ boxes, route: detailed && !dragging, labels: labels && !dragging }), [boxes, detailed, dragging, labels]);
+  const routing: Routing = useMemo(
+    () => ({ boxes, route: viewportReady && routeNow && !dragging, labels: viewportReady && labels && !dragging }),
+    [boxes, viewportReady, routeNow, dragging, labels],
+  );
   const withProblems = useMemo(() => new Set(diagnostics.filter((d) => d.severity === 'error' && d.nodeId).map((d) => d.nodeId!)), [diagnostics]);
 
   const onNodesChange = useCallback(
@@ -108,7 +124,13 @@ export function FlowCanvas({ onlyRenderVisible = true, paletteOpen = true }: { o
         setDragging(dragging);
       }
       if (selectionChanged) store.getState().select([...selected], store.getState().selection.edges);
-      if (sizesChanged) setMeasuredVersion((v) => v + 1);
+      // React Flow measures nodes as they mount, a batch at a time: hand the sizes back once a frame, not per batch.
+      if (sizesChanged && measureFrame.current === undefined) {
+        measureFrame.current = requestAnimationFrame(() => {
+          measureFrame.current = undefined;
+          setMeasuredVersion((v) => v + 1);
+        });
+      }
     },
     [store],
   );
@@ -235,7 +257,7 @@ export function FlowCanvas({ onlyRenderVisible = true, paletteOpen = true }: { o
         <RoutingContext.Provider value={routing}>
         <ReactFlow<CanvasNode>
           nodes={nodes}
-          edges={edges}
+          edges={detailed ? edges : NO_EDGES}
           nodeTypes={nodeTypes}
           edgeTypes={edgeTypes}
           onNodesChange={onNodesChange}
@@ -249,11 +271,12 @@ export function FlowCanvas({ onlyRenderVisible = true, paletteOpen = true }: { o
           defaultViewport={opening}
           minZoom={0.1}
           onlyRenderVisibleElements={onlyRenderVisible}
+          onInit={() => setViewportReady(true)}
           proOptions={{ hideAttribution: true }}
         >
           {/* Zoomed far out the dots would be a haze, and repainting them costs frames on a large flow. */}
           {detailed && <Background gap={24} />}
-          <MiniMap pannable zoomable ariaLabel="Minimap" nodeClassName={(n) => ((n.data as { active?: boolean }).active ? 'minimap-active' : '')} />
+          <OverviewMap nodes={flow.nodes} activeNodeId={activeNodeId} hidden={hidden} />
           <Controls aria-label="Canvas controls" showInteractive={false}>
             {!readOnly && (
               <ControlButton onClick={layout} aria-label="Auto-layout" title="Auto-layout">
@@ -261,6 +284,7 @@ export function FlowCanvas({ onlyRenderVisible = true, paletteOpen = true }: { o
               </ControlButton>
             )}
           </Controls>
+          {!detailed && <OverviewEdges flow={flow} groups={groupNodes} edges={edges} />}
           {!detailed && <NameLayer nodes={flow.nodes} entry={flow.entry} priority={withProblems} hidden={hidden} />}
         </ReactFlow>
         </RoutingContext.Provider>

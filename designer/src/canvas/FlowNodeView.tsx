@@ -20,7 +20,8 @@ export const FlowNodeView = memo(function FlowNodeView({ data, selected }: NodeP
   const outcomes = nodeOutcomes(node);
   // Exits come and go with the params (a menu option added): React Flow must re-read the handles then.
   const updateNodeInternals = useUpdateNodeInternals();
-  const exits = outcomes.map((o) => o.name).join('\n');
+  // Zoomed far out a node draws no handles (no edges are drawn then): they come back, and are measured, on zoom-in.
+  const exits = detailed ? outcomes.map((o) => o.name).join('\n') : '';
   const drawnExits = useRef(exits);
   useEffect(() => {
     // On mount React Flow measures by itself; only later changes need telling.
@@ -29,6 +30,25 @@ export const FlowNodeView = memo(function FlowNodeView({ data, selected }: NodeP
     updateNodeInternals(node.id);
   }, [exits, node.id, updateNodeInternals]);
   const label = definition?.ui.label ?? `Unknown kind ${node.kind}@${node.version}`;
+  if (!detailed) {
+    // The overview: a box in the kind's colour with its badges; the name floats above it (NameLayer).
+    const compact = ['flow-node', 'is-compact', `category-${(definition?.ui.category ?? 'unknown').toLowerCase()}`, selected && 'is-selected', active && 'is-active', visited && 'is-visited', errors > 0 && 'has-errors', diff && `diff-${diff}`].filter(Boolean);
+    return (
+      <div className={compact.join(' ')} style={{ width: nodeSize(node).width }} data-node-id={node.id} data-testid={`node-${node.id}`} aria-label={`${label}: ${nodeName(node)}`}>
+        <Handle type="target" position={Position.Top} id="in" className="handle-in" />
+        <header className="flow-node-header">
+          <span className="flow-node-kind">
+            <Icon name={definition?.ui.icon ?? 'list'} size={13} />
+          </span>
+          {isEntry && <span className="badge badge-entry">Start</span>}
+          {errors > 0 && <span className="badge badge-error">{errors} ✕</span>}
+        </header>
+        <div className="flow-node-name" hidden>
+          {nodeName(node)}
+        </div>
+      </div>
+    );
+  }
   const classes = [
     'flow-node',
     `category-${(definition?.ui.category ?? 'unknown').toLowerCase()}`,

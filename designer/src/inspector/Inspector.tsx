@@ -54,14 +54,14 @@ export function Inspector({ prompts, refs = {} }: { prompts: PromptRecord[]; ref
   if (selection.length > 1) {
     return (
       <aside className="inspector" aria-label="Inspector" ref={panel}>
-        <p>{selection.length} nodes selected. Copy (Ctrl+C), paste (Ctrl+V) or delete them together.</p>
+        <p>{selection.length} steps selected. Copy (Ctrl+C), paste (Ctrl+V), group (Ctrl+G) or delete them together.</p>
       </aside>
     );
   }
   if (!node) {
     return (
       <aside className="inspector" aria-label="Inspector" ref={panel}>
-        <p className="muted">Select a node to change its settings, or drag one in from the palette.</p>
+        <p className="muted">Select a step to change its settings, or drag one in from the palette.</p>
       </aside>
     );
   }

@@ -38,16 +38,25 @@ export function nodeTitle(node: NamedNode): string {
   return name.toLowerCase().includes(label.toLowerCase()) ? `"${name}"` : `${label} "${name}"`;
 }
 
-/** The node's exits as its params make them (none when its kind is unknown or its params unreadable). */
+const exitCache = new WeakMap<object, OutcomeSpec[]>();
+
+/**
+ * The node's exits as its params make them (none when its kind is unknown or its params unreadable).
+ * Worked out once per node object: flows are changed by replacing nodes, never by changing them in place.
+ */
 export function exitsOf(node: NamedNode): OutcomeSpec[] {
+  let exits = exitCache.get(node);
+  if (exits) return exits;
   const definition = nodeDefinition(node.kind, node.version);
   if (!definition) return [];
   const parsed = definition.params.safeParse(node.params ?? {});
   try {
-    return definition.outcomes(parsed.success ? parsed.data : node.params);
+    exits = definition.outcomes(parsed.success ? parsed.data : node.params);
   } catch {
-    return [];
+    exits = [];
   }
+  exitCache.set(node, exits);
+  return exits;
 }
 
 /** An exit as its handle shows it ("1: Highways", "No input"); `error` is the fault exit every node has. */
