@@ -1,5 +1,4 @@
 import {
-  Background,
   Controls,
   ControlButton,
   getViewportForBounds,
@@ -274,8 +273,7 @@ export function FlowCanvas({ onlyRenderVisible = true, paletteOpen = true }: { o
           onInit={() => setViewportReady(true)}
           proOptions={{ hideAttribution: true }}
         >
-          {/* Zoomed far out the dots would be a haze, and repainting them costs frames on a large flow. */}
-          {detailed && <Background gap={24} />}
+          {/* No dot grid: with software rendering its repaint on every frame of a pan costs a fifth of the frame rate. */}
           <OverviewMap nodes={flow.nodes} activeNodeId={activeNodeId} hidden={hidden} />
           <Controls aria-label="Canvas controls" showInteractive={false}>
             {!readOnly && (

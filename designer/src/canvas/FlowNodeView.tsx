@@ -35,11 +35,7 @@ export const FlowNodeView = memo(function FlowNodeView({ data, selected }: NodeP
     const compact = ['flow-node', 'is-compact', `category-${(definition?.ui.category ?? 'unknown').toLowerCase()}`, selected && 'is-selected', active && 'is-active', visited && 'is-visited', errors > 0 && 'has-errors', diff && `diff-${diff}`].filter(Boolean);
     return (
       <div className={compact.join(' ')} style={{ width: nodeSize(node).width }} data-node-id={node.id} data-testid={`node-${node.id}`} aria-label={`${label}: ${nodeName(node)}`}>
-        <Handle type="target" position={Position.Top} id="in" className="handle-in" />
         <header className="flow-node-header">
-          <span className="flow-node-kind">
-            <Icon name={definition?.ui.icon ?? 'list'} size={13} />
-          </span>
           {isEntry && <span className="badge badge-entry">Start</span>}
           {errors > 0 && <span className="badge badge-error">{errors} ✕</span>}
         </header>

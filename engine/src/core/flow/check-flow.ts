@@ -12,6 +12,11 @@ import { validateFlow, type ValidateOptions } from './validate-flow.js';
 export function checkFlow(json: unknown, options: ValidateOptions = {}): { flow?: Flow; diagnostics: Diagnostic[] } {
   const parsed = parseFlow(json);
   if (!parsed.flow) return parsed;
-  const graph = validateFlow(parsed.flow, parsed.unreadableEdges ? { ...options, unreadableEdges: parsed.unreadableEdges } : options);
+  const graph = validateFlow(parsed.flow, {
+    ...options,
+    ...(parsed.unreadableEdges ? { unreadableEdges: parsed.unreadableEdges } : {}),
+    // With two nodes of one id, which of them was read is unclear: then every node is parsed again.
+    ...(parsed.paramsRead && new Set(parsed.flow.nodes.map((n) => n.id)).size === parsed.flow.nodes.length ? { paramsRead: parsed.paramsRead } : {}),
+  });
   return { flow: parsed.flow, diagnostics: [...parsed.diagnostics, ...graph] };
 }

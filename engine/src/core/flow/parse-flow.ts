@@ -14,6 +14,8 @@ export interface ParsedFlow {
   diagnostics: Diagnostic[];
   /** Edges too malformed to keep (already reported): the graph checks assume each led somewhere. */
   unreadableEdges?: Array<{ from?: string }>;
+  /** Nodes whose params were read (defaults applied): validateFlow need not parse them again. */
+  paramsRead?: Set<string>;
 }
 
 const dotted = (path: readonly PropertyKey[]): string => path.map(String).join('.');
@@ -192,13 +194,15 @@ export function parseFlow(json: unknown): ParsedFlow {
       flow = salvaged;
     }
     // An earlier version of a kind is read as the current one, its params upgraded (the stored flow keeps its version).
+    const paramsRead = new Set<string>();
     const nodes = flow.nodes.map((written) => {
       if (unread.has(written.id)) return written;
       const node = upgradeNode(written);
       const params = parseNodeParams(node, diagnostics, node === written ? undefined : written);
+      if (params) paramsRead.add(node.id);
       return params ? { ...node, params } : node;
     });
-    return { flow: { ...flow, nodes }, diagnostics, ...(unreadableEdges.length ? { unreadableEdges } : {}) };
+    return { flow: { ...flow, nodes }, diagnostics, paramsRead, ...(unreadableEdges.length ? { unreadableEdges } : {}) };
   } catch (error) {
     return {
       diagnostics: [
