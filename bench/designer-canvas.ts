@@ -128,7 +128,7 @@ async function main() {
   const section = [
     '## Designer canvas',
     '',
-    `\`npm run bench:designer\` (bench/designer-canvas.ts): generated council flows of ${sizes.join(' and ')} steps (designer/bench/generate-flow.ts: opening hours, speech questions and menus by service, references, payments, information and queues, every exit wired, laid out level by level) opened in headless Chromium at 1440×900; median of ${runs} runs each. The page is the production build of the designer's canvas (store + the engine's checkFlow diagnostics + React Flow with \`onlyRenderVisibleElements\`, memoised nodes, the opening viewport computed before the first draw; zoomed out, names drawn as map labels in one layer that a pan only moves; zoomed in, edges routed around nodes and labelled with their exits).`,
+    `\`npm run bench:designer\` (bench/designer-canvas.ts): generated council flows of ${sizes.join(' and ')} steps (designer/bench/generate-flow.ts: opening hours, speech questions and menus by service, references, payments, information and queues, every exit wired, laid out on a grid in the order the steps follow) opened in headless Chromium at 1440×900; median of ${runs} runs each. The page is the production build of the designer's canvas (store + the engine's checkFlow diagnostics + React Flow with \`onlyRenderVisibleElements\`, memoised nodes, the opening viewport computed before the first draw; zoomed out, names drawn as map labels in one layer that a pan only moves; zoomed in, edges routed around nodes and labelled with their exits).`,
     '',
     '| measure | result | target |',
     '|---|---|---|',
