@@ -1,6 +1,9 @@
 /**
  * The house's dependency rule (ARCHITECTURE.md), enforced by engine/src/architecture.test.ts:
  *   designer ─▶ engine/src/core ─(types only)─▶ engine/src/ports ◀─ engine/src/adapters/*
+ *   engine/src/calls, queue, reporting ─▶ core + ports (never an adapter)
+ *   engine/src/main.ts wires core + adapters + calls + queue + reporting + api
+ * Inside core, compile/ produces data and runtime/ runs it: runtime may import compile, never the reverse.
  * Test files may reach across (a node's test drives it through the simulator).
  */
 const notTests = '\\.test\\.tsx?$|/testing/|/e2e/';
@@ -9,11 +12,15 @@ export default {
   forbidden: [
     {
       name: 'core-imports-only-core-zod-xstate',
-      comment: 'The call-flow language runs in the browser too: only zod, xstate, itself and port types.',
+      comment:
+        'The call-flow language runs in the browser too: only zod, xstate, itself and port types. Two exceptions, both ' +
+        "pure JS with no dependencies: re2js, the RE2 port core/safe-pattern.ts runs designers' patterns with (linear " +
+        'time, so a pattern cannot freeze the engine), and stemmer (Porter stemmer, ~5 KB) so the flagged-word matcher ' +
+        '(core/words.ts) stems the same way in the designer and on the phone.',
       severity: 'error',
       from: { path: '^engine/src/core/', pathNot: notTests },
       to: {
-        pathNot: ['^engine/src/core/', '^engine/src/ports/', '(^|/)node_modules/(zod|xstate)/'],
+        pathNot: ['^engine/src/core/', '^engine/src/ports/', '(^|/)node_modules/(zod|xstate|re2js|stemmer)/'],
       },
     },
     {
@@ -32,10 +39,24 @@ export default {
     },
     {
       name: 'ports-are-types',
-      comment: 'Ports depend on nothing but each other and core types.',
+      comment: 'Ports are types that depend on nothing but each other (the flow shape they need lives in ports/flow.ts).',
       severity: 'error',
       from: { path: '^engine/src/ports/' },
-      to: { pathNot: ['^engine/src/ports/', '^engine/src/core/'] },
+      to: { pathNot: '^engine/src/ports/' },
+    },
+    {
+      name: 'compile-never-imports-runtime',
+      comment: 'compile/ turns a flow into plain XState config (data); runtime/ binds and runs it.',
+      severity: 'error',
+      from: { path: '^engine/src/core/compile/', pathNot: notTests },
+      to: { path: '^engine/src/core/runtime/' },
+    },
+    {
+      name: 'calls-queue-reporting-never-import-adapters',
+      comment: 'The calls wing, the ACD and reporting work through ports; main.ts hands them adapters.',
+      severity: 'error',
+      from: { path: '^engine/src/(calls|queue|reporting)/', pathNot: notTests },
+      to: { path: '^engine/src/(adapters|api|cli|main\\.ts)' },
     },
     {
       name: 'designer-never-imports-adapters',

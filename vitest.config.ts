@@ -21,12 +21,16 @@ export default defineConfig({
           name: 'designer',
           environment: 'jsdom',
           include: ['designer/src/**/*.test.{ts,tsx}'],
+          // jsdom renders of whole forms take seconds on a busy 2-core machine; 5 s was not enough.
+          testTimeout: 20_000,
         },
       },
       {
         test: {
           name: 'browser',
           environment: 'node',
+          // expect.poll's default of 1 s is too short for a page on a busy machine.
+          expect: { poll: { timeout: 10_000 } },
           include: ['designer/e2e/**/*.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,

@@ -5,7 +5,7 @@
  */
 import type { CallEvent, CallEventSink, Clock, PromptSegment, QueuePort, Recognizer } from '../engine/src/ports/index.js';
 import type { Flow } from '../engine/src/core/flow/schema.js';
-import { matchKeywords, type KeywordGroup } from '../engine/src/core/keywords.js';
+import { findKeywords, type KeywordGroup } from '../engine/src/core/keywords.js';
 import { scheduleSchema, scheduleState } from '../engine/src/core/schedule.js';
 import type { SimulatedCall } from '../engine/src/adapters/telephony/simulator/simulated-call.js';
 
@@ -33,6 +33,7 @@ export function baselineScript(flow: Flow) {
     hours: scheduleSchema.parse(params('hours-check')),
     ask: text('ask-reason'),
     groups: speech.groups as (KeywordGroup & { outcome: string; digit?: string })[],
+    synonyms: (speech.synonyms ?? []) as string[][],
     highwaysMenu: text('highways-menu'),
     potholeAdvice: text('pothole-advice'),
     queueId: String(queue.queueId),
@@ -73,10 +74,13 @@ export async function baselineCall(call: SimulatedCall, services: BaselineServic
     const heard = await call.listen({ prompt: segment(script.ask), bargeIn: true, language: 'en-GB', noInputTimeoutMs: 5000, maxSpeechMs: 15_000, allowDigits: true, maxDigits: 1, signal });
     log('prompt.played', 'ask-reason', { text: script.ask });
     if (heard.kind !== 'speech') return 'unexpected';
-    const recognition = await services.speech.recognize(heard.utterance, { language: 'en-GB', phrases: script.groups.flatMap((g) => g.phrases), signal });
+    const phrases = [...new Set([...script.groups.flatMap((g) => g.phrases), ...script.synonyms.flat()])];
+    const recognition = await services.speech.recognize(heard.utterance, { language: 'en-GB', phrases, signal });
     const transcript = recognition.kind === 'transcript' ? recognition.transcript : '';
-    log('input.speech', 'ask-reason', { transcript });
-    const group = matchKeywords(transcript, script.groups)?.group;
+    const found = findKeywords(transcript, script.groups, { language: 'en-GB', synonyms: script.synonyms });
+    const confidence = recognition.kind === 'transcript' ? recognition.confidence : 0;
+    log('input.speech', 'ask-reason', { transcript, confidence, heard: [...new Set(found.found.map((f) => f.phrase))].join(', ') });
+    const group = confidence >= 0.5 ? found.match?.group : undefined;
     log('node.outcome', 'ask-reason', { outcome: group?.outcome ?? 'noMatch' });
     log('var.set', 'ask-reason', { name: 'reasonTranscript', value: transcript });
     log('var.set', 'ask-reason', { name: 'reason', value: group?.outcome ?? null });

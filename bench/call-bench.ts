@@ -18,7 +18,8 @@ import { runCall } from '../engine/src/core/runtime/run-call.js';
 import type { CallerAction } from '../engine/src/adapters/telephony/simulator/caller-action.js';
 import { SimulatedCall, type SimulatedCallOptions } from '../engine/src/adapters/telephony/simulator/simulated-call.js';
 import { SimulatedClock } from '../engine/src/adapters/telephony/simulator/simulated-clock.js';
-import { DEFAULT_CALL_TIME, simulatedPorts } from '../engine/src/adapters/telephony/simulator/simulated-ports.js';
+import { DEFAULT_CALL_TIME } from '../engine/src/adapters/telephony/simulator/simulated-ports.js';
+import { simulatedCallPorts } from '../engine/src/testing/simulated-call-ports.js';
 import { worldSchema } from '../engine/src/adapters/telephony/simulator/world.js';
 import { baselineCall, baselineScript } from './baseline-call.js';
 
@@ -105,7 +106,7 @@ export async function benchCalls(mode: 'engine' | 'baseline', calls: number): Pr
   const flow = mainLine();
   const world = worldSchema.parse({ queues: { highways: { answerAfterSeconds: 86_400 } } });
   const clock = new SimulatedClock(DEFAULT_CALL_TIME);
-  const ports = simulatedPorts({ world, clock, flows: [flow] });
+  const ports = simulatedCallPorts({ world, clock, drafts: [flow] });
   const baseline = baselineScript(flow);
   let events = 0;
   let queued = 0;

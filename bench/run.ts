@@ -1,8 +1,10 @@
 /**
- * npm run bench: the engine holding many concurrent simulated calls, against a hand-written baseline.
+ * npm run bench: the engine holding many concurrent simulated calls, against a hand-written baseline,
+ * and the speech bench (bench/speech/): the main line's open question answered by a corpus of
+ * residents' words, typed and as phone audio through the on-machine recogniser.
  * Each run is its own process (clean heap figures); the figures and the machine go into BENCHMARKS.md.
  *
- *   npm run bench [-- --calls 20000 --runs 3 --no-write]
+ *   npm run bench [-- --calls 20000 --runs 3 --only engine|speech --renderings 1 --every 1 --no-write]
  *
  * The machine may be shared, so each side runs `--runs` times (engine and baseline back to back) and
  * every figure is the median of the runs; the cost ratio is the median of the back-to-back ratios.
@@ -13,63 +15,75 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CallBenchResult } from './call-bench.js';
 import { writeBenchmarkSection } from './benchmarks-md.js';
+import { speechSection } from './speech/report.js';
+import type { SpeechBenchResult } from './speech/speech-bench.js';
 
 const repo = resolve(import.meta.dirname, '..');
 const { values: args } = parseArgs({
-  options: { calls: { type: 'string', default: '20000' }, runs: { type: 'string', default: '3' }, 'no-write': { type: 'boolean', default: false } },
+  options: {
+    calls: { type: 'string', default: '20000' },
+    runs: { type: 'string', default: '3' },
+    only: { type: 'string' },
+    renderings: { type: 'string', default: '1' },
+    every: { type: 'string', default: '1' },
+    'no-write': { type: 'boolean', default: false },
+  },
 });
+if (args.only !== undefined && !['engine', 'speech'].includes(args.only)) throw new Error(`--only must be engine or speech, not "${args.only}"`);
 const calls = Number(args.calls);
 if (!Number.isInteger(calls) || calls < 100) throw new Error(`--calls must be a whole number of at least 100, not "${args.calls}"`);
 const runs = Number(args.runs);
 if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a whole number of at least 1, not "${args.runs}"`);
 
-const TARGETS = { calls: 20_000, p99StepMs: 5, heapPerCallBytes: 20_000, ratio: 2 };
-
-function run(mode: 'engine' | 'baseline', round: number): CallBenchResult {
-  process.stderr.write(`bench: ${calls} concurrent calls, ${mode}, run ${round} of ${runs}…\n`);
-  const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', join(repo, 'bench/call-bench.ts'), mode, String(calls)], {
-    cwd: repo,
-    encoding: 'utf8',
-    maxBuffer: 1 << 20,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return JSON.parse(out.trim().split('\n').at(-1)!) as CallBenchResult;
-}
-
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-};
-/** Each numeric figure as the median over the runs. */
-const medianOf = (results: CallBenchResult[]): CallBenchResult => {
-  const first = results[0]!;
-  const figures = Object.fromEntries(
-    Object.entries(first).map(([key, value]) => [key, typeof value === 'number' ? median(results.map((r) => r[key as keyof CallBenchResult] as number)) : value]),
-  );
-  return { ...first, ...figures };
-};
-
-const engineRuns: CallBenchResult[] = [];
-const baselineRuns: CallBenchResult[] = [];
-for (let round = 1; round <= runs; round++) {
-  engineRuns.push(run('engine', round));
-  baselineRuns.push(run('baseline', round));
-}
-const engine = medianOf(engineRuns);
-const baseline = medianOf(baselineRuns);
-const cpuRatio = median(engineRuns.map((e, i) => e.cpuMs / baselineRuns[i]!.cpuMs));
-const memoryRatio = median(engineRuns.map((e, i) => e.heapPerCallBytes / baselineRuns[i]!.heapPerCallBytes));
-const cpuRatios = engineRuns.map((e, i) => (e.cpuMs / baselineRuns[i]!.cpuMs).toFixed(2)).join(', ');
-const ms = (n: number) => n.toFixed(n < 1 ? 3 : 1);
-const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB (${bytes.toLocaleString('en-GB')} B)`;
-const mark = (ok: boolean) => (ok ? 'met' : '**missed**');
-
 const machine = `${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}, ${process.platform}/${process.arch}`;
-const row = (r: CallBenchResult) =>
-  `| ${r.mode} | ${r.held.toLocaleString('en-GB')} | ${Math.round(r.eventsPerSecond).toLocaleString('en-GB')} | ${ms(r.p50StepMs)} | ${ms(r.p99StepMs)} | ${ms(r.maxStepMs)} | ${kib(Math.round(r.heapPerCallBytes))} | ${Math.round(r.cpuMs).toLocaleString('en-GB')} | ${Math.round(r.wallMs).toLocaleString('en-GB')} |`;
 
-const section = `## Engine: concurrent calls
+function engineBench(): string {
+  const TARGETS = { calls: 20_000, p99StepMs: 5, heapPerCallBytes: 20_000, ratio: 2 };
+
+  function run(mode: 'engine' | 'baseline', round: number): CallBenchResult {
+    process.stderr.write(`bench: ${calls} concurrent calls, ${mode}, run ${round} of ${runs}…\n`);
+    const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', join(repo, 'bench/call-bench.ts'), mode, String(calls)], {
+      cwd: repo,
+      encoding: 'utf8',
+      maxBuffer: 1 << 20,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    return JSON.parse(out.trim().split('\n').at(-1)!) as CallBenchResult;
+  }
+
+  const median = (values: number[]): number => {
+    const sorted = [...values].sort((a, b) => a - b);
+    const middle = sorted.length >> 1;
+    return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+  };
+  /** Each numeric figure as the median over the runs. */
+  const medianOf = (results: CallBenchResult[]): CallBenchResult => {
+    const first = results[0]!;
+    const figures = Object.fromEntries(
+      Object.entries(first).map(([key, value]) => [key, typeof value === 'number' ? median(results.map((r) => r[key as keyof CallBenchResult] as number)) : value]),
+    );
+    return { ...first, ...figures };
+  };
+
+  const engineRuns: CallBenchResult[] = [];
+  const baselineRuns: CallBenchResult[] = [];
+  for (let round = 1; round <= runs; round++) {
+    engineRuns.push(run('engine', round));
+    baselineRuns.push(run('baseline', round));
+  }
+  const engine = medianOf(engineRuns);
+  const baseline = medianOf(baselineRuns);
+  const cpuRatio = median(engineRuns.map((e, i) => e.cpuMs / baselineRuns[i]!.cpuMs));
+  const memoryRatio = median(engineRuns.map((e, i) => e.heapPerCallBytes / baselineRuns[i]!.heapPerCallBytes));
+  const cpuRatios = engineRuns.map((e, i) => (e.cpuMs / baselineRuns[i]!.cpuMs).toFixed(2)).join(', ');
+  const ms = (n: number) => n.toFixed(n < 1 ? 3 : 1);
+  const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB (${bytes.toLocaleString('en-GB')} B)`;
+  const mark = (ok: boolean) => (ok ? 'met' : '**missed**');
+
+  const row = (r: CallBenchResult) =>
+    `| ${r.mode} | ${r.held.toLocaleString('en-GB')} | ${Math.round(r.eventsPerSecond).toLocaleString('en-GB')} | ${ms(r.p50StepMs)} | ${ms(r.p99StepMs)} | ${ms(r.maxStepMs)} | ${kib(Math.round(r.heapPerCallBytes))} | ${Math.round(r.cpuMs).toLocaleString('en-GB')} | ${Math.round(r.wallMs).toLocaleString('en-GB')} |`;
+
+  const section = `## Engine: concurrent calls
 
 \`npm run bench\` (bench/run.ts, bench/call-bench.ts, bench/baseline-call.ts), ${new Date().toISOString().slice(0, 10)}.
 Machine: ${machine}. The machine was shared with other work while this ran; treat times as indicative.
@@ -113,8 +127,30 @@ per step for kinds that run no subflows; O(log n) queue positions in the simulat
 actor, which the architecture asks for (one named actor per node step, aborted on hang-up).
 `;
 
-process.stdout.write(`${section}\n`);
-if (!args['no-write']) {
-  writeBenchmarkSection(section);
-  process.stderr.write('bench: figures written to BENCHMARKS.md\n');
+  return section;
+}
+
+function speechBench(): string {
+  process.stderr.write('bench: speech — the main line\'s open question, typed and as phone audio…\n');
+  const out = execFileSync(process.execPath, ['--import', 'tsx', join(repo, 'bench/speech/speech-bench.ts'), '--renderings', args.renderings!, '--every', args.every!], {
+    cwd: repo,
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const result = JSON.parse(out.trim().split('\n').at(-1)!) as SpeechBenchResult;
+  return speechSection(result, new Date().toISOString().slice(0, 10), machine);
+}
+
+for (const [name, bench] of [
+  ['engine', engineBench],
+  ['speech', speechBench],
+] as const) {
+  if (args.only !== undefined && args.only !== name) continue;
+  const section = bench();
+  process.stdout.write(`${section}\n`);
+  if (!args['no-write']) {
+    writeBenchmarkSection(section);
+    process.stderr.write(`bench: ${name} figures written to BENCHMARKS.md\n`);
+  }
 }

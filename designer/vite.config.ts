@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
@@ -17,6 +18,23 @@ export default defineConfig({
   build: { outDir: 'dist', emptyOutDir: true, sourcemap: true, chunkSizeWarningLimit: 2000 },
   server: {
     fs: { allow: [fileURLToPath(new URL('..', import.meta.url))] },
-    proxy: { '/api': { target: engine, ws: true, changeOrigin: true } },
+    proxy: {
+      '/api': {
+        target: engine,
+        ws: true,
+        changeOrigin: true,
+        // The engine accepts changes only from its own origin: requests from this dev server's own pages are
+        // passed on as if from the engine's; any other origin is passed on as it is (and refused there).
+        configure: (proxy) => {
+          const fromOwnPage = (req: IncomingMessage) => URL.canParse(req.headers.origin ?? '') && new URL(req.headers.origin!).host === req.headers.host;
+          proxy.on('proxyReq', (proxyReq, req) => {
+            if (fromOwnPage(req)) proxyReq.setHeader('origin', new URL(engine).origin);
+          });
+          proxy.on('proxyReqWs', (proxyReq, req) => {
+            if (fromOwnPage(req)) proxyReq.setHeader('origin', new URL(engine).origin);
+          });
+        },
+      },
+    },
   },
 });

@@ -5,6 +5,7 @@
  *
  *   node --import tsx media/render-prompts.ts [flowsDir] [outDir]
  */
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { espeakRenderer } from '../engine/src/tts/espeak-tts.js';
@@ -14,7 +15,9 @@ const root = resolve(import.meta.dirname, '..');
 const flowsDir = resolve(process.argv[2] ?? join(root, 'flows'));
 const outDir = resolve(process.argv[3] ?? join(root, 'media', 'prompts'));
 
-const renderer = espeakRenderer({ cacheDir: join(tmpdir(), 'frontdoor-prompt-render'), sampleRateHz: 8000 });
-const { written, skipped } = await renderFlowPrompts({ flowsDir, outDir, renderer });
+// A private folder of our own, never a shared /tmp path someone else could plant a recording in.
+const cacheDir = mkdtempSync(join(tmpdir(), 'frontdoor-prompt-render-'));
+const renderer = espeakRenderer({ cacheDir, sampleRateHz: 8000 });
+const { written, skipped } = await renderFlowPrompts({ flowsDir, outDir, renderer }).finally(() => rmSync(cacheDir, { recursive: true, force: true }));
 for (const line of skipped) console.log(`skipped ${line}`);
 console.log(`wrote ${written.length} prompt${written.length === 1 ? '' : 's'} to ${outDir}`);

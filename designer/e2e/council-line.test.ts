@@ -144,8 +144,9 @@ describe('building a council line from an empty canvas', () => {
     await rename('Emergency duty team');
     await ui.fill(field('Destination'), 'tel:+441632960999');
 
-    // The payment service knows what is owed for the reference: the flow leaves the amount to it.
+    // The flow leaves the amount to the payment service: its line asks the caller.
     await ui.open('Card payment');
+    await ui.click(field('Amount from caller'));
     await ui.fill(field('Reference variable'), 'reference');
     await ui.fill(inspector.getByLabel('Prompt (English)'), 'Transferring you to our secure payment line.');
 
@@ -176,7 +177,7 @@ describe('building a council line from an empty canvas', () => {
     await ui.shot('main-path-connected');
     // The rest from each step's list of exits, as a keyboard user would.
     await ui.open('Card payment');
-    for (const exit of ['Declined', 'Cancelled', 'Failed']) await ui.connectFromList(exit, 'Council tax team');
+    for (const exit of ['Declined', 'Abandoned', 'Error']) await ui.connectFromList(exit, 'Council tax team');
     await ui.open('Emergency duty team');
     for (const exit of ['Busy', 'No answer', 'Failed']) await ui.connectFromList(exit, 'Goodbye');
     for (const queue of ['Safeguarding team', 'Council tax team', 'Customer services']) {
@@ -200,8 +201,6 @@ describe('building a council line from an empty canvas', () => {
     // A test call on a Wednesday morning: a resident pays their council tax, keying the reference digit by digit.
     await ui.tab('Test call');
     await ui.fill(page.getByLabel('Call at'), '2026-11-25T10:00');
-    await ui.click(page.getByText('How the outside world answers'));
-    await ui.fill(page.getByLabel('World (JSON)'), '{ "amountsDue": { "12345678": 9500 } }');
     await ui.click(page.getByRole('button', { name: 'Call the draft' }));
     const transcript = page.getByRole('list', { name: 'Transcript' });
     await expect.poll(() => transcript.textContent(), { timeout: 20_000 }).toContain('Please tell us in a few words');
@@ -215,13 +214,27 @@ describe('building a council line from an empty canvas', () => {
     await expect.poll(() => page.getByRole('table', { name: 'Variables' }).textContent()).toContain('“12345678”');
     await ui.shot('test-call-reference-keyed');
     // Card details go to the payment service only: the keypad echoes nothing, the transcript never shows them.
-    await expect.poll(() => transcript.textContent(), { timeout: 20_000 }).toContain('Transferring you to our secure payment line');
-    for (const key of '4929') await ui.click(page.getByRole('button', { name: `Press ${key}` }));
-    await expect.poll(() => page.getByLabel('Keys pressed').textContent()).toContain('••••');
+    const heard = (text: string) => expect.poll(() => transcript.textContent(), { timeout: 40_000 }).toContain(text);
+    await heard('Transferring you to our secure payment line');
+    await heard('Handed to the payment service');
+    const keyIn = async (keys: string) => {
+      for (const key of keys) await ui.click(page.getByRole('button', { name: `Press ${key}`, exact: true }));
+    };
+    await heard('Please enter the amount you wish to pay');
+    await keyIn('9500#');
+    await heard('Please enter your card number');
+    await keyIn('4444333322221111#');
+    await expect.poll(() => page.getByLabel('Keys pressed').textContent()).toMatch(/payment service only •{16,}$/);
     await ui.shot('test-call-card-keys-hidden');
-    await expect.poll(() => transcript.textContent(), { timeout: 40_000 }).toContain('Call ended');
-    expect(await transcript.textContent()).toContain('Thank you, your payment is complete.');
-    expect(await transcript.textContent()).not.toContain('4929');
+    await heard("Please enter your card's expiry date");
+    await keyIn('1230#');
+    await heard('Please enter the security code');
+    await keyIn('737#');
+    await heard('Call ended');
+    const told = (await transcript.textContent())!;
+    expect(told).toContain('Payment of £95.00 paid (card **** 1111');
+    expect(told).toContain('Thank you, your payment is complete.');
+    expect(told).not.toMatch(/4444|1230|737/);
     await expect.poll(() => page.getByRole('table', { name: 'Variables' }).textContent()).toContain('“paid”');
     await ui.shot('test-call-paid');
 
@@ -237,7 +250,7 @@ describe('building a council line from an empty canvas', () => {
     const recorded = (await timeline.textContent())!;
     expect(recorded).toContain('Caller pressed 12345678');
     expect(recorded).toContain('What about → Council tax');
-    expect(recorded).not.toMatch(/speech-1|collect-digits-1|4929/);
+    expect(recorded).not.toMatch(/speech-1|collect-digits-1|4444|1230|737/);
     expect(await page.getByRole('main', { name: 'Call' }).textContent()).toContain('Test call (simulated time)');
     expect(await page.locator('.call-facts').textContent()).toContain('Wed, 25 Nov 2026, 10:00');
     await ui.shot('call-record');

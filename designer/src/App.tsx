@@ -6,7 +6,9 @@ import { FlowEditor } from './screens/FlowEditor.js';
 import { FlowList } from './screens/FlowList.js';
 import { SchedulesScreen } from './schedules/SchedulesScreen.js';
 import { NumbersScreen, PromptsScreen } from './screens/LibraryScreens.js';
+import { PaymentsScreen } from './screens/PaymentsScreen.js';
 import { Login } from './screens/Login.js';
+import { SecretsScreen } from './screens/SecretsScreen.js';
 import { UsersScreen } from './screens/UsersScreen.js';
 
 /** Screens live in the URL hash (#/flows/main-line), so the engine serves one page. */
@@ -35,14 +37,17 @@ export function App() {
   const step = new URLSearchParams(search).get('step') ?? undefined;
   const section = path!.split('/')[1] ?? 'flows';
   const isAdmin = roleAtLeast(me.role, 'admin');
+  // The payment team's screen: the API shows payments to the payments role and admins only.
+  const seesPayments = roleAtLeast(me.role, 'payments');
   const nav: Array<[string, string]> = [
     ['flows', 'Flows'],
     ['prompts', 'Prompts'],
     ['numbers', 'Numbers'],
     ['schedules', 'Schedules'],
     ['calls', 'Calls'],
+    ...(seesPayments ? [['payments', 'Payments'] as [string, string]] : []),
     // The API lets only admins see or change users and tokens.
-    ...(isAdmin ? [['users', 'Users'] as [string, string]] : []),
+    ...(isAdmin ? [['users', 'Users'] as [string, string], ['secrets', 'Secrets'] as [string, string]] : []),
   ];
   return (
     <div className="app">
@@ -76,8 +81,12 @@ export function App() {
           <NumbersScreen me={me} />
         ) : section === 'schedules' ? (
           <SchedulesScreen me={me} />
+        ) : section === 'payments' && seesPayments ? (
+          <PaymentsScreen />
         ) : section === 'users' && isAdmin ? (
           <UsersScreen />
+        ) : section === 'secrets' && isAdmin ? (
+          <SecretsScreen />
         ) : (
           <FlowList me={me} open={(id) => go(`/flows/${encodeURIComponent(id)}`)} />
         )}

@@ -34,7 +34,7 @@ describe('the dependency rule (ARCHITECTURE.md)', () => {
     const sandbox = mkdtempSync(join(tmpdir(), 'frontdoor-deps-'));
     afterAll(() => rmSync(sandbox, { recursive: true, force: true }));
 
-    it('core importing an adapter, a port as a value, node: or pg; designer importing an adapter', async () => {
+    it('core importing an adapter, a port as a value, node: or pg; designer importing an adapter; compile importing runtime; ports importing core; calls or queue importing an adapter', async () => {
       cpSync(join(repo, 'tsconfig.json'), join(sandbox, 'tsconfig.json'));
       writeFileSync(join(sandbox, 'package.json'), '{"type":"module"}');
       const file = (path: string, text: string) => {
@@ -56,6 +56,11 @@ describe('the dependency rule (ARCHITECTURE.md)', () => {
       );
       file('engine/src/core/bad.test.ts', "import { store } from '../adapters/storage/postgres/store.js';\nexport const z = store;\n");
       file('designer/src/bad.ts', "import { store } from '../../engine/src/adapters/storage/postgres/store.js';\nexport const y = store;\n");
+      file('engine/src/core/runtime/run.ts', 'export const run = 1;\n');
+      file('engine/src/core/compile/bad.ts', "import { run } from '../runtime/run.js';\nexport const c = run;\n");
+      file('engine/src/ports/bad.ts', "import type { C } from '../core/bad.js';\nexport type P = C;\n");
+      file('engine/src/queue/bad.ts', "import { store } from '../adapters/storage/postgres/store.js';\nexport const q = store;\n");
+      file('engine/src/calls/bad.ts', "import { store } from '../adapters/storage/postgres/store.js';\nexport const k = store;\n");
       const found = await violationsIn(sandbox, ['engine/src', 'designer/src']);
       expect(found).toEqual(
         expect.arrayContaining([
@@ -64,6 +69,10 @@ describe('the dependency rule (ARCHITECTURE.md)', () => {
           'core-imports-only-core-zod-xstate: engine/src/core/bad.ts -> fs',
           'core-tests-reach-adapters-through-testing: engine/src/core/bad.test.ts -> engine/src/adapters/storage/postgres/store.ts',
           'designer-never-imports-adapters: designer/src/bad.ts -> engine/src/adapters/storage/postgres/store.ts',
+          'compile-never-imports-runtime: engine/src/core/compile/bad.ts -> engine/src/core/runtime/run.ts',
+          'ports-are-types: engine/src/ports/bad.ts -> engine/src/core/bad.ts',
+          'calls-queue-reporting-never-import-adapters: engine/src/queue/bad.ts -> engine/src/adapters/storage/postgres/store.ts',
+          'calls-queue-reporting-never-import-adapters: engine/src/calls/bad.ts -> engine/src/adapters/storage/postgres/store.ts',
         ]),
       );
     }, 60_000);

@@ -2,59 +2,19 @@
  * kill -9 the real engine process mid-call, start it again on the same data: the database opens cleanly,
  * the call's record says it ended abnormally (engine-lost), and everything else is intact.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { openDatabase } from './adapters/storage/postgres/database.js';
 import { createScratchDatabase, testDatabases } from './adapters/storage/postgres/test-databases.js';
-import { runAdminCommand } from './cli/admin-command.js';
+import { createAdmin, designerStandIn, exited, signIn as signInAs, startEngine } from './testing/engine-process.js';
 
-const REPO = resolve(import.meta.dirname, '../..');
 const PASSWORD = 'crash test password';
 
-interface Engine {
-  process: ChildProcess;
-  url: string;
-  output: () => string;
-}
-
-/** `node bin/frontdoor.js start` on a free port; resolves once it prints its URL. */
-function startEngine(env: Record<string, string>): Promise<Engine> {
-  const child = spawn(process.execPath, [join(REPO, 'bin/frontdoor.js'), 'start'], {
-    cwd: REPO,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', FRONTDOOR_ENGINE_NAME: 'crash-test-engine', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  return new Promise((resolvePromise, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /frontdoor is running at (http:\/\/\S+)/.exec(output);
-      if (match) resolvePromise({ process: child, url: match[1]!, output: () => output });
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`the engine exited (${code}) before it was running:\n${output}`)));
-  });
-}
-
-function exited(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
-  return new Promise((done) => child.once('exit', (code, signal) => done({ code, signal })));
-}
-
-async function signIn(url: string): Promise<string> {
-  const response = await fetch(`${url}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', origin: url },
-    body: JSON.stringify({ username: 'admin', password: PASSWORD }),
-  });
-  expect(response.status).toBe(200);
-  return response.headers.get('set-cookie')!.split(';')[0]!;
-}
+const signIn = (url: string) => signInAs(url, 'admin', PASSWORD);
 
 async function getJson<T>(url: string, cookie: string): Promise<T> {
   const response = await fetch(url, { headers: { cookie } });
@@ -64,12 +24,9 @@ async function getJson<T>(url: string, cookie: string): Promise<T> {
 
 describe.each(testDatabases())('kill -9 mid-call ($name)', (backend) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'frontdoor-crash-'));
-  // A stand-in for the built designer, so the engine neither builds nor needs designer/dist.
-  const designerDir = join(dataDir, 'designer');
-  mkdirSync(designerDir);
-  writeFileSync(join(designerDir, 'index.html'), '<!doctype html><title>frontdoor designer</title>');
+  const designerDir = designerStandIn(dataDir);
   const running: ChildProcess[] = [];
-  let env: Record<string, string> = { FRONTDOOR_DATA_DIR: dataDir, FRONTDOOR_DESIGNER_DIR: designerDir };
+  let env: Record<string, string> = { FRONTDOOR_DATA_DIR: dataDir, FRONTDOOR_DESIGNER_DIR: designerDir, FRONTDOOR_ENGINE_NAME: 'crash-test-engine' };
   let dropDatabase: (() => Promise<void>) | undefined;
 
   afterAll(async () => {
@@ -84,9 +41,7 @@ describe.each(testDatabases())('kill -9 mid-call ($name)', (backend) => {
       env = { ...env, DATABASE_URL: scratch.url };
       dropDatabase = scratch.drop;
     }
-    const quietIo = { stdout: { write: () => true }, stderr: { write: () => true } };
-    const { Readable } = await import('node:stream');
-    expect(await runAdminCommand(['create', '--username', 'admin', '--password-stdin'], { ...quietIo, stdin: Readable.from([PASSWORD]) }, env)).toBe(0);
+    await createAdmin(env, 'admin', PASSWORD);
 
     // First run: the example flows are published on first start; place a test call on the main line.
     const first = await startEngine(env);

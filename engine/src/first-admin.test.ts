@@ -11,9 +11,12 @@ describe.each(testDatabases().slice(0, 1))('the first administrator ($name)', (b
   const said: string[] = [];
   const logger = { info: (m: string) => said.push(m), warn: () => undefined, error: () => undefined };
 
-  it('refuses a FRONTDOOR_ADMIN_PASSWORD that is too short, by name, and creates no one', async () => {
+  it('refuses a FRONTDOOR_ADMIN_PASSWORD that is too short or easy to guess, by name, and creates no one', async () => {
     await expect(ensureFirstAdmin(store(), passwords, { FRONTDOOR_ADMIN_PASSWORD: 'short' }, logger)).rejects.toThrow(
       'FRONTDOOR_ADMIN_PASSWORD must be at least 10 characters',
+    );
+    await expect(ensureFirstAdmin(store(), passwords, { FRONTDOOR_ADMIN_PASSWORD: 'aaaaaaaaaa' }, logger)).rejects.toThrow(
+      /FRONTDOOR_ADMIN_PASSWORD is too easy to guess/,
     );
     expect(await store().users.count()).toBe(0);
   });

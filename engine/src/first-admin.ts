@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { PasswordHasher } from './auth/passwords.js';
-import { MIN_PASSWORD_LENGTH } from './auth/passwords.js';
-import type { EngineLogger } from './phone-calls.js';
+import { passwordProblem } from './auth/password-policy.js';
+import type { EngineLogger } from './ports/logger.js';
 import type { Store } from './ports/store.js';
 
 export const FIRST_ADMIN = 'admin';
@@ -19,9 +19,8 @@ export async function ensureFirstAdmin(
 ): Promise<void> {
   if ((await store.users.count()) > 0) return;
   const given = env.FRONTDOOR_ADMIN_PASSWORD;
-  if (given !== undefined && given.length < MIN_PASSWORD_LENGTH) {
-    throw new Error(`FRONTDOOR_ADMIN_PASSWORD must be at least ${MIN_PASSWORD_LENGTH} characters`);
-  }
+  const problem = given === undefined ? undefined : passwordProblem(given, FIRST_ADMIN);
+  if (problem) throw new Error(`FRONTDOOR_ADMIN_PASSWORD ${problem}`);
   const password = given ?? randomBytes(12).toString('base64url');
   const created = await store.users.create(
     { username: FIRST_ADMIN, passwordHash: await passwords.hash(password), role: 'admin' },

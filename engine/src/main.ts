@@ -11,22 +11,35 @@ import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import express from 'express';
 import { SystemClock } from './adapters/clock/system-clock.js';
-import { FetchHttpClient } from './adapters/http/fetch-http-client.js';
+import { ANY_NETWORK, FetchHttpClient } from './adapters/http/fetch-http-client.js';
 import { PocketSphinxRecognizer } from './adapters/speech/offline/pocketsphinx-recognizer.js';
 import { openDatabase } from './adapters/storage/postgres/database.js';
 import { migrate } from './adapters/storage/postgres/migrate.js';
 import { createPostgresStore } from './adapters/storage/postgres/postgres-store.js';
 import type { TelephonyService } from './adapters/telephony/drachtio/start-telephony.js';
 import { createApi } from './api/create-api.js';
+import { securityHeaders } from './api/security-headers.js';
 import { attachTestCallSocket } from './api/test-call-socket.js';
 import { loadConfig, type FrontdoorConfig, type FrontdoorConfigInput } from './config/config.js';
-import type { FlowPorts } from './core/runtime/ports.js';
-import { phoneCallHandler, PublishedFlows, UNCONFIGURED_PORTS, type EngineLogger } from './phone-calls.js';
+import { createEngineCalls } from './calls/engine-calls.js';
+import { MediaUrls } from './calls/media-urls.js';
+import { phoneCallHandler } from './calls/phone-calls.js';
+import { mediaRouter } from './api/media-route.js';
+import { EngineError } from './core/engine-error.js';
+import type { EngineLogger } from './ports/logger.js';
+import type { PaymentGateway } from './ports/payment-gateway.js';
+import type { QueuePort } from './ports/queue.js';
 import type { Recognizer } from './ports/recognizer.js';
+import { espeakRenderer } from './tts/espeak-tts.js';
 import type { Store } from './ports/store.js';
 import { seedExamples } from './seed-examples.js';
+import { redactingLogger } from './logging.js';
+import { pay360Settings } from './adapters/payments/pay360/config.js';
+import { startSharedFakePay360 } from './adapters/payments/pay360/fake/stand-in.js';
+import { Pay360Gateway } from './adapters/payments/pay360/pay360-gateway.js';
 import { ensureFirstAdmin } from './first-admin.js';
 import { argon2Passwords } from './auth/passwords.js';
+import { loadSecretsKey, SecretVault } from './auth/secret-vault.js';
 
 const REPO = resolve(import.meta.dirname, '../..');
 
@@ -45,6 +58,8 @@ export interface StartOptions {
 
 export interface RunningEngine {
   url: string;
+  /** The database it uses (the embedded one's local socket address included), e.g. for scripts/leak-scan.ts. */
+  databaseUrl: string;
   config: FrontdoorConfig;
   store: Store;
   engineInstanceId: string;
@@ -58,7 +73,8 @@ const consoleLogger: EngineLogger = {
 };
 
 export async function start(options: StartOptions = {}): Promise<RunningEngine> {
-  const logger = options.logger ?? consoleLogger;
+  // Everything the engine logs passes the redaction layer once, here.
+  const logger = redactingLogger(options.logger ?? consoleLogger);
   const config = loadConfig({ file: options.configFile, env: options.env ?? process.env, overrides: options.overrides });
   const cleanups: (() => Promise<void> | void)[] = [];
   const close = async () => {
@@ -75,7 +91,7 @@ export async function start(options: StartOptions = {}): Promise<RunningEngine> 
     cleanups.push(() => database.close());
     logger.info(
       database.kind === 'embedded'
-        ? `database: embedded PostgreSQL (PGlite) in ${join(config.database.dataDir, 'pglite')}, opened in ${database.startupMs} ms`
+        ? `database: embedded PostgreSQL (PGlite) in ${join(config.database.dataDir, 'pglite')}, opened in ${database.startupMs} ms; tools on this machine reach it at ${database.url}`
         : `database: PostgreSQL at ${new URL(config.database.url!).host}`,
     );
     const { applied } = await migrate(database.pool);
@@ -110,15 +126,40 @@ export async function start(options: StartOptions = {}): Promise<RunningEngine> 
     await seedExamples(store, options.flowsDir ?? join(REPO, 'flows'), logger);
     await ensureFirstAdmin(store, argon2Passwords(), options.env ?? process.env, logger);
 
-    const flows = new PublishedFlows(store, logger);
-    const ports: FlowPorts = {
-      clock: new SystemClock(),
-      speech: await recognizer(config),
-      flows,
-      schedules: storeSchedules(store),
-      ...UNCONFIGURED_PORTS,
-      http: new FetchHttpClient({ allowedHosts: config.dataDips.allowedHosts, maxBodyBytes: config.dataDips.maxResponseBytes }),
-    };
+    const secretsKey = loadSecretsKey(config.secrets.keyFile);
+    if (secretsKey.created) {
+      const shared = config.database.url ? ': copy it to every other engine that shares this database (secrets.keyFile)' : '';
+      logger.info(`secrets: made a new key in ${config.secrets.keyFile} (keep it with your backups${shared})`);
+    }
+    for (const warning of secretsKey.warnings) logger.warn(warning);
+    const secrets = new SecretVault(store.secrets, secretsKey.key, (name) =>
+      logger.error(`secret ${name} cannot be opened with the key in ${config.secrets.keyFile}: every engine sharing a database needs the same key file`),
+    );
+
+    let listeningPort = config.http.port;
+    const mediaUrls = config.telephony ? new MediaUrls(() => mediaBaseUrl(config, listeningPort)) : undefined;
+    const phoneSpeech = { kind: config.speech?.recognizer ?? 'offline', recognizer: await recognizer(config) } as const;
+    const clock = new SystemClock();
+    const payments = await startPayments(config, clock, logger);
+    cleanups.push(() => payments.close());
+    const calls = await createEngineCalls({
+      store,
+      logger,
+      adapters: {
+        clock,
+        speech: phoneSpeech.recognizer,
+        ...UNCONFIGURED_PORTS,
+        payments: payments.phoneCalls,
+        http: new FetchHttpClient({
+          allowedHosts: config.dataDips.allowedHosts,
+          allowedNetworks: config.dataDips.allowedNetworks,
+          maxBodyBytes: config.dataDips.maxResponseBytes,
+        }),
+        secrets,
+      },
+      ...(mediaUrls ? { mediaServerRecording: mediaUrls.recording } : {}),
+    });
+    cleanups.push(() => calls.close());
     let telephony: TelephonyService | undefined;
     const apiDeps = {
       store,
@@ -126,18 +167,34 @@ export async function start(options: StartOptions = {}): Promise<RunningEngine> 
       activeCalls: () => telephony?.status().activeCalls ?? 0,
       logger: { info: logger.info, error: logger.error },
       engineInstanceId,
+      allowedOrigins: config.http.allowedOrigins,
+      trustProxy: config.http.trustProxy,
+      secureCookies: config.http.secureCookies,
+      // The engine's own folder, never a shared /tmp path someone else could plant files in.
+      ttsCacheDir: join(config.database.dataDir, 'tts-cache'),
+      secretsKey: secretsKey.key,
+      phoneSpeech,
+      testCallPay360: payments.testCalls,
+      paymentNotified: payments.notified,
     };
     const app = express();
+    app.disable('x-powered-by');
+    app.use(securityHeaders({ secureCookies: config.http.secureCookies }));
+    if (mediaUrls) {
+      const mediaSpeech = espeakRenderer({ cacheDir: join(config.database.dataDir, 'tts-phone'), sampleRateHz: 8000 });
+      app.use(mediaRouter({ urls: mediaUrls, store, tts: mediaSpeech, logger }));
+    }
     app.use(createApi(apiDeps));
     await serveDesigner(app, config.http.designerDir, logger);
     const server = createServer(app);
-    const testCalls = attachTestCallSocket(server, apiDeps);
+    const testCalls = attachTestCallSocket(server, { ...apiDeps, calls });
     cleanups.push(() => testCalls.close());
     await listen(server, config.http.host, config.http.port);
     cleanups.push(() => new Promise<void>((done) => server.close(() => done())));
     cleanups.push(() => void server.closeAllConnections());
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.http.port;
+    listeningPort = port;
     const host = config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host;
     const url = `http://${host}:${port}`;
     console.log(`frontdoor is running at ${url}`);
@@ -146,8 +203,9 @@ export async function start(options: StartOptions = {}): Promise<RunningEngine> 
       // Loaded only when configured: drachtio-srf and drachtio-fsmrf are not needed for the designer alone.
       const { startTelephony } = await import('./adapters/telephony/drachtio/start-telephony.js');
       telephony = await startTelephony(config.telephony, {
-        onCall: phoneCallHandler({ store, flows, ports, engineInstanceId, logger }),
+        onCall: phoneCallHandler({ store, flows: calls.flows, ports: calls.ports.phone, engineInstanceId, logger }),
         logger,
+        ...(mediaUrls ? { speechFor: (text: string, language: string) => mediaUrls.speech(text, language) } : {}),
       });
       cleanups.push(() => telephony?.close());
     } else {
@@ -162,11 +220,58 @@ export async function start(options: StartOptions = {}): Promise<RunningEngine> 
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
     }
-    return { url, config, store, engineInstanceId, close };
+    return { url, databaseUrl: database.url, config, store, engineInstanceId, close };
   } catch (error) {
     await close();
     throw error;
   }
+}
+
+/** A port this engine has no adapter for yet: the node fails as an infrastructure fault, so the flow's error edge or fallback (apologise, offer a person) takes over. */
+function unavailable(what: string): never {
+  throw new EngineError(`${what}-unavailable`, `${what} is not configured on this engine`);
+}
+
+const UNCONFIGURED_PORTS: { queue: QueuePort } = {
+  queue: { join: async () => unavailable('queue') },
+};
+
+/**
+ * Card payments on real calls with no payment service configured: the payment node takes its error exit
+ * (never a stand-in: real callers' cards must only ever be keyed into the real Pay360).
+ */
+const UNCONFIGURED_PAYMENTS: PaymentGateway = {
+  start: async (request) => ({
+    kind: 'finished',
+    result: { status: 'error', reason: 'not-configured', currency: request.currency, reference: request.reference, merchantReference: request.merchantReference },
+  }),
+  awaitResult: async (session) => ({ status: 'error', reason: 'not-configured', currency: 'GBP', reference: session.reference, merchantReference: session.merchantReference }),
+};
+
+/**
+ * Card payments: real calls go to the configured Pay360 (or take the payment node's error exit when
+ * none is configured), and the designer's test calls pay into the engine's own fake Pay360 on this
+ * machine, never the real one.
+ */
+async function startPayments(config: FrontdoorConfig, clock: SystemClock, logger: EngineLogger) {
+  const testCalls = await startSharedFakePay360(clock);
+  const pay360 = config.payments.pay360;
+  if (!pay360) {
+    logger.info('payments: Pay360 is not configured (payments.pay360): payments on real calls take the error exit; test calls use a fake Pay360');
+    return { phoneCalls: UNCONFIGURED_PAYMENTS, testCalls, notified: () => undefined, close: () => testCalls.close() };
+  }
+  const settings = pay360Settings(pay360);
+  const gateway = new Pay360Gateway(new FetchHttpClient({ allowedHosts: [new URL(settings.baseUrl).hostname], allowedNetworks: [...ANY_NETWORK] }), clock, settings, logger);
+  logger.info(`payments: Pay360 installation ${settings.installationId} at ${settings.baseUrl}`);
+  return { phoneCalls: gateway, testCalls, notified: (sessionId: string) => gateway.notified(sessionId), close: () => testCalls.close() };
+}
+
+/** This engine's HTTP address as the media servers reach it (telephony.mediaBaseUrl, else derived). */
+function mediaBaseUrl(config: FrontdoorConfig, port: number): string {
+  const telephony = config.telephony!;
+  if (telephony.mediaBaseUrl) return telephony.mediaBaseUrl.replace(/\/$/, '');
+  const host = telephony.mediaServers[0]?.advertisedAddress ?? config.http.host;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
 async function recognizer(config: FrontdoorConfig): Promise<Recognizer> {

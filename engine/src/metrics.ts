@@ -42,3 +42,9 @@ export const loginAttempts = new Counter({
   labelNames: ['result'] as const,
   registers: [metrics],
 });
+
+export const flowTestCalls = new Counter({
+  name: 'frontdoor_flow_test_calls_total',
+  help: 'Scripted test calls run for POST /api/flows/:id/tests/run (stopped when the client goes away)',
+  registers: [metrics],
+});

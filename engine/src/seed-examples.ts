@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { hasErrors } from './core/flow/diagnostics.js';
 import { checkFlow } from './core/flow/check-flow.js';
 import { SCHEDULES_FILE, schedulesInFolder } from './flow-tests/flow-files.js';
-import type { EngineLogger } from './phone-calls.js';
+import type { EngineLogger } from './ports/logger.js';
 import type { JsonObject, Store } from './ports/store.js';
 
 const SEED_ACTOR = 'system:seed';

@@ -11,6 +11,7 @@
 # It starts an engine on this machine wired to that stack (embedded database, example flows), waits
 # until drachtio and the media server are connected, runs each scenario in test/sip/scenarios, and
 # prints what passed and failed. With any variable unset it runs nothing, says so, and exits 0.
+# KEEP_WORK=1 keeps its work folder (engine, fake Pay360, FreeSWITCH and drachtio log extracts, leak scan report).
 set -uo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -23,8 +24,9 @@ declare -A purpose=(
   [hangup-mid-prompt.xml]="caller hangs up during the welcome prompt"
   [cancel-before-answer.xml]="CANCEL before the call is answered"
   [concurrent-call.xml]="50 concurrent calls"
+  [payments-line.xml]="pay by card: handed to the fake Pay360 payment line, card keyed there, record paid with a masked card"
 )
-order=(main-line-dtmf-to-queue.xml main-line-dtmf-to-transfer.xml hangup-mid-prompt.xml cancel-before-answer.xml concurrent-call.xml)
+order=(main-line-dtmf-to-queue.xml main-line-dtmf-to-transfer.xml hangup-mid-prompt.xml cancel-before-answer.xml concurrent-call.xml payments-line.xml)
 
 required=(DRACHTIO_HOST DRACHTIO_PORT DRACHTIO_SECRET FREESWITCH_HOST FREESWITCH_PORT FREESWITCH_SECRET SIP_TARGET)
 missing=()
@@ -38,6 +40,7 @@ if ((${#missing[@]})); then
   echo "  They give the address of a running drachtio-server + FreeSWITCH stack (see docker/ and docs/telephony.md)."
   echo "  Not run:"
   for s in "${order[@]}"; do echo "    - ${purpose[$s]} ($s)"; done
+  echo "    - the leak scan after the payment call (FreeSWITCH at debug level)"
   exit 0
 fi
 
@@ -48,9 +51,16 @@ fi
 
 work="$(mktemp -d)"
 engine_pid=""
+pay360_pid=""
+setup_pid=""
+fs_cli="${FS_CLI:-}"
 cleanup() {
   if [[ -n "$engine_pid" ]]; then kill "$engine_pid" 2>/dev/null; wait "$engine_pid" 2>/dev/null; fi
-  rm -rf "$work"
+  for pid in "$setup_pid" "$pay360_pid"; do
+    if [[ -n "$pid" ]]; then kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; fi
+  done
+  if [[ -n "$fs_cli" ]]; then "$fs_cli" -x 'fsctl loglevel warning' >/dev/null 2>&1; fi
+  if [[ -n "${KEEP_WORK:-}" ]]; then echo "test:sip: kept $work"; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
 
@@ -59,6 +69,23 @@ listen_address="${FRONTDOOR_LISTEN_ADDRESS:-0.0.0.0}"
 http_port="${FRONTDOOR_TEST_HTTP_PORT:-18080}"
 local_ip="${SIPP_LOCAL_IP:-127.0.0.1}"
 did="${MAIN_LINE_DID:-+441234500000}"
+
+# The fake Pay360 (REST API + payment line as a SIP endpoint) in a process of its own, as the real one would be.
+pay360_sip_port="${FAKE_PAY360_SIP_PORT:-5090}"
+(cd "$root" && exec node --import tsx engine/src/adapters/payments/pay360/fake/main.ts --http 127.0.0.1:0 --sip "$local_ip:$pay360_sip_port" >"$work/pay360.log" 2>&1) &
+pay360_pid=$!
+pay360=""
+for _ in $(seq 1 30); do
+  pay360="$(grep -m1 '^{' "$work/pay360.log" 2>/dev/null)" && [[ -n "$pay360" ]] && break
+  sleep 0.5
+done
+if [[ -z "$pay360" ]]; then
+  echo "test:sip: FAILED — the fake Pay360 did not start:" >&2
+  cat "$work/pay360.log" >&2
+  exit 1
+fi
+pay360_field() { node -e "console.log(JSON.parse(process.argv[1])[process.argv[2]])" "$pay360" "$1"; }
+admin_password="test-sip-admin-$(date +%s)"
 
 cat >"$work/frontdoor.json" <<JSON
 {
@@ -72,6 +99,13 @@ cat >"$work/frontdoor.json" <<JSON
     }],
     "trunks": [{ "name": "test-trunk", "outbound": { "host": "trunk.example" } }],
     "admission": { "maxConcurrentCalls": 100, "maxCallsPerSecond": 25, "retryAfterSeconds": 1 }
+  },
+  "payments": {
+    "pay360": {
+      "baseUrl": "$(pay360_field baseUrl)", "installationId": "$(pay360_field installationId)",
+      "username": "$(pay360_field username)", "password": "$(pay360_field password)",
+      "paymentLine": "$(pay360_field paymentLine)", "pollIntervalMs": 500
+    }
   }
 }
 JSON
@@ -103,7 +137,7 @@ fi
 
 echo "test:sip: starting an engine on 127.0.0.1:$http_port…"
 # exec, so that $engine_pid is node itself: killing a subshell would leave the engine running (and connected to drachtio).
-(cd "$root" && exec env "${clock_env[@]}" FRONTDOOR_CONFIG="$work/frontdoor.json" node bin/frontdoor.js start >"$work/engine.log" 2>&1) &
+(cd "$root" && exec env "${clock_env[@]}" FRONTDOOR_CONFIG="$work/frontdoor.json" FRONTDOOR_ADMIN_PASSWORD="$admin_password" node bin/frontdoor.js start >"$work/engine.log" 2>&1) &
 engine_pid=$!
 
 ready=""
@@ -137,6 +171,63 @@ run_scenario main-line-dtmf-to-transfer.xml -m 1
 run_scenario hangup-mid-prompt.xml -m 1
 run_scenario cancel-before-answer.xml -m 1
 run_scenario concurrent-call.xml -m 50 -l 50 -r 10
+
+# The payment line: its reference look-up answered here, an admin token for the leak scan.
+(cd "$root" && exec node --import tsx test/sip/payments-line.ts "http://127.0.0.1:$http_port" "$admin_password" >"$work/payments-line.log" 2>&1) &
+setup_pid=$!
+token=""
+for _ in $(seq 1 30); do
+  token="$(grep -m1 '^{' "$work/payments-line.log" 2>/dev/null | node -e "let s='';process.stdin.on('data',d=>s+=d).on('end',()=>{try{console.log(JSON.parse(s).token)}catch{}})")"
+  [[ -n "$token" ]] && break
+  sleep 0.5
+done
+if [[ -z "$token" ]]; then
+  failed+=("${purpose[payments-line.xml]} — the payment line could not be set up:")
+  cat "$work/payments-line.log" >&2
+else
+  # FreeSWITCH at debug level for the payment call: it logs every DTMF key it receives ("RECV DTMF").
+  fs_log="${FREESWITCH_LOG:-}"
+  drachtio_log="${DRACHTIO_LOG:-}"
+  fs_from=0; drachtio_from=0
+  [[ -n "$fs_log" && -f "$fs_log" ]] && fs_from=$(stat -c %s "$fs_log")
+  [[ -n "$drachtio_log" && -f "$drachtio_log" ]] && drachtio_from=$(stat -c %s "$drachtio_log")
+  if [[ -n "$fs_cli" ]]; then "$fs_cli" -x 'fsctl loglevel debug' >/dev/null; else echo "test:sip: NOTE — FS_CLI is unset: FreeSWITCH stays at its configured log level for the payment call"; fi
+  mkdir -p "$work/pcaps"
+  (cd "$root" && node --import tsx test/sip/dtmf-pcap.ts "$work/pcaps/reference.pcap" '12345678#' 1000 \
+    && node --import tsx test/sip/dtmf-pcap.ts "$work/pcaps/confirm.pcap" '1' 2000 \
+    && node --import tsx test/sip/dtmf-pcap.ts "$work/pcaps/pay.pcap" '1' 3000 \
+    && node --import tsx test/sip/dtmf-pcap.ts "$work/pcaps/card.pcap" '4444333322221111#1230#737#' 4000)
+  sed "s#@PCAPS@#$work/pcaps#g" "$scenarios/payments-line.xml" >"$work/payments-line.xml"
+  echo "test:sip: ${purpose[payments-line.xml]}…"
+  if sipp "$SIP_TARGET" -sf "$work/payments-line.xml" -i "$local_ip" -s "${PAYMENTS_DID:-+441234500002}" -m 1 -timeout 180s -timeout_error \
+      -trace_err -error_file "$work/payments-line.errors.log" </dev/null >"$work/payments-line.out" 2>&1; then
+    record="$(node -e "fetch(process.argv[1]+'/api/payments?kind=phone&pageSize=1',{headers:{authorization:'Bearer '+process.argv[2]}}).then(r=>r.json()).then(p=>{const x=p.items[0]||{};console.log([x.status,x.maskedCard,x.reference,x.gatewayTransactionId].join(' '))})" "http://127.0.0.1:$http_port" "$token")"
+    if [[ "$record" == "paid **** 1111 12345678 "* ]]; then
+      passed+=("${purpose[payments-line.xml]} (record: $record)")
+    else
+      failed+=("${purpose[payments-line.xml]} — the payment record is \"$record\", expected paid **** 1111 12345678")
+    fi
+  else
+    failed+=("${purpose[payments-line.xml]} — see sipp's errors below")
+    tail -n 30 "$work/payments-line.errors.log" 2>/dev/null >&2
+  fi
+  [[ -n "$fs_cli" ]] && "$fs_cli" -x 'fsctl loglevel warning' >/dev/null
+
+  # The leak scan over what the payment call left: database, engine log, this run's FreeSWITCH and drachtio logs, API, metrics.
+  scan_logs=(--log "$work/engine.log" --log "$work/pay360.log")
+  if [[ -n "$fs_log" && -f "$fs_log" ]]; then tail -c +$((fs_from + 1)) "$fs_log" >"$work/freeswitch.log"; scan_logs+=(--log "$work/freeswitch.log"); fi
+  if [[ -n "$drachtio_log" && -f "$drachtio_log" ]]; then tail -c +$((drachtio_from + 1)) "$drachtio_log" >"$work/drachtio.log"; scan_logs+=(--log "$work/drachtio.log"); fi
+  database_url="$(grep -o 'postgres://[^ ]*' "$work/engine.log" | head -n 1)"
+  dtmf_seen="$(grep -c 'RECV DTMF' "$work/freeswitch.log" 2>/dev/null || true)"
+  echo "test:sip: leak scan (FreeSWITCH logged ${dtmf_seen:-0} RECV DTMF lines for this run: the keys it did carry)…"
+  if (cd "$root" && node --import tsx scripts/leak-scan.ts --database-url "$database_url" "${scan_logs[@]}" \
+      --api "http://127.0.0.1:$http_port" --token "$token" --security-code 737 >"$work/leak-scan.out" 2>&1); then
+    passed+=("leak scan after the payment call: no card number or security code in the database, logs (FreeSWITCH at debug), API or metrics")
+  else
+    failed+=("leak scan after the payment call — see its report below")
+  fi
+  cat "$work/leak-scan.out"
+fi
 
 echo
 echo "test:sip results against $SIP_TARGET:"

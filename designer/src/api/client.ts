@@ -40,12 +40,18 @@ export class ApiError extends Error {
   }
 }
 
-export type Role = 'viewer' | 'designer' | 'publisher' | 'admin';
-export const roles: readonly Role[] = ['viewer', 'designer', 'publisher', 'admin'];
-const roleRank: Record<Role, number> = { viewer: 0, designer: 1, publisher: 2, admin: 3 };
-/** True when `role` may do what `needed` may do (viewer < designer < publisher < admin). */
-export const roleAtLeast = (role: Role | undefined, needed: Role): boolean =>
-  role !== undefined && roleRank[role] >= roleRank[needed];
+export type Role = 'viewer' | 'payments' | 'designer' | 'publisher' | 'admin';
+export const roles: readonly Role[] = ['viewer', 'payments', 'designer', 'publisher', 'admin'];
+/** The rights each role carries, as the engine grants them (engine/src/auth/roles.ts): payments is not on the designers' ladder. */
+const grants: Record<Role, readonly Role[]> = {
+  viewer: ['viewer'],
+  payments: ['viewer', 'payments'],
+  designer: ['viewer', 'designer'],
+  publisher: ['viewer', 'designer', 'publisher'],
+  admin: ['viewer', 'payments', 'designer', 'publisher', 'admin'],
+};
+/** True when `role` may do what `needed` may do. */
+export const roleAtLeast = (role: Role | undefined, needed: Role): boolean => role !== undefined && grants[role].includes(needed);
 
 export interface Me {
   username: string;
@@ -69,6 +75,14 @@ export interface ApiTokenRecord {
   lastUsedAt?: string;
   expiresAt?: string;
   revokedAt?: string;
+}
+/** A secret as anyone may see it: never its value. */
+export interface SecretRecord {
+  name: string;
+  description: string;
+  createdAt: string;
+  updatedAt: string;
+  updatedBy: string;
 }
 export interface NewApiToken {
   name: string;
@@ -171,11 +185,45 @@ export interface CallQuery {
   page?: number;
   pageSize?: number;
 }
+export type PaymentStatus = 'pending' | 'paid' | 'declined' | 'abandoned' | 'error';
+export interface PaymentRecord {
+  id: string;
+  callId: string;
+  status: PaymentStatus;
+  /** Pence. */
+  amountMinor?: number;
+  currency: 'GBP';
+  reference: string;
+  gatewayTransactionId?: string;
+  /** Last four digits only: `**** 1111`. */
+  maskedCard?: string;
+  reason?: string;
+  previouslyPaid: boolean;
+  createdAt: string;
+  completedAt?: string;
+  callKind: 'phone' | 'test';
+  flowId?: string;
+  agentId?: string;
+}
+export interface PaymentFilter {
+  status?: PaymentStatus;
+  reference?: string;
+  kind?: 'phone' | 'test';
+  /** ISO date-times. */
+  since?: string;
+  until?: string;
+}
 export interface Paged<T> {
   items: T[];
   total: number;
   page: number;
   pageSize: number;
+}
+
+/** The query string for a payments filter (blank fields left out). */
+export function paymentQuery(filter: PaymentFilter, extra: Record<string, string> = {}): string {
+  const entries = Object.entries({ ...filter, ...extra }).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== '');
+  return entries.length ? `?${new URLSearchParams(entries).toString()}` : '';
 }
 
 async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
@@ -204,6 +252,7 @@ const enc = encodeURIComponent;
 /** Every call the designer makes to the engine, in one place. */
 export const api = {
   me: () => request<Me>('GET', '/api/auth/me'),
+  health: () => request<{ speech?: { recognizer: 'offline' | 'google' | 'none' } }>('GET', '/api/health'),
   login: (username: string, password: string) => request<Me>('POST', '/api/auth/login', { username, password }),
   logout: () => request<void>('POST', '/api/auth/logout'),
 
@@ -253,13 +302,24 @@ export const api = {
 
   listUsers: () => request<UserRecord[]>('GET', '/api/users'),
   createUser: (u: { username: string; password: string; role: Role }) => request<UserRecord>('POST', '/api/users', u),
-  updateUser: (id: string, changes: { role?: Role; password?: string; disabled?: boolean }) => request<UserRecord>('PUT', `/api/users/${enc(id)}`, changes),
+  updateUser: (id: string, changes: { role?: Role; password?: string; disabled?: boolean; revokeTokens?: boolean }) =>
+    request<UserRecord>('PUT', `/api/users/${enc(id)}`, changes),
   deleteUser: (id: string) => request<void>('DELETE', `/api/users/${enc(id)}`),
+
+  listPayments: (filter: PaymentFilter, page: number, pageSize = 25) =>
+    request<Paged<PaymentRecord>>('GET', `/api/payments${paymentQuery(filter, { page: String(page), pageSize: String(pageSize) })}`),
+  /** Where the browser downloads the filtered list as CSV (a plain link: the session cookie goes with it). */
+  paymentsExportUrl: (filter: PaymentFilter) => `/api/payments/export${paymentQuery(filter)}`,
 
   listTokens: () => request<ApiTokenRecord[]>('GET', '/api/tokens'),
   /** The answer carries the secret (`token`): the only time anyone sees it. */
   createToken: (t: NewApiToken) => request<ApiTokenRecord & { token: string }>('POST', '/api/tokens', t),
   revokeToken: (id: string) => request<void>('DELETE', `/api/tokens/${enc(id)}`),
+
+  /** Names and descriptions only: no route returns a secret's value. */
+  listSecrets: () => request<SecretRecord[]>('GET', '/api/secrets'),
+  putSecret: (name: string, secret: { value: string; description?: string }) => request<SecretRecord & { created: boolean }>('PUT', `/api/secrets/${enc(name)}`, secret),
+  deleteSecret: (name: string) => request<void>('DELETE', `/api/secrets/${enc(name)}`),
 };
 
 /** Where to hear a prompt: its recording when the library has one, else text-to-speech of the text. */

@@ -9,13 +9,13 @@ import { Inspector } from './Inspector.js';
 afterEach(cleanup);
 
 /** Open the inspector on one node of a flow offering English and Welsh. */
-function inspect(node: Omit<FlowNode, 'ui'>, languages = ['en-GB', 'cy-GB']): FlowStore {
+function inspect(node: Omit<FlowNode, 'ui'>, languages = ['en-GB', 'cy-GB'], secrets: string[] = []): FlowStore {
   const flow = { ...emptyFlow('test', 'Test'), languages, entry: node.id, nodes: [{ ...node, ui: { x: 0, y: 0 } }] };
   const store = createFlowStore({ flowId: 'test', flow, revision: 1, diagnosticsDelayMs: 0 });
   store.getState().select([node.id]);
   render(
     <FlowStoreProvider store={store}>
-      <Inspector prompts={[{ id: 'welcome', name: 'Welcome message', text: { 'en-GB': 'Welcome' } }]} />
+      <Inspector prompts={[{ id: 'welcome', name: 'Welcome message', text: { 'en-GB': 'Welcome' } }]} secrets={secrets} />
     </FlowStoreProvider>,
   );
   return store;
@@ -178,6 +178,24 @@ describe('exits in the inspector', () => {
     expect((within(screen.getByRole('group', { name: 'Exits' })).getByLabelText('Done') as HTMLSelectElement).value).toBe(goodbye);
     fireEvent.change(within(screen.getByRole('group', { name: 'Exits' })).getByLabelText('Done'), { target: { value: '' } });
     expect(store.getState().flow.edges).toEqual([]);
+  });
+});
+
+describe('secrets in an http node (issue 9)', () => {
+  it('warns beside a header holding a typed-in key, and inserts a secret by name', async () => {
+    const store = inspect(
+      { id: 'lookup', kind: 'http', version: 1, params: { url: 'https://api.westshire.gov.uk/fines', headers: { Authorization: 'Bearer sk_live_51HxQ2abc' } } },
+      ['en-GB', 'cy-GB'],
+      ['COUNCIL_KEY', 'PAY_PIN'],
+    );
+    expect(await screen.findByText(/looks like a password or key typed into the flow/)).toBeTruthy();
+    const header = screen.getByLabelText('Authorization') as HTMLInputElement;
+    fireEvent.change(header, { target: { value: 'Bearer ' } });
+    fireEvent.change(screen.getByLabelText('Insert a secret into Authorization'), { target: { value: 'COUNCIL_KEY' } });
+    expect(params(store).headers).toEqual({ Authorization: 'Bearer {{secret:COUNCIL_KEY}}' });
+    expect(screen.getByLabelText(/^Insert a secret into url$/i)).toBeTruthy();
+    await act(async () => new Promise((resolve) => setTimeout(resolve, 10)));
+    expect(screen.queryByText(/looks like a password or key typed into the flow/)).toBeNull();
   });
 });
 

@@ -11,7 +11,7 @@ import { paramsJsonSchema } from './json-schema.js';
 import { FormContext, ObjectField, type FormContextValue } from './SchemaField.js';
 
 /** The selected node's settings: name, start, and its params as a form generated from its zod schema. */
-export function Inspector({ prompts, refs = {} }: { prompts: PromptRecord[]; refs?: FormContextValue['refs'] }) {
+export function Inspector({ prompts, secrets = [], refs = {} }: { prompts: PromptRecord[]; secrets?: string[]; refs?: FormContextValue['refs'] }) {
   const store = useFlowStoreApi();
   const selection = useFlowStore((s) => s.selection.nodes);
   const node = useFlowStore((s) => (s.selection.nodes.length === 1 ? s.flow.nodes.find((n) => n.id === s.selection.nodes[0]) : undefined));
@@ -32,10 +32,11 @@ export function Inspector({ prompts, refs = {} }: { prompts: PromptRecord[]; ref
         errorsAt: (path: string) => mine.filter((d) => d.field === path).map((d) => d.message),
         languages,
         prompts,
+        secrets,
         readOnly,
         refs,
       },
-    [schema, mine, languages, prompts, readOnly, refs],
+    [schema, mine, languages, prompts, secrets, readOnly, refs],
   );
 
   // A diagnostic clicked in the list focuses its field here.

@@ -21,6 +21,8 @@ export interface FormContextValue {
   errorsAt(path: string): string[];
   languages: string[];
   prompts: PromptRecord[];
+  /** Names of the secrets a text field may refer to ({{secret:NAME}}); none for viewers. */
+  secrets: string[];
   readOnly: boolean;
   /** Stored things a param may name by id (schedules, queues, flows), offered by name. */
   refs: Partial<Record<NonNullable<JsonSchema['ref']>, Array<{ value: string; label: string }>>>;
@@ -204,12 +206,29 @@ export function SchemaField(props: FieldProps) {
       const long = (schema.maxLength ?? 0) > 200;
       const text = value === undefined || value === null ? '' : String(value);
       const change = (t: string) => onChange(t === '' && !required ? undefined : t);
+      // Fields whose schema says secrets are filled in (an http node's URL, headers, body) offer the secrets by name.
+      const takesSecrets = !form.readOnly && form.secrets.length > 0 && (help ?? '').includes('{{secret:NAME}}');
       return (
         <FieldFrame id={id} label={label} help={help} errors={errors}>
           {long ? (
             <textarea {...common} value={text} rows={3} onChange={(e) => change(e.target.value)} />
           ) : (
             <input {...common} type="text" value={text} placeholder={typeof schema.default === 'string' ? schema.default : undefined} onChange={(e) => change(e.target.value)} />
+          )}
+          {takesSecrets && (
+            <select
+              className="secret-picker"
+              aria-label={`Insert a secret into ${label}`}
+              value=""
+              onChange={(e) => e.target.value && change(`${text}{{secret:${e.target.value}}}`)}
+            >
+              <option value="">Insert a secret…</option>
+              {form.secrets.map((name) => (
+                <option key={name} value={name}>
+                  {name}
+                </option>
+              ))}
+            </select>
           )}
         </FieldFrame>
       );

@@ -94,6 +94,7 @@ function EditorLayout({ me, record }: { me: Me; record: FlowRecord }) {
   const [sidebarOpen, setSidebarOpen] = useState(true);
   const [paletteOpen, setPaletteOpen] = useState(true);
   const [prompts, setPrompts] = useState<PromptRecord[]>([]);
+  const [secrets, setSecrets] = useState<string[]>([]);
   const [publishing, setPublishing] = useState(false);
   const [versionsKey, setVersionsKey] = useState(0);
   const [announcement, setAnnouncement] = useState('');
@@ -106,6 +107,8 @@ function EditorLayout({ me, record }: { me: Me; record: FlowRecord }) {
 
   useEffect(() => {
     api.listPrompts().then(setPrompts, () => setPrompts([]));
+    // Designers and above may list secret names (viewers cannot, and do not edit).
+    api.listSecrets().then((list) => setSecrets(list.map((s) => s.name)), () => setSecrets([]));
     const onAnnounce = (e: Event) => setAnnouncement((e as CustomEvent<string>).detail);
     window.addEventListener('frontdoor:announce', onAnnounce);
     return () => window.removeEventListener('frontdoor:announce', onAnnounce);
@@ -168,7 +171,7 @@ function EditorLayout({ me, record }: { me: Me; record: FlowRecord }) {
             </div>
             {/* Every panel stays mounted: a test call keeps going while the designer looks at the settings. */}
             <div role="tabpanel" id="panel-settings" aria-labelledby="tab-settings" className="tab-panel" hidden={tab !== 'settings'}>
-              <Inspector prompts={prompts} refs={refs} />
+              <Inspector prompts={prompts} secrets={secrets} refs={refs} />
             </div>
             <div role="tabpanel" id="panel-problems" aria-labelledby="tab-problems" className="tab-panel" hidden={tab !== 'problems'}>
               <DiagnosticsPanel />

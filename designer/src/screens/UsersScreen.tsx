@@ -7,8 +7,8 @@ const roleChoices = roles.map((r) => ({ value: r, label: r }));
 /**
  * People and API tokens, for admins (the API allows users and tokens to admins only, so App shows this
  * screen to them alone). The API's own rules — no demoting, disabling or deleting yourself, a password of
- * at least 10 characters, a token no stronger than its user — come back as problem+json and are shown
- * beside the field they concern.
+ * at least 10 characters that is not easy to guess, a token no stronger than its user — come back as
+ * problem+json and are shown beside the field they concern.
  */
 export function UsersScreen() {
   const [users, setUsers] = useState<UserRecord[]>([]);
@@ -27,7 +27,7 @@ export function UsersScreen() {
   return (
     <main className="screen" aria-label="Users and API tokens">
       <h1>Users and API tokens</h1>
-      <RecordsScreen<UserRecord & { password?: string }>
+      <RecordsScreen<UserRecord & { password?: string; revokeTokens?: boolean }>
         asSection
         title="Users"
         noun="user"
@@ -35,12 +35,28 @@ export function UsersScreen() {
         blank={{ id: '', username: '', role: 'designer', disabled: false, createdAt: '' }}
         load={loadUsers}
         create={({ username, password = '', role }) => api.createUser({ username, password, role })}
-        update={(username, { role, password, disabled }) => api.updateUser(userId(username), { role, disabled, ...(password ? { password } : {}) })}
+        update={(username, { role, password, disabled, revokeTokens }) =>
+          api.updateUser(userId(username), { role, disabled, ...(password ? { password } : {}), ...(revokeTokens ? { revokeTokens } : {}) })
+        }
         remove={(username) => api.deleteUser(userId(username))}
         fields={[
           { key: 'username', label: 'Username', kind: 'text', isKey: true, required: true, help: 'Letters, digits, _ . @ - (cannot be changed later)' },
           { key: 'role', label: 'Role', kind: 'choice', choices: roleChoices, required: true },
-          { key: 'password', label: 'Password', kind: 'password', required: 'new', inList: false, help: 'At least 10 characters. When editing, leave blank to keep the current password.' },
+          {
+            key: 'password',
+            label: 'Password',
+            kind: 'password',
+            required: 'new',
+            inList: false,
+            help: 'At least 10 characters and not easy to guess (three or four unrelated words work well). When editing, leave blank to keep the current password.',
+          },
+          {
+            key: 'revokeTokens',
+            label: 'Also revoke their API tokens',
+            kind: 'boolean',
+            inList: false,
+            help: 'When changing a password that may have leaked: every API token of this user stops working too.',
+          },
           { key: 'disabled', label: 'Disabled', kind: 'boolean', help: 'A disabled user cannot sign in; their sessions and tokens stop working.' },
         ]}
       />

@@ -1,23 +1,12 @@
 import { useEffect, useRef, useState } from 'react';
 import { api, type VersionSummary } from '../api/client.js';
 import { useFlowStore, useFlowStoreApi } from '../store/context.js';
-import { nextBankHoliday, nextSaturdayLate } from './test-call-client.js';
+import { MicRecorder } from './microphone.js';
+import { nextBankHoliday, nextSaturdayLate, RECOGNIZER_LABELS } from './test-call-client.js';
 import { scriptFromCall } from './test-call-script.js';
 import { useTestCall } from './use-test-call.js';
 
 const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'];
-
-type BrowserSpeechRecognition = {
-  lang: string;
-  onresult: ((e: { results: ArrayLike<ArrayLike<{ transcript: string }>> }) => void) | null;
-  onend: (() => void) | null;
-  start(): void;
-  stop(): void;
-};
-const SpeechRecognitionCtor = (): (new () => BrowserSpeechRecognition) | undefined => {
-  const w = window as unknown as Record<string, unknown>;
-  return (w.SpeechRecognition ?? w.webkitSpeechRecognition) as (new () => BrowserSpeechRecognition) | undefined;
-};
 
 /** Which flow a test call runs: the draft as it is now, the live version, or any published version. */
 type Target = 'draft' | 'live' | `v${number}`;
@@ -26,14 +15,13 @@ type Target = 'draft' | 'live' | `v${number}`;
 export function TestCallPanel({ liveVersion, versionsKey = 0 }: { liveVersion?: number | undefined; versionsKey?: number }) {
   const store = useFlowStoreApi();
   const flowId = useFlowStore((s) => s.flowId);
-  const language = useFlowStore((s) => s.flow.languages[0] ?? 'en-GB');
   const [follow, setFollow] = useState(true);
   const call = useTestCall(follow);
   const [target, setTarget] = useState<Target>('draft');
   const [versions, setVersions] = useState<VersionSummary[]>([]);
   const [speech, setSpeech] = useState('');
   const [at, setAt] = useState('');
-  const [listening, setListening] = useState(false);
+  const [recorder, setRecorder] = useState<MicRecorder>();
   const [from, setFrom] = useState('+447700900123');
   const [world, setWorld] = useState('');
   const [worldError, setWorldError] = useState<string>();
@@ -85,16 +73,36 @@ export function TestCallPanel({ liveVersion, versionsKey = 0 }: { liveVersion?: 
     }
   };
 
-  const listen = () => {
-    const Ctor = SpeechRecognitionCtor();
-    if (!Ctor) return;
-    const r = new Ctor();
-    r.lang = language;
-    r.onresult = (e) => call.say(e.results[0]?.[0]?.transcript ?? '');
-    r.onend = () => setListening(false);
-    setListening(true);
-    r.start();
+  /**
+   * Record: start the microphone; press again to stop and send what was said as phone audio, heard by the
+   * recogniser phone calls use (not the browser's own, which would flatter the flow as typed words do).
+   */
+  const record = async () => {
+    if (recorder) {
+      setRecorder(undefined);
+      const recording = await recorder.stop();
+      call.speak(recording.audio, recording.sampleRateHz, recording.seconds);
+      return;
+    }
+    try {
+      setRecorder(await MicRecorder.start());
+    } catch (e) {
+      call.note(`The microphone could not start: ${(e as Error).message}`);
+    }
   };
+
+  useEffect(() => () => void recorder?.stop(), [recorder]);
+  const { setRecognizer } = call;
+  useEffect(() => {
+    let current = true;
+    api.health().then(
+      (health) => current && health.speech && setRecognizer(health.speech.recognizer),
+      () => undefined, // the panel still works; the note appears once a call starts
+    );
+    return () => {
+      current = false;
+    };
+  }, [setRecognizer]);
 
   useEffect(() => {
     log.current?.lastElementChild?.scrollIntoView?.({ block: 'nearest' });
@@ -219,12 +227,22 @@ export function TestCallPanel({ liveVersion, versionsKey = 0 }: { liveVersion?: 
         <button type="submit" disabled={!inCall}>
           Say
         </button>
-        {SpeechRecognitionCtor() && (
-          <button type="button" className="icon-button" disabled={!inCall || listening} aria-label="Speak with the microphone" onClick={listen}>
-            Mic
-          </button>
-        )}
+        <button
+          type="button"
+          className={recorder ? 'danger' : undefined}
+          disabled={!inCall && !recorder}
+          aria-pressed={recorder !== undefined}
+          title="Speak into the microphone: the engine hears it through a phone line, as callers are heard"
+          onClick={() => void record()}
+        >
+          {recorder ? 'Stop and send' : 'Record'}
+        </button>
       </form>
+      {call.recognizer && (
+        <p className="recognizer-note" role="note">
+          Phone calls on this engine are heard by <strong>{RECOGNIZER_LABELS[call.recognizer].name}</strong>. {RECOGNIZER_LABELS[call.recognizer].note}
+        </p>
+      )}
       {call.variables.length > 0 && (
         <table className="call-variables" aria-label="Variables">
           <caption>Variables</caption>

@@ -3,9 +3,25 @@ import type { Diagnostic } from '../../../engine/src/core/flow/diagnostics.js';
 import { ENGLAND_AND_WALES_BANK_HOLIDAYS } from '../../../engine/src/core/bank-holidays.js';
 import type { Flow } from '../../../engine/src/core/flow/schema.js';
 
+export type PhoneRecognizer = 'offline' | 'google' | 'none';
+
+/** How the designer names each recogniser, and what its accuracy means for a test call. */
+export const RECOGNIZER_LABELS: Record<PhoneRecognizer, { name: string; note: string }> = {
+  offline: {
+    name: 'the on-machine recogniser (PocketSphinx)',
+    note: 'Typed words are matched exactly; callers on the phone are heard far less accurately (see BENCHMARKS.md). Use Record to hear what they get.',
+  },
+  google: {
+    name: 'Google Cloud Speech',
+    note: 'Typed words are matched exactly; callers are heard through Google. Use Record to hear what they get.',
+  },
+  none: { name: 'no recogniser', note: 'This engine has no speech recogniser: callers can only use the keypad.' },
+};
+
 /** What the engine sends on /api/test-calls. */
 export type TestCallMessage =
-  | { type: 'started'; callId: string }
+  /** `recognizer`: what recognises speech on this engine's phone calls (and audio spoken into a test call). */
+  | { type: 'started'; callId: string; recognizer?: PhoneRecognizer }
   | { type: 'event'; event: CallEvent }
   | { type: 'prompt'; text: string; language: string; audioUrl?: string }
   | { type: 'ended'; outcome: string; endedAt?: string }
@@ -56,6 +72,10 @@ export class TestCallConnection {
   }
   say(text: string) {
     this.send({ type: 'say', text });
+  }
+  /** Recorded speech: 16-bit PCM, base64. */
+  speak(audio: string, sampleRateHz: number) {
+    this.send({ type: 'speak', audio, sampleRateHz });
   }
   hangup() {
     this.send({ type: 'hangup' });

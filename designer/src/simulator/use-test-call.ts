@@ -3,7 +3,7 @@ import { nodeDefinition } from '../../../engine/src/core/catalogue.js';
 import { CallStory, type StoryLine } from '../../../engine/src/core/runtime/call-story.js';
 import type { CallEvent } from '../../../engine/src/ports/call-events.js';
 import { useFlowStoreApi } from '../store/context.js';
-import { TestCallConnection, type StartTestCall, type TestCallMessage } from './test-call-client.js';
+import { TestCallConnection, type PhoneRecognizer, type StartTestCall, type TestCallMessage } from './test-call-client.js';
 
 export type CallState = 'idle' | 'ringing' | 'in-call' | 'ended';
 
@@ -30,6 +30,7 @@ export function useTestCall(follow: boolean) {
   const [keys, setKeys] = useState('');
   const [secret, setSecret] = useState(false);
   const [callId, setCallId] = useState<string>();
+  const [recognizer, setRecognizer] = useState<PhoneRecognizer>();
   const connection = useRef<TestCallConnection | undefined>(undefined);
   const events = useRef<CallEvent[]>([]);
   const story = useRef(new CallStory());
@@ -74,6 +75,8 @@ export function useTestCall(follow: boolean) {
       setVariables((vs) => vs.map((v) => ({ ...v, fresh: false })));
     }
     if (event.type.startsWith('input.')) setKeys('');
+    // On the payment line every key is a card detail: never shown, not even as typed.
+    if (event.type === 'payment.started') setSecret(true);
     if (told?.kind === 'variable') {
       setVariables((vs) => {
         const others = vs.filter((v) => v.name !== told.name);
@@ -89,6 +92,7 @@ export function useTestCall(follow: boolean) {
       case 'started':
         setState('in-call');
         setCallId(m.callId);
+        if (m.recognizer) setRecognizer(m.recognizer);
         break;
       case 'event':
         onEvent(m.event);
@@ -139,6 +143,17 @@ export function useTestCall(follow: boolean) {
     connection.current.say(text.trim());
   };
 
+  /** Recorded speech (16-bit PCM, base64), heard by the recogniser phone calls use. */
+  const speak = (audio: string, sampleRateHz: number, seconds: number) => {
+    if (state !== 'in-call' || !connection.current) return;
+    stopAudio();
+    connection.current.speak(audio, sampleRateHz);
+    add({ kind: 'caller', text: `spoke for ${seconds.toFixed(1)} s into the microphone` });
+  };
+
+  /** A line of the panel's own (the microphone could not start). */
+  const note = (text: string) => add({ kind: 'problem', text });
+
   const hangup = () => {
     connection.current?.hangup();
     stopAudio();
@@ -152,5 +167,21 @@ export function useTestCall(follow: boolean) {
     [],
   );
 
-  return { state, lines, variables, keys: secret ? '•'.repeat(keys.length) : keys, secret, callId, events: events.current, start, press, say, hangup };
+  return {
+    state,
+    lines,
+    variables,
+    keys: secret ? '•'.repeat(keys.length) : keys,
+    secret,
+    callId,
+    recognizer,
+    setRecognizer,
+    events: events.current,
+    start,
+    press,
+    say,
+    speak,
+    note,
+    hangup,
+  };
 }

@@ -14,7 +14,7 @@ describe.each(testDatabases())('HTTP API ($name)', (backend) => {
   let api: RunningApi;
   const store = withTestStore(backend);
   beforeAll(async () => {
-    api = await startTestApi(store(), { loginLimit: { maxFailures: 3, windowMs: 60_000 } });
+    api = await startTestApi(store(), { loginLimits: { perAccount: 3 } });
   });
   afterAll(() => api?.close());
 
@@ -67,9 +67,8 @@ describe.each(testDatabases())('HTTP API ($name)', (backend) => {
         body: JSON.stringify(flow),
       });
       expect(withToken.status).toBe(201);
-      // The Vite dev server on this machine (its proxy forwards the page's origin) is allowed.
-      const fromVite = await api.call('POST', '/api/flows', { as: 'designer', body: sampleFlow('from-vite'), headers: { origin: 'http://localhost:5173' } });
-      expect(fromVite.status).toBe(201);
+      // Nor can a page on another port of this same machine (issue 9: the loopback exception let it act as the admin).
+      expectProblem(await api.call('POST', '/api/flows', { as: 'designer', body: sampleFlow('from-vite'), headers: { origin: 'http://localhost:5173' } }), 403);
       // Nor can another site sign a browser in (login CSRF).
       expectProblem(await api.login('designer', passwordOf('designer'), { origin: 'https://evil.example' }), 403);
     });
@@ -315,7 +314,7 @@ describe.each(testDatabases())('HTTP API ($name)', (backend) => {
       const renamed = await api.call('PUT', '/api/schedules/office', { as: 'publisher', body: { name: 'Council office' } });
       expect(renamed.json).toMatchObject({ name: 'Council office', timezone: 'Europe/London', definition: { weekly: { monday: weekday } } });
       expect((await api.call('GET', '/api/schedules/office', { as: 'viewer' })).json.name).toBe('Council office');
-      expect((await api.call('GET', '/api/schedules', { as: 'viewer' })).json).toHaveLength(1);
+      expect((await api.call('GET', '/api/schedules', { as: 'viewer' })).json.map((s: { id: string }) => s.id)).toContain('office');
       expect((await api.call('DELETE', '/api/schedules/office', { as: 'publisher' })).status).toBe(204);
 
       expect((await api.call('POST', '/api/queues', { as: 'admin', body: { id: 'highways', name: 'Highways' } })).status).toBe(201);

@@ -56,9 +56,9 @@ export async function authenticate(context: ApiContext, req: IncomingMessage): P
 
 /**
  * Cross-site request forgery defence for cookie sessions: a request that changes something (and every
- * websocket) must come from a page on the API's own host (or an allowed origin), shown by the Origin
- * header that browsers always send on such requests. API tokens are not sent automatically by browsers,
- * so token requests need no check.
+ * websocket) must come from a page on the engine's own origin (or an allowed origin), shown by the
+ * Origin header that browsers always send on such requests. API tokens are not sent automatically by
+ * browsers, so token requests need no check.
  */
 export function checkSameOrigin(context: ApiContext, req: IncomingMessage): void {
   const origin = req.headers.origin;
@@ -66,24 +66,32 @@ export function checkSameOrigin(context: ApiContext, req: IncomingMessage): void
   checkOrigin(context, req, origin);
 }
 
-const loopback = new Set(['localhost', '127.0.0.1', '[::1]']);
-const hostname = (host: string | undefined) => host?.replace(/:\d+$/, '');
+/** scheme://host[:port] as browsers write it (default ports dropped, lower case), or undefined for `null` and junk. */
+export function normaliseOrigin(origin: string): string | undefined {
+  try {
+    const url = new URL(origin);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.origin : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The origin of pages this engine serves, as the browser asked for them: TLS or not, and the Host header. */
+function ownOrigin(req: IncomingMessage): string | undefined {
+  const host = req.headers.host;
+  if (!host) return undefined;
+  const tls = (req.socket as { encrypted?: boolean }).encrypted === true;
+  return normaliseOrigin(`${tls ? 'https' : 'http'}://${host}`);
+}
 
 /**
- * The engine's own host, an allowed origin, or — for development with the Vite server, whose proxy
- * forwards the page's origin unchanged — a page on this same machine talking to an engine on it.
+ * Exactly the engine's own origin or one in http.allowedOrigins. No exception for "another page on this
+ * machine": a page on another local port is another site, and could otherwise act as the signed-in user.
  */
 function checkOrigin(context: ApiContext, req: IncomingMessage, origin: string): void {
-  if (context.allowedOrigins.includes(origin)) return;
-  let host: string | undefined;
-  try {
-    host = new URL(origin).host;
-  } catch {
-    host = undefined;
-  }
-  if (host && host === req.headers.host) return;
-  if (loopback.has(hostname(host) ?? '') && loopback.has(hostname(req.headers.host) ?? '')) return;
-  throw new ApiProblem(403, `Requests from ${origin} are not allowed: use the designer served by this engine`);
+  const normalised = normaliseOrigin(origin);
+  if (normalised !== undefined && (normalised === ownOrigin(req) || context.allowedOrigins.includes(normalised))) return;
+  throw new ApiProblem(403, `Requests from ${origin} are not allowed: use the designer served by this engine (or add the origin to http.allowedOrigins)`);
 }
 
 const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);

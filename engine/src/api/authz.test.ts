@@ -65,6 +65,9 @@ const minimumRole: Record<string, Access> = {
   'GET /api/calls': 'viewer',
   'GET /api/calls/:id': 'viewer',
   'GET /api/calls/:id/events': 'viewer',
+  'GET /api/payments': 'payments',
+  'GET /api/payments/export': 'payments',
+  'POST /api/payments/pay360/notifications': 'public',
   'GET /api/users': 'admin',
   'POST /api/users': 'admin',
   'PUT /api/users/:id': 'admin',
@@ -73,13 +76,16 @@ const minimumRole: Record<string, Access> = {
   'POST /api/tokens': 'admin',
   'DELETE /api/tokens/:id': 'admin',
   'GET /api/audit': 'admin',
+  'GET /api/secrets': 'designer',
+  'PUT /api/secrets/:name': 'admin',
+  'DELETE /api/secrets/:name': 'admin',
   'GET /api/health': 'public',
   'GET /metrics': 'public',
   'GET /api/openapi.json': 'public',
 };
 
 /** Path parameters that name nothing that exists, so calls that are let through change nothing. */
-const sample: Record<string, string> = { id: 'no-such-thing', version: '1', did: '%2B441234500999', language: 'en-GB' };
+const sample: Record<string, string> = { id: 'no-such-thing', version: '1', did: '%2B441234500999', language: 'en-GB', name: 'NO_SUCH_SECRET' };
 const concrete = (path: string) => path.replace(/:([A-Za-z]+)/g, (_, name: string) => sample[name] ?? 'x');
 const query = (path: string) => (path === '/api/tts' ? '?text=hello' : path.endsWith('/diff') ? '?from=1' : '');
 

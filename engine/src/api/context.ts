@@ -1,10 +1,15 @@
+import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { SharedFakePay360 } from '../adapters/payments/pay360/fake/stand-in.js';
 import type { Clock } from '../ports/clock.js';
+import type { Recognizer } from '../ports/recognizer.js';
 import type { DatabaseKind, Store } from '../ports/store.js';
 import { argon2Passwords, type PasswordHasher } from '../auth/passwords.js';
-import { LoginLimiter } from '../auth/login-limiter.js';
+import { SECRETS_KEY_BYTES, SecretVault } from '../auth/secret-vault.js';
 import { espeakRenderer, type SpeechRenderer } from '../tts/espeak-tts.js';
+import { normaliseOrigin } from './authenticate.js';
+import { ConcurrencyLimit } from './concurrency-limit.js';
 
 /** What the telephony side reports for /api/health (TelephonyService.status()). */
 export interface TelephonyStatus {
@@ -33,19 +38,57 @@ export interface ApiDeps {
   version?: string;
   /** Password hashing; argon2id with the library's defaults unless given (tests pass cheap options). */
   passwords?: PasswordHasher;
-  /** Text to speech for /api/tts; espeak-ng with a cache under `ttsCacheDir` unless given. */
+  /**
+   * Text to speech for /api/tts; espeak-ng with a bounded cache under `ttsCacheDir` unless given (the
+   * engine passes a folder in its data directory; without one, a new private temporary folder).
+   */
   tts?: SpeechRenderer;
   ttsCacheDir?: string;
-  /** Origins (scheme://host:port) allowed besides the API's own host, e.g. the Vite dev server. */
+  /** Largest the TTS cache grows before the least recently used files go (default 64 MiB). */
+  ttsCacheBytes?: number;
+  /**
+   * Origins (scheme://host:port) a browser may send changes and open the test-call socket from, besides
+   * the engine's own (e.g. the public https:// address behind a reverse proxy).
+   */
   allowedOrigins?: string[];
+  /** Which proxies to believe about the client's address (X-Forwarded-For): express's `trust proxy` setting. Default: none. */
+  trustProxy?: boolean | number | string | string[];
   /** Session lifetime; default 12 hours. */
   sessionTtlMs?: number;
-  /** Mark the session cookie Secure (when served over HTTPS). */
+  /** Mark the session cookie Secure (when served over HTTPS) and send Strict-Transport-Security. */
   secureCookies?: boolean;
-  /** Failed sign-ins allowed per username + address within the window (default 5 per 15 minutes). */
-  loginLimit?: { maxFailures: number; windowMs: number };
+  /** Sign-in attempts allowed per account, per address and for everyone together within a window. */
+  loginLimits?: Partial<LoginLimits>;
+  /** The key secrets are sealed with (loadSecretsKey); without it a random key for this process only (tests). */
+  secretsKey?: Buffer;
   logger?: ApiLogger;
+  /**
+   * The recogniser phone calls use (config speech.recognizer): audio spoken into a test call is
+   * recognised with it, and the designer shows which one callers get. Absent: test calls take typed words only.
+   */
+  phoneSpeech?: PhoneSpeech;
+  /** The engine's fake Pay360 that designer test calls pay into (default: a private one per call). */
+  testCallPay360?: SharedFakePay360;
+  /** Told when Pay360 notifies a transaction (the payment waiting on that session reads it now). */
+  paymentNotified?: (sessionId: string) => void;
 }
+
+export interface PhoneSpeech {
+  kind: 'offline' | 'google';
+  recognizer: Recognizer;
+}
+
+export interface LoginLimits {
+  windowMs: number;
+  /** Failed sign-ins per account (default 5). */
+  perAccount: number;
+  /** Failed sign-ins per client address (default 20). */
+  perAddress: number;
+  /** Failed sign-ins on this service as a whole, from anyone (default 300). */
+  everyone: number;
+}
+
+export const DEFAULT_LOGIN_LIMITS: LoginLimits = { windowMs: 15 * 60_000, perAccount: 5, perAddress: 20, everyone: 300 };
 
 /** ApiDeps with every default filled in: what route handlers use. */
 export interface ApiContext {
@@ -58,11 +101,20 @@ export interface ApiContext {
   passwords: PasswordHasher;
   tts: SpeechRenderer;
   allowedOrigins: string[];
+  trustProxy: boolean | number | string | string[];
   sessionTtlMs: number;
   secureCookies: boolean;
-  loginLimiter: LoginLimiter;
+  loginLimits: LoginLimits;
+  /** Password checks (argon2, costly by design) at once in this process, so a spray of sign-ins cannot slow everyone. */
+  passwordChecks: ConcurrencyLimit;
+  /** Text-to-speech renders at once in this process. */
+  ttsRenders: ConcurrencyLimit;
+  secrets: SecretVault;
   logger: ApiLogger;
   startedAt: number;
+  phoneSpeech: PhoneSpeech | undefined;
+  testCallPay360: SharedFakePay360 | undefined;
+  paymentNotified: (sessionId: string) => void;
 }
 
 const consoleLogger: ApiLogger = {
@@ -72,7 +124,6 @@ const consoleLogger: ApiLogger = {
 
 export function apiContext(deps: ApiDeps, version: string): ApiContext {
   const now = deps.clock ? () => deps.clock!.now() : () => Date.now();
-  const limit = deps.loginLimit ?? { maxFailures: 5, windowMs: 15 * 60_000 };
   return {
     store: deps.store,
     now,
@@ -81,12 +132,25 @@ export function apiContext(deps: ApiDeps, version: string): ApiContext {
     activeCalls: deps.activeCalls ?? (() => 0),
     version: deps.version ?? version,
     passwords: deps.passwords ?? argon2Passwords(),
-    tts: deps.tts ?? espeakRenderer({ cacheDir: deps.ttsCacheDir ?? join(tmpdir(), 'frontdoor-tts') }),
-    allowedOrigins: deps.allowedOrigins ?? [],
+    tts:
+      deps.tts ??
+      espeakRenderer({
+        // Never a shared, predictable /tmp path: a file planted there would be served as speech.
+        cacheDir: deps.ttsCacheDir ?? join(tmpdir(), `frontdoor-tts-${randomBytes(12).toString('hex')}`),
+        ...(deps.ttsCacheBytes !== undefined ? { maxBytes: deps.ttsCacheBytes } : {}),
+      }),
+    allowedOrigins: (deps.allowedOrigins ?? []).flatMap((origin) => normaliseOrigin(origin) ?? []),
+    trustProxy: deps.trustProxy ?? false,
     sessionTtlMs: deps.sessionTtlMs ?? 12 * 60 * 60_000,
     secureCookies: deps.secureCookies ?? false,
-    loginLimiter: new LoginLimiter({ ...limit, now }),
+    loginLimits: { ...DEFAULT_LOGIN_LIMITS, ...deps.loginLimits },
+    passwordChecks: new ConcurrencyLimit('password checks', 4, 64),
+    ttsRenders: new ConcurrencyLimit('text-to-speech renders', 2, 16),
+    secrets: new SecretVault(deps.store.secrets, deps.secretsKey ?? randomBytes(SECRETS_KEY_BYTES)),
     logger: deps.logger ?? consoleLogger,
     startedAt: now(),
+    phoneSpeech: deps.phoneSpeech,
+    testCallPay360: deps.testCallPay360,
+    paymentNotified: deps.paymentNotified ?? (() => undefined),
   };
 }

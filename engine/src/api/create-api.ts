@@ -7,13 +7,16 @@ import { apiContext, type ApiContext, type ApiDeps } from './context.js';
 import { openApiDocument } from './openapi.js';
 import { ApiProblem, problemHandler } from './problem.js';
 import { parseRequest, route, type AnyRoute } from './route.js';
+import { securityHeaders } from './security-headers.js';
 import { adminRoutes } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
 import { callRoutes } from './routes/calls.js';
 import { collectionsRoutes } from './routes/collections.js';
 import { flowRoutes } from './routes/flows.js';
 import { numberRoutes } from './routes/numbers.js';
+import { paymentRoutes } from './routes/payments.js';
 import { promptRoutes } from './routes/prompts.js';
+import { secretRoutes } from './routes/secrets.js';
 
 export type { ApiDeps } from './context.js';
 
@@ -38,6 +41,9 @@ function systemRoutes(context: ApiContext, all: () => readonly AnyRoute[]): AnyR
           engine: z.object({ version: z.string(), uptimeSeconds: z.number(), activeCalls: z.number().int() }),
           database: z.object({ kind: z.enum(['embedded', 'postgres']), ok: z.boolean(), error: z.string().optional() }),
           telephony: z.record(z.string(), z.unknown()),
+          speech: z.object({
+            recognizer: z.enum(['offline', 'google', 'none']).describe('What recognises callers\' speech on phone calls (and audio spoken into a test call)'),
+          }),
         }),
       },
       problems: [503],
@@ -62,6 +68,7 @@ function systemRoutes(context: ApiContext, all: () => readonly AnyRoute[]): AnyR
           },
           database: { ...database, kind: context.databaseKind },
           telephony,
+          speech: { recognizer: context.phoneSpeech?.kind ?? 'none' },
         };
         res.status(database.ok ? 200 : 503).json(body);
         return undefined;
@@ -101,7 +108,9 @@ export function apiRoutes(context: ApiContext): AnyRoute[] {
     ...promptRoutes(context),
     ...collectionsRoutes(context),
     ...callRoutes(context),
+    ...paymentRoutes(context),
     ...adminRoutes(context),
+    ...secretRoutes(context),
     ...systemRoutes(context, () => routes),
   );
   return routes;
@@ -118,7 +127,7 @@ function mount(app: Express, context: ApiContext, definition: AnyRoute): void {
     authorize(context, definition.access, principal, req);
     const { params, query, body } = parseRequest(definition, req);
     const result = await definition.handler({ params, query, body, principal, req, res });
-    if (res.headersSent) return;
+    if (res.headersSent || req.socket.destroyed) return;
     if (result === undefined) res.status(definition.success.status).end();
     else res.status(definition.success.status).json(result);
   });
@@ -133,7 +142,8 @@ export function createApi(deps: ApiDeps): Express & { routes: readonly AnyRoute[
   const context = apiContext(deps, packageVersion);
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', false);
+  app.set('trust proxy', context.trustProxy);
+  app.use(securityHeaders(context));
   app.use(express.json({ limit: JSON_BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
   app.use(express.raw({ limit: AUDIO_BODY_LIMIT, type: ['audio/wav', 'audio/x-wav', 'audio/wave', 'audio/vnd.wave'] }));
   const routes = apiRoutes(context);
@@ -144,7 +154,7 @@ export function createApi(deps: ApiDeps): Express & { routes: readonly AnyRoute[
       ? new ApiProblem(405, `${req.method} is not supported here`)
       : new ApiProblem(404, `There is no API route ${req.method} ${req.originalUrl.split('?')[0]}`);
   });
-  app.use(problemHandler(context.logger));
+  app.use(problemHandler(context.logger, context.store));
   return Object.assign(app, { routes, context });
 }
 

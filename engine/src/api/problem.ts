@@ -2,6 +2,7 @@ import { STATUS_CODES } from 'node:http';
 import type { ErrorRequestHandler } from 'express';
 import type { z } from 'zod';
 import type { Diagnostic } from '../core/flow/diagnostics.js';
+import type { Store } from '../ports/store.js';
 
 /** One thing wrong with a request, named by where it is: `body.nodes.2.id`, `query.pageSize`. */
 export interface FieldError {
@@ -126,13 +127,37 @@ export interface ErrorLogger {
   error(message: string, error: unknown): void;
 }
 
-/** The last middleware: every error becomes problem+json; unexpected ones are logged and get a bare 500. */
-export function problemHandler(logger: ErrorLogger): ErrorRequestHandler {
+/** Seconds a client is told to wait before trying again while the database is away. */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
+
+/** 503 + Retry-After while the database cannot be reached: nothing was changed, try again shortly. */
+export const databaseUnavailable = () =>
+  new ApiProblem(
+    503,
+    'The database is not reachable just now, so nothing was changed: try again in a few seconds',
+    {},
+    { 'Retry-After': String(DATABASE_RETRY_AFTER_SECONDS) },
+  );
+
+/**
+ * The last middleware: every error becomes problem+json. The database being away is a 503 with
+ * Retry-After; a value the database refused (bad input our checks missed) a 422, logged; other
+ * unexpected errors are logged and get a bare 500.
+ */
+export function problemHandler(logger: ErrorLogger, store?: Pick<Store, 'isUnavailable' | 'isRefusedValue'>): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
     const fromParser = error !== null && typeof error === 'object' ? fromHttpError(error as HttpError) : undefined;
+    const refused = store?.isRefusedValue(error) === true;
     const problem: ApiProblem =
-      error instanceof ApiProblem ? error : (fromParser ?? new ApiProblem(500, 'Something went wrong on the server. It has been logged.'));
-    if (problem.status >= 500 && !(error instanceof ApiProblem)) {
+      error instanceof ApiProblem
+        ? error
+        : (fromParser ??
+          (store?.isUnavailable(error)
+            ? databaseUnavailable()
+            : refused
+              ? new ApiProblem(422, 'A value in the request cannot be stored (out of range or malformed). It has been logged.')
+              : new ApiProblem(500, 'Something went wrong on the server. It has been logged.')));
+    if ((refused || (problem.status >= 500 && problem.status !== 503)) && !(error instanceof ApiProblem)) {
       logger.error(`${req.method} ${req.originalUrl} failed`, error);
     }
     if (res.headersSent) {

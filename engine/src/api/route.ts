@@ -2,6 +2,7 @@ import type { Request, Response } from 'express';
 import { z } from 'zod';
 import type { Role } from '../auth/roles.js';
 import { ApiProblem, invalidRequest } from './problem.js';
+import { unstorable } from './unstorable.js';
 
 /** Who is making a request, once authenticated. */
 export interface Principal {
@@ -89,6 +90,8 @@ export function openApiPath(path: string): string {
 
 function parsePart<T>(schema: z.ZodType<T> | undefined, value: unknown, where: string): T {
   if (!schema) return (where === 'body' ? undefined : {}) as T;
+  const unfit = unstorable(value, where);
+  if (unfit) throw new ApiProblem(400, `${unfit.path}: ${unfit.message}`, { errors: [unfit] });
   const result = schema.safeParse(value);
   if (!result.success) throw invalidRequest(where, result.error);
   return result.data;

@@ -29,8 +29,13 @@ export const problemSchema = z
   })
   .describe('RFC 9457 problem details (application/problem+json)');
 
+/** A whole number the database keeps as `integer` (a version, a revision): 1 to 2³¹ − 1, so a bigger one is a 400, not a database error. */
+export const positiveInt = z.number().int().min(1).max(2_147_483_647, 'must be at most 2147483647');
+/** The same, read from a path or query string. */
+export const positiveIntText = z.coerce.number().int().min(1).max(2_147_483_647, 'must be at most 2147483647');
+
 export const pageQuery = {
-  page: z.coerce.number().int().min(1).default(1),
+  page: z.coerce.number().int().min(1).max(1_000_000).default(1),
   pageSize: z.coerce.number().int().min(1).max(500).default(50),
 };
 

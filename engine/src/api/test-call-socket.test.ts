@@ -1,8 +1,14 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PocketSphinxRecognizer } from '../adapters/speech/offline/pocketsphinx-recognizer.js';
 import WebSocket from 'ws';
 import { testDatabases, withTestStore } from '../adapters/storage/postgres/test-databases.js';
 import type { TestCallServerMessage } from './test-call-socket.js';
+import { argon2Passwords, testPasswordOptions } from '../auth/passwords.js';
 import { sampleFlow, startTestApi, wav, type RunningApi } from './testing/api-harness.js';
+
+const passwords = argon2Passwords(testPasswordOptions);
 
 /** Welcome, then a menu: 1 for bins, 2 for roads. */
 const menuFlow = {
@@ -251,5 +257,132 @@ describe.each(testDatabases())('test calls over the websocket ($name)', (backend
     await client.next('prompt', (p) => p.text.includes('press 1'));
     await client.close();
     await expect.poll(async () => (await api.call('GET', `/api/calls/${callId}`, { as: 'viewer' })).json?.outcome).toBe('callerHungUp');
+  });
+
+  // Issue 9: a page on another local port could open the socket as the signed-in designer.
+  it('refuses an upgrade from a page on another port of the same machine', async () => {
+    const otherPort = `http://127.0.0.1:${Number(new URL(api.base).port) + 1}`;
+    await expect(Client.open(api, { cookie: api.users.designer.cookie, origin: otherPort })).rejects.toThrow('HTTP 403');
+    await expect(Client.open(api, { cookie: api.users.designer.cookie, origin: 'http://localhost:5173' })).rejects.toThrow('HTTP 403');
+  });
+
+  // Issue 9: an open test-call socket kept working after its user was deleted or disabled.
+  it('ends the socket and its call once its user is disabled', async () => {
+    const created = await store().users.create({ username: 'temp-designer', passwordHash: await passwords.hash('kettle violin marsh lantern'), role: 'designer' }, 'test');
+    if (created.kind !== 'created') throw new Error('expected created');
+    const login = await api.login('temp-designer', 'kettle violin marsh lantern');
+    const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+    const client = await Client.open(api, { cookie });
+    client.send({ type: 'start', flow: menuFlow });
+    await client.next('prompt', (p) => p.text.includes('press 1'));
+    expect((await api.call('PUT', `/api/users/${created.user.id}`, { as: 'admin', body: { disabled: true } })).status).toBe(200);
+    client.send({ type: 'press', digits: '1' });
+    expect((await client.next('error')).message).toMatch(/sign-in has ended/);
+    await expect.poll(() => client.socket.readyState).toBe(WebSocket.CLOSED);
+    expect(client.received.some((m) => m.type === 'event' && m.event.nodeId === 'bins')).toBe(false);
+  });
+
+  // Issue 9: a subflow whose flow has no `languages` failed in test calls (they used the raw graph).
+  it('runs a published subflow whose file leaves out languages, as phone calls do', async () => {
+    const child = { schemaVersion: 1, id: 'no-languages', name: 'No languages', entry: 'say', nodes: [
+      { id: 'say', kind: 'play', version: 1, params: { prompt: { text: { 'en-GB': 'Inside the subflow.' } } } },
+      { id: 'done', kind: 'hangup', version: 1, params: { reason: 'done' } },
+    ], edges: [{ id: 'c1', from: 'say', outcome: 'done', to: 'done' }] };
+    expect((await api.call('POST', '/api/flows', { as: 'designer', body: child })).status).toBe(201);
+    expect((await api.call('POST', '/api/flows/no-languages/publish', { as: 'publisher', body: { revision: 1 } })).status).toBe(201);
+    const parent = { schemaVersion: 1, id: 'runs-child', name: 'Runs child', entry: 'sub', nodes: [
+      { id: 'sub', kind: 'subflow', version: 1, params: { flowId: 'no-languages', outcomes: ['done'] } },
+      { id: 'bye', kind: 'hangup', version: 1, params: { prompt: { text: { 'en-GB': 'Back in the parent.' } }, reason: 'finished' } },
+    ], edges: [{ id: 'p1', from: 'sub', outcome: 'done', to: 'bye' }] };
+    const client = await Client.open(api, { cookie: api.users.designer.cookie });
+    client.send({ type: 'start', flow: parent });
+    await client.next('prompt', (p) => p.text === 'Inside the subflow.');
+    await client.next('prompt', (p) => p.text === 'Back in the parent.');
+    expect(await client.next('ended')).toEqual({ type: 'ended', outcome: 'finished', endedAt: 'bye' });
+    await client.close();
+  });
+});
+
+/** An open question: pay, or someone at risk. */
+const speechFlow = {
+  schemaVersion: 1,
+  id: 'speech-line',
+  name: 'Speech line',
+  entry: 'ask',
+  nodes: [
+    {
+      id: 'ask',
+      kind: 'speech',
+      version: 1,
+      params: {
+        prompt: { text: { 'en-GB': 'What are you calling about?' } },
+        groups: [
+          { outcome: 'safeguarding', phrases: ['fallen', 'hurt'], vulnerable: true },
+          { outcome: 'payments', phrases: ['pay', 'council tax'] },
+        ],
+        noMatch: { retries: 0 },
+      },
+    },
+    { id: 'pay', kind: 'hangup', version: 1, params: { reason: 'payments' } },
+    { id: 'help', kind: 'hangup', version: 1, params: { reason: 'safeguarding' } },
+    { id: 'bye', kind: 'hangup', version: 1, params: {} },
+  ],
+  edges: [
+    { id: 'e1', from: 'ask', outcome: 'payments', to: 'pay' },
+    { id: 'e2', from: 'ask', outcome: 'safeguarding', to: 'help' },
+    { id: 'e3', from: 'ask', outcome: 'noInput', to: 'bye' },
+    { id: 'e4', from: 'ask', outcome: 'noMatch', to: 'bye' },
+  ],
+};
+
+const haveSpeechTools = ['/usr/bin/pocketsphinx_continuous', '/usr/bin/flite', '/usr/bin/sox'].every(existsSync);
+
+describe.skipIf(!haveSpeechTools)('speaking into a test call (the microphone)', () => {
+  const [backend] = testDatabases();
+  const store = withTestStore(backend!);
+  const otherStore = withTestStore(backend!);
+  let api: RunningApi;
+  let typedOnly: RunningApi;
+  beforeAll(async () => {
+    api = await startTestApi(store(), { phoneSpeech: { kind: 'offline', recognizer: new PocketSphinxRecognizer() } });
+    typedOnly = await startTestApi(otherStore());
+  });
+  afterAll(async () => {
+    await api?.close();
+    await typedOnly?.close();
+  });
+
+  it("recognises the designer's voice with the phone recogniser, as phone audio, and routes by it", async () => {
+    const pcm = execFileSync('sh', ['-c', 'flite -voice slt -t "I want to pay my council tax" -o /dev/stdout | sox -t wav - -t raw -r 16000 -e signed -b 16 -c 1 -']);
+    const client = await Client.open(api, { cookie: api.users.designer.cookie });
+    client.send({ type: 'start', flow: speechFlow });
+    expect(await client.next('started')).toMatchObject({ recognizer: 'offline' });
+    await client.next('prompt', (p) => p.text.includes('What are you calling about'));
+    client.send({ type: 'speak', sampleRateHz: 16000, audio: pcm.toString('base64') });
+    const heard = await client.next('event', (m) => m.event.type === 'input.speech');
+    expect(String(heard.event.data.transcript)).toMatch(/pay/);
+    expect(heard.event.data.confidence).toEqual(expect.any(Number));
+    expect(await client.next('ended')).toMatchObject({ outcome: 'payments' });
+    await client.close();
+    const health = await api.call('GET', '/api/health');
+    expect(health.json.speech).toEqual({ recognizer: 'offline' });
+  });
+
+  it('refuses audio that is not 16-bit PCM, and audio on an engine with no recogniser', async () => {
+    const client = await Client.open(api, { cookie: api.users.designer.cookie });
+    client.send({ type: 'start', flow: speechFlow });
+    await client.next('started');
+    client.send({ type: 'speak', sampleRateHz: 44100, audio: 'AAAA' });
+    expect((await client.next('error')).errors?.[0]?.path).toBe('message.sampleRateHz');
+    client.send({ type: 'speak', sampleRateHz: 8000, audio: 'AA==' });
+    expect((await client.next('error')).errors?.[0]).toEqual({ path: 'message.audio', message: 'expected an even number of bytes of 16-bit PCM' });
+    await client.close();
+
+    const typed = await Client.open(typedOnly, { cookie: typedOnly.users.designer.cookie });
+    typed.send({ type: 'start', flow: speechFlow });
+    expect(await typed.next('started')).toMatchObject({ recognizer: 'none' });
+    typed.send({ type: 'speak', sampleRateHz: 8000, audio: 'AAAA' });
+    expect((await typed.next('error')).message).toContain('no speech recogniser for audio');
+    await typed.close();
   });
 });

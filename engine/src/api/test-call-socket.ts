@@ -4,22 +4,25 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { z } from 'zod';
 import { startLiveCall, type LiveCall } from '../adapters/telephony/simulator/live-call.js';
+import { simulatedStandIns } from '../adapters/telephony/simulator/simulated-ports.js';
 import { worldSchema } from '../adapters/telephony/simulator/world.js';
-import { storeSchedules } from '../calls/stored-schedules.js';
+import type { EngineCalls } from '../calls/engine-calls.js';
 import { hasErrors } from '../core/flow/diagnostics.js';
 import type { CallEvent } from '../ports/call-events.js';
 import type { PromptSegment } from '../ports/call-channel.js';
-import type { FlowSource, PromptAudio, PromptLibrary } from '../ports/flow-source.js';
 import type { Store } from '../ports/store.js';
 import { roleAtLeast } from '../auth/roles.js';
 import { activeTestCalls } from '../metrics.js';
 import { authenticate, checkSameOrigin } from './authenticate.js';
 import { apiContext, type ApiContext, type ApiDeps } from './context.js';
 import { ApiProblem, fieldErrors } from './problem.js';
+import { unstorable } from './unstorable.js';
 import type { Principal } from './route.js';
 import { flowDiagnostics } from './routes/flows.js';
 
 export const TEST_CALL_PATH = '/api/test-calls';
+/** How often an open test-call socket checks that its user may still place test calls. */
+export const RECHECK_SIGN_IN_MS = 30_000;
 
 /** What the designer sends on the test-call socket. */
 export const testCallClientMessage = z.discriminatedUnion('type', [
@@ -37,11 +40,18 @@ export const testCallClientMessage = z.discriminatedUnion('type', [
   }),
   z.strictObject({ type: z.literal('press'), digits: z.string().regex(/^[0-9*#]{1,32}$/, 'must be keypad digits 0-9 * #') }),
   z.strictObject({ type: z.literal('say'), text: z.string().min(1).max(1000) }),
+  z.strictObject({
+    type: z.literal('speak'),
+    /** What the designer said into the microphone: 16-bit little-endian mono PCM, base64. */
+    audio: z.base64().max(700_000, 'must be at most about 20 seconds of audio'),
+    sampleRateHz: z.union([z.literal(8000), z.literal(16000)]),
+  }),
   z.strictObject({ type: z.literal('hangup') }),
 ]);
 
 export type TestCallServerMessage =
-  | { type: 'started'; callId: string }
+  /** `recognizer`: what recognises speech on this engine's phone calls (and audio spoken here); typed words are matched as typed. */
+  | { type: 'started'; callId: string; recognizer: 'offline' | 'google' | 'none' }
   | { type: 'event'; event: CallEvent }
   | { type: 'prompt'; text: string; language: string; audioUrl: string }
   | { type: 'ended'; outcome: string; endedAt?: string }
@@ -50,26 +60,13 @@ export type TestCallServerMessage =
 export interface TestCallSocketOptions {
   /** This engine run, as registered with store.engineInstances: test call records belong to it. */
   engineInstanceId: string;
+  /** The engine's calls (engine/src/calls/engine-calls.ts): test calls get their ports where phone calls do. */
+  calls: Pick<EngineCalls, 'ports' | 'prompts'>;
 }
-
-const recordingUrl = (promptId: string, language: string) =>
-  `/api/prompts/${encodeURIComponent(promptId)}/audio/${encodeURIComponent(language)}`;
 
 /** Where the designer can hear a prompt: its recording when the library has one, else text to speech. */
 export function promptAudioUrl(segment: PromptSegment): string {
   return segment.audio ?? `/api/tts?${new URLSearchParams({ text: segment.text, language: segment.language }).toString()}`;
-}
-
-/** The prompt library as it is now, with recordings as URLs the designer's browser can play. */
-async function promptLibrary(store: Store): Promise<PromptLibrary> {
-  const entries = new Map<string, PromptAudio>();
-  for (const prompt of await store.prompts.list()) {
-    for (const [language, text] of Object.entries(prompt.text)) {
-      const audio = prompt.audioLanguages.includes(language) ? recordingUrl(prompt.id, language) : undefined;
-      entries.set(`${prompt.id}\u0000${language}`, { promptId: prompt.id, language, text, ...(audio ? { audio } : {}) });
-    }
-  }
-  return { lookup: (promptId, language) => entries.get(`${promptId}\u0000${language}`) };
 }
 
 function refuseUpgrade(socket: Duplex, status: number, message: string): void {
@@ -99,7 +96,23 @@ class TestCallSession {
     private readonly context: ApiContext,
     private readonly options: TestCallSocketOptions,
     private readonly socket: WebSocket,
+    /** The upgrade request: its cookie or token is checked again while the socket is open. */
+    private readonly upgrade: IncomingMessage,
   ) {}
+
+  /**
+   * Is whoever opened the socket still allowed to place test calls? A user deleted or disabled, a
+   * session signed out or a token revoked ends the socket (and its call) at their next message, or at
+   * the periodic check.
+   */
+  async stillAllowed(): Promise<boolean> {
+    const principal = await authenticate(this.context, this.upgrade).catch(() => undefined);
+    if (principal && roleAtLeast(principal.role, 'designer')) return true;
+    this.error('Your sign-in has ended or no longer allows test calls: the test call is over');
+    this.call?.hangup();
+    this.socket.close(1008, 'signed out');
+    return false;
+  }
 
   send(message: TestCallServerMessage): void {
     if (this.socket.readyState === this.socket.OPEN) this.socket.send(JSON.stringify(message));
@@ -117,11 +130,17 @@ class TestCallSession {
   }
 
   async onMessage(raw: string): Promise<void> {
+    if (!(await this.stillAllowed())) return;
     let json: unknown;
     try {
       json = JSON.parse(raw);
     } catch {
       this.error('The message is not valid JSON');
+      return;
+    }
+    const unfit = unstorable(json, 'message');
+    if (unfit) {
+      this.error(`Bad message: ${unfit.path}: ${unfit.message}`, { errors: [unfit] });
       return;
     }
     const parsed = testCallClientMessage.safeParse(json);
@@ -141,7 +160,21 @@ class TestCallSession {
     }
     if (message.type === 'press') this.call.press(message.digits);
     else if (message.type === 'say') this.call.say(message.text);
+    else if (message.type === 'speak') this.speak(message.audio, message.sampleRateHz);
     else this.call.hangup();
+  }
+
+  private speak(base64: string, sampleRateHz: 8000 | 16000): void {
+    if (!this.context.phoneSpeech) {
+      this.error('This engine has no speech recogniser for audio: type what the caller says instead', { errors: [{ path: 'message.audio', message: 'no recogniser' }] });
+      return;
+    }
+    const pcm = Buffer.from(base64, 'base64');
+    if (pcm.length === 0 || pcm.length % 2 !== 0) {
+      this.error('Audio must be 16-bit samples', { errors: [{ path: 'message.audio', message: 'expected an even number of bytes of 16-bit PCM' }] });
+      return;
+    }
+    this.call!.speak(new Uint8Array(pcm.buffer, pcm.byteOffset, pcm.length), sampleRateHz);
   }
 
   /** The draft sent, or the published version of `flowId`, parsed and validated like a publish. */
@@ -191,17 +224,19 @@ class TestCallSession {
     const { store } = this.context;
     const chosen = await this.flowToRun(message);
     if (!chosen) return;
-    const prompts = await promptLibrary(store);
+    // A designer who just recorded a prompt hears it on the next test call.
+    await this.options.calls.prompts.test.fresh(0);
     if (this.closed) return;
-    const flows: FlowSource = { published: async (flowId) => (await store.flows.published(flowId))?.graph };
+    const { ports } = this.options.calls;
     const from = message.from ?? '+447700900000';
     const to = message.to ?? '+441234500000';
     const call = startLiveCall({
       flow: chosen.flow,
-      flows,
-      prompts,
+      // Typed words are the transcript; audio spoken into the call goes to the recogniser phone calls use;
+      // payments go into the engine's own fake Pay360 when there is one (they show on the payments screen).
+      ports: (clock, world) =>
+        ports.test({ clock, standIns: simulatedStandIns(world, clock, { audioRecognizer: this.context.phoneSpeech?.recognizer, pay360: this.context.testCallPay360 }), drafts: [chosen.flow] }),
       callId: `test-${randomUUID()}`,
-      schedules: storeSchedules(store),
       ...(message.world ? { world: message.world } : {}),
       ...(message.at ? { at: message.at } : {}),
       from,
@@ -223,7 +258,7 @@ class TestCallSession {
         engineInstanceId: this.options.engineInstanceId,
       }),
     );
-    this.send({ type: 'started', callId: call.callId });
+    this.send({ type: 'started', callId: call.callId, recognizer: this.context.phoneSpeech?.kind ?? 'none' });
     call.on('event', (event: CallEvent) => {
       this.send({ type: 'event', event });
       this.persist('a call event', () => store.calls.appendEvents([event]));
@@ -271,7 +306,7 @@ class TestCallSession {
  */
 export function attachTestCallSocket(server: Server, deps: ApiDeps & TestCallSocketOptions) {
   const context = apiContext(deps, '');
-  const options: TestCallSocketOptions = { engineInstanceId: deps.engineInstanceId };
+  const options: TestCallSocketOptions = { engineInstanceId: deps.engineInstanceId, calls: deps.calls };
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
   const sessions = new Set<TestCallSession>();
 
@@ -282,7 +317,8 @@ export function attachTestCallSocket(server: Server, deps: ApiDeps & TestCallSoc
       let principal: Principal | undefined;
       try {
         principal = await authenticate(context, req);
-        if (principal?.via === 'session') checkSameOrigin(context, req);
+        // Browsers send cookies on a websocket upgrade from any page: only the engine's own origin (or an allowed one) may.
+        if (principal?.via === 'session' || req.headers.origin !== undefined) checkSameOrigin(context, req);
       } catch (error) {
         if (error instanceof ApiProblem) refuseUpgrade(socket, error.status, error.message);
         else {
@@ -294,8 +330,11 @@ export function attachTestCallSocket(server: Server, deps: ApiDeps & TestCallSoc
       if (!principal) return refuseUpgrade(socket, 401, 'Sign in to place test calls');
       if (!roleAtLeast(principal.role, 'designer')) return refuseUpgrade(socket, 403, 'Test calls need the designer role');
       wss.handleUpgrade(req, socket, head, (ws) => {
-        const session = new TestCallSession(context, options, ws);
+        const session = new TestCallSession(context, options, ws, req);
         sessions.add(session);
+        const recheck = setInterval(() => void session.stillAllowed(), RECHECK_SIGN_IN_MS);
+        recheck.unref();
+        ws.on('close', () => clearInterval(recheck));
         ws.on('message', (data, isBinary) => {
           if (isBinary) return session.send({ type: 'error', message: 'Send JSON text messages' });
           session.onMessage(data.toString()).catch((error: unknown) => {

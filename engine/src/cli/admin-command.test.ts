@@ -45,6 +45,7 @@ describe('frontdoor admin', () => {
   it('says what is wrong with the command line before touching the database', async () => {
     expect((await admin(['create', '--username', 'bob'])).stderr).toMatch(/--password-stdin is required/);
     expect((await admin(['create', '--username', 'bob', '--password-stdin'], 'short')).stderr).toMatch(/at least 10 characters/);
+    expect((await admin(['create', '--username', 'bob', '--password-stdin'], 'aaaaaaaaaa')).stderr).toMatch(/too easy to guess/);
     expect((await admin(['create', '--username', 'bob', '--password-stdin', '--role', 'owner'], 'long enough pw')).stderr).toMatch(/--role must be one of/);
     expect((await admin(['create', '--nonsense'])).code).toBe(2);
     expect((await admin(['destroy'])).stderr).toMatch(/unknown action "destroy"/);

@@ -11,7 +11,8 @@ import { parseArgs } from 'node:util';
 import { openDatabase } from '../adapters/storage/postgres/database.js';
 import { migrate } from '../adapters/storage/postgres/migrate.js';
 import { createPostgresStore } from '../adapters/storage/postgres/postgres-store.js';
-import { argon2Passwords, MIN_PASSWORD_LENGTH } from '../auth/passwords.js';
+import { argon2Passwords } from '../auth/passwords.js';
+import { passwordProblem } from '../auth/password-policy.js';
 import { loadConfig } from '../config/config.js';
 import type { Role, Store } from '../ports/store.js';
 import { EXIT, line, type CliIo } from './io.js';
@@ -22,7 +23,7 @@ const ACTOR = 'system:admin-cli';
 const HELP = `frontdoor admin — local users
 
   frontdoor admin create --username NAME --password-stdin [--role admin|publisher|designer|viewer]
-  frontdoor admin set-password --username NAME --password-stdin
+  frontdoor admin set-password --username NAME --password-stdin [--revoke-tokens]
   frontdoor admin list
 
 The password is read from standard input (never from the command line, where others can see it).`;
@@ -31,11 +32,11 @@ const processIo: CliIo = { stdout: process.stdout, stderr: process.stderr, stdin
 
 export async function runAdminCommand(argv: string[], io: CliIo = processIo, env: Record<string, string | undefined> = process.env): Promise<number> {
   const [action, ...rest] = argv;
-  let values: { username?: string; role?: string; 'password-stdin'?: boolean };
+  let values: { username?: string; role?: string; 'password-stdin'?: boolean; 'revoke-tokens'?: boolean };
   try {
     ({ values } = parseArgs({
       args: rest,
-      options: { username: { type: 'string' }, role: { type: 'string' }, 'password-stdin': { type: 'boolean' } },
+      options: { username: { type: 'string' }, role: { type: 'string' }, 'password-stdin': { type: 'boolean' }, 'revoke-tokens': { type: 'boolean' } },
       strict: true,
     }));
   } catch (error) {
@@ -56,8 +57,9 @@ export async function runAdminCommand(argv: string[], io: CliIo = processIo, env
     if (!values.username) return usage(io, '--username is required');
     if (!values['password-stdin']) return usage(io, '--password-stdin is required: pipe the password in');
     password = (await text(io.stdin)).replace(/\r?\n$/, '');
-    if (password.length < MIN_PASSWORD_LENGTH) {
-      line(io.stderr, `frontdoor admin: the password must be at least ${MIN_PASSWORD_LENGTH} characters`);
+    const problem = passwordProblem(password, values.username);
+    if (problem) {
+      line(io.stderr, `frontdoor admin: the password ${problem}`);
       return EXIT.failed;
     }
   }
@@ -88,8 +90,9 @@ export async function runAdminCommand(argv: string[], io: CliIo = processIo, env
       line(io.stderr, `frontdoor admin: there is no user called "${username}"`);
       return EXIT.failed;
     }
-    await store.users.update(user.id, { passwordHash: await passwords.hash(password) }, ACTOR);
-    line(io.stdout, `changed the password of "${user.username}" (their sessions are signed out)`);
+    const revokeTokens = values['revoke-tokens'] === true;
+    await store.users.update(user.id, { passwordHash: await passwords.hash(password), ...(revokeTokens ? { revokeTokens } : {}) }, ACTOR);
+    line(io.stdout, `changed the password of "${user.username}" (their sessions are signed out${revokeTokens ? ' and their API tokens revoked' : ''})`);
     return EXIT.ok;
   } finally {
     await store?.close();

@@ -26,7 +26,9 @@ function problemsOf(run: () => unknown): string[] {
 describe('loadConfig', () => {
   it('runs on defaults with no file: embedded database under ./data, 127.0.0.1:8080', () => {
     const config = loadConfig({ env: {} });
-    expect(config.http).toEqual({ host: '127.0.0.1', port: 8080 });
+    expect(config.http).toEqual({ host: '127.0.0.1', port: 8080, allowedOrigins: [], trustProxy: false, secureCookies: false });
+    expect(config.dataDips).toEqual({ allowedHosts: [], allowedNetworks: [], maxResponseBytes: 1024 * 1024 });
+    expect(config.secrets.keyFile).toBe(resolve('data', 'secrets.key'));
     expect(config.database.url).toBeUndefined();
     expect(config.database.dataDir).toBe(resolve('data'));
     expect(config.engine.name.length).toBeGreaterThan(0);
@@ -43,7 +45,7 @@ describe('loadConfig', () => {
     const config = loadConfig({
       env: { FRONTDOOR_CONFIG: path, PORT: '9100', DATABASE_URL: 'postgres://fd@db/frontdoor', FRONTDOOR_DATA_DIR: '/tmp/x', HOST: '::1' },
     });
-    expect(config.http).toEqual({ host: '::1', port: 9100 });
+    expect(config.http).toMatchObject({ host: '::1', port: 9100 });
     expect(config.database).toMatchObject({ url: 'postgres://fd@db/frontdoor', dataDir: '/tmp/x' });
   });
 
@@ -64,6 +66,25 @@ describe('loadConfig', () => {
       ]),
     );
     expect(problems.some((p) => p.includes('surprise'))).toBe(true);
+  });
+
+  it('reads the settings for running behind a reverse proxy, data dip networks and the secrets key (issue 9)', () => {
+    const path = file(
+      'proxy.yaml',
+      'http:\n  allowedOrigins: [https://frontdoor.westshire.gov.uk]\n  trustProxy: [loopback, 10.0.0.0/8]\n  secureCookies: true\n' +
+        'dataDips:\n  allowedNetworks: [10.20.0.0/16]\nsecrets:\n  keyFile: /etc/frontdoor/secrets.key\n',
+    );
+    expect(loadConfig({ file: path, env: {} })).toMatchObject({
+      http: { allowedOrigins: ['https://frontdoor.westshire.gov.uk'], trustProxy: ['loopback', '10.0.0.0/8'], secureCookies: true },
+      dataDips: { allowedNetworks: ['10.20.0.0/16'] },
+      secrets: { keyFile: '/etc/frontdoor/secrets.key' },
+    });
+    expect(loadConfig({ env: { FRONTDOOR_SECRETS_KEY_FILE: '/run/key' } }).secrets.keyFile).toBe('/run/key');
+    const bad = file('bad-proxy.yaml', 'http:\n  allowedOrigins: [https://x.example/path]\ndataDips:\n  allowedNetworks: [10.20.0.0/99]\n');
+    expect(problemsOf(() => loadConfig({ file: bad, env: {} }))).toEqual([
+      'http.allowedOrigins[0]: expected an origin like https://frontdoor.council.gov.uk (scheme, host and port only)',
+      'dataDips.allowedNetworks[0]: expected an address range like 10.20.0.0/16 or fd00::/8',
+    ]);
   });
 
   it('says what is wrong with the file itself and with PORT', () => {

@@ -1,14 +1,17 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
+import { pay360ConfigSchema } from '../adapters/payments/pay360/config.js';
 import { formatConfigIssues, telephonyConfigSchema } from '../adapters/telephony/drachtio/config.js';
 
 /**
  * frontdoor's one config file (YAML or JSON), zod-validated. Every key has a default, so no file at all
  * runs the engine with the embedded database on http://127.0.0.1:8080. Environment variables override
- * the file: PORT, HOST, DATABASE_URL, FRONTDOOR_DATA_DIR, FRONTDOOR_ENGINE_NAME, FRONTDOOR_DESIGNER_DIR;
+ * the file: PORT, HOST, DATABASE_URL, FRONTDOOR_DATA_DIR, FRONTDOOR_ENGINE_NAME, FRONTDOOR_DESIGNER_DIR,
+ * FRONTDOOR_SECRETS_KEY_FILE;
  * FRONTDOOR_CONFIG names the file.
  */
 const port = z.number().int().min(0, 'expected a port from 0 to 65535').max(65535, 'expected a port from 0 to 65535');
@@ -24,8 +27,20 @@ export const configSchema = z
           .min(1)
           .optional()
           .describe('A built designer to serve at / (default designer/dist, built with Vite on first start if missing)'),
+        allowedOrigins: z
+          .array(z.string().regex(/^https?:\/\/[^/\s?#]+$/, 'expected an origin like https://frontdoor.council.gov.uk (scheme, host and port only)'))
+          .default([])
+          .describe('Browser origins allowed to make changes and open test calls besides the engine’s own, e.g. the public https:// address behind a reverse proxy'),
+        trustProxy: z
+          .union([z.boolean(), z.number().int().min(0).max(10), z.array(z.string().min(1))])
+          .default(false)
+          .describe('Proxies whose X-Forwarded-For is believed: false (none), a hop count, or addresses/CIDRs ("loopback", "10.0.0.0/8")'),
+        secureCookies: z
+          .boolean()
+          .default(false)
+          .describe('Mark the sign-in cookie Secure and send Strict-Transport-Security: set it when browsers reach frontdoor over HTTPS'),
       })
-      .default({ host: '127.0.0.1', port: 8080 }),
+      .prefault({}),
     database: z
       .strictObject({
         url: z
@@ -67,10 +82,26 @@ export const configSchema = z
           .array(z.string().regex(/^(\*\.)?[A-Za-z0-9.-]+$/, 'expected a host name, or *.domain for a domain and its sub-domains'))
           .default([])
           .describe('Hosts the http node may call; empty allows any (list your services in production)'),
+        allowedNetworks: z
+          .array(z.string().refine(isCidr, 'expected an address range like 10.20.0.0/16 or fd00::/8'))
+          .default([])
+          .describe('Private, loopback or link-local address ranges data dips may reach (denied by default), e.g. the council back office'),
         maxResponseBytes: z.number().int().min(1024).max(10 * 1024 * 1024).default(1024 * 1024).describe('Largest response a data dip reads'),
       })
-      .default({ allowedHosts: [], maxResponseBytes: 1024 * 1024 }),
-    payments: z.record(z.string(), z.unknown()).optional().describe('Payment gateway settings, checked by the payments adapter'),
+      .prefault({}),
+    secrets: z
+      .strictObject({
+        keyFile: z
+          .string()
+          .min(1)
+          .optional()
+          .describe('File holding the 32-byte key secrets are sealed with (base64); default <dataDir>/secrets.key, created on first start. Every engine sharing a database needs the same key'),
+      })
+      .prefault({}),
+    payments: z
+      .strictObject({ pay360: pay360ConfigSchema.optional() })
+      .default({})
+      .describe('Card payments by phone; without payments.pay360, real calls cannot take payments (test calls use a stand-in)'),
   })
   .superRefine((config, ctx) => {
     if (config.engine.deadAfterSeconds <= config.engine.heartbeatSeconds * 2) {
@@ -78,7 +109,16 @@ export const configSchema = z
     }
   });
 
-export type FrontdoorConfig = z.output<typeof configSchema> & { engine: { name: string } };
+function isCidr(range: string): boolean {
+  try {
+    ipaddr.parseCIDR(range);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export type FrontdoorConfig = z.output<typeof configSchema> & { engine: { name: string }; secrets: { keyFile: string } };
 export type FrontdoorConfigInput = z.input<typeof configSchema>;
 
 export class ConfigError extends Error {
@@ -113,6 +153,7 @@ export function loadConfig(options: LoadConfigOptions = {}): FrontdoorConfig {
   return {
     ...config,
     database: { ...config.database, dataDir: resolve(config.database.dataDir) },
+    secrets: { keyFile: resolve(config.secrets.keyFile ?? join(config.database.dataDir, 'secrets.key')) },
     engine: { ...config.engine, name: config.engine.name ?? hostname() },
   };
 }
@@ -131,7 +172,7 @@ function readConfigFile(file: string): Record<string, unknown> {
 }
 
 function fromEnv(env: Record<string, string | undefined>, source: string): Record<string, unknown> {
-  const out: { http?: Record<string, unknown>; database?: Record<string, unknown>; engine?: Record<string, unknown> } = {};
+  const out: { http?: Record<string, unknown>; database?: Record<string, unknown>; engine?: Record<string, unknown>; secrets?: Record<string, unknown> } = {};
   if (env.PORT !== undefined && env.PORT !== '') {
     const value = Number(env.PORT);
     if (!Number.isInteger(value)) throw new ConfigError(source, [`PORT: expected a whole number, got "${env.PORT}"`]);
@@ -142,6 +183,7 @@ function fromEnv(env: Record<string, string | undefined>, source: string): Recor
   if (env.DATABASE_URL) out.database = { ...out.database, url: env.DATABASE_URL };
   if (env.FRONTDOOR_DATA_DIR) out.database = { ...out.database, dataDir: env.FRONTDOOR_DATA_DIR };
   if (env.FRONTDOOR_ENGINE_NAME) out.engine = { ...out.engine, name: env.FRONTDOOR_ENGINE_NAME };
+  if (env.FRONTDOOR_SECRETS_KEY_FILE) out.secrets = { keyFile: env.FRONTDOOR_SECRETS_KEY_FILE };
   return out;
 }
 

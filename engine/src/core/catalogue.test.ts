@@ -48,7 +48,7 @@ describe('node catalogue', () => {
       queue: { queueId: 'q' },
       transfer: { destination: 'tel:+441632960000' },
       voicemail: { boxId: 'box' },
-      payment: { amount: { from: 'fixed', pence: 100 }, referenceVariable: 'ref' },
+      payment: { amountPence: 100, referenceVariable: 'ref' },
       hangup: {},
     };
     const params = definition.params.parse(minimal[`${definition.kind}@${definition.version}`] ?? minimal[definition.kind]);

@@ -11,6 +11,7 @@ import { httpNode } from './nodes/http/http.node.js';
 import { languageNode } from './nodes/language/language.node.js';
 import { menuNode } from './nodes/menu/menu.node.js';
 import { paymentNode } from './nodes/payment/payment.node.js';
+import { paymentNodeV1 } from './nodes/payment/payment-v1.node.js';
 import { playNode } from './nodes/play/play.node.js';
 import { queueNode } from './nodes/queue/queue.node.js';
 import { scheduleInlineNode, scheduleNode } from './nodes/schedule/schedule.node.js';
@@ -35,6 +36,7 @@ export const catalogue: readonly AnyNodeDefinition[] = [
   queueNode,
   transferNode,
   voicemailNode,
+  paymentNodeV1,
   paymentNode,
   hangupNode,
 ] as unknown as readonly AnyNodeDefinition[];

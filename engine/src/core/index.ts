@@ -19,16 +19,17 @@ export {
 export { promptParam, type PromptParam } from './nodes/prompt.js';
 export { parseDestination, formatDestination, type DestinationParse } from './destination.js';
 export { compare, holds, comparisonSchema, conditionSchema, COMPARISON_OPS, type Comparison, type ComparisonOp, type Condition } from './conditions.js';
-export { matchKeywords, normaliseWords, type KeywordGroup, type KeywordMatch } from './keywords.js';
+export { findKeywords, matchKeywords, DEFAULT_MAX_GAP, type KeywordGroup, type KeywordMatch, type KeywordResult, type MatchOptions } from './keywords.js';
+export { textStems, textWords, type Word } from './words.js';
 export { scheduleSchema, scheduleState, localTime, WEEKDAYS, type Schedule, type ScheduleState, type Weekday } from './schedule.js';
 export { ENGLAND_AND_WALES_BANK_HOLIDAYS, BANK_HOLIDAY_YEARS } from './bank-holidays.js';
 export { renderTemplate, templateVariables, fillTemplate } from './template.js';
 export { EngineError } from './engine-error.js';
 // The runtime (core-runtime): compiling flows to XState, running calls, the event log.
 export { compileFlow, actorSource, stateKey, type FlowMachineConfig } from './compile/compile-flow.js';
-export { createFlowMachine, type CallMachineInput, type FlowRunOutput } from './compile/create-flow-machine.js';
+export { createFlowMachine, type CallMachineInput, type FlowRunOutput } from './runtime/create-flow-machine.js';
 export { runCall, runSubflowOnCall, flowMachine, type RunCallOptions, type CallRunResult } from './runtime/run-call.js';
 export { CallEventLog, MemoryEventSink, REDACTED } from './runtime/event-log.js';
 export { resolvePrompt } from './runtime/resolve-prompt.js';
-export type { FlowPorts } from './runtime/ports.js';
+export type { FlowPorts } from '../ports/flow-ports.js';
 export { describeFault, isAbort } from './engine-error.js';

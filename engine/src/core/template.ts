@@ -27,3 +27,32 @@ export function fillTemplate(text: string, values: Readonly<Record<string, VarVa
     return value === undefined || value === null ? '' : String(value);
   });
 }
+
+/** How a secret is named: a letter, then letters, digits and _ (at most 64), e.g. COUNCIL_API_KEY. */
+export const SECRET_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
+
+/** {{secret:NAME}} or {{variable}}, matched in one pass. */
+const SECRET_OR_VARIABLE = /\{\{\s*(?:secret:([A-Za-z][A-Za-z0-9_]{0,63})|([A-Za-z_][A-Za-z0-9_.]*))\s*\}\}/g;
+
+/** The secret names a template refers to with {{secret:NAME}}. */
+export function templateSecrets(text: string): string[] {
+  return [...text.matchAll(SECRET_OR_VARIABLE)].flatMap((m) => (m[1] === undefined ? [] : [m[1]]));
+}
+
+/**
+ * renderTemplate, with {{secret:NAME}} filled from `secrets` in the same single pass: what a variable
+ * holds (a caller's words, a web service's answer) is never read again, so it cannot name a secret and
+ * have it sent somewhere. `encode` is applied to every value filled in (URL-encoding for a URL).
+ */
+export function renderWithSecrets(
+  text: string,
+  vars: Readonly<Record<string, VarValue>>,
+  secrets: Readonly<Record<string, string>>,
+  encode: (value: string) => string = (value) => value,
+): string {
+  return text.replace(SECRET_OR_VARIABLE, (_, secret: string | undefined, name: string | undefined) => {
+    if (secret !== undefined) return encode(Object.hasOwn(secrets, secret) ? secrets[secret]! : '');
+    const value = Object.hasOwn(vars, name!) ? vars[name!] : undefined;
+    return value === undefined || value === null ? '' : encode(String(value));
+  });
+}

@@ -22,6 +22,10 @@ export const expectationSchema = z.strictObject({
   outcome: z.string().optional(),
 });
 
+/** Most scripted calls in one file, and most caller actions in one call: a flow's tests, not a load test. */
+export const MAX_TEST_CALLS = 500;
+export const MAX_CALLER_ACTIONS = 500;
+
 export const testCallSchema = z.strictObject({
   name: z.string().min(1),
   at: isoTime.optional(),
@@ -29,7 +33,7 @@ export const testCallSchema = z.strictObject({
   to: z.string().min(1).optional(),
   vars: z.record(z.string(), varValue).optional(),
   world: worldInput.optional(),
-  caller: z.array(callerActionSchema).default([]),
+  caller: z.array(callerActionSchema).max(MAX_CALLER_ACTIONS).default([]),
   expect: expectationSchema.default({}),
 });
 
@@ -38,7 +42,7 @@ export const callsFileSchema = z.strictObject({
   /** The flow file these calls test, relative to this file. */
   flow: z.string().min(1).optional(),
   world: worldInput.optional(),
-  calls: z.array(testCallSchema),
+  calls: z.array(testCallSchema).max(MAX_TEST_CALLS, `at most ${MAX_TEST_CALLS} test calls per flow`),
 });
 
 export type Expectation = z.output<typeof expectationSchema>;

@@ -46,9 +46,33 @@ describe('scripted test calls', () => {
   });
 
   it('run subflows from the flows given, counting only the tested flow’s edges', async () => {
-    const result = await runTestCall(flow, call({ outcome: 'paid' }, [{ press: '2' }, { press: '123456#' }, { press: '4929123456781234' }]), { flows });
+    const paying = callsFileSchema.parse({ calls: [{ name: 'c', world: { payments: 'paid' }, caller: [{ press: '2' }, { press: '123456#' }], expect: { outcome: 'paid' } }] }).calls[0]!;
+    const result = await runTestCall(flow, paying, { flows });
     expect(result.passed).toBe(true);
     expect(result.path).toEqual(['welcome', 'menu', 'pay', 'thanks']);
     expect(result.edges).toEqual(['welcome-menu', 'menu-2', 'pay-paid']);
+  });
+
+  // Issue 9: tests/run kept a core busy with ~20,000 calls after the client had gone.
+  it('stop when asked: the call in progress hangs up and no further call starts', async () => {
+    const file = callsFileSchema.parse({ calls: Array.from({ length: 300 }, (_, i) => ({ name: `c${i}`, caller: [{ press: '0' }] })) });
+    const stop = new AbortController();
+    let finished = 0;
+    const run = runTestCalls(flow, file, {
+      flows,
+      signal: stop.signal,
+      onResult: () => {
+        if (++finished === 3) stop.abort(new DOMException('the client went away', 'AbortError'));
+      },
+    });
+    await expect(run).rejects.toThrow('the client went away');
+    expect(finished).toBe(3);
+  });
+
+  it('refuse more calls, or caller actions, than a flow’s tests need', () => {
+    const many = callsFileSchema.safeParse({ calls: Array.from({ length: 501 }, (_, i) => ({ name: `c${i}` })) });
+    expect(many.error?.issues[0]).toMatchObject({ path: ['calls'], message: 'at most 500 test calls per flow' });
+    const chatty = callsFileSchema.safeParse({ calls: [{ name: 'c', caller: Array(501).fill({ press: '1' }) }] });
+    expect(chatty.error?.issues[0]?.path).toEqual(['calls', 0, 'caller']);
   });
 });

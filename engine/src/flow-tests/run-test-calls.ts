@@ -3,10 +3,11 @@
  * clock, so the same script always gives the same events and times. Reports per-call pass/fail with
  * the reasons, and which of the flow's edges the calls travelled (edge coverage).
  */
-import type { CallEvent, ScheduleSource, StoredSchedule, VarValue } from '../ports/index.js';
+import type { CallEvent, StoredSchedule, VarValue } from '../ports/index.js';
 import { nodeName } from '../core/flow/names.js';
 import type { Flow } from '../core/flow/schema.js';
 import { runScriptedCall } from '../adapters/telephony/simulator/scripted-call.js';
+import { simulatedPortsFor } from '../testing/simulated-call-ports.js';
 import { mergeWorlds, worldSchema } from '../adapters/telephony/simulator/world.js';
 import type { CallsFile, Expectation, TestCall } from './calls-file.js';
 
@@ -102,19 +103,23 @@ function check(flow: Flow, expect: Expectation, result: Omit<TestCallResult, 'pa
   return failures;
 }
 
-/** Run one scripted call through `flow`; `flows` are the flows its subflow nodes may run. */
-export interface TestCallOptions {
-  /** Flows its subflow nodes may run. */
+export interface RunTestCallsOptions {
+  /** Flows subflow nodes may run. */
   flows?: readonly Flow[];
-  /** Stored opening hours its schedule nodes name. */
-  schedules?: Iterable<StoredSchedule> | ScheduleSource;
+  /** Stored opening hours its opening-hours steps name. */
+  schedules?: Iterable<StoredSchedule>;
+  /** Stops the run: the call in progress hangs up and no further call starts (the client went away). */
+  signal?: AbortSignal;
+  /** Told of each call's result as it finishes. */
+  onResult?: (result: TestCallResult) => void;
 }
 
-export async function runTestCall(flow: Flow, call: TestCall, options: TestCallOptions & { world?: CallsFile['world'] } = {}): Promise<TestCallResult> {
+/** Run one scripted call through `flow`; `flows` are the flows its subflow nodes may run. */
+export async function runTestCall(flow: Flow, call: TestCall, options: RunTestCallsOptions & { world?: CallsFile['world'] } = {}): Promise<TestCallResult> {
   const run = await runScriptedCall({
+    ...(options.signal ? { signal: options.signal } : {}),
     flow,
-    flows: options.flows ?? [],
-    ...(options.schedules ? { schedules: options.schedules } : {}),
+    ports: simulatedPortsFor([flow, ...(options.flows ?? [])], undefined, options.schedules),
     caller: call.caller,
     world: worldSchema.parse(mergeWorlds(options.world, call.world)),
     callId: `test-${call.name.replace(/[^A-Za-z0-9]+/g, '-').slice(0, 40)}`,
@@ -128,10 +133,19 @@ export async function runTestCall(flow: Flow, call: TestCall, options: TestCallO
   return { name: call.name, passed: failures.length === 0, failures, ...outcome, edges: edgesTravelled(flow, run.events) };
 }
 
-/** Run every call of a calls file, one after another, and measure edge coverage. */
-export async function runTestCalls(flow: Flow, file: CallsFile, options: TestCallOptions = {}): Promise<TestCallsReport> {
+/**
+ * Run every call of a calls file, one after another, and measure edge coverage. When `signal` aborts,
+ * the call in progress hangs up and the run rejects with the signal's reason.
+ */
+export async function runTestCalls(flow: Flow, file: CallsFile, options: RunTestCallsOptions = {}): Promise<TestCallsReport> {
   const results: TestCallResult[] = [];
-  for (const call of file.calls) results.push(await runTestCall(flow, call, { ...options, ...(file.world ? { world: file.world } : {}) }));
+  for (const call of file.calls) {
+    options.signal?.throwIfAborted();
+    const result = await runTestCall(flow, call, { ...options, ...(file.world ? { world: file.world } : {}) });
+    options.onResult?.(result);
+    results.push(result);
+  }
+  options.signal?.throwIfAborted();
   const traversed = new Set(results.flatMap((r) => r.edges));
   const ordered = flow.edges.map((e) => e.id);
   return {

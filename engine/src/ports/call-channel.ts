@@ -56,8 +56,12 @@ export type CollectDigitsResult =
 
 /** What the caller said, as the channel captured it. */
 export type Utterance =
-  /** Simulated speech: typed in the designer's test-call box, or a scripted `say`. */
-  | { kind: 'text'; text: string }
+  /**
+   * Simulated speech: typed in the designer's test-call box, or a scripted `say`. `confidence` (0–1)
+   * is how sure a phone recogniser would have been of these words, so flows can be tested against
+   * doubtful recognitions; the text recogniser's own confidence when left out.
+   */
+  | { kind: 'text'; text: string; confidence?: number }
   /** Real caller audio: 16-bit signed little-endian linear PCM, mono. */
   | { kind: 'audio'; sampleRateHz: number; audio: AsyncIterable<Uint8Array> };
 
@@ -96,14 +100,24 @@ export interface BridgeOptions {
   callerId?: string;
   /** Stop DTMF crossing the bridge (payments). */
   filterDtmf?: boolean;
-  /** Called once when the far end answers (bridge), before the talk: the caller is talking to a person from here. */
-  onAnswered?: () => void;
+  /** Said to the far end only, after it answers and before the caller is connected (an agent hears the queue's name). */
+  whisper?: PromptSegment[];
+  /** Record the conversation from the moment the far end answers (paused and resumed with setRecordingPaused). */
+  record?: boolean;
+  /** Called once when the far end answers, before any whisper (the ACD marks the agent on a call). */
+  onAnswer?(): void;
   signal: AbortSignal;
 }
 
 export type BridgeResult =
   /** The far end answered; resolves when that leg ends and the caller is still on the line. */
-  | { kind: 'completed'; talkMs: number }
+  | { kind: 'completed'; talkMs: number; recordingId?: string }
+  /**
+   * The far end (an agent) blind-transferred the caller from their phone (SIP REFER): `target` is the
+   * Refer-To URI. The caller is still on this channel; the flow decides where they go (another queue,
+   * a number). The far end has left.
+   */
+  | { kind: 'referred'; target: string; talkMs: number }
   | { kind: 'busy' }
   | { kind: 'noAnswer' }
   /** The far end could not be reached (bad number, not registered, trunk down). */
@@ -145,6 +159,22 @@ export type HandOffResult =
   | { kind: 'transferred' }
   | { kind: 'failed'; reason: string };
 
+export interface HoldOptions {
+  /**
+   * What to play: a media server music stream (`local_stream://moh`), a media path or a URL; absent: the
+   * media server's default hold music.
+   */
+  music?: string;
+  /** Stop when the caller presses one of these keys (e.g. "12": 1 for a callback, 2 to leave a message). */
+  keys?: string;
+  signal: AbortSignal;
+}
+
+export type HoldResult =
+  /** `signal` aborted (an agent is ready, time for an announcement, the wait is over). */
+  | { kind: 'stopped' }
+  | { kind: 'key'; key: string };
+
 export interface CallChannel {
   readonly callId: string;
   /** Caller's number as presented (E.164 where known, else as received). */
@@ -160,6 +190,8 @@ export interface CallChannel {
   listen(options: ListenOptions): Promise<ListenResult>;
   record(options: RecordOptions): Promise<RecordResult>;
   sendDigits(digits: string, signal: AbortSignal): Promise<void>;
+  /** Hold music until `signal` aborts or the caller presses one of `keys`. Never throws for an abort. */
+  hold(options: HoldOptions): Promise<HoldResult>;
   /** Pause or resume the call recording (if any). Payments pause it. */
   setRecordingPaused(paused: boolean): Promise<void>;
   /** Blind transfer: the caller leaves this system. */

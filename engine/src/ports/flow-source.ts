@@ -1,5 +1,5 @@
 /** Where the runtime finds other flows (for subflow nodes) and prompts. Types only: the core never imports storage. */
-import type { Flow } from '../core/flow/schema.js';
+import type { Flow } from './flow.js';
 
 export interface FlowSource {
   /** The published version of a flow, or undefined if it has none. */

@@ -1,11 +1,16 @@
 export type * from './call-channel.js';
 export type * from './call-events.js';
 export type * from './clock.js';
+export type * from './flow.js';
+export type * from './flow-ports.js';
 export type * from './flow-source.js';
 export type * from './http-client.js';
+export type * from './logger.js';
+export type * from './outbound-calls.js';
 export type * from './payment-gateway.js';
 export type * from './queue.js';
 export type * from './recognizer.js';
 export type * from './schedule-source.js';
+export type * from './secrets.js';
 export type * from './values.js';
 export type * from './store.js';

@@ -8,8 +8,25 @@ export interface RecognizeOptions {
   signal: AbortSignal;
 }
 
+/** One recognised word and how sure the recogniser is of it (0–1). */
+export interface RecognizedWord {
+  word: string;
+  confidence: number;
+}
+
 export type Recognition =
-  | { kind: 'transcript'; transcript: string; confidence: number }
+  | {
+      kind: 'transcript';
+      transcript: string;
+      /** How sure the recogniser is of the transcript (0–1): from the decoder, never a constant. */
+      confidence: number;
+      /**
+       * The transcript's words, in order, each with its own confidence, when the recogniser gives them
+       * (the words joined by single spaces are the transcript). The speech node then judges the
+       * flagged words it matched by their own confidence rather than the whole utterance's.
+       */
+      words?: RecognizedWord[];
+    }
   /** Audio held no recognisable speech. */
   | { kind: 'nothing' };
 

@@ -14,7 +14,7 @@
  * - Password hashes, session and API token secrets are stored only as hashes and never appear in the
  *   audit log. Card numbers and security codes are never stored anywhere.
  */
-import type { Flow } from '../core/flow/schema.js';
+import type { Flow } from './flow.js';
 import type { CallEvent } from './call-events.js';
 import type { PaymentStatus } from './payment-gateway.js';
 
@@ -318,7 +318,10 @@ export interface CallRepository {
   get(callId: string): Promise<CallRecord | undefined>;
   /** Newest first. */
   list(filter: CallFilter, page: Page): Promise<Paged<CallRecord>>;
-  /** Appends to the call's log; (callId, seq) is unique, a repeated seq is ignored. */
+  /**
+   * Appends to the call's log; (callId, seq) is unique, a repeated seq is ignored. payment.started and
+   * payment.ended events also write the call's payments (PaymentRepository), in the same transaction.
+   */
   appendEvents(events: CallEvent[]): Promise<void>;
   /** In seq order. */
   events(callId: string): Promise<CallEvent[]>;
@@ -327,37 +330,69 @@ export interface CallRepository {
 // ───────────────────────────── payments ─────────────────────────────
 
 /**
- * A card payment's outcome, as the gateway reported it. Never card numbers, expiry dates or security
- * codes: the database schema has no column that could hold them.
+ * One card payment attempt, as the payments screen lists it: projected from the call's payment.started
+ * and payment.ended events when they are appended (CallRepository.appendEvents), so every way a call is
+ * recorded (phone calls, test calls) fills it the same way. Never card numbers, expiry dates or security
+ * codes: the schema has no column that could hold them, and the masked card is the last four digits.
  */
 export interface PaymentRecord {
+  /** `<callId>:<seq of payment.started>`. */
   id: string;
   callId: string;
-  /** 'pending' until the gateway reports a result. */
+  /** The payment node that took it (absent for payments taken outside a flow). */
+  nodeId?: string;
+  /** 'pending' until the payment ends. */
   status: 'pending' | PaymentStatus;
-  amountMinor: number;
+  /** Undefined while the caller is still to key it on the payment line. */
+  amountMinor?: number;
   currency: 'GBP';
   /** The council's reference for what is paid. */
   reference: string;
-  /** The gateway's session id (e.g. Pay360 Call Secure session). */
+  /** The idempotency key sent to the gateway (Pay360's merchant reference). */
+  merchantReference?: string;
+  /** The gateway's session id (Pay360 telephone session). */
   gatewaySessionId?: string;
   /** The gateway's transaction id, when one was made. */
   gatewayTransactionId?: string;
+  /** `**** 1111`. */
+  maskedCard?: string;
+  /** Why it was declined or failed (a reason code, `timeout`, `unreachable` …). */
+  reason?: string;
+  /** Found already paid under the same merchant reference: nothing was charged by this attempt. */
+  previouslyPaid: boolean;
   createdAt: Date;
   completedAt?: Date;
+  /** From the call: a phone call or a designer's test call, the flow it ran, the agent on it. */
+  callKind: CallKind;
+  flowId?: string;
+  flowVersion?: number;
+  agentId?: string;
+}
+
+export interface PaymentFilter {
+  status?: PaymentRecord['status'];
+  /** Exact council reference. */
+  reference?: string;
+  transactionId?: string;
+  flowId?: string;
+  callKind?: CallKind;
+  /** Payments started at or after. */
+  since?: Date;
+  /** Payments started before. */
+  until?: Date;
 }
 
 export interface PaymentRepository {
-  create(payment: { id: string; callId: string; amountMinor: number; currency: 'GBP'; reference: string; gatewaySessionId?: string }): Promise<{ kind: 'created'; payment: PaymentRecord } | Exists | { kind: 'callNotFound' }>;
-  complete(paymentId: string, result: { status: PaymentStatus; gatewayTransactionId?: string; completedAt: Date }): Promise<{ kind: 'completed'; payment: PaymentRecord } | { kind: 'alreadyCompleted'; payment: PaymentRecord } | NotFound>;
+  /** Newest first. */
+  list(filter: PaymentFilter, page: Page): Promise<Paged<PaymentRecord>>;
   get(paymentId: string): Promise<PaymentRecord | undefined>;
   forCall(callId: string): Promise<PaymentRecord[]>;
 }
 
 // ───────────────────────── users, sessions, tokens ─────────────────────────
 
-/** viewer < designer < publisher < admin. */
-export type Role = 'viewer' | 'designer' | 'publisher' | 'admin';
+/** viewer < designer < publisher < admin; payments sees what a viewer sees, and payments (see auth/roles.ts). */
+export type Role = 'viewer' | 'payments' | 'designer' | 'publisher' | 'admin';
 
 export interface User {
   id: string;
@@ -378,7 +413,12 @@ export interface UserRepository {
   byUsername(username: string): Promise<UserWithPasswordHash | undefined>;
   /** `passwordHash` is already hashed (argon2) by the caller. */
   create(user: { username: string; passwordHash: string; role: Role }, actor: Actor): Promise<{ kind: 'created'; user: User } | Exists>;
-  update(userId: string, changes: { role?: Role; passwordHash?: string; disabled?: boolean }, actor: Actor): Promise<{ kind: 'updated'; user: User } | NotFound>;
+  /** A new password or disabling ends the user's sessions; `revokeTokens` also revokes every API token of theirs. */
+  update(
+    userId: string,
+    changes: { role?: Role; passwordHash?: string; disabled?: boolean; revokeTokens?: boolean },
+    actor: Actor,
+  ): Promise<{ kind: 'updated'; user: User } | NotFound>;
   /** Also ends the user's sessions and revokes their tokens. */
   delete(userId: string, actor: Actor): Promise<Deleted | NotFound>;
   count(): Promise<number>;
@@ -414,6 +454,48 @@ export interface ApiTokenRepository {
   /** The token's user, if the token is neither revoked nor expired and the user is not disabled; records the use. */
   find(tokenHash: string): Promise<{ token: ApiToken; user: User } | undefined>;
   revoke(tokenId: string, actor: Actor): Promise<{ kind: 'revoked' } | NotFound>;
+}
+
+/** One limit on sign-in attempts: at most `max` attempts per `key` (an account, an address, everyone) within `windowMs`. */
+export interface AttemptLimit {
+  key: string;
+  max: number;
+  windowMs: number;
+}
+
+/**
+ * Sign-in attempts counted where every request and every engine sees them: an attempt is reserved
+ * against each limit at once, before the password is checked, so concurrent guesses cannot all slip
+ * under a limit; a sign-in that succeeds gives its reservation back.
+ */
+export interface LoginThrottle {
+  /** Counts one attempt against every limit, or none when any limit is already reached (then: which, and for how long). */
+  reserve(limits: readonly AttemptLimit[]): Promise<{ allowed: true } | { allowed: false; key: string; retryAfterMs: number }>;
+  /** Gives back one reserved attempt for each of `keys` (a sign-in that succeeded) and forgets `reset` entirely. */
+  release(keys: readonly string[], reset: readonly string[]): Promise<void>;
+}
+
+// ───────────────────────────── secrets ─────────────────────────────
+
+/** What anyone may see of a secret: never its value. */
+export interface SecretInfo {
+  name: string;
+  description: string;
+  createdAt: Date;
+  updatedAt: Date;
+  updatedBy: Actor;
+}
+
+/**
+ * Secrets that flows refer to by name, kept sealed (encrypted by the engine before they get here; the
+ * store never sees a key or a value). Every change is audited without the value.
+ */
+export interface SecretRepository {
+  list(): Promise<SecretInfo[]>;
+  sealed(name: string): Promise<Uint8Array | undefined>;
+  /** Creates the secret, or replaces its value and description. */
+  put(name: string, secret: { sealed: Uint8Array; description: string }, actor: Actor): Promise<{ kind: 'created' | 'replaced'; secret: SecretInfo }>;
+  delete(name: string, actor: Actor): Promise<Deleted | NotFound>;
 }
 
 // ───────────────────────────── audit ─────────────────────────────
@@ -491,9 +573,18 @@ export interface Store {
   readonly sessions: SessionRepository;
   readonly apiTokens: ApiTokenRepository;
   readonly audit: AuditRepository;
+  readonly loginThrottle: LoginThrottle;
+  readonly secrets: SecretRepository;
   readonly engineInstances: EngineInstanceRepository;
   /** Is the database answering? */
   health(): Promise<{ kind: DatabaseKind; ok: boolean; error?: string }>;
+  /**
+   * Does `error` (thrown by this store) mean the database cannot be reached right now — worth answering
+   * "503, try again later" — rather than a bad request or a bug?
+   */
+  isUnavailable(error: unknown): boolean;
+  /** Does `error` mean the database refused a value it was given (out of range, malformed, against a check)? */
+  isRefusedValue(error: unknown): boolean;
   /**
    * Called when any engine publishes a flow (LISTEN/NOTIFY; polling where notifications are unavailable),
    * including this process's own publishes. Returns an unsubscribe function.

@@ -4,14 +4,16 @@
  */
 import type { VarValue } from '../ports/index.js';
 import type { Flow } from '../core/flow/schema.js';
-import type { FlowPorts } from '../core/runtime/ports.js';
+import type { FlowPorts } from '../ports/flow-ports.js';
 import type { CallerAction } from '../adapters/telephony/simulator/caller-action.js';
 import { runScriptedCall } from '../adapters/telephony/simulator/scripted-call.js';
-import { simulatedPorts } from '../adapters/telephony/simulator/simulated-ports.js';
+import { SimulatedClock } from '../adapters/telephony/simulator/simulated-clock.js';
+import { DEFAULT_CALL_TIME } from '../adapters/telephony/simulator/simulated-ports.js';
+import { simulatedCallPorts, simulatedPortsFor } from './simulated-call-ports.js';
 import { worldSchema, type WorldInput } from '../adapters/telephony/simulator/world.js';
 
 export type { CallerAction } from '../adapters/telephony/simulator/caller-action.js';
-export { DEFAULT_CALL_TIME } from '../adapters/telephony/simulator/simulated-ports.js';
+export { DEFAULT_CALL_TIME };
 
 export interface RunFlowOptions {
   /** How destinations, queues, payments and web services answer. */
@@ -27,7 +29,7 @@ export async function runFlow(flow: Flow, caller: CallerAction[], options: RunFl
     flow,
     caller,
     world: worldSchema.parse(options.world ?? {}),
-    flows: options.flows ?? [],
+    ports: simulatedPortsFor([flow, ...(options.flows ?? [])]),
     callId: 'c1',
     ...(options.vars ? { vars: options.vars } : {}),
   });
@@ -36,5 +38,5 @@ export async function runFlow(flow: Flow, caller: CallerAction[], options: RunFl
 
 /** The simulator's ports in an empty world. */
 export function emptyWorldPorts(): FlowPorts {
-  return simulatedPorts({ world: worldSchema.parse({}) });
+  return simulatedCallPorts({ world: worldSchema.parse({}), clock: new SimulatedClock(DEFAULT_CALL_TIME) });
 }

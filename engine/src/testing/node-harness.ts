@@ -7,7 +7,7 @@
  * Params are parsed with the node's own schema (defaults applied); invalid params throw an Error naming
  * every bad field. Time is simulated and jumps whenever the node waits, so timeouts cost nothing.
  */
-import type { CallEvent, PromptLibrary, StoredSchedule, VarValue } from '../ports/index.js';
+import type { CallEvent, PromptLibrary, SecretSource, StoredSchedule, VarValue } from '../ports/index.js';
 import type { Flow } from '../core/flow/schema.js';
 import type { AnyNodeDefinition } from '../core/nodes/define-node.js';
 import { isAbort } from '../core/engine-error.js';
@@ -17,7 +17,9 @@ import { runSubflowOnCall } from '../core/runtime/run-call.js';
 import type { CallerAction } from '../adapters/telephony/simulator/caller-action.js';
 import { SimulatedCall } from '../adapters/telephony/simulator/simulated-call.js';
 import { SimulatedClock } from '../adapters/telephony/simulator/simulated-clock.js';
-import { DEFAULT_CALL_TIME, simulatedPorts } from '../adapters/telephony/simulator/simulated-ports.js';
+import { DEFAULT_CALL_TIME, simulatedStandIns } from '../adapters/telephony/simulator/simulated-ports.js';
+import { farEndsOf } from '../adapters/telephony/simulator/simulated-payments.js';
+import { simulatedCallPorts } from './simulated-call-ports.js';
 import type { SimulatedHttpClient } from '../adapters/telephony/simulator/simulated-http-client.js';
 import { worldSchema, type WorldInput } from '../adapters/telephony/simulator/world.js';
 
@@ -38,6 +40,8 @@ export interface RunNodeOptions {
   /** Stored opening hours a schedule node can name. */
   schedules?: StoredSchedule[];
   prompts?: PromptLibrary;
+  /** Secrets the node may reveal (default: stand-ins naming each secret). */
+  secrets?: SecretSource;
   nodeId?: string;
 }
 
@@ -68,13 +72,8 @@ export async function runNode(definition: AnyNodeDefinition, rawParams: unknown,
   if (Number.isNaN(startAt)) throw new Error(`runNode: at "${options.at}" is not an ISO 8601 time`);
 
   const clock = new SimulatedClock(startAt);
-  const ports = simulatedPorts({
-    world: parsedWorld.data,
-    clock,
-    flows: options.flows ?? [],
-    schedules: options.schedules ?? [],
-    ...(options.prompts ? { prompts: options.prompts } : {}),
-  });
+  const standIns = { ...simulatedStandIns(parsedWorld.data, clock), ...(options.secrets ? { secrets: options.secrets } : {}) };
+  const ports = simulatedCallPorts({ world: parsedWorld.data, clock, standIns, drafts: options.flows ?? [], ...(options.prompts ? { prompts: options.prompts } : {}), ...(options.schedules ? { schedules: options.schedules } : {}) });
   const call = new SimulatedCall({
     callId: 'node-test-call',
     from: options.from ?? '+447700900123',
@@ -82,6 +81,7 @@ export async function runNode(definition: AnyNodeDefinition, rawParams: unknown,
     clock,
     input: options.caller ?? [],
     world: parsedWorld.data,
+    farEnds: farEndsOf(standIns.payments),
   });
   const sink = new MemoryEventSink();
   const log = new CallEventLog(call.callId, clock, sink);
@@ -113,5 +113,5 @@ export async function runNode(definition: AnyNodeDefinition, rawParams: unknown,
   } finally {
     stopOnHangup();
   }
-  return { outcome, set, heard: call.heard.map((s) => s.text), events: sink.events, call, clock, http: ports.http };
+  return { outcome, set, heard: call.heard.map((s) => s.text), events: sink.events, call, clock, http: standIns.http };
 }

@@ -1,7 +1,5 @@
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { AudioCache } from './audio-cache.js';
 
 /** Text to speech on this machine: espeak-ng renders, sox resamples for the phone network. */
 export interface SpeechRenderer {
@@ -10,8 +8,10 @@ export interface SpeechRenderer {
 }
 
 export interface EspeakOptions {
-  /** Where rendered WAV files are kept, one per (voice, rate, text). */
+  /** Where rendered WAV files are kept, one per (voice, rate, text): a folder of this engine's own. */
   cacheDir: string;
+  /** The most the cache may hold (default 64 MiB); the least recently used files go first. */
+  maxBytes?: number;
   /** Resample with sox to this rate (8000 for G.711 phone audio); espeak-ng's own rate (22050 Hz) when unset. */
   sampleRateHz?: number;
 }
@@ -40,34 +40,65 @@ function run(command: string, args: string[], input: Buffer | string): Promise<B
   });
 }
 
+export const DEFAULT_TTS_CACHE_BYTES = 64 * 1024 * 1024;
+
+/** Thrown by render for a language espeak-ng has no voice for (a request error, not a server fault). */
+export class NoVoice extends Error {
+  constructor(readonly language: string) {
+    super(`there is no text-to-speech voice for ${language}`);
+    this.name = 'NoVoice';
+  }
+}
+
+let installedVoices: Promise<Set<string>> | undefined;
+
+/** The voices espeak-ng has on this machine (`espeak-ng --voices`), read once. */
+function voices(): Promise<Set<string>> {
+  installedVoices ??= run('espeak-ng', ['--voices'], '').then(
+    (listing) =>
+      new Set(
+        listing
+          .toString()
+          .split('\n')
+          .slice(1)
+          .map((line) => line.trim().split(/\s+/)[1]?.toLowerCase())
+          .filter((voice): voice is string => Boolean(voice)),
+      ),
+    (error: unknown) => {
+      installedVoices = undefined;
+      throw error;
+    },
+  );
+  return installedVoices;
+}
+
 export function espeakRenderer(options: EspeakOptions): SpeechRenderer {
   const inFlight = new Map<string, Promise<Buffer>>();
+  let cache: AudioCache | undefined;
+  // Opened on first use: an engine that never renders leaves no folder behind.
+  const opened = () => (cache ??= new AudioCache({ dir: options.cacheDir, maxBytes: options.maxBytes ?? DEFAULT_TTS_CACHE_BYTES }));
 
-  async function renderUncached(text: string, voice: string, file: string): Promise<Buffer> {
+  async function renderUncached(text: string, voice: string, parts: readonly unknown[]): Promise<Buffer> {
     // Text goes in on stdin, never as an argument, so nothing in it is read as an option.
     let wav = await run('espeak-ng', ['-v', voice, '--stdout', '--stdin'], text);
     if (options.sampleRateHz) {
       wav = await run('sox', ['-t', 'wav', '-', '-r', String(options.sampleRateHz), '-c', '1', '-b', '16', '-t', 'wav', '-'], wav);
     }
-    await mkdir(options.cacheDir, { recursive: true });
-    const partial = `${file}.${process.pid}.${Date.now()}.partial`;
-    await writeFile(partial, wav);
-    await rename(partial, file);
+    await opened().put(parts, wav);
     return wav;
   }
 
   return {
     async render(text, language) {
       const voice = espeakVoice(language);
-      const key = createHash('sha256')
-        .update(JSON.stringify([voice, options.sampleRateHz ?? 0, text]))
-        .digest('hex');
-      const file = join(options.cacheDir, `${key}.wav`);
-      const cached = await readFile(file).catch(() => undefined);
+      if (!(await voices()).has(voice)) throw new NoVoice(language);
+      const parts = [voice, options.sampleRateHz ?? 0, text];
+      const cached = await opened().get(parts);
       if (cached) return cached;
+      const key = JSON.stringify(parts);
       const running = inFlight.get(key);
       if (running) return running;
-      const rendering = renderUncached(text, voice, file).finally(() => inFlight.delete(key));
+      const rendering = renderUncached(text, voice, parts).finally(() => inFlight.delete(key));
       inFlight.set(key, rendering);
       return rendering;
     },

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MIN_PASSWORD_LENGTH } from '../../auth/passwords.js';
+import { passwordProblem } from '../../auth/password-policy.js';
 import { roleAtLeast, roleSchema } from '../../auth/roles.js';
 import { API_TOKEN_PREFIX, newApiToken, secretHash } from '../../auth/secrets.js';
 import type { ApiToken, AuditEntry, User } from '../../ports/store.js';
@@ -12,11 +13,17 @@ import { pageQuery, paged, queryDate, timestamp, userSchema } from '../schemas.j
 const username = z
   .string()
   .min(2)
-  .max(100)
+  .max(64)
   .regex(/^[A-Za-z0-9_.@-]+$/, 'may use only letters, digits, _ . @ -');
 const password = z.string().min(MIN_PASSWORD_LENGTH, `must be at least ${MIN_PASSWORD_LENGTH} characters`).max(1000);
 
 const userJson = (u: User) => ({ ...u, createdAt: u.createdAt.toISOString() });
+
+/** 422 naming body.password when the password is too easy to guess for this user. */
+function checkPassword(password: string, username: string): void {
+  const problem = passwordProblem(password, username);
+  if (problem) throw new ApiProblem(422, `The password ${problem}`, { errors: [{ path: 'body.password', message: problem }] });
+}
 
 const tokenSchema = z.object({
   id: z.string(),
@@ -70,8 +77,9 @@ export function adminRoutes(context: ApiContext): AnyRoute[] {
       summary: 'Add a user',
       body: z.strictObject({ username, password, role: roleSchema }),
       success: { status: 201, description: 'Created', schema: userSchema },
-      problems: [409],
+      problems: [409, 422],
       handler: async ({ body, principal }) => {
+        checkPassword(body.password, body.username);
         const passwordHash = await passwords.hash(body.password);
         const result = await store.users.create({ username: body.username, passwordHash, role: body.role }, actorOf(principal!));
         if (result.kind === 'exists') {
@@ -85,9 +93,14 @@ export function adminRoutes(context: ApiContext): AnyRoute[] {
       path: '/api/users/:id',
       access: 'admin',
       tag: 'admin',
-      summary: 'Change a user’s role or password, or disable them',
+      summary: 'Change a user’s role or password (optionally revoking their API tokens), or disable them',
       params: idParam,
-      body: z.strictObject({ role: roleSchema.optional(), password: password.optional(), disabled: z.boolean().optional() }),
+      body: z.strictObject({
+        role: roleSchema.optional(),
+        password: password.optional(),
+        disabled: z.boolean().optional(),
+        revokeTokens: z.boolean().optional().describe('Also revoke every API token of this user (e.g. when the password was leaked)'),
+      }),
       success: { status: 200, description: 'Updated', schema: userSchema },
       problems: [404, 422],
       handler: async ({ params, body, principal }) => {
@@ -96,12 +109,18 @@ export function adminRoutes(context: ApiContext): AnyRoute[] {
             errors: [{ path: body.disabled ? 'body.disabled' : 'body.role', message: 'not for your own account' }],
           });
         }
+        if (body.password !== undefined) {
+          const target = await store.users.get(params.id);
+          if (!target) throw notFound(`User ${params.id}`);
+          checkPassword(body.password, target.username);
+        }
         const result = await store.users.update(
           params.id,
           {
             ...(body.role ? { role: body.role } : {}),
             ...(body.disabled !== undefined ? { disabled: body.disabled } : {}),
             ...(body.password ? { passwordHash: await passwords.hash(body.password) } : {}),
+            ...(body.revokeTokens ? { revokeTokens: true } : {}),
           },
           actorOf(principal!),
         );

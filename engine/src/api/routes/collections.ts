@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Role } from '../../auth/roles.js';
 import type { CrudRepository } from '../../ports/store.js';
+import { parseDestination } from '../../core/destination.js';
 import { actorOf } from '../authenticate.js';
 import type { ApiContext } from '../context.js';
 import { ApiProblem, notFound } from '../problem.js';
@@ -183,7 +184,11 @@ export const collections: Collection[] = [
     input: z.strictObject({
       id: entityId,
       name: z.string().min(1).max(200),
-      destination: z.string().min(1).max(300),
+      destination: z
+        .string()
+        .min(1)
+        .max(300)
+        .refine((d) => /^(sip|sips|tel|teams):/.test(d) && parseDestination(d).ok, 'must be where the agent answers: sip:user@host, tel:+44… or teams:+44…'),
       skills: z.array(z.string().min(1).max(64)).max(100),
       queueIds: z.array(entityId).max(100),
     }),

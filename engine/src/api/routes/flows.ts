@@ -5,16 +5,19 @@ import { checkFlow } from '../../core/flow/check-flow.js';
 import { hasErrors, type Diagnostic } from '../../core/flow/diagnostics.js';
 import { parseFlow } from '../../core/flow/parse-flow.js';
 import { flowSchema, type Flow } from '../../core/flow/schema.js';
+import { subflowCycleDiagnostics } from '../../core/flow/subflow-cycles.js';
+import { redactCredentials } from '../../core/nodes/http/http.node.js';
+import { roleAtLeast } from '../../auth/roles.js';
 import { callsFileSchema } from '../../flow-tests/calls-file.js';
 import { runTestCalls } from '../../flow-tests/run-test-calls.js';
 import type { FlowVersion, FlowVersionSummary, JsonObject, Store } from '../../ports/store.js';
-import { flowPublishes } from '../../metrics.js';
+import { flowPublishes, flowTestCalls } from '../../metrics.js';
 import { actorOf } from '../authenticate.js';
 import type { ApiContext } from '../context.js';
 import { diffFlows } from '../../core/flow/diff.js';
 import { ApiProblem, diagnosticErrors, fieldErrors, notFound } from '../problem.js';
 import { idParam, route, type AnyRoute, type Principal } from '../route.js';
-import { diagnosticSchema, jsonObject, timestamp } from '../schemas.js';
+import { diagnosticSchema, jsonObject, positiveInt, positiveIntText, timestamp } from '../schemas.js';
 
 /**
  * A flow as saved while it is being drawn: the flow's structure is checked (ids, nodes, edges), node
@@ -41,11 +44,12 @@ const versionSummary = z.object({
   retiredAt: timestamp.optional(),
 });
 
-const versionParams = z.strictObject({ id: idParam.shape.id, version: z.coerce.number().int().positive() });
+const versionParams = z.strictObject({ id: idParam.shape.id, version: positiveIntText });
 
 const diffSide = z
   .string()
-  .regex(/^(draft|[1-9][0-9]*)$/, "must be a version number or 'draft'")
+  .regex(/^(draft|[1-9][0-9]{0,9})$/, "must be a version number or 'draft'")
+  .refine((side) => side === 'draft' || Number(side) <= 2_147_483_647, 'must be at most 2147483647')
   .transform((side): 'draft' | number => (side === 'draft' ? side : Number(side)));
 
 const fieldChange = z.object({ field: z.string(), before: z.unknown(), after: z.unknown() }).describe('A changed setting, with its value before and after');
@@ -58,11 +62,12 @@ const nodeEdgeDiff = (key: 'nodeId' | 'edgeId') =>
 
 /**
  * Exactly what the CLI reports for a flow file (readFlowFile): every problem in one pass (checkFlow), with
- * subflows checked against the flows that exist.
+ * subflows checked against the flows that exist and the published versions of the flows they run (a chain
+ * that comes back to this flow is an error), secrets and stored schedules against those that exist.
  */
 export async function flowDiagnostics(store: Store, json: unknown): Promise<{ flow?: Flow; diagnostics: Diagnostic[] }> {
-  const [flows, schedules] = await Promise.all([store.flows.list(), store.schedules.list()]);
-  return checkFlow(json, { flows: flows.map((f) => f.id), schedules: schedules.map((s) => s.id) });
+  const [flows, schedules, secrets, published] = await Promise.all([store.flows.list(), store.schedules.list(), store.secrets.list(), publishedFlows(store)]);
+  return checkFlow(json, { flows: flows.map((f) => f.id), schedules: schedules.map((s) => s.id), secrets: secrets.map((s) => s.name), published });
 }
 
 /** A flow's scripted test calls as the API keeps them: a .calls.json file without `flow`. */
@@ -77,15 +82,16 @@ async function publishedFlows(store: Store): Promise<Flow[]> {
   });
 }
 
-/** Run the scripted calls against `flow`: each call's result and the flow's edge coverage. */
-async function runFlowTests(store: Store, flow: Flow, saved: JsonObject) {
+/** Run the scripted calls against `flow`: each call's result and the flow's edge coverage. `signal`: the client went away. */
+async function runFlowTests(store: Store, flow: Flow, saved: JsonObject, signal: AbortSignal) {
   const file = testCallsBody.safeParse(saved);
   if (!file.success) {
     throw new ApiProblem(422, 'The saved test calls are not valid: fix them with PUT …/tests', { errors: fieldErrors('tests', file.error) });
   }
   const flows = (await publishedFlows(store)).filter((f) => f.id !== flow.id);
   // Read before the calls run: a scripted call's simulated clock must not run on while the database answers.
-  const report = await runTestCalls(flow, file.data, { flows, schedules: await allStoredSchedules(store) });
+  const schedules = await allStoredSchedules(store);
+  const report = await runTestCalls(flow, file.data, { flows, schedules, signal, onResult: () => flowTestCalls.inc() });
   return {
     results: report.results.map(({ name, passed, failures, path, outcome, endedAt, heard, edges }) => ({
       name,
@@ -99,6 +105,14 @@ async function runFlowTests(store: Store, flow: Flow, saved: JsonObject) {
     })),
     coverage: report.coverage,
   };
+}
+
+/**
+ * A flow as this reader may see it: viewers get credentials typed into http nodes redacted (designers
+ * and above edit the flow, so they see it as it is — and the validator tells them to use a secret).
+ */
+function forReader<T>(principal: Principal | undefined, json: T): T {
+  return principal && roleAtLeast(principal.role, 'designer') ? json : redactCredentials(json);
 }
 
 function versionJson(version: FlowVersionSummary) {
@@ -212,13 +226,13 @@ export function flowRoutes(context: ApiContext): AnyRoute[] {
         schema: flowSummary.extend({ draft: jsonObject, createdAt: timestamp }),
       },
       problems: [404],
-      handler: async ({ params }) => {
+      handler: async ({ params, principal }) => {
         const flow = await flowOr404(params.id);
         return {
           id: flow.id,
           name: flow.name,
           ...(flow.description !== undefined ? { description: flow.description } : {}),
-          draft: flow.draft,
+          draft: forReader(principal, flow.draft),
           draftRevision: flow.draftRevision,
           ...(flow.publishedVersion !== undefined ? { publishedVersion: flow.publishedVersion } : {}),
           updatedAt: flow.updatedAt.toISOString(),
@@ -233,7 +247,7 @@ export function flowRoutes(context: ApiContext): AnyRoute[] {
       tag: 'flows',
       summary: 'Save the draft (optimistic concurrency: 409 when `revision` is not the current one)',
       params: idParam,
-      body: z.strictObject({ flow: jsonObject, revision: z.number().int().positive() }),
+      body: z.strictObject({ flow: jsonObject, revision: positiveInt }),
       success: { status: 200, description: 'Saved', schema: z.object({ revision: z.number().int() }) },
       problems: [404, 409, 422],
       handler: async ({ params, body, principal }) => {
@@ -294,7 +308,7 @@ export function flowRoutes(context: ApiContext): AnyRoute[] {
       tag: 'flows',
       summary: 'Publish the draft at `revision` as a new immutable version',
       params: idParam,
-      body: z.strictObject({ revision: z.number().int().positive(), note: z.string().max(2000).default('') }),
+      body: z.strictObject({ revision: positiveInt, note: z.string().max(2000).default('') }),
       success: { status: 201, description: 'Published', schema: z.object({ version: z.number().int() }) },
       problems: [404, 409, 422],
       handler: async ({ params, body, principal }) => {
@@ -345,9 +359,9 @@ export function flowRoutes(context: ApiContext): AnyRoute[] {
       params: versionParams,
       success: { status: 200, description: 'The version', schema: versionSummary.extend({ flow: jsonObject }) },
       problems: [404],
-      handler: async ({ params }) => {
+      handler: async ({ params, principal }) => {
         const version = await versionOr404(params.id, params.version);
-        return { ...versionJson(version), flow: version.graph };
+        return { ...versionJson(version), flow: forReader(principal, version.graph) };
       },
     }),
     route({
@@ -363,8 +377,17 @@ export function flowRoutes(context: ApiContext): AnyRoute[] {
         description: 'Published; the draft is that version again, at `draftRevision`',
         schema: z.object({ version: z.number().int(), draftRevision: z.number().int() }),
       },
-      problems: [404],
+      problems: [404, 422],
       handler: async ({ params, body, principal }) => {
+        // An old version may run a flow that, as published now, runs this one: that chain would recurse.
+        const old = parseFlow((await versionOr404(params.id, params.version)).graph).flow;
+        const cycles = old ? subflowCycleDiagnostics(old, await publishedFlows(store)) : [];
+        if (cycles.length > 0) {
+          throw new ApiProblem(422, `Version ${params.version} cannot be published again: ${cycles[0]!.message}`, {
+            diagnostics: cycles,
+            errors: diagnosticErrors(cycles),
+          });
+        }
         const note = body?.note ?? `Roll back to version ${params.version}`;
         const result = await store.flows.rollback(params.id, params.version, actorOf(principal!), note);
         if (result.kind === 'notFound') throw notFound(`Version ${params.version} of flow ${params.id}`);
@@ -399,11 +422,11 @@ export function flowRoutes(context: ApiContext): AnyRoute[] {
       tag: 'flows',
       summary: 'The flow file: the draft, or `version`, with stable key order',
       params: idParam,
-      query: z.strictObject({ version: z.coerce.number().int().positive().optional() }),
+      query: z.strictObject({ version: positiveIntText.optional() }),
       success: { status: 200, description: 'Flow JSON', schema: jsonObject },
       problems: [404],
-      handler: async ({ params, query, res }) => {
-        const json = query.version ? (await versionOr404(params.id, query.version)).graph : (await flowOr404(params.id)).draft;
+      handler: async ({ params, query, res, principal }) => {
+        const json = forReader(principal, query.version ? (await versionOr404(params.id, query.version)).graph : (await flowOr404(params.id)).draft);
         res
           .status(200)
           .type('application/json')
@@ -470,7 +493,7 @@ export function flowRoutes(context: ApiContext): AnyRoute[] {
         }),
       },
       problems: [404, 422],
-      handler: async ({ params, body }) => {
+      handler: async ({ params, body, req, res }) => {
         const record = await flowOr404(params.id);
         const { flow, diagnostics } = await flowDiagnostics(store, body?.flow ?? record.draft);
         if (!flow || hasErrors(diagnostics)) {
@@ -480,7 +503,20 @@ export function flowRoutes(context: ApiContext): AnyRoute[] {
           });
         }
         const calls = (await store.flows.testCalls(params.id)) ?? { calls: [] };
-        return runFlowTests(store, flow, calls);
+        // The client gone (closed the tab, timed out): stop the calls rather than keep a core busy for nobody.
+        const gone = new AbortController();
+        const onClose = () => {
+          if (!res.writableFinished) gone.abort(new DOMException('the client went away', 'AbortError'));
+        };
+        req.socket.once('close', onClose);
+        try {
+          return await runFlowTests(store, flow, calls, gone.signal);
+        } catch (error) {
+          if (gone.signal.aborted) return undefined; // nobody is there to answer
+          throw error;
+        } finally {
+          req.socket.off('close', onClose);
+        }
       },
     }),
   ];

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import type { Prompt } from '../../ports/store.js';
 import { actorOf } from '../authenticate.js';
 import type { ApiContext } from '../context.js';
+import { NoVoice } from '../../tts/espeak-tts.js';
+import { Busy } from '../concurrency-limit.js';
 import { ApiProblem, notFound } from '../problem.js';
 import { idParam, route, type AnyRoute } from '../route.js';
 import { languageParam, timestamp } from '../schemas.js';
@@ -157,11 +159,23 @@ export function promptRoutes(context: ApiContext): AnyRoute[] {
       path: '/api/tts',
       access: 'viewer',
       tag: 'prompts',
-      summary: 'Text spoken by text-to-speech (espeak-ng), as WAV; cached',
+      summary: 'Text spoken by text-to-speech (espeak-ng), as WAV; cached (bounded), a few renders at a time',
       query: z.strictObject({ text: z.string().min(1).max(1000), language: languageParam.default('en-GB') }),
       success: { status: 200, description: 'WAV audio', contentType: 'audio/wav' },
+      problems: [422, 503],
       handler: async ({ query, res }) => {
-        const wav = await context.tts.render(query.text, query.language);
+        let wav: Buffer;
+        try {
+          wav = await context.ttsRenders.run(() => context.tts.render(query.text, query.language));
+        } catch (error) {
+          if (error instanceof NoVoice) {
+            throw new ApiProblem(422, `There is no text-to-speech voice for ${query.language}`, {
+              errors: [{ path: 'query.language', message: 'no text-to-speech voice for this language' }],
+            });
+          }
+          if (error instanceof Busy) throw new ApiProblem(503, 'Text to speech is busy: try again in a moment', {}, { 'Retry-After': '1' });
+          throw error;
+        }
         res.status(200).type('audio/wav').setHeader('Cache-Control', 'private, max-age=86400').send(wav);
         return undefined;
       },

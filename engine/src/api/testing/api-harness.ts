@@ -14,6 +14,10 @@ import { newApiToken, secretHash } from '../../auth/secrets.js';
 import type { Store } from '../../ports/store.js';
 import { createApi, type ApiDeps } from '../create-api.js';
 import { attachTestCallSocket } from '../test-call-socket.js';
+import { SystemClock } from '../../adapters/clock/system-clock.js';
+import { simulatedStandIns } from '../../adapters/telephony/simulator/simulated-ports.js';
+import { defaultWorld } from '../../adapters/telephony/simulator/world.js';
+import { createEngineCalls } from '../../calls/engine-calls.js';
 import type { ApiLogger } from '../context.js';
 import type { AnyRoute } from '../route.js';
 
@@ -70,7 +74,14 @@ export async function startTestApi(store: Store, deps: Partial<ApiDeps> = {}): P
   };
   const app = createApi(allDeps);
   const server = createServer(app);
-  const testCalls = attachTestCallSocket(server, { ...allDeps, engineInstanceId });
+  // The engine's calls as main.ts builds them, with the simulated world's adapters in place of real ones.
+  const clock = new SystemClock();
+  const calls = await createEngineCalls({
+    store,
+    logger: { info: () => undefined, warn: () => undefined, error: logger.error },
+    adapters: { clock, ...simulatedStandIns(defaultWorld(), clock) },
+  });
+  const testCalls = attachTestCallSocket(server, { ...allDeps, engineInstanceId, calls });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
@@ -103,10 +114,12 @@ export async function startTestApi(store: Store, deps: Partial<ApiDeps> = {}): P
   const users = {} as RunningApi['users'];
   for (const role of roles) {
     const created = await store.users.create({ username: role, passwordHash: await passwords.hash(passwordOf(role)), role }, 'system:test');
-    if (created.kind !== 'created') throw new Error(`could not create the ${role} test user`);
+    // Another API started on the same store earlier made the user already: use it.
+    const user = created.kind === 'created' ? created.user : await store.users.byUsername(role);
+    if (!user) throw new Error(`could not create the ${role} test user`);
     const token = newApiToken();
-    await store.apiTokens.create({ name: `${role}-token`, userId: created.user.id, tokenHash: secretHash(token), prefix: token.slice(0, 7) }, 'system:test');
-    users[role] = { id: created.user.id, cookie: '', token };
+    await store.apiTokens.create({ name: `${role}-token`, userId: user.id, tokenHash: secretHash(token), prefix: token.slice(0, 7) }, 'system:test');
+    users[role] = { id: user.id, cookie: '', token };
   }
   for (const role of roles) {
     const reply = await login(role, passwordOf(role));
@@ -127,6 +140,7 @@ export async function startTestApi(store: Store, deps: Partial<ApiDeps> = {}): P
     login,
     async close() {
       await testCalls.close();
+      calls.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

@@ -28,6 +28,22 @@ describe('parseFlow', () => {
     ]);
   });
 
+  it('names the node and field of a pattern the engine cannot run (issue 9)', () => {
+    const json = smallFlow();
+    json.nodes.push({ id: 'ref', kind: 'collect-digits', version: 1, params: { prompt: { text: { 'en-GB': 'Enter it.' } }, pattern: '(\\d)\\1' } });
+    json.nodes.push({
+      id: 'check',
+      kind: 'condition',
+      version: 1,
+      params: { rules: [{ outcome: 'yes', comparisons: [{ var: 'said', op: 'matches', value: '(?=yes)' }] }] },
+    });
+    const diagnostics = parseFlow(json).diagnostics.filter((d) => d.code === 'param-invalid');
+    expect(diagnostics).toEqual([
+      expect.objectContaining({ nodeId: 'ref', field: 'pattern', message: expect.stringMatching(/cannot be used/) }),
+      expect.objectContaining({ nodeId: 'check', field: 'rules.0.comparisons.0.value', message: expect.stringMatching(/cannot be used/) }),
+    ]);
+  });
+
   it('reports a wrong type with the field and what was expected', () => {
     const json = smallFlow();
     json.nodes[1]!.params = { queueId: 'highways', maxWaitSeconds: 'ten' };

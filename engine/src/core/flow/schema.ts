@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type * as Shape from '../../ports/flow.js';
 
 /**
  * The saved form of a call flow. Node params are checked per kind by the catalogue (parseFlow);
@@ -78,10 +79,20 @@ export const flowSchema = z.strictObject({
   ui: z.strictObject({ groups: z.array(flowGroupSchema).max(200).default([]) }).optional(),
 });
 
-export type FlowNode = z.output<typeof nodeSchema>;
-export type FlowEdge = z.output<typeof edgeSchema>;
-export type FlowFallback = z.output<typeof fallbackSchema>;
-export type FlowGroup = z.output<typeof flowGroupSchema>;
-export type Flow = z.output<typeof flowSchema>;
+/** The parsed shapes are the ports' (engine/src/ports/flow.ts): storage and ports speak of flows without importing core. */
+export type FlowNode = Shape.FlowNode;
+export type FlowEdge = Shape.FlowEdge;
+export type FlowFallback = Shape.FlowFallback;
+export type FlowGroup = Shape.FlowGroup;
+export type Flow = Shape.Flow;
 /** A flow as written in a file, before defaults. */
 export type FlowInput = z.input<typeof flowSchema>;
+
+/** True when A and B are the same type; the constants below fail to compile when schema and ports drift apart. */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+export const SCHEMA_MATCHES_PORTS: [
+  Same<z.output<typeof flowSchema>, Shape.Flow>,
+  Same<z.output<typeof nodeSchema>, Shape.FlowNode>,
+  Same<z.output<typeof edgeSchema>, Shape.FlowEdge>,
+  Same<z.output<typeof fallbackSchema>, Shape.FlowFallback>,
+] = [true, true, true, true];

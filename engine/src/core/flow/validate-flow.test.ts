@@ -5,7 +5,7 @@ import { parseFlow } from './parse-flow.js';
 import type { FlowInput } from './schema.js';
 import { smallFlow } from './test-flows.js';
 import { validateFlow } from './validate-flow.js';
-import { NO_INPUT_TEXT } from '../nodes/menu/menu.node.js';
+import { NO_INPUT_TEXT } from '../nodes/ask.js';
 
 /** Parse (which must succeed) then validate. */
 function check(json: FlowInput, flows?: string[]): Diagnostic[] {
@@ -271,6 +271,87 @@ describe('validateFlow', () => {
     ]);
   });
 
+  // Issue 9: flow A ran B, B ran A; it passed validation and recursed 2,000 levels deep.
+  it('finds a subflow chain that comes back to the flow through published flows', () => {
+    const json = smallFlow();
+    json.nodes.push({ id: 'pay', kind: 'subflow', version: 1, params: { flowId: 'payments', outcomes: ['paid', 'notPaid'] } });
+    json.edges.find((e) => e.id === 'e3')!.to = 'pay';
+    json.edges.push({ id: 's1', from: 'pay', outcome: 'paid', to: 'goodbye' }, { id: 's2', from: 'pay', outcome: 'notPaid', to: 'person' });
+    const { flow } = parseFlow(json);
+    const runs = (id: string, flowId: string) =>
+      parseFlow({
+        schemaVersion: 1,
+        id,
+        name: id,
+        entry: 'sub',
+        nodes: [{ id: 'sub', kind: 'subflow', version: 1, params: { flowId, outcomes: ['done'] } }],
+        edges: [],
+      }).flow!;
+    expect(validateFlow(flow!, { published: [runs('payments', 'refunds'), runs('refunds', 'other')] })).toEqual([]);
+    expect(validateFlow(flow!, { published: [runs('payments', 'refunds'), runs('refunds', 'small')] })).toEqual([
+      expect.objectContaining({
+        code: 'subflow-cycle',
+        nodeId: 'pay',
+        field: 'flowId',
+        message: expect.stringContaining('Subflow "pay" runs "payments", which runs "refunds", which runs "Small"'),
+      }),
+    ]);
+  });
+
+  it.each([
+    ['queue', { queueId: 'highways' }, ['timeout', 'full', 'closed', 'noAgents']],
+    ['transfer', { destination: 'tel:+441632960000' }, ['busy', 'noAnswer', 'failed']],
+  ])('flags a %s whose every exit leads back to itself (it would retry at once, for ever)', (kind, params, outcomes) => {
+    const json: FlowInput = {
+      schemaVersion: 1,
+      id: 'spin',
+      name: 'Spin',
+      entry: 'n',
+      nodes: [{ id: 'n', kind, version: 1, params }],
+      edges: outcomes.map((outcome, i) => ({ id: `e${i}`, from: 'n', outcome, to: 'n' })),
+    };
+    expect(check(json)).toEqual([expect.objectContaining({ severity: 'error', code: 'node-loops-on-itself', nodeId: 'n' })]);
+    // One exit that goes on is enough.
+    json.nodes.push({ id: 'bye', kind: 'hangup', version: 1, params: { prompt: say('Goodbye.') } });
+    json.edges[0]!.to = 'bye';
+    expect(check(json)).toEqual([]);
+  });
+
+  // Issue 9: an http node's Authorization header was stored, exported, shown to viewers and audited in clear text.
+  describe('secrets in http nodes', () => {
+    const withHttp = (params: Record<string, unknown>): FlowInput => {
+      const json = smallFlow();
+      json.nodes.push({ id: 'lookup', kind: 'http', version: 1, params: { url: 'https://api.westshire.gov.uk/cases', ...params } });
+      json.entry = 'lookup';
+      json.edges.push(
+        { id: 'h1', from: 'lookup', outcome: 'ok', to: 'menu' },
+        { id: 'h2', from: 'lookup', outcome: 'error', to: 'menu' },
+        { id: 'h3', from: 'lookup', outcome: 'timeout', to: 'menu' },
+      );
+      return json;
+    };
+
+    it('warns about a credential typed into a header or the URL, naming the field', () => {
+      expect(check(withHttp({ headers: { Authorization: 'Bearer sk_live_51HxQ2abc' } }))).toEqual([
+        expect.objectContaining({ severity: 'warning', code: 'credential-in-flow', nodeId: 'lookup', field: 'headers.Authorization' }),
+      ]);
+      expect(check(withHttp({ url: 'https://api.westshire.gov.uk/cases?api_key=9f8e7d6c5b4a', headers: { 'X-Api-Key': 'abcdef0123456789' } })).map((d) => d.field)).toEqual([
+        'headers.X-Api-Key',
+        'url',
+      ]);
+      expect(check(withHttp({ headers: { Authorization: 'Bearer {{secret:COUNCIL_KEY}}', 'X-Api-Key': '{{token}}', Accept: 'application/json' } }))).toEqual([]);
+    });
+
+    it('checks secret names against the secrets that exist, when known', () => {
+      const { flow } = parseFlow(withHttp({ headers: { Authorization: 'Bearer {{secret:COUNCIL_KEY}}' }, body: '{"pin":"{{secret:PIN}}"}' }));
+      expect(validateFlow(flow!)).toEqual([]);
+      expect(validateFlow(flow!, { secrets: ['COUNCIL_KEY', 'PIN'] })).toEqual([]);
+      expect(validateFlow(flow!, { secrets: ['PIN'] })).toEqual([
+        expect.objectContaining({ severity: 'error', code: 'secret-unknown', nodeId: 'lookup', field: 'headers.Authorization' }),
+      ]);
+    });
+  });
+
   it('skips nodes whose params parseFlow already rejected instead of reporting them twice', () => {
     const json = smallFlow();
     json.nodes[1]!.params = { queueId: '' };
@@ -283,7 +364,7 @@ describe('validateFlow', () => {
 describe('diagnostic codes', () => {
   it('are all documented', async () => {
     const { FLOW_DIAGNOSTIC_CODES } = await import('./diagnostics.js');
-    const source = ['./parse-flow.ts', './validate-flow.ts'].map((f) => readFileSync(new URL(f, import.meta.url), 'utf8')).join('\n');
+    const source = ['./parse-flow.ts', './validate-flow.ts', './subflow-cycles.ts', '../nodes/http/http.node.ts'].map((f) => readFileSync(new URL(f, import.meta.url), 'utf8')).join('\n');
     const used = new Set([...source.matchAll(/code: '([a-z-]+)'/g)].map((m) => m[1]!));
     for (const code of ['node-kind-unknown', 'node-version-unknown']) used.add(code);
     expect([...used].sort()).toEqual(Object.keys(FLOW_DIAGNOSTIC_CODES).sort());

@@ -6,6 +6,7 @@ import type { Diagnostic } from './diagnostics.js';
 import { reachableFrom, stronglyConnected } from './graph.js';
 import { exitLabel, languageList, languageName, nodeFieldTitle, nodeTitle } from './names.js';
 import type { Flow, FlowEdge, FlowNode } from './schema.js';
+import { subflowCycleDiagnostics } from './subflow-cycles.js';
 
 export interface ValidateOptions {
   /** Ids of the flows that exist, when known: subflow nodes must name one of them. */
@@ -21,6 +22,10 @@ export interface ValidateOptions {
   unreadableEdges?: ReadonlyArray<{ from?: string }>;
   /** Nodes whose params parseFlow already read (with defaults): their params are used as they are, not parsed again. */
   paramsRead?: ReadonlySet<string>;
+  /** The published versions of other flows, when known: a subflow chain that comes back to this flow is an error. */
+  published?: Iterable<Flow>;
+  /** Names of the secrets that exist, when known: a {{secret:NAME}} naming none of them is an error. */
+  secrets?: Iterable<string>;
 }
 
 /** Variables every call has without a node setting them. */
@@ -169,6 +174,7 @@ export function validateFlow(flow: Flow, options: ValidateOptions = {}): Diagnos
   // offered, subflows known.
   const knownFlows = options.flows ? new Set(options.flows) : undefined;
   const knownSchedules = options.schedules ? new Set(options.schedules) : undefined;
+  const knownSecrets = options.secrets ? new Set(options.secrets) : undefined;
   const setSomewhere = new Set([...RUNTIME_VARIABLES, ...options.variables ?? []]);
   for (const { definition, params } of checked.values()) for (const name of definition.traits.sets?.(params) ?? []) setSomewhere.add(name);
   for (const { node, definition, params, outcomes, optional } of checked.values()) {
@@ -239,6 +245,19 @@ export function validateFlow(flow: Flow, options: ValidateOptions = {}): Diagnos
         });
       }
     }
+    for (const check of definition.traits.checks?.(params) ?? []) {
+      // The node's own words, said of the node by name ("Data dip "Bin day": the header … looks like …").
+      diagnostics.push({ ...check, message: `${nodeTitle(node)}: ${check.message.charAt(0).toLowerCase()}${check.message.slice(1)}`, nodeId: node.id });
+    }
+    for (const { name, field } of definition.traits.secrets?.(params) ?? []) {
+      if (!knownSecrets || knownSecrets.has(name)) continue;
+      error({
+        code: 'secret-unknown',
+        message: `${nodeFieldTitle(node, field)} uses the secret "${name}", which does not exist: add it on the Secrets screen (ask an admin)`,
+        nodeId: node.id,
+        field,
+      });
+    }
     for (const flowId of definition.traits.subflows?.(params) ?? []) {
       if (flowId === flow.id) {
         error({ code: 'subflow-recursive', message: `${nodeTitle(node)} runs this same flow: choose another flow`, nodeId: node.id, field: 'flowId' });
@@ -266,6 +285,7 @@ export function validateFlow(flow: Flow, options: ValidateOptions = {}): Diagnos
     }
   }
 
+  if (options.published) diagnostics.push(...subflowCycleDiagnostics(flow, options.published));
   diagnostics.push(...graphDiagnostics(flow, nodes, checked, usable, unwired, danglingTargets));
   return diagnostics;
 }
@@ -323,6 +343,21 @@ function graphDiagnostics(
       code: 'loop-without-wait',
       message: `${titles(loop)} form a loop in which nothing waits for the caller: add a prompt or a question to the loop`,
       nodeId: loop[0]!,
+    });
+  }
+
+  // A node that can end the call (a queue, a transfer) but whose every exit comes straight back to it:
+  // when it ends without the caller (the queue is closed, the number fails) it runs again at once, for
+  // ever, and the caller hears nothing. Other nodes looping on themselves are caught below or above.
+  for (const id of ids) {
+    const c = checked.get(id);
+    const exits = next(id);
+    if (!c?.definition.traits.ends || exits.length === 0 || exits.some((n) => n !== id)) continue;
+    diagnostics.push({
+      severity: 'error',
+      code: 'node-loops-on-itself',
+      message: `Every exit of ${title(id)} leads back to it: when it ends without reaching anyone it starts again at once, for ever, and the caller hears nothing. Send at least one exit on (an apology, another team, a goodbye)`,
+      nodeId: id,
     });
   }
 

@@ -15,6 +15,10 @@ export const outcomeName = z
 /** A phone key. (Forms list keys in keypad order, 1 … 9, 0, *, #: see the designer's choiceOrder.) */
 export const digitKey = z.enum(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '#']);
 
+/** Milliseconds: only for the definitions of earlier node versions, kept whole so old flows keep running. */
+export const durationMs = (description: string, defaultMs: number, min = 500, max = 60_000) =>
+  z.number().int().min(min).max(max).default(defaultMs).describe(description);
+
 /** A wait in seconds (fractions allowed), bounded to something sane for a phone call. */
 export const durationSeconds = (title: string, description: string, defaultSeconds: number, min: number, max: number) =>
   z.number().min(min).max(max).default(defaultSeconds).meta({ title }).describe(description);

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { CallChannel, PromptSegment, VarValue } from '../../ports/index.js';
-import type { FlowPorts } from '../runtime/ports.js';
+import type { FlowPorts } from '../../ports/flow-ports.js';
 import type { PromptParam } from './prompt.js';
 
 /** A named exit of a node: a handle in the designer, an edge in the flow. */
@@ -51,11 +51,14 @@ export interface NodeContext<P> extends Omit<FlowPorts, 'prompts'> {
   prompt(param: PromptParam | undefined): PromptSegment[];
   /** Run another flow on this call; resolves with the outcome it ended on. */
   runSubflow(flowId: string, signal: AbortSignal): Promise<{ outcome: string; set: Record<string, VarValue> }>;
-  /** Add a note to the call's event log (already redacted by the caller of this function). */
-  log(type: 'prompt.played' | 'input.digits' | 'input.speech' | 'input.none' | 'agent.connected', data: Record<string, VarValue>): void;
+  /** Add a note to the call's event log (redacted on the way in: secret digits, card-like numbers). */
+  log(type: NodeNoteType, data: Record<string, VarValue>): void;
   /** Aborted when the caller hangs up or the call otherwise leaves this node. */
   signal: AbortSignal;
 }
+
+/** The notes a node may add to the call's event log. */
+export type NodeNoteType = 'prompt.played' | 'input.digits' | 'input.speech' | 'input.none' | 'payment.started' | 'payment.ended' | 'agent.connected';
 
 export interface NodeResult {
   outcome: string;
@@ -89,6 +92,10 @@ export interface NodeTraits<P> {
   offersChoice?: boolean;
   /** Languages the node can switch the call to (the `language` node), checked against the flow's languages. */
   languages?(params: P): string[];
+  /** Secrets the node refers to by name ({{secret:NAME}}), with the params field each is in, checked against the secrets that exist. */
+  secrets?(params: P): Array<{ name: string; field: string }>;
+  /** Problems particular to this kind of node (e.g. a credential typed into a header), each on a params field. */
+  checks?(params: P): Array<{ severity: 'error' | 'warning'; code: string; message: string; field?: string }>;
 }
 
 export interface NodeDefinition<S extends z.ZodType = z.ZodType> {

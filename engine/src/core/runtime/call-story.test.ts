@@ -29,13 +29,43 @@ describe('a call told in plain words', () => {
       'Call from +447700900123 to +441632960000',
       'What is it about',
       'How can we help?',
-      'said “a pothole”',
+      'said “a pothole” (90% sure)',
       'What is it about → Highways',
       'vulnerable = yes',
       'Highways queue',
       'Call ended: answered by an agent at Highways queue',
     ]);
     expect(lines.join('\n')).not.toMatch(/speech-1|queue-2/);
+  });
+
+  it('tells what the recogniser made of speech: how sure, the flagged words, a failure, an answer to the check', () => {
+    const story = new CallStory();
+    const told = (data: CallEvent['data']) => story.tell(event(1, 'input.speech', 'speech-1', data));
+    expect(told({ transcript: 'my mum has fallen', confidence: 0.734, heard: 'fallen' })?.text).toBe('said “my mum has fallen” (73% sure) — picked out: fallen');
+    expect(told({ transcript: 'yes', confirm: true })?.text).toBe('said “yes”, answering the check');
+    expect(told({ transcript: '', error: 'speech service unreachable' })).toEqual({
+      kind: 'problem',
+      text: 'The speech recogniser could not hear the caller: speech service unreachable',
+      nodeId: 'speech-1',
+    });
+    expect(told({ transcript: '' })?.text).toBe('said something that was not understood');
+  });
+
+  it('tells a payment from hand-off to result, showing only what the payments screen shows', () => {
+    const story = new CallStory();
+    const told = (type: CallEvent['type'], data: CallEvent['data']) => story.tell(event(1, type, 'pay', data));
+    expect(told('payment.started', { reference: '12345678', amountPence: 7000, mode: 'bridge' })?.text).toBe(
+      'Handed to the payment service for a payment of £70.00 (reference 12345678): card details go to it only',
+    );
+    expect(told('payment.started', { reference: '12345678', amountPence: null })?.text).toBe(
+      'Handed to the payment service for a payment (reference 12345678): card details go to it only',
+    );
+    const paid = told('payment.ended', { status: 'paid', amountPence: 7000, maskedCard: '**** 1111', transactionId: 'FAKE00000001', reason: null });
+    expect(paid).toEqual({ kind: 'person', text: 'Payment of £70.00 paid (card **** 1111, transaction FAKE00000001)', nodeId: 'pay' });
+    expect(told('payment.ended', { status: 'paid', amountPence: 7000, previouslyPaid: true })?.text).toBe('Payment of £70.00 was already paid (nothing charged twice)');
+    expect(told('payment.ended', { status: 'declined', amountPence: 7000, reason: 'card declined' })).toMatchObject({ kind: 'problem', text: 'Payment of £70.00 declined: no money taken (reason: card declined)' });
+    expect(told('payment.ended', { status: 'abandoned', amountPence: null })?.text).toBe('Payment abandoned: the caller left the payment line without paying');
+    expect(told('payment.ended', { status: 'error', reason: 'outcome-unknown' })?.text).toBe('Payment not taken: the payment service could not be used (reason: outcome-unknown)');
   });
 
   it('keeps secret keys hidden and tells an answered call apart from an abandoned one', () => {

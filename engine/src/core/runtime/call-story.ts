@@ -35,6 +35,16 @@ export function outcomeWords(outcome: string): string {
 const shown = (value: unknown): string =>
   value === null || value === undefined ? '(empty)' : typeof value === 'string' ? `“${value}”` : typeof value === 'boolean' ? (value ? 'yes' : 'no') : String(value);
 
+const pounds = (pence: number): string => `£${(pence / 100).toFixed(2)}`;
+
+/** How a payment ended, in words (payment.ended's status). */
+const PAYMENT_WORDS: Record<string, string> = {
+  paid: 'paid',
+  declined: 'declined: no money taken',
+  abandoned: 'abandoned: the caller left the payment line without paying',
+  error: 'not taken: the payment service could not be used',
+};
+
 /** Reads a call's events in order and tells each one; remembers the steps' names as it goes. */
 export class CallStory {
   private readonly names = new Map<string, string>();
@@ -62,8 +72,30 @@ export class CallStory {
         const digits = String(data.digits ?? '');
         return { kind: 'caller', text: digits === REDACTED ? 'pressed keys (hidden: they may be card details)' : `pressed ${digits === '' ? 'only the end key' : digits}`, ...(nodeId ? { nodeId } : {}) };
       }
-      case 'input.speech':
-        return { kind: 'caller', text: data.transcript ? `said “${String(data.transcript)}”` : 'said something that was not understood', ...(nodeId ? { nodeId } : {}) };
+      case 'input.speech': {
+        if (data.error !== undefined && !data.transcript) {
+          return { kind: 'problem', text: `The speech recogniser could not hear the caller: ${String(data.error)}`, ...(nodeId ? { nodeId } : {}) };
+        }
+        const sure = typeof data.confidence === 'number' ? ` (${Math.round(data.confidence * 100)}% sure)` : '';
+        const picked = data.heard ? ` — picked out: ${String(data.heard)}` : '';
+        const words = data.transcript ? `said “${String(data.transcript)}”${sure}${picked}` : 'said something that was not understood';
+        return { kind: 'caller', text: data.confirm !== undefined ? `${words}, answering the check` : words, ...(nodeId ? { nodeId } : {}) };
+      }
+      case 'payment.started': {
+        const amount = typeof data.amountPence === 'number' ? ` of ${pounds(data.amountPence)}` : '';
+        return {
+          kind: 'person',
+          text: `Handed to the payment service for a payment${amount} (reference ${String(data.reference ?? '')}): card details go to it only`,
+          ...(nodeId ? { nodeId } : {}),
+        };
+      }
+      case 'payment.ended': {
+        const amount = typeof data.amountPence === 'number' ? ` of ${pounds(data.amountPence)}` : '';
+        const status = String(data.status ?? '');
+        const said = data.previouslyPaid === true ? 'was already paid (nothing charged twice)' : (PAYMENT_WORDS[status] ?? `ended: ${status}`);
+        const details = [data.maskedCard && `card ${String(data.maskedCard)}`, data.transactionId && `transaction ${String(data.transactionId)}`, data.reason && `reason: ${String(data.reason)}`].filter(Boolean);
+        return { kind: status === 'paid' ? 'person' : 'problem', text: `Payment${amount} ${said}${details.length ? ` (${details.join(', ')})` : ''}`, ...(nodeId ? { nodeId } : {}) };
+      }
       case 'input.none':
         return { kind: 'caller', text: 'said and pressed nothing', ...(nodeId ? { nodeId } : {}) };
       case 'agent.connected':

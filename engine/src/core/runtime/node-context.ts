@@ -2,7 +2,7 @@ import type { CallChannel, VarValue } from '../../ports/index.js';
 import type { AnyNodeDefinition, NodeContext } from '../nodes/define-node.js';
 import type { CallEventLog } from './event-log.js';
 import { redactNote } from './event-log.js';
-import type { FlowPorts } from './ports.js';
+import type { FlowPorts } from '../../ports/flow-ports.js';
 import { resolvePrompt, type PromptSettings } from './resolve-prompt.js';
 
 export type SubflowRunner = (flowId: string, signal: AbortSignal) => Promise<{ outcome: string; set: Record<string, VarValue> }>;
@@ -42,6 +42,7 @@ export function createNodeContext(input: NodeContextInput): NodeContext<unknown>
     clock: ports.clock,
     flows: ports.flows,
     schedules: ports.schedules,
+    secrets: ports.secrets,
     prompt: promptResolver({ language, defaultLanguage, vars, library: ports.prompts }),
     runSubflow: input.runSubflow,
     log: noteTaker(log, nodeId, definition.traits.sensitive === true),

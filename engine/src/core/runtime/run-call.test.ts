@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { CallEvent } from '../../ports/index.js';
 import { DEFAULT_CALL_TIME, emptyWorldPorts, runFlow as call, type CallerAction } from '../../testing/call-harness.js';
 import type { Flow, FlowInput } from '../flow/schema.js';
-import { flowMachine } from './run-call.js';
+import { MAX_SUBFLOW_DEPTH, flowMachine } from './run-call.js';
 import { flowOf, say } from './test-support.js';
 
 const types = (events: CallEvent[]) => events.map((e) => `${e.type}${e.nodeId ? `@${e.nodeId}` : ''}`);
@@ -145,7 +145,7 @@ describe('runCall', () => {
   });
 
   it('keeps every digit the caller types in a payment node out of the event log', async () => {
-    const card = '4929123456781234';
+    const card = '4444333322221111';
     const flow = base({
       entry: 'pay',
       nodes: [
@@ -154,7 +154,8 @@ describe('runCall', () => {
       ],
       edges: ['paid', 'declined', 'cancelled', 'failed'].map((outcome) => ({ id: outcome, from: 'pay', outcome, to: 'bye' })),
     });
-    const result = await call(flow, [{ press: card }, { press: '0429' }, { press: '737' }], { vars: { fine: 'PCN998877' } });
+    // Keyed on the (fake) Pay360 payment line the node hands the caller to.
+    const result = await call(flow, [{ press: `${card}#` }, { press: '0429#' }, { press: '737#' }], { vars: { fine: 'PCN998877' } });
     const channel = result.channel;
     expect(result.vars.paymentStatus).toBe('paid');
     const logged = JSON.stringify(result.events.map((e) => e.data));
@@ -194,6 +195,27 @@ describe('runCall', () => {
     expect(result.heard).toEqual(['Your reference is AB12.', 'Checked: true.']);
     expect(result).toMatchObject({ outcome: 'completed', endedAt: 'bye', vars: { ref: 'AB12', checked: true } });
     expect(result.events.filter((e) => e.type === 'node.entered').map((e) => e.nodeId)).toEqual(['remember', 'child', 'child/greet', 'child/mark', 'child/back', 'bye']);
+  });
+
+  // Issue 9: flow A ran B and B ran A; the call recursed 2,000 levels deep, growing memory, until the caller hung up.
+  it('stops subflows that run each other in a circle at a fixed depth, and the fallback offers a person', async () => {
+    const runs = (id: string, other: string) =>
+      base({
+        id,
+        entry: 'sub',
+        fallback: { apology: { 'en-GB': `Sorry (${id}).` }, then: { action: 'transfer', destination: 'tel:+441632960000' } },
+        nodes: [{ id: 'sub', kind: 'subflow', version: 1, params: { flowId: other, outcomes: ['done'] } }],
+        edges: [],
+      });
+    const [a, b] = [runs('a', 'b'), runs('b', 'a')];
+    const result = await call(a, [], { flows: [a, b] });
+    const entered = result.events.filter((e) => e.type === 'node.entered' && e.nodeId?.endsWith('/sub')).length;
+    expect(entered).toBe(MAX_SUBFLOW_DEPTH);
+    expect(result.events.find((e) => e.type === 'error')).toMatchObject({ data: { code: 'subflow-too-deep' } });
+    expect(result.channel.transferredTo).toBe('tel:+441632960000');
+    // One apology, at the depth where it stopped, and then a person: not one per level.
+    expect(result.heard).toEqual(['Sorry (a).']);
+    expect(result.channel.hungUp).toBe(true);
   });
 
   it('aborts the node running inside a subflow when the caller hangs up there', async () => {

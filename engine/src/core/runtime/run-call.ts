@@ -5,11 +5,11 @@
 import { createActor, createEmptyActor, toPromise, type AnyActorRef, type AnyStateMachine } from 'xstate';
 import type { CallChannel, CallEventSink, VarValue } from '../../ports/index.js';
 import { CALLER_HANGUP_EVENT } from '../compile/compile-flow.js';
-import { createFlowMachine, type CallMachineInput, type FlowRunOutput, type SubflowRequest } from '../compile/create-flow-machine.js';
+import { createFlowMachine, type CallMachineInput, type FlowRunOutput, type SubflowRequest } from './create-flow-machine.js';
 import { EngineError, describeFault } from '../engine-error.js';
 import type { Flow } from '../flow/schema.js';
 import { CallEventLog } from './event-log.js';
-import type { FlowPorts } from './ports.js';
+import type { FlowPorts } from '../../ports/flow-ports.js';
 import { SubflowCall } from './subflow-call.js';
 
 export interface RunCallOptions {
@@ -23,7 +23,7 @@ export interface RunCallOptions {
 
 export type CallRunResult = FlowRunOutput;
 
-const PORT_NAMES = ['speech', 'payments', 'queue', 'http', 'clock', 'flows', 'schedules', 'prompts'] as const;
+const PORT_NAMES = ['speech', 'payments', 'queue', 'http', 'clock', 'flows', 'schedules', 'prompts', 'secrets'] as const;
 const samePorts = (a: FlowPorts, b: FlowPorts): boolean => PORT_NAMES.every((name) => a[name] === b[name]);
 
 /**
@@ -64,7 +64,7 @@ export async function runCall(options: RunCallOptions): Promise<CallRunResult> {
   let result: CallRunResult;
   try {
     await call.answer();
-    result = await runFlowOnCall({ flow, call, ports, log, vars: { ...options.vars }, nodePrefix: '' });
+    result = await runFlowOnCall({ flow, call, ports, log, vars: { ...options.vars }, nodePrefix: '', depth: 0 });
   } catch (error) {
     // Only a fault outside every node (answering, a broken flow) gets here: end the call, never hang.
     log.append('error', undefined, describeFault(error));
@@ -82,6 +82,7 @@ interface FlowRunOptions {
   log: CallEventLog;
   vars: Record<string, VarValue>;
   nodePrefix: string;
+  depth: number;
   /** Stops the run (a subflow whose parent node was left). */
   signal?: AbortSignal;
 }
@@ -89,7 +90,14 @@ interface FlowRunOptions {
 /** Not async: a call should not hold a suspended frame here while it waits (the bench holds 20,000). */
 function runFlowOnCall(options: FlowRunOptions): Promise<FlowRunOutput> {
   const { flow, call, ports, signal } = options;
-  const input: CallMachineInput = { call, log: options.log, vars: options.vars, nodePrefix: options.nodePrefix, runSubflow: runSubflowOnCall };
+  const input: CallMachineInput = {
+    call,
+    log: options.log,
+    vars: options.vars,
+    nodePrefix: options.nodePrefix,
+    depth: options.depth,
+    runSubflow: runSubflowOnCall,
+  };
   const { machine, switchboard } = boundMachine(flow, ports);
   // A subflow's run is stopped when its parent node is left, and XState stops only root actors from
   // outside: it gets a system of its own. A call's top-level run ends by itself and shares one.
@@ -132,10 +140,24 @@ function cleaner(stopListening: () => void, signal: AbortSignal | undefined, sto
 }
 
 /**
+ * Subflows deeper than this end with the `subflow-too-deep` fault (the node's error exit, else the flow's
+ * fallback: apologise, offer a person). Publishing refuses chains that come back to a flow, so only a
+ * chain built some other way (flows published before that check, a database edited by hand) gets here.
+ */
+export const MAX_SUBFLOW_DEPTH = 10;
+
+/**
  * Run a published flow on this call as a subflow. Its hang-up ends the subflow, not the call: the reason
  * (or answered / transferred / failed …) is its outcome, and the variables it changed come back as `set`.
  */
 export async function runSubflowOnCall(options: SubflowRequest): Promise<{ outcome: string; set: Record<string, VarValue> }> {
+  const depth = (options.depth ?? 0) + 1;
+  if (depth > MAX_SUBFLOW_DEPTH) {
+    throw new EngineError(
+      'subflow-too-deep',
+      `flow "${options.flowId}" would run ${depth} subflows deep (at most ${MAX_SUBFLOW_DEPTH}): the subflows probably run each other in a circle`,
+    );
+  }
   const flow = await options.ports.flows.published(options.flowId);
   if (!flow) throw new EngineError('subflow-missing', `flow "${options.flowId}" has no published version`);
   const call = new SubflowCall(options.call);
@@ -146,6 +168,7 @@ export async function runSubflowOnCall(options: SubflowRequest): Promise<{ outco
     log: options.log,
     vars: { ...options.vars },
     nodePrefix: `${options.nodePrefix ?? ''}${flow.id}/`,
+    depth,
     signal: options.signal,
   });
   call.release();

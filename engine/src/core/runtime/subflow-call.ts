@@ -6,6 +6,7 @@ import type {
   HandOffOptions,
   ListenOptions,
   PlayOptions,
+  HoldOptions,
   PromptSegment,
   RecordOptions,
 } from '../../ports/index.js';
@@ -46,6 +47,7 @@ export class SubflowCall implements CallChannel {
 
   answer = () => this.inner.answer();
   play = (prompt: PromptSegment[], options: PlayOptions) => this.inner.play(prompt, options);
+  hold = (options: HoldOptions) => this.inner.hold(options);
   collectDigits = (options: CollectDigitsOptions) => this.inner.collectDigits(options);
   listen = (options: ListenOptions) => this.inner.listen(options);
   record = (options: RecordOptions) => this.inner.record(options);

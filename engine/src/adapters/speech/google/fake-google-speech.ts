@@ -1,8 +1,10 @@
 /**
  * A FAKE of Google Cloud Speech's v1 gRPC service, for tests: a real gRPC server on 127.0.0.1
  * loading Google's own protos (shipped in @google-cloud/speech), answering StreamingRecognize the
- * way Google does — config first, then audio, results with is_final, end of stream. It cannot
- * recognise speech: each test says what it "hears" and can inspect exactly what was sent.
+ * way Google does — config first, then audio; in single-utterance mode, interim results while the
+ * caller talks and END_OF_SINGLE_UTTERANCE when they stop; then the final result (is_final, word
+ * confidences) once the client half-closes; end of stream. It cannot recognise speech: each test says
+ * what it "hears" and can inspect exactly what was sent.
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -21,13 +23,23 @@ export interface ReceivedStream {
     languageCode: string;
     model: string;
     speechContexts: Array<{ phrases: string[]; boost: number }>;
+    enableWordConfidence: boolean;
   };
   singleUtterance: boolean;
+  interimResults: boolean;
   audioBytes: number;
 }
 
 export type FakeAnswer =
-  | { transcript: string; confidence: number }
+  | {
+      transcript: string;
+      confidence: number;
+      /** Word confidences (sent when the client asked for them). */
+      words?: Array<{ word: string; confidence: number }>;
+      /** In single-utterance mode: after this much audio the caller "stops talking" — interim results, then END_OF_SINGLE_UTTERANCE. */
+      endOfUtteranceAfterBytes?: number;
+      interim?: string[];
+    }
   | { nothing: true }
   | { error: grpc.status; message: string }
   /** Never answer (to test timeouts and hang-ups). */
@@ -59,19 +71,29 @@ export async function startFakeGoogleSpeech(): Promise<FakeGoogleSpeech> {
 
   server.addService(loaded.google.cloud.speech.v1.Speech.service, {
     streamingRecognize(call: grpc.ServerDuplexStream<Record<string, unknown>, unknown>) {
-      const stream: ReceivedStream = { config: undefined as never, singleUtterance: false, audioBytes: 0 };
+      const stream: ReceivedStream = { config: undefined as never, singleUtterance: false, interimResults: false, audioBytes: 0 };
       received.push(stream);
       const answer = answers.shift() ?? { nothing: true };
-      call.on('data', (request: { streamingConfig?: { config: ReceivedStream['config']; singleUtterance: boolean }; audioContent?: Buffer }) => {
+      let utteranceEnded = false;
+      call.on('data', (request: { streamingConfig?: { config: ReceivedStream['config']; singleUtterance: boolean; interimResults: boolean }; audioContent?: Buffer }) => {
         if (request.streamingConfig) {
           stream.config = request.streamingConfig.config;
           stream.singleUtterance = request.streamingConfig.singleUtterance;
+          stream.interimResults = request.streamingConfig.interimResults;
         } else if (request.audioContent) {
           if (!stream.config) {
             call.emit('error', { code: grpc.status.INVALID_ARGUMENT, details: 'streaming_config must come first' });
             return;
           }
+          if (utteranceEnded) return; // Google ignores audio after the end of a single utterance
           stream.audioBytes += request.audioContent.length;
+          if ('transcript' in answer && answer.endOfUtteranceAfterBytes !== undefined && stream.singleUtterance && stream.audioBytes >= answer.endOfUtteranceAfterBytes) {
+            utteranceEnded = true;
+            if (stream.interimResults) {
+              for (const text of answer.interim ?? []) call.write({ results: [{ alternatives: [{ transcript: text }], isFinal: false, stability: 0.5 }] });
+            }
+            call.write({ speechEventType: 'END_OF_SINGLE_UTTERANCE', results: [] });
+          }
         }
       });
       call.on('end', () => {
@@ -81,7 +103,8 @@ export async function startFakeGoogleSpeech(): Promise<FakeGoogleSpeech> {
           return;
         }
         if ('transcript' in answer) {
-          call.write({ results: [{ alternatives: [{ transcript: answer.transcript, confidence: answer.confidence }], isFinal: true }] });
+          const words = stream.config.enableWordConfidence && answer.words ? { words: answer.words } : {};
+          call.write({ results: [{ alternatives: [{ transcript: answer.transcript, confidence: answer.confidence, ...words }], isFinal: true }] });
         }
         call.end();
       });

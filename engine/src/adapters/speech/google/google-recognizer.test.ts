@@ -39,11 +39,39 @@ describe('GoogleRecognizer against a fake of Google Speech v1 (real gRPC, Google
       encoding: 'LINEAR16',
       sampleRateHertz: 8000,
       languageCode: 'en-GB',
-      model: 'phone_call',
+      model: 'telephony',
+      enableWordConfidence: true,
       speechContexts: [{ phrases: ['blue badge', 'fallen'], boost: 10 }],
     });
-    expect(sent.singleUtterance).toBe(true);
+    expect(sent).toMatchObject({ singleUtterance: true, interimResults: true });
     expect(sent.audioBytes).toBe(50 * 320);
+  });
+
+  it("stops sending audio when Google says the caller has stopped talking, and returns each word's confidence", async () => {
+    fake.answerNext({
+      transcript: 'my dad fell',
+      confidence: 0.8,
+      words: [
+        { word: 'my', confidence: 0.9 },
+        { word: 'dad', confidence: 0.85 },
+        { word: 'fell', confidence: 0.4 },
+      ],
+      interim: ['my', 'my dad'],
+      endOfUtteranceAfterBytes: 20 * 320,
+    });
+    const result = await recognizer.recognize({ kind: 'audio', sampleRateHz: 8000, audio: callerAudio(10_000) }, options());
+    expect(result).toEqual({
+      kind: 'transcript',
+      transcript: 'my dad fell',
+      confidence: expect.closeTo(0.8, 5),
+      words: [
+        { word: 'my', confidence: expect.closeTo(0.9, 5) },
+        { word: 'dad', confidence: expect.closeTo(0.85, 5) },
+        { word: 'fell', confidence: expect.closeTo(0.4, 5) },
+      ],
+    });
+    // Ten seconds of audio were on offer; Google heard the end of speech after 0.4 s and no more was sent.
+    expect(fake.received.at(-1)!.audioBytes).toBeLessThan(30 * 320);
   });
 
   it('returns nothing when Google hears no speech', async () => {
@@ -65,6 +93,18 @@ describe('GoogleRecognizer against a fake of Google Speech v1 (real gRPC, Google
     await expect(
       recognizer.recognize({ kind: 'audio', sampleRateHz: 8000, audio: callerAudio(200) }, options()),
     ).rejects.toThrow(/no result within 500 ms/);
+  });
+
+  it('reports an unreachable Google as a SpeechServiceError (the node then offers its keys)', async () => {
+    const closed = await startFakeGoogleSpeech();
+    await closed.close();
+    const nowhere = createSpeechClient({ apiEndpoint: closed.address.host, port: closed.address.port, sslCreds: grpc.credentials.createInsecure() });
+    try {
+      const attempt = new GoogleRecognizer(nowhere, { resultTimeoutMs: 2000 }).recognize({ kind: 'audio', sampleRateHz: 8000, audio: callerAudio(200) }, options());
+      await expect(attempt).rejects.toBeInstanceOf(SpeechServiceError);
+    } finally {
+      await nowhere.close();
+    }
   });
 
   it('stops at once when the caller hangs up', async () => {

@@ -4,7 +4,7 @@ import type { Recognition, RecognizeOptions, Recognizer, Utterance } from '../..
 type SpeechClient = InstanceType<typeof v1.SpeechClient>;
 
 export interface GoogleRecognizerOptions {
-  /** Google's model for the audio: `phone_call` suits 8 kHz PSTN audio. */
+  /** Google's model for the audio: `telephony` is trained on 8 kHz phone calls. */
   model?: string;
   /** How much Google favours the flow's phrases (speech adaptation boost, 0–20). */
   phraseBoost?: number;
@@ -25,8 +25,13 @@ export class SpeechServiceError extends Error {
 
 /**
  * Google Cloud Speech-to-Text (v1 streaming recognition), the production recogniser. The caller's
- * audio is streamed as it arrives, with the flow's phrases as speech-adaptation hints, and the
- * first final result is the transcript.
+ * audio is streamed as it arrives, with the flow's phrases as speech-adaptation hints, the telephony
+ * model, single-utterance mode and interim results: Google says when the caller has stopped talking
+ * (END_OF_SINGLE_UTTERANCE), the audio stops there, and the first final result is the transcript,
+ * with a confidence for each word. Credentials come from the standard environment
+ * (GOOGLE_APPLICATION_CREDENTIALS or the platform's), unless the config names a key file.
+ * Google refusing, failing or not answering in time is a SpeechServiceError: the speech node then
+ * offers its keypad fallback, so the caller never meets silence.
  */
 export class GoogleRecognizer implements Recognizer {
   private readonly model: string;
@@ -37,7 +42,7 @@ export class GoogleRecognizer implements Recognizer {
     private readonly client: SpeechClient,
     options: GoogleRecognizerOptions = {},
   ) {
-    this.model = options.model ?? 'phone_call';
+    this.model = options.model ?? 'telephony';
     this.phraseBoost = options.phraseBoost ?? 10;
     this.resultTimeoutMs = options.resultTimeoutMs ?? 5000;
   }
@@ -58,11 +63,22 @@ export class GoogleRecognizer implements Recognizer {
           model: this.model,
           useEnhanced: true,
           maxAlternatives: 1,
+          enableWordConfidence: true,
           speechContexts: options.phrases.length ? [{ phrases: options.phrases, boost: this.phraseBoost }] : [],
         },
         singleUtterance: true,
-        interimResults: false,
+        interimResults: true,
       });
+      let speechEnded = false;
+      const endAudio = () => {
+        if (speechEnded) return;
+        speechEnded = true;
+        stream.end();
+        timer = setTimeout(
+          () => finish(() => reject(new SpeechServiceError(`Google Speech gave no result within ${this.resultTimeoutMs} ms`))),
+          this.resultTimeoutMs,
+        );
+      };
       const finish = (outcome: () => void) => {
         if (settled) return;
         settled = true;
@@ -76,12 +92,14 @@ export class GoogleRecognizer implements Recognizer {
       };
       options.signal.addEventListener('abort', onAbort, { once: true });
 
-      stream.on('data', (response: { results?: Array<{ isFinal?: boolean; alternatives?: Array<{ transcript?: string; confidence?: number }> }> }) => {
+      stream.on('data', (response: StreamingResponse) => {
+        // The caller stopped talking: send no more audio, and wait (a while) for the final result.
+        if (response.speechEventType === 'END_OF_SINGLE_UTTERANCE') endAudio();
         const final = response.results?.find((r) => r.isFinal);
         const best = final?.alternatives?.[0];
         if (best?.transcript?.trim()) {
-          finish(() => resolve({ kind: 'transcript', transcript: best.transcript!.trim(), confidence: best.confidence ?? 0 }));
-          stream.end();
+          finish(() => resolve(recognition(best)));
+          if (!speechEnded) stream.end();
         }
       });
       stream.on('error', (error: Error & { code?: number }) =>
@@ -92,15 +110,11 @@ export class GoogleRecognizer implements Recognizer {
       void (async () => {
         try {
           for await (const chunk of utterance.audio) {
-            if (settled) return;
+            if (settled || speechEnded) return;
             stream.write(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
           }
           if (settled) return;
-          stream.end();
-          timer = setTimeout(
-            () => finish(() => reject(new SpeechServiceError(`Google Speech gave no result within ${this.resultTimeoutMs} ms`))),
-            this.resultTimeoutMs,
-          );
+          endAudio();
         } catch (error) {
           finish(() => reject(error));
           stream.destroy();
@@ -108,6 +122,24 @@ export class GoogleRecognizer implements Recognizer {
       })();
     });
   }
+}
+
+interface StreamingResponse {
+  speechEventType?: string;
+  results?: Array<{
+    isFinal?: boolean;
+    alternatives?: Array<{ transcript?: string; confidence?: number; words?: Array<{ word?: string; confidence?: number }> }>;
+  }>;
+}
+
+type Alternative = NonNullable<NonNullable<StreamingResponse['results']>[number]['alternatives']>[number];
+
+/** Google's best alternative as a Recognition, with its word confidences when they line up with the transcript. */
+function recognition(best: Alternative): Recognition {
+  const transcript = best.transcript!.trim();
+  const words = (best.words ?? []).filter((w) => w.word).map((w) => ({ word: w.word!, confidence: w.confidence ?? 0 }));
+  const aligned = words.length > 0 && words.map((w) => w.word).join(' ') === transcript.split(/\s+/).join(' ');
+  return { kind: 'transcript', transcript, confidence: best.confidence ?? 0, ...(aligned ? { words } : {}) };
 }
 
 /** A client for Google's servers, or for any address speaking the same gRPC API (tests point it at a fake). */

@@ -1,142 +1,133 @@
-import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
 import type { Recognition, RecognizeOptions, Recognizer, Utterance } from '../../../ports/index.js';
+import { parseWordTimes, utteranceConfidence } from './decoder-output.js';
+import { bandFill, LoudnessMeter, stripWavHeader } from './narrowband.js';
 
 /**
- * Speech recognition that runs on this machine: CMU PocketSphinx (Debian's `pocketsphinx` +
- * `pocketsphinx-en-us`) decoding against a JSGF grammar built from the phrases the flow listens
- * for. Measured here: reliable for short intents ("blue badge", "I have fallen"), useless for free
- * dictation — so the grammar is the phrases plus a few filler words, which is what a menu-style
- * speech node needs. It wants wideband audio (16 kHz: G.722, Opus, a browser microphone); narrowband
- * 8 kHz phone audio, upsampled, loses about half the phrases (measured). English only; other languages recognise nothing, and the flow falls back to
- * keypresses. Google Cloud Speech is the production recogniser.
+ * Speech recognition that runs on this machine: CMU PocketSphinx 0.8 (Debian's `pocketsphinx` +
+ * `pocketsphinx-en-us`), decoding free English with its general language model and reporting each
+ * word's posterior probability from the decoder's lattice as its confidence.
  *
- * No Node binding installs, so it spawns `pocketsphinx_continuous`; audio is resampled to the
- * model's 16 kHz with sox. Both read stdin through `sh -c` because Node's child stdin is a socket.
+ * Why not a grammar of the flow's phrases (what this recogniser did before): a grammar forces every
+ * sound onto some phrase — "no match" almost never happens, the lattice holds one path so every
+ * posterior is 1.0, and off-topic callers get routed. Decoding free English is the garbage path:
+ * unknown speech comes out as other words, which match nothing, and a flagged word the decoder was
+ * unsure of carries a low posterior, so the speech node confirms it or asks again instead of routing.
+ *
+ * Phone audio is narrowband (8 kHz, nothing above 4 kHz) and the only acoustic model Debian ships is
+ * wideband (16 kHz). Audio is resampled with sox and the empty band is filled with low-level noise
+ * (narrowband.ts): measured on synthetic G.711 speech, that roughly doubles the phrases heard
+ * correctly, because the model's upper filters otherwise see log-energies of nothing.
+ *
+ * Audio is streamed into the decoder as it arrives, so a caller's words are decoded while they speak;
+ * the decision comes when the audio ends. English only: other languages recognise nothing, and the
+ * flow falls back to keys. No Node binding installs here, so it spawns the Debian programs.
  */
 export interface PocketSphinxOptions {
   /** Folder of the acoustic model; Debian's default. */
   modelDir?: string;
-  /** Pronunciation dictionary; words not in it cannot be in the grammar. */
+  /** The language model (n-gram) decoded against; Debian's general English one. */
+  languageModel?: string;
+  /** Pronunciation dictionary. */
   dictionary?: string;
-  /** Words a caller often says around the phrase ("I want to report a …"). */
-  fillers?: string[];
+  /** Level (dB relative to full scale) of the noise filling the empty band of narrowband audio. */
+  bandFillDb?: number;
+  /** More pocketsphinx_continuous options (search beams, passes), e.g. ['-fwdflat', 'no']. */
+  decoderArgs?: string[];
 }
 
-const DEFAULT_MODEL = '/usr/share/pocketsphinx/model/en-us/en-us';
-const DEFAULT_DICTIONARY = '/usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict';
-const DEFAULT_FILLERS = [
-  'i', 'i have', "i've", 'i am', "i'm", 'my', 'the', 'a', 'about', 'please', 'i want to', 'i need to',
-  'report a', "it's", 'calling about', 'yes', 'no',
-];
+const MODEL_DIR = '/usr/share/pocketsphinx/model/en-us';
+const DEFAULTS = {
+  modelDir: `${MODEL_DIR}/en-us`,
+  languageModel: `${MODEL_DIR}/en-us.lm.bin`,
+  dictionary: `${MODEL_DIR}/cmudict-en-us.dict`,
+  bandFillDb: -25,
+  decoderArgs: [] as string[],
+};
+const MODEL_RATE = 16_000;
+/** At least this many loud 20 ms frames (60 ms) before the audio counts as speech. */
+const MIN_SPEECH_FRAMES = 3;
+
+type Child = ChildProcessByStdio<Writable, Readable, Readable>;
 
 export class PocketSphinxRecognizer implements Recognizer {
-  private readonly modelDir: string;
-  private readonly dictionaryPath: string;
-  private readonly fillers: string[];
-  private dictionary: Promise<Set<string>> | undefined;
+  private readonly options: typeof DEFAULTS;
 
   constructor(options: PocketSphinxOptions = {}) {
-    this.modelDir = options.modelDir ?? DEFAULT_MODEL;
-    this.dictionaryPath = options.dictionary ?? DEFAULT_DICTIONARY;
-    this.fillers = options.fillers ?? DEFAULT_FILLERS;
+    this.options = { ...DEFAULTS, ...options };
   }
 
   async recognize(utterance: Utterance, options: RecognizeOptions): Promise<Recognition> {
     if (utterance.kind !== 'audio') {
       throw new TypeError('PocketSphinxRecognizer needs caller audio; typed speech goes to the text recogniser');
     }
-    const audio = await collect(utterance.audio, options.signal);
+    options.signal.throwIfAborted();
     if (!options.language.toLowerCase().startsWith('en')) return { kind: 'nothing' };
-    const grammar = await this.grammar(options.phrases);
-    if (!grammar || audio.length === 0) return { kind: 'nothing' };
-    const transcript = await decode(audio, utterance.sampleRateHz, grammar, this.modelDir, this.dictionaryPath, options.signal);
-    return transcript ? { kind: 'transcript', transcript, confidence: 0.6 } : { kind: 'nothing' };
-  }
-
-  /** A JSGF grammar: optional fillers, one of the phrases, optional fillers. Undefined if no phrase is speakable. */
-  async grammar(phrases: readonly string[]): Promise<string | undefined> {
-    const known = await this.knownWords();
-    const speakable = (p: string) => {
-      const words = normalise(p);
-      return words.length > 0 && words.every((w) => known.has(w)) ? words.join(' ') : undefined;
-    };
-    const heard = [...new Set(phrases.map(speakable).filter((p): p is string => p !== undefined))];
-    if (heard.length === 0) return undefined;
-    const fillers = [...new Set(this.fillers.map(speakable).filter((p): p is string => p !== undefined))];
-    return [
-      '#JSGF V1.0;',
-      'grammar caller;',
-      `public <utterance> = ${fillers.length ? '[<filler>] <phrase> [<filler>]' : '<phrase>'};`,
-      ...(fillers.length ? [`<filler> = ${fillers.join(' | ')};`] : []),
-      `<phrase> = ${heard.join(' | ')};`,
-      '',
-    ].join('\n');
-  }
-
-  private knownWords(): Promise<Set<string>> {
-    this.dictionary ??= readFile(this.dictionaryPath, 'utf8').then(
-      (text) => new Set(text.split('\n').map((line) => line.slice(0, line.indexOf(' '))).filter(Boolean)),
+    const { modelDir, languageModel, dictionary } = this.options;
+    // `-infile /dev/stdin` needs a real pipe; Node's child stdin is a socket, hence `cat |`.
+    const decoder = start(
+      'sh',
+      ['-c', 'm=$1 l=$2 d=$3; shift 3; cat | exec pocketsphinx_continuous -infile /dev/stdin -hmm "$m" -lm "$l" -dict "$d" -time yes -logfn /dev/null "$@"', 'asr', modelDir, languageModel, dictionary, ...this.options.decoderArgs],
+      options.signal,
     );
-    return this.dictionary;
+    const narrowband = utterance.sampleRateHz !== MODEL_RATE;
+    const resampler = narrowband
+      ? start('sox', ['-t', 'raw', '-r', String(utterance.sampleRateHz), '-e', 'signed', '-b', '16', '-c', '1', '-', '-t', 'raw', '-r', String(MODEL_RATE), '-e', 'signed', '-b', '16', '-c', '1', '-'], options.signal)
+      : undefined;
+    const fill = narrowband ? await bandFill(this.options.bandFillDb) : undefined;
+    const decoded = finished(decoder, 'pocketsphinx');
+    decoded.catch(() => undefined); // awaited below; an abort may reject it first
+    let filled = 0;
+    resampler?.stdout.on('data', (pcm: Buffer) => {
+      decoder.stdin.write(fill!(pcm, filled));
+      filled += pcm.length;
+    });
+    const resampled = resampler ? finished(resampler, 'sox', false) : undefined;
+    resampled?.catch(() => undefined);
+    resampler?.stdout.on('end', () => decoder.stdin.end());
+
+    const input = resampler?.stdin ?? decoder.stdin;
+    const loudness = new LoudnessMeter(utterance.sampleRateHz);
+    try {
+      for await (const chunk of stripWavHeader(utterance.audio)) {
+        options.signal.throwIfAborted();
+        loudness.measure(chunk);
+        if (!input.write(chunk)) await new Promise((resolve) => input.once('drain', resolve));
+      }
+    } catch (error) {
+      resampler?.kill();
+      decoder.kill();
+      throw error;
+    } finally {
+      input.end();
+    }
+    if (resampled) await resampled;
+    const output = await decoded;
+    if (loudness.loudFrames < MIN_SPEECH_FRAMES) return { kind: 'nothing' };
+    const words = parseWordTimes(output);
+    if (words.length === 0) return { kind: 'nothing' };
+    return { kind: 'transcript', transcript: words.map((w) => w.word).join(' '), confidence: utteranceConfidence(words), words };
   }
 }
 
-/** Lower-case words with punctuation other than apostrophes removed. */
-function normalise(phrase: string): string[] {
-  return phrase
-    .toLowerCase()
-    .replace(/[^a-z' ]+/g, ' ')
-    .split(/\s+/)
-    .filter(Boolean);
+function start(command: string, args: string[], signal: AbortSignal): Child {
+  const child = spawn(command, args, { signal, stdio: ['pipe', 'pipe', 'pipe'] });
+  child.stdin.on('error', () => undefined); // a decoder that died is reported by its exit code
+  return child;
 }
 
-async function collect(audio: AsyncIterable<Uint8Array>, signal: AbortSignal): Promise<Buffer> {
-  const chunks: Uint8Array[] = [];
-  for await (const chunk of audio) {
-    signal.throwIfAborted();
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
-}
-
-async function decode(
-  pcm: Buffer,
-  sampleRateHz: number,
-  grammar: string,
-  modelDir: string,
-  dictionary: string,
-  signal: AbortSignal,
-): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'frontdoor-asr-'));
-  try {
-    const grammarFile = join(dir, 'caller.jsgf');
-    await writeFile(grammarFile, grammar);
-    const script =
-      `sox -t raw -r ${sampleRateHz} -e signed -b 16 -c 1 - -t wav -r 16000 -e signed -b 16 -c 1 - 2>/dev/null | ` +
-      `pocketsphinx_continuous -infile /dev/stdin -hmm "$1" -dict "$2" -jsgf "$3" -logfn /dev/null`;
-    const output = await run('sh', ['-c', script, 'asr', modelDir, dictionary, grammarFile], pcm, signal);
-    return output.trim().split('\n').filter(Boolean).join(' ');
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
-
-function run(command: string, args: string[], input: Buffer, signal: AbortSignal): Promise<string> {
+/** Resolves with what the program printed (when `collect`) once it exits 0; rejects with its error output otherwise. */
+function finished(child: Child, name: string, collect = true): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { signal, stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
-    child.stdout.on('data', (d: Buffer) => out.push(d));
+    if (collect) child.stdout.on('data', (d: Buffer) => out.push(d));
     child.stderr.on('data', (d: Buffer) => err.push(d));
     child.on('error', reject);
     child.on('close', (code) => {
       if (code === 0) resolve(Buffer.concat(out).toString('utf8'));
-      else reject(new Error(`pocketsphinx exited with ${code}: ${Buffer.concat(err).toString('utf8').slice(0, 500)}`));
+      else reject(new Error(`${name} exited with ${code}: ${Buffer.concat(err).toString('utf8').slice(0, 500)}`));
     });
-    child.stdin.on('error', () => undefined);
-    child.stdin.end(input);
   });
 }

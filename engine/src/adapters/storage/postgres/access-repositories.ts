@@ -67,13 +67,20 @@ export function userRepository(pool: pg.Pool): UserRepository {
         const updated = user(rows[0]!);
         // A new password or a disabled account ends every session.
         if (changes.passwordHash !== undefined || changes.disabled === true) await client.query('DELETE FROM sessions WHERE user_id = $1', [userId]);
+        const revoked = changes.revokeTokens
+          ? ((await client.query('UPDATE api_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL', [userId])).rowCount ?? 0)
+          : 0;
         await writeAudit(client, {
           actor,
           action: 'user.update',
           entityType: 'user',
           entityId: userId,
           before: auditedUser(user(found[0])),
-          after: { ...(auditedUser(updated) as object), ...(changes.passwordHash !== undefined ? { passwordChanged: true } : {}) },
+          after: {
+            ...(auditedUser(updated) as object),
+            ...(changes.passwordHash !== undefined ? { passwordChanged: true } : {}),
+            ...(changes.revokeTokens ? { tokensRevoked: revoked } : {}),
+          },
         });
         return { kind: 'updated', user: updated } as const;
       });
@@ -217,7 +224,7 @@ export function auditRepository(pool: pg.Pool): AuditRepository {
         .add((p) => `at < ${p}`, filter.until);
       return pagedQuery<AuditRow, AuditEntry>(
         pool,
-        { columns: 'id::text AS id, at, actor, action, entity_type, entity_id, before, after', from: 'audit_log', where, orderBy: 'id DESC' },
+        { columns: 'id::text AS id, at, actor, action, entity_type, entity_id, before, after', from: 'audit_log', where, orderBy: 'audit_log.id DESC' },
         page,
         (row) => ({
           id: row.id,

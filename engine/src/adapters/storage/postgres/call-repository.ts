@@ -1,7 +1,9 @@
 import type pg from 'pg';
 import type { CallEvent } from '../../../ports/call-events.js';
-import type { CallRecord, CallRepository, PaymentRecord, PaymentRepository } from '../../../ports/store.js';
-import { isPgError, opt, pagedQuery, PG_FOREIGN_KEY_VIOLATION, Where } from './sql.js';
+import type { CallRecord, CallRepository } from '../../../ports/store.js';
+import { inTransaction } from './database.js';
+import { recordPaymentEvents } from './payment-repository.js';
+import { opt, pagedQuery, Where, type Queryable } from './sql.js';
 
 interface CallRow {
   id: string;
@@ -121,19 +123,15 @@ export function callRepository(pool: pg.Pool): CallRepository {
 
     async appendEvents(events: CallEvent[]) {
       if (events.length === 0) return;
-      await pool.query(
-        `INSERT INTO call_events (call_id, seq, at, type, node_id, data)
-         SELECT * FROM unnest($1::text[], $2::int[], $3::timestamptz[], $4::text[], $5::text[], $6::jsonb[])
-         ON CONFLICT (call_id, seq) DO NOTHING`,
-        [
-          events.map((e) => e.callId),
-          events.map((e) => e.seq),
-          events.map((e) => new Date(e.at)),
-          events.map((e) => e.type),
-          events.map((e) => e.nodeId ?? null),
-          events.map((e) => JSON.stringify(e.data)),
-        ],
-      );
+      if (!events.some((e) => e.type === 'payment.started' || e.type === 'payment.ended')) {
+        await insertEvents(pool, events);
+        return;
+      }
+      await inTransaction(pool, async (client) => {
+        const inserted = await insertEvents(client, events);
+        // Only events appended now (a repeated seq is ignored, and so is its payment).
+        await recordPaymentEvents(client, events.filter((e) => inserted.has(`${e.callId}\u0000${e.seq}`)));
+      });
     },
 
     async events(callId) {
@@ -150,69 +148,21 @@ export function callRepository(pool: pg.Pool): CallRepository {
   };
 }
 
-interface PaymentRow {
-  id: string;
-  call_id: string;
-  status: PaymentRecord['status'];
-  amount_minor: number;
-  currency: 'GBP';
-  reference: string;
-  gateway_session_id: string | null;
-  gateway_transaction_id: string | null;
-  created_at: Date;
-  completed_at: Date | null;
-}
-
-const PAYMENT_COLUMNS = 'id, call_id, status, amount_minor, currency, reference, gateway_session_id, gateway_transaction_id, created_at, completed_at';
-
-function paymentRecord(row: PaymentRow): PaymentRecord {
-  return {
-    id: row.id,
-    callId: row.call_id,
-    status: row.status,
-    amountMinor: row.amount_minor,
-    currency: row.currency,
-    reference: row.reference,
-    gatewaySessionId: opt(row.gateway_session_id),
-    gatewayTransactionId: opt(row.gateway_transaction_id),
-    createdAt: row.created_at,
-    completedAt: opt(row.completed_at),
-  };
-}
-
-/** Payment outcomes only — the schema has nowhere to put a card number, and refuses card-like references. */
-export function paymentRepository(pool: pg.Pool): PaymentRepository {
-  async function get(paymentId: string): Promise<PaymentRecord | undefined> {
-    const { rows } = await pool.query<PaymentRow>(`SELECT ${PAYMENT_COLUMNS} FROM payments WHERE id = $1`, [paymentId]);
-    return rows[0] && paymentRecord(rows[0]);
-  }
-  return {
-    async create(payment) {
-      try {
-        const { rows } = await pool.query<PaymentRow>(
-          `INSERT INTO payments (id, call_id, amount_minor, currency, reference, gateway_session_id) VALUES ($1, $2, $3, $4, $5, $6)
-           ON CONFLICT (id) DO NOTHING RETURNING ${PAYMENT_COLUMNS}`,
-          [payment.id, payment.callId, payment.amountMinor, payment.currency, payment.reference, payment.gatewaySessionId ?? null],
-        );
-        return rows[0] ? { kind: 'created', payment: paymentRecord(rows[0]) } : { kind: 'exists' };
-      } catch (error) {
-        if (isPgError(error, PG_FOREIGN_KEY_VIOLATION)) return { kind: 'callNotFound' };
-        throw error;
-      }
-    },
-    async complete(paymentId, result) {
-      const { rows } = await pool.query<PaymentRow>(
-        `UPDATE payments SET status = $2, gateway_transaction_id = $3, completed_at = $4 WHERE id = $1 AND status = 'pending' RETURNING ${PAYMENT_COLUMNS}`,
-        [paymentId, result.status, result.gatewayTransactionId ?? null, result.completedAt],
-      );
-      if (rows[0]) return { kind: 'completed', payment: paymentRecord(rows[0]) };
-      const existing = await get(paymentId);
-      return existing ? { kind: 'alreadyCompleted', payment: existing } : { kind: 'notFound' };
-    },
-    get,
-    async forCall(callId) {
-      const { rows } = await pool.query<PaymentRow>(`SELECT ${PAYMENT_COLUMNS} FROM payments WHERE call_id = $1 ORDER BY created_at, id`, [callId]);
-      return rows.map(paymentRecord);
-    },
-  };
+/** Inserts the events; the keys (`callId\0seq`) of those that were new. */
+async function insertEvents(q: Queryable, events: CallEvent[]): Promise<Set<string>> {
+  const { rows } = await q.query<{ call_id: string; seq: number }>(
+    `INSERT INTO call_events (call_id, seq, at, type, node_id, data)
+     SELECT * FROM unnest($1::text[], $2::int[], $3::timestamptz[], $4::text[], $5::text[], $6::jsonb[])
+     ON CONFLICT (call_id, seq) DO NOTHING
+     RETURNING call_id, seq`,
+    [
+      events.map((e) => e.callId),
+      events.map((e) => e.seq),
+      events.map((e) => new Date(e.at)),
+      events.map((e) => e.type),
+      events.map((e) => e.nodeId ?? null),
+      events.map((e) => JSON.stringify(e.data)),
+    ],
+  );
+  return new Set(rows.map((row) => `${row.call_id}\u0000${row.seq}`));
 }

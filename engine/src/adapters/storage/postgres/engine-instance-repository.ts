@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { EngineInstance, EngineInstanceRepository } from '../../../ports/store.js';
 import { inTransaction } from './database.js';
+import { endLostPayments } from './payment-repository.js';
 import { opt, type Queryable } from './sql.js';
 
 /** The outcome of a call whose engine died before the call ended. */
@@ -28,7 +29,10 @@ async function endLostCalls(q: Queryable, self: { id: string; name?: string }, d
      SELECT id FROM lost ORDER BY id`,
     [self.id, self.name ?? null, deadAfterMs],
   );
-  return rows.map((r) => r.id);
+  const lost = rows.map((r) => r.id);
+  // A payment under way when its engine died: only Pay360 knows how it ended.
+  await endLostPayments(q, lost);
+  return lost;
 }
 
 export function engineInstanceRepository(pool: pg.Pool): EngineInstanceRepository {

@@ -16,6 +16,7 @@ import type {
   SaveDraftResult,
 } from '../../../ports/store.js';
 import { inTransaction } from './database.js';
+import { redactCredentials } from '../../../core/nodes/http/http.node.js';
 import { opt, writeAudit, type Queryable } from './sql.js';
 
 /** sha256 (hex) of the graph's canonical JSON (RFC 8785: keys sorted, no whitespace). */
@@ -138,7 +139,7 @@ export function flowRepository(pool: pg.Pool, published: (publication: FlowPubli
        WHERE id = $1 RETURNING draft_revision`,
       [flow.id, draft, name, description],
     );
-    await writeAudit(client, { actor, action, entityType: 'flow', entityId: flow.id, before: flow.draft, after: draft });
+    await writeAudit(client, { actor, action, entityType: 'flow', entityId: flow.id, before: redactCredentials(flow.draft), after: redactCredentials(draft) });
     return rows[0]!.draft_revision;
   }
 
@@ -173,7 +174,7 @@ export function flowRepository(pool: pg.Pool, published: (publication: FlowPubli
         );
         const row = rows[0];
         if (!row) return { kind: 'exists' };
-        await writeAudit(client, { actor, action: 'flow.create', entityType: 'flow', entityId: row.id, before: null, after: draft });
+        await writeAudit(client, { actor, action: 'flow.create', entityType: 'flow', entityId: row.id, before: null, after: redactCredentials(draft) });
         return { kind: 'created', flow: record(row) };
       });
     },
@@ -198,7 +199,7 @@ export function flowRepository(pool: pg.Pool, published: (publication: FlowPubli
         if (rows.length > 0) return { kind: 'inUse', by: rows.map((r) => `number ${r.did}`) } as const;
         await client.query('UPDATE flow_versions SET retired_at = now() WHERE flow_id = $1 AND version = $2', [flowId, flow.published_version]);
         await client.query('UPDATE flows SET deleted_at = now(), published_version = NULL, updated_at = now() WHERE id = $1', [flowId]);
-        await writeAudit(client, { actor, action: 'flow.delete', entityType: 'flow', entityId: flowId, before: flow.draft, after: null });
+        await writeAudit(client, { actor, action: 'flow.delete', entityType: 'flow', entityId: flowId, before: redactCredentials(flow.draft), after: null });
         return { kind: 'deleted' } as const;
       });
     },

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import type pg from 'pg';
 
 /**
- * Applies migrations/NNNN_name.sql in order, each in its own transaction together with its row in
+ * Applies migrations/NNNN_name.sql in order (each one not applied yet), each in its own transaction together with its row in
  * schema_migrations (version, name, sha256). A session advisory lock keeps two engines starting at once
  * from migrating together. Refuses to run when an applied migration's file has changed or gone: a
  * schema that no longer matches its files is not something to start on.
@@ -42,9 +42,12 @@ export function readMigrations(dir: string = MIGRATIONS_DIR): Migration[] {
       const sql = readFileSync(join(dir, file), 'utf8');
       return { version: Number(match[1]), name: match[2]!, file, sql, checksum: createHash('sha256').update(sql).digest('hex') };
     });
+  // Numbers are handed out ahead to changes made side by side, so a gap is allowed (its migration may
+  // land later, and is applied then); two files with one number are not.
   migrations.forEach((migration, index) => {
-    if (migration.version !== index + 1) {
-      throw new MigrationError(`${join(dir, migration.file)}: expected migration number ${String(index + 1).padStart(4, '0')} (numbers run 0001, 0002 … with no gaps)`);
+    const before = migrations[index - 1];
+    if (migration.version < 1 || (before && before.version === migration.version)) {
+      throw new MigrationError(`${join(dir, migration.file)}: migration number ${String(migration.version).padStart(4, '0')} is used twice (or is 0000)`);
     }
   });
   return migrations;
@@ -73,7 +76,8 @@ export async function migrate(pool: pg.Pool, options: { dir?: string } = {}): Pr
         }
       }
       const applied: string[] = [];
-      for (const migration of migrations.slice(rows.length)) {
+      const done = new Set(rows.map((row) => row.version));
+      for (const migration of migrations.filter((m) => !done.has(m.version))) {
         await client.query('BEGIN');
         try {
           await client.query(migration.sql);

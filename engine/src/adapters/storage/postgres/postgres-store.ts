@@ -1,13 +1,16 @@
 import pg from 'pg';
 import type { FlowPublication, Store } from '../../../ports/store.js';
 import { apiTokenRepository, auditRepository, sessionRepository, userRepository } from './access-repositories.js';
-import { callRepository, paymentRepository } from './call-repository.js';
+import { callRepository } from './call-repository.js';
+import { paymentRepository } from './payment-repository.js';
 import { agentRepository, holidayCalendarRepository, queueRepository, scheduleRepository } from './crud-repository.js';
 import type { Database } from './database.js';
 import { engineInstanceRepository } from './engine-instance-repository.js';
 import { FLOW_PUBLISHED_CHANNEL, flowRepository } from './flow-repository.js';
 import { numberRepository } from './number-repository.js';
 import { promptRepository } from './prompt-repository.js';
+import { loginThrottle, secretRepository } from './security-repositories.js';
+import { isDatabaseUnavailable, isRefusedValue } from './unavailable.js';
 
 export interface StoreLogger {
   info(message: string): void;
@@ -48,6 +51,8 @@ export async function createPostgresStore(database: Database, options: PostgresS
     sessions: sessionRepository(pool),
     apiTokens: apiTokenRepository(pool),
     audit: auditRepository(pool),
+    loginThrottle: loginThrottle(pool),
+    secrets: secretRepository(pool),
     engineInstances: engineInstanceRepository(pool),
     async health() {
       try {
@@ -57,48 +62,53 @@ export async function createPostgresStore(database: Database, options: PostgresS
         return { kind: database.kind, ok: false, error: (error as Error).message };
       }
     },
+    isUnavailable: isDatabaseUnavailable,
+    isRefusedValue,
     onFlowPublished: (listener) => publications.subscribe(listener),
     close: () => publications.stop(),
   };
 }
 
+/** Longest wait between two attempts to re-open the LISTEN connection. */
+export const MAX_RELISTEN_DELAY_MS = 15_000;
+
 /**
  * Publications from every engine sharing the database. LISTEN/NOTIFY when the server delivers
  * notifications to a listening connection (real PostgreSQL); otherwise polling of the flows table
  * (PGlite's socket server runs one session for all connections, so a NOTIFY reaches only the connection
- * that sent it). Each (flow, version) is delivered once, however it arrives.
+ * that sent it). Each (flow, version) is delivered once, however it arrives. When the LISTEN connection
+ * is lost (PostgreSQL restarted), it is opened again with growing waits, and what was published while
+ * it was away is read from the flows table, so no publication is missed.
  */
 class PublicationFeed {
   private readonly listeners = new Set<(publication: FlowPublication) => void>();
   private readonly latest = new Map<string, number>();
   private listener: pg.Client | undefined;
   private poller: NodeJS.Timeout | undefined;
-  private polling: Promise<void> | undefined;
+  private polling: Promise<boolean> | undefined;
+  private relisten: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private url = '';
+  private logger: StoreLogger = { info: () => undefined, warn: () => undefined };
+  private probed: () => void = () => undefined;
 
   constructor(private readonly pool: pg.Pool) {}
 
   async start(url: string, logger: StoreLogger, pollIntervalMs: number, probeMs: number): Promise<'notify' | 'polling'> {
+    this.url = url;
+    this.logger = logger;
     await this.poll(false);
-    const client = new pg.Client({ connectionString: url });
-    client.on('error', (error) => logger.warn(`publication listener: ${error.message}`));
-    let probed: () => void = () => undefined;
     const probe = new Promise<boolean>((resolve) => {
-      probed = () => resolve(true);
+      this.probed = () => resolve(true);
       setTimeout(() => resolve(false), probeMs).unref();
     });
-    client.on('notification', (message) => {
-      if (message.channel !== FLOW_PUBLISHED_CHANNEL || message.payload === undefined) return;
-      const publication = JSON.parse(message.payload) as FlowPublication | { probe: true };
-      if ('probe' in publication) probed();
-      else this.announce(publication);
-    });
-    await client.connect();
-    await client.query(`LISTEN ${FLOW_PUBLISHED_CHANNEL}`);
+    const client = await this.listen();
     await this.pool.query('SELECT pg_notify($1, $2)', [FLOW_PUBLISHED_CHANNEL, JSON.stringify({ probe: true })]);
     if (await probe) {
-      this.listener = client;
+      this.watch(client);
       return 'notify';
     }
+    this.listener = undefined;
     await client.end();
     logger.info(
       `flow publications: a test NOTIFY did not reach a LISTENing connection within ${probeMs} ms (PGlite serves every connection from one session); polling every ${pollIntervalMs} ms instead`,
@@ -106,6 +116,67 @@ class PublicationFeed {
     this.poller = setInterval(() => void this.poll(true), pollIntervalMs);
     this.poller.unref();
     return 'polling';
+  }
+
+  /** A new connection LISTENing on the publications channel. */
+  private async listen(): Promise<pg.Client> {
+    const client = new pg.Client({ connectionString: this.url, connectionTimeoutMillis: 5_000 });
+    client.on('error', (error) => this.logger.warn(`publication listener: ${error.message}`));
+    client.on('notification', (message) => {
+      if (message.channel !== FLOW_PUBLISHED_CHANNEL || message.payload === undefined) return;
+      let publication: FlowPublication | { probe: true };
+      try {
+        publication = JSON.parse(message.payload) as FlowPublication | { probe: true };
+      } catch {
+        return;
+      }
+      if ('probe' in publication) this.probed();
+      else this.announce(publication);
+    });
+    this.listener = client;
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${FLOW_PUBLISHED_CHANNEL}`);
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      throw error;
+    }
+    return client;
+  }
+
+  /** When `client` ends other than by stop(), open another and catch up. */
+  private watch(client: pg.Client): void {
+    client.once('end', () => {
+      if (this.stopped || this.listener !== client) return;
+      this.listener = undefined;
+      this.logger.warn('publication listener: the connection to the database was lost; opening it again');
+      this.scheduleRelisten(0);
+    });
+  }
+
+  private scheduleRelisten(attempt: number): void {
+    const delay = Math.min(MAX_RELISTEN_DELAY_MS, 250 * 2 ** attempt);
+    this.relisten = setTimeout(() => {
+      this.relisten = undefined;
+      if (this.stopped) return;
+      this.listen().then(
+        async (client) => {
+          if (this.stopped) return void (await client.end().catch(() => undefined));
+          this.watch(client);
+          this.logger.info('publication listener: listening again; reading what was published meanwhile');
+          await this.catchUp();
+        },
+        () => this.scheduleRelisten(attempt + 1),
+      );
+    }, delay);
+    this.relisten.unref();
+  }
+
+  /** Reads what was published while the listener was away, until the database answers. */
+  private async catchUp(): Promise<void> {
+    for (let attempt = 0; !this.stopped && !(await this.poll(true)); attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, Math.min(MAX_RELISTEN_DELAY_MS, 250 * 2 ** attempt)).unref());
+    }
   }
 
   subscribe(listener: (publication: FlowPublication) => void): () => void {
@@ -120,7 +191,8 @@ class PublicationFeed {
     for (const listener of this.listeners) listener(publication);
   }
 
-  private poll(announce: boolean): Promise<void> {
+  /** Reads every flow's published version; false when the database could not be read. */
+  private poll(announce: boolean): Promise<boolean> {
     this.polling ??= (async () => {
       try {
         const { rows } = await this.pool.query<{ id: string; published_version: number }>(
@@ -131,8 +203,10 @@ class PublicationFeed {
           if (announce) this.announce(publication);
           else this.latest.set(publication.flowId, publication.version);
         }
+        return true;
       } catch {
         // The database is briefly unreachable: the next poll tries again.
+        return false;
       } finally {
         this.polling = undefined;
       }
@@ -141,9 +215,13 @@ class PublicationFeed {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     if (this.poller) clearInterval(this.poller);
+    if (this.relisten) clearTimeout(this.relisten);
     await this.polling;
-    await this.listener?.end();
+    const listener = this.listener;
+    this.listener = undefined;
+    await listener?.end().catch(() => undefined);
     this.listeners.clear();
   }
 }

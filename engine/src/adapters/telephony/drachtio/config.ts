@@ -187,6 +187,12 @@ export const telephonyConfigSchema = z
     teams: teamsSchema.optional(),
     admission: admissionSchema.default({ maxConcurrentCalls: 200, maxCallsPerSecond: 25, retryAfterSeconds: 5 }),
     defaultLanguage: z.string().default('en-GB').describe('TTS language when a prompt has none'),
+    mediaBaseUrl: z
+      .url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' })
+      .optional()
+      .describe(
+        "This engine's HTTP address as the media servers reach it, for recorded prompts and Welsh speech (default: http://<first media server's advertisedAddress, else http.host>:<http.port>)",
+      ),
     ttsVoice: z.string().default('slt').describe('mod_flite voice for text prompts (kal, slt, rms, awb)'),
     recordCalls: z.boolean().default(false).describe('Record every call (paused during payments) into recordingsDir'),
     recordingsDir: z.string().min(1).default('/var/lib/freeswitch/recordings').describe('Where FreeSWITCH writes voicemail, utterances and call recordings; the engine reads the same path (a shared volume)'),

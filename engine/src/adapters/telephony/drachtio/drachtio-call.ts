@@ -8,6 +8,8 @@ import type {
   Destination,
   HandOffOptions,
   HandOffResult,
+  HoldOptions,
+  HoldResult,
   ListenOptions,
   ListenResult,
   PlayOptions,
@@ -18,7 +20,9 @@ import type {
   TransferResult,
 } from '../../../ports/call-channel.js';
 import type { Clock } from '../../../ports/clock.js';
+import { handOff, type AnsweredLeg, type DialOutcome, type HandOffHost } from './hand-off.js';
 import { MediaLeg, TelephonyError } from './media-leg.js';
+import { referAndWait } from './refer.js';
 import type { TelephonyLogger } from './media-pool.js';
 import type { OutboundTarget, RouteResult } from './outbound-routing.js';
 import { sipStatusOf, userOfUri, type OutgoingInvite, type SipAgent, type SipDialog, type SipRequest, type SipResponse } from './sip.js';
@@ -45,14 +49,20 @@ export interface DrachtioCallDeps {
   settings: { ttsVoice: string; recordingsDir: string; recordCalls: boolean };
   /** Told once, when the call is answered. */
   onAnswered?(): void;
+  /**
+   * Audio (a URL the media server can fetch) for text in a language mod_flite cannot speak, e.g. Welsh;
+   * undefined to let flite read it.
+   */
+  speechFor?(text: string, language: string): string | undefined;
 }
 
-interface AnsweredLeg {
-  kind: 'answered';
-  leg: MediaLeg;
-  dialog: SipDialog;
-}
-type DialOutcome = AnsweredLeg | { kind: 'busy' } | { kind: 'noAnswer' } | { kind: 'failed'; reason: string };
+/** The media server's default hold music (docker/freeswitch/conf/autoload_configs/local_stream.conf.xml). */
+const DEFAULT_HOLD_MUSIC = 'local_stream://moh';
+/** Endless silence: what a caller on hold hears when the music cannot be played. */
+const SILENCE = 'silence_stream://-1';
+
+/** Languages mod_flite's voices speak; other text goes to `speechFor`. */
+const FLITE_LANGUAGES = /^en(-|$)/;
 
 /** How long a target named in a far end's REFER may ring. */
 const REFERRAL_RING_MS = 30_000;
@@ -132,13 +142,7 @@ export class DrachtioCall implements CallChannel {
     this.dialog = dialog;
     dialog.on('destroy', () => this.callerHungUp('BYE'));
     this.deps.onAnswered?.();
-    await this.media.setVariables({
-      tts_engine: 'flite',
-      tts_voice: this.deps.settings.ttsVoice,
-      playback_terminators: 'none',
-      hangup_after_bridge: 'false',
-      park_after_bridge: 'true',
-    });
+    await this.media.setVariables(this.channelVariables());
     if (this.deps.settings.recordCalls) {
       this.callRecording = `${this.deps.settings.recordingsDir}/${this.callId}-call.wav`;
       await this.media.startCallRecording(this.callRecording);
@@ -235,7 +239,7 @@ export class DrachtioCall implements CallChannel {
     await this.ready(signal);
     const dialled = await this.dial(destination, options, signal);
     if (dialled.kind !== 'answered') return dialled;
-    options.onAnswered?.();
+    options.onAnswer?.();
     const talk = await this.connect(dialled, options.filterDtmf ?? false, signal);
     return { kind: 'completed', talkMs: talk.talkMs };
   }
@@ -255,24 +259,11 @@ export class DrachtioCall implements CallChannel {
     return { kind: 'transferred' };
   }
 
+  /** The payment hand-off: the caller's media goes straight to the payment line, never through FreeSWITCH (hand-off.ts). */
   async handOff(destination: Destination, options: HandOffOptions): Promise<HandOffResult> {
     const signal = this.opSignal(options.signal);
     await this.ready(signal);
-    const dialled = await this.dial(destination, { ringTimeoutMs: options.ringTimeoutMs }, signal);
-    if (dialled.kind !== 'answered') return { kind: 'failed', reason: dialled.kind === 'failed' ? dialled.reason : dialled.kind };
-    try {
-      // The token goes to the far end only; it is never logged.
-      if (options.digitsToSend) await dialled.leg.sendDigits(options.digitsToSend);
-    } catch (error) {
-      await this.hangUpLeg(dialled);
-      return { kind: 'failed', reason: `sending digits failed: ${(error as Error).message}` };
-    }
-    if (options.mode === 'refer') {
-      this.detach(dialled, true);
-      return { kind: 'transferred' };
-    }
-    await this.connect(dialled, true, signal);
-    return { kind: 'returned' };
+    return handOff(this.handOffHost(), destination, options, signal);
   }
 
   async hangup(reason = 'completed'): Promise<void> {
@@ -346,14 +337,43 @@ export class DrachtioCall implements CallChannel {
     this.media = leg;
     this.watchMedia(leg);
     this.callRecording = undefined; // the recording stayed on the lost server
-    await leg.setVariables({ tts_engine: 'flite', tts_voice: this.deps.settings.ttsVoice, playback_terminators: 'none', hangup_after_bridge: 'false', park_after_bridge: 'true' });
+    await leg.setVariables(this.channelVariables());
     this.deps.logger.info(`call ${this.callId}: moved from media server ${lost.mediaServerName} to ${leg.mediaServerName}`);
     return leg;
   }
 
   private fileFor(segment: PromptSegment): string {
-    if (segment.audio) return /^https?:\/\//.test(segment.audio) ? `http_cache://${segment.audio}` : segment.audio;
-    return `say:${segment.text.replace(/\s+/g, ' ').trim()}`;
+    const text = segment.text.replace(/\s+/g, ' ').trim();
+    const audio = segment.audio ?? (FLITE_LANGUAGES.test(segment.language) ? undefined : this.deps.speechFor?.(text, segment.language));
+    if (audio) return /^https?:\/\//.test(audio) ? `http_cache://${audio}` : audio;
+    return `say:${text}`;
+  }
+
+  /**
+   * Hold music until `signal` aborts or the caller presses one of `keys` (other keys are dropped). A
+   * music file that ends starts again; one that cannot be played leaves the caller in silence, not in a
+   * loop of failed plays.
+   */
+  async hold(options: HoldOptions): Promise<HoldResult> {
+    const { signal, keys = '' } = options;
+    let file = options.music ? this.fileFor({ language: 'en-GB', text: '', audio: options.music }) : DEFAULT_HOLD_MUSIC;
+    try {
+      for (;;) {
+        while (this.typeAhead.length) {
+          const key = this.typeAhead.shift()!;
+          if (keys.includes(key)) return { kind: 'key', key };
+        }
+        const media = await this.currentMedia();
+        const outcome = await this.interruptible(media, media.play(file), keys.length > 0, signal);
+        if (!outcome.result.found && file !== SILENCE) {
+          this.deps.logger.error(`call ${this.callId}: hold music ${file} could not be played; the caller waits in silence`);
+          file = SILENCE;
+        }
+      }
+    } catch (error) {
+      if (signal.aborted) return { kind: 'stopped' };
+      throw error;
+    }
   }
 
   /** Plays each segment; with barge-in, a key (or one pressed before) ends it. */
@@ -466,27 +486,36 @@ export class DrachtioCall implements CallChannel {
     return `${this.deps.settings.recordingsDir}/${this.callId.replace(/[^A-Za-z0-9_.-]/g, '_')}-${kind}-${this.recordings}.wav`;
   }
 
-  /** Ring a destination on a new FreeSWITCH channel (3PCC), trying each route in turn. */
-  private async dial(destination: Destination, options: Pick<BridgeOptions, 'ringTimeoutMs' | 'callerId'>, signal: AbortSignal): Promise<DialOutcome> {
+  /**
+   * Ring a destination from a new FreeSWITCH channel (3PCC), trying each route in turn. `offerless`: the
+   * INVITE carries no SDP, the far end offers and FreeSWITCH answers that offer (RFC 3725) — the far end's
+   * media (plain RTP or not) decides, not our media server's (which offers SRTP as an option for Teams).
+   */
+  private async dial(
+    destination: Destination,
+    options: Pick<BridgeOptions, 'ringTimeoutMs' | 'callerId'>,
+    signal: AbortSignal,
+    offerless = false,
+  ): Promise<DialOutcome> {
     const route = await this.deps.route(destination, options.callerId ?? this.from);
     if (route.kind === 'failed') return route;
     let last: DialOutcome = { kind: 'failed', reason: 'no route' };
     for (const target of route.targets) {
-      const leg = await this.deps.createLeg({ srtp: target.srtp }).catch((error: unknown) => error as Error);
+      const leg = offerless ? undefined : await this.deps.createLeg({ srtp: target.srtp }).catch((error: unknown) => error as Error);
       if (leg instanceof Error) return { kind: 'failed', reason: leg.message };
       const outcome = await this.ring(target, leg, options.ringTimeoutMs, signal).catch(async (error: unknown) => {
-        await leg.release();
+        await leg?.release();
         throw error;
       });
       if (outcome.kind === 'answered') return outcome;
-      await leg.release();
+      await leg?.release();
       last = outcome;
       if (!(outcome.kind === 'failed' && target.failOver)) break;
     }
     return last;
   }
 
-  private async ring(target: OutboundTarget, leg: MediaLeg, ringTimeoutMs: number, signal: AbortSignal): Promise<DialOutcome> {
+  private async ring(target: OutboundTarget, offeringLeg: MediaLeg | undefined, ringTimeoutMs: number, signal: AbortSignal): Promise<DialOutcome> {
     let invite: OutgoingInvite | undefined;
     let timedOut = false;
     const stopTimer = new AbortController();
@@ -499,23 +528,39 @@ export class DrachtioCall implements CallChannel {
       () => undefined,
     );
     signal.addEventListener('abort', cancel, { once: true });
+    const common = { headers: target.headers, ...(target.auth ? { auth: target.auth } : {}), ...(target.proxy ? { proxy: target.proxy } : {}) };
+    const progress = {
+      cbRequest: (req: OutgoingInvite) => {
+        invite = req;
+        if (timedOut || signal.aborted) cancel();
+      },
+    };
     try {
-      const dialog = await this.deps.sip.createUAC(
-        target.uri,
-        { localSdp: leg.localSdp, headers: target.headers, ...(target.auth ? { auth: target.auth } : {}), ...(target.proxy ? { proxy: target.proxy } : {}) },
-        {
-          cbRequest: (req) => {
-            invite = req;
-            if (timedOut || signal.aborted) cancel();
-          },
-        },
-      );
+      let leg: MediaLeg;
+      let dialog: SipDialog;
+      if (offeringLeg) {
+        leg = offeringLeg;
+        dialog = await this.deps.sip.createUAC(target.uri, { ...common, localSdp: leg.localSdp }, progress);
+      } else {
+        const answered = await this.deps.sip.createUAC(target.uri, { ...common, noAck: true }, progress);
+        try {
+          leg = await this.deps.createLeg({ remoteSdp: answered.sdp, srtp: target.srtp });
+        } catch (error) {
+          await answered.destroy?.().catch(() => undefined);
+          return { kind: 'failed', reason: (error as Error).message };
+        }
+        dialog = await answered.ack(leg.localSdp).catch(async (error: unknown) => {
+          await leg.release();
+          throw error;
+        });
+      }
       if (signal.aborted || timedOut) {
         await Promise.resolve(dialog.destroy()).catch(() => undefined);
+        if (!offeringLeg) await leg.release();
         if (signal.aborted) throw signal.reason;
         return { kind: 'noAnswer' };
       }
-      await leg.modify(dialog.remote.sdp);
+      if (offeringLeg) await leg.modify(dialog.remote.sdp);
       return { kind: 'answered', leg, dialog };
     } catch (error) {
       if (signal.aborted) throw signal.reason;
@@ -656,38 +701,71 @@ export class DrachtioCall implements CallChannel {
   private async refer(destination: Destination, options: BridgeOptions, signal: AbortSignal): Promise<TransferResult | undefined> {
     const route = await this.deps.route(destination, options.callerId ?? this.from);
     if (route.kind === 'failed') return route;
-    const dialog = this.dialog!;
-    const target = route.targets[0]!;
-    const notified = new Promise<number | undefined>((resolve) => {
-      const onNotify = (req: SipRequest, res: SipResponse) => {
-        res.send(200);
-        const status = /^SIP\/2\.0\s+(\d{3})/.exec(req.body ?? '')?.[1];
-        if (status && Number(status) >= 200) {
-          dialog.removeListener('notify', onNotify);
-          resolve(Number(status));
-        }
-      };
-      dialog.on('notify', onNotify);
-      this.deps.clock.sleep(options.ringTimeoutMs, signal).then(
-        () => resolve(undefined),
-        () => resolve(undefined),
-      );
-    });
-    let response: { status: number };
-    try {
-      response = await dialog.request({ method: 'REFER', headers: { 'Refer-To': `<${target.uri}>`, 'Referred-By': `<${dialog.local.uri ?? 'sip:frontdoor'}>` } });
-    } catch {
-      return undefined;
-    }
-    if (response.status >= 300) return undefined;
-    const final = await notified;
+    const final = await referAndWait(this.dialog!, this.deps.clock, `<${route.targets[0]!.uri}>`, options.ringTimeoutMs, signal);
+    if (final === 'refused') return undefined;
     signal.throwIfAborted();
     if (final !== undefined && BUSY.has(final)) return { kind: 'busy' };
     if (final !== undefined && NO_ANSWER.has(final)) return { kind: 'noAnswer' };
     if (final !== undefined && final >= 300) return { kind: 'failed', reason: `SIP ${final}` };
-    this.handedOff = true;
-    await Promise.resolve(dialog.destroy()).catch(() => undefined);
-    await this.media.release();
+    await this.leave();
     return { kind: 'transferred' };
+  }
+
+  /** The caller has left this system (transferred by REFER): hang up our side and free the media. */
+  private async leave(): Promise<void> {
+    this.handedOff = true;
+    if (this.dialog) await Promise.resolve(this.dialog.destroy()).catch(() => undefined);
+    await this.media.release();
+  }
+
+  /** What the payment hand-off may do with this call. */
+  private handOffHost(): HandOffHost {
+    const call = this;
+    return {
+      callId: this.callId,
+      clock: this.deps.clock,
+      logger: this.deps.logger,
+      get callerDialog() {
+        return call.dialog!;
+      },
+      get media() {
+        return call.media;
+      },
+      dial: (destination, ringTimeoutMs, signal) => this.dial(destination, { ringTimeoutMs }, signal, true),
+      hangUpLeg: (leg) => this.hangUpLeg(leg),
+      createLeg: (remoteSdp) => this.deps.createLeg({ remoteSdp }),
+      adopt: (leg) => this.adopt(leg),
+      refer: (referTo, waitMs, signal) => referAndWait(this.dialog!, this.deps.clock, referTo, waitMs, signal),
+      leave: () => this.leave(),
+      leaveConnected: (farEnd) => this.leaveConnected(farEnd),
+    };
+  }
+
+  /** The caller is back on FreeSWITCH (after a payment hand-off), on a new channel: set it up like the first. */
+  private async adopt(leg: MediaLeg): Promise<void> {
+    this.media = leg;
+    this.watchMedia(leg);
+    await leg.setVariables(this.channelVariables());
+    if (this.deps.settings.recordCalls) {
+      // The first recording ended with the channel that made it: this part of the call gets its own file.
+      this.callRecording = this.recordingPath('call');
+      await leg.startCallRecording(this.callRecording);
+    }
+  }
+
+  /** Caller and far end talk directly, for good: when either hangs up, the other is hung up too. */
+  private leaveConnected(farEnd: SipDialog): void {
+    this.handedOff = true;
+    const caller = this.dialog!;
+    const farEndGone = () => void Promise.resolve(caller.destroy()).catch(() => undefined);
+    farEnd.once('destroy', farEndGone);
+    caller.once('destroy', () => {
+      farEnd.removeListener('destroy', farEndGone);
+      void Promise.resolve(farEnd.destroy()).catch(() => undefined);
+    });
+  }
+
+  private channelVariables(): Record<string, string> {
+    return { tts_engine: 'flite', tts_voice: this.deps.settings.ttsVoice, playback_terminators: 'none', hangup_after_bridge: 'false', park_after_bridge: 'true' };
   }
 }

@@ -1,9 +1,11 @@
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { JSDOM } from 'jsdom';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
+import { dtmfPcap } from '../../../../../test/sip/dtmf-pcap.js';
 import { loadConfig } from '../../../config/config.js';
 
 /**
@@ -27,6 +29,14 @@ function parseXml(path: string): Document {
 
 const sippInstalled = spawnSync('sipp', ['-v']).status !== null;
 
+/** The DTMF pcaps run.sh writes for payments-line.xml (test/sip/dtmf-pcap.ts), by file name → keys. */
+const GENERATED_PCAPS: Record<string, string> = {
+  'reference.pcap': '12345678#',
+  'confirm.pcap': '1',
+  'pay.pcap': '1',
+  'card.pcap': '4444333322221111#1230#737#',
+};
+
 describe('sipp scenarios for npm run test:sip', () => {
   it('there is a scenario for each required walk', () => {
     expect(scenarios.sort()).toEqual([
@@ -35,16 +45,19 @@ describe('sipp scenarios for npm run test:sip', () => {
       'hangup-mid-prompt.xml',
       'main-line-dtmf-to-queue.xml',
       'main-line-dtmf-to-transfer.xml',
+      'payments-line.xml',
     ]);
   });
 
-  it.each(scenarios)('%s is well-formed, and its pcaps exist', (file) => {
+  it.each(scenarios)('%s is well-formed, and its pcaps exist (or are ones run.sh writes)', (file) => {
     const doc = parseXml(join(scenarioDir, file));
     expect(doc.documentElement.tagName).toBe('scenario');
     expect(doc.getElementsByTagName('send').length).toBeGreaterThan(0);
     for (const exec of Array.from(doc.getElementsByTagName('exec'))) {
       const pcap = exec.getAttribute('play_pcap_audio');
-      if (pcap) expect(existsSync(pcap), `${file} plays ${pcap}`).toBe(true);
+      if (!pcap) continue;
+      if (pcap.startsWith('@PCAPS@/')) expect(GENERATED_PCAPS, `${file} plays ${pcap}`).toHaveProperty(pcap.slice('@PCAPS@/'.length));
+      else expect(existsSync(pcap), `${file} plays ${pcap}`).toBe(true);
     }
   });
 
@@ -52,15 +65,20 @@ describe('sipp scenarios for npm run test:sip', () => {
     // sipp parses each scenario, sends to a closed local port and gives up after a second; its
     // statistics screen only appears when the scenario loaded. All five run at once.
     const base = 20_000 + Math.floor(Math.random() * 20_000);
+    const pcaps = mkdtempSync(join(tmpdir(), 'sipp-pcaps-'));
+    for (const [name, keys] of Object.entries(GENERATED_PCAPS)) writeFileSync(join(pcaps, name), dtmfPcap(keys));
     const outputs = await Promise.all(
       scenarios.map(
         (file, i) =>
           new Promise<string>((done) => {
-            const args = ['127.0.0.1:9', '-sf', join(scenarioDir, file), '-i', '127.0.0.1', '-p', String(base + i), '-m', '1', '-timeout', '1', '-timeout_error', '-s', '+441234500000'];
+            const scenario = join(pcaps, file);
+            writeFileSync(scenario, readFileSync(join(scenarioDir, file), 'utf8').replaceAll('@PCAPS@', pcaps));
+            const args = ['127.0.0.1:9', '-sf', scenario, '-i', '127.0.0.1', '-p', String(base + i), '-m', '1', '-timeout', '1', '-timeout_error', '-s', '+441234500000'];
             execFile('sipp', args, { timeout: 10_000 }, (_error, stdout, stderr) => done(`${file}\n${stdout}${stderr}`));
           }),
       ),
     );
+    rmSync(pcaps, { recursive: true, force: true });
     for (const output of outputs) expect(output, output.slice(0, 400)).toContain('Test Terminated');
   });
 

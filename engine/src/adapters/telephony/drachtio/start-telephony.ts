@@ -58,6 +58,8 @@ export interface StartTelephonyOptions {
   sipEdge?: SipEdge;
   connectMediaServer?(config: MediaServerConfig): Promise<FsMediaServer>;
   readRecording?(path: string): Promise<Uint8Array>;
+  /** Audio URLs for text in languages the media server's TTS cannot speak (see DrachtioCallDeps.speechFor). */
+  speechFor?(text: string, language: string): string | undefined;
 }
 
 /**
@@ -204,6 +206,7 @@ export async function startTelephony(config: TelephonyConfig, options: StartTele
         readRecording: async (path) => new Uint8Array(await readRecording(path)),
         settings: { ttsVoice: config.ttsVoice, recordingsDir: config.recordingsDir, recordCalls: config.recordCalls },
         onAnswered: () => answerSeconds.observe((now() - receivedAt) / 1000),
+        ...(options.speechFor ? { speechFor: options.speechFor } : {}),
       });
       callsTotal.inc({ result: 'admitted' });
       callsActive.inc();

@@ -7,7 +7,11 @@ import { z } from 'zod';
  */
 export const callerActionSchema = z.union([
   z.strictObject({ press: z.string().regex(/^[0-9*#]+$/, 'must be keys 0-9, * or #') }),
-  z.strictObject({ say: z.string().min(1, 'must not be empty') }),
+  z.strictObject({
+    say: z.string().min(1, 'must not be empty'),
+    /** How sure the recogniser is of the words (0–1), to test doubtful recognitions; default the text recogniser's. */
+    confidence: z.number().min(0, 'must be 0 to 1').max(1, 'must be 0 to 1').optional(),
+  }),
   z.strictObject({ silence: z.literal(true) }),
   z.strictObject({ wait: z.number().positive('must be more than 0 seconds').max(86_400) }),
   z.strictObject({ hangup: z.literal(true) }),
@@ -16,7 +20,12 @@ export const callerActionSchema = z.union([
 export type CallerAction = z.output<typeof callerActionSchema>;
 
 /** What the caller gives the flow when it asks (the actions that are consumed by an input wait). */
-export type CallerInput = { press: string } | { say: string } | { silence: true };
+export type CallerInput =
+  | { press: string }
+  | { say: string; confidence?: number | undefined }
+  /** Live calls: real speech (the designer's microphone), 16-bit mono PCM as a phone line delivers it. */
+  | { audio: Uint8Array; sampleRateHz: number }
+  | { silence: true };
 
 /** One line typed at a terminal or piped in: `press 1`, `say I have fallen`, `silence`, `wait 10`, `hangup`. */
 export function parseCallerLine(line: string): { ok: true; action: CallerAction } | { ok: false; message: string } | { ok: 'blank' } {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CallEvent, PromptSegment } from '../../../ports/index.js';
 import { flowOf, say } from '../../../core/runtime/test-support.js';
+import { simulatedPortsFor } from '../../../testing/simulated-call-ports.js';
 import { startLiveCall } from './live-call.js';
 
 // Barge-in prompts and no-prompt endings keep these real-time calls to a few milliseconds.
@@ -22,7 +23,7 @@ const flow = flowOf({
 
 describe('startLiveCall', () => {
   it('streams events and prompts from call.started on, and takes the caller’s keys', async () => {
-    const call = startLiveCall({ flow, at: '2026-11-28T23:30:00Z', from: '+447700900999' });
+    const call = startLiveCall({ flow, ports: simulatedPortsFor([flow]), at: '2026-11-28T23:30:00Z', from: '+447700900999' });
     const events: CallEvent[] = [];
     const prompts: PromptSegment[] = [];
     call.on('event', (e) => events.push(e));
@@ -56,7 +57,7 @@ describe('startLiveCall', () => {
         { id: 'e3', from: 'ask', outcome: 'invalid', to: 'sorry' },
       ],
     });
-    const call = startLiveCall({ flow: reference });
+    const call = startLiveCall({ flow: reference, ports: simulatedPortsFor([reference]) });
     const events: CallEvent[] = [];
     call.on('event', (e) => events.push(e));
     call.on('prompt', () => {
@@ -68,13 +69,40 @@ describe('startLiveCall', () => {
     expect(events.find((e) => e.type === 'var.set' && e.data.name === 'reference')?.data).toEqual({ name: 'reference', value: '12345678' });
   });
 
+  it('joins keys pressed one at a time on the designer’s keypad into one entry', async () => {
+    const entry = flowOf({
+      schemaVersion: 1,
+      id: 'entry',
+      name: 'Entry',
+      entry: 'ask',
+      nodes: [
+        { id: 'ask', kind: 'collect-digits', version: 1, params: { prompt: say('Enter your 4 digit code then hash.'), variable: 'code', minDigits: 4, maxDigits: 6, terminator: '#' } },
+        { id: 'done', kind: 'hangup', version: 1, params: { reason: 'entered' } },
+        { id: 'wrong', kind: 'hangup', version: 1, params: { reason: 'not-entered' } },
+      ],
+      edges: [
+        { id: 'e1', from: 'ask', outcome: 'done', to: 'done' },
+        { id: 'e2', from: 'ask', outcome: 'noInput', to: 'wrong' },
+        { id: 'e3', from: 'ask', outcome: 'invalid', to: 'wrong' },
+      ],
+    });
+    const call = startLiveCall({ flow: entry, ports: simulatedPortsFor([entry]) });
+    const events: CallEvent[] = [];
+    call.on('event', (e) => events.push(e));
+    call.on('prompt', () => {
+      for (const key of '4711#') call.press(key);
+    });
+    expect(await call.finished).toEqual({ outcome: 'entered', endedAt: 'done' });
+    expect(events.find((e) => e.type === 'var.set' && e.data.name === 'code')?.data.value).toBe('4711');
+  });
+
   it('ends as callerHungUp when the tester hangs up', async () => {
-    const call = startLiveCall({ flow });
+    const call = startLiveCall({ flow, ports: simulatedPortsFor([flow]) });
     call.on('prompt', () => call.hangup());
     expect(await call.finished).toEqual({ outcome: 'callerHungUp', endedAt: 'menu' });
   });
 
   it('refuses a time it cannot read', () => {
-    expect(() => startLiveCall({ flow, at: 'teatime' })).toThrow('at "teatime" is not an ISO 8601 time');
+    expect(() => startLiveCall({ flow, ports: simulatedPortsFor([flow]), at: 'teatime' })).toThrow('at "teatime" is not an ISO 8601 time');
   });
 });

@@ -4,28 +4,26 @@
  * call's clock starts at that instant ("try Saturday 23:30") and runs in real time from there.
  */
 import { EventEmitter } from 'node:events';
-import type { CallEvent, FlowSource, PromptLibrary, PromptSegment, ScheduleSource, StoredSchedule, VarValue } from '../../../ports/index.js';
-import type { Flow } from '../../../core/flow/schema.js';
+import type { CallEvent, Clock, FlowPorts, PromptSegment, VarValue } from '../../../ports/index.js';
+import type { Flow } from '../../../ports/flow.js';
 import { runCall } from '../../../core/runtime/run-call.js';
 import { SystemClock } from '../../clock/system-clock.js';
+import { throughPhoneLine } from './phone-line.js';
 import { SimulatedCall } from './simulated-call.js';
-import { MemoryFlowSource, simulatedPorts } from './simulated-ports.js';
-import { worldSchema, type WorldInput } from './world.js';
+import { farEndsOf } from './simulated-payments.js';
+import { worldSchema, type World, type WorldInput } from './world.js';
 
 export interface LiveCallOptions {
   flow: Flow;
-  /** Flows subflow nodes may run: a list, or a FlowSource (e.g. the store's published flows). */
-  flows?: Iterable<Flow> | FlowSource;
+  /** The call's ports on its clock, from engine/src/calls/call-ports.ts (the one place ports are put together). */
+  ports(clock: Clock, world: World): FlowPorts;
   world?: WorldInput;
-  /** Stored opening hours that schedule nodes name: a list, or a source (the store's). */
-  schedules?: Iterable<StoredSchedule> | ScheduleSource;
   /** When the call happens (ISO 8601 or epoch ms); default now. */
   at?: string | number;
   from?: string;
   to?: string;
   callId?: string;
   vars?: Record<string, VarValue>;
-  prompts?: PromptLibrary;
 }
 
 export interface LiveCallEnd {
@@ -39,6 +37,8 @@ export interface LiveCall {
   now(): number;
   press(digits: string): void;
   say(text: string): void;
+  /** Real speech, 16-bit mono PCM at 8 or 16 kHz: passed through a phone line (8 kHz, G.711) first. */
+  speak(pcm: Uint8Array, sampleRateHz: number): void;
   hangup(): void;
   on(event: 'event', listener: (event: CallEvent) => void): LiveCall;
   on(event: 'prompt', listener: (prompt: PromptSegment) => void): LiveCall;
@@ -49,19 +49,15 @@ export interface LiveCall {
 
 let liveCalls = 0;
 
-const isFlowSource = (flows: LiveCallOptions['flows']): flows is FlowSource =>
-  typeof (flows as FlowSource | undefined)?.published === 'function';
-
 /** Start a live test call. Listeners added straight away see every event, from call.started on. */
 export function startLiveCall(options: LiveCallOptions): LiveCall {
   const startAt = typeof options.at === 'string' ? Date.parse(options.at) : options.at;
   if (startAt !== undefined && Number.isNaN(startAt)) throw new Error(`at "${String(options.at)}" is not an ISO 8601 time`);
   const world = worldSchema.parse(options.world ?? {});
   const clock = new SystemClock(startAt === undefined ? {} : { startAt });
-  const ports = simulatedPorts({ world, clock, ...(options.schedules ? { schedules: options.schedules } : {}), ...(options.prompts ? { prompts: options.prompts } : {}) });
-  ports.flows = isFlowSource(options.flows) ? options.flows : new MemoryFlowSource([options.flow, ...(options.flows ?? [])]);
+  const ports = options.ports(clock, world);
   const callId = options.callId ?? `live-${process.pid}-${++liveCalls}`;
-  const call = new SimulatedCall({ callId, from: options.from ?? '+447700900123', to: options.to ?? '+441234500000', clock, input: 'live', world });
+  const call = new SimulatedCall({ callId, from: options.from ?? '+447700900123', to: options.to ?? '+441234500000', clock, input: 'live', world, farEnds: farEndsOf(ports.payments) });
   const emitter = new EventEmitter();
   call.onPrompt((segment) => emitter.emit('prompt', segment));
   const finished = Promise.resolve()
@@ -72,6 +68,7 @@ export function startLiveCall(options: LiveCallOptions): LiveCall {
     now: () => clock.now(),
     press: (digits) => call.press(digits),
     say: (text) => call.say(text),
+    speak: (pcm, sampleRateHz) => call.speak(throughPhoneLine(pcm, sampleRateHz), 8000),
     hangup: () => call.callerHangup(),
     on(event: 'event' | 'prompt', listener: (arg: never) => void) {
       emitter.on(event, listener as (...args: unknown[]) => void);

@@ -2,14 +2,15 @@
  * A whole call driven by a script of caller actions on its own simulated clock: the same script always
  * gives the same events at the same times, and a call of many minutes runs in milliseconds.
  */
-import type { CallEventSink, PromptLibrary, PromptSegment, ScheduleSource, StoredSchedule, VarValue } from '../../../ports/index.js';
-import type { Flow } from '../../../core/flow/schema.js';
+import type { CallEventSink, Clock, FlowPorts, PromptSegment, VarValue } from '../../../ports/index.js';
+import type { Flow } from '../../../ports/flow.js';
 import { MemoryEventSink } from '../../../core/runtime/event-log.js';
 import { runCall, type CallRunResult } from '../../../core/runtime/run-call.js';
 import type { CallerAction } from './caller-action.js';
 import { SimulatedCall } from './simulated-call.js';
 import { SimulatedClock } from './simulated-clock.js';
-import { DEFAULT_CALL_TIME, simulatedPorts } from './simulated-ports.js';
+import { farEndsOf } from './simulated-payments.js';
+import { DEFAULT_CALL_TIME } from './simulated-ports.js';
 import type { World } from './world.js';
 
 /** A scripted call still going after this much simulated time is ended: the caller gives up. */
@@ -19,10 +20,8 @@ export const DEFAULT_TO = '+441234500000';
 
 export interface ScriptedCallOptions {
   flow: Flow;
-  /** Flows subflow nodes may run. */
-  flows?: readonly Flow[];
-  /** Stored opening hours that schedule nodes name. */
-  schedules?: Iterable<StoredSchedule> | ScheduleSource;
+  /** The call's ports on its clock, from engine/src/calls/call-ports.ts (the one place ports are put together). */
+  ports(clock: Clock, world: World): FlowPorts;
   caller: readonly CallerAction[];
   world: World;
   /** Start time, epoch ms (default Wednesday 2026-01-07 10:00 London). */
@@ -31,11 +30,12 @@ export interface ScriptedCallOptions {
   to?: string;
   callId?: string;
   vars?: Record<string, VarValue>;
-  prompts?: PromptLibrary;
   /** Also hand each event here as it happens (the terminal's running commentary). */
   onEvent?: CallEventSink['append'];
   /** Each prompt segment as it starts playing. */
   onPrompt?: (segment: PromptSegment, at: number) => void;
+  /** Hangs the call up (whoever asked for it went away). */
+  signal?: AbortSignal;
 }
 
 export interface ScriptedCallResult extends CallRunResult {
@@ -46,13 +46,7 @@ export interface ScriptedCallResult extends CallRunResult {
 
 export async function runScriptedCall(options: ScriptedCallOptions): Promise<ScriptedCallResult> {
   const clock = new SimulatedClock(options.at ?? DEFAULT_CALL_TIME);
-  const ports = simulatedPorts({
-    world: options.world,
-    clock,
-    flows: [options.flow, ...(options.flows ?? [])],
-    ...(options.schedules ? { schedules: options.schedules } : {}),
-    ...(options.prompts ? { prompts: options.prompts } : {}),
-  });
+  const ports = options.ports(clock, options.world);
   const call = new SimulatedCall({
     callId: options.callId ?? 'scripted-call',
     from: options.from ?? DEFAULT_FROM,
@@ -60,6 +54,7 @@ export async function runScriptedCall(options: ScriptedCallOptions): Promise<Scr
     clock,
     input: options.caller,
     world: options.world,
+    farEnds: farEndsOf(ports.payments),
   });
   const { onPrompt, onEvent } = options;
   if (onPrompt) call.onPrompt((segment) => onPrompt(segment, clock.now()));
@@ -68,6 +63,8 @@ export async function runScriptedCall(options: ScriptedCallOptions): Promise<Scr
     () => call.callerHangup(),
     () => undefined,
   );
+  const hangUp = () => call.callerHangup();
+  options.signal?.addEventListener('abort', hangUp, { once: true });
   const memory = new MemoryEventSink();
   const events: CallEventSink = onEvent
     ? {
@@ -82,5 +79,6 @@ export async function runScriptedCall(options: ScriptedCallOptions): Promise<Scr
     return { ...result, events: memory.events, call, clock };
   } finally {
     giveUp.abort();
+    options.signal?.removeEventListener('abort', hangUp);
   }
 }

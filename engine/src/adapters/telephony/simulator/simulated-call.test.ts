@@ -27,6 +27,17 @@ const collect = (over: Partial<CollectDigitsOptions> = {}): CollectDigitsOptions
 });
 
 describe('SimulatedCall', () => {
+  it('holds the caller until a key they may press, dropping others; stops quietly when the wait is over', async () => {
+    const { clock, call } = simulated([{ wait: 40 }, { press: '9' }, { wait: 5 }, { press: '1' }]);
+    expect(await call.hold({ keys: '12', signal })).toEqual({ kind: 'key', key: '1' });
+    expect(clock.now()).toBe(45_000);
+    expect(call.heard).toEqual([]);
+    const over = new AbortController();
+    const holding = call.hold({ keys: '12', signal: over.signal });
+    over.abort();
+    expect(await holding).toEqual({ kind: 'stopped' });
+  });
+
   it('plays prompts for as long as they take to say, and records what the caller heard', async () => {
     const { clock, call } = simulated([]);
     expect(await call.play(say('Welcome to the council.'), { bargeIn: false, signal })).toEqual({ kind: 'played' });

@@ -11,6 +11,8 @@ import type {
   ListenOptions,
   ListenResult,
   PlayOptions,
+  HoldOptions,
+  HoldResult,
   PlayResult,
   PromptSegment,
   RecordOptions,
@@ -20,6 +22,7 @@ import type {
 import { formatDestination, parseDestination } from '../../../core/destination.js';
 import { abortError } from '../../clock/system-clock.js';
 import type { CallerAction, CallerInput } from './caller-action.js';
+import type { FarEndLine, FarEnds } from './far-end.js';
 import { defaultWorld, type World } from './world.js';
 
 /** Simulated speech rate: milliseconds of prompt per character of text (about 150 words a minute). */
@@ -28,7 +31,7 @@ export const SPEECH_MS_PER_CHARACTER = 65;
 export const RING_MS = 3000;
 /** How long a simulated agent or colleague talks before hanging up. */
 export const TALK_MS = 60_000;
-/** During a payment hand-off, the card service waits this long for the caller's next key. */
+/** A hand-off to a far end that does not talk back (no FarEnd): it takes keys until this much silence. */
 export const HAND_OFF_KEY_TIMEOUT_MS = 10_000;
 
 /** How long the caller hears a prompt. */
@@ -49,6 +52,8 @@ export interface SimulatedCallOptions {
   /** A script of caller actions, or `live` for actions pushed at any time with press/say/callerHangup. */
   input: readonly CallerAction[] | 'live';
   world?: World;
+  /** Parties that talk back when the call is handed to them (the fake Pay360 payment line). */
+  farEnds?: FarEnds;
 }
 
 /** Why an input wait's timer stops early: never thrown, so one shared value will do. */
@@ -74,6 +79,9 @@ interface Offered {
  * and terminal test calls), on any Clock. It records what the caller heard; the world decides how
  * destinations, and the simulated queue, payment and web services, answer.
  */
+/** Hold waits in slices this long (simulated time), so an endless wait needs no endless timer. */
+const HOLD_SLICE_MS = 60 * 60 * 1000;
+
 export class SimulatedCall implements CallChannel {
   readonly callId: string;
   readonly from: string;
@@ -91,6 +99,7 @@ export class SimulatedCall implements CallChannel {
   recordingPaused = false;
 
   private readonly clock: Clock;
+  private readonly farEnds: FarEnds | undefined;
   private readonly live: boolean;
   private readonly offered: Offered[] = [];
   private inputWaiter: (() => void) | undefined;
@@ -108,6 +117,7 @@ export class SimulatedCall implements CallChannel {
     this.to = options.to;
     this.clock = options.clock;
     this.world = options.world ?? defaultWorld();
+    this.farEnds = options.farEnds;
     this.live = options.input === 'live';
     if (options.input !== 'live') void this.drive(options.input);
   }
@@ -126,6 +136,11 @@ export class SimulatedCall implements CallChannel {
   /** Live calls: the caller says something. */
   say(text: string): void {
     if (!this.hungUp) this.offer({ say: text }, undefined);
+  }
+
+  /** Live calls: the caller speaks (recorded audio, 16-bit mono PCM). */
+  speak(audio: Uint8Array, sampleRateHz: number): void {
+    if (!this.hungUp) this.offer({ audio, sampleRateHz }, undefined);
   }
 
   /** The caller hangs up (a scripted `hangup`, or the live caller putting the phone down). */
@@ -240,7 +255,7 @@ export class SimulatedCall implements CallChannel {
     }
     for (;;) {
       const head = this.offered[0]?.input;
-      if (head && ('press' in head || (speechInterrupts && 'say' in head))) return true;
+      if (head && ('press' in head || (speechInterrupts && ('say' in head || 'audio' in head)))) return true;
       const remaining = endsAt - this.clock.now();
       if (remaining <= 0) return false;
       if (head) {
@@ -253,6 +268,25 @@ export class SimulatedCall implements CallChannel {
 
   async answer(): Promise<void> {
     this.answered = true;
+  }
+
+  /** The caller waits (hold music is not a prompt, so it is not in `heard`); a key in `keys` ends it, other input is dropped. */
+  async hold(options: HoldOptions): Promise<HoldResult> {
+    const { signal, keys = '' } = options;
+    this.ensureConnected(signal);
+    try {
+      for (;;) {
+        if (this.offered.length === 0 && (await this.waitForCaller(HOLD_SLICE_MS, signal, false)) === 'timeout') continue;
+        const input = this.take();
+        if ('press' in input) {
+          const key = [...input.press].find((k) => keys.includes(k));
+          if (key) return { kind: 'key', key };
+        }
+      }
+    } catch (error) {
+      if (signal.aborted || this.hungUp) return { kind: 'stopped' };
+      throw error;
+    }
   }
 
   async play(prompt: PromptSegment[], options: PlayOptions): Promise<PlayResult> {
@@ -274,8 +308,8 @@ export class SimulatedCall implements CallChannel {
     }
     let digits = '';
     let terminator: string | undefined;
-    /** Take keys from a run the caller pressed; keys past the end of the entry stay for the next question. */
-    const takeKeys = (keys: string): void => {
+    let keys = input.press;
+    for (;;) {
       let used = 0;
       for (const key of keys) {
         used++;
@@ -287,22 +321,17 @@ export class SimulatedCall implements CallChannel {
         if (digits.length >= options.maxDigits) break;
       }
       if (used < keys.length) this.offered.unshift({ input: { press: keys.slice(used) }, consumed: undefined });
-    };
-    takeKeys(input.press);
-    const entryOpen = () => terminator === undefined && digits.length < options.maxDigits;
-    if (!this.live) {
-      // A scripted `press` is one burst of keys followed by a pause: the entry ends after the inter-digit timeout.
-      if (entryOpen()) await this.clock.sleep(options.interDigitTimeoutMs, options.signal);
-    } else {
-      // A live caller presses keys one at a time, as on a phone: each key restarts the inter-digit timeout, and
-      // the entry ends at a terminator, at the most digits, after a pause, or when the caller says something.
-      while (entryOpen()) {
-        if ((await this.waitForCaller(options.interDigitTimeoutMs, options.signal, false)) === 'timeout') break;
-        const next = this.offered[0]!.input;
-        if (!('press' in next)) break;
-        this.take();
-        takeKeys(next.press);
+      if (terminator !== undefined || digits.length >= options.maxDigits) break;
+      if (!this.live) {
+        // A script's press is the whole entry: the collector waits out the inter-digit time, as on a phone.
+        await this.clock.sleep(options.interDigitTimeoutMs, options.signal);
+        break;
       }
+      // A person on the designer's keypad presses one key at a time: the next one within the inter-digit time joins the entry.
+      if ((await this.waitForCaller(options.interDigitTimeoutMs, options.signal, false)) === 'timeout') break;
+      const next = this.offered[0]!.input;
+      if (!('press' in next)) break;
+      keys = (this.take() as { press: string }).press;
     }
     return terminator === undefined ? { kind: 'digits', digits } : { kind: 'digits', digits, terminator };
   }
@@ -314,7 +343,13 @@ export class SimulatedCall implements CallChannel {
     const input = this.take();
     if ('say' in input) {
       await this.clock.sleep(Math.min(options.maxSpeechMs, input.say.length * SPEECH_MS_PER_CHARACTER), options.signal);
-      return { kind: 'speech', utterance: { kind: 'text', text: input.say } };
+      const utterance = input.confidence === undefined ? { kind: 'text' as const, text: input.say } : { kind: 'text' as const, text: input.say, confidence: input.confidence };
+      return { kind: 'speech', utterance };
+    }
+    if ('audio' in input) {
+      const { audio, sampleRateHz } = input;
+      await this.clock.sleep(Math.min(options.maxSpeechMs, (audio.byteLength / 2 / sampleRateHz) * 1000), options.signal);
+      return { kind: 'speech', utterance: { kind: 'audio', sampleRateHz, audio: frames(audio, sampleRateHz) } };
     }
     if ('press' in input && options.allowDigits) return { kind: 'digits', digits: input.press.slice(0, options.maxDigits) };
     await this.clock.sleep(options.noInputTimeoutMs, options.signal);
@@ -327,8 +362,9 @@ export class SimulatedCall implements CallChannel {
     if (options.beep) this.announce([{ language: options.prompt[0]?.language ?? 'en-GB', text: '(beep)' }]);
     if ((await this.waitForCaller(options.silenceTimeoutMs, options.signal, true)) === 'timeout') return { kind: 'noInput' };
     const input = this.take();
-    if (!('say' in input)) return { kind: 'noInput' };
-    const durationMs = Math.min(options.maxDurationMs, input.say.length * SPEECH_MS_PER_CHARACTER);
+    if (!('say' in input) && !('audio' in input)) return { kind: 'noInput' };
+    const spokenMs = 'say' in input ? input.say.length * SPEECH_MS_PER_CHARACTER : (input.audio.byteLength / 2 / input.sampleRateHz) * 1000;
+    const durationMs = Math.min(options.maxDurationMs, spokenMs);
     await this.clock.sleep(durationMs, options.signal);
     return { kind: 'recorded', recordingId: `${this.callId}-recording-${++this.recordings}`, durationMs };
   }
@@ -377,24 +413,30 @@ export class SimulatedCall implements CallChannel {
     if (rang === 'failed') return { kind: 'failed', reason: `${formatDestination(destination)} could not be reached (simulated)` };
     if (rang !== 'answer') return { kind: rang };
     this.announce([{ language: 'en-GB', text: `(connected to ${formatDestination(destination)})` }]);
-    options.onAnswered?.();
+    options.onAnswer?.();
     await this.clock.sleep(TALK_MS, options.signal);
     return { kind: 'completed', talkMs: TALK_MS };
   }
 
   /**
-   * Consult-call the far end (a card payment service), send it the token, then let the caller's keys go
-   * to it — and nowhere else — until they stop pressing; then transfer the caller or take them back.
+   * Consult-call the far end (a card payment service), send it the token, then leave the caller with it:
+   * a far end that talks back (the fake Pay360 payment line) hears the token and then the caller's keys,
+   * which go to it alone — never to the event log or anywhere else — and says its prompts to the caller
+   * until it hangs up. Then the caller is transferred for good or taken back into the flow.
    */
   async handOff(destination: Destination, options: HandOffOptions): Promise<HandOffResult> {
     const rang = await this.ring(destination, options);
     if (rang !== 'answer') return { kind: 'failed', reason: `${formatDestination(destination)}: ${rang} (simulated)` };
     await this.sendDigits(options.digitsToSend, options.signal);
-    for (;;) {
-      if ((await this.waitForCaller(HAND_OFF_KEY_TIMEOUT_MS, options.signal, false)) === 'timeout') break;
-      if (!('press' in this.offered[0]!.input)) break;
-      const keys = this.take() as { press: string };
-      await this.clock.sleep(keys.press.length * 300, options.signal);
+    const farEnd = this.farEnds?.(destination);
+    if (farEnd) await farEnd.converse(this.lineTo(options.digitsToSend), options.signal);
+    else {
+      for (;;) {
+        if ((await this.waitForCaller(HAND_OFF_KEY_TIMEOUT_MS, options.signal, false)) === 'timeout') break;
+        if (!('press' in this.offered[0]!.input)) break;
+        const keys = this.take() as { press: string };
+        await this.clock.sleep(keys.press.length * 300, options.signal);
+      }
     }
     if (options.mode === 'bridge') return { kind: 'returned' };
     this.transferredTo = formatDestination(destination);
@@ -402,6 +444,27 @@ export class SimulatedCall implements CallChannel {
     this.hangupReason = 'transferred';
     this.lifetime.abort();
     return { kind: 'transferred' };
+  }
+
+  /** The far end's side of a hand-off: what it says is heard; it reads the sent digits, then the caller's keys. */
+  private lineTo(sent: string): FarEndLine {
+    let pending = sent;
+    return {
+      say: async (text, signal) => {
+        this.ensureConnected(signal);
+        await this.playPrompt([{ language: 'en-GB', text }], false, signal);
+      },
+      nextKey: async (timeoutMs, signal) => {
+        while (pending === '') {
+          if ((await this.waitForCaller(timeoutMs, signal, false)) === 'timeout') return undefined;
+          const input = this.take();
+          if ('press' in input) pending = input.press; // a payment line does not listen to words
+        }
+        const key = pending[0]!;
+        pending = pending.slice(1);
+        return key;
+      },
+    };
   }
 
   async hangup(reason?: string): Promise<void> {
@@ -415,4 +478,10 @@ export class SimulatedCall implements CallChannel {
     this.hangupListeners.add(listener);
     return () => this.hangupListeners.delete(listener);
   }
+}
+
+/** Recorded audio handed to a recogniser in 20 ms frames, as a phone call streams it. */
+async function* frames(audio: Uint8Array, sampleRateHz: number): AsyncIterable<Uint8Array> {
+  const frameBytes = (sampleRateHz / 50) * 2;
+  for (let at = 0; at < audio.byteLength; at += frameBytes) yield audio.subarray(at, at + frameBytes);
 }

@@ -1,9 +1,9 @@
-import type { Clock, FlowSource, PromptLibrary, ScheduleSource, StoredSchedule } from '../../../ports/index.js';
-import type { Flow } from '../../../core/flow/schema.js';
-import type { FlowPorts } from '../../../core/runtime/ports.js';
+import type { Clock, FlowPorts, FlowSource, Recognizer, ScheduleSource, SecretSource, StoredSchedule } from '../../../ports/index.js';
+import type { Flow } from '../../../ports/flow.js';
 import { SimulatedClock } from './simulated-clock.js';
 import { SimulatedHttpClient } from './simulated-http-client.js';
-import { SimulatedPaymentGateway } from './simulated-payment-gateway.js';
+import type { SharedFakePay360 } from '../../payments/pay360/fake/stand-in.js';
+import { simulatedPayments } from './simulated-payments.js';
 import { SimulatedQueue } from './simulated-queue.js';
 import { TextRecognizer } from './text-recognizer.js';
 import type { World } from './world.js';
@@ -37,27 +37,47 @@ export class MemoryScheduleSource implements ScheduleSource {
   }
 }
 
-/** Every port a flow needs, answered by the simulated world on the given clock. */
-export function simulatedPorts(options: {
-  world: World;
-  clock?: Clock;
-  flows?: Iterable<Flow>;
-  /** Stored opening hours: a list, or a source (e.g. the store's schedules, for designer test calls). */
-  schedules?: Iterable<StoredSchedule> | ScheduleSource;
-  prompts?: PromptLibrary;
-}): FlowPorts & { clock: Clock; http: SimulatedHttpClient } {
-  const clock = options.clock ?? new SimulatedClock(DEFAULT_CALL_TIME);
+/**
+ * Secrets in a simulated call: a stand-in naming each secret, never a real value (test calls in the
+ * designer and scripted calls check what a flow does, and must not reveal what the secrets hold).
+ */
+export const STAND_IN_SECRETS: SecretSource = { reveal: async (name) => `[secret ${name}]` };
+
+/**
+ * The simulated world's stand-ins for the outside world (typed speech, web services, payments, queues,
+ * secrets) on a clock. `audioRecognizer` hears real audio spoken into a live test call: the recogniser
+ * phone calls use. Payments are the real Pay360 adapter against the fake Pay360 — a private one in
+ * process, or `pay360`, one shared over HTTP (the engine's, for designer test calls) — and a simulated
+ * call finds the fake's payment line through farEndsOf(payments).
+ */
+export function simulatedStandIns(
+  world: World,
+  clock: Clock,
+  options: { audioRecognizer?: Recognizer | undefined; pay360?: SharedFakePay360 | undefined } = {},
+): Pick<FlowPorts, 'speech' | 'http' | 'payments' | 'queue'> & { http: SimulatedHttpClient; secrets: SecretSource } {
   return {
-    clock,
-    speech: new TextRecognizer(),
-    payments: new SimulatedPaymentGateway(options.world, clock),
-    queue: new SimulatedQueue(options.world, clock),
-    http: new SimulatedHttpClient(options.world, clock),
-    flows: new MemoryFlowSource(options.flows),
-    schedules: isScheduleSource(options.schedules) ? options.schedules : new MemoryScheduleSource(options.schedules),
-    ...(options.prompts ? { prompts: options.prompts } : {}),
+    secrets: STAND_IN_SECRETS,
+    speech: new TextRecognizer({ available: world.recognizer !== 'unavailable', ...(options.audioRecognizer ? { audio: options.audioRecognizer } : {}) }),
+    payments: simulatedPayments(world, clock, options.pay360),
+    queue: new SimulatedQueue(world, clock),
+    http: new SimulatedHttpClient(world, clock),
   };
 }
 
-const isScheduleSource = (schedules: Iterable<StoredSchedule> | ScheduleSource | undefined): schedules is ScheduleSource =>
-  typeof (schedules as ScheduleSource | undefined)?.schedule === 'function';
+/**
+ * A whole engine's worth of adapters answered by the simulated world, for runs with no engine behind
+ * them (the CLI, flow tests, benches): hand it to engine/src/calls/call-ports.ts like main.ts hands
+ * its real adapters.
+ */
+export function simulatedKit(
+  world: World,
+  options: { clock?: Clock; flows?: Iterable<Flow>; schedules?: Iterable<StoredSchedule> } = {},
+) {
+  const clock = options.clock ?? new SimulatedClock(DEFAULT_CALL_TIME);
+  return {
+    clock,
+    ...simulatedStandIns(world, clock),
+    flows: new MemoryFlowSource(options.flows),
+    schedules: new MemoryScheduleSource(options.schedules) as ScheduleSource,
+  };
+}

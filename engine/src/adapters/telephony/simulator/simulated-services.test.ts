@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SimulatedClock } from './simulated-clock.js';
 import { SimulatedHttpClient } from './simulated-http-client.js';
-import { SimulatedPaymentGateway } from './simulated-payment-gateway.js';
 import { SimulatedQueue } from './simulated-queue.js';
 import { TextRecognizer } from './text-recognizer.js';
 import { worldSchema } from './world.js';
@@ -23,18 +22,6 @@ describe('simulated services', () => {
     expect(await second.ticket.position()).toBe(2);
     expect(await second.ticket.nextOffer(signal)).toEqual({ agentId: 'simulated-agent-care', destination: { kind: 'agent', agentId: 'simulated-agent-care' } });
     expect(clock.now()).toBe(30_000);
-  });
-
-  it('fake Pay360: a session with a one-time DTMF token, and the world’s result (no card data anywhere)', async () => {
-    const clock = new SimulatedClock(0);
-    const declined = new SimulatedPaymentGateway(worldSchema.parse({ payments: 'declined' }), clock);
-    const session = await declined.createSession({ callId: 'c', amountMinor: 2500, currency: 'GBP', reference: 'PCN1', signal });
-    expect(session).toMatchObject({ sessionId: 'simulated-pay360-session-1', destination: { kind: 'sip' }, dtmfToken: expect.stringMatching(/^\*\d{4}#$/) });
-    expect(await declined.awaitResult(session.sessionId, signal)).toEqual({ status: 'declined', amountMinor: 2500, currency: 'GBP', reference: 'PCN1' });
-    const paid = new SimulatedPaymentGateway(worldSchema.parse({}), clock);
-    const ok = await paid.createSession({ callId: 'c', amountMinor: 100, currency: 'GBP', reference: 'R', signal });
-    expect(await paid.awaitResult(ok.sessionId, signal)).toMatchObject({ status: 'paid', transactionId: 'simulated-txn-1' });
-    await expect(paid.awaitResult('nope', signal)).rejects.toThrow('simulated payment session "nope" does not exist');
   });
 
   it('answer web requests as the world says; unlisted URLs are unreachable', async () => {

@@ -14,10 +14,19 @@ export const worldSchema = z.strictObject({
       ]),
     )
     .default({}),
-  /** What the payment service reports (default paid). */
-  payments: z.enum(['paid', 'declined', 'cancelled', 'failed']).default('paid'),
-  /** Reference → pence owed, for payments whose flow leaves the amount to the payment service (unknown: it fails). */
-  amountsDue: z.record(z.string(), z.number().int().positive()).default({}),
+  /**
+   * How the (fake) Pay360 behaves. `card` (default): its payment line asks for a card and the card keyed
+   * decides (test-cards.ts: any valid card is approved but the listed decline cards); `paid`, `declined`,
+   * `abandoned`: the line says so without asking for a card; `error`: it refuses to start a payment;
+   * `unreachable`, `slow`: its API cannot be reached, or answers too late. Older worlds' `cancelled` and
+   * `failed` mean `abandoned` and `error`.
+   */
+  payments: z
+    .preprocess(
+      (value) => (value === 'cancelled' ? 'abandoned' : value === 'failed' ? 'error' : value),
+      z.enum(['card', 'paid', 'declined', 'abandoned', 'error', 'unreachable', 'slow']),
+    )
+    .default('card'),
   /** URL → its answer; an unlisted URL is unreachable. */
   http: z
     .record(
@@ -28,8 +37,11 @@ export const worldSchema = z.strictObject({
       ]),
     )
     .default({}),
-  /** `text`: what the caller says is exactly the transcript. */
-  recognizer: z.literal('text').default('text'),
+  /**
+   * `text`: what the caller says is exactly the transcript. `unavailable`: the speech service cannot be
+   * reached (as when Google is down), so speech nodes fall back to the keypad.
+   */
+  recognizer: z.enum(['text', 'unavailable']).default('text'),
 });
 
 export type World = z.output<typeof worldSchema>;
@@ -45,7 +57,6 @@ export function mergeWorlds(base: WorldInput | undefined, over: WorldInput | und
     destinations: { ...a.destinations, ...b.destinations },
     queues: { ...a.queues, ...b.queues },
     http: { ...a.http, ...b.http },
-    amountsDue: { ...a.amountsDue, ...b.amountsDue },
     ...((b.payments ?? a.payments) ? { payments: b.payments ?? a.payments } : {}),
     ...((b.recognizer ?? a.recognizer) ? { recognizer: b.recognizer ?? a.recognizer } : {}),
   };

@@ -52,9 +52,18 @@ describe('collect-digits node', () => {
     expect(r).toMatchObject({ outcome: 'done', set: { caseRef: '98765' } });
   });
 
-  it('rejects params that cannot work: min above max, and a pattern that could hang', () => {
-    const bad = collectDigitsNode.params.safeParse({ ...params, minDigits: 9, pattern: '([0-9]+)+' });
+  it('rejects params that cannot work: min above max, and a pattern the engine cannot run', () => {
+    const bad = collectDigitsNode.params.safeParse({ ...params, minDigits: 9, pattern: '([0-9])\\1' });
     expect(bad.error?.issues.map((i) => i.path.join('.'))).toEqual(['maxDigits', 'pattern']);
+  });
+
+  // Issue 9: "((1)+)+2" on 30 digits stopped every call and the API for 30 s (backtracking RegExp).
+  it('checks 32 digits against a catastrophic pattern at once, and asks again', async () => {
+    const evil = { ...params, minDigits: 1, maxDigits: 32, pattern: '((1)+)+2', retries: 0 };
+    const r = await runNode(collectDigitsNode, evil, { caller: [{ press: `${'1'.repeat(31)}3` }] });
+    expect(r.outcome).toBe('invalid');
+    const ok = await runNode(collectDigitsNode, evil, { caller: [{ press: `${'1'.repeat(31)}2` }] });
+    expect(ok).toMatchObject({ outcome: 'done', set: { caseRef: `${'1'.repeat(31)}2` } });
   });
 
   it('checks the read-back prompt in every language only when confirmation is on', () => {

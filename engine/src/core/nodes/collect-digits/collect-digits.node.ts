@@ -3,7 +3,7 @@ import type { PromptSegment } from '../../../ports/index.js';
 import { patternProblem, testSafePattern } from '../../safe-pattern.js';
 import { durationSeconds, ms, msToSeconds, retries, variableName } from '../common-params.js';
 import { defineNode } from '../define-node.js';
-import { NO_INPUT_TEXT } from '../menu/menu.node.js';
+import { ask, NO_INPUT_TEXT, type Verdict } from '../ask.js';
 import { defaultedPrompt, promptParam, readBack, spokenText, withValues } from '../prompt.js';
 
 const CONFIRM_TEXT = {
@@ -74,66 +74,53 @@ export const collectDigitsNode = defineNode({
     ],
     sets: (p) => [p.variable],
   },
-  async run({ params, call, prompt, log, signal }) {
-    let lead: PromptSegment[] = [];
-    let failure: 'noInput' | 'invalid' = 'noInput';
-    for (let attempt = 0; attempt <= params.retries; attempt++) {
-      const segments = [...lead, ...prompt(params.prompt)];
-      const entry = await call.collectDigits({
+  async run(context) {
+    const { params, call, prompt, log, signal } = context;
+    const collect = (segments: PromptSegment[], minDigits: number, maxDigits: number, bargeIn: boolean) =>
+      call.collectDigits({
         prompt: segments,
-        bargeIn: params.bargeIn,
-        minDigits: params.minDigits,
-        maxDigits: params.maxDigits,
+        bargeIn,
+        minDigits,
+        maxDigits,
         terminators: params.terminator,
         firstDigitTimeoutMs: ms(params.firstDigitTimeoutSeconds),
         interDigitTimeoutMs: ms(params.interDigitTimeoutSeconds),
         signal,
       });
-      log('prompt.played', { text: spokenText(segments) });
-      if (entry.kind === 'noInput') {
-        log('input.none', {});
-        failure = 'noInput';
-        lead = prompt(params.noInputPrompt);
-        continue;
-      }
-      log('input.digits', { digits: entry.digits });
-      const valid =
-        entry.digits.length >= params.minDigits &&
-        entry.digits.length <= params.maxDigits &&
-        /^[0-9*#]*$/.test(entry.digits) &&
-        (params.pattern === undefined || testSafePattern(params.pattern, entry.digits));
-      if (!valid) {
-        failure = 'invalid';
-        lead = prompt(params.invalidPrompt);
-        continue;
-      }
-      if (params.confirm.enabled) {
-        const readBackSegments = prompt(withValues(params.confirm.prompt, { entered: readBack(entry.digits) }));
-        const confirmation = (segments: PromptSegment[]) =>
-          call.collectDigits({
-            prompt: segments,
-            bargeIn: true,
-            minDigits: 1,
-            maxDigits: 1,
-            terminators: params.terminator,
-            firstDigitTimeoutMs: ms(params.firstDigitTimeoutSeconds),
-            interDigitTimeoutMs: ms(params.interDigitTimeoutSeconds),
-            signal,
-          });
-        let answer = await confirmation(readBackSegments);
-        // A terminator pressed after a full-length entry arrives here on its own: it is not the answer.
-        if (answer.kind === 'digits' && answer.digits === '' && answer.terminator !== undefined) answer = await confirmation([]);
-        log('prompt.played', { text: spokenText(readBackSegments) });
-        if (answer.kind === 'digits') log('input.digits', { digits: answer.digits });
-        else log('input.none', {});
-        if (answer.kind !== 'digits' || answer.digits !== '1') {
-          failure = answer.kind === 'noInput' ? 'noInput' : 'invalid';
-          lead = [];
-          continue;
+    /** Reads the entry back; an answer other than 1 asks for the number again without the invalid-entry words. */
+    const confirmed = async (digits: string): Promise<Verdict<string>> => {
+      const readBackSegments = prompt(withValues(params.confirm.prompt, { entered: readBack(digits) }));
+      let answer = await collect(readBackSegments, 1, 1, true);
+      // A terminator pressed after a full-length entry arrives here on its own: it is not the answer.
+      if (answer.kind === 'digits' && answer.digits === '' && answer.terminator !== undefined) answer = await collect([], 1, 1, true);
+      log('prompt.played', { text: spokenText(readBackSegments) });
+      if (answer.kind === 'digits') log('input.digits', { digits: answer.digits });
+      else log('input.none', {});
+      if (answer.kind === 'digits' && answer.digits === '1') return { kind: 'answer', answer: digits };
+      return { kind: answer.kind === 'noInput' ? 'noInput' : 'noMatch', quiet: true };
+    };
+    const entry = await ask(context, {
+      prompt: params.prompt,
+      noInput: { retries: params.retries, prompt: params.noInputPrompt },
+      noMatch: { retries: params.retries, prompt: params.invalidPrompt },
+      sharedRetries: params.retries,
+      put: (segments) => collect(segments, params.minDigits, params.maxDigits, params.bargeIn),
+      judge: (entered): Verdict<string> | Promise<Verdict<string>> => {
+        if (entered.kind === 'noInput') {
+          log('input.none', {});
+          return entered;
         }
-      }
-      return { outcome: 'done', set: { [params.variable]: entry.digits } };
-    }
-    return { outcome: failure };
+        log('input.digits', { digits: entered.digits });
+        const valid =
+          entered.digits.length >= params.minDigits &&
+          entered.digits.length <= params.maxDigits &&
+          /^[0-9*#]*$/.test(entered.digits) &&
+          (params.pattern === undefined || testSafePattern(params.pattern, entered.digits));
+        if (!valid) return { kind: 'noMatch' };
+        return params.confirm.enabled ? confirmed(entered.digits) : { kind: 'answer', answer: entered.digits };
+      },
+    });
+    if (entry.kind !== 'answer') return { outcome: entry.kind === 'noMatch' ? 'invalid' : 'noInput' };
+    return { outcome: 'done', set: { [params.variable]: entry.answer } };
   },
 });

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { languageTag } from '../../flow/schema.js';
 import { digitKey, duplicates, durationSeconds, ms, msToSeconds } from '../common-params.js';
 import { defineNode } from '../define-node.js';
-import { askForKey, questionPrompts, repromptParams } from '../menu/menu.node.js';
+import { askForKey, questionPrompts, repromptParams } from '../ask.js';
 import { promptParam } from '../prompt.js';
 
 const choice = z

@@ -120,8 +120,8 @@ export const queueNode = defineNode({
         if (waited.kind === 'tick') continue;
         const agentId = waited.offer.agentId;
         // Logged as the agent answers, so a caller who hangs up mid-conversation is never taken for one who gave up waiting.
-        const rung = await call.bridge(waited.offer.destination, { ringTimeoutMs: ms(params.ringTimeoutSeconds), signal, onAnswered: () => log('agent.connected', { agentId, queueId: params.queueId }) });
-        if (rung.kind === 'completed') {
+        const rung = await call.bridge(waited.offer.destination, { ringTimeoutMs: ms(params.ringTimeoutSeconds), signal, onAnswer: () => log('agent.connected', { agentId, queueId: params.queueId }) });
+        if (rung.kind === 'completed' || rung.kind === 'referred') {
           await ticket.offerResult(waited.offer, 'answered');
           await ticket.leave((left = 'answered'));
           return { outcome: 'answered', set: { agentId: waited.offer.agentId } };

@@ -1,10 +1,12 @@
 import { z } from 'zod';
-import type { PromptSegment, VarValue } from '../../../ports/index.js';
-import { matchKeywords } from '../../keywords.js';
-import { digitKey, duplicates, durationSeconds, ms, msToSeconds, outcomeName, variableName } from '../common-params.js';
-import { defineNode } from '../define-node.js';
-import { questionPrompts, repromptParams } from '../menu/menu.node.js';
-import { promptParam, spokenText } from '../prompt.js';
+import type { Recognition, VarValue } from '../../../ports/index.js';
+import { findKeywords, type KeywordGroup, type KeywordMatch } from '../../keywords.js';
+import { tokenCount } from '../../words.js';
+import { ask, askForKey, questionPrompts, repromptParams, type Verdict } from '../ask.js';
+import { digitKey, duplicates, durationSeconds, ms, msToSeconds, outcomeName, retries, variableName } from '../common-params.js';
+import { defineNode, type NodeContext } from '../define-node.js';
+import { promptParam } from '../prompt.js';
+import { confirmSafeguarding, confirmationParams } from './confirmation.js';
 
 const RESERVED_OUTCOMES = ['noInput', 'noMatch'];
 
@@ -19,68 +21,103 @@ const keywordGroup = z
       .meta({ title: 'Words and phrases', oneLinePerItem: true })
       .min(1)
       .max(100)
-      .describe('Flagged words and phrases, synonyms included ("fallen", "not safe"); case, punctuation and plurals are ignored'),
+      .describe(
+        'Flagged words and phrases ("fallen", "not safe"): any form of a word matches ("fell", "falling"), a few words may come between a phrase\'s words, and a negated phrase ("I\'m not hurt") does not count',
+      ),
     vulnerable: z
       .boolean()
       .default(false)
-      .describe('Safeguarding words: checked before other groups, set vulnerable=true and the priority variable so the queue fast-tracks the caller'),
+      .describe('Safeguarding words: win over every other group, set vulnerable=true and the priority variable so the queue fast-tracks the caller'),
     digit: digitKey.optional().meta({ title: 'Key' }).describe('Key that chooses this group instead of speaking (keypad fallback)'),
   })
   .describe('Keyword group');
 
+const keypadFallback = z
+  .strictObject({
+    prompt: promptParam.describe(
+      'The keys, said when speech has not worked (nothing heard, not understood, or the speech service down): every group with a key, safeguarding first ("If you or someone else is at risk of harm, press 8 …")',
+    ),
+    timeoutSeconds: durationSeconds('Wait for a key (seconds)', 'How long to wait for a key', 6, 1, 30),
+    retries: retries('Times the keys are offered again after silence or a wrong key', 1),
+  })
+  .describe('Keypad fallback');
+
+const speechParams = z
+  .strictObject({
+    prompt: promptParam.describe('The open question ("Please tell us in a few words what you are calling about")'),
+    groups: z.array(keywordGroup).min(1).max(30).describe('Groups of flagged words, each an exit'),
+    bargeIn: z.boolean().default(true).describe('Let the caller speak or press before the question ends'),
+    noInputTimeoutSeconds: durationSeconds('Wait for an answer (seconds)', 'Silence before the caller counts as saying nothing', 5, 1, 30),
+    maxSpeechSeconds: durationSeconds('Longest answer (seconds)', 'The longest answer listened to', 15, 2, 60),
+    transcriptVariable: variableName.default('transcript').describe('Variable that holds what the caller said'),
+    groupVariable: variableName.default('intent').describe('Variable that holds the matched group (its exit)'),
+    priorityVariable: variableName.default('priority').describe('Variable set to the vulnerable priority when a vulnerable group matches'),
+    vulnerablePriority: z.number().int().min(1).max(100).default(10).describe('Queue priority given to vulnerable callers'),
+    minConfidence: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0.5)
+      .describe('Recognitions the recogniser is less sure of than this (0–1) count as not understood (doubtful safeguarding words may be confirmed instead)'),
+    synonyms: z
+      .array(z.array(z.string().trim().min(1).max(80)).min(2).max(30))
+      .max(100)
+      .default([])
+      .describe('Words or phrases that mean the same ("mum", "mother", "mam"); each list\'s first entry stands for the rest in every phrase'),
+    confirm: confirmationParams,
+    keypad: keypadFallback.optional(),
+    noInput: repromptParams('noInput'),
+    noMatch: repromptParams('noMatch'),
+  })
+  .superRefine((p, ctx) => {
+    const outcomes = p.groups.map((g) => g.outcome);
+    for (const name of new Set([...duplicates(outcomes), ...outcomes.filter((o) => RESERVED_OUTCOMES.includes(o))])) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['groups', outcomes.lastIndexOf(name), 'outcome'],
+        message: RESERVED_OUTCOMES.includes(name) ? `"${name}" is a built-in exit` : `two groups lead to "${name}"`,
+      });
+    }
+    const digits = p.groups.flatMap((g) => (g.digit ? [g.digit] : []));
+    for (const digit of duplicates(digits)) {
+      const index = p.groups.findLastIndex((g) => g.digit === digit);
+      ctx.addIssue({ code: 'custom', path: ['groups', index, 'digit'], message: `key ${digit} is used by two groups` });
+    }
+    if (p.keypad) {
+      p.groups.forEach((g, index) => {
+        if (g.vulnerable && !g.digit) {
+          ctx.addIssue({ code: 'custom', path: ['groups', index, 'digit'], message: 'the keypad fallback needs a key for safeguarding, so a caller who cannot say it can press it' });
+        }
+      });
+      if (digits.length === 0) ctx.addIssue({ code: 'custom', path: ['keypad'], message: 'no group has a key to press' });
+    }
+  });
+type SpeechParams = z.output<typeof speechParams>;
+
+/**
+ * Version 1 waited in milliseconds and could leave a group unlabelled: waits become seconds, and an
+ * unlabelled group is called what its exit was.
+ */
+function upgradeFromV1(params: Record<string, unknown>): Record<string, unknown> {
+  const renamed = msToSeconds({ noInputTimeoutMs: 'noInputTimeoutSeconds', maxSpeechMs: 'maxSpeechSeconds' })(params);
+  if (Array.isArray(renamed.groups)) {
+    renamed.groups = renamed.groups.map((g: unknown) =>
+      g && typeof g === 'object' && !('label' in g) && typeof (g as { outcome?: unknown }).outcome === 'string' ? { ...g, label: (g as { outcome: string }).outcome } : g,
+    );
+  }
+  for (const part of ['keypad', 'confirm'] as const) {
+    const value = renamed[part];
+    if (value && typeof value === 'object' && !Array.isArray(value)) renamed[part] = msToSeconds({ timeoutMs: 'timeoutSeconds' })(value as Record<string, unknown>);
+  }
+  return renamed;
+}
+type SpeechGroup = SpeechParams['groups'][number];
+
 export const speechNode = defineNode({
   kind: 'speech',
   version: 2,
-  earlier: [
-    {
-      version: 1,
-      upgrade: (p) => {
-        const renamed = msToSeconds({ noInputTimeoutMs: 'noInputTimeoutSeconds', maxSpeechMs: 'maxSpeechSeconds' })(p);
-        // Version 2 names every group: an unlabelled group is called what its exit was.
-        if (Array.isArray(renamed.groups)) {
-          renamed.groups = renamed.groups.map((g: unknown) =>
-            g && typeof g === 'object' && !('label' in g) && typeof (g as { outcome?: unknown }).outcome === 'string' ? { ...g, label: (g as { outcome: string }).outcome } : g,
-          );
-        }
-        return renamed;
-      },
-    },
-  ],
-  params: z
-    .strictObject({
-      prompt: promptParam.describe('The open question ("Please tell us in a few words what you are calling about")'),
-      groups: z.array(keywordGroup).min(1).max(30).describe('Groups of flagged words, each an exit'),
-      bargeIn: z.boolean().default(true).describe('Let the caller speak or press before the question ends'),
-      noInputTimeoutSeconds: durationSeconds('Wait for an answer (seconds)', 'Silence before the caller counts as saying nothing', 5, 1, 30),
-      maxSpeechSeconds: durationSeconds('Longest answer (seconds)', 'The longest answer listened to', 15, 2, 60),
-      transcriptVariable: variableName.default('transcript').describe('Variable that holds what the caller said'),
-      groupVariable: variableName.default('intent').describe('Variable that holds the matched group (its exit)'),
-      priorityVariable: variableName.default('priority').describe('Variable set to the vulnerable priority when a vulnerable group matches'),
-      vulnerablePriority: z.number().int().min(1).max(100).default(10).describe('Queue priority given to vulnerable callers'),
-      minConfidence: z
-        .number()
-        .min(0)
-        .max(1)
-        .default(0.3)
-        .describe('Recognitions the recogniser is less sure of than this (0–1) count as not understood'),
-      noInput: repromptParams('noInput'),
-      noMatch: repromptParams('noMatch'),
-    })
-    .superRefine((p, ctx) => {
-      const outcomes = p.groups.map((g) => g.outcome);
-      for (const name of new Set([...duplicates(outcomes), ...outcomes.filter((o) => RESERVED_OUTCOMES.includes(o))])) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['groups', outcomes.lastIndexOf(name), 'outcome'],
-          message: RESERVED_OUTCOMES.includes(name) ? `"${name}" is a built-in exit` : `two groups lead to "${name}"`,
-        });
-      }
-      const digits = p.groups.flatMap((g) => (g.digit ? [g.digit] : []));
-      for (const digit of duplicates(digits)) {
-        const index = p.groups.findLastIndex((g) => g.digit === digit);
-        ctx.addIssue({ code: 'custom', path: ['groups', index, 'digit'], message: `key ${digit} is used by two groups` });
-      }
-    }),
+  earlier: [{ version: 1, upgrade: upgradeFromV1 }],
+  params: speechParams,
   outcomes: (p) => [
     ...p.groups.map((g) => ({ name: g.outcome, label: g.label })),
     { name: 'noInput', label: 'No input', description: 'Nothing said or pressed, after the last retry' },
@@ -97,55 +134,141 @@ export const speechNode = defineNode({
   traits: {
     waitsForCaller: () => true,
     offersChoice: true,
-    prompts: questionPrompts,
+    prompts: (p) => [
+      ...questionPrompts(p),
+      ...(p.confirm.enabled ? [{ field: 'confirm.prompt', prompt: p.confirm.prompt }] : []),
+      ...(p.keypad ? [{ field: 'keypad.prompt', prompt: p.keypad.prompt }] : []),
+    ],
     sets: (p) => [p.transcriptVariable, p.groupVariable, 'vulnerable', p.priorityVariable],
   },
-  async run({ params, call, speech, prompt, log, signal, language }) {
-    const phrases = params.groups.flatMap((g) => g.phrases);
+  async run(context) {
+    const { params, call, speech, log, signal, language } = context;
+    const phrases = [...new Set([...params.groups.flatMap((g) => g.phrases), ...params.synonyms.flat()])];
     const digitGroups = params.groups.filter((g) => g.digit !== undefined);
-    let noInputs = 0;
-    let noMatches = 0;
-    let lead: PromptSegment[] = [];
+    const chosen = (group: SpeechGroup, transcript: string): { outcome: string; set: Record<string, VarValue> } => {
+      const set: Record<string, VarValue> = { [params.transcriptVariable]: transcript, [params.groupVariable]: group.outcome };
+      if (group.vulnerable) Object.assign(set, { vulnerable: true, [params.priorityVariable]: params.vulnerablePriority });
+      return { outcome: group.outcome, set };
+    };
     let transcript = '';
-    for (;;) {
-      const segments = [...lead, ...prompt(params.prompt)];
-      const heard = await call.listen({
-        prompt: segments,
-        bargeIn: params.bargeIn,
-        language,
-        noInputTimeoutMs: ms(params.noInputTimeoutSeconds),
-        maxSpeechMs: ms(params.maxSpeechSeconds),
-        allowDigits: digitGroups.length > 0,
-        maxDigits: 1,
-        signal,
-      });
-      log('prompt.played', { text: spokenText(segments) });
-      if (heard.kind === 'noInput') {
-        log('input.none', {});
-        if (++noInputs > params.noInput.retries) return { outcome: 'noInput' };
-        lead = prompt(params.noInput.prompt);
-        continue;
-      }
-      let group: (typeof params.groups)[number] | undefined;
-      if (heard.kind === 'digits') {
-        log('input.digits', { digits: heard.digits });
-        group = digitGroups.find((g) => g.digit === heard.digits);
-      } else {
-        const recognition = await speech.recognize(heard.utterance, { language, phrases, signal });
+    let serviceDown = false;
+    const heard = await ask(context, {
+      prompt: params.prompt,
+      noInput: params.noInput,
+      noMatch: params.noMatch,
+      put: (segments) =>
+        call.listen({
+          prompt: segments,
+          bargeIn: params.bargeIn,
+          language,
+          noInputTimeoutMs: ms(params.noInputTimeoutSeconds),
+          maxSpeechMs: ms(params.maxSpeechSeconds),
+          allowDigits: digitGroups.length > 0,
+          maxDigits: 1,
+          signal,
+        }),
+      judge: async (response): Promise<Verdict<SpeechGroup>> => {
+        if (response.kind === 'noInput') {
+          log('input.none', {});
+          return response;
+        }
+        if (response.kind === 'digits') {
+          log('input.digits', { digits: response.digits });
+          const group = digitGroups.find((g) => g.digit === response.digits);
+          return group ? { kind: 'answer', answer: group } : { kind: 'noMatch' };
+        }
+        let recognition: Recognition;
+        try {
+          recognition = await speech.recognize(response.utterance, { language, phrases, signal });
+        } catch (error) {
+          // The speech service failed or is too slow: the caller gets the keys at once, never silence.
+          if (signal.aborted) throw error;
+          log('input.speech', { transcript: '', error: error instanceof Error ? error.message : String(error) });
+          serviceDown = true;
+          throw SERVICE_DOWN;
+        }
         transcript = recognition.kind === 'transcript' ? recognition.transcript : '';
-        log('input.speech', recognition.kind === 'transcript' ? { transcript, confidence: recognition.confidence } : { transcript: '' });
-        const understood = recognition.kind === 'transcript' && recognition.confidence >= params.minConfidence;
-        group = understood ? matchKeywords(transcript, params.groups)?.group : undefined;
-      }
-      if (group) {
-        const set: Record<string, VarValue> = { [params.transcriptVariable]: transcript, [params.groupVariable]: group.outcome };
-        if (group.vulnerable) Object.assign(set, { vulnerable: true, [params.priorityVariable]: params.vulnerablePriority });
-        return { outcome: group.outcome, set };
-      }
-      if (++noMatches > params.noMatch.retries) {
-        return { outcome: 'noMatch', set: { [params.transcriptVariable]: transcript } };
-      }
-      lead = prompt(params.noMatch.prompt);
-    }
+        const found = findKeywords(transcript, params.groups, { language, synonyms: params.synonyms });
+        const confidenceOf = (match: KeywordMatch<SpeechGroup>) => (recognition.kind === 'transcript' ? matchConfidence(recognition, match) : 0);
+        log('input.speech', {
+          transcript,
+          ...(recognition.kind === 'transcript' ? { confidence: round(recognition.confidence) } : {}),
+          ...(found.found.length ? { heard: [...new Set(found.found.map((f) => (f.negated ? `not: ${f.phrase}` : f.phrase)))].join(', ') } : {}),
+          ...(found.match ? { matchConfidence: round(confidenceOf(found.match)) } : {}),
+        });
+        const group = await decide(context, found.match, found.found, confidenceOf, recognition.kind === 'transcript' ? recognition.confidence : 0);
+        return group ? { kind: 'answer', answer: group } : { kind: 'noMatch' };
+      },
+    }).catch((error: unknown) => {
+      if (error === SERVICE_DOWN) return { kind: 'noMatch' as const };
+      throw error;
+    });
+    if (heard.kind === 'answer') return chosen(heard.answer, transcript);
+    // Silence or not understood on the last try, or the speech service down: the keypad, when there is one.
+    const keyed = params.keypad ? await askForKeypad(context, params.keypad, digitGroups) : undefined;
+    if (keyed?.group) return chosen(keyed.group, transcript);
+    const outcome = keyed?.kind ?? (serviceDown ? 'noMatch' : heard.kind);
+    return outcome === 'noInput' ? { outcome } : { outcome, set: { [params.transcriptVariable]: transcript } };
   },
 });
+
+/** Thrown from inside the question loop when the speech service fails: the node leaves the loop for its keys. */
+const SERVICE_DOWN = Symbol('the speech service failed');
+
+/**
+ * The group a recognition routes to: a confident match; a doubtful safeguarding match once the
+ * caller confirms it (when confirmation is on — a confident one is never asked); nothing otherwise.
+ * A safeguarding match is only as sure as the utterance around it: the words that would negate it
+ * or give it to another service ("I'm not hurt", "the street light has fallen") may be the ones lost.
+ */
+async function decide(
+  context: NodeContext<SpeechParams>,
+  match: KeywordMatch<SpeechGroup> | undefined,
+  found: ReadonlyArray<KeywordMatch<SpeechGroup>>,
+  confidenceOf: (match: KeywordMatch<SpeechGroup>) => number,
+  utterance: number,
+): Promise<SpeechGroup | undefined> {
+  const { params } = context;
+  if (!match) return undefined;
+  const confidence = match.group.vulnerable ? Math.min(confidenceOf(match), utterance) : confidenceOf(match);
+  if (!match.group.vulnerable || !params.confirm.enabled || confidence >= params.confirm.belowConfidence) {
+    return confidence >= params.minConfidence ? match.group : undefined;
+  }
+  if (await confirmSafeguarding(context, params.confirm, params.minConfidence)) return match.group;
+  const other = found.find((f) => !f.negated && !f.group.vulnerable);
+  return other && confidenceOf(other) >= params.minConfidence ? other.group : undefined;
+}
+
+/**
+ * How sure the recogniser is of a match: the least confident of the words that matched the phrase,
+ * when it gave word confidences that line up with the transcript; else the whole utterance's.
+ */
+export function matchConfidence(recognition: Extract<Recognition, { kind: 'transcript' }>, match: KeywordMatch<KeywordGroup>): number {
+  const words = recognition.words;
+  if (!words?.length) return recognition.confidence;
+  const byToken: number[] = [];
+  for (const w of words) for (let k = tokenCount(w.word); k > 0; k--) byToken.push(w.confidence);
+  if (byToken.length !== tokenCount(recognition.transcript)) return recognition.confidence;
+  return Math.min(...match.tokens.map((t) => byToken[t] ?? recognition.confidence));
+}
+
+const round = (n: number) => Math.round(n * 1000) / 1000;
+
+/** The keypad fallback: the keys of the groups that have one, asked for with the node's re-prompts. */
+async function askForKeypad(
+  context: NodeContext<SpeechParams>,
+  keypad: NonNullable<SpeechParams['keypad']>,
+  digitGroups: readonly SpeechGroup[],
+): Promise<{ group?: SpeechGroup; kind: 'noInput' | 'noMatch' }> {
+  const { params } = context;
+  const answer = await askForKey(context, {
+    prompt: keypad.prompt,
+    keys: digitGroups.map((g) => g.digit!),
+    bargeIn: true,
+    timeoutMs: ms(keypad.timeoutSeconds),
+    noInput: { retries: keypad.retries, prompt: params.noInput.prompt },
+    noMatch: { retries: keypad.retries, prompt: params.noMatch.prompt },
+  });
+  if (answer.kind === 'key') return { group: digitGroups.find((g) => g.digit === answer.key)!, kind: 'noMatch' };
+  return { kind: answer.kind };
+}

@@ -59,7 +59,7 @@ export const transferNode = defineNode({
       signal,
       ...(params.callerId ? { callerId: params.callerId } : {}),
       // Staying on the line (bridge): from the answer on, the caller is talking to a person.
-      onAnswered: () => log('agent.connected', { destination: params.destination }),
+      onAnswer: () => log('agent.connected', { destination: params.destination }),
     };
     const result =
       params.mode === 'blind' ? await call.transfer(destination, options) : await call.bridge(destination, options);

@@ -1,5 +1,5 @@
-import type { CallEvent, CallEventSink } from '../../../ports/call-events.js';
-import type { CallEnd, CallRepository, CallStart } from '../../../ports/store.js';
+import type { CallEvent, CallEventSink } from '../ports/call-events.js';
+import type { CallEnd, CallRepository, CallStart } from '../ports/store.js';
 
 export interface CallRecorder {
   /** The call's event log, written to call_events in order (batched while a write is in flight). */

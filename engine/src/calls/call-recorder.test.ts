@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { CallEvent } from '../../../ports/call-events.js';
+import type { CallEvent } from '../ports/call-events.js';
 import { recordCall } from './call-recorder.js';
-import { TEST_ENGINE_INSTANCE_ID, testDatabases, withTestStore } from './test-databases.js';
+import { TEST_ENGINE_INSTANCE_ID, testDatabases, withTestStore } from '../adapters/storage/postgres/test-databases.js';
 
 describe.each(testDatabases())('recordCall ($name)', (backend) => {
   const store = withTestStore(backend);

@@ -1,6 +1,6 @@
 /**
  * A compiled flow bound to behaviour: XState v5 `setup` with one named promise actor per node kind
- * (`nodeStep`: fromPromise with one AbortController per run instead of one per step)
+ * (`nodeStep`: fromPromise whose signal also aborts when the step ends by itself)
  * (ports bound here, once per flow version), guards and actions referenced as data by compileFlow.
  * Everything about one call (its channel, event log, variables) travels in the actor's input and
  * context, so one machine serves every call on that flow version.
@@ -14,10 +14,10 @@ import { nodeName } from '../flow/names.js';
 import type { Flow } from '../flow/schema.js';
 import type { AnyNodeDefinition, NodeResult } from '../nodes/define-node.js';
 import { spokenText } from '../nodes/prompt.js';
-import type { CallEventLog } from '../runtime/event-log.js';
-import { callLanguage, createNodeContext, type SubflowRunner } from '../runtime/node-context.js';
-import type { FlowPorts } from '../runtime/ports.js';
-import { resolvePrompt } from '../runtime/resolve-prompt.js';
+import type { CallEventLog } from './event-log.js';
+import { callLanguage, createNodeContext, type SubflowRunner } from './node-context.js';
+import type { FlowPorts } from '../../ports/flow-ports.js';
+import { resolvePrompt } from './resolve-prompt.js';
 import {
   CALLER_HANGUP_EVENT,
   FALLBACK_ACTOR,
@@ -25,7 +25,7 @@ import {
   actorSource,
   compileFlow,
   type StateConfig,
-} from './compile-flow.js';
+} from '../compile/compile-flow.js';
 
 /** How long the fallback's transfer to a person rings. */
 export const FALLBACK_RING_TIMEOUT_MS = 30_000;
@@ -40,6 +40,8 @@ export interface SubflowRequest {
   signal: AbortSignal;
   /** The parent's prefix for node ids in the event log. */
   nodePrefix?: string;
+  /** How many subflows deep the parent runs (0: the call's own flow). */
+  depth?: number;
 }
 
 /** What one call brings to the flow machine. */
@@ -51,13 +53,13 @@ export interface CallMachineInput {
   runSubflow: (request: SubflowRequest) => ReturnType<SubflowRunner>;
   /** Put before node ids in the event log (a subflow's nodes are logged as `<flowId>/<nodeId>`). */
   nodePrefix: string;
+  /** How many subflows deep this run is (0: the call's own flow). */
+  depth: number;
 }
 
 export interface CallMachineContext extends CallMachineInput {
   /** The node running now (mutable holder, so a hang-up can tell where the caller was). */
   position: { nodeId: string | undefined };
-  /** Aborted when the run leaves a node before it finishes: every node step's `signal`. */
-  leaving: AbortController;
   outcome: string | undefined;
   endedAt: string | undefined;
 }
@@ -72,6 +74,8 @@ export interface FlowRunOutput {
 interface StepInput {
   nodeId: string;
   context: CallMachineContext;
+  /** This step's own abort: the node's `signal`. */
+  step: AbortController;
 }
 
 type FlowEvent = { type: typeof CALLER_HANGUP_EVENT } | DoneActorEvent<NodeResult> | ErrorActorEvent;
@@ -81,24 +85,32 @@ const XSTATE_STOP = 'xstate.stop';
 const NODE_DONE = 'frontdoor.node.done';
 const NODE_FAILED = 'frontdoor.node.failed';
 
+/** Why a step's signal aborts: the caller left the node (hung up, or a subflow's parent moved on)… */
+const LEFT_NODE = new DOMException('the call left this node', 'AbortError');
+/** …or the node ended by itself, so whatever it left running (hold music, a timer) stops with it. */
+const STEP_OVER = new DOMException('this node step is over', 'AbortError');
+
 /**
- * A node's actor logic: XState's `fromPromise`, except where `signal` comes from. fromPromise makes an
- * AbortController for every step; but a step is only ever stopped while it runs when the call's run
- * ends (the caller hung up, or a subflow's parent node was left), so one controller per run
- * (`context.leaving`) serves every step, and stopping a running step aborts it.
+ * A node's actor logic: XState's `fromPromise`, with one AbortController per step. A step's signal
+ * aborts when the step is stopped (the caller hung up, a subflow's parent node was left) AND when the
+ * step ends by itself (an agent became ready, a timeout, a key during a wait): work a node started
+ * and did not wait for never outlives its step, and nothing ends the call but the flow. The abort
+ * reasons are shared, so a step costs one controller and no exception object.
  */
-function nodeStep(run: (input: StepInput, signal: AbortSignal) => Promise<NodeResult>): PromiseActorLogic<NodeResult, StepInput> {
+export function nodeStep(run: (input: StepInput, signal: AbortSignal) => Promise<NodeResult>): PromiseActorLogic<NodeResult, StepInput> {
   return {
     config: run,
     transition: (snapshot, event) => {
       if (snapshot.status !== 'active') return snapshot;
       switch (event.type) {
         case NODE_DONE:
+          snapshot.input?.step.abort(STEP_OVER);
           return { status: 'done', output: event.output as NodeResult, error: undefined, input: undefined };
         case NODE_FAILED:
+          snapshot.input?.step.abort(STEP_OVER);
           return { status: 'error', output: undefined, error: event.error, input: undefined };
         case XSTATE_STOP:
-          snapshot.input?.context.leaving.abort();
+          snapshot.input?.step.abort(LEFT_NODE);
           return { status: 'stopped', output: undefined, error: undefined, input: undefined };
         default:
           return snapshot;
@@ -107,7 +119,7 @@ function nodeStep(run: (input: StepInput, signal: AbortSignal) => Promise<NodeRe
     start: (snapshot, { self }) => {
       if (snapshot.status !== 'active') return;
       const input = snapshot.input!;
-      run(input, input.context.leaving.signal).then(
+      run(input, input.step.signal).then(
         (output) => {
           if (self.getSnapshot().status === 'active') self.send({ type: NODE_DONE, output });
         },
@@ -156,7 +168,16 @@ const runsNoSubflow: SubflowRunner = (flowId) =>
 /** The node's subflow runner: this call, its log and its variables as they are when the node starts. */
 function subflowWithVars(context: CallMachineContext, ports: FlowPorts): SubflowRunner {
   return (flowId, signal) =>
-    context.runSubflow({ flowId, signal, call: context.call, ports, log: context.log, vars: context.vars, nodePrefix: context.nodePrefix });
+    context.runSubflow({
+      flowId,
+      signal,
+      call: context.call,
+      ports,
+      log: context.log,
+      vars: context.vars,
+      nodePrefix: context.nodePrefix,
+      depth: context.depth,
+    });
 }
 
 export function createFlowMachine(flow: Flow, ports: FlowPorts): AnyStateMachine {
@@ -242,7 +263,7 @@ export function createFlowMachine(flow: Flow, ports: FlowPorts): AnyStateMachine
   const withInputMappers = (state: StateConfig) => {
     if (!state.invoke) return state;
     const { nodeId } = state.invoke.input;
-    return { ...state, invoke: { ...state.invoke, input: ({ context }: { context: CallMachineContext }): StepInput => ({ nodeId, context }) } };
+    return { ...state, invoke: { ...state.invoke, input: ({ context }: { context: CallMachineContext }): StepInput => ({ nodeId, context, step: new AbortController() }) } };
   };
   const states = Object.fromEntries(Object.entries(config.states).map(([key, state]) => [key, withInputMappers(state)]));
 
@@ -283,7 +304,7 @@ export function createFlowMachine(flow: Flow, ports: FlowPorts): AnyStateMachine
   }).createMachine({
     id: config.id,
     initial: config.initial,
-    context: ({ input }) => ({ ...input, position: { nodeId: undefined }, leaving: new AbortController(), outcome: undefined, endedAt: undefined }),
+    context: ({ input }) => ({ ...input, position: { nodeId: undefined }, outcome: undefined, endedAt: undefined }),
     // The compiled config is plain data checked by its own types; XState cannot type string-built state maps.
     states: states as never,
     on: config.on as never,

@@ -1,0 +1,47 @@
+/**
+ * Real phone calls: DID → published flow version (the number's fallback flow, then the catch-all
+ * number, for the rest), runCall on that version with the engine's phone ports (call-ports.ts) and
+ * every event written to PostgreSQL. A call keeps the version it started on: publishing only changes
+ * what the next call gets.
+ */
+import { runCall } from '../core/runtime/run-call.js';
+import type { CallChannel } from '../ports/call-channel.js';
+import type { FlowPorts } from '../ports/flow-ports.js';
+import type { EngineLogger } from '../ports/logger.js';
+import type { Store } from '../ports/store.js';
+import { recordCall } from './call-recorder.js';
+import type { PublishedFlows } from './published-flows.js';
+
+/** Telephony's onCall: route, run, record. Never throws — a call that cannot be routed is refused politely. */
+export function phoneCallHandler(deps: { store: Store; flows: PublishedFlows; ports: FlowPorts; engineInstanceId: string; logger: EngineLogger }) {
+  const { store, flows, ports, engineInstanceId, logger } = deps;
+  return async (call: CallChannel, meta: { did: string; from: string }): Promise<void> => {
+    const route = await store.numbers.route(meta.did).catch((error: unknown) => {
+      logger.error(`call from ${meta.from} to ${meta.did}: could not look up the number`, error);
+      return undefined;
+    });
+    const flow = route?.kind === 'flow' ? flows.flowOf(route.flow) : undefined;
+    if (!route || route.kind !== 'flow' || !flow) {
+      if (route?.kind === 'unknown') logger.warn(`call from ${meta.from} to ${meta.did}: no flow is published for this number (and no * number)`);
+      await call.hangup('no-route').catch(() => undefined);
+      return;
+    }
+    if (route.usedFallback) logger.warn(`call to ${meta.did}: its flow has no published version; using fallback flow ${route.flow.flowId}`);
+    const recorder = recordCall(
+      store.calls,
+      {
+        id: call.callId,
+        kind: 'phone',
+        from: meta.from,
+        to: meta.did,
+        flowId: route.flow.flowId,
+        flowVersion: route.flow.version,
+        startedAt: new Date(ports.clock.now()),
+        engineInstanceId,
+      },
+      (what, error) => logger.error(`could not store ${what}`, error),
+    );
+    const result = await runCall({ flow, call, ports, events: recorder.events });
+    await recorder.finish({ endedAt: new Date(ports.clock.now()), outcome: result.outcome, endedAtNode: result.endedAt });
+  };
+}
