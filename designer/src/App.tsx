@@ -10,12 +10,16 @@ import { PaymentsScreen } from './screens/PaymentsScreen.js';
 import { Login } from './screens/Login.js';
 import { SecretsScreen } from './screens/SecretsScreen.js';
 import { UsersScreen } from './screens/UsersScreen.js';
+import { AgentsScreen } from './screens/AgentsScreen.js';
+import { QueuesScreen } from './screens/QueuesScreen.js';
+import { DeskScreen } from './desk/DeskScreen.js';
+import { TeamScreen } from './desk/TeamScreen.js';
 
 /** Screens live in the URL hash (#/flows/main-line), so the engine serves one page. */
 function useHashRoute(): [string, (to: string) => void] {
-  const [route, setRoute] = useState(() => window.location.hash.replace(/^#/, '') || '/flows');
+  const [route, setRoute] = useState(() => window.location.hash.replace(/^#/, ''));
   useEffect(() => {
-    const onHash = () => setRoute(window.location.hash.replace(/^#/, '') || '/flows');
+    const onHash = () => setRoute(window.location.hash.replace(/^#/, ''));
     window.addEventListener('hashchange', onHash);
     return () => window.removeEventListener('hashchange', onHash);
   }, []);
@@ -31,20 +35,34 @@ export function App() {
   if (me === undefined) return <p aria-live="polite">Loading…</p>;
   if (me === null) return <Login onLoggedIn={setMe} />;
 
-  const [path, search = ''] = route.split('?');
-  const flowMatch = /^\/flows\/(.+)$/.exec(path!);
-  const callMatch = /^\/calls\/(.+)$/.exec(path!);
+  const [path = '', search = ''] = route.split('?');
+  const flowMatch = /^\/flows\/(.+)$/.exec(path);
+  const callMatch = /^\/calls\/(.+)$/.exec(path);
   const step = new URLSearchParams(search).get('step') ?? undefined;
-  const section = path!.split('/')[1] ?? 'flows';
   const isAdmin = roleAtLeast(me.role, 'admin');
+  const reads = roleAtLeast(me.role, 'viewer');
+  const works = roleAtLeast(me.role, 'agent');
+  const supervises = roleAtLeast(me.role, 'supervisor');
+  const designs = roleAtLeast(me.role, 'designer');
   // The payment team's screen: the API shows payments to the payments role and admins only.
   const seesPayments = roleAtLeast(me.role, 'payments');
+  // Advisers start at their desk, supervisors with their team, the payment team at payments, everyone else at the flows.
+  const home = !reads ? 'desk' : designs ? 'flows' : supervises ? 'team' : seesPayments ? 'payments' : 'flows';
+  const section = path.split('/')[1] || home;
   const nav: Array<[string, string]> = [
-    ['flows', 'Flows'],
-    ['prompts', 'Prompts'],
-    ['numbers', 'Numbers'],
-    ['schedules', 'Schedules'],
-    ['calls', 'Calls'],
+    ...(works ? [['desk', 'Desk'] as [string, string]] : []),
+    ...(supervises ? [['team', 'Team'] as [string, string]] : []),
+    ...(reads
+      ? ([
+          ['flows', 'Flows'],
+          ['prompts', 'Prompts'],
+          ['numbers', 'Numbers'],
+          ['schedules', 'Schedules'],
+          ['queues', 'Queues'],
+          ['agents', 'Agents'],
+          ['calls', 'Calls'],
+        ] as Array<[string, string]>)
+      : []),
     ...(seesPayments ? [['payments', 'Payments'] as [string, string]] : []),
     // The API lets only admins see or change users and tokens.
     ...(isAdmin ? [['users', 'Users'] as [string, string], ['secrets', 'Secrets'] as [string, string]] : []),
@@ -69,7 +87,13 @@ export function App() {
         </span>
       </nav>
       <div id="main" className="main">
-        {flowMatch ? (
+        {section === 'desk' && works ? (
+          <DeskScreen me={me} />
+        ) : section === 'team' && supervises ? (
+          <TeamScreen />
+        ) : !reads ? (
+          <DeskScreen me={me} />
+        ) : flowMatch ? (
           <FlowEditor flowId={decodeURIComponent(flowMatch[1]!)} me={me} {...(step ? { step } : {})} />
         ) : callMatch ? (
           <CallTimeline callId={decodeURIComponent(callMatch[1]!)} />
@@ -81,6 +105,10 @@ export function App() {
           <NumbersScreen me={me} />
         ) : section === 'schedules' ? (
           <SchedulesScreen me={me} />
+        ) : section === 'queues' ? (
+          <QueuesScreen me={me} />
+        ) : section === 'agents' ? (
+          <AgentsScreen me={me} />
         ) : section === 'payments' && seesPayments ? (
           <PaymentsScreen />
         ) : section === 'users' && isAdmin ? (

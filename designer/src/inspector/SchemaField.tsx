@@ -25,7 +25,7 @@ export interface FormContextValue {
   secrets: string[];
   readOnly: boolean;
   /** Stored things a param may name by id (schedules, queues, flows), offered by name. */
-  refs: Partial<Record<NonNullable<JsonSchema['ref']>, Array<{ value: string; label: string }>>>;
+  refs?: Partial<Record<NonNullable<JsonSchema['ref']>, Array<{ value: string; label: string }>>>;
 }
 export const FormContext = createContext<FormContextValue | null>(null);
 const useForm = () => {
@@ -118,7 +118,7 @@ export function SchemaField(props: FieldProps) {
   if (schema.const !== undefined) return null;
 
   // Stored things are chosen by name; with none stored (no queues set up yet) the id is typed instead.
-  const choices = schema.ref && schema.type === 'string' ? form.refs[schema.ref] : undefined;
+  const choices = schema.ref && schema.type === 'string' ? form.refs?.[schema.ref] : undefined;
   if (schema.ref && choices) {
     const known = value === undefined || choices.some((c) => c.value === value);
     const noun = { schedule: 'schedule', queue: 'queue', flow: 'flow' }[schema.ref];
@@ -260,7 +260,7 @@ function LinesInput({ lines, onChange, ...rest }: { lines: string[]; onChange(v:
 }
 
 /** Params grouped in an object: a fieldset with one field per property. */
-export function ObjectField({ schema, path, label, value, onChange, errors }: WithErrors) {
+export function ObjectField({ schema, path, label, value, onChange, errors, flat = false }: WithErrors & { flat?: boolean }) {
   const form = useForm();
   const current = (value && typeof value === 'object' ? value : {}) as Record<string, unknown>;
   const required = new Set(schema.required ?? []);
@@ -286,7 +286,7 @@ export function ObjectField({ schema, path, label, value, onChange, errors }: Wi
       }}
     />
   ));
-  if (path.length === 0) return <>{body}</>;
+  if (path.length === 0 || flat) return <>{body}</>;
   return (
     <FieldGroup label={label} field={dotted(path)} help={schema.description} errors={errors}>
       {body}
@@ -396,9 +396,13 @@ function UnionField({ schema, path, label, value, onChange, required, errors, va
           ))}
         </select>
       </FieldFrame>
-      {chosen >= 0 && (
-        <SchemaField schema={{ ...resolved[chosen]!, description: undefined }} path={path} label={label} value={value} required={required} onChange={onChange} />
-      )}
+      {chosen >= 0 &&
+        (resolved[chosen]!.type === 'object' && resolved[chosen]!.properties ? (
+          // The chosen shape's own fields follow the choice, without a second box named like it.
+          <ObjectField schema={resolved[chosen]!} path={path} label={label} value={value} required={required} onChange={onChange} errors={[]} flat />
+        ) : (
+          <SchemaField schema={{ ...resolved[chosen]!, description: undefined }} path={path} label={label} value={value} required={required} onChange={onChange} />
+        ))}
     </div>
   );
 }

@@ -24,6 +24,7 @@ export function TestCallPanel({ liveVersion, versionsKey = 0 }: { liveVersion?: 
   const [recorder, setRecorder] = useState<MicRecorder>();
   const [from, setFrom] = useState('+447700900123');
   const [world, setWorld] = useState('');
+  const [desk, setDesk] = useState(false);
   const [worldError, setWorldError] = useState<string>();
   const [saving, setSaving] = useState<{ name: string; message?: string }>();
   const log = useRef<HTMLOListElement>(null);
@@ -56,6 +57,7 @@ export function TestCallPanel({ liveVersion, versionsKey = 0 }: { liveVersion?: 
       ...(at ? { at: new Date(at).toISOString() } : {}),
       ...(from.trim() ? { from: from.trim() } : {}),
       ...(w ? { world: w } : {}),
+      ...(desk ? { desk: true } : {}),
     });
   };
 
@@ -165,6 +167,13 @@ export function TestCallPanel({ liveVersion, versionsKey = 0 }: { liveVersion?: 
         <div className="field">
           <label htmlFor="test-call-from">Caller's number</label>
           <input id="test-call-from" value={from} disabled={inCall} onChange={(e) => setFrom(e.target.value)} />
+        </div>
+        <div className="field field-inline">
+          <input id="test-call-desk" type="checkbox" checked={desk} aria-describedby="test-call-desk-help" onChange={(e) => setDesk(e.target.checked)} />
+          <label htmlFor="test-call-desk">Ring the agent desk</label>
+          <small id="test-call-desk-help" className="help">
+            Queues offer the call to advisers signed in to the desk (it shows there as a test call) instead of simulated agents.
+          </small>
         </div>
         <details className="world">
           <summary>How the outside world answers</summary>

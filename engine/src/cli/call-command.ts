@@ -100,12 +100,12 @@ export async function callCommand(args: readonly string[], io: CliIo): Promise<n
       line(io.stderr, script.message);
       return EXIT.unreadable;
     }
-    await runScriptedCall({ flow, ports: simulatedPortsFor([flow, ...flows], undefined, schedules), caller: script.actions, world: defaultWorld(), from, callId: 'terminal-call', ...(at === undefined ? {} : { at }), onEvent: show.event, onPrompt: show.prompt });
+    await runScriptedCall({ flow, ports: simulatedPortsFor([flow, ...flows], { schedules }), caller: script.actions, world: defaultWorld(), from, callId: 'terminal-call', ...(at === undefined ? {} : { at }), onEvent: show.event, onPrompt: show.prompt });
     return EXIT.ok;
   }
 
   line(io.stdout, 'Type: press 1 | say I have fallen | hangup   (Ctrl-D hangs up)');
-  const call = startLiveCall({ flow, ports: simulatedPortsFor([flow, ...flows], undefined, schedules), from, callId: 'terminal-call', ...(at === undefined ? {} : { at }) });
+  const call = startLiveCall({ flow, ports: simulatedPortsFor([flow, ...flows], { schedules }), from, callId: 'terminal-call', ...(at === undefined ? {} : { at }) });
   call.on('event', show.event);
   let clockNow = at ?? Date.now();
   call.on('event', (event) => (clockNow = event.at));

@@ -84,6 +84,16 @@ describe('how a call turned out', () => {
     expect(callResult({ outcome: 'callerHungUp', agentId: 'sam' }, inQueue).kind).toBe('talked');
     expect(callResult({ outcome: 'completed' }, inQueue).text).toBe('Ended by the flow');
     expect(callResult({}, inQueue).kind).toBe('inProgress');
+    // The ACD's record of the queue: answered means talked, even with no agent.connected in the log.
+    expect(callResult({ outcome: 'callerHungUp', queueOutcome: 'answered' }, inQueue).kind).toBe('talked');
+    expect(callResult({ outcome: 'callerHungUp', queueOutcome: 'abandoned' }, inQueue).kind).toBe('abandoned');
+  });
+
+  it('names the agent who answered, and the queue', () => {
+    const story = new CallStory();
+    expect(story.tell(e0(1, 'agent.connected', 'q', { agentId: 'sam', agentName: 'Sam Jones', queueId: 'highways', queueName: 'Highways team' }))?.text).toBe('Talking to Sam Jones (Highways team)');
+    expect(story.tell(e0(2, 'agent.connected', 'q', { agentId: 'sam' }))?.text).toBe('Talking to agent sam');
+    expect(story.tell(e0(3, 'agent.connected', 't', { destination: 'tel:+441632960999' }))?.text).toBe('Talking to tel:+441632960999');
   });
 });
 

@@ -45,6 +45,14 @@ const PAYMENT_WORDS: Record<string, string> = {
   error: 'not taken: the payment service could not be used',
 };
 
+/** Who answered (agent.connected): the agent by name, and the queue they answered for; else the number put through to. */
+function personOf(data: CallEvent['data']): string {
+  const queue = typeof data.queueName === 'string' ? ` (${data.queueName})` : '';
+  if (typeof data.agentName === 'string' && data.agentName !== '') return `${data.agentName}${queue}`;
+  if (data.agentId) return `agent ${String(data.agentId)}${queue}`;
+  return String(data.destination ?? 'a person');
+}
+
 /** Reads a call's events in order and tells each one; remembers the steps' names as it goes. */
 export class CallStory {
   private readonly names = new Map<string, string>();
@@ -99,7 +107,7 @@ export class CallStory {
       case 'input.none':
         return { kind: 'caller', text: 'said and pressed nothing', ...(nodeId ? { nodeId } : {}) };
       case 'agent.connected':
-        return { kind: 'person', text: `Talking to ${data.agentId ? `agent ${String(data.agentId)}` : String(data.destination ?? 'a person')}`, ...(nodeId ? { nodeId } : {}) };
+        return { kind: 'person', text: `Talking to ${personOf(data)}`, ...(nodeId ? { nodeId } : {}) };
       case 'node.outcome': {
         const label = typeof data.label === 'string' ? data.label : String(data.outcome ?? '');
         return { kind: 'exit', text: `${this.nameOf(nodeId)} → ${label}`, nodeId: nodeId ?? '', outcome: String(data.outcome ?? '') };
@@ -127,13 +135,14 @@ export type CallResultKind = 'talked' | 'abandoned' | 'transferred' | 'hungUp' |
  * the flow ending the call (with the reason it gave).
  */
 export function callResult(
-  record: { outcome?: string | undefined; agentId?: string | undefined; talkSeconds?: number | undefined; endedAtNode?: string | undefined },
+  record: { outcome?: string | undefined; agentId?: string | undefined; talkSeconds?: number | undefined; endedAtNode?: string | undefined; queueOutcome?: string | undefined },
   events: readonly CallEvent[],
 ): { kind: CallResultKind; text: string } {
   const story = new CallStory();
   let lastKind: string | undefined;
   let lastNode: string | undefined;
-  let talked = record.agentId !== undefined || (record.talkSeconds ?? 0) > 0;
+  // The ACD's word on the queue is final where it has one: answered (or passed on by the agent) is talked.
+  let talked = record.agentId !== undefined || (record.talkSeconds ?? 0) > 0 || record.queueOutcome === 'answered' || record.queueOutcome === 'transferred';
   for (const event of events) {
     story.tell(event);
     if (event.type === 'node.entered') {
@@ -146,7 +155,7 @@ export function callResult(
   if (outcome === undefined) return { kind: 'inProgress', text: 'In progress' };
   if (talked) return { kind: 'talked', text: record.agentId ? `Talked to agent ${record.agentId}` : 'Talked to a person' };
   if (outcome === 'callerHungUp') {
-    return lastKind === 'queue'
+    return lastKind === 'queue' || record.queueOutcome === 'abandoned'
       ? { kind: 'abandoned', text: `Hung up waiting in ${story.nameOf(lastNode)}` }
       : { kind: 'hungUp', text: `The caller hung up${lastNode ? ` at ${story.nameOf(lastNode)}` : ''}` };
   }

@@ -17,8 +17,8 @@ describe('queue node', () => {
 
   it('plays hold music between announcements', async () => {
     const r = await runNode(queueNode, { ...params, holdMusic: 'media/hold/classical.wav' }, { world: { queues: { highways: { answerAfterSeconds: 5 } } } });
-    expect(r.heard.slice(0, 2)).toEqual(['You are number 1 in the queue. Thank you for waiting.', '(hold music)']);
-    expect(r.call.heard[1]).toMatchObject({ audio: 'media/hold/classical.wav' });
+    expect(r.heard).toEqual(['You are number 1 in the queue. Thank you for waiting.', '(connected to agent:simulated-agent-highways)']);
+    expect(r.call.holds).toEqual(['media/hold/classical.wav']);
   });
 
   it('times out after the longest wait, announcing every interval', async () => {
@@ -37,7 +37,9 @@ describe('queue node', () => {
   it('logs the moment an agent answers, so hanging up mid-conversation is not giving up in the queue', async () => {
     const talking = await runNode(queueNode, params, { caller: [{ wait: 30 }, { hangup: true }], world: { queues: { highways: { answerAfterSeconds: 5 } } } });
     expect(talking.outcome).toBe('callerHungUp');
-    expect(talking.events.filter((e) => e.type === 'agent.connected').map((e) => e.data)).toEqual([{ agentId: 'simulated-agent-highways', queueId: 'highways' }]);
+    expect(talking.events.filter((e) => e.type === 'agent.connected').map((e) => e.data)).toEqual([
+      { agentId: 'simulated-agent-highways', agentName: 'Simulated agent (highways)', queueId: 'highways', queueName: 'highways' },
+    ]);
     const waiting = await runNode(queueNode, params, { caller: [{ wait: 20 }, { hangup: true }], world: { queues: { highways: { answerAfterSeconds: 600 } } } });
     expect(waiting.events.some((e) => e.type === 'agent.connected')).toBe(false);
   });

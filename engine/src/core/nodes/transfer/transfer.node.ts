@@ -61,8 +61,15 @@ export const transferNode = defineNode({
       // Staying on the line (bridge): from the answer on, the caller is talking to a person.
       onAnswer: () => log('agent.connected', { destination: params.destination }),
     };
-    const result =
-      params.mode === 'blind' ? await call.transfer(destination, options) : await call.bridge(destination, options);
-    return { outcome: result.kind === 'completed' ? 'transferred' : result.kind };
+    if (params.mode === 'blind') {
+      const result = await call.transfer(destination, options);
+      return { outcome: result.kind };
+    }
+    const result = await call.bridge(destination, options);
+    if (result.kind === 'completed') return { outcome: 'transferred' };
+    if (result.kind !== 'referred') return { outcome: result.kind };
+    // The far end passed the caller on from its phone (REFER): honour it, the caller leaves for its target.
+    const onward = await call.transfer({ kind: 'sip', uri: result.target }, options);
+    return { outcome: onward.kind === 'transferred' ? 'transferred' : 'failed' };
   },
 });
