@@ -28,4 +28,22 @@ describe('saving a test call as a flow test', () => {
       expect: { path: ['hours', 'reason', 'ref', 'pay'], outcome: 'callerHungUp', endsAt: 'pay' },
     });
   });
+
+  it('replays a payment by its result: the card keyed on the payment line is nowhere in the script', () => {
+    const events = [
+      e('node.entered', 'ref', { name: 'Reference' }),
+      e('input.digits', 'ref', { digits: '12345678' }),
+      e('node.entered', 'pay', { name: 'Pay' }),
+      e('payment.started', 'pay', { reference: '12345678', amountPence: null }),
+      e('payment.ended', 'pay', { status: 'paid', amountPence: 9500, maskedCard: '**** 1111' }),
+      e('node.entered', 'thanks', { name: 'Thank you' }),
+      e('call.ended', 'thanks', { outcome: 'completed' }),
+    ];
+    const script = scriptFromCall(events, { name: 'Pays', world: { http: {} } });
+    expect(script.world).toEqual({ http: {}, payments: 'paid' });
+    expect(script.caller).toEqual([{ press: '12345678' }]);
+    expect(JSON.stringify(script)).not.toContain('1111');
+    // A world that already says how payments go is kept as the designer wrote it.
+    expect(scriptFromCall(events, { name: 'Pays', world: { payments: 'declined' } }).world).toEqual({ payments: 'declined' });
+  });
 });

@@ -10,6 +10,9 @@ export interface SavedTestCall {
   expect: { path: string[]; outcome: string; endsAt?: string };
 }
 
+/** How a payment ended → the world's (fake) payment service that ends it so without a card. */
+const PAYMENT_WORLD: Record<string, string> = { paid: 'paid', declined: 'declined', abandoned: 'abandoned', error: 'error' };
+
 /**
  * A test call the designer placed, as a scripted test call that does the same again: what the caller did,
  * as the flow took it (each entry the flow read, so keys pressed one at a time become one entry), and what
@@ -20,6 +23,7 @@ export function scriptFromCall(events: readonly CallEvent[], options: { name: st
   const path: string[] = [];
   let outcome = 'failed';
   let endsAt: string | undefined;
+  let payment: string | undefined;
   for (const event of events) {
     // A subflow's own steps (flow/node) are not this flow's path.
     const own = event.nodeId === undefined || !event.nodeId.includes('/');
@@ -32,17 +36,20 @@ export function scriptFromCall(events: readonly CallEvent[], options: { name: st
       const said = String(event.data.transcript ?? '');
       caller.push(said ? { say: said } : { silence: true });
     } else if (event.type === 'input.none' && own) caller.push({ silence: true });
+    else if (event.type === 'payment.ended' && own) payment = PAYMENT_WORLD[String(event.data.status)] ?? payment;
     else if (event.type === 'call.ended') {
       outcome = String(event.data.outcome ?? 'failed');
       endsAt = event.nodeId;
     }
   }
   if (outcome === 'callerHungUp') caller.push({ hangup: true });
+  // Card details never reach the script: the payment service is told how the payment went instead.
+  const world = payment && options.world?.payments === undefined ? { ...options.world, payments: payment } : options.world;
   return {
     name: options.name,
     ...(options.at ? { at: options.at } : {}),
     ...(options.from ? { from: options.from } : {}),
-    ...(options.world && Object.keys(options.world).length ? { world: options.world } : {}),
+    ...(world && Object.keys(world).length ? { world } : {}),
     caller,
     expect: { path, outcome, ...(endsAt ? { endsAt } : {}) },
   };
