@@ -169,7 +169,11 @@ export interface CallSummary {
   agentId?: string;
   waitSeconds?: number;
   talkSeconds?: number;
+  /** How the call's time in a queue ended (the ACD's word). */
+  queueOutcome?: string;
   result: { kind: CallResultKind; text: string };
+  /** The advisers' wrap-ups (one call's record only). */
+  wrapUps?: Array<{ agentId: string; queueId?: string; disposition?: string; note: string; startedAt: string; wrappedAt?: string; by: string }>;
 }
 export interface CallQuery {
   kind?: 'phone' | 'test';

@@ -103,6 +103,28 @@ export function CallTimeline({ callId }: { callId: string }) {
             {entries.length === 0 && <li className="muted">No events were recorded for this call.</li>}
           </ol>
         </section>
+        <div className="call-side">
+        {(call.wrapUps?.length ?? 0) > 0 && (
+          <section aria-label="Wrap-up">
+            <h2>Wrap-up</h2>
+            {call.wrapUps!.map((w, i) => (
+              <dl key={i} className="wrap-up">
+                <dt>Adviser</dt>
+                <dd>{w.agentId}</dd>
+                {w.disposition && (
+                  <>
+                    <dt>Outcome</dt>
+                    <dd>{w.disposition}</dd>
+                  </>
+                )}
+                <dt>Note</dt>
+                <dd>{w.note.trim() === '' ? <span className="muted">No note.</span> : w.note}</dd>
+                <dt>{w.wrappedAt ? 'Wrapped up' : 'Started'}</dt>
+                <dd>{when(w.wrappedAt ?? w.startedAt)}</dd>
+              </dl>
+            ))}
+          </section>
+        )}
         <section aria-label="Variables at the end">
           <h2>Variables at the end</h2>
           {variables.size === 0 ? (
@@ -120,6 +142,7 @@ export function CallTimeline({ callId }: { callId: string }) {
             </table>
           )}
         </section>
+        </div>
       </div>
     </main>
   );
