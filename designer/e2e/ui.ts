@@ -51,9 +51,10 @@ export class Ui {
     await this.page.keyboard.press(key);
   }
 
-  async type(text: string): Promise<void> {
+  /** Typing on the keyboard: one action, however long the text; `delay` (ms between keys) types at a person's pace. */
+  async type(text: string, options: { delay?: number } = {}): Promise<void> {
     this.actions++;
-    await this.page.keyboard.type(text);
+    await this.page.keyboard.type(text, options);
   }
 
   /** Drag a kind from the palette onto the canvas at (x, y) within the canvas. */

@@ -4,8 +4,6 @@ import { WEEKDAYS } from '../../../engine/src/core/schedule.js';
 import { hoursSummary } from '../schedules/hours.js';
 import { refName, type Refs } from '../store/refs.js';
 
-const pounds = (pence: unknown) => (typeof pence === 'number' ? `£${(pence / 100).toFixed(2)}` : '—');
-
 /** A param value as one short line on the canvas: words, not JSON. */
 export function summarise(value: unknown): string {
   if (value === undefined || value === null || value === '') return '—';
@@ -26,9 +24,6 @@ export function summarise(value: unknown): string {
       return first ? `“${first}”` : v.promptId ? `recording ${String(v.promptId)}` : '—';
     }
     if (WEEKDAYS.some((d) => Array.isArray(v[d]))) return hoursSummary(v as Parameters<typeof hoursSummary>[0]);
-    if (v.from === 'fixed') return pounds(v.pence);
-    if (v.from === 'variable') return `from {{${String(v.variable)}}}`;
-    if (v.from === 'service') return 'asked by the payment service';
     return Object.entries(v)
       .map(([k, x]) => `${k}: ${typeof x === 'object' ? '…' : String(x)}`)
       .join(', ');
