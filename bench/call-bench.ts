@@ -50,7 +50,7 @@ const HOLD_SECONDS = 120;
 
 export function mainLine(): Flow {
   const parsed = parseFlow(JSON.parse(readFileSync(resolve(repo, 'flows/main-line.flow.json'), 'utf8')));
-  if (!parsed.flow) throw new Error(`flows/main-line.flow.json does not parse: ${parsed.diagnostics.map((d) => d.message).join('; ')}`);
+  if (!parsed.flow || parsed.diagnostics.some((d) => d.severity === 'error')) throw new Error(`flows/main-line.flow.json does not parse: ${parsed.diagnostics.map((d) => d.message).join('; ')}`);
   return parsed.flow;
 }
 

@@ -38,6 +38,7 @@ async function dropFromPalette(label: string, x: number, y: number) {
 
 /** Drag from a node's outcome handle to another node's input handle, as a person would (hover, press, move, release). */
 async function connect(from: string, outcome: string, to: string) {
+  const edges = await page.locator('.react-flow__edge').count();
   const source = await node(from).locator(`[data-outcome="${outcome}"]`).boundingBox();
   const target = await node(to).locator('.handle-in').boundingBox();
   if (!source || !target) throw new Error(`Cannot see the handles to connect ${from}:${outcome} → ${to}`);
@@ -46,13 +47,14 @@ async function connect(from: string, outcome: string, to: string) {
   await page.mouse.move(target.x + target.width / 2, target.y + target.height / 2 - 10, { steps: 10 });
   await page.mouse.move(target.x + target.width / 2, target.y + target.height / 2, { steps: 2 });
   await page.mouse.up();
-  await expect.poll(() => page.locator(`[aria-label="${from} ${outcome} to ${to}"]`).count()).toBe(1);
+  await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(edges + 1);
 }
 
 async function selectNode(id: string) {
-  await node(id).locator('.flow-node-name').click();
+  await node(id).click();
   await page.getByRole('tab', { name: 'Settings' }).click();
-  await expect.poll(() => page.getByRole('complementary', { name: 'Inspector' }).textContent()).toContain(id);
+  const name = await node(id).locator('.flow-node-name').textContent();
+  await expect.poll(() => page.locator('#node-name').inputValue()).toBe(name);
 }
 
 const inspector = () => page.getByRole('complementary', { name: 'Inspector' });
@@ -69,7 +71,7 @@ describe('designer in the browser', () => {
     product = await startProduct(dataDir);
     await createAdmin(product, 'e2e-admin', 'a long e2e password');
     browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     page.setDefaultTimeout(15_000);
     page.on('pageerror', (error) => browserProblems.push(`uncaught: ${error.message}`));
     page.on('console', (message) => {
@@ -102,42 +104,41 @@ describe('designer in the browser', () => {
     await shot('empty-canvas');
 
     // Play → menu → two transfers, plus a polite ending for the menu's and transfers' other exits.
-    await dropFromPalette('Play prompt', 380, 60);
+    await dropFromPalette('Play prompt', 380, 50);
     await expect.poll(() => node('play-1').isVisible()).toBe(true);
     // A new play prompt has no words yet: the engine's diagnostic appears on the node and in the list.
     await openTab(/^Problems/);
-    await expect.poll(() => page.getByRole('region', { name: 'Problems' }).textContent()).toContain('prompt has no en-GB text');
+    await expect.poll(() => page.getByRole('region', { name: 'Problems' }).textContent()).toContain('"Play prompt" › Prompt has no English text');
     await expect.poll(() => node('play-1').locator('.badge-error').isVisible()).toBe(true);
     await shot('diagnostic-appears');
-    await page.getByRole('button', { name: /prompt has no en-GB text/ }).click();
+    await page.getByRole('button', { name: /Prompt has no English text/ }).click();
     // Clicking the problem opened the node's settings with the field focused: type the prompt there.
     await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-field'))).toBe('prompt.text.en-GB');
     await page.keyboard.type('Welcome to the council bins line.');
     await openTab(/^Problems/);
-    await expect.poll(() => page.getByRole('region', { name: 'Problems' }).textContent()).not.toContain('prompt has no en-GB text');
+    await expect.poll(() => page.getByRole('region', { name: 'Problems' }).textContent()).not.toContain('Prompt has no English text');
     await shot('diagnostic-cleared');
 
-    await dropFromPalette('Menu', 380, 240);
-    await dropFromPalette('Transfer', 200, 470);
-    await dropFromPalette('Transfer', 650, 470);
-    await dropFromPalette('End call', 720, 690);
+    await dropFromPalette('Menu', 380, 210);
+    await dropFromPalette('Transfer', 200, 420);
+    await dropFromPalette('Transfer', 640, 420);
+    await dropFromPalette('End call', 420, 620);
     await expect.poll(() => page.locator('.react-flow__node').count()).toBe(5);
 
     await selectNode('menu-1');
-    await inspector().getByLabel('Prompt (en-GB)').first().fill('For bin collections press 1. For missed bins press 2.');
+    await inspector().getByLabel('Prompt (English)').first().fill('For bin collections press 1. For missed bins press 2.');
     const options = inspector().getByRole('group', { name: 'Options' });
-    for (const [digit, label] of [['1', 'Collections'], ['2', 'Missed bins']] as const) {
-      await options.getByRole('button', { name: 'Add option' }).click();
-      const option = options.getByRole('group', { name: `Option ${digit}` });
-      await option.getByLabel('Digit').selectOption(digit);
-      await option.getByLabel('Label').fill(label);
-    }
+    // A new menu starts with option 1; the next option takes key 2 by itself.
+    await options.getByRole('group', { name: 'Option 1' }).getByLabel('Label').fill('Collections');
+    await options.getByRole('button', { name: 'Add option' }).click();
+    expect(await options.getByRole('group', { name: 'Option 2' }).getByLabel('Key').inputValue()).toBe('2');
+    await options.getByRole('group', { name: 'Option 2' }).getByLabel('Label').fill('Missed bins');
     for (const [id, destination] of [['transfer-1', 'sip:collections@pbx.example.gov.uk'], ['transfer-2', 'sip:missed@pbx.example.gov.uk']]) {
       await selectNode(id!);
       await inspector().getByLabel('Destination').fill(destination!);
     }
     await selectNode('hangup-1');
-    await inspector().getByLabel('Prompt (en-GB)').fill('Sorry, nobody can take your call. Goodbye.');
+    await inspector().getByLabel('Prompt (English)').fill('Sorry, nobody can take your call. Goodbye.');
     await shot('nodes-configured');
 
     await connect('play-1', 'done', 'menu-1');
@@ -150,7 +151,7 @@ describe('designer in the browser', () => {
     await shot('connected');
     await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(11);
     await openTab(/^Problems/);
-    await expect.poll(() => page.getByRole('region', { name: 'Problems' }).textContent()).toContain('(0 errors');
+    await expect.poll(() => page.getByRole('region', { name: 'Problems' }).textContent()).toContain('No problems');
     await shot('flow-built');
 
     // Keyboard: copy and paste a node, undo the paste; Delete says what it would break, and Keep keeps it.
@@ -163,8 +164,8 @@ describe('designer in the browser', () => {
     await expect.poll(() => page.locator('.react-flow__node').count()).toBe(5);
     await selectNode('transfer-1');
     await page.keyboard.press('Delete');
-    const confirm = page.getByRole('dialog', { name: 'Delete 1 node?' });
-    await expect.poll(() => confirm.textContent()).toContain('menu-1 → 1');
+    const confirm = page.getByRole('dialog', { name: 'Delete 1 step?' });
+    await expect.poll(() => confirm.textContent()).toContain('Menu → 1: Collections');
     await shot('delete-summary');
     await confirm.getByRole('button', { name: 'Keep' }).click();
     expect(await page.locator('.react-flow__edge').count()).toBe(11);
@@ -183,28 +184,35 @@ describe('designer in the browser', () => {
     await expect.poll(() => transcript.textContent(), { timeout: 20_000 }).toContain('For bin collections press 1');
     await expect.poll(() => node('menu-1').getAttribute('class')).toContain('is-active');
     await shot('test-call-at-menu');
+    // Looking at a step from the transcript mid-call (or at its settings) leaves the call going.
+    await transcript.getByRole('button', { name: 'Menu' }).click();
+    await page.getByRole('tab', { name: 'Settings' }).click();
+    await expect.poll(() => page.locator('#node-name').inputValue()).toBe('Menu');
+    await page.getByRole('tab', { name: 'Test call' }).click();
+    expect(await page.locator('.call-state').textContent()).toBe('In call');
+    await shot('test-call-survives-settings');
     await page.getByRole('button', { name: 'Press 2' }).click();
     await expect.poll(() => transcript.textContent(), { timeout: 20_000 }).toContain('Call ended');
-    expect(await transcript.textContent()).toContain('pressed 2');
-    expect(await transcript.textContent()).toContain('transferred');
+    expect(await transcript.textContent()).toContain('Caller pressed 2');
+    expect(await transcript.textContent()).toContain('Call ended: transferred');
     await expect.poll(() => node('transfer-2').getAttribute('class')).toMatch(/is-active|is-visited/);
     expect(await node('transfer-1').getAttribute('class')).not.toMatch(/is-visited/);
     await shot('test-call-ended');
     // Again, with the missed-bins team busy: the caller hears the apology instead.
     await page.getByText('How the outside world answers').click();
     await page.getByLabel('World (JSON)').fill('{ "destinations": { "sip:missed@pbx.example.gov.uk": "busy" } }');
-    await page.getByRole('button', { name: 'Call again' }).click();
+    await page.getByRole('button', { name: 'Call the draft again' }).click();
     await expect.poll(() => transcript.textContent(), { timeout: 20_000 }).toContain('For bin collections press 1');
     await page.getByRole('button', { name: 'Press 2' }).click();
     await expect.poll(() => transcript.textContent(), { timeout: 20_000 }).toContain('Call ended');
-    expect(await transcript.textContent()).toContain('transfer-2: busy');
+    expect(await transcript.textContent()).toContain('Transfer 2 → Busy');
     expect(await transcript.textContent()).toContain('Sorry, nobody can take your call. Goodbye.');
     await expect.poll(() => node('hangup-1').getAttribute('class')).toMatch(/is-active/);
     await shot('test-call-busy');
 
     // A second version, then roll back to the first in one click (plus a confirmation).
     await selectNode('menu-1');
-    await inspector().getByLabel('Prompt (en-GB)').first().fill('For bin collections press 1. For a missed bin press 2.');
+    await inspector().getByLabel('Prompt (English)').first().fill('For bin collections press 1. For a missed bin press 2.');
     await page.getByRole('button', { name: 'Publish…' }).click();
     await page.getByLabel('What changed').fill('Clearer wording');
     await page.getByRole('dialog').getByRole('button', { name: 'Publish' }).click();
@@ -216,7 +224,7 @@ describe('designer in the browser', () => {
     await expect.poll(() => node('menu-1').getAttribute('class')).toContain('diff-changed');
     expect(await node('play-1').getAttribute('class')).not.toContain('diff-');
     await shot('diff-v1-to-draft');
-    await page.getByRole('button', { name: 'Roll back to v1' }).click();
+    await page.getByRole('button', { name: 'Roll back to version 1' }).click();
     await shot('rollback-confirm');
     await page.getByRole('dialog').getByRole('button', { name: 'Roll back' }).click();
     await expect.poll(() => page.getByRole('status').textContent()).toContain('version 3 is now live');
@@ -229,7 +237,7 @@ describe('designer in the browser', () => {
     await page.goto(`${product.url}#/flows`);
     await page.getByRole('link', { name: 'Out-of-hours emergency line' }).click();
     await expect.poll(() => page.locator('.react-flow__node').count()).toBe(11);
-    await openTab('Flow tests');
+    await openTab('Tests');
     await page.getByRole('button', { name: 'Run test calls' }).click();
     const panel = page.getByRole('region', { name: 'Flow tests' });
     await expect.poll(() => panel.textContent(), { timeout: 30_000 }).toMatch(/(\d+) of \1 calls passed/);
@@ -239,6 +247,65 @@ describe('designer in the browser', () => {
     expect(tested + (await page.locator('.react-flow__edge.edge-untested').count())).toBe(edges);
     expect(await panel.textContent()).toContain(`edge coverage ${tested}/`);
     await shot('flow-tests-coverage');
+    expect(browserProblems).toEqual([]);
+  });
+
+  it('reads a large flow zoomed out, finds a step by name, groups and collapses steps, lands drops somewhere free, and folds the panels away', async () => {
+    await page.goto(`${product.url}#/flows`);
+    await page.getByRole('link', { name: 'Main council line' }).click();
+    await expect.poll(() => page.locator('.react-flow__node').count()).toBeGreaterThan(20);
+    // At fit-to-view the steps are small, but their names are drawn at a readable size, as on a map.
+    const labels = page.locator('.name-label');
+    await expect.poll(() => labels.count()).toBeGreaterThan(15);
+    expect(await labels.first().evaluate((l) => getComputedStyle(l).fontSize)).toBe('12px');
+    expect(await labels.allTextContents()).toContain('Opening hours');
+    await shot('large-flow-names-at-fit');
+
+    // Find a step by (part of) its name: it is selected and brought into view, zoomed in to read.
+    await page.getByLabel('Find a step').fill('keypad');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('#node-name').inputValue()).toBe('Keypad menu');
+    await expect.poll(() => node('main-menu').getAttribute('class')).toContain('is-selected');
+    await shot('find-a-step');
+
+    // Group two steps, collapse them into one box, open them again.
+    await node('main-menu').click();
+    await node('blue-badge-queue').click({ modifiers: ['Control'] });
+    await page.getByRole('toolbar', { name: 'Selected steps' }).getByRole('button', { name: 'Group' }).click();
+    await expect.poll(() => page.getByLabel(/^Group Group, 2 steps$/).count()).toBe(1);
+    await page.getByRole('button', { name: 'Collapse group Group' }).click();
+    await expect.poll(() => page.getByLabel('Collapsed group Group, 2 steps').isVisible()).toBe(true);
+    expect(await node('main-menu').isVisible()).toBe(false);
+    await shot('group-collapsed');
+    await page.getByRole('button', { name: 'Open group Group' }).click();
+    await expect.poll(() => node('main-menu').isVisible()).toBe(true);
+    await page.keyboard.press('Control+z');
+    await page.keyboard.press('Control+z');
+    await page.keyboard.press('Control+z');
+
+    // A step dropped on the minimap lands in view, on no other step.
+    // Counted by name: the canvas draws only the steps in view, and the view may move to show the new one.
+    const voicemails = page.locator('.react-flow__node .flow-node-name', { hasText: /^Voicemail$/ });
+    expect(await voicemails.count()).toBe(0);
+    await page.getByRole('button', { name: 'Add Voicemail' }).dragTo(page.locator('.overview-map'));
+    await expect.poll(() => voicemails.count()).toBe(1);
+    const dropped = page.locator('.react-flow__node').filter({ has: page.locator('.flow-node-name', { hasText: /^Voicemail$/ }) });
+    const box = (await dropped.boundingBox())!;
+    const canvas = (await page.locator('.canvas').boundingBox())!;
+    expect(box.x >= canvas.x && box.y >= canvas.y && box.x + box.width <= canvas.x + canvas.width && box.y + box.height <= canvas.y + canvas.height).toBe(true);
+    const others = await page.locator('.react-flow__node').evaluateAll((els) => els.map((e) => e.getBoundingClientRect()).map((r) => [r.left, r.top, r.right, r.bottom]));
+    const overlaps = others.filter((o) => !(o[2]! <= box.x || box.x + box.width <= o[0]! || o[3]! <= box.y || box.y + box.height <= o[1]!));
+    expect(overlaps).toHaveLength(1); // itself
+    await page.keyboard.press('Control+z');
+
+    // The side panels fold away: the canvas gets the room.
+    const wide = (await page.locator('.canvas').boundingBox())!.width;
+    await page.getByRole('button', { name: 'Hide the side panel' }).click();
+    await page.getByRole('button', { name: 'Hide the steps palette' }).click();
+    await expect.poll(async () => (await page.locator('.canvas').boundingBox())!.width).toBeGreaterThan(wide + 400);
+    await shot('panels-folded');
+    await page.getByRole('button', { name: 'Open Settings' }).click();
+    await page.getByRole('button', { name: 'Show the steps palette' }).click();
     expect(browserProblems).toEqual([]);
   });
 

@@ -51,7 +51,7 @@ describe('queues and agents screens', () => {
     const made = await page.evaluate(async () => {
       const post = (path: string, body: unknown) => fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.status);
       return [
-        await post('/api/schedules', { id: 'office-hours', name: 'Council office hours', definition: { weekly: [] } }),
+        await post('/api/schedules', { id: 'office-hours', name: 'Housing office hours', definition: { weekly: { monday: [{ open: '09:00', close: '17:00' }] } } }),
         await post('/api/queues', { id: 'housing', name: 'Housing repairs', serviceLine: 'Housing', settings: {} }),
         await post('/api/users', { username: 'priya', password: 'a long agent password', role: 'agent' }),
       ];
@@ -74,7 +74,7 @@ describe('queues and agents screens', () => {
     await form.getByLabel('Id', { exact: true }).fill('potholes');
     await form.getByLabel('Name', { exact: true }).fill('Potholes');
     await form.getByLabel('Service line').fill('Highways and transport');
-    await form.getByLabel('Opening hours').selectOption({ label: 'Council office hours' });
+    await form.getByLabel('Opening hours').selectOption({ label: 'Housing office hours' });
     await form.getByLabel('Longest wait (seconds)').fill('600');
     await form.getByLabel('Overflow', { exact: true }).selectOption({ label: 'Queue' });
     await form.getByLabel('Queue', { exact: true }).selectOption({ label: 'Housing repairs' });
@@ -101,7 +101,7 @@ describe('queues and agents screens', () => {
       settings: { maxWaitSeconds: 600, overflow: { kind: 'queue', queueId: 'housing' }, callback: { enabled: true, offerAfterSeconds: 120 }, wrapUpSeconds: 45, ringTimeoutSeconds: 25 },
     });
     const row = page.getByRole('row', { name: /Potholes \(potholes\)/ });
-    await expect.poll(() => row.textContent()).toContain('Council office hours');
+    await expect.poll(() => row.textContent()).toContain('Housing office hours');
     await expect.poll(() => row.textContent()).toContain('Queue: Housing repairs');
     expect(await axeViolations(page)).toEqual([]);
     await shot('queue-list');

@@ -1,8 +1,11 @@
 import { useEffect, useState } from 'react';
 import { api, roleAtLeast, type Me } from './api/client.js';
+import { CallsScreen } from './calls/CallsScreen.js';
+import { CallTimeline } from './calls/CallTimeline.js';
 import { FlowEditor } from './screens/FlowEditor.js';
 import { FlowList } from './screens/FlowList.js';
-import { NumbersScreen, PromptsScreen, SchedulesScreen } from './screens/LibraryScreens.js';
+import { SchedulesScreen } from './schedules/SchedulesScreen.js';
+import { NumbersScreen, PromptsScreen } from './screens/LibraryScreens.js';
 import { PaymentsScreen } from './screens/PaymentsScreen.js';
 import { Login } from './screens/Login.js';
 import { SecretsScreen } from './screens/SecretsScreen.js';
@@ -34,7 +37,10 @@ export function App() {
   if (me === undefined) return <p aria-live="polite">Loading…</p>;
   if (me === null) return <Login onLoggedIn={setMe} />;
 
-  const flowMatch = /^\/flows\/(.+)$/.exec(route);
+  const [path = '', search = ''] = route.split('?');
+  const flowMatch = /^\/flows\/(.+)$/.exec(path);
+  const callMatch = /^\/calls\/(.+)$/.exec(path);
+  const step = new URLSearchParams(search).get('step') ?? undefined;
   const isAdmin = roleAtLeast(me.role, 'admin');
   const reads = roleAtLeast(me.role, 'viewer');
   // The TV layout of the wallboard: nothing but the board, for a screen across the room.
@@ -46,7 +52,7 @@ export function App() {
   const seesPayments = roleAtLeast(me.role, 'payments');
   // Advisers start at their desk, supervisors with their team, the payment team at payments, everyone else at the flows.
   const home = !reads ? 'desk' : designs ? 'flows' : supervises ? 'team' : seesPayments ? 'payments' : 'flows';
-  const section = route.split('/')[1] || home;
+  const section = path.split('/')[1] || home;
   const nav: Array<[string, string]> = [
     ...(works ? [['desk', 'Desk'] as [string, string]] : []),
     ...(supervises ? [['team', 'Team'] as [string, string]] : []),
@@ -60,6 +66,7 @@ export function App() {
           ['agents', 'Agents'],
           ['wallboard', 'Wallboard'],
           ['reports', 'Reports'],
+          ['calls', 'Calls'],
         ] as Array<[string, string]>)
       : []),
     ...(seesPayments ? [['payments', 'Payments'] as [string, string]] : []),
@@ -93,7 +100,11 @@ export function App() {
         ) : !reads ? (
           <DeskScreen me={me} />
         ) : flowMatch ? (
-          <FlowEditor flowId={decodeURIComponent(flowMatch[1]!)} me={me} />
+          <FlowEditor flowId={decodeURIComponent(flowMatch[1]!)} me={me} {...(step ? { step } : {})} />
+        ) : callMatch ? (
+          <CallTimeline callId={decodeURIComponent(callMatch[1]!)} />
+        ) : section === 'calls' ? (
+          <CallsScreen open={(id) => go(`/calls/${encodeURIComponent(id)}`)} />
         ) : section === 'prompts' ? (
           <PromptsScreen me={me} />
         ) : section === 'numbers' ? (

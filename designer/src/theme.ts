@@ -26,6 +26,15 @@ export const palette = {
   changed: '#8a4b00',
   changedBg: '#fff4e0',
   focus: '#c2410c',
+  selected: '#eaf0fd',
+  /** One colour per kind of step (the palette's categories), on a node's icon and edge strip. */
+  catPrompts: '#1d4ed8',
+  catInput: '#6d28d9',
+  catLogic: '#a14d05',
+  catData: '#0e6a82',
+  catRouting: '#15703a',
+  catPayments: '#b0185a',
+  catCall: '#475569',
 } as const;
 
 export type PaletteColour = keyof typeof palette;
@@ -49,6 +58,15 @@ export const textPairs: Array<[PaletteColour, PaletteColour]> = [
   ['changed', 'changedBg'],
   ['text', 'addedBg'],
   ['text', 'changedBg'],
+  ['text', 'selected'],
+  ['primary', 'selected'],
+  ['catPrompts', 'bg'],
+  ['catInput', 'bg'],
+  ['catLogic', 'bg'],
+  ['catData', 'bg'],
+  ['catRouting', 'bg'],
+  ['catPayments', 'bg'],
+  ['catCall', 'bg'],
   ['active', 'surface'],
   ['onPrimary', 'ok'],
   ['text', 'warningBg'],

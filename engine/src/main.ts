@@ -3,6 +3,7 @@
  * store → engine instance (heartbeat, engine-lost sweep) → example flows on first start → HTTP API,
  * test-call websocket and the designer → telephony when configured.
  */
+import { storeSchedules } from './calls/stored-schedules.js';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';

@@ -15,6 +15,7 @@ describe.each(testDatabases())('example flows on first start ($name)', (backend)
   it('publishes the valid ones with their test calls and numbers, keeps a broken one as a draft, skips what is not a flow, and runs once', async () => {
     cpSync(join(FLOWS, 'main-line.flow.json'), join(dir, 'main-line.flow.json'));
     cpSync(join(FLOWS, 'main-line.calls.json'), join(dir, 'main-line.calls.json'));
+    cpSync(join(FLOWS, 'schedules.json'), join(dir, 'schedules.json'));
     writeFileSync(join(dir, 'not-json.flow.json'), '{ nope');
     writeFileSync(
       join(dir, 'broken.flow.json'),
@@ -27,6 +28,8 @@ describe.each(testDatabases())('example flows on first start ($name)', (backend)
     expect(warnings.some((w) => w.startsWith('example flow not-json.flow.json skipped: not JSON'))).toBe(true);
     expect(warnings.some((w) => w.startsWith('example flow broken.flow.json loaded as a draft, not published'))).toBe(true);
 
+    // The example opening hours are on the Schedules screen, for opening-hours steps to choose.
+    expect((await store().schedules.list()).map((s) => s.name).sort()).toEqual(['Council office hours', 'Emergencies: 24 hours, every day']);
     const flows = await store().flows.list();
     expect(flows.map((f) => [f.id, f.publishedVersion])).toEqual([
       ['broken', undefined],

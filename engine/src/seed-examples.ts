@@ -6,8 +6,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hasErrors } from './core/flow/diagnostics.js';
-import { parseFlow } from './core/flow/parse-flow.js';
-import { validateFlow } from './core/flow/validate-flow.js';
+import { checkFlow } from './core/flow/check-flow.js';
+import { SCHEDULES_FILE, schedulesInFolder } from './flow-tests/flow-files.js';
 import type { EngineLogger } from './ports/logger.js';
 import type { JsonObject, Store } from './ports/store.js';
 import { parseQueueDefinitions, QUEUES_FILE } from './queue/queue-definitions.js';
@@ -62,11 +62,17 @@ export async function seedExamples(store: Store, flowsDir: string, logger: Engin
       logger.warn(`example flow ${file} skipped: not JSON (${(error as Error).message})`);
     }
   }
+  // The example schedules first: example flows may name them.
+  const schedules = schedulesInFolder(flowsDir);
+  if (schedules.kind === 'invalid') logger.warn(`example schedules skipped: ${SCHEDULES_FILE} ${schedules.message}`);
+  for (const entry of schedules.kind === 'ok' ? schedules.entries : []) {
+    await store.schedules.create({ id: entry.id, name: entry.name, timezone: entry.timezone, definition: entry.definition as unknown as JsonObject }, SEED_ACTOR);
+  }
+  const scheduleIds = schedules.kind === 'ok' ? schedules.entries.map((s) => s.id) : [];
   const ids = [...raw.values()].map((json) => json.id).filter((id): id is string => typeof id === 'string');
   const published: string[] = [];
   for (const [file, json] of raw) {
-    const { flow, diagnostics } = parseFlow(json);
-    const problems = flow ? [...diagnostics, ...validateFlow(flow, { flows: ids })] : diagnostics;
+    const { flow, diagnostics: problems } = checkFlow(json, { flows: ids, schedules: scheduleIds });
     if (!flow || typeof json.id !== 'string' || typeof json.name !== 'string') {
       logger.warn(`example flow ${file} skipped: ${problems.map((d) => d.message).join('; ')}`);
       continue;

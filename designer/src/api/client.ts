@@ -1,6 +1,7 @@
 import type { Diagnostic } from '../../../engine/src/core/flow/diagnostics.js';
 import type { Flow } from '../../../engine/src/core/flow/schema.js';
 import type { FlowAnalytics, HistoryAnswer, StaffingAnswer, Wallboard } from '../reports/report-types.js';
+import type { CallEvent } from '../../../engine/src/ports/call-events.js';
 
 /** An error answer from the engine's API (application/problem+json). */
 export class ApiError extends Error {
@@ -120,6 +121,12 @@ export interface FlowDiff {
   nodes: { added: string[]; removed: string[]; changed: Array<{ nodeId: string; fields: string[] }> };
   edges: { added: string[]; removed: string[] };
 }
+export interface SavedTestCallRecord {
+  name: string;
+  at?: string;
+  caller?: unknown[];
+  expect?: Record<string, unknown>;
+}
 export interface FlowTestResults {
   results: Array<{ name: string; passed: boolean; failures: string[]; path: string[] }>;
   coverage: { traversed: string[]; total: number };
@@ -146,6 +153,40 @@ export interface ScheduleRecord {
   definition: Record<string, unknown>;
 }
 
+export type CallResultKind = 'talked' | 'abandoned' | 'transferred' | 'hungUp' | 'ended' | 'failed' | 'inProgress';
+export interface CallSummary {
+  id: string;
+  kind: 'phone' | 'test';
+  from: string;
+  to: string;
+  flowId?: string;
+  flowVersion?: number;
+  startedAt: string;
+  answeredAt?: string;
+  endedAt?: string;
+  outcome?: string;
+  endedAtNode?: string;
+  queueId?: string;
+  agentId?: string;
+  waitSeconds?: number;
+  talkSeconds?: number;
+  /** How the call's time in a queue ended (the ACD's word). */
+  queueOutcome?: string;
+  result: { kind: CallResultKind; text: string };
+  /** The advisers' wrap-ups (one call's record only). */
+  wrapUps?: Array<{ agentId: string; queueId?: string; disposition?: string; note: string; startedAt: string; wrappedAt?: string; by: string }>;
+}
+export interface CallQuery {
+  kind?: 'phone' | 'test';
+  number?: string;
+  flowId?: string;
+  outcome?: string;
+  queueId?: string;
+  since?: string;
+  until?: string;
+  page?: number;
+  pageSize?: number;
+}
 export type AgentStateName = 'available' | 'ringing' | 'on_call' | 'wrap_up' | 'break' | 'offline';
 export interface AgentStateRecord {
   state: AgentStateName;
@@ -315,12 +356,16 @@ export const api = {
   versions: (id: string) => request<VersionSummary[]>('GET', `/api/flows/${enc(id)}/versions`),
   version: (id: string, version: number) =>
     request<{ version: number; flow: Flow }>('GET', `/api/flows/${enc(id)}/versions/${version}`),
+  /** Publishes that version again, and makes it the draft too (at `draftRevision`). */
   rollback: (id: string, version: number) =>
-    request<{ version: number }>('POST', `/api/flows/${enc(id)}/versions/${version}/rollback`),
+    request<{ version: number; draftRevision: number }>('POST', `/api/flows/${enc(id)}/versions/${version}/rollback`),
   diff: (id: string, from: number | 'draft', to: number | 'draft') =>
     request<FlowDiff>('GET', `/api/flows/${enc(id)}/diff?from=${from}&to=${to}`),
   exportFlow: (id: string) => request<unknown>('GET', `/api/flows/${enc(id)}/export`),
   runTests: (id: string, flow: Flow) => request<FlowTestResults>('POST', `/api/flows/${enc(id)}/tests/run`, { flow }),
+  /** The flow's scripted test calls (a .calls.json without `flow`). */
+  tests: (id: string) => request<{ calls: SavedTestCallRecord[]; world?: Record<string, unknown> }>('GET', `/api/flows/${enc(id)}/tests`),
+  saveTests: (id: string, tests: { calls: unknown[]; world?: unknown }) => request<unknown>('PUT', `/api/flows/${enc(id)}/tests`, tests),
 
   listNumbers: () => request<NumberRecord[]>('GET', '/api/numbers'),
   createNumber: (n: NumberRecord) => request<NumberRecord>('POST', '/api/numbers', n),
@@ -337,6 +382,10 @@ export const api = {
   updateSchedule: (id: string, changes: Omit<ScheduleRecord, 'id'>) => request<ScheduleRecord>('PUT', `/api/schedules/${enc(id)}`, changes),
   deleteSchedule: (id: string) => request<void>('DELETE', `/api/schedules/${enc(id)}`),
 
+  listCalls: (query: CallQuery) =>
+    request<Paged<CallSummary>>('GET', `/api/calls?${new URLSearchParams(Object.entries(query).filter(([, v]) => v !== undefined && v !== '').map(([k, v]) => [k, String(v)])).toString()}`),
+  getCall: (id: string) => request<CallSummary>('GET', `/api/calls/${enc(id)}`),
+  callEvents: (id: string) => request<CallEvent[]>('GET', `/api/calls/${enc(id)}/events`),
   listQueues: () => request<QueueRecord[]>('GET', '/api/queues'),
   queueSettingsSchema: () => request<Record<string, unknown>>('GET', '/api/queue-settings-schema'),
   createQueue: (q: Omit<QueueRecord, 'settingsProblems'>) => request<QueueRecord>('POST', '/api/queues', q),

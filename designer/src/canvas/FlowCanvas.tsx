@@ -1,9 +1,7 @@
 import {
-  Background,
   Controls,
   ControlButton,
   getViewportForBounds,
-  MiniMap,
   ReactFlow,
   useReactFlow,
   useStore,
@@ -14,21 +12,36 @@ import {
 } from '@xyflow/react';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import { useFlowStore, useFlowStoreApi } from '../store/context.js';
-import { nodeOutcomes, type DeleteSummary } from '../store/flow-store.js';
+import { nodeSize, type DeleteSummary } from '../store/flow-store.js';
+import { Icon } from '../ui/Icon.js';
 import { DeleteDialog } from './DeleteDialog.js';
-import { createEdgeDeriver, createNodeDeriver, zoomedIn, type CanvasNode, type MeasuredSizes } from './derive.js';
+import { collapsedGroups, createEdgeDeriver, createNodeDeriver, zoomedIn, type CanvasNode, type MeasuredSizes } from './derive.js';
+import { ExitEdge, RoutingContext, type Routing } from './ExitEdge.js';
 import { FlowNodeView } from './FlowNodeView.js';
-import { autoLayout, NODE_WIDTH, nodeHeight, nodeWidth } from './layout.js';
+import { GroupBox, GroupFrame } from './GroupViews.js';
+import { autoLayout, NODE_WIDTH } from './layout.js';
+import { NameLayer } from './NameLayer.js';
+import { OverviewEdges } from './OverviewEdges.js';
+import { OverviewMap } from './OverviewMap.js';
 import { Palette, PALETTE_MIME } from './Palette.js';
 import { useCanvasOverlay } from '../analytics/overlay.js';
 
-const nodeTypes = { flowNode: FlowNodeView };
+const nodeTypes = { flowNode: FlowNodeView, groupFrame: GroupFrame, groupBox: GroupBox };
+const edgeTypes = { exit: ExitEdge };
+/** Zoomed far out the connections are drawn as one path (OverviewEdges), not one React Flow edge each. */
+const NO_EDGES: never[] = [];
+/** Edge labels are drawn from this zoom in (further out they would be a haze). */
+const readLabels = (s: { transform: [number, number, number] }) => s.transform[2] >= 0.8;
+/** Edges are routed around nodes from this zoom in (where few enough are in view to route them all at once). */
+const routeEdges = (s: { transform: [number, number, number] }) => s.transform[2] >= 0.6;
+/** Is this spot covered by the minimap or the zoom buttons (a drop there lands in view instead)? */
+const overCanvasControls = (target: EventTarget | null) => target instanceof Element && target.closest('.react-flow__minimap, .react-flow__controls') !== null;
 
 const typingIn = (target: EventTarget | null) =>
   target instanceof HTMLElement && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
 
 /** The canvas with its palette: React Flow drawing the store's flow document. */
-export function FlowCanvas({ onlyRenderVisible = true }: { onlyRenderVisible?: boolean }) {
+export function FlowCanvas({ onlyRenderVisible = true, paletteOpen = true }: { onlyRenderVisible?: boolean; paletteOpen?: boolean }) {
   const store = useFlowStoreApi();
   const flow = useFlowStore((s) => s.flow);
   const selection = useFlowStore((s) => s.selection);
@@ -38,24 +51,34 @@ export function FlowCanvas({ onlyRenderVisible = true }: { onlyRenderVisible?: b
   const diffMarks = useFlowStore((s) => s.diffMarks);
   const coveredEdgeIds = useFlowStore((s) => s.coveredEdgeIds);
   const readOnly = useFlowStore((s) => s.readOnly);
-  const focus = useFlowStore((s) => s.focus);
+  const reveal = useFlowStore((s) => s.reveal);
+  const selectedCount = useFlowStore((s) => s.selection.nodes.length);
   const reactFlow = useReactFlow();
+  const [dragging, setDragging] = useState(false);
+  const labels = useStore(readLabels);
   const wrapper = useRef<HTMLDivElement>(null);
   const measured = useRef<MeasuredSizes>(new Map());
   const [measuredVersion, setMeasuredVersion] = useState(0);
+  const measureFrame = useRef<number | undefined>(undefined);
   const [pendingDelete, setPendingDelete] = useState<DeleteSummary>();
-  const detailed = useStore(zoomedIn);
+  const zoomedInNow = useStore(zoomedIn);
+  const routeNow = useStore(routeEdges);
+  // Until React Flow has taken the opening viewport its store says 100 %: judge the first draw by the opening zoom,
+  // or a large flow would first be drawn in full detail (every edge routed) only to be redrawn zoomed out.
+  const [viewportReady, setViewportReady] = useState(false);
   // The whole flow in view from the first frame (an empty canvas at 100 %, so the first node lands where it is
   // dropped): worked out from the canvas size before React Flow draws, so it never draws at the wrong zoom first.
   const [opening, setOpening] = useState<Viewport>();
+  const openingZoom = opening?.zoom ?? 1;
+  const detailed = viewportReady ? zoomedInNow : openingZoom >= 0.45;
   useLayoutEffect(() => {
     const box = wrapper.current?.getBoundingClientRect();
     const flowNodes = store.getState().flow.nodes;
     if (!box || flowNodes.length === 0 || box.width === 0 || box.height === 0) return setOpening({ x: 0, y: 0, zoom: 1 });
     const xs = flowNodes.map((n) => n.ui.x);
     const ys = flowNodes.map((n) => n.ui.y);
-    const right = Math.max(...flowNodes.map((n) => n.ui.x + nodeWidth(nodeOutcomes(n).length)));
-    const bottom = Math.max(...flowNodes.map((n) => n.ui.y + nodeHeight(nodeOutcomes(n).length)));
+    const right = Math.max(...flowNodes.map((n) => n.ui.x + nodeSize(n).width));
+    const bottom = Math.max(...flowNodes.map((n) => n.ui.y + nodeSize(n).height));
     const bounds = { x: Math.min(...xs), y: Math.min(...ys), width: right - Math.min(...xs), height: bottom - Math.min(...ys) };
     setOpening(getViewportForBounds(bounds, box.width, box.height, 0.1, 1, 0.1));
   }, [store]);
@@ -68,6 +91,14 @@ export function FlowCanvas({ onlyRenderVisible = true }: { onlyRenderVisible?: b
   // Layers drawn over the flow (analytics) decorate the edges and add their own elements; the canvas knows nothing more of them.
   const overlay = useCanvasOverlay();
   const edges = useMemo(() => (overlay ? overlay.decorate(derivedEdges) : derivedEdges), [overlay, derivedEdges]);
+  const hidden = useMemo(() => new Set(collapsedGroups(flow).keys()), [flow]);
+  const groupNodes = useMemo(() => nodes.filter((n) => n.type !== 'flowNode'), [flow, detailed]);
+  const boxes = useMemo(() => flow.nodes.filter((n) => !hidden.has(n.id)).map((n) => ({ x: n.ui.x, y: n.ui.y, ...nodeSize(n) })), [flow.nodes, hidden]);
+  const routing: Routing = useMemo(
+    () => ({ boxes, route: viewportReady && routeNow && !dragging, labels: viewportReady && labels && !dragging }),
+    [boxes, viewportReady, routeNow, dragging, labels],
+  );
+  const withProblems = useMemo(() => new Set(diagnostics.filter((d) => d.severity === 'error' && d.nodeId).map((d) => d.nodeId!)), [diagnostics]);
 
   const onNodesChange = useCallback(
     (changes: NodeChange<CanvasNode>[]) => {
@@ -77,6 +108,8 @@ export function FlowCanvas({ onlyRenderVisible = true }: { onlyRenderVisible?: b
       const selected = new Set(store.getState().selection.nodes);
       let sizesChanged = false;
       for (const c of changes) {
+        // Groups are drawn from their members: nothing of theirs is stored.
+        if ('id' in c && c.id.startsWith('group ')) continue;
         if (c.type === 'position' && c.position) {
           positions[c.id] = c.position;
           dragging ||= c.dragging ?? false;
@@ -89,9 +122,18 @@ export function FlowCanvas({ onlyRenderVisible = true }: { onlyRenderVisible?: b
           sizesChanged = true;
         }
       }
-      if (Object.keys(positions).length > 0) store.getState().moveNodes(positions, dragging);
+      if (Object.keys(positions).length > 0) {
+        store.getState().moveNodes(positions, dragging);
+        setDragging(dragging);
+      }
       if (selectionChanged) store.getState().select([...selected], store.getState().selection.edges);
-      if (sizesChanged) setMeasuredVersion((v) => v + 1);
+      // React Flow measures nodes as they mount, a batch at a time: hand the sizes back once a frame, not per batch.
+      if (sizesChanged && measureFrame.current === undefined) {
+        measureFrame.current = requestAnimationFrame(() => {
+          measureFrame.current = undefined;
+          setMeasuredVersion((v) => v + 1);
+        });
+      }
     },
     [store],
   );
@@ -135,10 +177,13 @@ export function FlowCanvas({ onlyRenderVisible = true }: { onlyRenderVisible?: b
       const kind = e.dataTransfer.getData(PALETTE_MIME);
       if (!kind) return;
       e.preventDefault();
+      // Dropped on the minimap or the zoom buttons, it would hide underneath them: it goes in the middle of the view.
+      if (overCanvasControls(e.target)) return addAtCentre(kind);
       const at = reactFlow.screenToFlowPosition({ x: e.clientX, y: e.clientY });
+      // A free spot near the drop, never on top of another node (the store looks for one).
       store.getState().addNode(kind, { x: at.x - NODE_WIDTH / 2, y: at.y - 20 });
     },
-    [reactFlow, store],
+    [reactFlow, store, addAtCentre],
   );
 
   const askDelete = useCallback(() => {
@@ -161,6 +206,7 @@ export function FlowCanvas({ onlyRenderVisible = true }: { onlyRenderVisible?: b
       else if (mod && key === 'v') s.paste();
       else if (mod && key === 's') void s.save();
       else if (mod && key === 'a') s.select(s.flow.nodes.map((n) => n.id));
+      else if (mod && key === 'g') s.groupSelection();
       else if (!mod && (e.key === 'Delete' || e.key === 'Backspace')) askDelete();
       else return;
       e.preventDefault();
@@ -174,18 +220,24 @@ export function FlowCanvas({ onlyRenderVisible = true }: { onlyRenderVisible?: b
     };
   }, [store, askDelete, pendingDelete]);
 
-  // A clicked diagnostic (or transcript line) brings its node into view, centring it only if it is off screen.
+  // A clicked problem, transcript line or search result (or the test call's step) brings its node into view:
+  // centred if it is off screen, zoomed in far enough to read when the canvas is zoomed far out.
   useEffect(() => {
-    const node = focus && store.getState().flow.nodes.find((n) => n.id === focus.nodeId);
+    const state = store.getState();
+    const node = reveal && state.flow.nodes.find((n) => n.id === reveal.nodeId);
     if (!node) return;
+    const group = collapsedGroups(state.flow).get(node.id);
+    if (group) state.toggleGroup(group.id);
     // Measuring forces a layout of the whole canvas: only when there is a node to bring into view.
     const box = wrapper.current?.getBoundingClientRect();
     if (!box) return;
+    const { width, height } = nodeSize(node);
     const topLeft = reactFlow.flowToScreenPosition(node.ui);
-    const bottomRight = reactFlow.flowToScreenPosition({ x: node.ui.x + NODE_WIDTH, y: node.ui.y + 80 });
+    const bottomRight = reactFlow.flowToScreenPosition({ x: node.ui.x + width, y: node.ui.y + height });
     const inView = topLeft.x >= box.left && topLeft.y >= box.top && bottomRight.x <= box.right && bottomRight.y <= box.bottom;
-    if (!inView) void reactFlow.setCenter(node.ui.x + NODE_WIDTH / 2, node.ui.y + 50, { zoom: reactFlow.getZoom(), duration: 200 });
-  }, [focus, reactFlow, store]);
+    const zoom = Math.max(reactFlow.getZoom(), 0.85);
+    if (!inView || zoom !== reactFlow.getZoom()) void reactFlow.setCenter(node.ui.x + width / 2, node.ui.y + height / 2, { zoom, duration: 250 });
+  }, [reveal, reactFlow, store]);
 
   const layout = () => {
     store.getState().replaceFlow(autoLayout(store.getState().flow));
@@ -194,29 +246,40 @@ export function FlowCanvas({ onlyRenderVisible = true }: { onlyRenderVisible?: b
 
   return (
     <div className="canvas-area">
-      <Palette onAdd={addAtCentre} disabled={readOnly} />
+      {paletteOpen && <Palette onAdd={addAtCentre} disabled={readOnly} />}
       <div className="canvas" ref={wrapper} onDrop={onDrop} onDragOver={(e) => e.preventDefault()} aria-label="Flow canvas">
+        {selectedCount > 1 && !readOnly && (
+          <div className="selection-bar" role="toolbar" aria-label="Selected steps">
+            <span>{selectedCount} steps selected</span>
+            <button type="button" onClick={() => store.getState().groupSelection()} title="Group (Ctrl+G)">
+              <Icon name="group" size={14} /> Group
+            </button>
+          </div>
+        )}
         {opening && (
+        <RoutingContext.Provider value={routing}>
         <ReactFlow<CanvasNode>
           nodes={nodes}
-          edges={edges}
+          edges={detailed ? edges : NO_EDGES}
           nodeTypes={nodeTypes}
+          edgeTypes={edgeTypes}
           onNodesChange={onNodesChange}
           onEdgesChange={onEdgesChange}
           onConnect={onConnect}
           onPaneClick={() => store.getState().select([])}
+          onNodeClick={(_, n) => n.type === 'flowNode' && window.dispatchEvent(new CustomEvent('frontdoor:node-clicked'))}
           nodesDraggable={!readOnly}
           nodesConnectable={!readOnly}
           deleteKeyCode={null}
           defaultViewport={opening}
           minZoom={0.1}
           onlyRenderVisibleElements={onlyRenderVisible}
+          onInit={() => setViewportReady(true)}
           proOptions={{ hideAttribution: true }}
         >
-          {/* Zoomed far out the dots would be a haze, and repainting them costs frames on a large flow. */}
-          {detailed && <Background gap={24} />}
+          {/* No dot grid: with software rendering its repaint on every frame of a pan costs a fifth of the frame rate. */}
           {overlay?.layer}
-          <MiniMap pannable zoomable ariaLabel="Minimap" nodeClassName={(n) => ((n.data as { active?: boolean }).active ? 'minimap-active' : '')} />
+          <OverviewMap nodes={flow.nodes} activeNodeId={activeNodeId} hidden={hidden} />
           <Controls aria-label="Canvas controls" showInteractive={false}>
             {!readOnly && (
               <ControlButton onClick={layout} aria-label="Auto-layout" title="Auto-layout">
@@ -224,7 +287,10 @@ export function FlowCanvas({ onlyRenderVisible = true }: { onlyRenderVisible?: b
               </ControlButton>
             )}
           </Controls>
+          {!detailed && <OverviewEdges flow={flow} groups={groupNodes} edges={edges} />}
+          {!detailed && <NameLayer nodes={flow.nodes} entry={flow.entry} priority={withProblems} hidden={hidden} />}
         </ReactFlow>
+        </RoutingContext.Provider>
         )}
       </div>
       {pendingDelete && (

@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'react';
 import { latestDefinitions } from '../../../engine/src/core/catalogue.js';
 import type { AnyNodeDefinition, NodeCategory } from '../../../engine/src/core/nodes/define-node.js';
+import { Icon } from '../ui/Icon.js';
 
 export const PALETTE_MIME = 'application/x-frontdoor-node-kind';
 const categoryOrder: NodeCategory[] = ['Prompts', 'Input', 'Logic', 'Data', 'Routing', 'Payments', 'Call'];
@@ -24,15 +25,15 @@ export function Palette({ onAdd, disabled }: { onAdd: (kind: string) => void; di
   const [query, setQuery] = useState('');
   const groups = useMemo(() => paletteGroups(query), [query]);
   return (
-    <nav className="palette" aria-label="Node palette">
+    <nav className="palette" aria-label="Steps palette">
       <input
         type="search"
-        placeholder="Search nodes"
-        aria-label="Search nodes"
+        placeholder="Search steps"
+        aria-label="Search steps"
         value={query}
         onChange={(e) => setQuery(e.target.value)}
       />
-      {groups.length === 0 && <p className="muted">No node matches “{query}”.</p>}
+      {groups.length === 0 && <p className="muted">No step matches “{query}”.</p>}
       {groups.map((g) => (
         <section key={g.category} aria-label={g.category}>
           <h3>{g.category}</h3>
@@ -53,6 +54,7 @@ export function Palette({ onAdd, disabled }: { onAdd: (kind: string) => void; di
                   }}
                   onClick={() => onAdd(d.kind)}
                 >
+                  <Icon name={d.ui.icon} size={14} className={`cat-${d.ui.category.toLowerCase()}`} />
                   {d.ui.label}
                 </button>
               </li>

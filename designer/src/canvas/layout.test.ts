@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createFlowStore, emptyFlow, nodeOutcomes } from '../store/flow-store.js';
-import { autoLayout, nodeHeight, nodeWidth } from './layout.js';
+import { createFlowStore, emptyFlow, nodeSize } from '../store/flow-store.js';
+import { autoLayout } from './layout.js';
 
 describe('auto-layout', () => {
   it('puts the flow top to bottom from the entry, with no two nodes overlapping, and changes nothing else', () => {
@@ -22,10 +22,7 @@ describe('auto-layout', () => {
     expect(at(welcome).y).toBeLessThan(at(menu).y);
     expect(at(menu).y).toBeLessThan(at(bins).y);
     expect(at(bins).y).toBe(at(tax).y);
-    const boxes = after.nodes.map((n) => {
-      const exits = nodeOutcomes(n).length;
-      return { x: n.ui.x, y: n.ui.y, w: nodeWidth(exits), h: nodeHeight(exits) };
-    });
+    const boxes = after.nodes.map((n) => ({ x: n.ui.x, y: n.ui.y, w: nodeSize(n).width, h: nodeSize(n).height }));
     for (const [i, a] of boxes.entries()) {
       for (const b of boxes.slice(i + 1)) {
         const apart = a.x + a.w <= b.x || b.x + b.w <= a.x || a.y + a.h <= b.y || b.y + b.h <= a.y;

@@ -1,22 +1,15 @@
 import { graphlib, layout } from '@dagrejs/dagre';
 import type { Flow } from '../../../engine/src/core/flow/schema.js';
-import { nodeOutcomes } from '../store/flow-store.js';
+import { nodeSize } from '../store/flow-store.js';
 
-export const NODE_WIDTH = 220;
-/** Wide enough that each exit's label has room under the node. */
-export const nodeWidth = (outcomes: number) => Math.max(NODE_WIDTH, outcomes * 76);
-/** Height grows with the outcome rows the node shows. */
-export const nodeHeight = (outcomes: number) => 110 + outcomes * 2;
+export { NODE_WIDTH, nodeHeight, nodeWidth } from './sizes.js';
 
 /** Lay the flow out top to bottom with dagre (entry at the top, outcomes fanning out below). */
 export function autoLayout(flow: Flow): Flow {
   const g = new graphlib.Graph();
-  g.setGraph({ rankdir: 'TB', nodesep: 40, ranksep: 80, marginx: 20, marginy: 20 });
+  g.setGraph({ rankdir: 'TB', nodesep: 48, ranksep: 96, marginx: 20, marginy: 20 });
   g.setDefaultEdgeLabel(() => ({}));
-  for (const n of flow.nodes) {
-    const outcomes = nodeOutcomes(n).length;
-    g.setNode(n.id, { width: nodeWidth(outcomes), height: nodeHeight(outcomes) });
-  }
+  for (const n of flow.nodes) g.setNode(n.id, nodeSize(n));
   for (const e of flow.edges) if (g.hasNode(e.from) && g.hasNode(e.to)) g.setEdge(e.from, e.to);
   layout(g);
   return {

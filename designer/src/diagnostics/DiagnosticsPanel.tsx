@@ -2,25 +2,31 @@ import { useFlowStore, useFlowStoreApi } from '../store/context.js';
 
 const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
-/** The engine's diagnostics for the draft; clicking one selects and centres its node and focuses the field. */
+/** The engine's diagnostics for the draft, in the designer's words; clicking one selects and centres its step and focuses the field. */
 export function DiagnosticsPanel() {
   const store = useFlowStoreApi();
   const diagnostics = useFlowStore((s) => s.diagnostics);
-  const names = useFlowStore((s) => s.flow.nodes);
+  const nodes = useFlowStore((s) => s.flow.nodes);
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = diagnostics.length - errors;
+  // Errors first (they stop a publish), then warnings, each in the order the engine found them.
+  const ordered = [...diagnostics].sort((a, b) => Number(a.severity === 'warning') - Number(b.severity === 'warning'));
   return (
     <section className="diagnostics" aria-label="Problems">
-      <h2>
-        Problems <span className="muted">({plural(errors, 'error')}, {plural(warnings, 'warning')})</span>
-      </h2>
-      {diagnostics.length === 0 ? (
-        <p className="ok-text">No problems found.</p>
-      ) : (
+      <p className="diagnostics-summary">
+        {diagnostics.length === 0 ? (
+          <span className="ok-text">No problems: this flow can be published.</span>
+        ) : (
+          <>
+            <strong>{plural(errors, 'error')}</strong>, {plural(warnings, 'warning')}
+            {errors > 0 && <span className="muted"> · errors must be fixed before publishing</span>}
+          </>
+        )}
+      </p>
+      {ordered.length > 0 && (
         <ul>
-          {diagnostics.map((d, i) => {
-            const node = d.nodeId ? names.find((n) => n.id === d.nodeId) : undefined;
-            const where = [node?.name ?? d.nodeId, d.field].filter(Boolean).join(' › ');
+          {ordered.map((d, i) => {
+            const node = d.nodeId ? nodes.find((n) => n.id === d.nodeId) : undefined;
             return (
               <li key={`${d.code}:${d.nodeId}:${d.field}:${i}`}>
                 <button
@@ -31,7 +37,6 @@ export function DiagnosticsPanel() {
                   onClick={() => node && store.getState().focusNode(node.id, d.field)}
                 >
                   <span className="diagnostic-severity">{d.severity === 'error' ? 'Error' : 'Warning'}</span>
-                  {where && <span className="diagnostic-where">{where}</span>}
                   <span className="diagnostic-message">{d.message}</span>
                 </button>
               </li>

@@ -9,8 +9,8 @@ import { Inspector } from './Inspector.js';
 afterEach(cleanup);
 
 /** Open the inspector on one node of a flow offering English and Welsh. */
-function inspect(node: Omit<FlowNode, 'ui'>, secrets: string[] = []): FlowStore {
-  const flow = { ...emptyFlow('test', 'Test'), languages: ['en-GB', 'cy-GB'], entry: node.id, nodes: [{ ...node, ui: { x: 0, y: 0 } }] };
+function inspect(node: Omit<FlowNode, 'ui'>, languages = ['en-GB', 'cy-GB'], secrets: string[] = []): FlowStore {
+  const flow = { ...emptyFlow('test', 'Test'), languages, entry: node.id, nodes: [{ ...node, ui: { x: 0, y: 0 } }] };
   const store = createFlowStore({ flowId: 'test', flow, revision: 1, diagnosticsDelayMs: 0 });
   store.getState().select([node.id]);
   render(
@@ -31,20 +31,21 @@ describe('inspector forms generated from node schemas', () => {
       params: { prompt: { text: { 'en-GB': 'For bins press 1' } }, options: [{ digit: '1', label: 'Bins' }] },
     });
     expect(screen.getByRole('heading', { name: 'Menu' })).toBeTruthy();
-    expect((screen.getAllByLabelText('Prompt (en-GB)')[0] as HTMLTextAreaElement).value).toBe('For bins press 1');
-    expect(screen.getAllByLabelText('Prompt (cy-GB)')).toHaveLength(3); // the question, and the no-input and no-match re-prompts
+    expect((screen.getAllByLabelText('Prompt (English)')[0] as HTMLTextAreaElement).value).toBe('For bins press 1');
+    expect(screen.getAllByLabelText('Prompt (Welsh)')).toHaveLength(3); // the question, and the no-input and no-match re-prompts
     expect(screen.getAllByLabelText('Recorded prompt')[0]!.textContent).toContain('Welcome message');
-    const timeout = screen.getByLabelText('Timeout ms') as HTMLInputElement;
-    expect([timeout.min, timeout.max, timeout.placeholder]).toEqual(['1000', '30000', '5000']);
-    expect(screen.getByText('How long to wait for a key after the question (ms)')).toBeTruthy();
+    const timeout = screen.getByLabelText('Wait for a key (seconds)') as HTMLInputElement;
+    expect([timeout.min, timeout.max, timeout.placeholder]).toEqual(['1', '30', '5']);
+    expect(screen.getByText('How long to wait for a key after the question')).toBeTruthy();
 
-    fireEvent.change(screen.getAllByLabelText('Prompt (cy-GB)')[0]!, { target: { value: 'Am finiau pwyswch 1' } });
+    fireEvent.change(screen.getAllByLabelText('Prompt (Welsh)')[0]!, { target: { value: 'Am finiau pwyswch 1' } });
     expect(params(store).prompt).toEqual({ text: { 'en-GB': 'For bins press 1', 'cy-GB': 'Am finiau pwyswch 1' } });
 
     const options = screen.getByRole('group', { name: 'Options' });
     fireEvent.click(within(options).getByRole('button', { name: 'Add option' }));
     const second = screen.getByRole('group', { name: 'Option 2' });
-    fireEvent.change(within(second).getByLabelText('Digit'), { target: { value: '2' } });
+    // A new option takes the next free key, not a copy of the one before.
+    expect((within(second).getByLabelText('Key') as HTMLSelectElement).value).toBe('2');
     fireEvent.change(within(second).getByLabelText('Label'), { target: { value: 'Council tax' } });
     expect(params(store).options).toEqual([
       { digit: '1', label: 'Bins' },
@@ -52,6 +53,28 @@ describe('inspector forms generated from node schemas', () => {
     ]);
     fireEvent.click(within(options).getByRole('button', { name: 'Remove Option 1' }));
     expect(params(store).options).toEqual([{ digit: '2', label: 'Council tax' }]);
+  });
+
+  it('prompts: only the flow’s languages; a standard Welsh text left behind by an English change is flagged beside it', () => {
+    const englishOnly = inspect({ id: 'm', kind: 'menu', version: 2, params: { prompt: { text: { 'en-GB': 'Press 1' } }, options: [{ digit: '1', label: 'Bins' }] } }, ['en-GB']);
+    expect(screen.queryAllByLabelText('Prompt (Welsh)')).toHaveLength(0);
+    expect(screen.getAllByLabelText('Prompt (English)')).toHaveLength(3);
+    expect(englishOnly.getState().flow.nodes[0]!.params).toMatchObject({ prompt: { text: { 'en-GB': 'Press 1' } } });
+    cleanup();
+    inspect({
+      id: 'm',
+      kind: 'menu',
+      version: 2,
+      params: {
+        prompt: { text: { 'en-GB': 'Press 1', 'cy-GB': 'Pwyswch 1' } },
+        options: [{ digit: '1', label: 'Bins' }],
+        noInput: { prompt: { text: { 'en-GB': "Sorry, I didn't hear anything.", 'cy-GB': "Mae'n ddrwg gen i, chlywais i ddim byd." } } },
+      },
+    });
+    const noInputEnglish = screen.getAllByLabelText('Prompt (English)')[1]!;
+    fireEvent.change(noInputEnglish, { target: { value: 'Are you still there?' } });
+    const welsh = screen.getAllByLabelText('Prompt (Welsh)')[1]!;
+    expect(welsh.closest('.field')!.textContent).toMatch(/the English was changed, but the Welsh is still the standard text/);
   });
 
   it('menu: an invalid value shows the engine’s error beside the field as you type', () => {
@@ -62,7 +85,7 @@ describe('inspector forms generated from node schemas', () => {
       params: { prompt: { text: { 'en-GB': 'Press 1', 'cy-GB': 'Pwyswch 1' } }, options: [{ digit: '1', label: 'Bins' }, { digit: '2', label: 'Tax' }] },
     });
     const second = screen.getByRole('group', { name: 'Option 2' });
-    const digit = within(second).getByLabelText('Digit');
+    const digit = within(second).getByLabelText('Key');
     expect(digit.getAttribute('aria-invalid')).toBeNull();
     fireEvent.change(digit, { target: { value: '1' } });
     expect(within(second).getByRole('alert').textContent).toMatch(/key 1 is used by two options/);
@@ -76,19 +99,25 @@ describe('inspector forms generated from node schemas', () => {
       id: 'ask-reason',
       kind: 'speech',
       version: 1,
-      params: { prompt: { text: { 'en-GB': 'How can we help?', 'cy-GB': 'Sut allwn ni helpu?' } }, groups: [{ outcome: 'bins', keywords: ['bin'] }] },
+      params: { prompt: { text: { 'en-GB': 'How can we help?', 'cy-GB': 'Sut allwn ni helpu?' } }, groups: [{ outcome: 'bins', phrases: ['bin'] }] },
     });
     expect(screen.getByRole('group', { name: 'Groups' })).toBeTruthy();
     const bargeIn = screen.getByLabelText('Barge in') as HTMLInputElement;
     expect(bargeIn.checked).toBe(true);
     fireEvent.click(bargeIn);
     expect(params(store).bargeIn).toBe(false);
-    const timeout = screen.getByLabelText('No input timeout ms');
-    fireEvent.change(timeout, { target: { value: '500' } });
-    expect(params(store).noInputTimeoutMs).toBe(500);
+    const timeout = screen.getByLabelText('Wait for an answer (seconds)');
+    fireEvent.change(timeout, { target: { value: '0.5' } });
+    expect(params(store).noInputTimeoutSeconds).toBe(0.5);
     expect(timeout.closest('.field')!.querySelector('[role="alert"]')?.textContent).toBeTruthy();
     fireEvent.change(timeout, { target: { value: '' } });
-    expect(params(store)).not.toHaveProperty('noInputTimeoutMs');
+    expect(params(store)).not.toHaveProperty('noInputTimeoutSeconds');
+    // Phrases are typed one per line; the exit name follows the label.
+    const group = screen.getByRole('group', { name: 'Keyword group 1' });
+    fireEvent.change(within(group).getByLabelText('Words and phrases'), { target: { value: 'bin\nmissed bin\n\nrecycling' } });
+    expect((params(store).groups as Array<{ phrases: string[] }>)[0]!.phrases).toEqual(['bin', 'missed bin', 'recycling']);
+    fireEvent.change(within(group).getByLabelText('Label'), { target: { value: 'Bins and recycling' } });
+    expect((params(store).groups as Array<{ outcome: string }>)[0]!.outcome).toBe('bins-and-recycling');
   });
 
   it('collect digits: enums as selects (including "no terminator"), optional text removed when emptied', () => {
@@ -100,6 +129,7 @@ describe('inspector forms generated from node schemas', () => {
     });
     const terminator = screen.getByLabelText('Terminator') as HTMLSelectElement;
     expect([...terminator.options].map((o) => o.textContent)).toEqual(['(default)', '#', '*', '(none)']);
+    // The flow is in English and Welsh: both boxes; an English-only flow shows no Welsh box.
     expect(terminator.value).toBe('#');
     fireEvent.change(terminator, { target: { value: '' } });
     expect(params(store).terminator).toBe('');
@@ -155,6 +185,7 @@ describe('secrets in an http node (issue 9)', () => {
   it('warns beside a header holding a typed-in key, and inserts a secret by name', async () => {
     const store = inspect(
       { id: 'lookup', kind: 'http', version: 1, params: { url: 'https://api.westshire.gov.uk/fines', headers: { Authorization: 'Bearer sk_live_51HxQ2abc' } } },
+      ['en-GB', 'cy-GB'],
       ['COUNCIL_KEY', 'PAY_PIN'],
     );
     expect(await screen.findByText(/looks like a password or key typed into the flow/)).toBeTruthy();

@@ -1,13 +1,17 @@
-import { useEffect, useMemo, useRef } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { nodeDefinition } from '../../../engine/src/core/catalogue.js';
-import type { PromptRecord } from '../api/client.js';
+import { kindLabel, nodeName } from '../../../engine/src/core/flow/names.js';
+import { api, type PromptRecord } from '../api/client.js';
+import { HoursEditor } from '../schedules/HoursEditor.js';
+import { hoursFrom } from '../schedules/hours.js';
+import { scheduleIdFor } from '../schedules/SchedulesScreen.js';
 import { useFlowStore, useFlowStoreApi } from '../store/context.js';
 import { nodeOutcomes } from '../store/flow-store.js';
 import { paramsJsonSchema } from './json-schema.js';
 import { FormContext, ObjectField, type FormContextValue } from './SchemaField.js';
 
 /** The selected node's settings: name, start, and its params as a form generated from its zod schema. */
-export function Inspector({ prompts, secrets = [] }: { prompts: PromptRecord[]; secrets?: string[] }) {
+export function Inspector({ prompts, secrets = [], refs = {} }: { prompts: PromptRecord[]; secrets?: string[]; refs?: FormContextValue['refs'] }) {
   const store = useFlowStoreApi();
   const selection = useFlowStore((s) => s.selection.nodes);
   const node = useFlowStore((s) => (s.selection.nodes.length === 1 ? s.flow.nodes.find((n) => n.id === s.selection.nodes[0]) : undefined));
@@ -30,8 +34,9 @@ export function Inspector({ prompts, secrets = [] }: { prompts: PromptRecord[]; 
         prompts,
         secrets,
         readOnly,
+        refs,
       },
-    [schema, mine, languages, prompts, secrets, readOnly],
+    [schema, mine, languages, prompts, secrets, readOnly, refs],
   );
 
   // A diagnostic clicked in the list focuses its field here.
@@ -39,21 +44,25 @@ export function Inspector({ prompts, secrets = [] }: { prompts: PromptRecord[]; 
     if (!focus?.field || !panel.current) return;
     const target = [...panel.current.querySelectorAll<HTMLElement>('[data-field]')].find((e) => e.dataset.field === focus.field);
     const control = target?.matches('input, select, textarea') ? target : target?.querySelector<HTMLElement>('input, select, textarea');
-    control?.focus();
-    target?.scrollIntoView?.({ block: 'center' });
+    // The settings panel is being shown in this same update (it was hidden behind the Problems tab): focus once it is.
+    const frame = requestAnimationFrame(() => {
+      control?.focus();
+      target?.scrollIntoView?.({ block: 'center' });
+    });
+    return () => cancelAnimationFrame(frame);
   }, [focus]);
 
   if (selection.length > 1) {
     return (
       <aside className="inspector" aria-label="Inspector" ref={panel}>
-        <p>{selection.length} nodes selected. Copy (Ctrl+C), paste (Ctrl+V) or delete them together.</p>
+        <p>{selection.length} steps selected. Copy (Ctrl+C), paste (Ctrl+V), group (Ctrl+G) or delete them together.</p>
       </aside>
     );
   }
   if (!node) {
     return (
       <aside className="inspector" aria-label="Inspector" ref={panel}>
-        <p className="muted">Select a node to change its settings, or drag one in from the palette.</p>
+        <p className="muted">Select a step to change its settings, or drag one in from the palette.</p>
       </aside>
     );
   }
@@ -61,9 +70,6 @@ export function Inspector({ prompts, secrets = [] }: { prompts: PromptRecord[]; 
   return (
     <aside className="inspector" aria-label="Inspector" ref={panel}>
       <h2>{definition?.ui.label ?? node.kind}</h2>
-      <p className="muted">
-        {node.id} · {node.kind} v{node.version}
-      </p>
       {definition && <p className="help">{definition.ui.help}</p>}
       {nodeLevel.map((d, i) => (
         <p key={i} className={d.severity === 'error' ? 'field-error' : 'warning-text'} role="alert">
@@ -84,7 +90,9 @@ export function Inspector({ prompts, secrets = [] }: { prompts: PromptRecord[]; 
         )
       )}
       <ExitsEditor nodeId={node.id} />
-      {form && schema ? (
+      {node.kind === 'schedule' && node.version === 1 ? (
+        <InlineHours nodeId={node.id} params={node.params} name={nodeName(node)} readOnly={readOnly} />
+      ) : form && schema ? (
         <FormContext.Provider value={form}>
           <form className="params-form" aria-label={`${definition?.ui.label} settings`} onSubmit={(e) => e.preventDefault()}>
             <ObjectField
@@ -140,7 +148,8 @@ function ExitsEditor({ nodeId }: { nodeId: string }) {
               <option value="">(not connected)</option>
               {nodes.map((target) => (
                 <option key={target.id} value={target.id}>
-                  {target.name ? `${target.name} (${target.id})` : target.id}
+                  {nodeName(target)}
+                  {nodes.some((other) => other !== target && nodeName(other) === nodeName(target)) ? ` (${kindLabel(target)}, ${target.id})` : ''}
                 </option>
               ))}
             </select>
@@ -148,5 +157,43 @@ function ExitsEditor({ nodeId }: { nodeId: string }) {
         );
       })}
     </fieldset>
+  );
+}
+
+/**
+ * An opening-hours step saved with its hours written into it (version 1): the week editor, and a way to
+ * keep the hours on the Schedules screen instead, where queues and other flows can use them too.
+ */
+function InlineHours({ nodeId, params, name, readOnly }: { nodeId: string; params: Record<string, unknown>; name: string; readOnly: boolean }) {
+  const store = useFlowStoreApi();
+  const [error, setError] = useState<string>();
+  const hours = hoursFrom(params);
+  const timeZone = typeof params.timeZone === 'string' ? params.timeZone : 'Europe/London';
+  const moveToSchedules = async () => {
+    try {
+      const taken = (await api.listSchedules()).map((s) => s.id);
+      const id = scheduleIdFor(name, taken);
+      await api.createSchedule({ id, name, timezone: timeZone, definition: { ...hours } });
+      store.getState().changeVersion(nodeId, 2, { scheduleId: id });
+      window.dispatchEvent(new CustomEvent('frontdoor:refs-changed'));
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+  return (
+    <div className="inline-hours">
+      <p className="help">These hours are written into this step. Keep them on the Schedules screen to share them with other flows and queues.</p>
+      {!readOnly && (
+        <button type="button" onClick={() => void moveToSchedules()}>
+          Keep these hours on the Schedules screen
+        </button>
+      )}
+      {error && (
+        <p className="field-error" role="alert">
+          {error}
+        </p>
+      )}
+      <HoursEditor hours={hours} readOnly={readOnly} onChange={(next) => store.getState().updateParams(nodeId, { ...params, ...next })} />
+    </div>
   );
 }

@@ -1,4 +1,5 @@
 import { useContext, useId } from 'react';
+import { languageName } from '../../../engine/src/core/flow/names.js';
 import { promptAudioUrl } from '../api/client.js';
 import type { JsonSchema } from './json-schema.js';
 import { FieldErrors, FieldGroup, FormContext, type FieldProps } from './SchemaField.js';
@@ -24,7 +25,8 @@ export function PromptField({ schema, path, label, value, onChange, errors }: Fi
     const { promptId, ...rest } = next;
     onChange(promptId ? { promptId, ...rest } : rest);
   };
-  const languages = [...new Set([...form.languages, ...Object.keys(text)])];
+  // Only the languages the flow offers: a Welsh default in an English-only flow is not the designer's to see.
+  const languages = form.languages;
   return (
     <FieldGroup label={label} field={field} help={schema.description} errors={errors} className="prompt-field">
       <div className="field">
@@ -52,7 +54,7 @@ export function PromptField({ schema, path, label, value, onChange, errors }: Fi
         return (
           <div key={language} className={`field${errs.length ? ' field-invalid' : ''}`}>
             <label htmlFor={inputId}>
-              {label} ({language})
+              {label} ({languageName(language)})
             </label>
             <div className="prompt-row">
               <textarea
@@ -70,7 +72,7 @@ export function PromptField({ schema, path, label, value, onChange, errors }: Fi
               <button
                 type="button"
                 className="icon-button"
-                aria-label={`Listen to ${label} in ${language}`}
+                aria-label={`Listen to ${label} in ${languageName(language)}`}
                 disabled={!text[language] && !prompt.promptId}
                 onClick={() => previewPrompt(text[language] ?? '', language, prompt.promptId)}
               >

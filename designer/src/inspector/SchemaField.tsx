@@ -1,11 +1,15 @@
-import { createContext, useContext, useId, type ReactNode } from 'react';
+import { createContext, useContext, useId, useState, type ReactNode } from 'react';
 import type { PromptRecord } from '../api/client.js';
 import {
+  choiceOrder,
   discriminator,
   humanise,
   initialValue,
   isPromptSchema,
+  itemLabelOf,
+  newListItem,
   resolve,
+  slugOf,
   unionVariants,
   type JsonSchema,
 } from './json-schema.js';
@@ -113,13 +117,15 @@ export function SchemaField(props: FieldProps) {
 
   if (schema.const !== undefined) return null;
 
-  if (schema.ref && schema.type === 'string') {
-    const choices = form.refs?.[schema.ref] ?? [];
+  // Stored things are chosen by name; with none stored (no queues set up yet) the id is typed instead.
+  const choices = schema.ref && schema.type === 'string' ? form.refs?.[schema.ref] : undefined;
+  if (schema.ref && choices) {
     const known = value === undefined || choices.some((c) => c.value === value);
+    const noun = { schedule: 'schedule', queue: 'queue', flow: 'flow' }[schema.ref];
     return (
       <FieldFrame id={id} label={label} help={help} errors={errors}>
         <select {...common} value={value === undefined ? '' : String(value)} onChange={(e) => onChange(e.target.value === '' ? undefined : e.target.value)}>
-          <option value="">{`Choose a ${schema.ref}…`}</option>
+          <option value="">{`Choose a ${noun}…`}</option>
           {!known && <option value={String(value)}>{`${String(value)} (not found)`}</option>}
           {choices.map((c) => (
             <option key={c.value} value={c.value}>
@@ -131,8 +137,17 @@ export function SchemaField(props: FieldProps) {
     );
   }
 
+  if (schema.type === 'array' && schema.oneLinePerItem && resolve(schema.items ?? {}, form.root).type === 'string') {
+    const lines = Array.isArray(value) ? value.map(String) : [];
+    return (
+      <FieldFrame id={id} label={label} help={`${help ? `${help}. ` : ''}One per line.`} errors={errors}>
+        <LinesInput {...common} lines={lines} onChange={onChange} />
+      </FieldFrame>
+    );
+  }
+
   if (schema.enum) {
-    const options = schema.enum.map(String);
+    const options = choiceOrder(schema.enum).map(String);
     // An enum may itself offer "" (e.g. no terminator key), so "not set" needs its own value.
     const hasEmpty = options.includes('');
     return (
@@ -224,22 +239,50 @@ export function SchemaField(props: FieldProps) {
 
 type WithErrors = FieldProps & { errors: string[] };
 
+/**
+ * A list of short texts, one per line: what a person types in a list of phrases. Blank lines are dropped
+ * when the list is saved, and the text keeps what the person typed while they type it.
+ */
+function LinesInput({ lines, onChange, ...rest }: { lines: string[]; onChange(v: unknown): void } & Record<string, unknown>) {
+  const [text, setText] = useState(() => lines.join('\n'));
+  const shown = text.split('\n').map((l) => l.trim()).filter(Boolean).join('\n') === lines.join('\n') ? text : lines.join('\n');
+  return (
+    <textarea
+      {...rest}
+      rows={Math.min(8, Math.max(3, lines.length + 1))}
+      value={shown}
+      onChange={(e) => {
+        setText(e.target.value);
+        onChange(e.target.value.split('\n').map((l) => l.trim()).filter((l) => l !== ''));
+      }}
+    />
+  );
+}
+
 /** Params grouped in an object: a fieldset with one field per property. */
 export function ObjectField({ schema, path, label, value, onChange, errors, flat = false }: WithErrors & { flat?: boolean }) {
   const form = useForm();
   const current = (value && typeof value === 'object' ? value : {}) as Record<string, unknown>;
   const required = new Set(schema.required ?? []);
-  const body = Object.entries(schema.properties ?? {}).map(([key, child]) => (
+  const properties = Object.entries(schema.properties ?? {}).map(([key, child]) => [key, child, resolve(child, form.root)] as const);
+  const body = properties.map(([key, child, resolved]) => (
     <SchemaField
       key={key}
       schema={child}
       path={[...path, key]}
-      label={resolve(child, form.root).title ?? humanise(key)}
+      label={resolved.title ?? humanise(key)}
       value={current[key]}
       required={required.has(key)}
       onChange={(v) => {
         const { [key]: _old, ...rest } = current;
-        onChange(v === undefined ? rest : { ...current, [key]: v });
+        const next: Record<string, unknown> = v === undefined ? rest : { ...current, [key]: v };
+        // A field made from this one (an exit name from its label) follows it while it was still the made value.
+        for (const [other, , otherSchema] of properties) {
+          if (otherSchema.derivedFrom !== key || typeof v !== 'string') continue;
+          const was = current[other];
+          if (was === undefined || was === '' || was === slugOf(String(current[key] ?? ''))) next[other] = slugOf(v);
+        }
+        onChange(next);
       }}
     />
   ));
@@ -256,7 +299,7 @@ function ArrayField({ schema, path, label, value, onChange, errors }: WithErrors
   const form = useForm();
   const items = Array.isArray(value) ? value : [];
   const itemSchema = schema.items ?? {};
-  const itemLabel = resolve(itemSchema, form.root).description?.split(/[.(]/)[0]?.trim() || 'Item';
+  const itemLabel = itemLabelOf(itemSchema, form.root);
   const full = schema.maxItems !== undefined && items.length >= schema.maxItems;
   return (
     <FieldGroup label={label} field={dotted(path)} help={schema.description} errors={errors} className="field-list">
@@ -283,7 +326,7 @@ function ArrayField({ schema, path, label, value, onChange, errors }: WithErrors
         </div>
       ))}
       {!form.readOnly && (
-        <button type="button" disabled={full} onClick={() => onChange([...items, initialValue(itemSchema, form.root)])}>
+        <button type="button" disabled={full} onClick={() => onChange([...items, newListItem(itemSchema, form.root, items)])}>
           Add {itemLabel.toLowerCase()}
         </button>
       )}
@@ -331,7 +374,7 @@ function UnionField({ schema, path, label, value, onChange, required, errors, va
   const id = useId();
   const tag = discriminator(variants, form.root);
   const resolved = variants.map((v) => resolve(v, form.root));
-  const names = resolved.map((v, i) => String((tag && v.properties?.[tag]?.const) ?? v.title ?? v.description ?? v.type ?? `Choice ${i + 1}`));
+  const names = resolved.map((v, i) => String(v.title ?? (tag && v.properties?.[tag]?.const) ?? v.description ?? v.type ?? `Choice ${i + 1}`));
   const chosen = value === null || value === undefined ? -1 : tag ? resolved.findIndex((v) => v.properties?.[tag]?.const === (value as Record<string, unknown>)[tag]) : resolved.findIndex((v) => matchesType(v, value));
   return (
     <div className="field-union" data-field={dotted(path)}>
@@ -348,7 +391,7 @@ function UnionField({ schema, path, label, value, onChange, required, errors, va
           {(chosen < 0 || !required || nullable) && <option value={-1}>{nullable ? '(none)' : 'Choose…'}</option>}
           {names.map((n, i) => (
             <option key={n} value={i}>
-              {humanise(n)}
+              {resolved[i]!.title ? n : humanise(n)}
             </option>
           ))}
         </select>

@@ -1,9 +1,17 @@
 import { z } from 'zod';
 
+import { humanise, itemNoun } from '../../../engine/src/core/flow/names.js';
+
+export { humanise };
+
 /** The part of JSON Schema (draft 2020-12, as zod 4 writes it) the inspector renders. */
 export interface JsonSchema {
   type?: 'string' | 'number' | 'integer' | 'boolean' | 'object' | 'array' | 'null';
   title?: string;
+  /** zod .meta(): a value made from another field of the same object (a speech group's exit from its label). */
+  derivedFrom?: string;
+  /** zod .meta(): a list of short texts edited one per line (keyword phrases, skills). */
+  oneLinePerItem?: boolean;
   /** zod .meta(): the id of something stored (a schedule, a queue, a flow), chosen from a list by its name. */
   ref?: 'schedule' | 'queue' | 'flow';
   description?: string;
@@ -77,13 +85,48 @@ export function discriminator(variants: JsonSchema[], root: JsonSchema): string 
   );
 }
 
-/** "timeoutMs" → "Timeout ms", "noInput" → "No input". */
-export function humanise(key: string): string {
-  const words = key
-    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-    .replace(/[_-]+/g, ' ')
-    .toLowerCase();
-  return words.charAt(0).toUpperCase() + words.slice(1);
+/** What one item of a list is called ("Option", "Keyword group"). */
+export const itemLabelOf = (items: JsonSchema, root: JsonSchema): string => itemNoun(resolve(items, root));
+
+/** An exit name made from a label: "Blue badge" → "blue-badge" (letters, digits and -). */
+export function slugOf(label: string): string {
+  return (
+    label
+      .toLowerCase()
+      .normalize('NFKD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 64) || 'group'
+  );
+}
+
+const KEYPAD = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '0', '*', '#'];
+
+/** An enum's values in the order a person expects: phone keys in keypad order (1 … 9, 0, *, #), others as written. */
+export function choiceOrder(values: readonly unknown[]): unknown[] {
+  if (!values.every((v) => typeof v === 'string' && KEYPAD.includes(v))) return [...values];
+  return [...values].sort((a, b) => KEYPAD.indexOf(a as string) - KEYPAD.indexOf(b as string));
+}
+
+/**
+ * A new item for a list: its schema's initial value, with each choice (an enum, e.g. a menu option's key)
+ * set to the first one no other item uses, and each derived field made from its source.
+ */
+export function newListItem(items: JsonSchema, root: JsonSchema, siblings: readonly unknown[]): unknown {
+  const s = resolve(items, root);
+  const value = initialValue(items, root);
+  if (s.type !== 'object' || !value || typeof value !== 'object') return value;
+  const item = value as Record<string, unknown>;
+  for (const [key, prop] of Object.entries(s.properties ?? {})) {
+    const p = resolve(prop, root);
+    if (!p.enum) continue;
+    const used = new Set(siblings.map((x) => (x && typeof x === 'object' ? (x as Record<string, unknown>)[key] : undefined)));
+    if (!(s.required ?? []).includes(key) && item[key] === undefined) continue;
+    const free = choiceOrder(p.enum).find((v) => !used.has(v));
+    if (free !== undefined) item[key] = free;
+  }
+  return item;
 }
 
 /** The value a fresh list item or union variant starts with. */
@@ -91,7 +134,7 @@ export function initialValue(schema: JsonSchema, root: JsonSchema): unknown {
   const s = resolve(schema, root);
   if (s.default !== undefined) return structuredClone(s.default);
   if (s.const !== undefined) return s.const;
-  if (s.enum) return s.enum[0];
+  if (s.enum) return choiceOrder(s.enum)[0];
   const union = unionVariants(s);
   if (union) return union.nullable ? null : initialValue(union.variants[0] ?? {}, root);
   switch (s.type) {

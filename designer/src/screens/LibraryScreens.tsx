@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { api, promptAudioUrl, roleAtLeast, type Me, type NumberRecord, type PromptRecord, type ScheduleRecord } from '../api/client.js';
+import { api, promptAudioUrl, roleAtLeast, type Me, type NumberRecord, type PromptRecord } from '../api/client.js';
 import { previewPrompt } from '../inspector/PromptField.js';
 import { RecordsScreen } from './RecordsScreen.js';
 
@@ -83,29 +83,6 @@ export function NumbersScreen({ me }: { me: Me }) {
         { key: 'label', label: 'Label', kind: 'text' },
         { key: 'flowId', label: 'Flow', kind: 'choice', choices: flows, required: true },
         { key: 'fallbackFlowId', label: 'Fallback flow', kind: 'choice', choices: flows },
-      ]}
-    />
-  );
-}
-
-/** Opening hours that schedule nodes refer to. */
-export function SchedulesScreen({ me }: { me: Me }) {
-  return (
-    <RecordsScreen<ScheduleRecord>
-      title="Schedules"
-      noun="schedule"
-      canWrite={roleAtLeast(me.role, 'publisher')}
-      blank={{ id: '', name: '', timezone: 'Europe/London', definition: {} }}
-      load={api.listSchedules}
-      create={api.createSchedule}
-      update={(id, { name, timezone, holidayCalendarId, definition }) => api.updateSchedule(id, { name, timezone, definition, ...(holidayCalendarId ? { holidayCalendarId } : {}) })}
-      remove={api.deleteSchedule}
-      fields={[
-        { key: 'id', label: 'Id', kind: 'text', isKey: true, required: true },
-        { key: 'name', label: 'Name', kind: 'text', required: true },
-        { key: 'timezone', label: 'Time zone', kind: 'text', required: true },
-        { key: 'holidayCalendarId', label: 'Holiday calendar', kind: 'text' },
-        { key: 'definition', label: 'Hours (JSON)', kind: 'json', help: 'Weekly opening hours and closures, as the schedule node reads them' },
       ]}
     />
   );

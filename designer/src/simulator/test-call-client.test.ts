@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { christmasMorning, nextSaturdayLate } from './test-call-client.js';
+import { nextBankHoliday, nextSaturdayLate } from './test-call-client.js';
 
 describe('test call clock presets', () => {
   it('finds the next Saturday at 23:30 (a week on when it is Saturday already)', () => {
@@ -7,8 +7,11 @@ describe('test call clock presets', () => {
     expect(nextSaturdayLate(new Date(2026, 10, 28, 9, 0))).toBe('2026-12-05T23:30'); // a Saturday
   });
 
-  it('finds Christmas Day 10:00, next year once this one has gone', () => {
-    expect(christmasMorning(new Date(2026, 10, 23))).toBe('2026-12-25T10:00');
-    expect(christmasMorning(new Date(2026, 11, 27))).toBe('2027-12-25T10:00');
+  it('finds the next bank holiday at 10:00 from the engine’s table, never a Christmas Day at a weekend', () => {
+    expect(nextBankHoliday(new Date(2026, 10, 23))).toEqual({ at: '2026-12-25T10:00', name: 'Christmas Day' });
+    // Boxing Day 2026 is a Saturday: the next bank holiday after Christmas Day is Monday 28 December.
+    expect(nextBankHoliday(new Date(2026, 11, 26))).toEqual({ at: '2026-12-28T10:00', name: 'Boxing Day (substitute day)' });
+    // Christmas 2027 falls at a weekend: the bank holiday is the substitute Monday.
+    expect(nextBankHoliday(new Date(2027, 11, 1))).toEqual({ at: '2027-12-27T10:00', name: 'Christmas Day (substitute day)' });
   });
 });

@@ -1,5 +1,6 @@
 import type { CallEvent } from '../../../engine/src/ports/call-events.js';
 import type { Diagnostic } from '../../../engine/src/core/flow/diagnostics.js';
+import { ENGLAND_AND_WALES_BANK_HOLIDAYS } from '../../../engine/src/core/bank-holidays.js';
 import type { Flow } from '../../../engine/src/core/flow/schema.js';
 
 export type PhoneRecognizer = 'offline' | 'google' | 'none';
@@ -29,6 +30,8 @@ export type TestCallMessage =
 export interface StartTestCall {
   flow?: Flow;
   flowId?: string;
+  /** A published version to call instead of the draft in `flow`. */
+  version?: number;
   /** ISO time the call's clock starts at ("Saturday 23:30"); now when absent. */
   at?: string;
   from?: string;
@@ -96,10 +99,14 @@ export function nextSaturdayLate(from: Date): string {
   return `${localDate(d)}T23:30`;
 }
 
-/** Christmas Day 10:00 this year (next year once it has passed), a bank holiday in every UK nation. */
-export function christmasMorning(from: Date): string {
-  const year = from.getMonth() === 11 && from.getDate() > 25 ? from.getFullYear() + 1 : from.getFullYear();
-  return `${year}-12-25T10:00`;
+/**
+ * The next England & Wales bank holiday from `from` (today's counts), at 10:00, with its name — from the
+ * engine's own table, so a Christmas Day that falls at a weekend (not a bank holiday) is never offered.
+ */
+export function nextBankHoliday(from: Date): { at: string; name: string } | undefined {
+  const today = localDate(from);
+  const found = [...ENGLAND_AND_WALES_BANK_HOLIDAYS.entries()].find(([date]) => date >= today);
+  return found && { at: `${found[0]}T10:00`, name: found[1] };
 }
 
 function localDate(d: Date): string {

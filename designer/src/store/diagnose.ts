@@ -1,11 +1,14 @@
 import type { Diagnostic } from '../../../engine/src/core/flow/diagnostics.js';
 import type { Flow } from '../../../engine/src/core/flow/schema.js';
-import { parseFlow } from '../../../engine/src/core/flow/parse-flow.js';
-import { validateFlow } from '../../../engine/src/core/flow/validate-flow.js';
+import { checkFlow } from '../../../engine/src/core/flow/check-flow.js';
 
-/** The engine's own checks, exactly as the CLI and the API run them: parse (schema + params), then validate. */
-export function diagnose(flow: Flow, knownFlowIds?: string[]): Diagnostic[] {
-  const parsed = parseFlow(flow);
-  if (!parsed.flow) return parsed.diagnostics;
-  return [...parsed.diagnostics, ...validateFlow(parsed.flow, knownFlowIds ? { flows: knownFlowIds } : {})];
+/** What the flow's nodes may name, when known: other flows (subflows) and stored schedules (opening hours). */
+export interface KnownIds {
+  flows?: string[];
+  schedules?: string[];
+}
+
+/** The engine's own checks, exactly as the CLI and the API run them: every problem in one pass. */
+export function diagnose(flow: Flow, known: KnownIds = {}): Diagnostic[] {
+  return checkFlow(flow, { ...(known.flows ? { flows: known.flows } : {}), ...(known.schedules ? { schedules: known.schedules } : {}) }).diagnostics;
 }

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Flow } from '../../../engine/src/core/flow/schema.js';
-import { createFlowStore, emptyFlow, publishBlocker, type DraftSaver, type FlowStore } from './flow-store.js';
+import { createFlowStore, emptyFlow, nodeOutcomes, publishBlocker, type DraftSaver, type FlowStore } from './flow-store.js';
 
 let stores: FlowStore[] = [];
 function open(flow: Flow = emptyFlow('council-main', 'Council main line'), saver?: DraftSaver, autosaveDelayMs?: number) {
@@ -38,6 +38,48 @@ describe('flow store', () => {
     expect(second).not.toBe(id);
     expect(store.getState().flow.entry).toBe(id);
     expect(() => store.getState().addNode('teleport')).toThrow('There is no node kind "teleport" in the catalogue');
+  });
+
+  it('starts a new flow and a new menu without a raw schema error: plain words, exits to connect, a distinct name', () => {
+    const store = open();
+    expect(store.getState().diagnostics.map((d) => d.message)).toEqual(['This flow is empty: drag a first step onto the canvas (calls start at the first one)']);
+    const menu = store.getState().addNode('menu', { x: 0, y: 0 });
+    const node = store.getState().flow.nodes.find((n) => n.id === menu)!;
+    expect(node).toMatchObject({ version: 2, name: 'Menu', params: { options: [{ digit: '1', label: 'Option 1' }] } });
+    expect(nodeOutcomes(node).map((o) => o.label)).toEqual(['1: Option 1', 'No input', 'No match']);
+    const messages = store.getState().diagnostics.map((d) => d.message).join('\n');
+    expect(messages).not.toMatch(/expected|received|undefined|menu-1/);
+    expect(messages).toContain('"Menu" › Prompt has no English text');
+    // A second menu gets a name of its own, and is not dropped on top of the first.
+    const second = store.getState().addNode('menu', { x: 0, y: 0 });
+    const again = store.getState().flow.nodes.find((n) => n.id === second)!;
+    expect(again.name).toBe('Menu 2');
+    expect(Math.abs(again.ui.x) >= 220 || Math.abs(again.ui.y) >= 100).toBe(true);
+  });
+
+  it('opens earlier node versions as the current ones (waits in seconds), without marking the draft changed', () => {
+    const flow: Flow = {
+      ...emptyFlow('old', 'Old'),
+      entry: 'm',
+      nodes: [{ id: 'm', kind: 'menu', version: 1, params: { prompt: { text: { 'en-GB': 'Press 1' } }, options: [{ digit: '1', label: 'One' }], timeoutMs: 8000 }, ui: { x: 0, y: 0 } }],
+    };
+    const store = open(flow);
+    expect(store.getState().flow.nodes[0]).toMatchObject({ version: 2, params: { timeoutSeconds: 8 } });
+    expect(store.getState().dirty).toBe(false);
+  });
+
+  it('keeps a connection when its exit is renamed (a menu key changed) and drops it when the option is removed', () => {
+    const store = open();
+    const menu = store.getState().addNode('menu', { x: 0, y: 0 });
+    const bye = store.getState().addNode('hangup', { x: 0, y: 300 });
+    const params = () => store.getState().flow.nodes.find((n) => n.id === menu)!.params;
+    store.getState().updateParams(menu, { ...params(), options: [{ digit: '1', label: 'Bins' }, { digit: '2', label: 'Tax' }] });
+    store.getState().connect(menu, '1', bye);
+    store.getState().connect(menu, '2', bye);
+    store.getState().updateParams(menu, { ...params(), options: [{ digit: '3', label: 'Bins' }, { digit: '2', label: 'Tax' }] });
+    expect(store.getState().flow.edges.map((e) => e.outcome).sort()).toEqual(['2', '3']);
+    store.getState().updateParams(menu, { ...params(), options: [{ digit: '2', label: 'Tax' }] });
+    expect(store.getState().flow.edges.map((e) => e.outcome)).toEqual(['2']);
   });
 
   it('wires one edge per outcome: connecting an outcome again moves its edge', () => {

@@ -1,9 +1,11 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import { latestDefinitions, nodeDefinition } from '../../../engine/src/core/catalogue.js';
+import { latestDefinitions, nodeDefinition, upgradeNode } from '../../../engine/src/core/catalogue.js';
 import type { Diagnostic } from '../../../engine/src/core/flow/diagnostics.js';
 import type { Flow, FlowEdge, FlowNode } from '../../../engine/src/core/flow/schema.js';
 import { hasErrors } from '../../../engine/src/core/flow/diagnostics.js';
 import type { OutcomeSpec } from '../../../engine/src/core/nodes/define-node.js';
+import { exitsOf } from '../../../engine/src/core/flow/names.js';
+import { NODE_WIDTH, nodeHeight, nodeWidth } from '../canvas/sizes.js';
 import { diagnose } from './diagnose.js';
 import { defaultParams } from './node-defaults.js';
 
@@ -44,6 +46,8 @@ export interface FlowState {
   selection: { nodes: string[]; edges: string[] };
   /** A field to focus in the inspector (set when a diagnostic is clicked). */
   focus?: { nodeId: string; field?: string; seq: number };
+  /** A node to bring into view on the canvas (a search result, a transcript line, the test call's step). */
+  reveal?: { nodeId: string; seq: number };
   past: Flow[];
   future: Flow[];
   /** Consecutive commits with the same key (one drag, typing in one field) make one undo step. */
@@ -65,6 +69,8 @@ export interface FlowActions {
   moveNodes(positions: Record<string, { x: number; y: number }>, dragging: boolean): void;
   updateParams(nodeId: string, params: Record<string, unknown>, field?: string): void;
   renameNode(nodeId: string, name: string): void;
+  /** Move a node to another version of its kind with new params (an opening-hours step moved to a stored schedule). */
+  changeVersion(nodeId: string, version: number, params: Record<string, unknown>): void;
   setEntry(nodeId: string): void;
   /** Wire an outcome to a node; an outcome has at most one edge, so this replaces any earlier one. */
   connect(from: string, outcome: string, to: string): void;
@@ -73,12 +79,25 @@ export interface FlowActions {
   deleteSelection(): DeleteSummary;
   select(nodes: string[], edges?: string[]): void;
   focusNode(nodeId: string, field?: string): void;
+  /** Select a node and bring it into view, without opening its settings (a transcript line, a search result). */
+  revealNode(nodeId: string, select?: boolean): void;
+  /** Put the selected nodes in a new group (one undo step); returns its id, or undefined with fewer than two nodes. */
+  groupSelection(name?: string): string | undefined;
+  renameGroup(groupId: string, name: string): void;
+  /** Collapse a group into one box (or open it again). */
+  toggleGroup(groupId: string): void;
+  ungroup(groupId: string): void;
   copySelection(): void;
   paste(offset?: { x: number; y: number }): string[];
   undo(): void;
   redo(): void;
   /** Replace the whole flow as one undoable step (import, auto-layout, rename flow). */
   replaceFlow(flow: Flow): void;
+  /**
+   * The server made this the draft (a roll back): take it as one undoable step, already saved at `revision`.
+   * Undo brings back the draft it replaced (and saves it again).
+   */
+  adoptDraft(flow: Flow, revision: number): void;
   /** Load what the server holds now (after a conflict), dropping local history. */
   load(flow: Flow, revision: number): void;
   setReadOnly(readOnly: boolean): void;
@@ -88,6 +107,8 @@ export interface FlowActions {
   clearTestCall(): void;
   setCoverage(edgeIds: string[] | undefined): void;
   setDiff(marks: Record<string, DiffMark> | undefined, label?: string): void;
+  /** The flows and schedules that exist changed (one was added): check what the flow names against them. */
+  setKnownIds(known: { flows?: string[]; schedules?: string[] }): void;
   /** Stop timers (autosave, diagnostics). */
   dispose(): void;
 }
@@ -104,21 +125,89 @@ export interface FlowStoreOptions {
   /** Wait after the last change before saving the draft (undefined: no autosave). */
   autosaveDelayMs?: number;
   knownFlowIds?: string[];
+  /** Stored schedule ids opening-hours steps may name (checked when given). */
+  knownScheduleIds?: string[];
   readOnly?: boolean;
 }
 
 const HISTORY_LIMIT = 200;
 
 /** The outcomes a node offers with its current params (none when its kind is unknown or params broken). */
-export function nodeOutcomes(node: FlowNode): OutcomeSpec[] {
-  const definition = nodeDefinition(node.kind, node.version);
-  if (!definition) return [];
-  const parsed = definition.params.safeParse(node.params);
-  try {
-    return definition.outcomes(parsed.success ? parsed.data : node.params);
-  } catch {
-    return [];
+export const nodeOutcomes = (node: FlowNode): OutcomeSpec[] => exitsOf(node);
+
+const sizes = new WeakMap<FlowNode, { width: number; height: number }>();
+/** How big the node is drawn: wide enough for every exit's label (worked out once per version of the node). */
+export function nodeSize(node: FlowNode): { width: number; height: number } {
+  let size = sizes.get(node);
+  if (!size) {
+    const labels = nodeOutcomes(node).map((o) => o.label ?? o.name);
+    sizes.set(node, (size = { width: nodeWidth(labels), height: nodeHeight(labels) }));
   }
+  return size;
+}
+
+/**
+ * The flow with every node at its kind's current version (earlier versions' params upgraded, as the engine
+ * reads them), so the designer always edits current settings; the same object when nothing was old.
+ */
+export function upgradeFlow(flow: Flow): Flow {
+  const nodes = flow.nodes.map((n) => upgradeNode(n));
+  return nodes.every((n, i) => n === flow.nodes[i]) ? flow : { ...flow, nodes };
+}
+
+/** A name for a new node of a kind: its label, then "Label 2", "Label 3" … so every step can be told apart. */
+export function freshName(label: string, nodes: readonly FlowNode[]): string {
+  const taken = new Set(nodes.map((n) => n.name?.trim().toLowerCase()));
+  if (!taken.has(label.toLowerCase())) return label;
+  for (let n = 2; ; n++) if (!taken.has(`${label} ${n}`.toLowerCase())) return `${label} ${n}`;
+}
+
+/**
+ * The nearest place to `wanted` where a node of this size overlaps no other (a node dropped on another
+ * node, or anywhere crowded, lands beside it), searching outwards on a grid.
+ */
+export function freeSpot(nodes: readonly FlowNode[], wanted: { x: number; y: number }, size = { width: NODE_WIDTH, height: nodeHeight() }): { x: number; y: number } {
+  const gap = 24;
+  const boxes = nodes.map((n) => ({ x: n.ui.x, y: n.ui.y, ...nodeSize(n) }));
+  const clear = (x: number, y: number) =>
+    boxes.every((b) => x + size.width + gap <= b.x || b.x + b.width + gap <= x || y + size.height + gap <= b.y || b.y + b.height + gap <= y);
+  if (clear(wanted.x, wanted.y)) return wanted;
+  const step = 40;
+  for (let ring = 1; ring <= 60; ring++) {
+    // Nearest first: every spot on this ring of the grid, closest to the wanted spot first.
+    const spots: Array<{ x: number; y: number }> = [];
+    for (let dx = -ring; dx <= ring; dx++) {
+      for (let dy = -ring; dy <= ring; dy++) {
+        if (Math.max(Math.abs(dx), Math.abs(dy)) === ring) spots.push({ x: wanted.x + dx * step, y: wanted.y + dy * step });
+      }
+    }
+    spots.sort((a, b) => Math.hypot(a.x - wanted.x, a.y - wanted.y) - Math.hypot(b.x - wanted.x, b.y - wanted.y));
+    const found = spots.find((s) => clear(s.x, s.y));
+    if (found) return found;
+  }
+  return wanted;
+}
+
+/**
+ * The node's edges after its params changed: an exit renamed in place (a menu option given another key, a
+ * speech group relabelled) keeps its connection under the new name; the connection of an exit that went
+ * away (an option removed) goes with it.
+ */
+export function followExits(edges: readonly FlowEdge[], before: FlowNode, after: FlowNode): FlowEdge[] {
+  const old = nodeOutcomes(before).map((o) => o.name);
+  const now = nodeOutcomes(after).map((o) => o.name);
+  const renames = new Map<string, string>();
+  if (old.length === now.length) {
+    old.forEach((name, i) => {
+      const next = now[i]!;
+      if (next !== name && !now.includes(name) && !old.includes(next)) renames.set(name, next);
+    });
+  }
+  const gone = old.length > now.length ? new Set(old.filter((name) => !now.includes(name))) : new Set<string>();
+  if (renames.size === 0 && gone.size === 0) return edges as FlowEdge[];
+  return edges
+    .filter((e) => e.from !== before.id || !gone.has(e.outcome))
+    .map((e) => (e.from === before.id && renames.has(e.outcome) ? { ...e, outcome: renames.get(e.outcome)! } : e));
 }
 
 function freshId(prefix: string, taken: Set<string>): string {
@@ -140,6 +229,7 @@ export function createFlowStore(options: FlowStoreOptions): FlowStore {
   let focusSeq = 0;
   let saving: Promise<void> | undefined;
 
+  let known: { flows?: string[]; schedules?: string[] } = { ...(options.knownFlowIds ? { flows: options.knownFlowIds } : {}), ...(options.knownScheduleIds ? { schedules: options.knownScheduleIds } : {}) };
   const store = createStore<FlowState & FlowActions>()((set, get) => {
     const scheduleDiagnostics = () => {
       clearTimeout(diagnosticsTimer);
@@ -177,9 +267,10 @@ export function createFlowStore(options: FlowStoreOptions): FlowStore {
       return { ...flow, nodes: flow.nodes.map((n) => (n.id === nodeId ? change(n) : n)) };
     };
 
+    const opened = upgradeFlow(options.flow);
     return {
       flowId: options.flowId,
-      flow: options.flow,
+      flow: opened,
       revision: options.revision,
       saveState: 'saved',
       dirty: false,
@@ -187,7 +278,7 @@ export function createFlowStore(options: FlowStoreOptions): FlowStore {
       selection: { nodes: [], edges: [] },
       past: [],
       future: [],
-      diagnostics: diagnose(options.flow, options.knownFlowIds),
+      diagnostics: diagnose(opened, known),
       visitedNodeIds: [],
 
       addNode(kind, position = { x: 0, y: 0 }) {
@@ -195,13 +286,15 @@ export function createFlowStore(options: FlowStoreOptions): FlowStore {
         if (!definition) throw new Error(`There is no node kind "${kind}" in the catalogue`);
         const { flow } = get();
         const id = freshId(kind, idsOf(flow));
+        const starter = { ...defaultParams(definition), ...structuredClone(definition.ui.starter ?? {}) };
+        const spot = freeSpot(flow.nodes, position, nodeSize({ id, kind, version: definition.version, params: starter, ui: position }));
         const node: FlowNode = {
           id,
           kind,
           version: definition.version,
-          name: definition.ui.label,
-          params: defaultParams(definition),
-          ui: { x: Math.round(position.x), y: Math.round(position.y) },
+          name: freshName(definition.ui.label, flow.nodes),
+          params: starter,
+          ui: { x: Math.round(spot.x), y: Math.round(spot.y) },
         };
         const empty = flow.nodes.length === 0;
         commit({ ...flow, nodes: [...flow.nodes, node], entry: empty ? id : flow.entry });
@@ -223,10 +316,11 @@ export function createFlowStore(options: FlowStoreOptions): FlowStore {
       },
 
       updateParams(nodeId, params, field) {
-        commit(
-          mapNode(nodeId, (n) => ({ ...n, params })),
-          field === undefined ? undefined : `params:${nodeId}:${field}`,
-        );
+        const before = get().flow.nodes.find((n) => n.id === nodeId);
+        const changed = mapNode(nodeId, (n) => ({ ...n, params }));
+        const after = changed.nodes.find((n) => n.id === nodeId);
+        const edges = before && after ? followExits(changed.edges, before, after) : changed.edges;
+        commit(edges === changed.edges ? changed : { ...changed, edges }, field === undefined ? undefined : `params:${nodeId}:${field}`);
       },
 
       renameNode(nodeId, name) {
@@ -237,6 +331,11 @@ export function createFlowStore(options: FlowStoreOptions): FlowStore {
           }),
           `name:${nodeId}`,
         );
+      },
+
+      changeVersion(nodeId, version, params) {
+        if (!nodeDefinition(get().flow.nodes.find((n) => n.id === nodeId)?.kind ?? '', version)) return;
+        commit(mapNode(nodeId, (n) => ({ ...n, version, params })));
       },
 
       setEntry(nodeId) {
@@ -284,8 +383,12 @@ export function createFlowStore(options: FlowStoreOptions): FlowStore {
         const goingNodes = new Set(summary.nodes);
         const goingEdges = new Set(summary.edges.map((e) => e.id));
         const nodes = flow.nodes.filter((n) => !goingNodes.has(n.id));
+        const groups = flow.ui?.groups
+          ?.map((g) => ({ ...g, nodes: g.nodes.filter((id) => !goingNodes.has(id)) }))
+          .filter((g) => g.nodes.length > 0);
         commit({
           ...flow,
+          ...(groups ? { ui: { ...flow.ui, groups } } : {}),
           nodes,
           edges: flow.edges.filter((e) => !goingEdges.has(e.id)),
           // The entry moves to the first node left, so the flow still starts somewhere; validation says if that is wrong.
@@ -302,7 +405,44 @@ export function createFlowStore(options: FlowStoreOptions): FlowStore {
       },
 
       focusNode(nodeId, field) {
-        set({ selection: { nodes: [nodeId], edges: [] }, focus: { nodeId, field, seq: ++focusSeq } });
+        set({ selection: { nodes: [nodeId], edges: [] }, focus: { nodeId, field, seq: ++focusSeq }, reveal: { nodeId, seq: ++focusSeq } });
+      },
+
+      revealNode(nodeId, select = true) {
+        if (!get().flow.nodes.some((n) => n.id === nodeId)) return;
+        set({ reveal: { nodeId, seq: ++focusSeq }, ...(select ? { selection: { nodes: [nodeId], edges: [] } } : {}) });
+      },
+
+      groupSelection(name) {
+        const { flow, selection } = get();
+        const members = selection.nodes.filter((id) => flow.nodes.some((n) => n.id === id));
+        if (members.length < 2) return undefined;
+        const groups = (flow.ui?.groups ?? []).map((g) => ({ ...g, nodes: g.nodes.filter((id) => !members.includes(id)) })).filter((g) => g.nodes.length > 0);
+        const id = freshId('group', new Set([...idsOf(flow), ...groups.map((g) => g.id)]));
+        const taken = new Set(groups.map((g) => g.name.toLowerCase()));
+        let label = name?.trim() || 'Group';
+        for (let n = 2; !name && taken.has(label.toLowerCase()); n++) label = `Group ${n}`;
+        commit({ ...flow, ui: { ...flow.ui, groups: [...groups, { id, name: label, nodes: members, collapsed: false }] } });
+        return id;
+      },
+
+      renameGroup(groupId, name) {
+        const { flow } = get();
+        if (name.trim() === '') return;
+        const groups = (flow.ui?.groups ?? []).map((g) => (g.id === groupId ? { ...g, name: name.slice(0, 80) } : g));
+        commit({ ...flow, ui: { ...flow.ui, groups } }, `group-name:${groupId}`);
+      },
+
+      toggleGroup(groupId) {
+        const { flow } = get();
+        const groups = (flow.ui?.groups ?? []).map((g) => (g.id === groupId ? { ...g, collapsed: !g.collapsed } : g));
+        commit({ ...flow, ui: { ...flow.ui, groups } });
+      },
+
+      ungroup(groupId) {
+        const { flow } = get();
+        const groups = (flow.ui?.groups ?? []).filter((g) => g.id !== groupId);
+        commit({ ...flow, ui: { ...flow.ui, groups } });
       },
 
       copySelection() {
@@ -378,14 +518,31 @@ export function createFlowStore(options: FlowStoreOptions): FlowStore {
       },
 
       replaceFlow(flow) {
-        commit({ ...flow, id: get().flow.id });
+        commit(upgradeFlow({ ...flow, id: get().flow.id }));
         set({ coalesceKey: undefined });
+      },
+
+      adoptDraft(flow, revision) {
+        const s = get();
+        clearTimeout(autosaveTimer);
+        set({
+          flow: upgradeFlow(flow),
+          revision,
+          past: [...s.past, s.flow].slice(-HISTORY_LIMIT),
+          future: [],
+          coalesceKey: undefined,
+          dirty: false,
+          saveState: 'saved',
+          saveError: undefined,
+          selection: existingOnly(s.selection, flow),
+        });
+        get().runDiagnostics();
       },
 
       load(flow, revision) {
         clearTimeout(autosaveTimer);
         set({
-          flow,
+          flow: upgradeFlow(flow),
           revision,
           past: [],
           future: [],
@@ -404,7 +561,7 @@ export function createFlowStore(options: FlowStoreOptions): FlowStore {
 
       runDiagnostics() {
         clearTimeout(diagnosticsTimer);
-        set({ diagnostics: diagnose(get().flow, options.knownFlowIds) });
+        set({ diagnostics: diagnose(get().flow, known) });
       },
 
       async save() {
@@ -453,6 +610,10 @@ export function createFlowStore(options: FlowStoreOptions): FlowStore {
       },
       setDiff(marks, label) {
         set({ diffMarks: marks, diffLabel: marks ? label : undefined });
+      },
+      setKnownIds(ids) {
+        known = { ...known, ...ids };
+        get().runDiagnostics();
       },
       dispose() {
         clearTimeout(diagnosticsTimer);

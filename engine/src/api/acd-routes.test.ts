@@ -13,7 +13,11 @@ describe.each(testDatabases())('queues, agents and the desk’s settings over HT
   const store = withTestStore(backend);
   beforeAll(async () => {
     api = await startTestApi(store());
-    await api.call('POST', '/api/schedules', { as: 'publisher', body: { id: 'office', name: 'Office hours', definition: { weekly: [] } } });
+    const schedule = await api.call('POST', '/api/schedules', {
+      as: 'publisher',
+      body: { id: 'office', name: 'Office hours', definition: { weekly: { monday: [{ open: '09:00', close: '17:00' }] } } },
+    });
+    expect(schedule.status, schedule.text).toBe(201);
   });
   afterAll(() => api?.close());
 

@@ -104,7 +104,11 @@ describe.each(testDatabases())('HTTP API ($name)', (backend) => {
       expect(stale.json.currentRevision).toBe(2);
 
       const diff = await api.call('GET', '/api/flows/main-line/diff?from=1&to=draft', { as: 'viewer' });
-      expect(diff.json.nodes).toEqual({ added: [], removed: [], changed: [{ nodeId: 'welcome', fields: ['params.prompt.text.en-GB'] }] });
+      expect(diff.json.nodes).toEqual({
+        added: [],
+        removed: [],
+        changed: [{ nodeId: 'welcome', fields: ['params.prompt.text.en-GB'], changes: [{ field: 'params.prompt.text.en-GB', before: 'Welcome to the council.', after: expect.any(String) }] }],
+      });
       expect(diff.json.edges).toEqual({ added: [], removed: [], changed: [] });
 
       expect((await api.call('POST', '/api/flows/main-line/publish', { as: 'publisher', body: { revision: 2, note: 'county' } })).json).toEqual({ version: 2 });
@@ -116,18 +120,21 @@ describe.each(testDatabases())('HTTP API ($name)', (backend) => {
       const v1 = await api.call('GET', '/api/flows/main-line/versions/1', { as: 'viewer' });
       expect(v1.json.flow.nodes[0].params.prompt.text['en-GB']).toBe('Welcome to the council.');
       const diff12 = await api.call('GET', '/api/flows/main-line/diff?from=1&to=2', { as: 'viewer' });
-      expect(diff12.json.nodes.changed).toEqual([{ nodeId: 'welcome', fields: ['params.prompt.text.en-GB'] }]);
+      expect(diff12.json.nodes.changed).toMatchObject([{ nodeId: 'welcome', fields: ['params.prompt.text.en-GB'] }]);
 
       const rollback = await api.call('POST', '/api/flows/main-line/versions/1/rollback', { as: 'publisher' });
       expect(rollback.status).toBe(201);
-      expect(rollback.json).toEqual({ version: 3 });
+      expect(rollback.json).toEqual({ version: 3, draftRevision: 3 });
       const v3 = await api.call('GET', '/api/flows/main-line/versions/3', { as: 'viewer' });
       expect(v3.json.flow).toEqual(v1.json.flow);
       expect(v3.json.published).toBe(true);
+      // The draft is version 1 again as well: publishing it next does not quietly bring version 2 back.
+      const draft = await api.call('GET', '/api/flows/main-line', { as: 'viewer' });
+      expect(draft.json).toMatchObject({ draftRevision: 3, draft: v1.json.flow });
 
       const exported = await api.call('GET', '/api/flows/main-line/export', { as: 'viewer' });
       expect(exported.text.startsWith('{\n  "schemaVersion": 1,\n  "id": "main-line",\n  "name"')).toBe(true);
-      expect(JSON.parse(exported.text)).toEqual(changed);
+      expect(JSON.parse(exported.text)).toEqual(v1.json.flow);
       const imported = await api.call('POST', '/api/flows/import', { as: 'designer', raw: exported.text.replace(/main-line/g, 'copy-line'), contentType: 'application/json' });
       expect(imported.status).toBe(201);
 
@@ -152,6 +159,8 @@ describe.each(testDatabases())('HTTP API ($name)', (backend) => {
       const refused = await api.call('POST', '/api/flows/broken-one/publish', { as: 'publisher', body: { revision: 1 } });
       expectProblem(refused, 422, 'nodes.welcome.params.bargeIn');
       expect(refused.json.diagnostics).toContainEqual(expect.objectContaining({ severity: 'error', nodeId: 'welcome', field: 'bargeIn' }));
+      // Every problem in one pass: the bad params do not hide the dangling edge.
+      expect(refused.json.diagnostics).toContainEqual(expect.objectContaining({ severity: 'error', code: 'edge-dangling', field: 'to' }));
       const validated = await api.call('POST', '/api/flows/broken-one/validate', { as: 'viewer', body: { flow: broken } });
       expect(validated.json.diagnostics).toEqual(refused.json.diagnostics);
     });
@@ -185,6 +194,42 @@ describe.each(testDatabases())('HTTP API ($name)', (backend) => {
       const againstDraft = await api.call('POST', '/api/flows/tested-line/tests/run', { as: 'designer', body: { flow: other } });
       expect(againstDraft.json.results[0].passed).toBe(false);
       expect(againstDraft.json.results[0].failures.join(' ')).toContain('Welcome to the council');
+    });
+
+    it('runs scripted test calls through stored opening hours (read before the simulated clock starts)', async () => {
+      const weekday = [{ open: '09:00', close: '17:00' }];
+      await api.call('POST', '/api/schedules', { as: 'publisher', body: { id: 'tests-hours', name: 'Hours for tests', definition: { weekly: { monday: weekday, tuesday: weekday, wednesday: weekday, thursday: weekday, friday: weekday } } } });
+      const flow = {
+        schemaVersion: 1,
+        id: 'hours-tests',
+        name: 'Hours tests',
+        entry: 'hours',
+        nodes: [
+          { id: 'hours', kind: 'schedule', version: 2, params: { scheduleId: 'tests-hours' } },
+          { id: 'open', kind: 'hangup', version: 1, params: { reason: 'open' } },
+          { id: 'closed', kind: 'hangup', version: 1, params: { reason: 'closed' } },
+        ],
+        edges: [
+          { id: 'e1', from: 'hours', outcome: 'open', to: 'open' },
+          { id: 'e2', from: 'hours', outcome: 'closed', to: 'closed' },
+          { id: 'e3', from: 'hours', outcome: 'holiday', to: 'closed' },
+        ],
+      };
+      await api.call('POST', '/api/flows', { as: 'designer', body: flow });
+      const calls = {
+        calls: [
+          { name: 'Wednesday morning', at: '2026-11-25T10:00:00Z', expect: { endsAt: 'open', outcome: 'open' } },
+          { name: 'Saturday night', at: '2026-11-28T23:30:00Z', expect: { endsAt: 'closed' } },
+          { name: 'Boxing Day substitute', at: '2026-12-28T10:00:00Z', expect: { endsAt: 'closed' } },
+        ],
+      };
+      expect((await api.call('PUT', '/api/flows/hours-tests/tests', { as: 'designer', body: calls })).status).toBe(200);
+      const run = await api.call('POST', '/api/flows/hours-tests/tests/run', { as: 'designer' });
+      expect(run.json.results.map((r: { name: string; passed: boolean; failures: string[] }) => [r.name, r.passed, r.failures])).toEqual([
+        ['Wednesday morning', true, []],
+        ['Saturday night', true, []],
+        ['Boxing Day substitute', true, []],
+      ]);
     });
 
     it('gives two concurrent publishes of the same revision a version each', async () => {
@@ -251,15 +296,25 @@ describe.each(testDatabases())('HTTP API ($name)', (backend) => {
     it('keeps schedules, holiday calendars, queues and agents', async () => {
       const calendar = await api.call('POST', '/api/holiday-calendars', { as: 'publisher', body: { id: 'england', name: 'England', dates: [{ date: '2026-12-25', name: 'Christmas Day' }] } });
       expect(calendar.status).toBe(201);
-      const schedule = await api.call('POST', '/api/schedules', { as: 'publisher', body: { id: 'office', name: 'Office hours', holidayCalendarId: 'england', definition: { weekly: [] } } });
+      const weekday = [{ open: '08:30', close: '17:00' }];
+      const schedule = await api.call('POST', '/api/schedules', {
+        as: 'publisher',
+        body: { id: 'office', name: 'Office hours', holidayCalendarId: 'england', definition: { weekly: { monday: weekday, friday: weekday } } },
+      });
       expect(schedule.status).toBe(201);
-      expect(schedule.json).toMatchObject({ timezone: 'Europe/London', holidayCalendarId: 'england' });
+      expect(schedule.json).toMatchObject({ timezone: 'Europe/London', holidayCalendarId: 'england', definition: { weekly: { monday: weekday, sunday: [] }, bankHolidays: true } });
+      // Hours are checked as the engine reads them: the bad field is named.
+      expectProblem(
+        await api.call('POST', '/api/schedules', { as: 'publisher', body: { id: 'bad', name: 'Bad', definition: { weekly: { monday: [{ open: '17:00', close: '09:00' }] } } } }),
+        400,
+        'body.definition.weekly.monday.0.close',
+      );
       expectProblem(await api.call('POST', '/api/schedules', { as: 'publisher', body: { id: 'x', name: 'X', holidayCalendarId: 'nowhere' } }), 422, 'body.holidayCalendarId');
       expectProblem(await api.call('POST', '/api/schedules', { as: 'publisher', body: { id: 'y', name: 'Y', timezone: 'Mars/Olympus' } }), 400, 'body.timezone');
       const renamed = await api.call('PUT', '/api/schedules/office', { as: 'publisher', body: { name: 'Council office' } });
-      expect(renamed.json).toMatchObject({ name: 'Council office', timezone: 'Europe/London', definition: { weekly: [] } });
+      expect(renamed.json).toMatchObject({ name: 'Council office', timezone: 'Europe/London', definition: { weekly: { monday: weekday } } });
       expect((await api.call('GET', '/api/schedules/office', { as: 'viewer' })).json.name).toBe('Council office');
-      expect((await api.call('GET', '/api/schedules', { as: 'viewer' })).json).toHaveLength(1);
+      expect((await api.call('GET', '/api/schedules', { as: 'viewer' })).json.map((s: { id: string }) => s.id)).toContain('office');
       expect((await api.call('DELETE', '/api/schedules/office', { as: 'publisher' })).status).toBe(204);
 
       expect((await api.call('POST', '/api/queues', { as: 'admin', body: { id: 'highways', name: 'Highways' } })).status).toBe(201);

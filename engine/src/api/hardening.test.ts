@@ -70,7 +70,8 @@ describe.each(testDatabases())('hardening ($name)', (backend) => {
       expect((await publish(runs('cycle-b', 'cycle-a'))).status).toBe(201);
       const rollback = await api.call('POST', '/api/flows/cycle-a/versions/1/rollback', { as: 'publisher' });
       expectProblem(rollback, 422, 'nodes.sub.flowId');
-      expect(rollback.json.detail).toContain('"cycle-b", which runs "cycle-a"');
+      // Named as designers named them: the flows' names, not their ids.
+      expect(rollback.json.detail).toContain('runs "Runs cycle-a", which runs "Runs cycle-b"');
     });
   });
 

@@ -143,6 +143,72 @@ describe.each(testDatabases())('test calls over the websocket ($name)', (backend
     await expect.poll(async () => (await api.call('GET', `/api/calls/${callId}`, { as: 'viewer' })).json?.flowVersion).toBe(1);
   });
 
+  it('runs any published version by number, and records the call at its simulated time, flagged as a test', async () => {
+    const flowId = 'versioned-line';
+    const flow = { ...menuFlow, id: flowId, name: 'Versioned line' };
+    await api.call('POST', '/api/flows', { as: 'designer', body: flow });
+    await api.call('POST', `/api/flows/${flowId}/publish`, { as: 'publisher', body: { revision: 1 } });
+    const changed = structuredClone(flow);
+    changed.nodes[0]!.params.prompt!.text['en-GB'] = 'Welcome to the county council.';
+    await api.call('PUT', `/api/flows/${flowId}/draft`, { as: 'designer', body: { flow: changed, revision: 1 } });
+    await api.call('POST', `/api/flows/${flowId}/publish`, { as: 'publisher', body: { revision: 2 } });
+
+    const client = await Client.open(api, { cookie: api.users.designer.cookie });
+    client.send({ type: 'start', flowId, version: 1, at: '2026-11-28T23:30:00Z' });
+    const { callId } = await client.next('started');
+    expect((await client.next('prompt')).text).toBe('Welcome to the council.');
+    client.send({ type: 'hangup' });
+    await client.next('ended');
+    client.send({ type: 'start', flowId });
+    await client.next('started');
+    expect((await client.next('prompt')).text).toBe('Welcome to the county council.');
+    client.send({ type: 'hangup' });
+    await client.next('ended');
+    client.send({ type: 'start', flowId, version: 9 });
+    expect(await client.next('error')).toMatchObject({ errors: [{ path: 'message.version', message: 'no such version' }] });
+    await client.close();
+
+    await expect.poll(async () => (await api.call('GET', `/api/calls/${callId}`, { as: 'viewer' })).json?.outcome).toBe('callerHungUp');
+    const record = (await api.call('GET', `/api/calls/${callId}`, { as: 'viewer' })).json;
+    expect(record).toMatchObject({ kind: 'test', flowId, flowVersion: 1 });
+    // Saturday 23:30, as the tester asked, not the real time the test ran.
+    const started = Date.parse(record.startedAt);
+    expect(started - Date.parse('2026-11-28T23:30:00Z')).toBeGreaterThanOrEqual(0);
+    expect(started - Date.parse('2026-11-28T23:30:00Z')).toBeLessThan(60_000);
+    expect(Date.parse(record.endedAt) - started).toBeLessThan(60_000);
+  });
+
+  it('reads stored opening hours (Schedules screen) when the test call reaches an opening-hours step', async () => {
+    const weekday = [{ open: '09:00', close: '17:00' }];
+    await api.call('POST', '/api/schedules', { as: 'publisher', body: { id: 'council-hours', name: 'Council hours', definition: { weekly: { monday: weekday, tuesday: weekday, wednesday: weekday, thursday: weekday, friday: weekday } } } });
+    const hoursFlow = {
+      schemaVersion: 1,
+      id: 'hours-line',
+      name: 'Hours line',
+      entry: 'hours',
+      nodes: [
+        { id: 'hours', kind: 'schedule', version: 2, name: 'Are we open?', params: { scheduleId: 'council-hours' } },
+        { id: 'open', kind: 'hangup', version: 1, params: { prompt: { text: { 'en-GB': 'We are open.' } }, reason: 'open' } },
+        { id: 'closed', kind: 'hangup', version: 1, params: { prompt: { text: { 'en-GB': 'We are closed.' } }, reason: 'closed' } },
+      ],
+      edges: [
+        { id: 'e1', from: 'hours', outcome: 'open', to: 'open' },
+        { id: 'e2', from: 'hours', outcome: 'closed', to: 'closed' },
+        { id: 'e3', from: 'hours', outcome: 'holiday', to: 'closed' },
+      ],
+    };
+    const client = await Client.open(api, { cookie: api.users.designer.cookie });
+    client.send({ type: 'start', flow: hoursFlow, at: '2026-11-28T23:30:00Z' });
+    await client.next('started');
+    expect((await client.next('prompt')).text).toBe('We are closed.');
+    expect((await client.next('event', (m) => m.event.type === 'node.outcome')).event.data).toEqual({ outcome: 'closed', label: 'Closed' });
+    await client.next('ended');
+    client.send({ type: 'start', flow: { ...hoursFlow, nodes: hoursFlow.nodes.map((n) => (n.id === 'hours' ? { ...n, params: { scheduleId: 'nowhere' } } : n)) } });
+    const refused = await client.next('error');
+    expect(refused.diagnostics).toContainEqual(expect.objectContaining({ code: 'schedule-unknown', nodeId: 'hours' }));
+    await client.close();
+  });
+
   it('points prompts with a recording at the recording, and others at text to speech', async () => {
     await api.call('POST', '/api/prompts', { as: 'designer', body: { id: 'greeting', name: 'Greeting', text: { 'en-GB': 'Hello from the recording.' } } });
     await api.call('PUT', '/api/prompts/greeting/audio/en-GB', { as: 'designer', raw: wav(), contentType: 'audio/wav' });

@@ -32,9 +32,10 @@ export const RECHECK_SIGN_IN_MS = 30_000;
 export const testCallClientMessage = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('start'),
-    /** A draft to run as it is; else the published version of `flowId`. */
+    /** A draft to run as it is; else version `version` of `flowId`, or the version callers get now. */
     flow: z.record(z.string(), z.unknown()).optional(),
     flowId: z.string().min(1).optional(),
+    version: z.number().int().positive().optional(),
     /** Pretend the call happens at this time (schedules, holidays). */
     at: z.iso.datetime({ offset: true }).optional(),
     from: z.string().min(1).max(64).optional(),
@@ -204,13 +205,15 @@ class TestCallSession {
         });
         return undefined;
       }
-      const published = await store.flows.published(message.flowId);
-      if (!published) {
-        this.error(`Flow ${message.flowId} has no published version`, { errors: [{ path: 'message.flowId', message: 'not published' }] });
+      const chosen = message.version === undefined ? await store.flows.published(message.flowId) : await store.flows.version(message.flowId, message.version);
+      if (!chosen) {
+        if (message.version !== undefined) {
+          this.error(`Flow ${message.flowId} has no version ${message.version}`, { errors: [{ path: 'message.version', message: 'no such version' }] });
+        } else this.error(`Flow ${message.flowId} has no published version`, { errors: [{ path: 'message.flowId', message: 'not published' }] });
         return undefined;
       }
-      json = published.graph;
-      flowVersion = published.version;
+      json = chosen.graph;
+      flowVersion = chosen.version;
     }
     const { flow, diagnostics } = await flowDiagnostics(store, json);
     if (!flow || hasErrors(diagnostics)) {
@@ -282,7 +285,8 @@ class TestCallSession {
     });
     this.call = call;
     activeTestCalls.inc();
-    const startedAt = new Date(this.context.now());
+    // A test call is recorded at its own (simulated) time: "Saturday 23:30" is when it happened.
+    const startedAt = new Date(call.now());
     this.persist('the call record', () =>
       store.calls.start({
         id: call.callId,
@@ -319,7 +323,7 @@ class TestCallSession {
     activeTestCalls.dec();
     this.persist('the end of the call', () =>
       this.context.store.calls.end(call.callId, {
-        endedAt: new Date(this.context.now()),
+        endedAt: new Date(call.now()),
         outcome,
         ...(endedAtNode ? { endedAtNode } : {}),
       }),

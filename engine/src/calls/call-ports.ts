@@ -12,6 +12,7 @@ import type { HttpClient } from '../ports/http-client.js';
 import type { PaymentGateway } from '../ports/payment-gateway.js';
 import type { QueuePort } from '../ports/queue.js';
 import type { Recognizer } from '../ports/recognizer.js';
+import type { ScheduleSource } from '../ports/schedule-source.js';
 import type { SecretSource } from '../ports/secrets.js';
 import { DraftsFirst } from './published-flows.js';
 
@@ -24,6 +25,8 @@ export interface CallPortsKit {
   queue: QueuePort;
   /** Published flows: a subflow runs the version published now. */
   flows: FlowSource;
+  /** Stored opening hours (the Schedules screen), read when a call reaches them. */
+  schedules: ScheduleSource;
   /** The prompt library, with recordings located for whoever plays them. */
   prompts?: { phone: PromptLibrary; test: PromptLibrary };
   /** The secrets store ({{secret:NAME}} in data dips), opened only at run time. */
@@ -33,8 +36,10 @@ export interface CallPortsKit {
 /**
  * The outside world as a test call asks for it: stand-ins (the simulated world) replace the kit's adapters.
  * The simulated world's secrets are stand-ins too: a designer's test call never reveals a real secret.
+ * Scripted calls bring the stored schedules read beforehand: their simulated clock jumps ahead while the
+ * call waits on a database it does not know of.
  */
-export type StandIns = Partial<Pick<FlowPorts, 'speech' | 'http' | 'payments' | 'queue' | 'secrets'>>;
+export type StandIns = Partial<Pick<FlowPorts, 'speech' | 'http' | 'payments' | 'queue' | 'secrets' | 'schedules'>>;
 
 export interface TestCallSetup {
   /** The test call's own clock (moved to "Saturday 23:30", or simulated for scripted calls). */
@@ -59,6 +64,7 @@ export function createCallPorts(kit: CallPortsKit): CallPorts {
     payments: kit.payments,
     queue: kit.queue,
     flows: kit.flows,
+    schedules: kit.schedules,
     ...(kit.prompts ? { prompts: kit.prompts.phone } : {}),
     ...(kit.secrets ? { secrets: kit.secrets } : {}),
   };
@@ -71,6 +77,7 @@ export function createCallPorts(kit: CallPortsKit): CallPorts {
       payments: standIns.payments ?? kit.payments,
       queue: standIns.queue ?? kit.queue,
       flows: drafts ? new DraftsFirst(drafts, kit.flows) : kit.flows,
+      schedules: standIns.schedules ?? kit.schedules,
       ...(kit.prompts ? { prompts: kit.prompts.test } : {}),
       ...((standIns.secrets ?? kit.secrets) ? { secrets: standIns.secrets ?? kit.secrets } : {}),
     }),

@@ -11,6 +11,7 @@ import type { Store } from '../ports/store.js';
 import { createCallPorts, type CallPorts } from './call-ports.js';
 import { browserRecording, StorePromptLibrary, type RecordingLocator } from './prompt-library.js';
 import { PublishedFlows } from './published-flows.js';
+import { storeSchedules } from './stored-schedules.js';
 
 /** How stale the phone calls' copy of the prompt library may get before it is reloaded (in the background). */
 export const PHONE_PROMPTS_REFRESH_MS = 15_000;
@@ -28,7 +29,7 @@ export interface EngineCalls {
 export async function createEngineCalls(options: {
   store: Store;
   logger: EngineLogger;
-  adapters: Omit<FlowPorts, 'flows' | 'prompts'>;
+  adapters: Omit<FlowPorts, 'flows' | 'prompts' | 'schedules'>;
   /** Where the media server fetches recordings from (signed engine URLs); without it phone calls speak prompts' text. */
   mediaServerRecording?: RecordingLocator;
   /** Where calls the engine places go, when known now (tests, the simulated world); real telephony attaches later. */
@@ -47,7 +48,7 @@ export async function createEngineCalls(options: {
     prompts.phone.fresh(0).catch((error: unknown) => logger.error('prompt library: could not reload it (calls keep the last copy)', error));
   }, PHONE_PROMPTS_REFRESH_MS);
   refresh.unref();
-  const ports = createCallPorts({ ...adapters, flows, prompts: { phone: prompts.phone, test: prompts.test } });
+  const ports = createCallPorts({ ...adapters, flows, schedules: storeSchedules(store), prompts: { phone: prompts.phone, test: prompts.test } });
   const outbound = new EngineOutboundCalls();
   if (options.outbound) outbound.attach(options.outbound);
   return { ports, flows, prompts, outbound, close: () => clearInterval(refresh) };

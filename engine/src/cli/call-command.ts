@@ -3,12 +3,13 @@ import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CallEvent, PromptSegment } from '../ports/index.js';
 import { hasErrors } from '../core/flow/diagnostics.js';
+import { CallStory } from '../core/runtime/call-story.js';
 import { parseCallerLine, type CallerAction } from '../adapters/telephony/simulator/caller-action.js';
 import { startLiveCall } from '../adapters/telephony/simulator/live-call.js';
 import { runScriptedCall } from '../adapters/telephony/simulator/scripted-call.js';
 import { simulatedPortsFor } from '../testing/simulated-call-ports.js';
 import { defaultWorld } from '../adapters/telephony/simulator/world.js';
-import { flowsInFolder, readFlowFile } from '../flow-tests/flow-files.js';
+import { flowsInFolder, readFlowFile, schedulesInFolder } from '../flow-tests/flow-files.js';
 import { EXIT, line, type CliIo } from './io.js';
 import { formatDiagnostic } from './validate-command.js';
 
@@ -16,37 +17,26 @@ const USAGE = 'usage: frontdoor call <flow file> [--at 2026-11-28T23:30:00Z] [--
 
 const londonTime = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hour: '2-digit', minute: '2-digit', second: '2-digit' });
 
-/** A running commentary of the call: which node runs, what the caller hears and does, how it ends. */
+/** A running commentary of the call, in the designer's words: which step runs, what the caller hears and does, how it ends. */
 function commentary(io: CliIo) {
   const say = (at: number, text: string) => line(io.stdout, `[${londonTime.format(at)}] ${text}`);
+  const story = new CallStory();
   return {
     prompt(segment: PromptSegment, at: number) {
       say(at, `  caller hears: "${segment.text}"${segment.language === 'en-GB' ? '' : ` (${segment.language})`}`);
     },
     event(event: CallEvent) {
-      const data = event.data;
-      switch (event.type) {
-        case 'call.started':
-          return say(event.at, `call from ${String(data.from)} to ${String(data.to)} on flow ${String(data.flowId)}`);
-        case 'node.entered':
-          return say(event.at, `→ ${event.nodeId} (${String(data.kind)})`);
-        case 'input.digits':
-          return say(event.at, `  caller pressed ${String(data.digits)}`);
-        case 'input.speech':
-          return say(event.at, `  caller said "${String(data.transcript)}"`);
-        case 'input.none':
-          return say(event.at, '  (nothing from the caller)');
-        case 'node.outcome':
-          return say(event.at, `  ${event.nodeId} → ${String(data.outcome)}`);
-        case 'var.set':
-          return say(event.at, `  ${String(data.name)} = ${JSON.stringify(data.value)}`);
-        case 'error':
-          return say(event.at, `  problem: ${String(data.code)}: ${String(data.message)}`);
-        case 'call.ended':
-          return say(event.at, `call ended: ${String(data.outcome)}${event.nodeId ? ` at ${event.nodeId}` : ''}`);
-        default:
-          return undefined;
-      }
+      // What the caller hears is told as it starts playing (prompt), not again when it has played.
+      if (event.type === 'prompt.played') return;
+      const told = story.tell(event);
+      if (!told) return;
+      const text =
+        told.kind === 'start' ? `${told.text.replace(/^Call/, 'call')} on flow ${String(event.data.flowId)}`
+        : told.kind === 'step' ? `→ ${told.text}`
+        : told.kind === 'caller' ? `  caller ${told.text}`
+        : told.kind === 'end' ? told.text.replace(/^Call/, 'call')
+        : `  ${told.text}`;
+      say(event.at, text);
     },
   };
 }
@@ -89,6 +79,8 @@ export async function callCommand(args: readonly string[], io: CliIo): Promise<n
     return EXIT.unreadable;
   }
   const flows = flowsInFolder(dirname(path));
+  const folderSchedules = schedulesInFolder(dirname(path));
+  const schedules = folderSchedules.kind === 'ok' ? folderSchedules.schedules : [];
   const file = readFlowFile(path, flows.map((f) => f.id));
   if (file.kind === 'unreadable') {
     line(io.stderr, `${path} ${file.message}`);
@@ -108,12 +100,12 @@ export async function callCommand(args: readonly string[], io: CliIo): Promise<n
       line(io.stderr, script.message);
       return EXIT.unreadable;
     }
-    await runScriptedCall({ flow, ports: simulatedPortsFor([flow, ...flows]), caller: script.actions, world: defaultWorld(), from, callId: 'terminal-call', ...(at === undefined ? {} : { at }), onEvent: show.event, onPrompt: show.prompt });
+    await runScriptedCall({ flow, ports: simulatedPortsFor([flow, ...flows], { schedules }), caller: script.actions, world: defaultWorld(), from, callId: 'terminal-call', ...(at === undefined ? {} : { at }), onEvent: show.event, onPrompt: show.prompt });
     return EXIT.ok;
   }
 
   line(io.stdout, 'Type: press 1 | say I have fallen | hangup   (Ctrl-D hangs up)');
-  const call = startLiveCall({ flow, ports: simulatedPortsFor([flow, ...flows]), from, callId: 'terminal-call', ...(at === undefined ? {} : { at }) });
+  const call = startLiveCall({ flow, ports: simulatedPortsFor([flow, ...flows], { schedules }), from, callId: 'terminal-call', ...(at === undefined ? {} : { at }) });
   call.on('event', show.event);
   let clockNow = at ?? Date.now();
   call.on('event', (event) => (clockNow = event.at));

@@ -1,6 +1,6 @@
 import { dirname, join } from 'node:path';
 import { hasErrors } from '../core/flow/diagnostics.js';
-import { callsFileMatches, callsPathFor, flowPaths, flowsInFolder, readCallsFile, readFlowFile, readQueuesFile } from '../flow-tests/flow-files.js';
+import { callsFileMatches, callsPathFor, flowPaths, flowsInFolder, readCallsFile, readFlowFile, readQueuesFile, schedulesInFolder } from '../flow-tests/flow-files.js';
 import { QUEUES_FILE } from '../queue/queue-definitions.js';
 import { runTestCalls } from '../flow-tests/run-test-calls.js';
 import { EXIT, line, type CliIo } from './io.js';
@@ -21,6 +21,8 @@ export async function testCommand(args: readonly string[], io: CliIo): Promise<n
   let failed = 0;
   for (const path of flowPaths(args)) {
     const folderFlows = flowsInFolder(dirname(path));
+    const folderSchedules = schedulesInFolder(dirname(path));
+    const schedules = folderSchedules.kind === 'ok' ? folderSchedules.schedules : [];
     const file = readFlowFile(path, folderFlows.map((f) => f.id));
     if (file.kind === 'unreadable') {
       line(io.stdout, `${path} ${file.message}`);
@@ -56,7 +58,7 @@ export async function testCommand(args: readonly string[], io: CliIo): Promise<n
       continue;
     }
     line(io.stdout, `${path} (${calls.file.calls.length} calls)`);
-    const report = await runTestCalls(file.flow, calls.file, { flows: folderFlows, ...(queues.kind === 'ok' ? { queues: queues.queues } : {}) });
+    const report = await runTestCalls(file.flow, calls.file, { flows: folderFlows, schedules, ...(queues.kind === 'ok' ? { queues: queues.queues } : {}) });
     for (const result of report.results) {
       line(io.stdout, `  ${result.passed ? 'pass' : 'FAIL'}  ${result.name}`);
       for (const failure of result.failures) line(io.stdout, `        ${failure}`);

@@ -1,18 +1,29 @@
-import { dirname } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { Diagnostic } from '../core/flow/diagnostics.js';
-import { flowPaths, flowsInFolder, readFlowFile } from '../flow-tests/flow-files.js';
+import { SCHEDULES_FILE, flowPaths, flowsInFolder, readFlowFile, schedulesInFolder } from '../flow-tests/flow-files.js';
 import { EXIT, line, type CliIo } from './io.js';
 
 /** `file:nodeId:field: severity code message` — nodeId (or edge id) and field empty when the problem is the flow's. */
 export const formatDiagnostic = (file: string, d: Diagnostic): string =>
   `${file}:${d.nodeId ?? d.edgeId ?? ''}:${d.field ?? ''}: ${d.severity} ${d.code} ${d.message}`;
 
-/** Flow ids a file's subflow nodes may name: the flows in its folder (read once per folder). */
-function knownIds(): (path: string) => string[] {
-  const byFolder = new Map<string, string[]>();
+/**
+ * What a file's nodes may name: the flows in its folder (subflows) and, when the folder has a schedules.json,
+ * its schedules (opening hours). Read once per folder.
+ */
+function knownIds(): (path: string) => { flows: string[]; schedules?: string[] } {
+  const byFolder = new Map<string, { flows: string[]; schedules?: string[] }>();
   return (path) => {
     const folder = dirname(path);
-    if (!byFolder.has(folder)) byFolder.set(folder, flowsInFolder(folder).map((f) => f.id));
+    if (!byFolder.has(folder)) {
+      const schedules = schedulesInFolder(folder);
+      const hasFile = existsSync(join(folder, SCHEDULES_FILE));
+      byFolder.set(folder, {
+        flows: flowsInFolder(folder).map((f) => f.id),
+        ...(hasFile && schedules.kind === 'ok' ? { schedules: schedules.entries.map((s) => s.id) } : {}),
+      });
+    }
     return byFolder.get(folder)!;
   };
 }

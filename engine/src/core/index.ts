@@ -2,6 +2,7 @@
 export * from './flow/schema.js';
 export * from './flow/diagnostics.js';
 export { parseFlow, type ParsedFlow } from './flow/parse-flow.js';
+export { checkFlow } from './flow/check-flow.js';
 export { validateFlow, FAULT_OUTCOME, RUNTIME_VARIABLES, type ValidateOptions } from './flow/validate-flow.js';
 export { catalogue, knownVersions, latestDefinitions, nodeDefinition } from './catalogue.js';
 export {

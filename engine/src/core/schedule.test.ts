@@ -44,6 +44,9 @@ describe('opening hours', () => {
     expect(scheduleState(officeHours, Date.parse('2026-05-25T09:00:00Z'))).toMatchObject({ state: 'holiday', label: 'Spring bank holiday' });
     // 23:30 BST on the Summer bank holiday is 22:30 UTC
     expect(scheduleState(officeHours, Date.parse('2026-08-31T22:30:00Z'))).toMatchObject({ state: 'holiday', label: 'Summer bank holiday' });
+    // Boxing Day 2026 is a Saturday: an ordinary (open) Saturday morning; the bank holiday is Monday 28 December.
+    expect(at('2026-12-26T10:00:00Z')).toBe('open');
+    expect(scheduleState(officeHours, Date.parse('2026-12-28T10:00:00Z'))).toMatchObject({ state: 'holiday', label: 'Boxing Day (substitute day)' });
     // ...and 00:30 BST the next day is an ordinary Tuesday night: closed
     expect(at('2026-08-31T23:30:00Z')).toBe('closed');
   });

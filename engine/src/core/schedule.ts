@@ -60,6 +60,10 @@ export const scheduleSchema = z.strictObject({
 });
 export type Schedule = z.output<typeof scheduleSchema>;
 
+/** A stored schedule's definition (the Schedules screen): opening hours without the time zone, which the schedule row holds. */
+export const openingHoursSchema = scheduleSchema.omit({ timeZone: true });
+export type OpeningHoursDefinition = z.output<typeof openingHoursSchema>;
+
 export type ScheduleState = 'open' | 'closed' | 'holiday';
 
 export interface LocalTime {

@@ -3,14 +3,30 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Diagnostic } from '../core/flow/diagnostics.js';
 import { hasErrors } from '../core/flow/diagnostics.js';
-import { parseFlow } from '../core/flow/parse-flow.js';
+import { checkFlow } from '../core/flow/check-flow.js';
 import type { Flow } from '../core/flow/schema.js';
-import { validateFlow } from '../core/flow/validate-flow.js';
+import { z } from 'zod';
+import { storedSchedule } from '../calls/stored-schedules.js';
+import { openingHoursSchema } from '../core/schedule.js';
+import type { StoredSchedule } from '../ports/schedule-source.js';
+import type { JsonObject } from '../ports/store.js';
 import { callsFileSchema, type CallsFile } from './calls-file.js';
 import { parseQueueDefinitions, QUEUES_FILE } from '../queue/queue-definitions.js';
 import type { QueueDefinition } from '../testing/simulated-acd.js';
 
 export const FLOW_SUFFIX = '.flow.json';
+/** Stored opening hours for the flows in a folder, as the Schedules screen keeps them. */
+export const SCHEDULES_FILE = 'schedules.json';
+
+/** One schedule as schedules.json writes it (a Schedules screen record). */
+export const scheduleFileEntry = z.strictObject({
+  id: z.string().min(1).max(64),
+  name: z.string().min(1).max(200),
+  timezone: z.string().default('Europe/London'),
+  definition: openingHoursSchema,
+});
+export type ScheduleFileEntry = z.output<typeof scheduleFileEntry>;
+const schedulesFile = z.strictObject({ schedules: z.array(scheduleFileEntry) });
 export const CALLS_SUFFIX = '.calls.json';
 
 /** Why a file could not be read, in words. */
@@ -23,8 +39,11 @@ export type FlowFile =
   | { path: string; kind: 'unreadable'; message: string }
   | { path: string; kind: 'checked'; flow?: Flow; diagnostics: Diagnostic[] };
 
-/** Read, parse and validate one flow file. `knownFlowIds`: flows its subflow nodes may name. Never throws. */
-export function readFlowFile(path: string, knownFlowIds?: Iterable<string>): FlowFile {
+/**
+ * Read, parse and validate one flow file. `known`: the flows its subflow nodes may name and the schedules its
+ * opening-hours nodes may name (an array: flow ids). Never throws.
+ */
+export function readFlowFile(path: string, known?: Iterable<string> | { flows?: Iterable<string>; schedules?: Iterable<string> }): FlowFile {
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(path, 'utf8'));
@@ -32,10 +51,9 @@ export function readFlowFile(path: string, knownFlowIds?: Iterable<string>): Flo
     const message = error instanceof SyntaxError ? `is not valid JSON: ${error.message}` : unreadable(error);
     return { path, kind: 'unreadable', message };
   }
-  const parsed = parseFlow(json);
-  if (!parsed.flow || hasErrors(parsed.diagnostics)) return { path, kind: 'checked', ...(parsed.flow ? { flow: parsed.flow } : {}), diagnostics: parsed.diagnostics };
-  const diagnostics = [...parsed.diagnostics, ...validateFlow(parsed.flow, knownFlowIds ? { flows: knownFlowIds } : {})];
-  return { path, kind: 'checked', flow: parsed.flow, diagnostics };
+  const options = known === undefined ? {} : Symbol.iterator in known ? { flows: known } : known;
+  const { flow, diagnostics } = checkFlow(json, options);
+  return { path, kind: 'checked', ...(flow ? { flow } : {}), diagnostics };
 }
 
 /** The flow files named: files as given, folders searched (not recursively) for *.flow.json. */
@@ -68,6 +86,34 @@ export function flowsInFolder(folder: string): Flow[] {
     const file = readFlowFile(join(folder, name));
     return file.kind === 'checked' && file.flow && !hasErrors(file.diagnostics) ? [file.flow] : [];
   });
+}
+
+/**
+ * The folder's schedules.json (stored opening hours that its flows' opening-hours steps name), read as
+ * calls read them; none when there is no such file. A file that cannot be read is an error naming the field.
+ */
+export function schedulesInFolder(folder: string): { kind: 'ok'; schedules: StoredSchedule[]; entries: ScheduleFileEntry[] } | { kind: 'invalid'; message: string } {
+  let text: string;
+  try {
+    text = readFileSync(join(folder, SCHEDULES_FILE), 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'ok', schedules: [], entries: [] };
+    return { kind: 'invalid', message: unreadable(error) };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    return { kind: 'invalid', message: `is not valid JSON: ${(error as Error).message}` };
+  }
+  const parsed = schedulesFile.safeParse(json);
+  if (!parsed.success) return { kind: 'invalid', message: parsed.error.issues.map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`).join('; ') };
+  const entries = parsed.data.schedules;
+  const schedules = entries.flatMap((e) => {
+    const read = storedSchedule({ ...e, definition: e.definition as unknown as JsonObject, updatedAt: new Date(0) });
+    return read ? [read] : [];
+  });
+  return { kind: 'ok', schedules, entries };
 }
 
 /** The calls file beside a flow file (`x.flow.json` → `x.calls.json`). */

@@ -3,7 +3,8 @@
  * clock, so the same script always gives the same events and times. Reports per-call pass/fail with
  * the reasons, and which of the flow's edges the calls travelled (edge coverage).
  */
-import type { CallEvent, VarValue } from '../ports/index.js';
+import type { CallEvent, StoredSchedule, VarValue } from '../ports/index.js';
+import { nodeName } from '../core/flow/names.js';
 import type { Flow } from '../core/flow/schema.js';
 import { runScriptedCall } from '../adapters/telephony/simulator/scripted-call.js';
 import { simulatedPortsFor } from '../testing/simulated-call-ports.js';
@@ -62,20 +63,25 @@ const isSubsequence = (wanted: readonly string[], seen: readonly string[]): numb
   return i;
 };
 
-function check(expect: Expectation, result: Omit<TestCallResult, 'passed' | 'failures' | 'name' | 'edges'>): string[] {
+function check(flow: Flow, expect: Expectation, result: Omit<TestCallResult, 'passed' | 'failures' | 'name' | 'edges'>): string[] {
   const failures: string[] = [];
-  const show = (ids: readonly string[]) => (ids.length ? ids.join(' → ') : '(nothing)');
+  // Steps by the names the designer gave them (the file names them by id).
+  const named = (id: string) => {
+    const node = flow.nodes.find((n) => n.id === id);
+    return node ? nodeName(node) : id;
+  };
+  const show = (ids: readonly string[]) => (ids.length ? ids.map(named).join(' → ') : '(nothing)');
   if (expect.path && show(expect.path) !== show(result.path)) {
     failures.push(`path: expected ${show(expect.path)} but was ${show(result.path)}`);
   }
   if (expect.visits) {
     const matched = isSubsequence(expect.visits, result.path);
     if (matched < expect.visits.length) {
-      failures.push(`visits: expected to reach "${expect.visits[matched]}" after ${show(expect.visits.slice(0, matched))}; path was ${show(result.path)}`);
+      failures.push(`visits: expected to reach "${named(expect.visits[matched]!)}" after ${show(expect.visits.slice(0, matched))}; path was ${show(result.path)}`);
     }
   }
   if (expect.endsAt !== undefined && expect.endsAt !== result.endedAt) {
-    failures.push(`endsAt: expected "${expect.endsAt}" but the call ended at "${result.endedAt ?? '(no node)'}"`);
+    failures.push(`endsAt: expected "${named(expect.endsAt)}" but the call ended at "${result.endedAt === undefined ? '(no step)' : named(result.endedAt)}"`);
   }
   if (expect.outcome !== undefined && expect.outcome !== result.outcome) {
     failures.push(`outcome: expected "${expect.outcome}" but was "${result.outcome}"`);
@@ -101,6 +107,8 @@ function check(expect: Expectation, result: Omit<TestCallResult, 'passed' | 'fai
 export interface RunTestCallsOptions {
   /** Flows subflow nodes may run. */
   flows?: readonly Flow[];
+  /** Stored opening hours its opening-hours steps name. */
+  schedules?: Iterable<StoredSchedule>;
   /** Stops the run: the call in progress hangs up and no further call starts (the client went away). */
   signal?: AbortSignal;
   /** Told of each call's result as it finishes. */
@@ -114,7 +122,10 @@ export async function runTestCall(flow: Flow, call: TestCall, options: RunTestCa
   const run = await runScriptedCall({
     ...(options.signal ? { signal: options.signal } : {}),
     flow,
-    ports: simulatedPortsFor([flow, ...(options.flows ?? [])], undefined, options.queues),
+    ports: simulatedPortsFor([flow, ...(options.flows ?? [])], {
+      ...(options.schedules ? { schedules: options.schedules } : {}),
+      ...(options.queues ? { queues: options.queues } : {}),
+    }),
     caller: call.caller,
     world: worldSchema.parse(mergeWorlds(options.world, call.world)),
     callId: `test-${call.name.replace(/[^A-Za-z0-9]+/g, '-').slice(0, 40)}`,
@@ -124,7 +135,7 @@ export async function runTestCall(flow: Flow, call: TestCall, options: RunTestCa
     ...(call.vars ? { vars: call.vars } : {}),
   });
   const outcome = { path: pathOf(run.events), outcome: run.outcome, endedAt: run.endedAt, heard: run.call.heard.map((s) => s.text), vars: run.vars, events: run.events };
-  const failures = check(call.expect, outcome);
+  const failures = check(flow, call.expect, outcome);
   return { name: call.name, passed: failures.length === 0, failures, ...outcome, edges: edgesTravelled(flow, run.events) };
 }
 

@@ -8,6 +8,8 @@ export type CallEventType =
   | 'input.digits'
   | 'input.speech'
   | 'input.none'
+  /** The caller is talking to a person: an agent answered (queue) or a bridged transfer was answered. */
+  | 'agent.connected'
   | 'node.outcome'
   | 'var.set'
   | 'error'

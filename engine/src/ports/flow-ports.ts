@@ -4,6 +4,7 @@ import type { HttpClient } from './http-client.js';
 import type { PaymentGateway } from './payment-gateway.js';
 import type { QueuePort } from './queue.js';
 import type { Recognizer } from './recognizer.js';
+import type { ScheduleSource } from './schedule-source.js';
 import type { SecretSource } from './secrets.js';
 
 /**
@@ -18,6 +19,8 @@ export interface FlowPorts {
   http: HttpClient;
   clock: Clock;
   flows: FlowSource;
+  /** Stored opening hours (the Schedules screen), read when a call reaches an opening-hours step. */
+  schedules: ScheduleSource;
   /** Recorded prompts; without it every prompt is spoken from its text. */
   prompts?: PromptLibrary;
   /** Secrets nodes refer to by name; without it a node that needs one fails (its error exit, else the fallback). */

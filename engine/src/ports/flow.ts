@@ -32,6 +32,15 @@ export interface FlowFallback {
   then: { action: 'transfer'; destination: string } | { action: 'queue'; queueId: string } | { action: 'hangup' };
 }
 
+/** A named part of a flow the designer draws as one box, open or collapsed. Drawing only: calls ignore it. */
+export interface FlowGroup {
+  id: string;
+  name: string;
+  /** Ids of the nodes inside. */
+  nodes: string[];
+  collapsed: boolean;
+}
+
 export interface Flow {
   schemaVersion: 1;
   id: string;
@@ -43,4 +52,6 @@ export interface Flow {
   fallback: FlowFallback;
   nodes: FlowNode[];
   edges: FlowEdge[];
+  /** How the designer draws the flow beyond node positions (groups). Calls never read it. */
+  ui?: { groups: FlowGroup[] } | undefined;
 }

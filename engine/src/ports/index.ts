@@ -12,6 +12,7 @@ export type * from './payment-gateway.js';
 export type * from './queue.js';
 export type * from './recognizer.js';
 export type * from './report-sql.js';
+export type * from './schedule-source.js';
 export type * from './secrets.js';
 export type * from './values.js';
 export type * from './store.js';

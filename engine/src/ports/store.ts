@@ -123,8 +123,12 @@ export interface FlowRepository {
    * (onFlowPublished). The draft must be a valid flow — validate before calling.
    */
   publish(flowId: string, expectedRevision: number, actor: Actor, note: string): Promise<PublishResult>;
-  /** Publishes an earlier version's graph again as a new version (one-click roll back). */
-  rollback(flowId: string, version: number, actor: Actor, note: string): Promise<{ kind: 'published'; version: FlowVersion } | NotFound>;
+  /**
+   * One-click roll back: publishes an earlier version's graph again as a new version, and makes it the draft
+   * too (a new draft revision, returned), so the next publish does not silently bring back what was rolled
+   * back from. The draft it replaces stays in the audit log.
+   */
+  rollback(flowId: string, version: number, actor: Actor, note: string): Promise<{ kind: 'published'; version: FlowVersion; draftRevision: number } | NotFound>;
   versions(flowId: string): Promise<FlowVersionSummary[]>;
   version(flowId: string, version: number): Promise<FlowVersion | undefined>;
   /** The version callers get now. */
@@ -326,6 +330,11 @@ export interface CallRecord extends CallStart, Partial<CallEnd> {}
 
 export interface CallFilter {
   kind?: CallKind;
+  /**
+   * Digits the caller's or the dialled number contains, however written: "07700 900123" finds +447700900123
+   * (a leading 0 stands for the country code).
+   */
+  number?: string;
   flowId?: string;
   from?: string;
   to?: string;

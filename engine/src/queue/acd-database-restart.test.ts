@@ -11,7 +11,7 @@ import { openDatabase, type Database } from '../adapters/storage/postgres/databa
 import { migrate } from '../adapters/storage/postgres/migrate.js';
 import { createPostgresStore } from '../adapters/storage/postgres/postgres-store.js';
 import { SimulatedCall } from '../adapters/telephony/simulator/simulated-call.js';
-import { simulatedStandIns } from '../adapters/telephony/simulator/simulated-ports.js';
+import { MemoryScheduleSource, simulatedStandIns } from '../adapters/telephony/simulator/simulated-ports.js';
 import { worldSchema } from '../adapters/telephony/simulator/world.js';
 import { createCallPorts } from '../calls/call-ports.js';
 import { MemoryEventSink } from '../core/runtime/event-log.js';
@@ -63,7 +63,7 @@ describe.runIf(canRunPrivatePostgres())('the ACD while PostgreSQL restarts', () 
     const clock = new SystemClock();
     acd = new AcdRealm({ store: s, clock, engineInstanceId: ENGINE, logger: quiet, sweepMs: 500, retryWrites: true });
     const world = worldSchema.parse({ queues: { restart: { agents: [{ id: 'restart-agent', ringSeconds: 1, talkSeconds: 2 }] } } });
-    const ports = createCallPorts({ clock, ...simulatedStandIns(world, clock), queue: acd, flows: { published: async () => undefined } }).test({
+    const ports = createCallPorts({ clock, ...simulatedStandIns(world, clock), queue: acd, flows: { published: async () => undefined }, schedules: new MemoryScheduleSource() }).test({
       clock,
       standIns: { ...simulatedStandIns(world, clock), queue: acd },
       drafts: [flow],

@@ -87,7 +87,7 @@ describe('runNode', () => {
 
   it('names every bad param', async () => {
     await expect(runNode(menu, { prompt: { text: {} }, options: [{ digit: 'x', label: '' }] })).rejects.toThrow(
-      /menu@1 are not valid: options\.0\.digit: .*; options\.0\.label: /,
+      /menu@2 are not valid: options\.0\.digit: .*; options\.0\.label: /,
     );
   });
 

@@ -7,7 +7,7 @@
  * Params are parsed with the node's own schema (defaults applied); invalid params throw an Error naming
  * every bad field. Time is simulated and jumps whenever the node waits, so timeouts cost nothing.
  */
-import type { CallEvent, PromptLibrary, SecretSource, VarValue } from '../ports/index.js';
+import type { CallEvent, PromptLibrary, SecretSource, StoredSchedule, VarValue } from '../ports/index.js';
 import type { Flow } from '../core/flow/schema.js';
 import type { AnyNodeDefinition } from '../core/nodes/define-node.js';
 import { isAbort } from '../core/engine-error.js';
@@ -37,6 +37,8 @@ export interface RunNodeOptions {
   to?: string;
   /** Flows a subflow node can run, by id. */
   flows?: Flow[];
+  /** Stored opening hours a schedule node can name. */
+  schedules?: StoredSchedule[];
   prompts?: PromptLibrary;
   /** Secrets the node may reveal (default: stand-ins naming each secret). */
   secrets?: SecretSource;
@@ -71,7 +73,7 @@ export async function runNode(definition: AnyNodeDefinition, rawParams: unknown,
 
   const clock = new SimulatedClock(startAt);
   const standIns = { ...simulatedStandIns(parsedWorld.data, clock), ...(options.secrets ? { secrets: options.secrets } : {}) };
-  const ports = simulatedCallPorts({ world: parsedWorld.data, clock, standIns, drafts: options.flows ?? [], ...(options.prompts ? { prompts: options.prompts } : {}) });
+  const ports = simulatedCallPorts({ world: parsedWorld.data, clock, standIns, drafts: options.flows ?? [], ...(options.prompts ? { prompts: options.prompts } : {}), ...(options.schedules ? { schedules: options.schedules } : {}) });
   const call = new SimulatedCall({
     callId: 'node-test-call',
     from: options.from ?? '+447700900123',

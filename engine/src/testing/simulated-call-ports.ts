@@ -5,7 +5,7 @@
  * puts together a designer's test call. `release()` once the call is over: the ACD realm closes.
  */
 import { createCallPorts } from '../calls/call-ports.js';
-import type { Clock, FlowPorts, PromptLibrary } from '../ports/index.js';
+import type { Clock, FlowPorts, PromptLibrary, StoredSchedule } from '../ports/index.js';
 import type { Flow } from '../ports/flow.js';
 import { simulatedKit, simulatedStandIns } from '../adapters/telephony/simulator/simulated-ports.js';
 import type { World } from '../adapters/telephony/simulator/world.js';
@@ -18,6 +18,8 @@ export function simulatedCallPorts(options: {
   clock: Clock;
   drafts?: Iterable<Flow>;
   prompts?: PromptLibrary;
+  /** Stored opening hours that opening-hours steps name (a folder's schedules.json, a test's own). */
+  schedules?: Iterable<StoredSchedule>;
   /** The world's stand-ins, when the caller wants to look at them afterwards (the web services' requests). */
   standIns?: ReturnType<typeof simulatedStandIns>;
   /** Queues as the flows' folder defines them (flows/queues.json), before the world changes them. */
@@ -25,13 +27,16 @@ export function simulatedCallPorts(options: {
 }): ReleasablePorts {
   const { world, clock, prompts } = options;
   const queue = simulatedAcd(world, clock, options.queues ? { queues: options.queues } : {});
-  const kit = { ...simulatedKit(world, { clock, queue }), ...(prompts ? { prompts: { phone: prompts, test: prompts } } : {}) };
+  const kit = {
+    ...simulatedKit(world, { clock, queue, ...(options.schedules ? { schedules: options.schedules } : {}) }),
+    ...(prompts ? { prompts: { phone: prompts, test: prompts } } : {}),
+  };
   const ports = createCallPorts(kit).test({ clock, standIns: { ...(options.standIns ?? simulatedStandIns(world, clock)), queue }, drafts: options.drafts ?? [] });
   return { ...ports, release: () => queue.close() };
 }
 
-/** The `ports` option of the simulator's call runners: simulated ports with these drafts (and prompts). */
+/** The `ports` option of the simulator's call runners: simulated ports with these drafts (and prompts, stored schedules). */
 export const simulatedPortsFor =
-  (drafts: Iterable<Flow>, prompts?: PromptLibrary, queues?: ReadonlyMap<string, QueueDefinition>) =>
+  (drafts: Iterable<Flow>, more: { prompts?: PromptLibrary; schedules?: Iterable<StoredSchedule>; queues?: ReadonlyMap<string, QueueDefinition> } = {}) =>
   (clock: Clock, world: World): ReleasablePorts =>
-    simulatedCallPorts({ world, clock, drafts, ...(prompts ? { prompts } : {}), ...(queues ? { queues } : {}) });
+    simulatedCallPorts({ world, clock, drafts, ...more });

@@ -1,6 +1,7 @@
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { nodeDefinition } from '../core/catalogue.js';
+import { hasErrors } from '../core/flow/diagnostics.js';
 import { parseFlow } from '../core/flow/parse-flow.js';
 import type { Flow } from '../core/flow/schema.js';
 import type { SpeechRenderer } from './espeak-tts.js';
@@ -46,8 +47,8 @@ export async function renderFlowPrompts(options: { flowsDir: string; outDir: str
   const files = (await readdir(options.flowsDir)).filter((f) => f.endsWith('.flow.json')).sort();
   for (const file of files) {
     const { flow, diagnostics } = parseFlow(JSON.parse(await readFile(join(options.flowsDir, file), 'utf8')));
-    if (!flow) {
-      skipped.push(`${file}: ${diagnostics[0]?.message ?? 'not a flow'}`);
+    if (!flow || hasErrors(diagnostics)) {
+      skipped.push(`${file}: ${diagnostics.find((d) => d.severity === 'error')?.message ?? 'not a flow'}`);
       continue;
     }
     const { prompts, templated } = flowPromptTexts(flow);

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { callResult } from '../../core/runtime/call-story.js';
+import type { CallEvent } from '../../ports/call-events.js';
 import type { CallRecord } from '../../ports/store.js';
 import type { ApiContext } from '../context.js';
 import { notFound } from '../problem.js';
@@ -25,6 +27,8 @@ const callSchema = z.object({
   talkSeconds: z.number().optional(),
   queueOutcome: queueOutcome.optional().describe('How the call’s time in a queue ended (the ACD sets it)'),
   engineInstanceId: z.string(),
+  /** How the call turned out, in words (a caller who talked to a person is never counted as one who gave up). */
+  result: z.object({ kind: z.enum(['talked', 'abandoned', 'transferred', 'hungUp', 'ended', 'failed', 'inProgress']), text: z.string() }),
 });
 
 const wrapUpSchema = z.object({
@@ -47,8 +51,10 @@ const eventSchema = z.object({
   data: z.record(z.string(), z.unknown()),
 });
 
-export const callJson = (call: CallRecord) =>
-  Object.fromEntries(Object.entries(call).map(([k, v]) => [k, v instanceof Date ? v.toISOString() : v]));
+export const callJson = (call: CallRecord, events: readonly CallEvent[] = []) => ({
+  ...Object.fromEntries(Object.entries(call).map(([k, v]) => [k, v instanceof Date ? v.toISOString() : v])),
+  result: callResult(call, events),
+});
 
 export function callRoutes({ store }: ApiContext): AnyRoute[] {
   return [
@@ -60,6 +66,7 @@ export function callRoutes({ store }: ApiContext): AnyRoute[] {
       summary: 'Call records, newest first, filtered and paged',
       query: z.strictObject({
         kind: z.enum(['phone', 'test']).optional(),
+        number: z.string().max(40).optional().describe('Digits the caller’s or dialled number contains (07700 900123 finds +447700900123)'),
         flowId: z.string().optional(),
         from: z.string().optional(),
         to: z.string().optional(),
@@ -76,7 +83,10 @@ export function callRoutes({ store }: ApiContext): AnyRoute[] {
       handler: async ({ query }) => {
         const { page, pageSize, ...filter } = query;
         const result = await store.calls.list(filter, { page, pageSize });
-        return { ...result, items: result.items.map(callJson) };
+        // One page at a time: each call's log is read to tell talking to a person from giving up in a queue.
+        const items = [];
+        for (const call of result.items) items.push(callJson(call, await store.calls.events(call.id)));
+        return { ...result, items };
       },
     }),
     route({
@@ -101,7 +111,7 @@ export function callRoutes({ store }: ApiContext): AnyRoute[] {
           ...(w.wrappedAt ? { wrappedAt: w.wrappedAt.toISOString() } : {}),
           by: w.actor,
         }));
-        return { ...callJson(call), wrapUps };
+        return { ...callJson(call, await store.calls.events(call.id)), wrapUps };
       },
     }),
     route({

@@ -5,6 +5,7 @@ import { actorOf } from '../authenticate.js';
 import type { ApiContext } from '../context.js';
 import { ApiProblem, notFound } from '../problem.js';
 import { idParam, route, type AnyRoute } from '../route.js';
+import { openingHoursSchema } from '../../core/schedule.js';
 import { entityId, jsonObject, timestamp } from '../schemas.js';
 import { acdCollections } from './acd.js';
 
@@ -167,9 +168,10 @@ export const collections: Collection[] = [
       name: z.string().min(1).max(200),
       timezone,
       holidayCalendarId: entityId.optional(),
-      definition: jsonObject,
+      /** Weekly hours, dated exceptions and bank holidays, checked as the engine reads them. */
+      definition: openingHoursSchema,
     }),
-    defaults: { timezone: 'Europe/London', definition: {} },
+    defaults: { timezone: 'Europe/London', definition: openingHoursSchema.parse({}) },
     repository: (context) => context.store.schedules,
   },
   {

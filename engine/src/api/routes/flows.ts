@@ -1,19 +1,20 @@
 import { z } from 'zod';
 import { canonicalFlowJson } from '../../core/flow/canonical-json.js';
+import { allStoredSchedules } from '../../calls/stored-schedules.js';
+import { checkFlow } from '../../core/flow/check-flow.js';
 import { hasErrors, type Diagnostic } from '../../core/flow/diagnostics.js';
 import { parseFlow } from '../../core/flow/parse-flow.js';
 import { flowSchema, type Flow } from '../../core/flow/schema.js';
 import { subflowCycleDiagnostics } from '../../core/flow/subflow-cycles.js';
 import { redactCredentials } from '../../core/nodes/http/http.node.js';
 import { roleAtLeast } from '../../auth/roles.js';
-import { validateFlow } from '../../core/flow/validate-flow.js';
 import { callsFileSchema } from '../../flow-tests/calls-file.js';
 import { runTestCalls } from '../../flow-tests/run-test-calls.js';
 import type { FlowVersion, FlowVersionSummary, JsonObject, Store } from '../../ports/store.js';
 import { flowPublishes, flowTestCalls } from '../../metrics.js';
 import { actorOf } from '../authenticate.js';
 import type { ApiContext } from '../context.js';
-import { diffFlows } from '../flow-diff.js';
+import { diffFlows } from '../../core/flow/diff.js';
 import { ApiProblem, diagnosticErrors, fieldErrors, notFound } from '../problem.js';
 import { idParam, route, type AnyRoute, type Principal } from '../route.js';
 import { diagnosticSchema, jsonObject, positiveInt, positiveIntText, timestamp } from '../schemas.js';
@@ -51,25 +52,22 @@ const diffSide = z
   .refine((side) => side === 'draft' || Number(side) <= 2_147_483_647, 'must be at most 2147483647')
   .transform((side): 'draft' | number => (side === 'draft' ? side : Number(side)));
 
+const fieldChange = z.object({ field: z.string(), before: z.unknown(), after: z.unknown() }).describe('A changed setting, with its value before and after');
 const nodeEdgeDiff = (key: 'nodeId' | 'edgeId') =>
   z.object({
     added: z.array(z.string()),
     removed: z.array(z.string()),
-    changed: z.array(z.object({ [key]: z.string(), fields: z.array(z.string()) })),
+    changed: z.array(z.object({ [key]: z.string(), fields: z.array(z.string()), changes: z.array(fieldChange) })),
   });
 
 /**
- * What the CLI reports for a flow file (readFlowFile): parse (schema + every node's params), then,
- * when that found no errors, validate the graph against the flows that exist and the published versions
- * of the flows its subflows run (a chain that comes back to this flow is an error).
+ * Exactly what the CLI reports for a flow file (readFlowFile): every problem in one pass (checkFlow), with
+ * subflows checked against the flows that exist and the published versions of the flows they run (a chain
+ * that comes back to this flow is an error), secrets and stored schedules against those that exist.
  */
 export async function flowDiagnostics(store: Store, json: unknown): Promise<{ flow?: Flow; diagnostics: Diagnostic[] }> {
-  const parsed = parseFlow(json);
-  if (!parsed.flow || hasErrors(parsed.diagnostics)) return parsed;
-  const flows = (await store.flows.list()).map((f) => f.id);
-  const published = await publishedFlows(store);
-  const secrets = (await store.secrets.list()).map((s) => s.name);
-  return { flow: parsed.flow, diagnostics: [...parsed.diagnostics, ...validateFlow(parsed.flow, { flows, published, secrets })] };
+  const [flows, schedules, secrets, published] = await Promise.all([store.flows.list(), store.schedules.list(), store.secrets.list(), publishedFlows(store)]);
+  return checkFlow(json, { flows: flows.map((f) => f.id), schedules: schedules.map((s) => s.id), secrets: secrets.map((s) => s.name), published });
 }
 
 /** A flow's scripted test calls as the API keeps them: a .calls.json file without `flow`. */
@@ -79,8 +77,8 @@ const testCallsBody = callsFileSchema.omit({ flow: true });
 async function publishedFlows(store: Store): Promise<Flow[]> {
   const published = await Promise.all((await store.flows.list()).filter((f) => f.publishedVersion !== undefined).map((f) => store.flows.published(f.id)));
   return published.flatMap((version) => {
-    const flow = version && parseFlow(version.graph).flow;
-    return flow ? [flow] : [];
+    const parsed = version && parseFlow(version.graph);
+    return parsed?.flow && !hasErrors(parsed.diagnostics) ? [parsed.flow] : [];
   });
 }
 
@@ -91,7 +89,9 @@ async function runFlowTests(store: Store, flow: Flow, saved: JsonObject, signal:
     throw new ApiProblem(422, 'The saved test calls are not valid: fix them with PUT …/tests', { errors: fieldErrors('tests', file.error) });
   }
   const flows = (await publishedFlows(store)).filter((f) => f.id !== flow.id);
-  const report = await runTestCalls(flow, file.data, { flows, signal, onResult: () => flowTestCalls.inc() });
+  // Read before the calls run: a scripted call's simulated clock must not run on while the database answers.
+  const schedules = await allStoredSchedules(store);
+  const report = await runTestCalls(flow, file.data, { flows, schedules, signal, onResult: () => flowTestCalls.inc() });
   return {
     results: report.results.map(({ name, passed, failures, path, outcome, endedAt, heard, edges }) => ({
       name,
@@ -369,10 +369,14 @@ export function flowRoutes(context: ApiContext): AnyRoute[] {
       path: '/api/flows/:id/versions/:version/rollback',
       access: 'publisher',
       tag: 'flows',
-      summary: 'Roll back: publish that version’s graph again as a new version',
+      summary: 'Roll back: publish that version’s graph again as a new version, and make it the draft too',
       params: versionParams,
       body: z.strictObject({ note: z.string().max(2000).optional() }).optional(),
-      success: { status: 201, description: 'Published', schema: z.object({ version: z.number().int() }) },
+      success: {
+        status: 201,
+        description: 'Published; the draft is that version again, at `draftRevision`',
+        schema: z.object({ version: z.number().int(), draftRevision: z.number().int() }),
+      },
       problems: [404, 422],
       handler: async ({ params, body, principal }) => {
         // An old version may run a flow that, as published now, runs this one: that chain would recurse.
@@ -388,7 +392,7 @@ export function flowRoutes(context: ApiContext): AnyRoute[] {
         const result = await store.flows.rollback(params.id, params.version, actorOf(principal!), note);
         if (result.kind === 'notFound') throw notFound(`Version ${params.version} of flow ${params.id}`);
         flowPublishes.inc();
-        return { version: result.version.version };
+        return { version: result.version.version, draftRevision: result.draftRevision };
       },
     }),
     route({
@@ -403,7 +407,7 @@ export function flowRoutes(context: ApiContext): AnyRoute[] {
         status: 200,
         description: 'The differences',
         schema: z.object({
-          flow: z.object({ fields: z.array(z.string()) }),
+          flow: z.object({ fields: z.array(z.string()), changes: z.array(fieldChange) }),
           nodes: nodeEdgeDiff('nodeId'),
           edges: nodeEdgeDiff('edgeId'),
         }),

@@ -24,7 +24,7 @@ describe('compileFlow', () => {
 
   it('has one state per node invoking its kind@version, plus the fallback and the two endings', () => {
     expect(Object.keys(config.states)).toEqual([...flow.nodes.map((n) => n.id), FALLBACK_STATE, ENDED_STATE, CALLER_HUNG_UP_STATE]);
-    expect(config.states.menu!.invoke).toMatchObject({ src: 'menu@1', input: { nodeId: 'menu' } });
+    expect(config.states.menu!.invoke).toMatchObject({ src: 'menu@2', input: { nodeId: 'menu' } });
     expect(config.states[ENDED_STATE]).toEqual({ type: 'final' });
   });
 

@@ -38,6 +38,7 @@ export const FLOW_DIAGNOSTIC_CODES = {
   'language-not-offered': 'A language node switches to a language the flow does not offer.',
   'subflow-unknown': 'A subflow node runs a flow that does not exist.',
   'subflow-recursive': 'A subflow node runs the flow it is in.',
+  'schedule-unknown': 'An opening-hours node names a stored schedule that does not exist.',
   'subflow-cycle': "A subflow node runs a flow whose published version leads back to this flow (A runs B, B runs A).",
   'fallback-destination-invalid': "The flow fallback's transfer destination cannot be read.",
   'node-unreachable': 'No path from the entry reaches the node (nor the nodes after it).',
@@ -46,6 +47,8 @@ export const FLOW_DIAGNOSTIC_CODES = {
   'no-way-out': 'Callers who reach the node can never get to a person or a deliberate end of the call.',
   'menu-no-person': 'Warning: a menu offers no way to a person without going through another menu.',
   'variable-never-set': 'Warning: a prompt says a {{variable}} that no node in the flow sets.',
+  'prompt-translation-stale':
+    "Warning: a prompt's standard text was changed in one language but is still the standard text in another (field: …text.<language> left behind).",
   'secret-unknown': 'A node refers to a {{secret:NAME}} that does not exist (field: where it is written).',
   'credential-in-flow': 'Warning: a header or URL parameter holds what looks like a password or key typed into the flow; use a secret.',
 } as const;

@@ -7,7 +7,9 @@ describe('parseFlow', () => {
     const { flow, diagnostics } = parseFlow(smallFlow());
     expect(diagnostics).toEqual([]);
     const menu = flow!.nodes.find((n) => n.id === 'menu')!;
-    expect(menu.params).toMatchObject({ bargeIn: true, timeoutMs: 5000, noInput: { retries: 2 }, noMatch: { retries: 2 } });
+    expect(menu.params).toMatchObject({ bargeIn: true, timeoutSeconds: 5, noInput: { retries: 2 }, noMatch: { retries: 2 } });
+    // The file says menu version 1 (waits in milliseconds): it is read as the current version.
+    expect(menu.version).toBe(2);
     expect(flow!.languages).toEqual(['en-GB']);
   });
 
@@ -47,7 +49,15 @@ describe('parseFlow', () => {
     json.nodes[1]!.params = { queueId: 'highways', maxWaitSeconds: 'ten' };
     const [d] = parseFlow(json).diagnostics;
     expect(d).toMatchObject({ code: 'param-invalid', nodeId: 'highways', field: 'maxWaitSeconds' });
-    expect(d!.message).toMatch(/expected number/);
+    expect(d!.message).toBe('Queue "highways" › Max wait seconds: must be a number');
+  });
+
+  it('says when a problem is in a setting an earlier version named differently', () => {
+    const json = smallFlow();
+    json.nodes[0]!.params = { ...json.nodes[0]!.params, timeoutMs: 'soon' };
+    const [d] = parseFlow(json).diagnostics;
+    expect(d).toMatchObject({ code: 'param-invalid', nodeId: 'menu', field: 'timeoutSeconds' });
+    expect(d!.message).toBe('"menu" › Wait for a key (seconds): must be a number (this step was saved as Menu version 1; its settings are read as version 2)');
   });
 
   it('gives one diagnostic naming an unknown kind and its version', () => {
@@ -57,7 +67,7 @@ describe('parseFlow', () => {
       {
         severity: 'error',
         code: 'node-kind-unknown',
-        message: 'Node "highways" is of kind "teleport" (version 3), which this engine does not know',
+        message: '"highways" is a kind of step this engine does not know ("teleport", version 3)',
         nodeId: 'highways',
       },
     ]);
@@ -69,15 +79,17 @@ describe('parseFlow', () => {
     const { diagnostics } = parseFlow(json);
     expect(diagnostics).toHaveLength(1);
     expect(diagnostics[0]).toMatchObject({ code: 'node-version-unknown', nodeId: 'menu' });
-    expect(diagnostics[0]!.message).toContain('menu version 9');
+    expect(diagnostics[0]!.message).toContain('Menu step of version 9');
   });
 
   it('reports shape problems on the edge by id, and still checks node params in the same pass', () => {
     const json = smallFlow() as unknown as { edges: Array<Record<string, unknown>>; nodes: Array<Record<string, unknown>> };
     json.edges[0] = { id: 'e1', from: 'menu', to: 'highways' };
     json.nodes[2] = { id: 'person', kind: 'transfer', version: 1, params: { destination: 'ring-bob' } };
-    const { flow, diagnostics } = parseFlow(json);
-    expect(flow).toBeUndefined();
+    const { flow, diagnostics, unreadableEdges } = parseFlow(json);
+    // The flow is still read, without that edge, so the graph can be checked in the same pass.
+    expect(flow?.edges.map((e) => e.id)).not.toContain('e1');
+    expect(unreadableEdges).toEqual([{ from: 'menu' }]);
     expect(diagnostics).toEqual([
       expect.objectContaining({ code: 'flow-invalid', edgeId: 'e1', field: 'outcome' }),
       expect.objectContaining({ code: 'param-invalid', nodeId: 'person', field: 'destination', message: expect.stringContaining('E.164') }),
@@ -101,7 +113,7 @@ describe('parseFlow', () => {
     const json = smallFlow() as unknown as { nodes: Array<Record<string, unknown>> };
     json.nodes[0]!.params = 'press 1';
     expect(parseFlow(json).diagnostics).toEqual([
-      expect.objectContaining({ code: 'flow-invalid', nodeId: 'menu', field: 'params', message: expect.stringContaining('Node "menu" params') }),
+      expect.objectContaining({ code: 'flow-invalid', nodeId: 'menu', field: 'params', message: '"menu" › Params: must be a group of settings' }),
     ]);
   });
 });

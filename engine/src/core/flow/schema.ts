@@ -53,6 +53,14 @@ export const fallbackSchema = z.strictObject({
     .default({ action: 'hangup' }),
 });
 
+/** A named part of a flow the designer draws as one box, open or collapsed. Drawing only: calls ignore it. */
+export const flowGroupSchema = z.strictObject({
+  id,
+  name: z.string().min(1).max(80),
+  nodes: z.array(id).max(2000),
+  collapsed: z.boolean().default(false),
+});
+
 export const flowSchema = z.strictObject({
   schemaVersion: z.literal(FLOW_SCHEMA_VERSION),
   id,
@@ -67,12 +75,15 @@ export const flowSchema = z.strictObject({
   }),
   nodes: z.array(nodeSchema),
   edges: z.array(edgeSchema),
+  /** How the designer draws the flow beyond node positions (groups). Calls never read it. */
+  ui: z.strictObject({ groups: z.array(flowGroupSchema).max(200).default([]) }).optional(),
 });
 
 /** The parsed shapes are the ports' (engine/src/ports/flow.ts): storage and ports speak of flows without importing core. */
 export type FlowNode = Shape.FlowNode;
 export type FlowEdge = Shape.FlowEdge;
 export type FlowFallback = Shape.FlowFallback;
+export type FlowGroup = Shape.FlowGroup;
 export type Flow = Shape.Flow;
 /** A flow as written in a file, before defaults. */
 export type FlowInput = z.input<typeof flowSchema>;

@@ -1,5 +1,6 @@
 import { nodeDefinition } from '../catalogue.js';
 import type { Diagnostic } from './diagnostics.js';
+import { nodeTitle } from './names.js';
 import type { Flow } from './schema.js';
 
 /** The subflow nodes of a flow, with the flow each one runs (nodes whose params do not parse are left out). */
@@ -22,8 +23,11 @@ export function subflowCalls(flow: Flow): Array<{ nodeId: string; flowId: string
  */
 export function subflowCycleDiagnostics(flow: Flow, published: Iterable<Flow>): Diagnostic[] {
   const others = new Map<string, string[]>();
+  const names = new Map<string, string>([[flow.id, flow.name]]);
   for (const other of published) {
-    if (other.id !== flow.id) others.set(other.id, [...new Set(subflowCalls(other).map((c) => c.flowId))]);
+    if (other.id === flow.id) continue;
+    others.set(other.id, [...new Set(subflowCalls(other).map((c) => c.flowId))]);
+    names.set(other.id, other.name);
   }
   /** The shortest chain of flow ids from `start` back to this flow, if there is one (breadth first). */
   const chainBack = (start: string): string[] | undefined => {
@@ -53,7 +57,7 @@ export function subflowCycleDiagnostics(flow: Flow, published: Iterable<Flow>): 
     diagnostics.push({
       severity: 'error',
       code: 'subflow-cycle',
-      message: `Node "${nodeId}" runs ${[...chain, flow.id].map((id) => `"${id}"`).join(', which runs ')} — this flow again: callers would go round these flows until they hang up`,
+      message: `${nodeTitle(flow.nodes.find((n) => n.id === nodeId) ?? { id: nodeId, kind: 'subflow', version: 1 })} runs ${[...chain, flow.id].map((id) => `"${names.get(id) ?? id}"`).join(', which runs ')} — this flow again: callers would go round these flows until they hang up`,
       nodeId,
       field: 'flowId',
     });

@@ -5,6 +5,7 @@ import { parseFlow } from './parse-flow.js';
 import type { FlowInput } from './schema.js';
 import { smallFlow } from './test-flows.js';
 import { validateFlow } from './validate-flow.js';
+import { NO_INPUT_TEXT } from '../nodes/ask.js';
 
 /** Parse (which must succeed) then validate. */
 function check(json: FlowInput, flows?: string[]): Diagnostic[] {
@@ -15,15 +16,27 @@ function check(json: FlowInput, flows?: string[]): Diagnostic[] {
 
 const say = (text: string, cy?: string) => ({ text: { 'en-GB': text, ...(cy ? { 'cy-GB': cy } : {}) } });
 const codes = (ds: Diagnostic[]) => ds.map((d) => d.code);
+/** The small flow with more params on its menu. */
+const smallFlowWith = (menu: Record<string, unknown>): FlowInput => {
+  const json = smallFlow();
+  json.nodes[0]!.params = { ...json.nodes[0]!.params, ...menu };
+  return json;
+};
 
 describe('validateFlow', () => {
   it('finds nothing wrong with a well-made flow', () => {
     expect(check(smallFlow())).toEqual([]);
   });
 
+  it('says a new, empty flow needs a first step, in plain words', () => {
+    expect(check({ ...smallFlow(), entry: 'start', nodes: [], edges: [] })).toEqual([
+      { severity: 'error', code: 'entry-missing', message: 'This flow is empty: drag a first step onto the canvas (calls start at the first one)', field: 'entry' },
+    ]);
+  });
+
   it('reports a missing entry on the entry field', () => {
     expect(check({ ...smallFlow(), entry: 'start' })).toEqual([
-      { severity: 'error', code: 'entry-missing', message: 'The entry node "start" does not exist', field: 'entry' },
+      { severity: 'error', code: 'entry-missing', message: 'Calls start at a step that no longer exists ("start"): choose where calls start with "Start the call here"', field: 'entry' },
     ]);
   });
 
@@ -50,7 +63,7 @@ describe('validateFlow', () => {
       {
         severity: 'error',
         code: 'outcome-unwired',
-        message: 'Node "menu" exit "noMatch" leads nowhere: connect it to the next step',
+        message: '"menu": the "No match" exit leads nowhere: connect it to the next step',
         nodeId: 'menu',
         outcome: 'noMatch',
       },
@@ -66,7 +79,7 @@ describe('validateFlow', () => {
     const json = smallFlow();
     json.edges.push({ id: 'e12', from: 'menu', outcome: '7', to: 'goodbye' });
     expect(check(json)).toEqual([
-      expect.objectContaining({ code: 'edge-outcome-unknown', edgeId: 'e12', nodeId: 'menu', outcome: '7', message: expect.stringContaining('"1", "0", "noInput", "noMatch"') }),
+      expect.objectContaining({ code: 'edge-outcome-unknown', edgeId: 'e12', nodeId: 'menu', outcome: '7', message: expect.stringContaining('(it has "1: Highways", "0: Person", "No input" and "No match")') }),
     ]);
   });
 
@@ -100,7 +113,7 @@ describe('validateFlow', () => {
     );
     json.edges.push({ id: 'o1', from: 'orphan', outcome: 'done', to: 'orphan-end' });
     expect(check(json)).toEqual([
-      expect.objectContaining({ code: 'node-unreachable', nodeId: 'orphan', message: expect.stringContaining('nor can the 1 node after it') }),
+      expect.objectContaining({ code: 'node-unreachable', nodeId: 'orphan', message: expect.stringContaining('nor can the 1 step after it') }),
     ]);
   });
 
@@ -117,7 +130,7 @@ describe('validateFlow', () => {
       { id: 'l3', from: 'check', outcome: 'else', to: 'goodbye' },
     );
     expect(check(json)).toEqual([
-      expect.objectContaining({ code: 'loop-without-wait', nodeId: 'count', message: expect.stringContaining('"count", "check"') }),
+      expect.objectContaining({ code: 'loop-without-wait', nodeId: 'count', message: expect.stringContaining('Set variables "count" and Condition "check" form a loop') }),
     ]);
   });
 
@@ -182,13 +195,27 @@ describe('validateFlow', () => {
       {
         severity: 'warning',
         code: 'variable-never-set',
-        message: 'Node "goodbye" prompt says {{name}}, but no node in this flow sets "name" (it will be empty unless the call starts with it)',
+        message: 'End call "goodbye" › Prompt says {{name}}, but no step in this flow sets "name" (it will be empty unless the call starts with it)',
         nodeId: 'goodbye',
         field: 'prompt',
       },
     ]);
     const { flow } = parseFlow(json);
     expect(validateFlow(flow!, { variables: ['name'] })).toEqual([]);
+  });
+
+  it('warns when a standard prompt is changed in English but its Welsh is still the standard text', () => {
+    const json = { ...smallFlow(), languages: ['en-GB', 'cy-GB'] };
+    json.fallback = { apology: { 'en-GB': 'Sorry.', 'cy-GB': 'Mae’n ddrwg gen i.' }, then: { action: 'hangup' } };
+    // As the designer leaves it: a new menu's re-prompt starts with the standard English and Welsh, and only the English is edited.
+    json.nodes[0]!.params = { ...json.nodes[0]!.params, prompt: say('Press 1 or 0.', 'Pwyswch 1 neu 0.'), noInput: { prompt: say('Are you still there?', NO_INPUT_TEXT['cy-GB']) } };
+    json.nodes[3]!.params = { prompt: say('Goodbye.', 'Hwyl fawr.') };
+    const ds = check(json);
+    // The English was changed; the default Welsh ("chlywais i ddim byd") now says something else.
+    expect(ds.map((d) => [d.code, d.nodeId, d.field])).toEqual([['prompt-translation-stale', 'menu', 'noInput.prompt.text.cy-GB']]);
+    expect(ds[0]).toMatchObject({ severity: 'warning', message: expect.stringContaining('the English was changed, but the Welsh is still the standard text') });
+    // An English-only flow has nothing to translate.
+    expect(check(smallFlowWith({ noInput: { prompt: say('Are you still there?', NO_INPUT_TEXT['cy-GB']) } }))).toEqual([]);
   });
 
   it('accepts a recorded prompt id in place of text', () => {
@@ -230,6 +257,20 @@ describe('validateFlow', () => {
     expect(check(json)).toEqual([expect.objectContaining({ code: 'subflow-recursive', nodeId: 'pay' })]);
   });
 
+  it('checks stored schedule ids against the schedules that exist, when known', () => {
+    const json = smallFlow();
+    json.nodes.push({ id: 'hours', kind: 'schedule', version: 2, name: 'Office hours?', params: { scheduleId: 'office' } });
+    json.entry = 'hours';
+    json.edges.push({ id: 'h1', from: 'hours', outcome: 'open', to: 'menu' }, { id: 'h2', from: 'hours', outcome: 'closed', to: 'goodbye' }, { id: 'h3', from: 'hours', outcome: 'holiday', to: 'goodbye' });
+    expect(check(json)).toEqual([]);
+    expect(check(json, undefined)).toEqual([]);
+    const { flow } = parseFlow(json);
+    expect(validateFlow(flow!, { schedules: ['office'] })).toEqual([]);
+    expect(validateFlow(flow!, { schedules: ['weekend'] })).toEqual([
+      expect.objectContaining({ code: 'schedule-unknown', nodeId: 'hours', field: 'scheduleId', message: expect.stringContaining('Opening hours "Office hours?" checks opening hours that do not exist ("office")') }),
+    ]);
+  });
+
   // Issue 9: flow A ran B, B ran A; it passed validation and recursed 2,000 levels deep.
   it('finds a subflow chain that comes back to the flow through published flows', () => {
     const json = smallFlow();
@@ -252,7 +293,7 @@ describe('validateFlow', () => {
         code: 'subflow-cycle',
         nodeId: 'pay',
         field: 'flowId',
-        message: expect.stringContaining('runs "payments", which runs "refunds", which runs "small"'),
+        message: expect.stringContaining('Subflow "pay" runs "payments", which runs "refunds", which runs "Small"'),
       }),
     ]);
   });

@@ -1,17 +1,27 @@
 import { nodeDefinition } from '../catalogue.js';
 import { parseDestination } from '../destination.js';
 import { templateVariables } from '../template.js';
-import type { AnyNodeDefinition } from '../nodes/define-node.js';
+import type { AnyNodeDefinition, OutcomeSpec } from '../nodes/define-node.js';
 import type { Diagnostic } from './diagnostics.js';
 import { reachableFrom, stronglyConnected } from './graph.js';
+import { exitLabel, languageList, languageName, nodeFieldTitle, nodeTitle } from './names.js';
 import type { Flow, FlowEdge, FlowNode } from './schema.js';
 import { subflowCycleDiagnostics } from './subflow-cycles.js';
 
 export interface ValidateOptions {
   /** Ids of the flows that exist, when known: subflow nodes must name one of them. */
   flows?: Iterable<string>;
+  /** Ids of the stored schedules, when known: opening-hours nodes must name one of them. */
+  schedules?: Iterable<string>;
   /** Variables a call starts with (e.g. set by a parent flow), besides those the runtime sets. */
   variables?: Iterable<string>;
+  /**
+   * Edges parseFlow could not read (already reported): each is assumed to lead somewhere, as an edge to a
+   * wrong id is — its node's exits are not reported unwired and no node counts as unreachable.
+   */
+  unreadableEdges?: ReadonlyArray<{ from?: string }>;
+  /** Nodes whose params parseFlow already read (with defaults): their params are used as they are, not parsed again. */
+  paramsRead?: ReadonlySet<string>;
   /** The published versions of other flows, when known: a subflow chain that comes back to this flow is an error. */
   published?: Iterable<Flow>;
   /** Names of the secrets that exist, when known: a {{secret:NAME}} naming none of them is an error. */
@@ -27,13 +37,16 @@ interface CheckedNode {
   definition: AnyNodeDefinition;
   params: unknown;
   outcomes: string[];
+  /** The exits with their labels, for messages. */
+  exits: OutcomeSpec[];
   optional: Set<string>;
 }
 
 /** Every node may have an edge for infrastructure faults; without one the flow's fallback handles them. */
 export const FAULT_OUTCOME = 'error';
 
-const quoteList = (ids: readonly string[]): string => ids.map((id) => `"${id}"`).join(', ');
+/** "A", "B" and "C". */
+const andList = (items: readonly string[]): string => (items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`);
 
 /**
  * The checks a flow must pass before it can be published, beyond its shape (parseFlow): every id
@@ -48,43 +61,65 @@ export function validateFlow(flow: Flow, options: ValidateOptions = {}): Diagnos
   // Ids.
   const nodes = new Map<string, FlowNode>();
   for (const node of flow.nodes) {
-    if (nodes.has(node.id)) error({ code: 'node-duplicate-id', message: `Two nodes have the id "${node.id}"`, nodeId: node.id });
+    if (nodes.has(node.id)) error({ code: 'node-duplicate-id', message: `Two steps have the id "${node.id}": give one of them another id`, nodeId: node.id });
     else nodes.set(node.id, node);
   }
+  /** A node as messages name it; an id that names no node, quoted. */
+  const title = (id: string) => {
+    const node = nodes.get(id);
+    return node ? nodeTitle(node) : `"${id}"`;
+  };
   const edgeIds = new Set<string>();
   for (const edge of flow.edges) {
-    if (edgeIds.has(edge.id)) error({ code: 'edge-duplicate-id', message: `Two edges have the id "${edge.id}"`, edgeId: edge.id });
+    if (edgeIds.has(edge.id)) error({ code: 'edge-duplicate-id', message: `Two connections have the id "${edge.id}": give one of them another id`, edgeId: edge.id });
     edgeIds.add(edge.id);
   }
   if (!nodes.has(flow.entry)) {
-    error({ code: 'entry-missing', message: `The entry node "${flow.entry}" does not exist`, field: 'entry' });
+    error({
+      code: 'entry-missing',
+      message:
+        nodes.size === 0
+          ? 'This flow is empty: drag a first step onto the canvas (calls start at the first one)'
+          : `Calls start at a step that no longer exists ("${flow.entry}"): choose where calls start with "Start the call here"`,
+      field: 'entry',
+    });
   }
 
   // Nodes whose kind and params can be read.
   const checked = new Map<string, CheckedNode>();
   for (const node of nodes.values()) {
     const definition = nodeDefinition(node.kind, node.version);
-    const parsed = definition?.params.safeParse(node.params);
+    const parsed = options.paramsRead?.has(node.id) ? { success: true as const, data: node.params } : definition?.params.safeParse(node.params);
     if (!definition || !parsed?.success) continue;
     try {
+      const exits = definition.outcomes(parsed.data);
       checked.set(node.id, {
         node,
         definition,
         params: parsed.data,
-        outcomes: definition.outcomes(parsed.data).map((o) => o.name),
+        outcomes: exits.map((o) => o.name),
+        exits,
         optional: new Set(definition.traits.optionalOutcomes?.(parsed.data) ?? []),
       });
     } catch (thrown) {
-      error({ code: 'node-unreadable', message: `Node "${node.id}" could not be read: ${(thrown as Error).message}`, nodeId: node.id });
+      error({ code: 'node-unreadable', message: `${nodeTitle(node)} could not be read: ${(thrown as Error).message}`, nodeId: node.id });
     }
   }
 
   // Edges.
   const wired = new Map<string, FlowEdge>();
   const usable: FlowEdge[] = [];
-  let danglingTargets = false;
+  let danglingTargets = (options.unreadableEdges?.length ?? 0) > 0;
   /** Nodes with an exit already reported (unwired, or wired to a wrong id): dead-end checks treat them as escaping. */
   const unwired = new Set<string>();
+  /** Nodes with an edge parseFlow could not read: which exit it followed is unknown, so none is reported unwired. */
+  const unreadFrom = new Set(options.unreadableEdges?.flatMap((e) => (e.from === undefined ? [] : [e.from])) ?? []);
+  for (const id of unreadFrom) unwired.add(id);
+  /** An exit as its handle shows it. */
+  const exit = (nodeId: string, outcome: string) => {
+    const node = nodes.get(nodeId);
+    return `"${node ? exitLabel(node, outcome, checked.get(nodeId)?.exits) : outcome}"`;
+  };
   for (const edge of flow.edges) {
     let ok = true;
     for (const end of ['from', 'to'] as const) {
@@ -92,7 +127,10 @@ export function validateFlow(flow: Flow, options: ValidateOptions = {}): Diagnos
         ok = false;
         error({
           code: 'edge-dangling',
-          message: `Edge "${edge.id}" ${end === 'from' ? 'starts at' : 'goes to'} node "${edge[end]}", which does not exist`,
+          message:
+            end === 'from'
+              ? `A connection starts at a step that does not exist ("${edge.from}") and goes to ${title(edge.to)}: delete it`
+              : `${title(edge.from)}: the ${exit(edge.from, edge.outcome)} exit is connected to a step that does not exist ("${edge.to}"): connect it again`,
           edgeId: edge.id,
           field: end,
         });
@@ -103,7 +141,7 @@ export function validateFlow(flow: Flow, options: ValidateOptions = {}): Diagnos
       ok = false;
       error({
         code: 'edge-outcome-unknown',
-        message: `Edge "${edge.id}" follows "${edge.outcome}", but node "${edge.from}" has no such exit (it has ${quoteList(source.outcomes) || 'none'})`,
+        message: `${title(edge.from)} has no exit "${edge.outcome}" any more (it has ${andList(source.exits.map((o) => `"${o.label ?? o.name}"`)) || 'none'}): connect one of its exits instead`,
         edgeId: edge.id,
         nodeId: edge.from,
         field: 'outcome',
@@ -121,7 +159,7 @@ export function validateFlow(flow: Flow, options: ValidateOptions = {}): Diagnos
       ok = false;
       error({
         code: 'edge-outcome-duplicate',
-        message: `Node "${edge.from}" exit "${edge.outcome}" has two edges ("${first.id}" and "${edge.id}")`,
+        message: `${title(edge.from)}: the ${exit(edge.from, edge.outcome)} exit is connected twice (to ${title(first.to)} and to ${title(edge.to)}): remove one`,
         edgeId: edge.id,
         nodeId: edge.from,
         outcome: edge.outcome,
@@ -135,28 +173,45 @@ export function validateFlow(flow: Flow, options: ValidateOptions = {}): Diagnos
   // Per node: exits wired, prompts in every language and their variables set somewhere, languages
   // offered, subflows known.
   const knownFlows = options.flows ? new Set(options.flows) : undefined;
+  const knownSchedules = options.schedules ? new Set(options.schedules) : undefined;
   const knownSecrets = options.secrets ? new Set(options.secrets) : undefined;
   const setSomewhere = new Set([...RUNTIME_VARIABLES, ...options.variables ?? []]);
   for (const { definition, params } of checked.values()) for (const name of definition.traits.sets?.(params) ?? []) setSomewhere.add(name);
   for (const { node, definition, params, outcomes, optional } of checked.values()) {
+    const reported = unreadFrom.has(node.id);
     for (const outcome of outcomes) {
-      if (wired.has(`${node.id}\u0000${outcome}`) || optional.has(outcome)) continue;
+      if (reported || wired.has(`${node.id}\u0000${outcome}`) || optional.has(outcome)) continue;
       unwired.add(node.id);
       error({
         code: 'outcome-unwired',
-        message: `Node "${node.id}" exit "${outcome}" leads nowhere: connect it to the next step`,
+        message: `${nodeTitle(node)}: the ${exit(node.id, outcome)} exit leads nowhere: connect it to the next step`,
         nodeId: node.id,
         outcome,
       });
     }
-    for (const { field, prompt, values = [] } of definition.traits.prompts(params)) {
+    for (const { field, prompt, values = [], defaults } of definition.traits.prompts(params)) {
       if (!prompt) continue;
+      // A standard text changed in one language but left as it was in another: the translation says something else.
+      if (defaults && !prompt.promptId) {
+        const written = (language: string) => (prompt.text[language] ?? '').trim();
+        const changed = flow.languages.filter((l) => defaults[l] !== undefined && written(l) !== '' && written(l) !== defaults[l]!.trim());
+        const leftBehind = flow.languages.filter((l) => defaults[l] !== undefined && written(l) === defaults[l]!.trim());
+        for (const language of changed.length ? leftBehind : []) {
+          diagnostics.push({
+            severity: 'warning',
+            code: 'prompt-translation-stale',
+            message: `${nodeFieldTitle(node, field)}: the ${languageList(changed)} was changed, but the ${languageName(language)} is still the standard text (“${defaults[language]}”): translate the new words`,
+            nodeId: node.id,
+            field: `${field}.text.${language}`,
+          });
+        }
+      }
       const unset = new Set(Object.values(prompt.text).flatMap(templateVariables).filter((name) => !setSomewhere.has(name) && !values.includes(name)));
       for (const name of unset) {
         diagnostics.push({
           severity: 'warning',
           code: 'variable-never-set',
-          message: `Node "${node.id}" ${field} says {{${name}}}, but no node in this flow sets "${name}" (it will be empty unless the call starts with it)`,
+          message: `${nodeFieldTitle(node, field)} says {{${name}}}, but no step in this flow sets "${name}" (it will be empty unless the call starts with it)`,
           nodeId: node.id,
           field,
         });
@@ -166,7 +221,7 @@ export function validateFlow(flow: Flow, options: ValidateOptions = {}): Diagnos
         if ((prompt.text[language] ?? '').trim() !== '') continue;
         error({
           code: 'prompt-missing-language',
-          message: `Node "${node.id}" ${field} has no ${language} text (the flow offers ${flow.languages.join(', ')})`,
+          message: `${nodeFieldTitle(node, field)} has no ${languageName(language)} text${flow.languages.length > 1 ? ` (the flow is in ${languageList(flow.languages)})` : ''}`,
           nodeId: node.id,
           field: `${field}.text.${language}`,
         });
@@ -176,25 +231,38 @@ export function validateFlow(flow: Flow, options: ValidateOptions = {}): Diagnos
       if (flow.languages.includes(language)) continue;
       error({
         code: 'language-not-offered',
-        message: `Node "${node.id}" switches to ${language}, which the flow does not offer (add it to the flow's languages)`,
+        message: `${nodeTitle(node)} switches to ${languageName(language)}, which the flow does not offer (add it to the flow's languages)`,
         nodeId: node.id,
       });
     }
-    for (const check of definition.traits.checks?.(params) ?? []) diagnostics.push({ ...check, nodeId: node.id });
+    for (const scheduleId of definition.traits.schedules?.(params) ?? []) {
+      if (knownSchedules && !knownSchedules.has(scheduleId)) {
+        error({
+          code: 'schedule-unknown',
+          message: `${nodeTitle(node)} checks opening hours that do not exist ("${scheduleId}"): choose a schedule, or add it on the Schedules screen`,
+          nodeId: node.id,
+          field: 'scheduleId',
+        });
+      }
+    }
+    for (const check of definition.traits.checks?.(params) ?? []) {
+      // The node's own words, said of the node by name ("Data dip "Bin day": the header … looks like …").
+      diagnostics.push({ ...check, message: `${nodeTitle(node)}: ${check.message.charAt(0).toLowerCase()}${check.message.slice(1)}`, nodeId: node.id });
+    }
     for (const { name, field } of definition.traits.secrets?.(params) ?? []) {
       if (!knownSecrets || knownSecrets.has(name)) continue;
       error({
         code: 'secret-unknown',
-        message: `Node "${node.id}" ${field} uses the secret "${name}", which does not exist: add it on the Secrets screen (ask an admin)`,
+        message: `${nodeFieldTitle(node, field)} uses the secret "${name}", which does not exist: add it on the Secrets screen (ask an admin)`,
         nodeId: node.id,
         field,
       });
     }
     for (const flowId of definition.traits.subflows?.(params) ?? []) {
       if (flowId === flow.id) {
-        error({ code: 'subflow-recursive', message: `Node "${node.id}" runs this same flow`, nodeId: node.id, field: 'flowId' });
+        error({ code: 'subflow-recursive', message: `${nodeTitle(node)} runs this same flow: choose another flow`, nodeId: node.id, field: 'flowId' });
       } else if (knownFlows && !knownFlows.has(flowId)) {
-        error({ code: 'subflow-unknown', message: `Node "${node.id}" runs flow "${flowId}", which does not exist`, nodeId: node.id, field: 'flowId' });
+        error({ code: 'subflow-unknown', message: `${nodeTitle(node)} runs the flow "${flowId}", which does not exist`, nodeId: node.id, field: 'flowId' });
       }
     }
   }
@@ -211,7 +279,7 @@ export function validateFlow(flow: Flow, options: ValidateOptions = {}): Diagnos
     if ((flow.fallback.apology[language] ?? '').trim() === '') {
       error({
         code: 'prompt-missing-language',
-        message: `The fallback apology has no ${language} text (the flow offers ${flow.languages.join(', ')})`,
+        message: `The apology said when something goes wrong has no ${languageName(language)} text${flow.languages.length > 1 ? ` (the flow is in ${languageList(flow.languages)})` : ''}`,
         field: `fallback.apology.${language}`,
       });
     }
@@ -233,6 +301,8 @@ function graphDiagnostics(
 ): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const ids = [...nodes.keys()];
+  const title = (id: string) => nodeTitle(nodes.get(id)!);
+  const titles = (group: readonly string[]) => andList(group.map(title));
   const successors = new Map<string, string[]>(ids.map((id) => [id, []]));
   const predecessors = new Map<string, string[]>(ids.map((id) => [id, []]));
   for (const edge of edges) {
@@ -256,7 +326,7 @@ function graphDiagnostics(
     diagnostics.push({
       severity: 'error',
       code: 'node-unreachable',
-      message: `Node "${group[0]}" can never be reached from the entry${after ? ` (nor can the ${after} node${after > 1 ? 's' : ''} after it)` : ''}: connect it or delete it`,
+      message: `${title(group[0]!)} can never be reached from the start of the call${after ? ` (nor can the ${after} step${after > 1 ? 's' : ''} after it)` : ''}: connect it or delete it`,
       nodeId: group[0]!,
     });
   }
@@ -271,7 +341,7 @@ function graphDiagnostics(
     diagnostics.push({
       severity: 'error',
       code: 'loop-without-wait',
-      message: `Nodes ${quoteList(loop)} form a loop in which nothing waits for the caller: add a prompt or input to the loop`,
+      message: `${titles(loop)} form a loop in which nothing waits for the caller: add a prompt or a question to the loop`,
       nodeId: loop[0]!,
     });
   }
@@ -286,7 +356,7 @@ function graphDiagnostics(
     diagnostics.push({
       severity: 'error',
       code: 'node-loops-on-itself',
-      message: `Every exit of node "${id}" leads back to it: when it ends without reaching anyone it starts again at once, for ever, and the caller hears nothing. Send at least one exit on (an apology, another team, a goodbye)`,
+      message: `Every exit of ${title(id)} leads back to it: when it ends without reaching anyone it starts again at once, for ever, and the caller hears nothing. Send at least one exit on (an apology, another team, a goodbye)`,
       nodeId: id,
     });
   }
@@ -308,22 +378,26 @@ function graphDiagnostics(
       code: 'no-way-out',
       message:
         group.length > 1
-          ? `Callers who reach ${quoteList(group)} go round in circles: none of these nodes leads to a person or an end of the call`
-          : `Callers who reach "${group[0]}" can never get to a person or an end of the call`,
+          ? `Callers who reach ${titles(group)} go round in circles: none of these steps leads to a person or an end of the call`
+          : `Callers who reach ${title(group[0]!)} can never get to a person or an end of the call`,
       nodeId: group[0]!,
     });
   }
 
   // Every menu offers a way to a person (not through another menu).
   const isChoice = (id: string) => checked.get(id)?.definition.traits.offersChoice === true;
-  const isPerson = (id: string) => checked.get(id)?.definition.traits.ends === 'person';
+  // A node that could not be read (already reported) might be the way to a person: no warning on its account.
+  const isPerson = (id: string) => {
+    const c = checked.get(id);
+    return c === undefined ? nodes.has(id) : c.definition.traits.ends === 'person';
+  };
   for (const id of ids.filter(isChoice)) {
     const beyond = reachableFrom(next(id), (n) => (isChoice(n) || isPerson(n) ? [] : next(n)));
     if ([...beyond].some(isPerson)) continue;
     diagnostics.push({
       severity: 'warning',
       code: 'menu-no-person',
-      message: `Menu "${id}" offers no way to a person (a queue or a transfer) without going through another menu: residents must always be able to reach someone`,
+      message: `${title(id)} offers no way to a person (a queue or a transfer) without going through another menu: residents must always be able to reach someone`,
       nodeId: id,
     });
   }

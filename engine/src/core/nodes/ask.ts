@@ -39,8 +39,8 @@ export type RepromptParams = z.output<ReturnType<typeof repromptParams>>;
 /** The prompts of a node that asks a question and re-prompts (menu, speech, language), for validation. */
 export const questionPrompts = (p: { prompt?: PromptParam | undefined; noInput: RepromptParams; noMatch: RepromptParams }) => [
   { field: 'prompt', prompt: p.prompt },
-  { field: 'noInput.prompt', prompt: p.noInput.prompt },
-  { field: 'noMatch.prompt', prompt: p.noMatch.prompt },
+  { field: 'noInput.prompt', prompt: p.noInput.prompt, defaults: NO_INPUT_TEXT },
+  { field: 'noMatch.prompt', prompt: p.noMatch.prompt, defaults: NO_MATCH_TEXT },
 ];
 
 /** What one try at the question came to. */

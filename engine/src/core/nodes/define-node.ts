@@ -23,6 +23,18 @@ export interface NodeUi {
   help: string;
   /** Param keys shown on the node in the canvas. */
   summary: string[];
+  /**
+   * What a node dropped from the palette starts with, beyond its params' defaults (a menu's first option,
+   * a speech node's first group), so a new node has exits and no error until the designer fills it in.
+   */
+  starter?: Record<string, unknown>;
+}
+
+/** An earlier version of a kind that saved flows may still name, and how its params become the next version's. */
+export interface EarlierVersion {
+  version: number;
+  /** Params as written at `version` (before defaults) → params as the next version writes them. Must not throw. */
+  upgrade(params: Record<string, unknown>): Record<string, unknown>;
 }
 
 /** What a node needs from the call and the world while it runs: the flow's ports (speech, payments, queue,
@@ -46,7 +58,7 @@ export interface NodeContext<P> extends Omit<FlowPorts, 'prompts'> {
 }
 
 /** The notes a node may add to the call's event log. */
-export type NodeNoteType = 'prompt.played' | 'input.digits' | 'input.speech' | 'input.none' | 'payment.started' | 'payment.ended';
+export type NodeNoteType = 'prompt.played' | 'input.digits' | 'input.speech' | 'input.none' | 'payment.started' | 'payment.ended' | 'agent.connected';
 
 export interface NodeResult {
   outcome: string;
@@ -64,13 +76,16 @@ export interface NodeTraits<P> {
   optionalOutcomes?(params: P): string[];
   /**
    * Every prompt the node plays, with the params path of each, so validation can check languages and
-   * variables; `values` names the {{placeholders}} the node fills itself (e.g. the digits read back).
+   * variables; `values` names the {{placeholders}} the node fills itself (e.g. the digits read back);
+   * `defaults` is the standard text per language the param starts with (so a translation left behind is caught).
    */
-  prompts(params: P): Array<{ field: string; prompt: PromptParam | undefined; values?: string[] }>;
+  prompts(params: P): Array<{ field: string; prompt: PromptParam | undefined; values?: string[]; defaults?: Readonly<Record<string, string>> }>;
   /** Variables the node sets, for the designer's variable picker. */
   sets?(params: P): string[];
   /** Flow ids the node runs (subflow). */
   subflows?(params: P): string[];
+  /** Stored schedule ids the node reads (opening hours). */
+  schedules?(params: P): string[];
   /** True when digits entered in this node are secret (payments): they never reach the event log. */
   sensitive?: boolean;
   /** True for nodes that offer the caller a choice (menus): validation warns when none leads to a person. */
@@ -91,6 +106,12 @@ export interface NodeDefinition<S extends z.ZodType = z.ZodType> {
   ui: NodeUi;
   traits: NodeTraits<z.output<S>>;
   run(context: NodeContext<z.output<S>>): Promise<NodeResult>;
+  /**
+   * Earlier versions, oldest first. Saved flows record the version they were drawn with; when a flow is
+   * read, an earlier version's params are upgraded step by step to this version's, so old flows keep
+   * running on the one current definition.
+   */
+  earlier?: readonly EarlierVersion[];
 }
 
 /** Define a node kind once: params, outcomes, designer metadata, graph traits and behaviour. */

@@ -10,6 +10,7 @@ import type { CallChannel, VarValue } from '../../ports/index.js';
 import { latestDefinitions, nodeDefinition } from '../catalogue.js';
 import { parseDestination } from '../destination.js';
 import { EngineError, describeFault } from '../engine-error.js';
+import { nodeName } from '../flow/names.js';
 import type { Flow } from '../flow/schema.js';
 import type { AnyNodeDefinition, NodeResult } from '../nodes/define-node.js';
 import { spokenText } from '../nodes/prompt.js';
@@ -135,9 +136,17 @@ export function nodeStep(run: (input: StepInput, signal: AbortSignal) => Promise
 
 const resultOf = (event: FlowEvent): NodeResult | undefined => ('output' in event ? (event.output as NodeResult | undefined) : undefined);
 
+interface BoundNode {
+  definition: AnyNodeDefinition;
+  params: unknown;
+  /** The node's name and exit labels, logged with its events so transcripts and records read in names. */
+  name: string;
+  exitLabels: ReadonlyMap<string, string>;
+}
+
 /** Each node's definition and parsed params. Throws when the flow was not validated (unknown kind, bad params). */
-function bindNodes(flow: Flow): Map<string, { definition: AnyNodeDefinition; params: unknown }> {
-  const nodes = new Map<string, { definition: AnyNodeDefinition; params: unknown }>();
+function bindNodes(flow: Flow): Map<string, BoundNode> {
+  const nodes = new Map<string, BoundNode>();
   for (const node of flow.nodes) {
     const definition = nodeDefinition(node.kind, node.version);
     if (!definition) throw new Error(`flow ${flow.id}: node ${node.id} has unknown kind ${actorSource(node)}`);
@@ -146,7 +155,8 @@ function bindNodes(flow: Flow): Map<string, { definition: AnyNodeDefinition; par
       const problem = params.error.issues[0];
       throw new Error(`flow ${flow.id}: node ${node.id}: ${problem?.path.join('.') || 'params'}: ${problem?.message ?? 'invalid'}`);
     }
-    nodes.set(node.id, { definition, params: params.data });
+    const exitLabels = new Map(definition.outcomes(params.data).map((o) => [o.name, o.label ?? o.name]));
+    nodes.set(node.id, { definition, params: params.data, name: nodeName(node), exitLabels });
   }
   return nodes;
 }
@@ -181,7 +191,7 @@ export function createFlowMachine(flow: Flow, ports: FlowPorts): AnyStateMachine
       const bound = nodes.get(input.nodeId)!;
       const loggedId = context.nodePrefix + input.nodeId;
       context.position.nodeId = input.nodeId;
-      context.log.append('node.entered', loggedId, { kind: definition.kind });
+      context.log.append('node.entered', loggedId, { kind: definition.kind, name: bound.name });
       const running = definition.run(
         createNodeContext({
           definition,
@@ -197,7 +207,7 @@ export function createFlowMachine(flow: Flow, ports: FlowPorts): AnyStateMachine
         }),
       );
       return running.then((result) => {
-        context.log.append('node.outcome', loggedId, { outcome: result.outcome });
+        context.log.append('node.outcome', loggedId, { outcome: result.outcome, label: bound.exitLabels.get(result.outcome) ?? result.outcome });
         if (result.set) for (const [name, value] of Object.entries(result.set)) context.log.append('var.set', loggedId, { name, value });
         return result;
       });
@@ -208,7 +218,7 @@ export function createFlowMachine(flow: Flow, ports: FlowPorts): AnyStateMachine
     const { context } = input;
     const { call, log, vars } = context;
     const loggedId = context.nodePrefix + FALLBACK_STATE;
-    log.append('node.entered', loggedId, { kind: FALLBACK_ACTOR });
+    log.append('node.entered', loggedId, { kind: FALLBACK_ACTOR, name: 'Apology (something went wrong)' });
     if (call.hungUp) return { outcome: 'failed' };
     const language = callLanguage(vars, defaultLanguage);
     const apology = resolvePrompt({ text: flow.fallback.apology }, { language, defaultLanguage, vars, library: ports.prompts });
@@ -245,6 +255,7 @@ export function createFlowMachine(flow: Flow, ports: FlowPorts): AnyStateMachine
     return { outcome };
   });
 
+  const exitLabelOf = (nodeId: string, outcome: string) => nodes.get(nodeId)?.exitLabels.get(outcome) ?? outcome;
   const actors: Record<string, ReturnType<typeof step>> = { [FALLBACK_ACTOR]: fallback };
   for (const { definition } of nodes.values()) actors[actorSource(definition)] ??= step(definition);
 
@@ -285,7 +296,7 @@ export function createFlowMachine(flow: Flow, ports: FlowPorts): AnyStateMachine
       logUnwired: ({ context, event }, params: { nodeId: string }) =>
         context.log.append('error', context.nodePrefix + params.nodeId, {
           code: 'outcome-unwired',
-          message: `outcome "${resultOf(event)?.outcome}" has no edge: the flow-wide fallback takes the call`,
+          message: `the "${exitLabelOf(params.nodeId, resultOf(event)?.outcome ?? '')}" exit is not connected: the flow's apology takes the call`,
         }),
       logFault: ({ context, event }, params: { nodeId: string }) =>
         context.log.append('error', context.nodePrefix + params.nodeId, describeFault('error' in event ? event.error : undefined)),

@@ -41,6 +41,7 @@ export function createNodeContext(input: NodeContextInput): NodeContext<unknown>
     http: ports.http,
     clock: ports.clock,
     flows: ports.flows,
+    schedules: ports.schedules,
     secrets: ports.secrets,
     prompt: promptResolver({ language, defaultLanguage, vars, library: ports.prompts }),
     runSubflow: input.runSubflow,

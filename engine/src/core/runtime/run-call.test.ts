@@ -240,7 +240,7 @@ describe('a flow that was never validated', () => {
     expect(result).toMatchObject({ outcome: 'failed', endedAt: undefined });
     expect(result.channel).toMatchObject({ hungUp: true, hangupReason: 'failed' });
     expect(types(result.events)).toEqual(['call.started', 'error', 'call.ended']);
-    expect(result.events[1]!.data.message).toBe('flow unchecked: node menu has unknown kind teleport@1');
+    expect(result.events[1]!.data.message).toBe('flow unchecked: node menu has unknown kind teleport@2');
   });
 });
 

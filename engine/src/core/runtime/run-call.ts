@@ -23,7 +23,7 @@ export interface RunCallOptions {
 
 export type CallRunResult = FlowRunOutput;
 
-const PORT_NAMES = ['speech', 'payments', 'queue', 'http', 'clock', 'flows', 'prompts', 'secrets'] as const;
+const PORT_NAMES = ['speech', 'payments', 'queue', 'http', 'clock', 'flows', 'schedules', 'prompts', 'secrets'] as const;
 const samePorts = (a: FlowPorts, b: FlowPorts): boolean => PORT_NAMES.every((name) => a[name] === b[name]);
 
 /**

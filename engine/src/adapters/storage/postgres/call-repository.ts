@@ -51,6 +51,13 @@ function callRecord(row: CallRow): CallRecord {
   };
 }
 
+/** `LIKE` pattern for digits a number contains; a national leading 0 matches after the country code. */
+function numberPattern(search: string | undefined): string | undefined {
+  if (search === undefined) return undefined;
+  const digits = search.replace(/\D/g, '').replace(/^0+/, '');
+  return digits === '' ? undefined : `%${digits}%`;
+}
+
 export function callRepository(pool: pg.Pool): CallRepository {
   return {
     async start(call) {
@@ -105,6 +112,7 @@ export function callRepository(pool: pg.Pool): CallRepository {
     async list(filter, page) {
       const where = new Where()
         .add((p) => `kind = ${p}`, filter.kind)
+        .add((p) => `(regexp_replace(from_number, '[^0-9]', '', 'g') LIKE ${p} OR regexp_replace(to_number, '[^0-9]', '', 'g') LIKE ${p})`, numberPattern(filter.number))
         .add((p) => `flow_id = ${p}`, filter.flowId)
         .add((p) => `from_number = ${p}`, filter.from)
         .add((p) => `to_number = ${p}`, filter.to)

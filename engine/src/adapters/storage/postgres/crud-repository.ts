@@ -135,9 +135,17 @@ export function scheduleRepository(pool: pg.Pool) {
       const { rowCount } = await q.query('SELECT 1 FROM holiday_calendars WHERE id = $1', [s.holidayCalendarId]);
       return rowCount === 0 ? { kind: 'calendarNotFound', calendarId: s.holidayCalendarId } : undefined;
     },
+    // Flows whose draft or live version has an opening-hours step naming the schedule, and queues open by it.
     async usedBy(q, id) {
-      const { rows } = await q.query<{ id: string }>('SELECT id FROM queues WHERE schedule_id = $1 ORDER BY id', [id]);
-      return rows.map((r) => `queue ${r.id}`);
+      const checks = `jsonb_path_exists(%s, '$.nodes[*] ? (@.kind == "schedule" && @.params.scheduleId == $id)', jsonb_build_object('id', $1::text))`;
+      const flows = await q.query<{ name: string }>(
+        `SELECT f.name FROM flows f LEFT JOIN flow_versions v ON v.flow_id = f.id AND v.version = f.published_version
+         WHERE f.deleted_at IS NULL AND (${checks.replace('%s', 'f.draft')} OR coalesce(${checks.replace('%s', 'v.graph')}, false))
+         ORDER BY lower(f.name)`,
+        [id],
+      );
+      const queues = await q.query<{ id: string }>('SELECT id FROM queues WHERE schedule_id = $1 ORDER BY id', [id]);
+      return [...flows.rows.map((r) => `flow ${r.name}`), ...queues.rows.map((r) => `queue ${r.id}`)];
     },
   });
 }

@@ -131,6 +131,18 @@ export function flowRepository(pool: pg.Pool, published: (publication: FlowPubli
     return flowVersionOf(rows[0]!);
   }
 
+  /** Makes `draft` the locked flow's draft (name and description follow it) with the next revision, audited. */
+  async function replaceDraft(client: Queryable, flow: FlowRow, draft: JsonObject, actor: Actor, action: string): Promise<number> {
+    const { name, description } = namesFrom(draft, flow);
+    const { rows } = await client.query<{ draft_revision: number }>(
+      `UPDATE flows SET draft = $2, name = $3, description = $4, draft_revision = draft_revision + 1, updated_at = now()
+       WHERE id = $1 RETURNING draft_revision`,
+      [flow.id, draft, name, description],
+    );
+    await writeAudit(client, { actor, action, entityType: 'flow', entityId: flow.id, before: redactCredentials(flow.draft), after: redactCredentials(draft) });
+    return rows[0]!.draft_revision;
+  }
+
   /** Tells this process's listeners at once (other engines hear it through NOTIFY). */
   function announce<R extends PublishResult>(result: R): R {
     if (result.kind === 'published') published({ flowId: result.version.flowId, version: result.version.version });
@@ -172,21 +184,7 @@ export function flowRepository(pool: pg.Pool, published: (publication: FlowPubli
         const flow = await lockFlow(client, flowId);
         if (!flow) return { kind: 'notFound' };
         if (flow.draft_revision !== expectedRevision) return { kind: 'conflict', currentRevision: flow.draft_revision };
-        const { name, description } = namesFrom(draft, flow);
-        const { rows } = await client.query<{ draft_revision: number }>(
-          `UPDATE flows SET draft = $2, name = $3, description = $4, draft_revision = draft_revision + 1, updated_at = now()
-           WHERE id = $1 RETURNING draft_revision`,
-          [flowId, draft, name, description],
-        );
-        await writeAudit(client, {
-          actor,
-          action: 'flow.saveDraft',
-          entityType: 'flow',
-          entityId: flowId,
-          before: redactCredentials(flow.draft),
-          after: redactCredentials(draft),
-        });
-        return { kind: 'saved', revision: rows[0]!.draft_revision };
+        return { kind: 'saved', revision: await replaceDraft(client, flow, draft, actor, 'flow.saveDraft') };
       });
     },
 
@@ -223,7 +221,8 @@ export function flowRepository(pool: pg.Pool, published: (publication: FlowPubli
         const { rows } = await client.query<{ graph: JsonObject }>('SELECT graph FROM flow_versions WHERE flow_id = $1 AND version = $2', [flowId, to]);
         if (!rows[0]) return { kind: 'notFound' } as const;
         const version = await publishGraph(client, flow, rows[0].graph, actor, note || `roll back to version ${to}`, 'flow.rollback');
-        return { kind: 'published', version } as const;
+        const draftRevision = await replaceDraft(client, flow, rows[0].graph, actor, 'flow.rollbackDraft');
+        return { kind: 'published', version, draftRevision } as const;
       });
       return announce(result);
     },

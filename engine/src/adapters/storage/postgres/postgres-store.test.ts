@@ -156,6 +156,11 @@ describe.each(testDatabases())('PostgreSQL store ($name)', (backend) => {
       expect(back.version).toMatchObject({ version: 3, note: 'roll back to version 1', author: 'bob', graph: { name: 'Roll one' } });
       expect(back.version.checksum).toBe((await store.flows.version('roll', 1))?.checksum);
       expect(back.version.checksum).not.toBe(two.version.checksum);
+      // The draft is that version again too, so the next publish does not silently bring version 2 back.
+      const after = await store.flows.get('roll');
+      expect(after?.draft).toMatchObject({ name: 'Roll one' });
+      expect(back.draftRevision).toBe(3);
+      expect(after?.draftRevision).toBe(3);
       expect(await store.flows.rollback('roll', 99, 'bob', '')).toEqual({ kind: 'notFound' });
     });
 
@@ -266,6 +271,13 @@ describe.each(testDatabases())('PostgreSQL store ($name)', (backend) => {
       });
       expect(await store.holidayCalendars.delete('ew', 'alice')).toEqual({ kind: 'inUse', by: ['schedule office'] });
       expect(await store.schedules.update('office', { name: 'Opening hours' }, 'alice')).toMatchObject({ kind: 'updated', item: { name: 'Opening hours', timezone: 'Europe/London' } });
+      // A schedule that a flow's draft or live version checks cannot be deleted from under it.
+      const checksOffice = { nodes: [{ id: 'hours', kind: 'schedule', version: 2, params: { scheduleId: 'office' }, ui: { x: 0, y: 0 } }] };
+      await store.flows.create({ draft: flowJson('uses-office', 'Uses the office hours', checksOffice) }, 'alice');
+      await store.schedules.create({ id: 'spare', name: 'Spare', timezone: 'Europe/London', definition: {} }, 'alice');
+      expect(await store.schedules.delete('office', 'alice')).toEqual({ kind: 'inUse', by: ['flow Uses the office hours'] });
+      expect(await store.schedules.delete('spare', 'alice')).toEqual({ kind: 'deleted' });
+      await store.flows.delete('uses-office', 'alice');
 
       await store.queues.create({ id: 'highways', name: 'Highways', settings: { serviceLevelSeconds: 20 } }, 'alice');
       await store.queues.create({ id: 'housing', name: 'Housing', settings: {} }, 'alice');
@@ -339,6 +351,9 @@ describe.each(testDatabases())('PostgreSQL store ($name)', (backend) => {
       expect(page1.items.map((c) => c.id)).toEqual(['list-6', 'list-5', 'list-4']);
       expect((await store.calls.list({ from: '+447700900555' }, { page: 3, pageSize: 3 })).items.map((c) => c.id)).toEqual(['list-0']);
       expect((await store.calls.list({ outcome: 'transferred' }, { page: 1, pageSize: 10 })).items.map((c) => c.id)).toEqual(['list-2']);
+      // A number as people write it: spaces, a national 0 for +44.
+      expect((await store.calls.list({ number: '07700 900555' }, { page: 1, pageSize: 10 })).total).toBe(7);
+      expect((await store.calls.list({ number: '0161 000 0000' }, { page: 1, pageSize: 10 })).total).toBe(0);
       expect((await store.calls.list({ queueId: 'housing' }, { page: 1, pageSize: 10 })).items.map((c) => c.id)).toEqual(['list-2']);
       expect((await store.calls.list({ from: '+447700900555', active: true }, { page: 1, pageSize: 10 })).items.map((c) => c.id)).toEqual(['list-6', 'list-5']);
       expect((await store.calls.list({ kind: 'test', to: '+441234500001' }, { page: 1, pageSize: 10 })).items.map((c) => c.id)).toEqual(['list-1']);

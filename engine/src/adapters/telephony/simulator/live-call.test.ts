@@ -40,6 +40,35 @@ describe('startLiveCall', () => {
     expect(events[0]!.at - Date.parse('2026-11-28T23:30:00Z')).toBeLessThan(60_000);
   });
 
+  it('takes a reference keyed one digit at a time, as the designer’s keypad sends it', async () => {
+    const reference = flowOf({
+      schemaVersion: 1,
+      id: 'reference',
+      name: 'Reference',
+      entry: 'ask',
+      nodes: [
+        { id: 'ask', kind: 'collect-digits', version: 1, params: { prompt: say('Your reference, then hash.'), variable: 'reference', minDigits: 8, maxDigits: 8, firstDigitTimeoutMs: 5000, interDigitTimeoutMs: 3000 } },
+        { id: 'thanks', kind: 'hangup', version: 1, params: { reason: 'got it' } },
+        { id: 'sorry', kind: 'hangup', version: 1, params: { reason: 'no reference' } },
+      ],
+      edges: [
+        { id: 'e1', from: 'ask', outcome: 'done', to: 'thanks' },
+        { id: 'e2', from: 'ask', outcome: 'noInput', to: 'sorry' },
+        { id: 'e3', from: 'ask', outcome: 'invalid', to: 'sorry' },
+      ],
+    });
+    const call = startLiveCall({ flow: reference, ports: simulatedPortsFor([reference]) });
+    const events: CallEvent[] = [];
+    call.on('event', (e) => events.push(e));
+    call.on('prompt', () => {
+      // Eight key presses, each its own message, a moment apart (as a person taps the keypad).
+      [...'12345678'].forEach((key, i) => setTimeout(() => call.press(key), 40 * (i + 1)));
+    });
+    expect(await call.finished).toEqual({ outcome: 'got it', endedAt: 'thanks' });
+    expect(events.filter((e) => e.type === 'input.digits').map((e) => e.data.digits)).toEqual(['12345678']);
+    expect(events.find((e) => e.type === 'var.set' && e.data.name === 'reference')?.data).toEqual({ name: 'reference', value: '12345678' });
+  });
+
   it('joins keys pressed one at a time on the designer’s keypad into one entry', async () => {
     const entry = flowOf({
       schemaVersion: 1,

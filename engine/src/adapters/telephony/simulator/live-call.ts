@@ -36,6 +36,8 @@ export interface LiveCallEnd {
 
 export interface LiveCall {
   readonly callId: string;
+  /** The call's clock: the time it was asked to happen at, running in real time from there. */
+  now(): number;
   press(digits: string): void;
   say(text: string): void;
   /** Real speech, 16-bit mono PCM at 8 or 16 kHz: passed through a phone line (8 kHz, G.711) first. */
@@ -68,6 +70,7 @@ export function startLiveCall(options: LiveCallOptions): LiveCall {
     .finally(() => ports.release?.().catch(() => undefined));
   const live: LiveCall = {
     callId,
+    now: () => clock.now(),
     press: (digits) => call.press(digits),
     say: (text) => call.say(text),
     speak: (pcm, sampleRateHz) => call.speak(throughPhoneLine(pcm, sampleRateHz), 8000),

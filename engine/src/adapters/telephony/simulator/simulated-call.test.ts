@@ -142,6 +142,41 @@ describe('SimulatedCall', () => {
     expect(await call.listen({ prompt: [], bargeIn: false, language: 'en-GB', noInputTimeoutMs: 1000, maxSpeechMs: 5000, allowDigits: false, maxDigits: 1, signal })).toMatchObject({ kind: 'speech' });
   });
 
+  it('buffers a live caller’s keys like a phone: one entry until the terminator, the most digits or the inter-digit timeout', async () => {
+    const clock = new SimulatedClock(0, { idleDriven: false });
+    const call = new SimulatedCall({ callId: 'live', from: '+447700900123', to: '+441234500000', clock, input: 'live' });
+    const pressOneByOne = async (keys: string) => {
+      for (const key of keys) {
+        call.press(key);
+        await clock.advance(700);
+      }
+    };
+    // A reference keyed one digit at a time, ended with #.
+    const reference = call.collectDigits(collect({ prompt: [], maxDigits: 8 }));
+    await pressOneByOne('1234567#');
+    expect(await reference).toEqual({ kind: 'digits', digits: '1234567', terminator: '#' });
+    // No terminator: the entry ends when the caller stops for the inter-digit timeout.
+    const paused = call.collectDigits(collect({ prompt: [], maxDigits: 8 }));
+    await pressOneByOne('42');
+    await clock.advance(3000);
+    expect(await paused).toEqual({ kind: 'digits', digits: '42' });
+    // The most digits end it at once; a key pressed after that waits for the next question.
+    const full = call.collectDigits(collect({ prompt: [], maxDigits: 3 }));
+    await pressOneByOne('9876');
+    expect(await full).toEqual({ kind: 'digits', digits: '987' });
+    expect(await call.collectDigits(collect({ prompt: [], maxDigits: 1 }))).toEqual({ kind: 'digits', digits: '6' });
+    // Words in the middle of an entry end it (a keypad collector does not hear them); they stay for the flow.
+    const interrupted = call.collectDigits(collect({ prompt: [], maxDigits: 8 }));
+    call.press('5');
+    await clock.advance(500);
+    call.say('sorry');
+    await clock.advance(10);
+    expect(await interrupted).toEqual({ kind: 'digits', digits: '5' });
+    const words = call.listen({ prompt: [], bargeIn: false, language: 'en-GB', noInputTimeoutMs: 1000, maxSpeechMs: 5000, allowDigits: false, maxDigits: 1, signal });
+    await clock.advance(1000);
+    expect(await words).toMatchObject({ kind: 'speech', utterance: { text: 'sorry' } });
+  });
+
   it('takes live keys and words whenever they come', async () => {
     const clock = new SimulatedClock(0, { idleDriven: false });
     const call = new SimulatedCall({ callId: 'live', from: '+447700900123', to: '+441234500000', clock, input: 'live' });

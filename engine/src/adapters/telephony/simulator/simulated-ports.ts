@@ -1,4 +1,4 @@
-import type { Clock, FlowPorts, FlowSource, Recognizer, SecretSource } from '../../../ports/index.js';
+import type { Clock, FlowPorts, FlowSource, Recognizer, ScheduleSource, SecretSource, StoredSchedule } from '../../../ports/index.js';
 import type { Flow } from '../../../ports/flow.js';
 import { SimulatedClock } from './simulated-clock.js';
 import { SimulatedHttpClient } from './simulated-http-client.js';
@@ -20,6 +20,19 @@ export class MemoryFlowSource implements FlowSource {
 
   async published(flowId: string): Promise<Flow | undefined> {
     return this.byId.get(flowId);
+  }
+}
+
+/** Stored schedules held in memory, by id (a folder's schedules.json, a test's own). */
+export class MemoryScheduleSource implements ScheduleSource {
+  private readonly byId: Map<string, StoredSchedule>;
+
+  constructor(schedules: Iterable<StoredSchedule> = []) {
+    this.byId = new Map([...schedules].map((s) => [s.id, s]));
+  }
+
+  async schedule(scheduleId: string): Promise<StoredSchedule | undefined> {
+    return this.byId.get(scheduleId);
   }
 }
 
@@ -55,9 +68,18 @@ export function simulatedStandIns(
  * for runs with no engine behind them (the CLI, flow tests, benches): hand it to
  * engine/src/calls/call-ports.ts like main.ts hands its real adapters.
  */
-export function simulatedKit(world: World, options: { clock?: Clock; flows?: Iterable<Flow>; queue?: FlowPorts['queue'] }) {
+export function simulatedKit(
+  world: World,
+  options: { clock?: Clock; flows?: Iterable<Flow>; schedules?: Iterable<StoredSchedule>; queue?: FlowPorts['queue'] } = {},
+) {
   const clock = options.clock ?? new SimulatedClock(DEFAULT_CALL_TIME);
-  return { clock, ...simulatedStandIns(world, clock), queue: options.queue ?? NO_ACD, flows: new MemoryFlowSource(options.flows) };
+  return {
+    clock,
+    ...simulatedStandIns(world, clock),
+    queue: options.queue ?? NO_ACD,
+    flows: new MemoryFlowSource(options.flows),
+    schedules: new MemoryScheduleSource(options.schedules) as ScheduleSource,
+  };
 }
 
 /** A kit made without the ACD (a bench of one node, a test of the ports themselves): a queue node there is a fault that says so. */

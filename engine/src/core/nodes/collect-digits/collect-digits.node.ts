@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { PromptSegment } from '../../../ports/index.js';
 import { patternProblem, testSafePattern } from '../../safe-pattern.js';
-import { durationMs, retries, variableName } from '../common-params.js';
+import { durationSeconds, ms, msToSeconds, retries, variableName } from '../common-params.js';
 import { defineNode } from '../define-node.js';
 import { ask, NO_INPUT_TEXT, type Verdict } from '../ask.js';
 import { defaultedPrompt, promptParam, readBack, spokenText, withValues } from '../prompt.js';
@@ -17,7 +17,8 @@ const INVALID_TEXT = {
 
 export const collectDigitsNode = defineNode({
   kind: 'collect-digits',
-  version: 1,
+  version: 2,
+  earlier: [{ version: 1, upgrade: msToSeconds({ firstDigitTimeoutMs: 'firstDigitTimeoutSeconds', interDigitTimeoutMs: 'interDigitTimeoutSeconds' }) }],
   params: z
     .strictObject({
       prompt: promptParam.describe('What to enter ("Please enter your 8-digit reference, then press hash")'),
@@ -31,8 +32,8 @@ export const collectDigitsNode = defineNode({
         .optional()
         .describe('Regular expression the whole entry must match, e.g. 0[0-9]{9,10} for a UK phone number'),
       bargeIn: z.boolean().default(true).describe('Let the caller start typing before the prompt ends'),
-      firstDigitTimeoutMs: durationMs('How long to wait for the first key (ms)', 6000, 1000, 30_000),
-      interDigitTimeoutMs: durationMs('How long to wait between keys (ms)', 3000, 1000, 20_000),
+      firstDigitTimeoutSeconds: durationSeconds('Wait for the first key (seconds)', 'How long to wait for the first key after the prompt', 6, 1, 30),
+      interDigitTimeoutSeconds: durationSeconds('Wait between keys (seconds)', 'How long a pause between keys ends the entry', 3, 1, 20),
       retries: retries('Times the caller is asked again after no input, an invalid entry or "try again"'),
       confirm: z
         .strictObject({
@@ -67,9 +68,9 @@ export const collectDigitsNode = defineNode({
     waitsForCaller: () => true,
     prompts: (p) => [
       { field: 'prompt', prompt: p.prompt },
-      { field: 'noInputPrompt', prompt: p.noInputPrompt },
-      { field: 'invalidPrompt', prompt: p.invalidPrompt },
-      ...(p.confirm.enabled ? [{ field: 'confirm.prompt', prompt: p.confirm.prompt, values: ['entered'] }] : []),
+      { field: 'noInputPrompt', prompt: p.noInputPrompt, defaults: NO_INPUT_TEXT },
+      { field: 'invalidPrompt', prompt: p.invalidPrompt, defaults: INVALID_TEXT },
+      ...(p.confirm.enabled ? [{ field: 'confirm.prompt', prompt: p.confirm.prompt, values: ['entered'], defaults: CONFIRM_TEXT }] : []),
     ],
     sets: (p) => [p.variable],
   },
@@ -82,8 +83,8 @@ export const collectDigitsNode = defineNode({
         minDigits,
         maxDigits,
         terminators: params.terminator,
-        firstDigitTimeoutMs: params.firstDigitTimeoutMs,
-        interDigitTimeoutMs: params.interDigitTimeoutMs,
+        firstDigitTimeoutMs: ms(params.firstDigitTimeoutSeconds),
+        interDigitTimeoutMs: ms(params.interDigitTimeoutSeconds),
         signal,
       });
     /** Reads the entry back; an answer other than 1 asks for the number again without the invalid-entry words. */

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { SecretSource, VarValue } from '../../../ports/index.js';
 import { EngineError } from '../../engine-error.js';
 import { renderWithSecrets, templateSecrets } from '../../template.js';
-import { durationMs, variableName } from '../common-params.js';
+import { durationSeconds, ms, msToSeconds, variableName } from '../common-params.js';
 import { defineNode } from '../define-node.js';
 
 /** A path into a JSON response: "account.balance", "items[0].amount" or "items.0.amount". */
@@ -82,7 +82,8 @@ async function revealSecrets(names: readonly string[], source: SecretSource | un
 
 export const httpNode = defineNode({
   kind: 'http',
-  version: 1,
+  version: 2,
+  earlier: [{ version: 1, upgrade: msToSeconds({ timeoutMs: 'timeoutSeconds' }) }],
   params: z.strictObject({
     method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).default('GET').describe('HTTP method'),
     url: z
@@ -95,7 +96,7 @@ export const httpNode = defineNode({
       .default({})
       .describe('Request headers; {{variables}} are filled in; put keys and passwords in a secret and write {{secret:NAME}}'),
     body: z.string().max(10_000).optional().describe('Request body; {{variables}} and {{secret:NAME}} are filled in'),
-    timeoutMs: durationMs('Give up after this long (ms)', 3000, 100, 30_000),
+    timeoutSeconds: durationSeconds('Give up after (seconds)', 'How long to wait for the answer before the timeout exit', 3, 0.1, 30),
     responseMap: z
       .record(variableName, jsonPath)
       .default({})
@@ -145,7 +146,7 @@ export const httpNode = defineNode({
       url: renderWithSecrets(url, vars, revealed, encodeURIComponent),
       headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, renderWithSecrets(v, vars, revealed)])),
       ...(body === undefined ? {} : { body: renderWithSecrets(body, vars, revealed) }),
-      timeoutMs: params.timeoutMs,
+      timeoutMs: ms(params.timeoutSeconds),
       signal,
     });
     if (response.kind === 'timeout') return { outcome: 'timeout' };

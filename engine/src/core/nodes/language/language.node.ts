@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { languageTag } from '../../flow/schema.js';
-import { digitKey, duplicates, durationMs } from '../common-params.js';
+import { digitKey, duplicates, durationSeconds, ms, msToSeconds } from '../common-params.js';
 import { defineNode } from '../define-node.js';
 import { askForKey, questionPrompts, repromptParams } from '../ask.js';
 import { promptParam } from '../prompt.js';
 
 const choice = z
   .strictObject({
-    digit: digitKey.describe('Key the caller presses'),
+    digit: digitKey.meta({ title: 'Key' }).describe('Key the caller presses'),
     language: languageTag.describe('Language chosen (one the flow offers), also the exit'),
     label: z.string().min(1).max(60).describe('e.g. "Cymraeg"'),
   })
@@ -15,7 +15,8 @@ const choice = z
 
 export const languageNode = defineNode({
   kind: 'language',
-  version: 1,
+  version: 2,
+  earlier: [{ version: 1, upgrade: msToSeconds({ timeoutMs: 'timeoutSeconds' }) }],
   params: z
     .strictObject({
       mode: z.enum(['choose', 'fixed']).default('choose').describe('choose: the caller picks with a key; fixed: switch to one language'),
@@ -23,7 +24,7 @@ export const languageNode = defineNode({
       prompt: promptParam.optional().describe('The choice, said in every language ("For English, press 1. Am Gymraeg, pwyswch 2.")'),
       options: z.array(choice).max(9).default([]).describe('Languages the caller can choose (choose)'),
       bargeIn: z.boolean().default(true).describe('Let the caller press before the prompt ends'),
-      timeoutMs: durationMs('How long to wait for a key (ms)', 5000, 1000, 30_000),
+      timeoutSeconds: durationSeconds('Wait for a key (seconds)', 'How long to wait for a key after the choice', 5, 1, 30),
       noInput: repromptParams('noInput'),
       noMatch: repromptParams('noMatch'),
     })
@@ -67,6 +68,7 @@ export const languageNode = defineNode({
     if (params.mode === 'fixed') return { outcome: 'done', set: { language: params.language ?? context.language } };
     const answer = await askForKey(context, {
       ...params,
+      timeoutMs: ms(params.timeoutSeconds),
       prompt: params.prompt ?? { text: {} },
       keys: params.options.map((o) => o.digit),
     });

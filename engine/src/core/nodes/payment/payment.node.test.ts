@@ -64,6 +64,12 @@ describe('payment node', () => {
     expect(r.heard).toContain('Thank you. The amount to pay is £25.50.');
   });
 
+  it('ends as the world says without asking the caller anything, even the amount (a replayed test call has no card to key)', async () => {
+    const r = await runNode(paymentNode, { referenceVariable: 'caseRef', amountFromCaller: true }, { vars, world: { payments: 'paid' } });
+    expect(r.outcome).toBe('paid');
+    expect(r.heard.join(' ')).not.toContain('Please enter the amount');
+  });
+
   it.each([
     ['paid', 'paid'],
     ['declined', 'declined'],

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { durationMs, variableName } from '../common-params.js';
+import { durationSeconds, ms, variableName } from '../common-params.js';
 import { defineNode, type NodeResult } from '../define-node.js';
 import { promptParam } from '../prompt.js';
 import { takePayment } from './take-payment.js';
@@ -31,7 +31,7 @@ export const paymentParams = z
       .enum(['bridge', 'refer'])
       .default('bridge')
       .describe('bridge: the caller comes back to hear the result; refer: the caller is put through to the payment line for good'),
-    ringTimeoutMs: durationMs('How long the payment line rings (ms)', 30_000, 5000, 120_000),
+    ringTimeoutSeconds: durationSeconds('Ring the payment line for (seconds)', 'How long the payment line rings before the error exit', 30, 5, 120),
   })
   .refine((p) => p.amountFromCaller || p.amountPence !== undefined || p.amountVariable !== undefined, {
     path: ['amountPence'],
@@ -40,6 +40,7 @@ export const paymentParams = z
 
 export const paymentNode = defineNode({
   kind: 'payment',
+  // Version 1, with other exits and a wait in milliseconds, is a node of its own (payment-v1.node.ts).
   version: 2,
   params: paymentParams,
   outcomes: () => [
@@ -64,7 +65,7 @@ export const paymentNode = defineNode({
     sets: () => PAYMENT_VARIABLES,
   },
   async run(context): Promise<NodeResult> {
-    const { status, set } = await takePayment(context, context.params);
+    const { status, set } = await takePayment(context, { ...context.params, ringTimeoutMs: ms(context.params.ringTimeoutSeconds) });
     return { outcome: status, set };
   },
 });

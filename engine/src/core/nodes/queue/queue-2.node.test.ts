@@ -17,6 +17,17 @@ describe('queue node, version 2', () => {
     expect(entry).toMatchObject({ state: 'ended', outcome: 'answered', agentId: 'asha' });
   });
 
+  it('logs the agent answering by name, so a caller who hangs up mid-conversation never reads as one who gave up waiting', async () => {
+    const world = { queues: { 'talk-v2': agents({ id: 'asha', availableAfterSeconds: 5, talkSeconds: 600 }) } };
+    const talking = await runNode(queueNode2, { queueId: 'talk-v2' }, { caller: [{ wait: 60 }, { hangup: true }], world });
+    expect(talking.outcome).toBe('callerHungUp');
+    expect(talking.events.filter((e) => e.type === 'agent.connected').map((e) => e.data)).toEqual([
+      { agentId: 'asha', agentName: 'Simulated agent 1 (talk-v2)', queueId: 'talk-v2', queueName: 'talk-v2' },
+    ]);
+    const waiting = await runNode(queueNode2, { queueId: 'talk-v2' }, { caller: [{ wait: 2 }, { hangup: true }], world });
+    expect(waiting.events.some((e) => e.type === 'agent.connected')).toBe(false);
+  });
+
   it('passes over an agent who does not answer to one who does', async () => {
     const r = await runNode(queueNode2, { queueId: 'missed-v2' }, {
       world: { queues: { 'missed-v2': agents({ id: 'slow', answers: 'noAnswer' }, { id: 'quick', availableAfterSeconds: 1 }) } },

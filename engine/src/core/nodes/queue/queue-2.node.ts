@@ -15,7 +15,7 @@ const MAX_MOVES = 5;
 const TRANSFER_RING_MS = 30_000;
 
 const params = z.strictObject({
-  queueId: z.string().min(1).max(64).describe('Queue the caller waits in (its hours, treatment, overflow and callbacks are set on the Queues screen)'),
+  queueId: z.string().min(1).max(64).meta({ ref: 'queue', title: 'Queue' }).describe('Queue the caller waits in (its hours, treatment, overflow and callbacks are set on the Queues screen)'),
   priority: z.number().int().min(0).max(1000).default(0).describe('Priority when the variable below is not set (higher is served first)'),
   priorityVariable: variableName
     .optional()
@@ -136,15 +136,15 @@ export const queueNode2 = defineNode({
     ends: 'person',
     optionalOutcomes: () => ['answered', 'transferred', 'callback', 'message', 'overflow'],
     prompts: (p) => [
-      { field: 'positionPrompt', prompt: p.positionPrompt, values: ['queuePosition'] },
-      { field: 'waitPrompt', prompt: p.waitPrompt, values: ['waitMinutes'] },
-      { field: 'waitShortPrompt', prompt: p.waitShortPrompt },
-      { field: 'callbackOfferPrompt', prompt: p.callbackOfferPrompt, values: ['callbackKey'] },
-      { field: 'messageOfferPrompt', prompt: p.messageOfferPrompt, values: ['messageKey'] },
-      { field: 'confirmNumberPrompt', prompt: p.confirmNumberPrompt, values: ['callbackNumber'] },
-      { field: 'enterNumberPrompt', prompt: p.enterNumberPrompt },
-      { field: 'callbackBookedPrompt', prompt: p.callbackBookedPrompt },
-      { field: 'callbackNotBookedPrompt', prompt: p.callbackNotBookedPrompt },
+      { field: 'positionPrompt', prompt: p.positionPrompt, values: ['queuePosition'], defaults: QUEUE_TEXT.position },
+      { field: 'waitPrompt', prompt: p.waitPrompt, values: ['waitMinutes'], defaults: QUEUE_TEXT.wait },
+      { field: 'waitShortPrompt', prompt: p.waitShortPrompt, defaults: QUEUE_TEXT.waitShort },
+      { field: 'callbackOfferPrompt', prompt: p.callbackOfferPrompt, values: ['callbackKey'], defaults: QUEUE_TEXT.callbackOffer },
+      { field: 'messageOfferPrompt', prompt: p.messageOfferPrompt, values: ['messageKey'], defaults: QUEUE_TEXT.messageOffer },
+      { field: 'confirmNumberPrompt', prompt: p.confirmNumberPrompt, values: ['callbackNumber'], defaults: QUEUE_TEXT.confirmNumber },
+      { field: 'enterNumberPrompt', prompt: p.enterNumberPrompt, defaults: QUEUE_TEXT.enterNumber },
+      { field: 'callbackBookedPrompt', prompt: p.callbackBookedPrompt, defaults: QUEUE_TEXT.callbackBooked },
+      { field: 'callbackNotBookedPrompt', prompt: p.callbackNotBookedPrompt, defaults: QUEUE_TEXT.callbackNotBooked },
     ],
     sets: () => ['agentId', 'agentName', 'callbackNumber', 'transferTarget'],
   },

@@ -34,6 +34,16 @@ describe('queue node', () => {
     expect(r.heard).toEqual([]);
   });
 
+  it('logs the moment an agent answers, so hanging up mid-conversation is not giving up in the queue', async () => {
+    const talking = await runNode(queueNode, params, { caller: [{ wait: 30 }, { hangup: true }], world: { queues: { highways: { answerAfterSeconds: 5 } } } });
+    expect(talking.outcome).toBe('callerHungUp');
+    expect(talking.events.filter((e) => e.type === 'agent.connected').map((e) => e.data)).toEqual([
+      { agentId: 'simulated-agent-highways', agentName: 'Simulated agent (highways)', queueId: 'highways', queueName: 'highways' },
+    ]);
+    const waiting = await runNode(queueNode, params, { caller: [{ wait: 20 }, { hangup: true }], world: { queues: { highways: { answerAfterSeconds: 600 } } } });
+    expect(waiting.events.some((e) => e.type === 'agent.connected')).toBe(false);
+  });
+
   it('reports a caller who hangs up while waiting', async () => {
     const r = await runNode(queueNode, params, { caller: [{ wait: 20 }, { hangup: true }], world: { queues: { highways: { answerAfterSeconds: 600 } } } });
     expect(r.outcome).toBe('callerHungUp');

@@ -25,7 +25,7 @@ export const queueNode = defineNode({
   kind: 'queue',
   version: 1,
   params: z.strictObject({
-    queueId: z.string().min(1).max(64).describe('Queue the caller waits in'),
+    queueId: z.string().min(1).max(64).meta({ ref: 'queue', title: 'Queue' }).describe('Queue the caller waits in'),
     priority: z.number().int().min(0).max(100).default(0).describe('Priority when the variable below is not set (higher is served first)'),
     priorityVariable: variableName
       .optional()
@@ -55,7 +55,7 @@ export const queueNode = defineNode({
     waitsForCaller: () => true,
     ends: 'person',
     optionalOutcomes: () => ['answered'],
-    prompts: (p) => [{ field: 'announcement', prompt: p.announcement, values: ['queuePosition'] }],
+    prompts: (p) => [{ field: 'announcement', prompt: p.announcement, values: ['queuePosition'], defaults: ANNOUNCEMENT_TEXT }],
     sets: () => ['agentId'],
   },
   async run(context) {

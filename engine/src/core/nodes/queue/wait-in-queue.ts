@@ -148,7 +148,7 @@ export async function waitWithTicket(
       }
       if (woken.kind === 'tick') continue;
       if (woken.kind === 'key') return { kind: 'key', key: woken.key, ...still };
-      const rung = await ring(context, ticket, woken.offer, treatment);
+      const rung = await ring(context, ticket, queue, woken.offer, treatment);
       if (rung.kind === 'completed') return { kind: 'answered', offer: woken.offer, talkMs: rung.talkMs };
       if (rung.kind === 'referred') return { kind: 'referred', offer: woken.offer, talkMs: rung.talkMs, target: rung.target };
       offer = ticket.nextOffer(waiting.signal);
@@ -161,21 +161,27 @@ export async function waitWithTicket(
 }
 
 /** Ring the offered agent and connect the caller; tells the ticket how it went. */
-async function ring(context: Pick<NodeContext<unknown>, 'call' | 'signal'>, ticket: QueueTicket, offer: AgentOffer, treatment: WaitTreatment): Promise<BridgeResult> {
+async function ring(context: Pick<NodeContext<unknown>, 'call' | 'log' | 'signal'>, ticket: QueueTicket, queue: QueueInfo, offer: AgentOffer, treatment: WaitTreatment): Promise<BridgeResult> {
   let answered: Promise<void> | undefined;
+  const told = () => {
+    if (answered) return answered;
+    // In the call's log as the agent answers: a caller who hangs up mid-conversation never reads as one who gave up waiting.
+    context.log('agent.connected', { agentId: offer.agentId, agentName: offer.agentName, queueId: queue.id, queueName: queue.name });
+    return (answered = ticket.answered(offer));
+  };
   const result = await context.call.bridge(offer.destination, {
     ringTimeoutMs: treatment.ringTimeoutMs,
     ...(treatment.whisper ? { whisper: treatment.whisper } : {}),
     ...(treatment.record ? { record: true } : {}),
     ...(treatment.holdMusic ? { waitMusic: treatment.holdMusic } : {}),
     onAnswer: () => {
-      answered ??= ticket.answered(offer);
+      void told();
     },
     signal: context.signal,
   });
   if (result.kind === 'completed' || result.kind === 'referred') {
     // A channel that does not report the answer as it happens: it has certainly happened now.
-    await (answered ??= ticket.answered(offer));
+    await told();
     await ticket.talkEnded(offer, { talkMs: result.talkMs, ...(result.kind === 'referred' ? { transferredTo: result.target } : {}) });
     return result;
   }

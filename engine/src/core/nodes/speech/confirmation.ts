@@ -7,6 +7,7 @@
  * Anything but a clear no puts the caller through: someone who cannot answer may be the one at risk.
  */
 import { z } from 'zod';
+import { durationSeconds, ms } from '../common-params.js';
 import { findKeywords } from '../../keywords.js';
 import type { NodeContext } from '../define-node.js';
 import { defaultedPrompt, spokenText } from '../prompt.js';
@@ -26,7 +27,7 @@ export const confirmationParams = z
       .default(0.8)
       .describe('Safeguarding words heard with less confidence than this (0–1) are confirmed first, even below the minimum confidence'),
     prompt: defaultedPrompt('The question asked', CONFIRM_TEXT),
-    timeoutMs: z.number().int().min(1000).max(30_000).default(6000).describe('How long to wait for the answer (ms)'),
+    timeoutSeconds: durationSeconds('Wait for the answer (seconds)', 'How long to wait for the answer', 6, 1, 30),
   })
   .prefault({})
   .describe('Safeguarding confirmation');
@@ -50,7 +51,7 @@ export async function confirmSafeguarding(
     prompt: segments,
     bargeIn: true,
     language,
-    noInputTimeoutMs: params.timeoutMs,
+    noInputTimeoutMs: ms(params.timeoutSeconds),
     maxSpeechMs: 5000,
     allowDigits: true,
     maxDigits: 1,

@@ -6,15 +6,22 @@ import { matchConfidence, speechNode } from './speech.node.js';
 const params = {
   prompt: { text: { 'en-GB': 'Please tell us what you are calling about.' } },
   groups: [
-    { outcome: 'highways', phrases: ['pothole', 'street light'], digit: '1' },
-    { outcome: 'blue-badge', phrases: ['blue badge'], digit: '2' },
-    { outcome: 'safeguarding', phrases: ['fallen', 'not safe', 'abuse'], vulnerable: true },
+    { label: 'Highways', outcome: 'highways', phrases: ['pothole', 'street light'], digit: '1' },
+    { label: 'Blue badge', outcome: 'blue-badge', phrases: ['blue badge'], digit: '2' },
+    { label: 'Safeguarding', outcome: 'safeguarding', phrases: ['fallen', 'not safe', 'abuse'], vulnerable: true },
   ],
   noInput: { retries: 1 },
   noMatch: { retries: 1 },
 };
 
 describe('speech node', () => {
+  it('reads version 1 params: waits in milliseconds become seconds, an unlabelled group is named after its exit', async () => {
+    const { nodeDefinition } = await import('../../catalogue.js');
+    const v1 = nodeDefinition('speech', 1)!;
+    const parsed = v1.params.parse({ prompt: params.prompt, groups: [{ outcome: 'highways', phrases: ['pothole'] }], noInputTimeoutMs: 7000, maxSpeechMs: 20_000 });
+    expect(parsed).toMatchObject({ noInputTimeoutSeconds: 7, maxSpeechSeconds: 20, groups: [{ label: 'highways', outcome: 'highways' }] });
+  });
+
   it('routes by a flagged word and stores what was said and the group', async () => {
     const r = await runNode(speechNode, params, { caller: [{ say: 'There are POTHOLES on my road!' }] });
     expect(r).toMatchObject({ outcome: 'highways', set: { transcript: 'There are POTHOLES on my road!', intent: 'highways' } });
@@ -183,7 +190,7 @@ describe('speech node', () => {
   it('rejects two groups with one exit, a built-in exit name and a key used twice', () => {
     const bad = speechNode.params.safeParse({
       ...params,
-      groups: [...params.groups, { outcome: 'highways', phrases: ['road'], digit: '1' }, { outcome: 'noMatch', phrases: ['x'] }],
+      groups: [...params.groups, { label: 'Roads', outcome: 'highways', phrases: ['road'], digit: '1' }, { label: 'Other', outcome: 'noMatch', phrases: ['x'] }],
     });
     expect(bad.error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`)).toEqual([
       'groups.3.outcome: two groups lead to "highways"',

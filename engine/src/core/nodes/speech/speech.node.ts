@@ -3,7 +3,7 @@ import type { Recognition, VarValue } from '../../../ports/index.js';
 import { findKeywords, type KeywordGroup, type KeywordMatch } from '../../keywords.js';
 import { tokenCount } from '../../words.js';
 import { ask, askForKey, questionPrompts, repromptParams, type Verdict } from '../ask.js';
-import { digitKey, duplicates, durationMs, outcomeName, retries, variableName } from '../common-params.js';
+import { digitKey, duplicates, durationSeconds, ms, msToSeconds, outcomeName, retries, variableName } from '../common-params.js';
 import { defineNode, type NodeContext } from '../define-node.js';
 import { promptParam } from '../prompt.js';
 import { confirmSafeguarding, confirmationParams } from './confirmation.js';
@@ -12,10 +12,13 @@ const RESERVED_OUTCOMES = ['noInput', 'noMatch'];
 
 const keywordGroup = z
   .strictObject({
-    outcome: outcomeName.describe('Exit taken when the caller says one of these (e.g. "safeguarding")'),
-    label: z.string().max(60).optional().describe('Shown on the exit'),
+    label: z.string().min(1).max(60).describe('What the caller is calling about, shown on the exit (e.g. "Safeguarding")'),
+    outcome: outcomeName
+      .meta({ title: 'Exit name', derivedFrom: 'label' })
+      .describe('The exit’s name in the flow, made from the label (e.g. "safeguarding"); edges and test calls refer to it'),
     phrases: z
       .array(z.string().trim().min(1).max(80))
+      .meta({ title: 'Words and phrases', oneLinePerItem: true })
       .min(1)
       .max(100)
       .describe(
@@ -25,7 +28,7 @@ const keywordGroup = z
       .boolean()
       .default(false)
       .describe('Safeguarding words: win over every other group, set vulnerable=true and the priority variable so the queue fast-tracks the caller'),
-    digit: digitKey.optional().describe('Key that chooses this group instead of speaking (DTMF fallback)'),
+    digit: digitKey.optional().meta({ title: 'Key' }).describe('Key that chooses this group instead of speaking (keypad fallback)'),
   })
   .describe('Keyword group');
 
@@ -34,7 +37,7 @@ const keypadFallback = z
     prompt: promptParam.describe(
       'The keys, said when speech has not worked (nothing heard, not understood, or the speech service down): every group with a key, safeguarding first ("If you or someone else is at risk of harm, press 8 …")',
     ),
-    timeoutMs: durationMs('How long to wait for a key (ms)', 6000, 1000, 30_000),
+    timeoutSeconds: durationSeconds('Wait for a key (seconds)', 'How long to wait for a key', 6, 1, 30),
     retries: retries('Times the keys are offered again after silence or a wrong key', 1),
   })
   .describe('Keypad fallback');
@@ -44,8 +47,8 @@ const speechParams = z
     prompt: promptParam.describe('The open question ("Please tell us in a few words what you are calling about")'),
     groups: z.array(keywordGroup).min(1).max(30).describe('Groups of flagged words, each an exit'),
     bargeIn: z.boolean().default(true).describe('Let the caller speak or press before the question ends'),
-    noInputTimeoutMs: durationMs('Silence before the caller counts as saying nothing (ms)', 5000, 1000, 30_000),
-    maxSpeechMs: durationMs('Longest answer listened to (ms)', 15_000, 2000, 60_000),
+    noInputTimeoutSeconds: durationSeconds('Wait for an answer (seconds)', 'Silence before the caller counts as saying nothing', 5, 1, 30),
+    maxSpeechSeconds: durationSeconds('Longest answer (seconds)', 'The longest answer listened to', 15, 2, 60),
     transcriptVariable: variableName.default('transcript').describe('Variable that holds what the caller said'),
     groupVariable: variableName.default('intent').describe('Variable that holds the matched group (its exit)'),
     priorityVariable: variableName.default('priority').describe('Variable set to the vulnerable priority when a vulnerable group matches'),
@@ -90,14 +93,33 @@ const speechParams = z
     }
   });
 type SpeechParams = z.output<typeof speechParams>;
+
+/**
+ * Version 1 waited in milliseconds and could leave a group unlabelled: waits become seconds, and an
+ * unlabelled group is called what its exit was.
+ */
+function upgradeFromV1(params: Record<string, unknown>): Record<string, unknown> {
+  const renamed = msToSeconds({ noInputTimeoutMs: 'noInputTimeoutSeconds', maxSpeechMs: 'maxSpeechSeconds' })(params);
+  if (Array.isArray(renamed.groups)) {
+    renamed.groups = renamed.groups.map((g: unknown) =>
+      g && typeof g === 'object' && !('label' in g) && typeof (g as { outcome?: unknown }).outcome === 'string' ? { ...g, label: (g as { outcome: string }).outcome } : g,
+    );
+  }
+  for (const part of ['keypad', 'confirm'] as const) {
+    const value = renamed[part];
+    if (value && typeof value === 'object' && !Array.isArray(value)) renamed[part] = msToSeconds({ timeoutMs: 'timeoutSeconds' })(value as Record<string, unknown>);
+  }
+  return renamed;
+}
 type SpeechGroup = SpeechParams['groups'][number];
 
 export const speechNode = defineNode({
   kind: 'speech',
-  version: 1,
+  version: 2,
+  earlier: [{ version: 1, upgrade: upgradeFromV1 }],
   params: speechParams,
   outcomes: (p) => [
-    ...p.groups.map((g) => ({ name: g.outcome, label: g.label ?? g.outcome })),
+    ...p.groups.map((g) => ({ name: g.outcome, label: g.label })),
     { name: 'noInput', label: 'No input', description: 'Nothing said or pressed, after the last retry' },
     { name: 'noMatch', label: 'No match', description: 'Nothing recognised, after the last retry' },
   ],
@@ -107,6 +129,7 @@ export const speechNode = defineNode({
     icon: 'mic',
     help: 'Ask an open question and route by flagged words in the answer (with keys as a fallback). Safeguarding words fast-track vulnerable callers.',
     summary: ['prompt', 'groups'],
+    starter: { groups: [{ label: 'Group 1', outcome: 'group-1', phrases: [] }] },
   },
   traits: {
     waitsForCaller: () => true,
@@ -138,8 +161,8 @@ export const speechNode = defineNode({
           prompt: segments,
           bargeIn: params.bargeIn,
           language,
-          noInputTimeoutMs: params.noInputTimeoutMs,
-          maxSpeechMs: params.maxSpeechMs,
+          noInputTimeoutMs: ms(params.noInputTimeoutSeconds),
+          maxSpeechMs: ms(params.maxSpeechSeconds),
           allowDigits: digitGroups.length > 0,
           maxDigits: 1,
           signal,
@@ -242,7 +265,7 @@ async function askForKeypad(
     prompt: keypad.prompt,
     keys: digitGroups.map((g) => g.digit!),
     bargeIn: true,
-    timeoutMs: keypad.timeoutMs,
+    timeoutMs: ms(keypad.timeoutSeconds),
     noInput: { retries: keypad.retries, prompt: params.noInput.prompt },
     noMatch: { retries: keypad.retries, prompt: params.noMatch.prompt },
   });

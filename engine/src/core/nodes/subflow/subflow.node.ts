@@ -8,7 +8,7 @@ export const subflowNode = defineNode({
   version: 1,
   params: z
     .strictObject({
-      flowId: z.string().min(1).max(64).describe('The flow to run (its published version)'),
+      flowId: z.string().min(1).max(64).meta({ ref: 'flow', title: 'Flow' }).describe('The flow to run (its published version)'),
       outcomes: z
         .array(outcomeName)
         .min(1)

@@ -33,7 +33,7 @@ describe('transfer node', () => {
   });
 
   it('gives up after the ring timeout', async () => {
-    const r = await runNode(transferNode, { ...params, ringTimeoutMs: 5000 }, { world: { destinations: { 'tel:+441632960500': 'noAnswer' } } });
+    const r = await runNode(transferNode, { ...params, ringTimeoutSeconds: 5 }, { world: { destinations: { 'tel:+441632960500': 'noAnswer' } } });
     expect(r.outcome).toBe('noAnswer');
   });
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { parseDestination } from '../../destination.js';
-import { durationMs } from '../common-params.js';
+import { durationSeconds, ms, msToSeconds } from '../common-params.js';
 import { defineNode } from '../define-node.js';
 import { promptParam, say } from '../prompt.js';
 
@@ -19,14 +19,15 @@ export function destinationOf(text: string) {
 
 export const transferNode = defineNode({
   kind: 'transfer',
-  version: 1,
+  version: 2,
+  earlier: [{ version: 1, upgrade: msToSeconds({ ringTimeoutMs: 'ringTimeoutSeconds' }) }],
   params: z.strictObject({
     destination: destinationParam.describe('Where to: sip:user@host, tel:+44…, teams:+44… or agent:<id>'),
     mode: z
       .enum(['blind', 'bridge'])
       .default('blind')
       .describe('blind: hand the call over (SIP REFER) and leave; bridge: connect and stay in the media path'),
-    ringTimeoutMs: durationMs('How long it rings before the no-answer exit (ms)', 30_000, 5000, 120_000),
+    ringTimeoutSeconds: durationSeconds('Ring for (seconds)', 'How long it rings before the no-answer exit', 30, 5, 120),
     prompt: promptParam.optional().describe('Said before transferring ("Putting you through now")'),
     callerId: z.string().max(40).optional().describe('Number presented to the far end (default: the caller’s)'),
   }),
@@ -50,10 +51,16 @@ export const transferNode = defineNode({
     prompts: (p) => (p.prompt ? [{ field: 'prompt', prompt: p.prompt }] : []),
   },
   async run(context) {
-    const { params, call, signal } = context;
+    const { params, call, signal, log } = context;
     await say(context, params.prompt);
     const destination = destinationOf(params.destination);
-    const options = { ringTimeoutMs: params.ringTimeoutMs, signal, ...(params.callerId ? { callerId: params.callerId } : {}) };
+    const options = {
+      ringTimeoutMs: ms(params.ringTimeoutSeconds),
+      signal,
+      ...(params.callerId ? { callerId: params.callerId } : {}),
+      // Staying on the line (bridge): from the answer on, the caller is talking to a person.
+      onAnswer: () => log('agent.connected', { destination: params.destination }),
+    };
     if (params.mode === 'blind') {
       const result = await call.transfer(destination, options);
       return { outcome: result.kind };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { durationMs } from '../common-params.js';
+import { durationSeconds, ms, msToSeconds } from '../common-params.js';
 import { defineNode } from '../define-node.js';
 import { defaultedPrompt, spokenText } from '../prompt.js';
 
@@ -10,12 +10,13 @@ const LEAVE_MESSAGE_TEXT = {
 
 export const voicemailNode = defineNode({
   kind: 'voicemail',
-  version: 1,
+  version: 2,
+  earlier: [{ version: 1, upgrade: msToSeconds({ silenceTimeoutMs: 'silenceTimeoutSeconds' }) }],
   params: z.strictObject({
     boxId: z.string().min(1).max(64).describe('Voicemail box the message goes to (e.g. "highways-emergencies")'),
     prompt: defaultedPrompt('Said before the tone', LEAVE_MESSAGE_TEXT),
     maxLengthSeconds: z.number().int().min(5).max(600).default(120).describe('Longest message'),
-    silenceTimeoutMs: durationMs('Silence that ends the message (ms)', 5000, 1000, 30_000),
+    silenceTimeoutSeconds: durationSeconds('Silence that ends it (seconds)', 'How long a silence ends the message', 5, 1, 30),
     beep: z.boolean().default(true).describe('Play a tone before recording'),
     terminators: z.string().regex(/^[0-9*#]{0,3}$/).default('#').describe('Keys that end the message'),
   }),
@@ -33,7 +34,7 @@ export const voicemailNode = defineNode({
   traits: {
     waitsForCaller: () => true,
     ends: 'deliberate',
-    prompts: (p) => [{ field: 'prompt', prompt: p.prompt }],
+    prompts: (p) => [{ field: 'prompt', prompt: p.prompt, defaults: LEAVE_MESSAGE_TEXT }],
     sets: () => ['voicemailId', 'voicemailBox', 'voicemailSeconds'],
   },
   async run({ params, call, prompt, log, signal }) {
@@ -42,7 +43,7 @@ export const voicemailNode = defineNode({
       prompt: segments,
       beep: params.beep,
       maxDurationMs: params.maxLengthSeconds * 1000,
-      silenceTimeoutMs: params.silenceTimeoutMs,
+      silenceTimeoutMs: ms(params.silenceTimeoutSeconds),
       terminators: params.terminators,
       signal,
     });

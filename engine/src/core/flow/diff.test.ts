@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { flowSchema, type Flow } from '../core/flow/schema.js';
-import { changedFields, diffFlows } from './flow-diff.js';
+import { flowSchema, type Flow } from './schema.js';
+import { changedFields, diffFlows } from './diff.js';
 
 const base: Flow = flowSchema.parse({
   schemaVersion: 1,
@@ -24,13 +24,22 @@ describe('diffFlows', () => {
     next.nodes.push({ id: 'goodbye', kind: 'hangup', version: 1, params: {}, ui: { x: 0, y: 0 } });
     next.edges = [{ id: 'e1', from: 'welcome', outcome: 'done', to: 'goodbye' }];
     expect(diffFlows(base, next)).toEqual({
-      flow: { fields: ['name'] },
+      flow: { fields: ['name'], changes: [{ field: 'name', before: 'Main line', after: 'Main line (winter)' }] },
       nodes: {
         added: ['goodbye'],
         removed: ['bye'],
-        changed: [{ nodeId: 'welcome', fields: ['params.prompt.text.en-GB', 'ui.x'] }],
+        changed: [
+          {
+            nodeId: 'welcome',
+            fields: ['params.prompt.text.en-GB', 'ui.x'],
+            changes: [
+              { field: 'params.prompt.text.en-GB', before: 'Welcome', after: 'Hello' },
+              { field: 'ui.x', before: 0, after: 10 },
+            ],
+          },
+        ],
       },
-      edges: { added: [], removed: [], changed: [{ edgeId: 'e1', fields: ['to'] }] },
+      edges: { added: [], removed: [], changed: [{ edgeId: 'e1', fields: ['to'], changes: [{ field: 'to', before: 'bye', after: 'goodbye' }] }] },
     });
   });
 
