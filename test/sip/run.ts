@@ -10,7 +10,10 @@
  * FRONTDOOR_TEST_HTTP_PORT (first engine's HTTP port; default 18080), MAIN_LINE_DID (+441234500000).
  * FAKE_PAY360_SIP_PORT (the fake Pay360's payment line; default 5090), PAYMENTS_DID (+441234500002),
  * FS_CLI, FREESWITCH_LOG, DRACHTIO_LOG (FreeSWITCH at debug level for the payment call, and this run's share
- * of both logs for the leak scan). KEEP_WORK=1 keeps the work folder (it is always kept when something fails).
+ * of both logs for the leak scan). DRACHTIO_WS_URL (drachtio's SIP websocket, for the desk's browser phone).
+ * KEEP_WORK=1 keeps the work folder (it is always kept when something fails).
+ * TEST_SIP_ONLY=group[,group…] runs only those groups (adapter, engine, shared, acd, browser-phone); the
+ * others are reported as not run — for one person's scenario on a shared stack.
  * With any required variable unset it runs nothing, says so, and exits 0.
  *
  * One SIP application at a time may be connected to the stack (drachtio shares calls out between them):
@@ -22,6 +25,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ADAPTER_SCENARIOS, runAdapterScenarios } from './adapter-scenarios.js';
 import { ACD_SCENARIOS, runAcdScenarios } from './acd-scenarios.js';
+import { BROWSER_PHONE_SCENARIOS, runBrowserPhoneScenarios } from './browser-phone-scenarios.js';
 import { ENGINE_SCENARIOS, runEngineScenarios } from './engine-scenarios.js';
 import { PAYMENT_SCENARIOS } from './payment-scenarios.js';
 import { Report } from './harness/report.js';
@@ -30,7 +34,23 @@ import { missingVariables, stackFromEnv } from './harness/stack.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const installed = (command: string, arg = '-h') => spawnSync(command, [arg], { stdio: 'ignore' }).error === undefined;
-const every = [...Object.values(ADAPTER_SCENARIOS), ...Object.values(ENGINE_SCENARIOS), ...Object.values(PAYMENT_SCENARIOS), ...Object.values(SHARED_ENGINE_SCENARIOS), ...Object.values(ACD_SCENARIOS)];
+const every = [...Object.values(ADAPTER_SCENARIOS), ...Object.values(ENGINE_SCENARIOS), ...Object.values(PAYMENT_SCENARIOS), ...Object.values(SHARED_ENGINE_SCENARIOS), ...Object.values(ACD_SCENARIOS), ...Object.values(BROWSER_PHONE_SCENARIOS)];
+const GROUPS = ['adapter', 'engine', 'shared', 'acd', 'browser-phone'] as const;
+type Group = (typeof GROUPS)[number];
+const only = process.env.TEST_SIP_ONLY?.split(',').map((g) => g.trim()).filter(Boolean);
+const unknownGroups = only?.filter((g) => !(GROUPS as readonly string[]).includes(g)) ?? [];
+if (unknownGroups.length) {
+  console.error(`test:sip: TEST_SIP_ONLY names no such group: ${unknownGroups.join(', ')} (groups: ${GROUPS.join(', ')})`);
+  process.exit(1);
+}
+/** Runs a group of scenarios unless TEST_SIP_ONLY leaves it out (then each is reported as not run). */
+async function group(name: Group, scenarios: Record<string, string>, run: () => Promise<void>): Promise<void> {
+  if (only && !only.includes(name)) {
+    for (const scenario of Object.values(scenarios)) report.notRun(scenario, `not selected (TEST_SIP_ONLY=${only.join(',')})`);
+    return;
+  }
+  await run();
+}
 
 const report = new Report();
 const missing = missingVariables();
@@ -62,16 +82,15 @@ try {
   }
 
   const baresip = installed('baresip');
-  if (baresip) await runAdapterScenarios(stack, workDir, report);
-  else for (const name of Object.values(ADAPTER_SCENARIOS)) report.notRun(name, 'baresip is not installed (apt-get install --no-install-recommends baresip-core)');
-
-  await runEngineScenarios(stack, workDir, report);
-
-  if (baresip) await runSharedEngineScenarios(stack, workDir, report);
-  else for (const name of Object.values(SHARED_ENGINE_SCENARIOS)) report.notRun(name, 'baresip is not installed (apt-get install --no-install-recommends baresip-core)');
-
-  if (baresip) await runAcdScenarios(stack, workDir, report);
-  else for (const name of Object.values(ACD_SCENARIOS)) report.notRun(name, 'baresip is not installed (apt-get install --no-install-recommends baresip-core)');
+  const withBaresip = (scenarios: Record<string, string>, run: () => Promise<void>) => async () => {
+    if (baresip) await run();
+    else for (const name of Object.values(scenarios)) report.notRun(name, 'baresip is not installed (apt-get install --no-install-recommends baresip-core)');
+  };
+  await group('adapter', ADAPTER_SCENARIOS, withBaresip(ADAPTER_SCENARIOS, () => runAdapterScenarios(stack, workDir, report)));
+  await group('engine', { ...ENGINE_SCENARIOS, ...PAYMENT_SCENARIOS }, () => runEngineScenarios(stack, workDir, report));
+  await group('shared', SHARED_ENGINE_SCENARIOS, withBaresip(SHARED_ENGINE_SCENARIOS, () => runSharedEngineScenarios(stack, workDir, report)));
+  await group('acd', ACD_SCENARIOS, withBaresip(ACD_SCENARIOS, () => runAcdScenarios(stack, workDir, report)));
+  await group('browser-phone', BROWSER_PHONE_SCENARIOS, () => runBrowserPhoneScenarios(stack, workDir, report));
 
   report.print(stack.sipTarget);
   keep = report.anyFailed || Boolean(process.env.KEEP_WORK);

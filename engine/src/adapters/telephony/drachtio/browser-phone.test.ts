@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { browserPhoneTarget, isBrowserContact, routeOfSource } from './browser-phone.js';
+import { browserPhoneTarget, isBrowserContact, needsDtlsHandshake, routeOfSource } from './browser-phone.js';
 import { presentedFrom } from './outbound-routing.js';
 import { PHONES, setupCall, settle } from './testing/call-setup.js';
 
@@ -40,6 +40,11 @@ describe('browser phones: which contacts are browsers', () => {
     expect(routeOfSource(undefined)).toBeUndefined();
   });
 
+  it('knows an offer FreeSWITCH must answer with a DTLS handshake', () => {
+    expect(needsDtlsHandshake(BROWSER_OFFER)).toBe(true);
+    expect(needsDtlsHandshake('v=0\r\nm=audio 4000 RTP/AVP 8 101\r\n')).toBe(false);
+  });
+
   it('rings a browser without an SDP offer; a non-.invalid websocket contact is routed back through where it registered', () => {
     const headers = presentedFrom('+447700900123');
     expect(browserPhoneTarget(PHONES.priya![0]!, headers)).toEqual({ uri: PHONES.priya![0]!.contact, headers, srtp: false, failOver: true, farEndOffers: true });
@@ -52,7 +57,7 @@ describe('browser phones: which contacts are browsers', () => {
 
 describe('DrachtioCall.bridge to a browser phone', () => {
   it('sends an INVITE without SDP, makes the FreeSWITCH channel from the browser’s WebRTC offer, ACKs with its answer and connects the caller', async () => {
-    const { call, sip, clock, signal, callerChannel, otherChannels } = await setupCall();
+    const { call, sip, clock, signal, callerChannel, otherChannels, servers } = await setupCall();
     sip.script = () => ({ answerAfterMs: 1_000, sdp: BROWSER_OFFER });
     const bridged = call.bridge({ kind: 'agent', agentId: 'priya' }, { ringTimeoutMs: 20_000, signal });
     await settle();
@@ -66,6 +71,8 @@ describe('DrachtioCall.bridge to a browser phone', () => {
     await settle();
     const browserChannel = otherChannels()[0]!;
     expect(browserChannel.remote.sdp).toBe(BROWSER_OFFER);
+    // The DTLS way: FreeSWITCH's answer went to the browser (our ACK) before the channel was ready.
+    expect(servers.flatMap((s) => s.dtlsAnswers)).toEqual([browserChannel.local.sdp]);
     const browserDialog = sip.uacDialogs[0]!;
     expect(browserDialog.local.sdp).toBe(browserChannel.local.sdp);
     await clock.advance(2_000);
@@ -86,6 +93,22 @@ describe('DrachtioCall.bridge to a browser phone', () => {
     await clock.advance(1_000);
     await settle();
     expect(await bridged).toEqual({ kind: 'failed', reason: 'the far end answered an INVITE without SDP with no offer of its own' });
+    expect(otherChannels()).toEqual([]);
+    expect(callerChannel.released).toBe(false);
+  });
+
+  it('a media server that cannot answer the browser’s offer: the caller stays, nothing is left on FreeSWITCH, and no other server answers the same offer', async () => {
+    const { call, sip, clock, signal, servers, callerChannel, otherChannels } = await setupCall();
+    sip.script = () => ({ answerAfterMs: 1_000, sdp: BROWSER_OFFER });
+    for (const server of servers) server.failCreate = new Error('DTLS refused');
+    const bridged = call.bridge({ kind: 'agent', agentId: 'priya' }, { ringTimeoutMs: 20_000, signal });
+    await settle();
+    await clock.advance(1_000);
+    await settle();
+    const result = await bridged;
+    expect(result).toMatchObject({ kind: 'failed' });
+    expect((result as { reason: string }).reason).toContain('DTLS refused');
+    expect((result as { reason: string }).reason).not.toContain('fs2: DTLS refused; fs1');
     expect(otherChannels()).toEqual([]);
     expect(callerChannel.released).toBe(false);
   });

@@ -37,3 +37,71 @@ export function browserPhoneTarget(binding: PhoneBinding, headers: Record<string
   const proxy = /\.invalid(?=[;:>]|$)/i.test(binding.contact) ? undefined : routeOfSource(binding.source);
   return { uri: binding.contact, headers, srtp: false, failOver: true, farEndOffers: true, ...(proxy ? { proxy } : {}) };
 }
+
+/**
+ * An offer FreeSWITCH can only take with a DTLS handshake (WebRTC's UDP/TLS/RTP/SAVPF): drachtio-fsmrf's
+ * createEndpoint refuses these (the same test), because the channel it waits for only comes after the
+ * handshake, which needs the far end to have FreeSWITCH's answer first.
+ */
+export function needsDtlsHandshake(sdp: string): boolean {
+  return /m=audio.*SAVP/.test(sdp);
+}
+
+/** The parts of drachtio-fsmrf 4.1's MediaServer its own connectCaller uses for a DTLS offer (lib/mediaserver.js). */
+interface FsmrfMediaServer {
+  srf: { createUAC(uri: string, opts: { headers: Record<string, string>; localSdp: string }): Promise<{ remote: { sdp: string }; destroy(): unknown }> };
+  sip: { ipv4: { udp: { address?: string } } };
+  advertisedAddress: string;
+  advertisedPort: number;
+  pendingConnections: Map<string, { conn?: unknown; dialog?: unknown; fn?: (conn: unknown) => void; connTimeout?: NodeJS.Timeout }>;
+  _mrf: { customEvents: string[] };
+}
+
+/** How long FreeSWITCH's channel may take to reach the engine once the far end has its answer (DTLS handshake included). */
+const DTLS_CHANNEL_TIMEOUT_MS = 10_000;
+
+/**
+ * A FreeSWITCH channel answering a far end's WebRTC offer, made as drachtio-fsmrf's connectCaller makes
+ * one for a caller's DTLS offer, but for a far end we called: FreeSWITCH is offered the far end's SDP,
+ * its answer goes to the far end at once (`sendAnswer`: our ACK to the browser's 200 OK), the DTLS
+ * handshake runs between them, and the channel's event socket then reaches the engine (the dialplan's
+ * `socket`), which makes the endpoint. Needs fsmrf's MediaServer internals (pendingConnections, the
+ * Endpoint class) exactly as connectCaller uses them — drachtio-fsmrf is pinned at 4.1.
+ */
+export async function answerDtlsOffer(server: unknown, offer: string, sendAnswer: (answerSdp: string) => Promise<void>): Promise<import('drachtio-fsmrf').Endpoint> {
+  const ms = server as FsmrfMediaServer;
+  const { createRequire } = await import('node:module');
+  const { randomUUID } = await import('node:crypto');
+  const Endpoint = createRequire(import.meta.url)('drachtio-fsmrf/lib/endpoint') as new (conn: unknown, dialog: unknown, ms: unknown, opts: object) => import('drachtio-fsmrf').Endpoint;
+  const address = ms.sip.ipv4.udp.address;
+  if (!address) throw new Error('too early: the media server is not ready');
+  const uuid = randomUUID();
+  ms.pendingConnections.set(uuid, {});
+  let dialog: Awaited<ReturnType<FsmrfMediaServer['srf']['createUAC']>> | undefined;
+  try {
+    dialog = await ms.srf.createUAC(`sip:drachtio@${address}`, {
+      headers: { 'User-Agent': `drachtio-fsmrf:${uuid}`, 'X-esl-outbound': `${ms.advertisedAddress}:${ms.advertisedPort}` },
+      localSdp: offer,
+    });
+    const pending = ms.pendingConnections.get(uuid)!;
+    pending.dialog = dialog;
+    const channel = new Promise<unknown>((resolve, reject) => {
+      if (pending.conn) return resolve(pending.conn);
+      pending.fn = resolve;
+      pending.connTimeout = setTimeout(() => reject(new Error('FreeSWITCH’s channel did not reach the engine after the DTLS answer (no handshake?)')), DTLS_CHANNEL_TIMEOUT_MS);
+    });
+    channel.catch(() => undefined);
+    await sendAnswer(dialog.remote.sdp);
+    const conn = await channel;
+    ms.pendingConnections.delete(uuid);
+    const endpoint = new Endpoint(conn, dialog, ms, { customEvents: ms._mrf.customEvents, is3pcc: false });
+    await new Promise<void>((resolve) => endpoint.once('ready', () => resolve()));
+    return endpoint;
+  } catch (error) {
+    const pending = ms.pendingConnections.get(uuid);
+    if (pending?.connTimeout) clearTimeout(pending.connTimeout);
+    ms.pendingConnections.delete(uuid);
+    await Promise.resolve(dialog?.destroy()).catch(() => undefined);
+    throw error;
+  }
+}

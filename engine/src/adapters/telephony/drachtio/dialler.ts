@@ -28,8 +28,11 @@ export type DialOutcome = AnsweredLeg | { kind: 'busy' } | { kind: 'noAnswer' } 
 
 export interface DiallerDeps {
   sip: SipAgent;
-  /** A new FreeSWITCH channel: with no remote SDP yet (3PCC), or answering a far end's offer. */
-  createLeg(options: { remoteSdp?: string; srtp?: boolean }): Promise<MediaLeg>;
+  /**
+   * A new FreeSWITCH channel: with no remote SDP yet (3PCC), or answering a far end's offer — a WebRTC
+   * offer's answer is handed to `answerFirst` before the channel is ready (MediaServerPool.createLeg).
+   */
+  createLeg(options: { remoteSdp?: string; srtp?: boolean; answerFirst?: (answerSdp: string) => Promise<void> }): Promise<MediaLeg>;
   route(destination: Destination, callerId: string): Promise<RouteResult>;
   clock: Clock;
 }
@@ -107,14 +110,21 @@ async function ring(deps: DiallerDeps, target: OutboundTarget, offeringLeg: Medi
       dialog = await deps.sip.createUAC(target.uri, { ...common, localSdp: leg.localSdp }, progress);
     } else {
       const answered = await deps.sip.createUAC(target.uri, { ...common, noAck: true }, progress);
+      // A WebRTC far end gets FreeSWITCH's answer (our ACK) before the channel exists: the DTLS handshake comes first.
+      let ackedEarly: Promise<SipDialog> | undefined;
       try {
         if (!answered.sdp?.trim()) throw new Error('the far end answered an INVITE without SDP with no offer of its own');
-        leg = await deps.createLeg({ remoteSdp: answered.sdp, srtp: target.srtp });
+        leg = await deps.createLeg({
+          remoteSdp: answered.sdp,
+          srtp: target.srtp,
+          answerFirst: async (answerSdp) => void (await (ackedEarly = answered.ack(answerSdp))),
+        });
       } catch (error) {
-        await answered.destroy?.().catch(() => undefined);
+        if (ackedEarly) await ackedEarly.then((d) => d.destroy(), () => undefined).catch(() => undefined);
+        else await answered.destroy?.().catch(() => undefined);
         return { kind: 'failed', reason: (error as Error).message };
       }
-      dialog = await answered.ack(leg.localSdp).catch(async (error: unknown) => {
+      dialog = await (ackedEarly ?? answered.ack(leg.localSdp)).catch(async (error: unknown) => {
         await leg.release();
         throw error;
       });
