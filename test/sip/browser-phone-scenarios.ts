@@ -226,6 +226,8 @@ export async function runBrowserPhoneScenarios(stack: Stack, workDir: string, re
       if (m.type() === 'error') browserProblems.push(m.text());
     });
     await page.addInitScript(KEEP_PEER_CONNECTIONS);
+    // tsx (esbuild, keepNames) wraps named functions in the callbacks handed to page.evaluate in __name().
+    await page.addInitScript('window.__name = (fn) => fn;');
     await page.addInitScript(() => localStorage.setItem('debug', 'JsSIP:*'));
     await signIn(page, engine.url, ADVISER.username, password, 'Agent desk');
     await page.getByRole('button', { name: 'Available', exact: true }).click();
