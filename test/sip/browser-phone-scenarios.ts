@@ -45,7 +45,7 @@ function queueLine(): JsonObject & { id: string } {
     languages: ['en-GB'],
     entry: 'wait',
     nodes: [
-      { id: 'wait', kind: 'queue', version: 2, name: 'Web phone queue', params: { queueId: QUEUE }, ui: { x: 0, y: 0 } },
+      { id: 'wait', kind: 'queue', version: 2, name: 'Web phone', params: { queueId: QUEUE }, ui: { x: 0, y: 0 } },
       { id: 'bye', kind: 'hangup', version: 1, params: { prompt: bye }, ui: { x: 0, y: 200 } },
     ],
     edges: ['answered', 'timeout', 'full', 'closed', 'noAgents', 'transferred'].map((outcome) => ({ id: `wait--${outcome}`, from: 'wait', outcome, to: 'bye' })),
@@ -185,7 +185,7 @@ export async function runBrowserPhoneScenarios(stack: Stack, workDir: string, re
       extraConfig: { desk: { offlineGraceSeconds: 60, previousCallsDays: 30, webrtc: { websocketUrl, domain: 'frontdoor.test', iceServers: [], secret: randomBytes(24).toString('base64url') } } },
     });
     const password = `Desk-${randomBytes(12).toString('base64url')}`;
-    const queue = await engine.api('POST', '/api/queues', { id: QUEUE, name: 'Web phone queue', serviceLine: 'Test', settings: {} });
+    const queue = await engine.api('POST', '/api/queues', { id: QUEUE, name: 'Web phone', serviceLine: 'Test', settings: {} });
     check(queue.status === 201, `creating the queue answered ${queue.status}: ${JSON.stringify(queue.json)}`);
     const user = await engine.api<{ id: string }>('POST', '/api/users', { username: ADVISER.username, password, role: 'agent' });
     check(user.status === 201, `creating the adviser's user answered ${user.status}: ${JSON.stringify(user.json)}`);

@@ -113,6 +113,11 @@ describe('DrachtioCall.bridge to a browser phone', () => {
     expect(callerChannel.released).toBe(false);
   });
 
+  it('a WebRTC offer is never handed to createEndpoint (fsmrf refuses it): without a far end to answer first, the pool says why', async () => {
+    const { pool } = await setupCall();
+    await expect(pool.createLeg({ remoteSdp: BROWSER_OFFER })).rejects.toThrow('a WebRTC (DTLS-SRTP) offer can only be answered where the far end is sent the answer first');
+  });
+
   it('a desk phone is still offered FreeSWITCH’s SDP in the INVITE', async () => {
     const { call, sip, clock, signal } = await setupCall();
     const bridged = call.bridge({ kind: 'agent', agentId: 'alice' }, { ringTimeoutMs: 20_000, signal });
