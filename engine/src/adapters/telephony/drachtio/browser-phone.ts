@@ -13,9 +13,9 @@ import type { OutboundTarget } from './outbound-routing.js';
  *  2. The INVITE carries no SDP (late offer). A browser can only offer what WebRTC makes — DTLS-SRTP,
  *     ICE, rtcp-mux — and answering an RTP/AVP offer is not something it can do; JsSIP answers a late
  *     offer with its own WebRTC offer in the 200 OK.
- *  3. A FreeSWITCH channel is made from that offer (FreeSWITCH sets up DTLS-SRTP and answers ICE) and
- *     the ACK carries FreeSWITCH's answer — the dialler's `farEndOffers` path (dialler.ts), the same as
- *     the payment hand-off's.
+ *  3. FreeSWITCH is offered the browser's SDP and its answer goes to the browser in our ACK before the
+ *     channel is ready (answerDtlsOffer below: the DTLS handshake comes first) — the dialler's
+ *     `farEndOffers` path (dialler.ts), the offerless path the payment hand-off also takes.
  *
  * Bridged to a caller on plain RTP, FreeSWITCH carries the audio between the two channels (and
  * transcodes if the browser and the caller share no codec).
