@@ -214,7 +214,7 @@ export async function start(options: StartOptions = {}): Promise<RunningEngine> 
     };
     const app = express();
     app.disable('x-powered-by');
-    app.use(securityHeaders({ secureCookies: config.http.secureCookies }));
+    app.use(securityHeaders({ secureCookies: config.http.secureCookies, sipWebsocketUrl: config.desk.webrtc?.websocketUrl }));
     if (mediaUrls) {
       const mediaSpeech = espeakRenderer({ cacheDir: join(config.database.dataDir, 'tts-phone'), sampleRateHz: 8000 });
       app.use(mediaRouter({ urls: mediaUrls, store, tts: mediaSpeech, logger }));

@@ -153,7 +153,7 @@ class Acd {
       // Every phone registered (through whichever engine drachtio handed its REGISTER to).
       const until = Date.now() + 20_000;
       for (const adviser of advisers) {
-        while ((await store.registrations.contactsOf(adviser.agentId, acd.now().getTime())).length === 0) {
+        while ((await store.registrations.bindingsOf(adviser.agentId, acd.now().getTime())).length === 0) {
           check(Date.now() < until, `${adviser.agentId}'s phone did not register`);
           await sleep(250);
         }

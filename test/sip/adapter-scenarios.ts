@@ -104,7 +104,7 @@ async function waitUntil(condition: () => boolean | Promise<boolean>, timeoutMs:
 async function registers(h: Harness): Promise<string> {
   // baresip registers as it starts (its REGISTER_OK event may come before our control connection): look where it matters.
   let contacts: string[] = [];
-  await waitUntil(async () => (contacts = await h.store.registrations.contactsOf(AGENT.agentId, Date.now())).length > 0, 15_000, 'no binding for agent1 in sip_registrations').catch(
+  await waitUntil(async () => (contacts = (await h.store.registrations.bindingsOf(AGENT.agentId, Date.now())).map((b) => b.contact)).length > 0, 15_000, 'no binding for agent1 in sip_registrations').catch(
     () => {
       throw new Error(`baresip did not register: ${h.agent.log.filter((l) => /regist|40[13]|binding/i.test(l)).slice(-3).join(' | ') || 'nothing in its log'}`);
     },

@@ -10,15 +10,16 @@
  * FRONTDOOR_TEST_HTTP_PORT (first engine's HTTP port; default 18080), MAIN_LINE_DID (+441234500000).
  * FAKE_PAY360_SIP_PORT (the fake Pay360's payment line; default 5090), PAYMENTS_DID (+441234500002),
  * FS_CLI, FREESWITCH_LOG, DRACHTIO_LOG (FreeSWITCH at debug level for the payment call, and this run's share
- * of both logs for the leak scan). KEEP_WORK=1 keeps the work folder (it is always kept when something fails).
+ * of both logs for the leak scan). DRACHTIO_WS_URL (drachtio's SIP websocket, for the desk's browser phone).
+ * KEEP_WORK=1 keeps the work folder (it is always kept when something fails).
  * With any required variable unset it runs nothing, says so, and exits 0.
  *
  * One SIP application at a time may be connected to the stack (drachtio shares calls out between them):
  * run it under `flock /tmp/fdstack.lock` where the stack is shared.
  *
- * Arguments pick parts: `npm run test:sip -- acd` (a group: adapter, engine, shared, acd) or
- * `npm run test:sip -- acd.queued acd.abandon` (ACD scenarios by their key in ACD_SCENARIOS); what is
- * left out is reported as not run.
+ * Arguments pick parts: `npm run test:sip -- acd` (a group: adapter, engine, shared, acd, browser-phone) or
+ * `npm run test:sip -- acd.queued acd.abandon` (ACD scenarios by their key in ACD_SCENARIOS); TEST_SIP_ONLY
+ * takes the same words, comma-separated. What is left out is reported as not run.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -26,6 +27,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ADAPTER_SCENARIOS, runAdapterScenarios } from './adapter-scenarios.js';
 import { ACD_SCENARIOS, runAcdScenarios } from './acd-scenarios.js';
+import { BROWSER_PHONE_SCENARIOS, runBrowserPhoneScenarios } from './browser-phone-scenarios.js';
 import { ENGINE_SCENARIOS, runEngineScenarios } from './engine-scenarios.js';
 import { PAYMENT_SCENARIOS } from './payment-scenarios.js';
 import { Report } from './harness/report.js';
@@ -34,14 +36,26 @@ import { missingVariables, stackFromEnv } from './harness/stack.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const installed = (command: string, arg = '-h') => spawnSync(command, [arg], { stdio: 'ignore' }).error === undefined;
-const every = [...Object.values(ADAPTER_SCENARIOS), ...Object.values(ENGINE_SCENARIOS), ...Object.values(PAYMENT_SCENARIOS), ...Object.values(SHARED_ENGINE_SCENARIOS), ...Object.values(ACD_SCENARIOS)];
-
-const picked = process.argv.slice(2);
-const wanted = (group: string) => picked.length === 0 || picked.some((p) => p === group || p.startsWith(`${group}.`));
+const every = [...Object.values(ADAPTER_SCENARIOS), ...Object.values(ENGINE_SCENARIOS), ...Object.values(PAYMENT_SCENARIOS), ...Object.values(SHARED_ENGINE_SCENARIOS), ...Object.values(ACD_SCENARIOS), ...Object.values(BROWSER_PHONE_SCENARIOS)];
+const GROUPS = ['adapter', 'engine', 'shared', 'acd', 'browser-phone'] as const;
+type Group = (typeof GROUPS)[number];
+// What to run: arguments (`npm run test:sip -- acd acd.queued`) or TEST_SIP_ONLY=acd,browser-phone, the same words.
+const picked = [...process.argv.slice(2), ...(process.env.TEST_SIP_ONLY?.split(',') ?? [])].map((p) => p.trim()).filter(Boolean);
+const unknown = picked.filter((p) => !(GROUPS as readonly string[]).includes(p.split('.')[0]!));
+if (unknown.length) {
+  console.error(`test:sip: no such group: ${unknown.join(', ')} (groups: ${GROUPS.join(', ')}; ACD scenarios as acd.<key>)`);
+  process.exit(1);
+}
+const wanted = (group: Group) => picked.length === 0 || picked.some((p) => p === group || p.startsWith(`${group}.`));
 const acdPicked = picked.filter((p) => p.startsWith('acd.')).map((p) => p.slice(4));
-const leftOut = (names: Record<string, string>) => {
-  for (const name of Object.values(names)) report.notRun(name, `not asked for (test:sip ${picked.join(' ')})`);
-};
+/** Runs a group of scenarios unless the selection leaves it out (then each is reported as not run). */
+async function group(name: Group, scenarios: Record<string, string>, run: () => Promise<void>): Promise<void> {
+  if (!wanted(name)) {
+    for (const scenario of Object.values(scenarios)) report.notRun(scenario, `not asked for (test:sip ${picked.join(' ')})`);
+    return;
+  }
+  await run();
+}
 
 const report = new Report();
 const missing = missingVariables();
@@ -73,21 +87,15 @@ try {
   }
 
   const baresip = installed('baresip');
-  const noBaresip = 'baresip is not installed (apt-get install --no-install-recommends baresip-core)';
-  if (!wanted('adapter')) leftOut(ADAPTER_SCENARIOS);
-  else if (baresip) await runAdapterScenarios(stack, workDir, report);
-  else for (const name of Object.values(ADAPTER_SCENARIOS)) report.notRun(name, noBaresip);
-
-  if (wanted('engine')) await runEngineScenarios(stack, workDir, report);
-  else leftOut({ ...ENGINE_SCENARIOS, ...PAYMENT_SCENARIOS });
-
-  if (!wanted('shared')) leftOut(SHARED_ENGINE_SCENARIOS);
-  else if (baresip) await runSharedEngineScenarios(stack, workDir, report);
-  else for (const name of Object.values(SHARED_ENGINE_SCENARIOS)) report.notRun(name, noBaresip);
-
-  if (!wanted('acd')) leftOut(ACD_SCENARIOS);
-  else if (baresip) await runAcdScenarios(stack, workDir, report, acdPicked.length ? acdPicked : undefined);
-  else for (const name of Object.values(ACD_SCENARIOS)) report.notRun(name, noBaresip);
+  const withBaresip = (scenarios: Record<string, string>, run: () => Promise<void>) => async () => {
+    if (baresip) await run();
+    else for (const name of Object.values(scenarios)) report.notRun(name, 'baresip is not installed (apt-get install --no-install-recommends baresip-core)');
+  };
+  await group('adapter', ADAPTER_SCENARIOS, withBaresip(ADAPTER_SCENARIOS, () => runAdapterScenarios(stack, workDir, report)));
+  await group('engine', { ...ENGINE_SCENARIOS, ...PAYMENT_SCENARIOS }, () => runEngineScenarios(stack, workDir, report));
+  await group('shared', SHARED_ENGINE_SCENARIOS, withBaresip(SHARED_ENGINE_SCENARIOS, () => runSharedEngineScenarios(stack, workDir, report)));
+  await group('acd', ACD_SCENARIOS, withBaresip(ACD_SCENARIOS, () => runAcdScenarios(stack, workDir, report, acdPicked.length ? acdPicked : undefined)));
+  await group('browser-phone', BROWSER_PHONE_SCENARIOS, () => runBrowserPhoneScenarios(stack, workDir, report));
 
   report.print(stack.sipTarget);
   keep = report.anyFailed || Boolean(process.env.KEEP_WORK);

@@ -58,6 +58,20 @@ const off: Omit<BrowserPhone, 'status' | 'statusText'> = {
   transfer: () => undefined,
 };
 
+/**
+ * How the browser phone answers. The engine rings it with a late offer (an INVITE without SDP: FreeSWITCH
+ * answers the browser's WebRTC offer), and JsSIP, finding no audio line in an INVITE without SDP, drops
+ * the microphone and offers nothing — an offer with no m-line, no ICE, a call that never connects — unless
+ * told to offer audio (rtcOfferConstraints.offerToReceiveAudio). Seen on the real stack (test:sip).
+ */
+export function answerOptions(iceServers: readonly string[]) {
+  return {
+    mediaConstraints: { audio: true, video: false },
+    rtcOfferConstraints: { offerToReceiveAudio: true, offerToReceiveVideo: false },
+    pcConfig: { iceServers: iceServers.map((urls) => ({ urls })) },
+  };
+}
+
 /** The browser phone for the adviser in `view`, registered while their calls ring in the browser. */
 export function useBrowserPhone(view: DeskView | undefined): BrowserPhone {
   const wanted = view?.phone && view.agent.endpoints[view.agent.activeEndpoint]?.kind === 'webrtc' ? view.phone : undefined;
@@ -152,7 +166,7 @@ export function useBrowserPhone(view: DeskView | undefined): BrowserPhone {
     status,
     statusText,
     ...stage,
-    answer: () => session.answer({ mediaConstraints: { audio: true, video: false }, pcConfig: { iceServers: ice.map((urls) => ({ urls })) } }),
+    answer: () => session.answer(answerOptions(ice)),
     decline: () => session.terminate({ status_code: 486, reason_phrase: 'Busy Here' }),
     hangup: () => session.terminate(),
     hold: (on) => void (on ? session.hold() : session.unhold()),

@@ -149,7 +149,7 @@ export function createApi(deps: ApiDeps): Express & { routes: readonly AnyRoute[
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', context.trustProxy);
-  app.use(securityHeaders(context));
+  app.use(securityHeaders({ secureCookies: context.secureCookies, sipWebsocketUrl: context.desk?.service.settings.webrtc?.websocketUrl }));
   app.use(express.json({ limit: JSON_BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
   app.use(express.raw({ limit: AUDIO_BODY_LIMIT, type: ['audio/wav', 'audio/x-wav', 'audio/wave', 'audio/vnd.wave'] }));
   const routes = apiRoutes(context);

@@ -21,13 +21,19 @@ export interface SipRegistration {
   engineInstanceId?: string;
 }
 
+/**
+ * Where one of an agent's phones is rung: its contact, and where its REGISTER came from — a browser
+ * phone's contact (`sip:x@y.invalid;transport=ws`) is reached only back through that websocket.
+ */
+export type PhoneBinding = Pick<SipRegistration, 'contact' | 'source'>;
+
 export interface RegistrationRepository {
   /** Add or refresh one binding (agent + contact): a refresh replaces the times and details. */
   put(registration: SipRegistration): Promise<void>;
   /** Remove one of the agent's bindings, or every one (`contact` undefined: `Contact: *` or the agent deleted). */
   remove(agentId: string, contact?: string): Promise<void>;
-  /** The agent's live contacts (expiresAt after `now`), most recently registered first. */
-  contactsOf(agentId: string, now: number): Promise<string[]>;
+  /** The agent's live bindings (expiresAt after `now`), most recently registered first. */
+  bindingsOf(agentId: string, now: number): Promise<PhoneBinding[]>;
   /** How many agents have at least one live registration. */
   registeredAgents(now: number): Promise<number>;
   /** Delete bindings that expired at or before `now`; returns how many went. Any engine may run it. */

@@ -30,7 +30,9 @@ export interface EngineOptions {
   /** Heartbeat and death settings short enough for a test to see an engine die. */
   heartbeatSeconds?: number;
   deadAfterSeconds?: number;
-  /** More of the config file (e.g. `payments` for the fake Pay360). */
+  /** The registrar also checks the agents table (the desk's browser phones). */
+  useAgentsTable?: boolean;
+  /** More of the config file (e.g. `payments` for the fake Pay360, `desk` for the browser phone). */
   extraConfig?: Partial<FrontdoorConfigInput>;
 }
 
@@ -66,6 +68,7 @@ export class EngineProcess {
         phones: options.phones ?? [],
         recordingsDir: join(options.workDir, 'recordings'),
         recordCalls: options.recordCalls ?? false,
+        useAgentsTable: options.useAgentsTable ?? false,
       }),
       ...options.extraConfig,
     };

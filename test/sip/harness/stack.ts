@@ -40,7 +40,7 @@ export interface PhoneAccount {
 
 export function telephonyConfig(
   stack: Stack,
-  options: { trunkPort: number; phones: PhoneAccount[]; recordingsDir: string; recordCalls?: boolean; maxCalls?: number },
+  options: { trunkPort: number; phones: PhoneAccount[]; recordingsDir: string; recordCalls?: boolean; maxCalls?: number; useAgentsTable?: boolean },
 ): TelephonyConfigInput {
   return {
     drachtio: stack.drachtio,
@@ -60,7 +60,8 @@ export function telephonyConfig(
     agents: {
       realm: 'frontdoor-test',
       users: options.phones.map(({ username, password, agentId }) => ({ username, password, agentId })),
-      useAgentsTable: false,
+      // On: browser phones register with the password the desk derives (desk.webrtc), found through the agents table.
+      useAgentsTable: options.useAgentsTable ?? false,
       minExpires: 60,
       maxExpires: 3600,
       staticContacts: {},

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { RegistrationRepository } from '../../../ports/registrations.js';
 import { testDatabases, withTestStore } from './test-databases.js';
 
 const T0 = Date.UTC(2026, 0, 7, 9);
@@ -13,6 +14,8 @@ const phone = (agentId: string, contact: string, registeredAt: number, seconds: 
   engineInstanceId,
 });
 
+const contactsOf = async (registrations: RegistrationRepository, agentId: string, now: number) => (await registrations.bindingsOf(agentId, now)).map((b) => b.contact);
+
 describe.each(testDatabases())('SIP registrations ($name)', (backend) => {
   const store = withTestStore(backend);
 
@@ -20,13 +23,15 @@ describe.each(testDatabases())('SIP registrations ($name)', (backend) => {
     const { registrations } = store();
     await registrations.put(phone('alice', 'sip:2001@10.1.2.3:5062', T0, 300));
     await registrations.put(phone('alice', 'sip:2001@10.9.9.9:5060', T0 + 1_000, 300, 'engine-b'));
-    expect(await registrations.contactsOf('alice', T0 + 2_000)).toEqual(['sip:2001@10.9.9.9:5060', 'sip:2001@10.1.2.3:5062']);
+    expect(await contactsOf(registrations, 'alice', T0 + 2_000)).toEqual(['sip:2001@10.9.9.9:5060', 'sip:2001@10.1.2.3:5062']);
     await registrations.put(phone('alice', 'sip:2001@10.1.2.3:5062', T0 + 5_000, 300));
-    expect(await registrations.contactsOf('alice', T0 + 6_000)).toEqual(['sip:2001@10.1.2.3:5062', 'sip:2001@10.9.9.9:5060']);
+    expect(await contactsOf(registrations, 'alice', T0 + 6_000)).toEqual(['sip:2001@10.1.2.3:5062', 'sip:2001@10.9.9.9:5060']);
     // The first binding's refresh carried it past the second's expiry.
-    expect(await registrations.contactsOf('alice', T0 + 302_000)).toEqual(['sip:2001@10.1.2.3:5062']);
+    expect(await contactsOf(registrations, 'alice', T0 + 302_000)).toEqual(['sip:2001@10.1.2.3:5062']);
+    // Where each REGISTER came from goes with its contact (a browser phone is reached back through it).
+    expect(await registrations.bindingsOf('alice', T0 + 302_000)).toEqual([{ contact: 'sip:2001@10.1.2.3:5062', source: 'udp/127.0.0.1:5070' }]);
     await registrations.remove('alice');
-    expect(await registrations.contactsOf('alice', T0)).toEqual([]);
+    expect(await contactsOf(registrations, 'alice', T0)).toEqual([]);
   });
 
   it('counts agents with a live phone, removes one contact, and sweeps expired bindings by the clock it is given', async () => {
@@ -37,7 +42,7 @@ describe.each(testDatabases())('SIP registrations ($name)', (backend) => {
     expect(await registrations.registeredAgents(T0)).toBe(2);
     expect(await registrations.registeredAgents(T0 + 120_000)).toBe(1);
     expect(await registrations.expire(T0 + 120_000)).toBe(2);
-    expect(await registrations.contactsOf('bob', T0)).toEqual(['sip:2002@10.1.2.5:5060']);
+    expect(await contactsOf(registrations, 'bob', T0)).toEqual(['sip:2002@10.1.2.5:5060']);
     await registrations.remove('bob', 'sip:2002@10.1.2.5:5060');
     expect(await registrations.registeredAgents(T0)).toBe(0);
   });

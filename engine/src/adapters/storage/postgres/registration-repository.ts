@@ -18,14 +18,14 @@ export function registrationRepository(pool: pg.Pool): RegistrationRepository {
       if (contact === undefined) await pool.query('DELETE FROM sip_registrations WHERE agent_id = $1', [agentId]);
       else await pool.query('DELETE FROM sip_registrations WHERE agent_id = $1 AND contact = $2', [agentId, contact]);
     },
-    async contactsOf(agentId, now) {
-      const { rows } = await pool.query<{ contact: string }>(
-        `SELECT contact FROM sip_registrations
+    async bindingsOf(agentId, now) {
+      const { rows } = await pool.query<{ contact: string; source: string | null }>(
+        `SELECT contact, source FROM sip_registrations
          WHERE agent_id = $1 AND expires_at > to_timestamp($2::double precision / 1000)
          ORDER BY registered_at DESC, contact`,
         [agentId, now],
       );
-      return rows.map((row) => row.contact);
+      return rows.map((row) => ({ contact: row.contact, ...(row.source ? { source: row.source } : {}) }));
     },
     async registeredAgents(now) {
       const { rows } = await pool.query<{ n: number }>(

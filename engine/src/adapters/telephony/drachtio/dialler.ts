@@ -11,9 +11,10 @@ import { sipStatusOf, type OutgoingInvite, type SipAgent, type SipDialog } from 
  * engine places — a bridge or transfer from a caller's call, a REFER's target, the payment line, and
  * calls the engine places itself (OutboundCalls).
  *
- * `offerless`: the INVITE carries no SDP, the far end offers and FreeSWITCH answers that offer
- * (RFC 3725) — the far end's media decides (the payment hand-off, which later hands the far end's media
- * to the caller directly).
+ * `offerless` (a request for every target) or `farEndOffers` (a target's own need): the INVITE carries no
+ * SDP, the far end offers and FreeSWITCH answers that offer (RFC 3725) — the far end's media decides (the
+ * payment hand-off, which later hands the far end's media to the caller directly; browser phones, which
+ * offer only WebRTC's DTLS-SRTP and ICE, browser-phone.ts).
  */
 
 /** A far end that answered, on its own FreeSWITCH channel. */
@@ -27,8 +28,11 @@ export type DialOutcome = AnsweredLeg | { kind: 'busy' } | { kind: 'noAnswer' } 
 
 export interface DiallerDeps {
   sip: SipAgent;
-  /** A new FreeSWITCH channel: with no remote SDP yet (3PCC), or answering a far end's offer. */
-  createLeg(options: { remoteSdp?: string; srtp?: boolean }): Promise<MediaLeg>;
+  /**
+   * A new FreeSWITCH channel: with no remote SDP yet (3PCC), or answering a far end's offer — a WebRTC
+   * offer's answer is handed to `answerFirst` before the channel is ready (MediaServerPool.createLeg).
+   */
+  createLeg(options: { remoteSdp?: string; srtp?: boolean; answerFirst?: (answerSdp: string) => Promise<void> }): Promise<MediaLeg>;
   route(destination: Destination, callerId: string): Promise<RouteResult>;
   clock: Clock;
 }
@@ -60,7 +64,7 @@ export async function dialDestination(deps: DiallerDeps, destination: Destinatio
   if (route.kind === 'failed') return route;
   let last: DialOutcome = { kind: 'failed', reason: 'no route' };
   for (const target of route.targets) {
-    const leg = request.offerless ? undefined : await deps.createLeg({ srtp: target.srtp }).catch((error: unknown) => error as Error);
+    const leg = request.offerless || target.farEndOffers ? undefined : await deps.createLeg({ srtp: target.srtp }).catch((error: unknown) => error as Error);
     if (leg instanceof Error) return { kind: 'failed', reason: leg.message };
     const outcome = await ring(deps, target, leg, request.ringTimeoutMs, signal).catch(async (error: unknown) => {
       await leg?.release();
@@ -107,13 +111,21 @@ async function ring(deps: DiallerDeps, target: OutboundTarget, offeringLeg: Medi
       dialog = await deps.sip.createUAC(target.uri, { ...common, localSdp: leg.localSdp }, progress);
     } else {
       const answered = await deps.sip.createUAC(target.uri, { ...common, noAck: true }, progress);
+      // A WebRTC far end gets FreeSWITCH's answer (our ACK) before the channel exists: the DTLS handshake comes first.
+      let ackedEarly: Promise<SipDialog> | undefined;
       try {
-        leg = await deps.createLeg({ remoteSdp: answered.sdp, srtp: target.srtp });
+        if (!answered.sdp?.trim()) throw new Error('the far end answered an INVITE without SDP with no offer of its own');
+        leg = await deps.createLeg({
+          remoteSdp: answered.sdp,
+          srtp: target.srtp,
+          answerFirst: async (answerSdp) => void (await (ackedEarly = answered.ack(answerSdp))),
+        });
       } catch (error) {
-        await answered.destroy?.().catch(() => undefined);
+        if (ackedEarly) await ackedEarly.then((d) => d.destroy(), () => undefined).catch(() => undefined);
+        else await answered.destroy?.().catch(() => undefined);
         return { kind: 'failed', reason: (error as Error).message };
       }
-      dialog = await answered.ack(leg.localSdp).catch(async (error: unknown) => {
+      dialog = await (ackedEarly ?? answered.ack(leg.localSdp)).catch(async (error: unknown) => {
         await leg.release();
         throw error;
       });

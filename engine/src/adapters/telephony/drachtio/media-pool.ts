@@ -1,6 +1,7 @@
 import type Mrf from 'drachtio-fsmrf';
 import type { Clock } from '../../../ports/clock.js';
 import type { MediaServerConfig } from './config.js';
+import { needsDtlsHandshake } from './browser-phone.js';
 import { MediaLeg, TelephonyError, type FsEndpoint } from './media-leg.js';
 
 export interface TelephonyLogger {
@@ -11,6 +12,8 @@ export interface TelephonyLogger {
 /** The slice of an fsmrf MediaServer the pool uses. */
 export interface FsMediaServer {
   createEndpoint(opts?: Mrf.EndpointOptions): Promise<FsEndpoint>;
+  /** A channel answering a WebRTC (DTLS) offer: its answer is handed to `sendAnswer` before the channel is ready (browser-phone.ts). */
+  answerDtlsOffer?(offer: string, sendAnswer: (answerSdp: string) => Promise<void>): Promise<FsEndpoint>;
   on(event: 'end' | 'error', listener: (error?: Error) => void): unknown;
   disconnect(): void;
 }
@@ -60,9 +63,12 @@ export class MediaServerPool {
 
   /**
    * A new FreeSWITCH channel: facing `remoteSdp` (a caller or far end), or with no SDP yet (3PCC,
-   * for an outbound leg). Tries each connected server, least loaded first.
+   * for an outbound leg). Tries each connected server, least loaded first. A WebRTC offer (DTLS) needs
+   * `answerFirst`: FreeSWITCH's answer is handed to it (the far end) before the channel is ready.
    */
-  async createLeg(options: { remoteSdp?: string; srtp?: boolean; avoid?: string } = {}): Promise<MediaLeg> {
+  async createLeg(options: { remoteSdp?: string; srtp?: boolean; avoid?: string; answerFirst?: (answerSdp: string) => Promise<void> } = {}): Promise<MediaLeg> {
+    const dtls = options.remoteSdp !== undefined && needsDtlsHandshake(options.remoteSdp);
+    if (dtls && !options.answerFirst) throw new TelephonyError('signallingFailed', 'a WebRTC (DTLS-SRTP) offer can only be answered where the far end is sent the answer first');
     const candidates = this.members
       .filter((m) => m.state === 'connected' && m.server && m.activeLegs < m.config.maxCalls)
       .sort((a, b) => Number(a.config.name === options.avoid) - Number(b.config.name === options.avoid) || a.activeLegs - b.activeLegs);
@@ -73,7 +79,12 @@ export class MediaServerPool {
         const endpointOptions: Mrf.EndpointOptions = {};
         if (options.remoteSdp) endpointOptions.remoteSdp = options.remoteSdp;
         if (options.srtp) endpointOptions.srtp = true;
-        const endpoint = await member.server!.createEndpoint(endpointOptions);
+        let endpoint: FsEndpoint;
+        if (dtls) {
+          if (!member.server!.answerDtlsOffer) throw new Error('this media server cannot answer WebRTC offers');
+          // Once the far end has FreeSWITCH's answer, another server cannot be tried for this offer.
+          endpoint = await member.server!.answerDtlsOffer(options.remoteSdp!, options.answerFirst!);
+        } else endpoint = await member.server!.createEndpoint(endpointOptions);
         const leg = new MediaLeg(endpoint, member.config.name);
         leg.onGone(() => {
           member.activeLegs -= 1;
@@ -83,6 +94,8 @@ export class MediaServerPool {
       } catch (error) {
         member.activeLegs -= 1;
         problems.push(`${member.config.name}: ${(error as Error).message}`);
+        // The far end may already have this server's answer: another server cannot answer the same offer.
+        if (dtls) break;
       }
     }
     throw new TelephonyError(

@@ -1,5 +1,7 @@
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import type { Destination } from '../../../ports/call-channel.js';
+import type { PhoneBinding } from '../../../ports/registrations.js';
+import { browserPhoneTarget, isBrowserContact } from './browser-phone.js';
 import type { TelephonyConfig } from './config.js';
 
 /** One way to reach a destination: a SIP URI and how to call it. */
@@ -12,14 +14,16 @@ export interface OutboundTarget {
   srtp: boolean;
   /** On failure (503, timeout…) try the next target: Teams hubs. */
   failOver: boolean;
+  /** The far end makes the SDP offer: the INVITE carries none (browser phones, browser-phone.ts). */
+  farEndOffers?: boolean;
 }
 
 export type RouteResult = { kind: 'routed'; targets: OutboundTarget[] } | { kind: 'failed'; reason: string };
 
 /** Where registered agents' phones are; the registrar implements it. */
 export interface AgentDirectory {
-  /** The agent's SIP contacts, most recent registration first; empty when not registered. */
-  contactsOf(agentId: string): Promise<string[]>;
+  /** The agent's phones (contact and where it registered from), most recent registration first; empty when not registered. */
+  bindingsOf(agentId: string): Promise<PhoneBinding[]>;
 }
 
 /**
@@ -54,15 +58,22 @@ export function createOutboundRouter(
         return { kind: 'routed', targets: [{ uri: destination.uri, headers: presentedFrom(callerId), srtp: destination.uri.startsWith('sips:'), failOver: false }] };
       case 'agent': {
         const fixed = config.agents.staticContacts[destination.agentId];
-        let contacts: string[];
+        let bindings: PhoneBinding[];
         try {
-          contacts = fixed ? [fixed] : await agents.contactsOf(destination.agentId);
+          bindings = fixed ? [{ contact: fixed }] : await agents.bindingsOf(destination.agentId);
         } catch (error) {
           // The registrations live in the database: while it is away, the agent cannot be found (not a fault of the call).
           return { kind: 'failed', reason: `agent ${destination.agentId}'s phone could not be looked up: ${(error as Error).message}` };
         }
-        if (!contacts.length) return { kind: 'failed', reason: `agent ${destination.agentId} has no registered phone` };
-        return { kind: 'routed', targets: contacts.map((uri) => ({ uri, headers: presentedFrom(callerId), srtp: uri.startsWith('sips:'), failOver: true })) };
+        if (!bindings.length) return { kind: 'failed', reason: `agent ${destination.agentId} has no registered phone` };
+        return {
+          kind: 'routed',
+          targets: bindings.map((binding) =>
+            isBrowserContact(binding.contact)
+              ? browserPhoneTarget(binding, presentedFrom(callerId))
+              : { uri: binding.contact, headers: presentedFrom(callerId), srtp: binding.contact.startsWith('sips:'), failOver: true },
+          ),
+        };
       }
       case 'number': {
         const trunk = config.trunks.find((t) => t.outbound);

@@ -45,20 +45,23 @@ async function registerWithChallenge(registrar: Registrar, opts: { username: str
   return res;
 }
 
+/** The agent's live contacts, newest first. */
+const contactsOf = async (registrar: Registrar, agentId: string) => (await registrar.bindingsOf(agentId)).map((b) => b.contact);
+
 describe('Registrar', () => {
   it('challenges, then registers a desk phone with digest auth, granting at most maxExpires', async () => {
     const { registrar } = setup();
     const res = await registerWithChallenge(registrar, { username: '2001', password: 'desk-phone-pw', contact: '<sip:2001@10.1.2.3:5062>', expires: '3600' });
     expect(res.sent).toEqual([200]);
     expect(res.headers[0]).toEqual({ Contact: '<sip:2001@10.1.2.3:5062>;expires=600', Expires: '600' });
-    expect(await registrar.contactsOf('alice')).toEqual(['sip:2001@10.1.2.3:5062']);
+    expect(await contactsOf(registrar, 'alice')).toEqual(['sip:2001@10.1.2.3:5062']);
   });
 
   it('takes credentials from the agents table too', async () => {
     const { registrar } = setup();
     const res = await registerWithChallenge(registrar, { username: '2002', password: 'softphone-pw', contact: '<sip:2002@10.1.2.4:5060>;expires=120' });
     expect(res.sent).toEqual([200]);
-    expect(await registrar.contactsOf('bob')).toEqual(['sip:2002@10.1.2.4:5060']);
+    expect(await contactsOf(registrar, 'bob')).toEqual(['sip:2002@10.1.2.4:5060']);
   });
 
   it('refuses a wrong password with 403 and too short an expiry with 423', async () => {
@@ -67,7 +70,7 @@ describe('Registrar', () => {
     const brief = await registerWithChallenge(registrar, { username: '2001', password: 'desk-phone-pw', contact: '<sip:2001@10.1.2.3>', expires: '10' });
     expect(brief.sent).toEqual([423]);
     expect(brief.headers[0]).toEqual({ 'Min-Expires': '60' });
-    expect(await registrar.contactsOf('alice')).toEqual([]);
+    expect(await contactsOf(registrar, 'alice')).toEqual([]);
   });
 
   it('forgets a registration when it expires or the phone unregisters', async () => {
@@ -75,13 +78,13 @@ describe('Registrar', () => {
     await registerWithChallenge(registrar, { username: '2001', password: 'desk-phone-pw', contact: '<sip:2001@10.1.2.3>', expires: '120' });
     expect(registrar.registeredAgents()).toBe(1);
     await clock.advance(121_000);
-    expect(await registrar.contactsOf('alice')).toEqual([]);
+    expect(await contactsOf(registrar, 'alice')).toEqual([]);
     await registrar.sweep();
     expect(registrar.registeredAgents()).toBe(0);
     await registerWithChallenge(registrar, { username: '2001', password: 'desk-phone-pw', contact: '<sip:2001@10.1.2.3>', expires: '120' });
     const bye = await registerWithChallenge(registrar, { username: '2001', password: 'desk-phone-pw', contact: '<sip:2001@10.1.2.3>', expires: '0' });
     expect(bye.sent).toEqual([200]);
-    expect(await registrar.contactsOf('alice')).toEqual([]);
+    expect(await contactsOf(registrar, 'alice')).toEqual([]);
   });
 
   it('answers 400 to a REGISTER without a Contact (drachtio-mw-registration-parser)', async () => {
@@ -117,10 +120,10 @@ describe('Registrar', () => {
     const a = setup(shared, 'engine-a');
     const b = setup(shared, 'engine-b');
     await registerWithChallenge(a.registrar, { username: '2001', password: 'desk-phone-pw', contact: '<sip:2001@10.1.2.3:5062>', expires: '300' });
-    expect(await b.registrar.contactsOf('alice')).toEqual(['sip:2001@10.1.2.3:5062']);
+    expect(await contactsOf(b.registrar, 'alice')).toEqual(['sip:2001@10.1.2.3:5062']);
     // The phone's next REGISTER (here an unregister) may reach the other engine: drachtio spreads requests across them.
     await registerWithChallenge(b.registrar, { username: '2001', password: 'desk-phone-pw', contact: '*', expires: '0' });
-    expect(await a.registrar.contactsOf('alice')).toEqual([]);
+    expect(await contactsOf(a.registrar, 'alice')).toEqual([]);
   });
 
   it('a REGISTER the database cannot take is not acknowledged (the phone tries again)', async () => {

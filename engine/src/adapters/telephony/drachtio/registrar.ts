@@ -1,6 +1,6 @@
 import parseRegistration from 'drachtio-mw-registration-parser';
 import type { Clock } from '../../../ports/clock.js';
-import type { RegistrationRepository } from '../../../ports/registrations.js';
+import type { PhoneBinding, RegistrationRepository } from '../../../ports/registrations.js';
 import type { AgentAuthConfig } from './config.js';
 import { parseDigestHeader, type DigestAuthenticator } from './digest.js';
 import type { AgentDirectory } from './outbound-routing.js';
@@ -17,7 +17,7 @@ export interface PhoneCredential {
  * config file, and optionally the agents table), expiry clamped to the configured range, bindings
  * written through the registrations repository (the database), so every engine behind the same
  * drachtio-server sees every agent's phone whichever engine took the REGISTER. The queue finds
- * agents' phones through `contactsOf` (AgentDirectory).
+ * agents' phones through `bindingsOf` (AgentDirectory).
  */
 export class Registrar implements AgentDirectory {
   /** Agents with a live registration, as of the last REGISTER or sweep (for the health status). */
@@ -35,8 +35,8 @@ export class Registrar implements AgentDirectory {
     } = {},
   ) {}
 
-  async contactsOf(agentId: string): Promise<string[]> {
-    return this.registrations.contactsOf(agentId, this.clock.now());
+  async bindingsOf(agentId: string): Promise<PhoneBinding[]> {
+    return this.registrations.bindingsOf(agentId, this.clock.now());
   }
 
   /** Number of agents with at least one live registration (as of the last REGISTER or sweep). */

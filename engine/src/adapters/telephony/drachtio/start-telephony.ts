@@ -6,6 +6,7 @@ import type { Clock } from '../../../ports/clock.js';
 import type { OutboundCalls } from '../../../ports/outbound-calls.js';
 import type { RegistrationRepository } from '../../../ports/registrations.js';
 import { SystemClock } from '../../clock/system-clock.js';
+import { answerDtlsOffer } from './browser-phone.js';
 import type { MediaServerConfig, TelephonyConfig } from './config.js';
 import { DigestAuthenticator } from './digest.js';
 import { DrachtioCall } from './drachtio-call.js';
@@ -127,7 +128,8 @@ export async function startTelephony(config: TelephonyConfig, options: StartTele
       });
       // Commands on the inbound event socket must not wait for delayed ACKs either.
       connected.conn.socket?.setNoDelay(true);
-      return connected as unknown as FsMediaServer;
+      const answerWebrtc: Pick<FsMediaServer, 'answerDtlsOffer'> = { answerDtlsOffer: (offer, sendAnswer) => answerDtlsOffer(connected, offer, sendAnswer) };
+      return Object.assign(connected, answerWebrtc) as unknown as FsMediaServer;
     });
   const pool = new MediaServerPool(config.mediaServers, connectMediaServer, clock, logger);
   const admission = new AdmissionControl(config.admission, now);

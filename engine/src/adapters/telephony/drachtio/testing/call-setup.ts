@@ -1,4 +1,5 @@
 import type { PromptSegment } from '../../../../ports/call-channel.js';
+import type { PhoneBinding } from '../../../../ports/registrations.js';
 import { SimulatedClock } from '../../simulator/simulated-clock.js';
 import { parseTelephonyConfig, type TelephonyConfigInput } from '../config.js';
 import { DrachtioCall } from '../drachtio-call.js';
@@ -10,6 +11,15 @@ import { captureLogger, FakeMediaServer, FakeResponse, FakeSipAgent, fakeRequest
 /** Test support for DrachtioCall and placed calls: an inbound call on two fake media servers, a fake drachtio-srf, simulated time. */
 
 export const say = (text: string): PromptSegment[] => [{ language: 'en-GB', text }];
+
+/**
+ * Agents' registered phones: alice's desk phone, and priya's browser phone (the desk's JsSIP phone,
+ * registered through drachtio-server's websocket).
+ */
+export const PHONES: Record<string, PhoneBinding[]> = {
+  alice: [{ contact: 'sip:alice@10.0.0.5:5062', source: 'udp/10.0.0.5:5062' }],
+  priya: [{ contact: 'sip:k3b9xq2m@d7fh2kq1lz0w.invalid;transport=ws', source: 'ws/192.0.2.7:53122' }],
+};
 
 /** Let every pending promise callback and immediate run (no time passes). */
 export const settle = async () => {
@@ -39,7 +49,7 @@ export async function setupCall(
   const request = fakeRequest();
   const response = new FakeResponse();
   const media = await pool.createLeg({ remoteSdp: request.body });
-  const agents = { contactsOf: async (id: string) => (id === 'alice' ? ['sip:alice@10.0.0.5:5062'] : []) };
+  const agents = { bindingsOf: async (id: string) => PHONES[id] ?? [] };
   const deps: PlacedCallDeps = {
     sip,
     createLeg: (options) => pool.createLeg(options),

@@ -174,6 +174,19 @@ export class FakeMediaServer extends EventEmitter implements FsMediaServer {
     return channel;
   }
 
+  /** Offers answered by DTLS (browsers): FreeSWITCH's answer went to the far end before the channel was ready. */
+  readonly dtlsAnswers: string[] = [];
+
+  async answerDtlsOffer(offer: string, sendAnswer: (answerSdp: string) => Promise<void>): Promise<FakeFreeSwitchChannel> {
+    if (this.failCreate) throw this.failCreate;
+    const channel = new FakeFreeSwitchChannel(this.clock, this.recordings, this.name);
+    channel.remote.sdp = offer;
+    await sendAnswer(channel.local.sdp);
+    this.dtlsAnswers.push(channel.local.sdp);
+    this.channels.push(channel);
+    return channel;
+  }
+
   disconnect(): void {
     this.disconnected = true;
   }

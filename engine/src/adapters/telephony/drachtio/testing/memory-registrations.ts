@@ -1,4 +1,4 @@
-import type { RegistrationRepository, SipRegistration } from '../../../../ports/registrations.js';
+import type { PhoneBinding, RegistrationRepository, SipRegistration } from '../../../../ports/registrations.js';
 
 /**
  * Registrations held in one process's memory: for unit tests only. A running engine keeps them in
@@ -19,9 +19,9 @@ export class MemoryRegistrations implements RegistrationRepository {
     else this.bindings.get(agentId)?.delete(contact);
   }
 
-  async contactsOf(agentId: string, now: number): Promise<string[]> {
+  async bindingsOf(agentId: string, now: number): Promise<PhoneBinding[]> {
     const live = [...(this.bindings.get(agentId)?.values() ?? [])].filter((b) => b.expiresAt > now);
-    return live.sort((a, b) => b.registeredAt - a.registeredAt).map((b) => b.contact);
+    return live.sort((a, b) => b.registeredAt - a.registeredAt).map((b) => ({ contact: b.contact, ...(b.source ? { source: b.source } : {}) }));
   }
 
   async registeredAgents(now: number): Promise<number> {
