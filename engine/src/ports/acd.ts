@@ -8,6 +8,7 @@
  * Times are always given by the caller, from its Clock (simulated time works); the database's clock is
  * never read.
  */
+import type { ListenInRequest, ListenInResult } from './desk.js';
 import type { VarValue } from './values.js';
 import type { Actor, NotFound, Page, Paged } from './store.js';
 
@@ -248,7 +249,16 @@ export type AcdSignal =
   /** Something changed that may let a dispatch pass offer a caller to an agent. */
   | { kind: 'wake'; realm: string }
   /** An agent was reserved for a caller held by `offer.engineInstanceId`. */
-  | { kind: 'offer'; realm: string; offer: AcdOffer };
+  | { kind: 'offer'; realm: string; offer: AcdOffer }
+  /**
+   * A supervisor (whose request reached engine `from`) asks the engine holding the call (`to`) to listen in
+   * on it; `to` answers with listenInAnswer naming the same `requestId`.
+   */
+  | { kind: 'listenIn'; to: string; from: string; requestId: string; request: ListenInRequest }
+  | { kind: 'listenInAnswer'; to: string; requestId: string; result: ListenInResult };
+
+/** Signals one engine sends another (Store.signalEngine): the ones addressed to an engine. */
+export type EngineMessage = Extract<AcdSignal, { to: string }>;
 
 export type GoneEntry = { kind: 'gone' };
 

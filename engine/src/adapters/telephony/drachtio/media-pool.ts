@@ -60,11 +60,12 @@ export class MediaServerPool {
 
   /**
    * A new FreeSWITCH channel: facing `remoteSdp` (a caller or far end), or with no SDP yet (3PCC,
-   * for an outbound leg). Tries each connected server, least loaded first.
+   * for an outbound leg). Tries each connected server, least loaded first; `on`: only that server (a leg
+   * that must meet another channel there, e.g. to eavesdrop on it).
    */
-  async createLeg(options: { remoteSdp?: string; srtp?: boolean; avoid?: string } = {}): Promise<MediaLeg> {
+  async createLeg(options: { remoteSdp?: string; srtp?: boolean; avoid?: string; on?: string } = {}): Promise<MediaLeg> {
     const candidates = this.members
-      .filter((m) => m.state === 'connected' && m.server && m.activeLegs < m.config.maxCalls)
+      .filter((m) => m.state === 'connected' && m.server && m.activeLegs < m.config.maxCalls && (options.on === undefined || m.config.name === options.on))
       .sort((a, b) => Number(a.config.name === options.avoid) - Number(b.config.name === options.avoid) || a.activeLegs - b.activeLegs);
     const problems: string[] = [];
     for (const member of candidates) {
