@@ -42,6 +42,7 @@ export async function runListenInScenarios(stack: Stack, workDir: string, report
   const phones: Baresip[] = [];
   let stopEngines: (() => Promise<void>) | undefined;
   let closeDatabase: (() => Promise<void>) | undefined;
+  let stopCaller: (() => void) | undefined;
   await report.run(LISTEN_IN_SCENARIOS.listenIn, async () => {
     const shared = await startSharedEngines(stack, workDir, { count: 1, firstHttpPort: 18_151, phones: [adviser, supervisor], recordCalls: true });
     stopEngines = () => shared.stop();
@@ -111,6 +112,7 @@ export async function runListenInScenarios(stack: Stack, workDir: string, report
     writeFileSync(scenario, readFileSync(join(SCENARIOS, 'caller-tone-until-bye.xml'), 'utf8').replaceAll('@PCAPS@', pcaps));
     const adviserAnswered = adviserPhone.waitFor('CALL_ESTABLISHED', 30_000);
     const caller = runSipp({ scenario, target: stack.sipTarget, service: LINE, localPort: 5350, mediaPort: 17_600, timeoutSeconds: 120, workDir });
+    stopCaller = () => caller.kill();
     await adviserAnswered;
     const callId = await until('the adviser is not on a call in the ACD', 10_000, async () => {
       const state = await store.agentStates.get(adviser.agentId);
@@ -185,6 +187,7 @@ export async function runListenInScenarios(stack: Stack, workDir: string, report
     check(late.status === 409, `listening in on the ended call answered ${late.status}, not 409`);
     return `supervisor heard caller ${supervisorHeard.caller.toFixed(1)} s + adviser ${supervisorHeard.adviser.toFixed(1)} s; adviser heard supervisor ${adviserHeard.supervisor.toFixed(1)} s, caller's channel carried supervisor ${callerChannel.supervisor.toFixed(1)} s; audit ${actions.join(', ')}; ended call → 409 (${late.json.detail ?? ''})`;
   });
+  stopCaller?.();
   for (const phone of phones) await phone.stop();
   await closeDatabase?.();
   await stopEngines?.();
