@@ -122,7 +122,12 @@ export async function runListenInScenarios(stack: Stack, workDir: string, report
 
     // The supervisor asks; their phone rings and answers by itself.
     const supervisorAnswered = supervisorPhone.waitFor('CALL_ESTABLISHED', 30_000);
-    const asked = await engine.api<{ agentId: string; ringing: string; detail?: string }>('POST', `/api/supervisor/calls/${encodeURIComponent(callId)}/listen`);
+    // The adviser may still be hearing the queue's whisper (the ACD has them on the call already): until then, 409.
+    let asked = await engine.api<{ agentId: string; ringing: string; detail?: string }>('POST', `/api/supervisor/calls/${encodeURIComponent(callId)}/listen`);
+    for (let tries = 0; asked.status === 409 && /yet, or any more/.test(asked.json.detail ?? '') && tries < 20; tries++) {
+      await sleep(500);
+      asked = await engine.api('POST', `/api/supervisor/calls/${encodeURIComponent(callId)}/listen`);
+    }
     check(asked.status === 200, `POST /api/supervisor/calls/:id/listen answered ${asked.status}: ${JSON.stringify(asked.json)}`);
     check(asked.json.agentId === adviser.agentId, `the listen names adviser ${asked.json.agentId}`);
     await supervisorAnswered;

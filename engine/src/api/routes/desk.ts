@@ -321,7 +321,7 @@ export function deskRoutes(context: ApiContext): AnyRoute[] {
         const destination = endpoint.kind === 'sip-uri' ? { kind: 'sip' as const, uri: endpoint.value } : endpoint.kind === 'pstn' ? { kind: 'number' as const, e164: endpoint.value } : endpoint.kind === 'teams' ? { kind: 'teams' as const, e164: endpoint.value } : { kind: 'agent' as const, agentId: supervisor.id };
         const actor = actorOf(principal!);
         const result = await context.listenIn.listen({ callId: params.id, agentId: adviser.agentId, supervisor: { agentId: supervisor.id, destination, actor } });
-        if (result.kind === 'notHere') throw new ApiProblem(409, `Call ${params.id} is not connected to an adviser on the engine that holds it (it may have just ended)`);
+        if (result.kind === 'notHere') throw new ApiProblem(409, `Call ${params.id} is not connected to its adviser yet, or any more (the adviser may still be hearing the whisper, or the call has just ended): try again in a moment`);
         if (result.kind === 'refused') throw new ApiProblem(409, `Cannot listen in: ${result.reason}`);
         if (result.kind === 'failed') throw new ApiProblem(503, `Could not listen in: ${result.reason}`);
         const ringing = endpoint.label ?? endpoint.kind;
