@@ -10,7 +10,7 @@
  * Runs alone (one SIP application on the stack at a time):
  *   source /opt/fdstack/bin/env.sh && flock /tmp/fdstack.lock node --import tsx test/sip/listen-in-scenarios.ts
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -22,7 +22,7 @@ import { check, Report } from './harness/report.js';
 import { runSipp, SCENARIOS } from './harness/sipp.js';
 import { missingVariables, stackFromEnv, type PhoneAccount, type Stack } from './harness/stack.js';
 import { publishFlow, startSharedEngines } from './shared-engines.js';
-import { tonePcap } from './tone-pcap.js';
+import { scenarioWithPcaps } from './generated-pcaps.js';
 
 export const LISTEN_IN_SCENARIOS = {
   listenIn:
@@ -32,6 +32,7 @@ export const LISTEN_IN_SCENARIOS = {
 const ACTOR = 'system:test-sip';
 const QUEUE = 'listen-in-test';
 const LINE = '+441234599501';
+/** The caller's tone (generated-pcaps.ts writes it for caller-tone-until-bye.xml). */
 const CALLER_HZ = 1300;
 const ADVISER_HZ = 700;
 const SUPERVISOR_HZ = 1900;
@@ -105,11 +106,7 @@ export async function runListenInScenarios(stack: Stack, workDir: string, report
     check(available.kind === 'changed' || available.kind === 'unchanged', `adviser available: ${JSON.stringify(available)}`);
 
     // The caller: a tone from the moment they are answered, until the system hangs up.
-    const pcaps = join(workDir, 'listen-in-pcaps');
-    mkdirSync(pcaps, { recursive: true });
-    writeFileSync(join(pcaps, 'voice.pcap'), tonePcap(CALLER_HZ, 60));
-    const scenario = join(workDir, 'caller-tone-until-bye.xml');
-    writeFileSync(scenario, readFileSync(join(SCENARIOS, 'caller-tone-until-bye.xml'), 'utf8').replaceAll('@PCAPS@', pcaps));
+    const scenario = scenarioWithPcaps(SCENARIOS, 'caller-tone-until-bye.xml', workDir);
     const adviserAnswered = adviserPhone.waitFor('CALL_ESTABLISHED', 30_000);
     const caller = runSipp({ scenario, target: stack.sipTarget, service: LINE, localPort: 5350, mediaPort: 17_600, timeoutSeconds: 120, workDir });
     stopCaller = () => caller.kill();
