@@ -10,7 +10,7 @@
  * Runs alone (one SIP application on the stack at a time):
  *   source /opt/fdstack/bin/env.sh && flock /tmp/fdstack.lock node --import tsx test/sip/listen-in-scenarios.ts
  */
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -38,6 +38,7 @@ const ADVISER_HZ = 700;
 const SUPERVISOR_HZ = 1900;
 
 export async function runListenInScenarios(stack: Stack, workDir: string, report: Report): Promise<void> {
+  mkdirSync(workDir, { recursive: true });
   const adviser: PhoneAccount = { username: 'li-adviser', password: `li-adviser-${Math.random().toString(36).slice(2, 10)}`, agentId: 'li-adviser' };
   const supervisor: PhoneAccount = { username: 'li-supervisor', password: `li-supervisor-${Math.random().toString(36).slice(2, 10)}`, agentId: 'li-supervisor' };
   const phones: Baresip[] = [];

@@ -23,6 +23,7 @@ import { join, resolve } from 'node:path';
 import { ADAPTER_SCENARIOS, runAdapterScenarios } from './adapter-scenarios.js';
 import { ACD_SCENARIOS, runAcdScenarios } from './acd-scenarios.js';
 import { ENGINE_SCENARIOS, runEngineScenarios } from './engine-scenarios.js';
+import { LISTEN_IN_SCENARIOS, runListenInScenarios } from './listen-in-scenarios.js';
 import { PAYMENT_SCENARIOS } from './payment-scenarios.js';
 import { Report } from './harness/report.js';
 import { runSharedEngineScenarios, SHARED_ENGINE_SCENARIOS } from './shared-engines.js';
@@ -30,7 +31,7 @@ import { missingVariables, stackFromEnv } from './harness/stack.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const installed = (command: string, arg = '-h') => spawnSync(command, [arg], { stdio: 'ignore' }).error === undefined;
-const every = [...Object.values(ADAPTER_SCENARIOS), ...Object.values(ENGINE_SCENARIOS), ...Object.values(PAYMENT_SCENARIOS), ...Object.values(SHARED_ENGINE_SCENARIOS), ...Object.values(ACD_SCENARIOS)];
+const every = [...Object.values(ADAPTER_SCENARIOS), ...Object.values(ENGINE_SCENARIOS), ...Object.values(PAYMENT_SCENARIOS), ...Object.values(SHARED_ENGINE_SCENARIOS), ...Object.values(ACD_SCENARIOS), ...Object.values(LISTEN_IN_SCENARIOS)];
 
 const report = new Report();
 const missing = missingVariables();
@@ -72,6 +73,9 @@ try {
 
   if (baresip) await runAcdScenarios(stack, workDir, report);
   else for (const name of Object.values(ACD_SCENARIOS)) report.notRun(name, 'baresip is not installed (apt-get install --no-install-recommends baresip-core)');
+
+  if (baresip) await runListenInScenarios(stack, join(workDir, 'listen-in'), report);
+  else for (const name of Object.values(LISTEN_IN_SCENARIOS)) report.notRun(name, 'baresip is not installed (apt-get install --no-install-recommends baresip-core)');
 
   report.print(stack.sipTarget);
   keep = report.anyFailed || Boolean(process.env.KEEP_WORK);
