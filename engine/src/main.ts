@@ -27,6 +27,7 @@ import { countingErrors, registerLiveMetrics } from './metrics.js';
 import { attachDeskSocket } from './api/desk-socket.js';
 import { DeskLegRegistry } from './desk/desk-legs.js';
 import { DeskService } from './desk/desk-service.js';
+import { ListenInRelay } from './desk/listen-in-relay.js';
 import { webrtcCredentials } from './desk/webrtc-credentials.js';
 import { loadConfig, type FrontdoorConfig, type FrontdoorConfigInput } from './config/config.js';
 import { createEngineCalls } from './calls/engine-calls.js';
@@ -194,8 +195,12 @@ export async function start(options: StartOptions = {}): Promise<RunningEngine> 
     const deskLegs = new DeskLegRegistry();
     const desk = { legs: deskLegs, service: new DeskService({ store, now: () => Date.now(), engineInstanceId, legs: deskLegs, logger, settings: config.desk }) };
     cleanups.push(() => desk.service.close());
+    // Supervisors listen in through any engine; the engine holding the call rings them in (telephony, below).
+    const listenIn = new ListenInRelay({ store, engineInstanceId, logger });
+    cleanups.push(() => listenIn.close());
     const apiDeps = {
       desk,
+      listenIn,
       store,
       telephonyStatus: config.telephony ? () => ({ ...telephony?.status() }) : undefined,
       activeCalls: () => telephony?.status().activeCalls ?? 0,
@@ -249,7 +254,9 @@ export async function start(options: StartOptions = {}): Promise<RunningEngine> 
         ...(mediaUrls ? { speechFor: (text: string, language: string) => mediaUrls.speech(text, language) } : {}),
         // Browser phones on the desk register with the password the desk hands them (telephony.agents.useAgentsTable).
         ...(config.desk.webrtc ? { lookupAgent: webrtcCredentials(store.agents, config.desk.webrtc.secret) } : {}),
+        onListenIn: (event) => void listenIn.record(event),
       });
+      listenIn.attach(telephony.listenIn);
       cleanups.push(() => telephony?.close());
       calls.outbound.attach(telephony.outbound);
       // Callbacks need a trunk: this engine works them once its calls can be placed.

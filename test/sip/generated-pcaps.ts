@@ -7,13 +7,20 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dtmfPcap } from './dtmf-pcap.js';
+import { tonePcap } from './tone-pcap.js';
 
-export const GENERATED_PCAPS: Record<string, Record<string, [keys: string, firstSequence: number]>> = {
+/** DTMF keys with the first RTP sequence number, or a steady tone (a caller's voice others can tell apart). */
+export type GeneratedPcap = [keys: string, firstSequence: number] | { toneHz: number; seconds: number };
+
+export const GENERATED_PCAPS: Record<string, Record<string, GeneratedPcap>> = {
   'payments-line.xml': {
     'reference.pcap': ['12345678#', 1000],
     'confirm.pcap': ['1', 2000],
     'pay.pcap': ['1', 3000],
     'card.pcap': ['4444333322221111#1230#737#', 4000],
+  },
+  'caller-tone-until-bye.xml': {
+    'voice.pcap': { toneHz: 1300, seconds: 60 },
   },
   'main-line-callback.xml': {
     'highways.pcap': ['1', 1000],
@@ -30,7 +37,9 @@ export const GENERATED_PCAPS: Record<string, Record<string, [keys: string, first
 export function scenarioWithPcaps(scenariosDir: string, scenario: string, dir: string): string {
   const pcaps = join(dir, scenario.replace(/\.xml$/, ''));
   mkdirSync(pcaps, { recursive: true });
-  for (const [name, [keys, firstSequence]] of Object.entries(GENERATED_PCAPS[scenario] ?? {})) writeFileSync(join(pcaps, name), dtmfPcap(keys, { firstSequence }));
+  for (const [name, pcap] of Object.entries(GENERATED_PCAPS[scenario] ?? {})) {
+    writeFileSync(join(pcaps, name), Array.isArray(pcap) ? dtmfPcap(pcap[0], { firstSequence: pcap[1] }) : tonePcap(pcap.toneHz, pcap.seconds));
+  }
   const out = join(dir, scenario);
   writeFileSync(out, readFileSync(join(scenariosDir, scenario), 'utf8').replaceAll('@PCAPS@', pcaps));
   return out;

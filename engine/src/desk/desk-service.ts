@@ -97,7 +97,7 @@ export class DeskService {
   constructor(private readonly options: DeskServiceOptions) {
     const { store, legs } = options;
     this.unsubscribe.push(legs.onChange((agentId) => this.notify(agentId)));
-    this.unsubscribe.push(store.onAcdSignal(() => void this.poll()));
+    this.unsubscribe.push(store.onAcdSignal((signal) => (signal.kind === 'wake' || signal.kind === 'offer' ? void this.poll() : undefined)));
     const poll = setInterval(() => void this.poll(), options.pollMs ?? 1000);
     const sweep = setInterval(() => void this.sweep(), options.sweepMs ?? 10_000);
     poll.unref();

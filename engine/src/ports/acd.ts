@@ -8,6 +8,7 @@
  * Times are always given by the caller, from its Clock (simulated time works); the database's clock is
  * never read.
  */
+import type { ListenInRequest, ListenInResult } from './desk.js';
 import type { VarValue } from './values.js';
 import type { Actor, NotFound, Page, Paged } from './store.js';
 
@@ -256,7 +257,16 @@ export type AcdSignal =
    * that can make an offer also sends a 'wake'). Only where notifications are delivered (PostgreSQL, not
    * the embedded database): watchers keep a polling fallback.
    */
-  | { kind: 'changed'; realm: string };
+  | { kind: 'changed'; realm: string }
+  /**
+   * A supervisor (whose request reached engine `from`) asks the engine holding the call (`to`) to listen in
+   * on it; `to` answers with listenInAnswer naming the same `requestId`.
+   */
+  | { kind: 'listenIn'; to: string; from: string; requestId: string; request: ListenInRequest }
+  | { kind: 'listenInAnswer'; to: string; requestId: string; result: ListenInResult };
+
+/** Signals one engine sends another (Store.signalEngine): the ones addressed to an engine. */
+export type EngineMessage = Extract<AcdSignal, { to: string }>;
 
 export type GoneEntry = { kind: 'gone' };
 

@@ -123,13 +123,47 @@ export interface DeskLegs {
 
 // ───────────────────────────── listening in ─────────────────────────────
 
+/** A supervisor's request to listen in on an adviser's call. */
+export interface ListenInRequest {
+  callId: string;
+  /** The adviser the caller is connected to (the listen ends with their part of the call). */
+  agentId: string;
+  supervisor: {
+    agentId: string;
+    /** Where the supervisor's phone rings: their agent record's active endpoint. */
+    destination: import('./call-channel.js').Destination;
+    /** Who asked (the signed-in user), for the audit log. */
+    actor: string;
+  };
+}
+
+export type ListenInResult =
+  /** The supervisor's phone is being rung; once answered they hear both sides, unheard by them. */
+  | { kind: 'ringing' }
+  /** The call is not connected to an adviser on this engine (another engine holds it, or it has just ended). */
+  | { kind: 'notHere' }
+  /** Not allowed now — a payment is under way, the call ended, it is connected to someone else: the reason says which. */
+  | { kind: 'refused'; reason: string }
+  /** It could not be done (the supervisor's phone cannot be reached, the engine holding the call did not answer). */
+  | { kind: 'failed'; reason: string };
+
 /**
  * A supervisor listening in on an adviser's live call (FreeSWITCH eavesdrop on the engine holding it):
- * the supervisor's phone is rung and hears both sides, unheard by them. Implemented by the telephony
- * adapter; the desk has checked the call is not in a payment.
+ * the supervisor's phone is rung and hears both sides, unheard by them. Never during a payment: a payment
+ * that starts while someone listens ends the listen. The supervisor hanging up ends only their leg; the
+ * adviser's part of the call ending ends the listen. Implemented by the telephony adapter
+ * (adapters/telephony/drachtio/listen-in.ts) for the calls its engine holds, and across engines by the
+ * desk's relay (desk/listen-in-relay.ts).
  */
 export interface ListenIn {
-  listen(request: { callId: string; agentId: string; supervisor: { agentId: string; destination: import('./call-channel.js').Destination } }): Promise<
-    { kind: 'listening' } | { kind: 'notHere' } | { kind: 'failed'; reason: string }
-  >;
+  listen(request: ListenInRequest): Promise<ListenInResult>;
 }
+
+/** What happened to a listen once the supervisor's phone was rung (for the audit log). */
+export type ListenInEvent = { callId: string; agentId: string; supervisorAgentId: string; actor: string } & (
+  | { kind: 'started' }
+  /** `by`: who or what ended it. */
+  | { kind: 'ended'; by: 'supervisor' | 'call' | 'payment' | 'engine'; listenedMs: number }
+  /** The supervisor's phone did not answer, or the call ended (or a payment started) first. */
+  | { kind: 'notConnected'; reason: string }
+);

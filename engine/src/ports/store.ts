@@ -19,7 +19,7 @@ import type { CallEvent } from './call-events.js';
 import type { PaymentStatus } from './payment-gateway.js';
 import type { ReportSql } from './report-sql.js';
 import type { RegistrationRepository } from './registrations.js';
-import type { AcdRepository, AcdSignal, AgentStateRepository, CallQueueOutcome } from './acd.js';
+import type { AcdRepository, AcdSignal, AgentStateRepository, CallQueueOutcome, EngineMessage } from './acd.js';
 import type { DeskStore } from './desk.js';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -649,5 +649,11 @@ export interface Store extends DeskStore {
    * unsubscribe function.
    */
   onAcdSignal(listener: (signal: AcdSignal) => void): () => void;
+  /**
+   * Sends a message to another engine sharing the database (NOTIFY on the ACD's channel; its onAcdSignal
+   * listeners get it). Never delivered where notifications are unavailable (the embedded database serves
+   * one engine only).
+   */
+  signalEngine(message: EngineMessage): Promise<void>;
   close(): Promise<void>;
 }

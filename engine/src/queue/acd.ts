@@ -188,7 +188,7 @@ export class AcdRealm implements QueuePort {
   }
 
   private onSignal(signal: AcdSignal): void {
-    if (signal.realm !== this.name || this.closed) return;
+    if ((signal.kind !== 'wake' && signal.kind !== 'offer') || signal.realm !== this.name || this.closed) return;
     if (signal.kind === 'wake') this.wake();
     else if (signal.kind === 'offer' && signal.offer.engineInstanceId === this.engineInstanceId) this.deliver(signal.offer);
   }

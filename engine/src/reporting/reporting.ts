@@ -63,7 +63,7 @@ export class Reporting {
       {
         sql: store.reportSql,
         queues: async () => (await store.queues.list()).sort((a, b) => a.name.localeCompare(b.name)),
-        onChange: (listener) => store.onAcdSignal((signal) => (signal.realm === '' ? listener() : undefined)),
+        onChange: (listener) => store.onAcdSignal((signal) => ('realm' in signal && signal.realm === '' ? listener() : undefined)),
         clock: options.clock,
       },
       { pollMs: options.wallboardPollMs ?? 250, onError: (error) => options.logger?.error('wallboard refresh failed', error) },

@@ -301,27 +301,32 @@ export function deskRoutes(context: ApiContext): AnyRoute[] {
       path: '/api/supervisor/calls/:id/listen',
       access: 'supervisor',
       tag: 'desk',
-      summary: 'Listen in on an adviser’s live call: the supervisor’s own phone rings and hears both sides — never during a payment',
+      summary: 'Listen in on an adviser’s live call: the supervisor’s own phone (their active endpoint) rings and, once answered, hears both sides, unheard — never during a payment',
       params: idParam,
-      success: { status: 200, description: 'Listening', schema: z.object({ agentId: z.string(), ringing: z.string() }) },
+      success: { status: 200, description: 'The supervisor’s phone is ringing', schema: z.object({ agentId: z.string(), ringing: z.string() }) },
       problems: [404, 409, 503],
       handler: async ({ params, principal }) => {
         const call = await store.calls.get(params.id);
-        if (!call || call.endedAt) throw notFound(`A live call ${params.id}`);
+        if (!call) throw notFound(`Call ${params.id}`);
+        if (call.endedAt) throw new ApiProblem(409, `Call ${params.id} has ended: there is nothing to listen to`);
+        if (call.kind === 'test') throw new ApiProblem(409, 'A test call has no sound to listen to');
         const adviser = (await store.agentStates.list()).find((s) => s.callId === params.id && s.state === 'on_call');
         if (!adviser) throw new ApiProblem(409, `Call ${params.id} is not connected to an adviser`);
         if (await inSensitiveStep(store, params.id)) throw new ApiProblem(409, 'The caller is making a payment: nobody may listen in until it is over');
-        if (call.kind === 'test') throw new ApiProblem(409, 'A test call has no sound to listen to');
-        if (!context.listenIn) throw new ApiProblem(503, 'Listening in needs real telephony (a telephony section in the config) on this engine');
+        if (!context.listenIn) throw new ApiProblem(503, 'Listening in is not running on this engine');
         const supervisor = await myAgent(context, principal!);
+        if (supervisor.id === adviser.agentId) throw new ApiProblem(409, 'This is your own call');
         const endpoint = supervisor.endpoints[supervisor.activeEndpoint];
         if (!endpoint) throw new ApiProblem(409, `${supervisor.name} has no phone to listen on: add an endpoint on the Agents screen`);
         const destination = endpoint.kind === 'sip-uri' ? { kind: 'sip' as const, uri: endpoint.value } : endpoint.kind === 'pstn' ? { kind: 'number' as const, e164: endpoint.value } : endpoint.kind === 'teams' ? { kind: 'teams' as const, e164: endpoint.value } : { kind: 'agent' as const, agentId: supervisor.id };
-        const result = await context.listenIn.listen({ callId: params.id, agentId: adviser.agentId, supervisor: { agentId: supervisor.id, destination } });
-        if (result.kind === 'notHere') throw new ApiProblem(409, `Call ${params.id} is held by another engine: try again (it is found by the engine holding it)`);
+        const actor = actorOf(principal!);
+        const result = await context.listenIn.listen({ callId: params.id, agentId: adviser.agentId, supervisor: { agentId: supervisor.id, destination, actor } });
+        if (result.kind === 'notHere') throw new ApiProblem(409, `Call ${params.id} is not connected to its adviser yet, or any more (the adviser may still be hearing the whisper, or the call has just ended): try again in a moment`);
+        if (result.kind === 'refused') throw new ApiProblem(409, `Cannot listen in: ${result.reason}`);
         if (result.kind === 'failed') throw new ApiProblem(503, `Could not listen in: ${result.reason}`);
-        await store.audit.record({ actor: actorOf(principal!), action: 'call.listenIn', entityType: 'call', entityId: params.id, after: { agentId: adviser.agentId } });
-        return { agentId: adviser.agentId, ringing: endpoint.label ?? endpoint.kind };
+        const ringing = endpoint.label ?? endpoint.kind;
+        await store.audit.record({ actor, action: 'call.listenIn', entityType: 'call', entityId: params.id, after: { agentId: adviser.agentId, supervisorAgentId: supervisor.id, ringing } });
+        return { agentId: adviser.agentId, ringing };
       },
     }),
   ];

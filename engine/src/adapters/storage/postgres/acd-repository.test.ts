@@ -138,7 +138,7 @@ describe.each(testDatabases())('the ACD in the database ($name)', (backend) => {
       expect(await s.acd.leave(caller, 'abandoned', at(45))).toEqual({ kind: 'left', waitSeconds: 45 });
       expect(await s.agentStates.get(agent('a'))).toMatchObject({ state: 'available', idleSince: at(45), missedOffers: 0 });
       expect(await s.acd.answered(caller, agent('a'), at(46))).toEqual({ kind: 'gone' });
-      expect(signals.filter((x) => x.realm === realm).map((x) => x.kind)).toEqual(['wake', 'offer', 'wake']);
+      expect(signals.filter((x) => 'realm' in x && x.realm === realm).map((x) => x.kind)).toEqual(['wake', 'offer', 'wake']);
       const [left] = (await s.acd.events({ realm, type: 'abandoned' }, { page: 1, pageSize: 5 })).items;
       expect(left).toMatchObject({ agentId: agent('a'), data: { waitSeconds: 45, whileRinging: agent('a') } });
     } finally {

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import type { FlowPublication, Store } from '../../../ports/store.js';
-import type { AcdOffer, AcdSignal } from '../../../ports/acd.js';
+import { z } from 'zod';
+import type { AcdOffer, AcdSignal, EngineMessage } from '../../../ports/acd.js';
 import { acdRepository } from './acd-repository.js';
 import { ACD_CHANNEL } from './acd-rows.js';
 import { agentStateRepository } from './agent-state-repository.js';
@@ -81,6 +82,9 @@ export async function createPostgresStore(database: Database, options: PostgresS
     isRefusedValue,
     onFlowPublished: (listener) => publications.subscribe(listener),
     onAcdSignal: (listener) => acdSignals.subscribe(listener),
+    signalEngine: async (message) => {
+      await pool.query('SELECT pg_notify($1, $2)', [ACD_CHANNEL, JSON.stringify(message)]);
+    },
     close: () => publications.stop(),
   };
 }
@@ -279,8 +283,38 @@ class AcdSignals {
         this.announce({ kind: 'offer', realm: signal.realm, offer: { ...signal.offer, offeredAt: new Date(offeredAt), offerExpiresAt: new Date(offerExpiresAt) } });
       }
       else if (signal.kind === 'wake' || signal.kind === 'changed') this.announce({ kind: signal.kind, realm: signal.realm });
+      else if (signal.kind === 'listenIn' || signal.kind === 'listenInAnswer') this.announce(engineMessage.parse(signal) as EngineMessage);
     } catch (error) {
       logger.warn(`ACD signal not understood (${(error as Error).message}): ${payload.slice(0, 200)}`);
     }
   }
 }
+
+const id = z.string().min(1).max(200);
+const destination = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('sip'), uri: z.string().max(500) }),
+  z.object({ kind: z.literal('number'), e164: z.string().max(20) }),
+  z.object({ kind: z.literal('teams'), e164: z.string().max(20) }),
+  z.object({ kind: z.literal('agent'), agentId: id }),
+]);
+/** Messages engines send each other (Store.signalEngine), checked as they arrive: another engine's NOTIFY is input too. */
+const engineMessage = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('listenIn'),
+    to: id,
+    from: id,
+    requestId: id,
+    request: z.object({ callId: id, agentId: id, supervisor: z.object({ agentId: id, destination, actor: z.string().max(200) }) }),
+  }),
+  z.object({
+    kind: z.literal('listenInAnswer'),
+    to: id,
+    requestId: id,
+    result: z.discriminatedUnion('kind', [
+      z.object({ kind: z.literal('ringing') }),
+      z.object({ kind: z.literal('notHere') }),
+      z.object({ kind: z.literal('refused'), reason: z.string().max(1000) }),
+      z.object({ kind: z.literal('failed'), reason: z.string().max(1000) }),
+    ]),
+  }),
+]);

@@ -24,6 +24,7 @@ import { stayBridged, type BridgeEnd, type Referrals } from './bridged-party.js'
 import { CallerMedia, mediaFile } from './caller-media.js';
 import { BUSY, dialDestination, hangUpLeg, NO_ANSWER, type AnsweredLeg, type DialOutcome, type DialRequest } from './dialler.js';
 import { handOff, type HandOffHost } from './hand-off.js';
+import type { CallListening } from './listen-in.js';
 import { MediaLeg, TelephonyError } from './media-leg.js';
 import type { TelephonyLogger } from './media-pool.js';
 import type { RouteResult } from './outbound-routing.js';
@@ -63,6 +64,8 @@ export interface DrachtioCallDeps {
    * undefined to let flite read it.
    */
   speechFor?(text: string, language: string): string | undefined;
+  /** Supervisors listening in: told of each bridge to an adviser and of payments (listen-in.ts). */
+  listening?: CallListening;
 }
 
 /** The media server's default hold music (docker/freeswitch/conf/autoload_configs/local_stream.conf.xml). */
@@ -233,7 +236,9 @@ export class DrachtioCall implements CallChannel {
     await (await this.media.current()).sendDigits(digits);
   }
 
+  /** Payments pause the recordings first (and resume them after): that is also when nobody may listen in. */
   async setRecordingPaused(paused: boolean): Promise<void> {
+    this.deps.listening?.payment(this.callId, paused);
     if (this.callerGone) return;
     await this.media.setRecordingPaused(paused);
   }
@@ -290,7 +295,7 @@ export class DrachtioCall implements CallChannel {
     }
     const recording = options.record ? await this.startBridgeRecording() : undefined;
     try {
-      const end = await this.connect(dialled, options.filterDtmf ?? false, signal, 'return');
+      const end = await this.connect(dialled, options.filterDtmf ?? false, signal, 'return', destination.kind === 'agent' ? destination.agentId : undefined);
       if (end.kind === 'referred') return end;
       return { kind: 'completed', talkMs: end.talkMs, ...(recording ? { recordingId: basename(recording) } : {}) };
     } finally {
@@ -317,7 +322,13 @@ export class DrachtioCall implements CallChannel {
   async handOff(destination: Destination, options: HandOffOptions): Promise<HandOffResult> {
     const signal = this.opSignal(options.signal);
     await this.ready(signal);
-    return handOff(this.handOffHost(), destination, options, signal);
+    // Whoever listens in stops now, whatever the flow said before (the payment node pauses recordings first).
+    this.deps.listening?.payment(this.callId, true);
+    try {
+      return await handOff(this.handOffHost(), destination, options, signal);
+    } finally {
+      this.deps.listening?.payment(this.callId, false);
+    }
   }
 
   async hangup(reason = 'completed'): Promise<void> {
@@ -422,13 +433,19 @@ export class DrachtioCall implements CallChannel {
     }
   }
 
-  /** Bridge the caller to an answered leg and wait until either side hangs up (or the far end transfers). */
-  private async connect(dialled: AnsweredLeg, filterDtmf: boolean, signal: AbortSignal, referrals: Referrals): Promise<BridgeEnd> {
+  /**
+   * Bridge the caller to an answered leg and wait until either side hangs up (or the far end transfers).
+   * A supervisor may listen in meanwhile when the leg is an adviser's (`agentId`).
+   */
+  private async connect(dialled: AnsweredLeg, filterDtmf: boolean, signal: AbortSignal, referrals: Referrals, agentId?: string): Promise<BridgeEnd> {
     const media = await this.media.current();
+    let unlisten: (() => void) | undefined;
     try {
       await this.joinCaller(media, dialled, filterDtmf);
+      unlisten = this.deps.listening?.bridged({ callId: this.callId, callerNumber: this.from, agentId, party: dialled.leg });
       return await stayBridged(this.bridgedPartyDeps(), dialled, media, signal, referrals);
     } finally {
+      unlisten?.();
       if (filterDtmf && !media.isGone) await media.setVariables({ bridge_filter_dtmf: 'false' }).catch(() => undefined);
     }
   }

@@ -192,6 +192,17 @@ export class MediaLeg {
     return this.apiOk('uuid_bridge', 'uuid_bridge', `${this.uuid} ${other.uuid}`);
   }
 
+  /**
+   * Listen to another channel on the same media server (FreeSWITCH eavesdrop): this channel hears what
+   * `target` hears and says, mixed, and nothing it sends reaches either side — the eavesdrop DTMF keys that
+   * would let it talk (1, 2, 3) are switched off first. Resolves when the eavesdrop ends (the target's
+   * channel goes, or this one is released).
+   */
+  async eavesdrop(target: MediaLeg): Promise<void> {
+    await this.setVariables({ eavesdrop_enable_dtmf: 'false', eavesdrop_whisper_aleg: 'false', eavesdrop_whisper_bleg: 'false' });
+    await this.guarded('eavesdrop', () => this.endpoint.execute('eavesdrop', safeArg(target.uuid, 'channel uuid')));
+  }
+
   /** Point this channel at a new far end (after re-anchoring or a re-INVITE). */
   async modify(remoteSdp: string): Promise<void> {
     await this.guarded('modify', () => this.endpoint.modify(remoteSdp));

@@ -63,14 +63,15 @@ export class MediaServerPool {
 
   /**
    * A new FreeSWITCH channel: facing `remoteSdp` (a caller or far end), or with no SDP yet (3PCC,
-   * for an outbound leg). Tries each connected server, least loaded first. A WebRTC offer (DTLS) needs
+   * for an outbound leg). Tries each connected server, least loaded first; `on`: only that server (a leg
+   * that must meet another channel there, e.g. to eavesdrop on it). A WebRTC offer (DTLS) needs
    * `answerFirst`: FreeSWITCH's answer is handed to it (the far end) before the channel is ready.
    */
-  async createLeg(options: { remoteSdp?: string; srtp?: boolean; avoid?: string; answerFirst?: (answerSdp: string) => Promise<void> } = {}): Promise<MediaLeg> {
+  async createLeg(options: { remoteSdp?: string; srtp?: boolean; avoid?: string; on?: string; answerFirst?: (answerSdp: string) => Promise<void> } = {}): Promise<MediaLeg> {
     const dtls = options.remoteSdp !== undefined && needsDtlsHandshake(options.remoteSdp);
     if (dtls && !options.answerFirst) throw new TelephonyError('signallingFailed', 'a WebRTC (DTLS-SRTP) offer can only be answered where the far end is sent the answer first');
     const candidates = this.members
-      .filter((m) => m.state === 'connected' && m.server && m.activeLegs < m.config.maxCalls)
+      .filter((m) => m.state === 'connected' && m.server && m.activeLegs < m.config.maxCalls && (options.on === undefined || m.config.name === options.on))
       .sort((a, b) => Number(a.config.name === options.avoid) - Number(b.config.name === options.avoid) || a.activeLegs - b.activeLegs);
     const problems: string[] = [];
     for (const member of candidates) {

@@ -34,6 +34,7 @@ describe('sipp scenarios for npm run test:sip', () => {
   it('there is a scenario for each required walk', () => {
     expect(scenarios.sort()).toEqual([
       'caller-hangs-up-after-pause.xml',
+      'caller-tone-until-bye.xml',
       'caller-until-bye.xml',
       'cancel-before-answer.xml',
       'concurrent-call.xml',

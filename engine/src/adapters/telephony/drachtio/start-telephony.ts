@@ -3,13 +3,16 @@ import Mrf from 'drachtio-fsmrf';
 import Srf from 'drachtio-srf';
 import type { CallChannel } from '../../../ports/call-channel.js';
 import type { Clock } from '../../../ports/clock.js';
+import type { ListenInEvent } from '../../../ports/desk.js';
 import type { OutboundCalls } from '../../../ports/outbound-calls.js';
 import type { RegistrationRepository } from '../../../ports/registrations.js';
 import { SystemClock } from '../../clock/system-clock.js';
 import { answerDtlsOffer } from './browser-phone.js';
 import type { MediaServerConfig, TelephonyConfig } from './config.js';
 import { DigestAuthenticator } from './digest.js';
+import { dialDestination } from './dialler.js';
 import { DrachtioCall } from './drachtio-call.js';
+import { DrachtioListenIn } from './listen-in.js';
 import { AdmissionControl, authorizeInbound, callParties } from './inbound.js';
 import { TelephonyError } from './media-leg.js';
 import { MediaServerPool, type FsMediaServer, type MediaServerState, type TelephonyLogger } from './media-pool.js';
@@ -40,6 +43,8 @@ export interface TelephonyService {
   readonly agents: Registrar;
   /** Calls the engine places itself (callbacks). */
   readonly outbound: OutboundCalls;
+  /** Supervisors listening in on the advisers' calls this engine holds. */
+  readonly listenIn: DrachtioListenIn;
   close(): Promise<void>;
 }
 
@@ -70,6 +75,8 @@ export interface StartTelephonyOptions {
   readRecording?(path: string): Promise<Uint8Array>;
   /** Audio URLs for text in languages the media server's TTS cannot speak (see DrachtioCallDeps.speechFor). */
   speechFor?(text: string, language: string): string | undefined;
+  /** What became of each listen-in (connected, ended, never connected): the audit log. */
+  onListenIn?(event: ListenInEvent): void;
 }
 
 /**
@@ -158,6 +165,15 @@ export async function startTelephony(config: TelephonyConfig, options: StartTele
     });
   }
   const route = createOutboundRouter(config, registrar, () => teams?.usableHubs() ?? []);
+  const listenIn = new DrachtioListenIn({
+    route,
+    // The supervisor's channel is made on the adviser's channel's media server: eavesdrop works within one.
+    dial: (destination, request, signal, mediaServer) =>
+      dialDestination({ sip: srf, route, clock, createLeg: (opts) => pool.createLeg({ ...opts, on: mediaServer }) }, destination, request, signal),
+    clock,
+    logger,
+    report: (event) => options.onListenIn?.(event),
+  });
   const readRecording = options.readRecording ?? ((path: string) => readFile(path));
   /** What every call on this engine — answered or placed — is made with. */
   const callDeps: PlacedCallDeps = {
@@ -168,6 +184,7 @@ export async function startTelephony(config: TelephonyConfig, options: StartTele
     logger,
     readRecording: async (path) => new Uint8Array(await readRecording(path)),
     settings: { ttsVoice: config.ttsVoice, recordingsDir: config.recordingsDir, recordCalls: config.recordCalls },
+    listening: listenIn,
     ...(options.speechFor ? { speechFor: options.speechFor } : {}),
   };
   const outbound = new DrachtioOutboundCalls(callDeps);
@@ -259,6 +276,7 @@ export async function startTelephony(config: TelephonyConfig, options: StartTele
   return {
     agents: registrar,
     outbound,
+    listenIn,
     status() {
       updateMediaGauge();
       return {
@@ -271,6 +289,7 @@ export async function startTelephony(config: TelephonyConfig, options: StartTele
     },
     async close() {
       stopSweeping.abort();
+      listenIn.close();
       teams?.stop();
       await pool.close();
       try {
