@@ -218,7 +218,7 @@ export async function start(options: StartOptions = {}): Promise<RunningEngine> 
       // Loaded only when configured: drachtio-srf and drachtio-fsmrf are not needed for the designer alone.
       const { startTelephony } = await import('./adapters/telephony/drachtio/start-telephony.js');
       telephony = await startTelephony(config.telephony, {
-        onCall: phoneCallHandler({ store, flows: calls.flows, ports: calls.ports.phone, engineInstanceId, logger }),
+        onCall: phoneCallHandler({ store, flows: calls.flows, ports: calls.ports.phone, engineInstanceId, logger, running: calls.running }),
         logger,
         registrations: store.registrations,
         engineInstanceId,

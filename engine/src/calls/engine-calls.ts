@@ -11,6 +11,7 @@ import type { Store } from '../ports/store.js';
 import { createCallPorts, type CallPorts } from './call-ports.js';
 import { browserRecording, StorePromptLibrary, type RecordingLocator } from './prompt-library.js';
 import { PublishedFlows } from './published-flows.js';
+import { RunningCalls } from './running-calls.js';
 
 /** How stale the phone calls' copy of the prompt library may get before it is reloaded (in the background). */
 export const PHONE_PROMPTS_REFRESH_MS = 15_000;
@@ -21,6 +22,8 @@ export interface EngineCalls {
   prompts: { phone: StorePromptLibrary; test: StorePromptLibrary };
   /** Calls the engine places itself (the ACD's callbacks): real SIP once telephony is attached, else a reason why not. */
   outbound: EngineOutboundCalls;
+  /** The calls this engine runs now, phone and test alike (an adviser's "take payment" finds its call here). */
+  running: RunningCalls;
   /** Stops refreshing the prompt library. */
   close(): void;
 }
@@ -50,7 +53,7 @@ export async function createEngineCalls(options: {
   const ports = createCallPorts({ ...adapters, flows, prompts: { phone: prompts.phone, test: prompts.test } });
   const outbound = new EngineOutboundCalls();
   if (options.outbound) outbound.attach(options.outbound);
-  return { ports, flows, prompts, outbound, close: () => clearInterval(refresh) };
+  return { ports, flows, prompts, outbound, running: new RunningCalls(), close: () => clearInterval(refresh) };
 }
 
 /**

@@ -11,10 +11,11 @@ import type { EngineLogger } from '../ports/logger.js';
 import type { Store } from '../ports/store.js';
 import { recordCall } from './call-recorder.js';
 import type { PublishedFlows } from './published-flows.js';
+import type { RunningCalls } from './running-calls.js';
 
 /** Telephony's onCall: route, run, record. Never throws — a call that cannot be routed is refused politely. */
-export function phoneCallHandler(deps: { store: Store; flows: PublishedFlows; ports: FlowPorts; engineInstanceId: string; logger: EngineLogger }) {
-  const { store, flows, ports, engineInstanceId, logger } = deps;
+export function phoneCallHandler(deps: { store: Store; flows: PublishedFlows; ports: FlowPorts; engineInstanceId: string; logger: EngineLogger; running?: RunningCalls }) {
+  const { store, flows, ports, engineInstanceId, logger, running } = deps;
   return async (call: CallChannel, meta: { did: string; from: string }): Promise<void> => {
     const route = await store.numbers.route(meta.did).catch((error: unknown) => {
       logger.error(`call from ${meta.from} to ${meta.did}: could not look up the number`, error);
@@ -41,7 +42,7 @@ export function phoneCallHandler(deps: { store: Store; flows: PublishedFlows; po
       },
       (what, error) => logger.error(`could not store ${what}`, error),
     );
-    const result = await runCall({ flow, call, ports, events: recorder.events });
+    const result = await runCall({ flow, call, ports, events: recorder.events, ...(running ? { attach: running.attach } : {}) });
     await recorder.finish({ endedAt: new Date(ports.clock.now()), outcome: result.outcome, endedAtNode: result.endedAt });
   };
 }
