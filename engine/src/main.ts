@@ -22,6 +22,7 @@ import { attachTestCallSocket } from './api/test-call-socket.js';
 import { attachDeskSocket } from './api/desk-socket.js';
 import { DeskLegRegistry } from './desk/desk-legs.js';
 import { DeskService } from './desk/desk-service.js';
+import { AssistedPayments } from './desk/assisted-payments.js';
 import { webrtcCredentials } from './desk/webrtc-credentials.js';
 import { loadConfig, type FrontdoorConfig, type FrontdoorConfigInput } from './config/config.js';
 import { createEngineCalls } from './calls/engine-calls.js';
@@ -67,7 +68,7 @@ export interface RunningEngine {
   store: Store;
   engineInstanceId: string;
   /** The agent desk this engine serves (its legs ring for test calls offered to real advisers). */
-  desk: { service: DeskService; legs: DeskLegRegistry };
+  desk: { service: DeskService; legs: DeskLegRegistry; payments: AssistedPayments };
   close(): Promise<void>;
 }
 
@@ -171,7 +172,13 @@ export async function start(options: StartOptions = {}): Promise<RunningEngine> 
     cleanups.push(() => calls.close());
     let telephony: TelephonyService | undefined;
     const deskLegs = new DeskLegRegistry();
-    const desk = { legs: deskLegs, service: new DeskService({ store, now: () => Date.now(), engineInstanceId, legs: deskLegs, logger, settings: config.desk }) };
+    // Advisers' "take payment" on calls this engine runs: their desks follow the payment (assisted-payments.ts).
+    const assistedPayments: AssistedPayments = new AssistedPayments({ running: calls.running, now: () => Date.now(), logger, onChange: (agentId) => desk.service.notify(agentId) });
+    const desk = {
+      legs: deskLegs,
+      payments: assistedPayments,
+      service: new DeskService({ store, now: () => Date.now(), engineInstanceId, legs: deskLegs, logger, settings: config.desk, payments: assistedPayments }),
+    };
     cleanups.push(() => desk.service.close());
     const apiDeps = {
       desk,

@@ -36,6 +36,8 @@ export async function createEngineCalls(options: {
   mediaServerRecording?: RecordingLocator;
   /** Where calls the engine places go, when known now (tests, the simulated world); real telephony attaches later. */
   outbound?: OutboundCalls;
+  /** The registry of running calls, when its users are built first (default: a new one). */
+  running?: RunningCalls;
 }): Promise<EngineCalls> {
   const { store, logger, adapters } = options;
   const flows = new PublishedFlows(store, logger);
@@ -53,7 +55,7 @@ export async function createEngineCalls(options: {
   const ports = createCallPorts({ ...adapters, flows, prompts: { phone: prompts.phone, test: prompts.test } });
   const outbound = new EngineOutboundCalls();
   if (options.outbound) outbound.attach(options.outbound);
-  return { ports, flows, prompts, outbound, running: new RunningCalls(), close: () => clearInterval(refresh) };
+  return { ports, flows, prompts, outbound, running: options.running ?? new RunningCalls(), close: () => clearInterval(refresh) };
 }
 
 /**

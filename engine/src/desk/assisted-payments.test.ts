@@ -62,7 +62,7 @@ describe('an adviser takes a payment on the call (simulator)', () => {
     expect(payment).toMatchObject({ status: 'paid', maskedCard: '**** 1111', transactionId: expect.any(String) });
     expect(payment.adviserLeft).toBeUndefined();
     // The caller heard the hand-over, the payment line, then was back with the adviser; the bridge goes on.
-    expect(t.heard()).toMatch(/putting you through to our secure payment line.*approved.*back with the adviser/);
+    expect(t.heard()).toMatch(/Putting you through to our secure payment line.*approved.*back with the adviser/);
     const started = t.sink.events.find((e) => e.type === 'payment.started');
     expect(started?.data).toMatchObject({ agentId: 'adviser-1', reference: 'PCN-123', amountPence: 7000 });
     expect(t.sink.events.find((e) => e.type === 'payment.ended')?.data).toMatchObject({ status: 'paid', maskedCard: '**** 1111' });

@@ -72,7 +72,7 @@ export interface AssistedPaymentsOptions {
 const say = (text: string): PromptSegment[] => [{ language: 'en-GB', text }];
 
 /** Said to the caller before they are put through (the adviser hears hold music from here on). */
-const PUTTING_THROUGH = say('I am putting you through to our secure payment line. Your adviser cannot hear the numbers you key, and will be back with you afterwards.');
+const PUTTING_THROUGH = say('Putting you through to our secure payment line. Your adviser will not hear your card details.');
 /** …and after it, when the adviser has gone: the caller is never left in silence. */
 const ADVISER_LEFT: Record<PaymentStatus, PromptSegment[]> = {
   paid: say('Your adviser has had to leave the call. Your payment has been taken. Thank you.'),
