@@ -89,9 +89,15 @@ describe('agent desk and team view', () => {
     await signIn(admin, product.url, 'desk-admin', 'a long e2e password', 'Call flows');
     const statuses = await admin.evaluate(async (flow) => {
       const post = (path: string, body: unknown) => fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.status);
+      // The example queues are seeded (highways among them): this journey's Highways queue replaces the seeded one.
+      const put = (path: string, body: unknown) => fetch(path, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => (r.status === 200 ? 201 : r.status));
+      const queue = async (id: string, body: Record<string, unknown>) => {
+        const created = await post('/api/queues', { id, ...body });
+        return created === 409 ? put(`/api/queues/${id}`, body) : created;
+      };
       const out = [
-        await post('/api/queues', { id: 'highways', name: 'Highways', serviceLine: 'Highways', settings: {} }),
-        await post('/api/queues', { id: 'housing', name: 'Housing repairs', serviceLine: 'Housing', settings: {} }),
+        await queue('highways', { name: 'Highways', serviceLine: 'Highways', settings: {} }),
+        await queue('housing', { name: 'Housing repairs', serviceLine: 'Housing', settings: {} }),
       ];
       const users: Record<string, string> = {};
       for (const [username, role] of [['priya', 'agent'], ['sam', 'agent'], ['morgan', 'supervisor']]) {
