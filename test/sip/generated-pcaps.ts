@@ -15,6 +15,9 @@ export const GENERATED_PCAPS: Record<string, Record<string, [keys: string, first
     'pay.pcap': ['1', 3000],
     'card.pcap': ['4444333322221111#1230#737#', 4000],
   },
+  'assisted-payment.xml': {
+    'card.pcap': ['4444333322221111#1230#737#', 4000],
+  },
   'main-line-callback.xml': {
     'highways.pcap': ['1', 1000],
     'person.pcap': ['0', 2000],

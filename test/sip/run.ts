@@ -12,6 +12,8 @@
  * FS_CLI, FREESWITCH_LOG, DRACHTIO_LOG (FreeSWITCH at debug level for the payment call, and this run's share
  * of both logs for the leak scan). KEEP_WORK=1 keeps the work folder (it is always kept when something fails).
  * With any required variable unset it runs nothing, says so, and exits 0.
+ * `--only <group>` runs one group of scenarios (adapter, engine, shared, acd, assisted-payment) and lists
+ * the rest as not run: `flock /tmp/fdstack.lock npm run test:sip -- --only assisted-payment`.
  *
  * One SIP application at a time may be connected to the stack (drachtio shares calls out between them):
  * run it under `flock /tmp/fdstack.lock` where the stack is shared.
@@ -23,6 +25,7 @@ import { join, resolve } from 'node:path';
 import { ADAPTER_SCENARIOS, runAdapterScenarios } from './adapter-scenarios.js';
 import { ACD_SCENARIOS, runAcdScenarios } from './acd-scenarios.js';
 import { ENGINE_SCENARIOS, runEngineScenarios } from './engine-scenarios.js';
+import { ASSISTED_PAYMENT_SCENARIOS, runAssistedPaymentScenarios } from './assisted-payment-scenarios.js';
 import { PAYMENT_SCENARIOS } from './payment-scenarios.js';
 import { Report } from './harness/report.js';
 import { runSharedEngineScenarios, SHARED_ENGINE_SCENARIOS } from './shared-engines.js';
@@ -30,7 +33,22 @@ import { missingVariables, stackFromEnv } from './harness/stack.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const installed = (command: string, arg = '-h') => spawnSync(command, [arg], { stdio: 'ignore' }).error === undefined;
-const every = [...Object.values(ADAPTER_SCENARIOS), ...Object.values(ENGINE_SCENARIOS), ...Object.values(PAYMENT_SCENARIOS), ...Object.values(SHARED_ENGINE_SCENARIOS), ...Object.values(ACD_SCENARIOS)];
+const every = [...Object.values(ADAPTER_SCENARIOS), ...Object.values(ENGINE_SCENARIOS), ...Object.values(PAYMENT_SCENARIOS), ...Object.values(SHARED_ENGINE_SCENARIOS), ...Object.values(ACD_SCENARIOS), ...Object.values(ASSISTED_PAYMENT_SCENARIOS)];
+
+/** The groups of scenarios `--only` can name. */
+const GROUPS = ['adapter', 'engine', 'shared', 'acd', 'assisted-payment'] as const;
+const onlyAt = process.argv.indexOf('--only');
+const only = onlyAt >= 0 ? process.argv[onlyAt + 1] : undefined;
+if (only !== undefined && !(GROUPS as readonly string[]).includes(only)) {
+  console.error(`test:sip: --only takes one of ${GROUPS.join(', ')}; got "${only}"`);
+  process.exit(2);
+}
+const wanted = (group: (typeof GROUPS)[number]) => only === undefined || only === group;
+/** Runs a group when it is wanted, else lists its scenarios as not run (and why). */
+async function group(name: (typeof GROUPS)[number], scenarios: Record<string, string>, run: () => Promise<void>): Promise<void> {
+  if (wanted(name)) return run();
+  for (const scenario of Object.values(scenarios)) report.notRun(scenario, `not asked for (--only ${only})`);
+}
 
 const report = new Report();
 const missing = missingVariables();
@@ -62,16 +80,14 @@ try {
   }
 
   const baresip = installed('baresip');
-  if (baresip) await runAdapterScenarios(stack, workDir, report);
-  else for (const name of Object.values(ADAPTER_SCENARIOS)) report.notRun(name, 'baresip is not installed (apt-get install --no-install-recommends baresip-core)');
-
-  await runEngineScenarios(stack, workDir, report);
-
-  if (baresip) await runSharedEngineScenarios(stack, workDir, report);
-  else for (const name of Object.values(SHARED_ENGINE_SCENARIOS)) report.notRun(name, 'baresip is not installed (apt-get install --no-install-recommends baresip-core)');
-
-  if (baresip) await runAcdScenarios(stack, workDir, report);
-  else for (const name of Object.values(ACD_SCENARIOS)) report.notRun(name, 'baresip is not installed (apt-get install --no-install-recommends baresip-core)');
+  const noBaresip = (scenarios: Record<string, string>) => {
+    for (const name of Object.values(scenarios)) report.notRun(name, 'baresip is not installed (apt-get install --no-install-recommends baresip-core)');
+  };
+  await group('adapter', ADAPTER_SCENARIOS, async () => (baresip ? runAdapterScenarios(stack, workDir, report) : noBaresip(ADAPTER_SCENARIOS)));
+  await group('engine', { ...ENGINE_SCENARIOS, ...PAYMENT_SCENARIOS }, () => runEngineScenarios(stack, workDir, report));
+  await group('shared', SHARED_ENGINE_SCENARIOS, async () => (baresip ? runSharedEngineScenarios(stack, workDir, report) : noBaresip(SHARED_ENGINE_SCENARIOS)));
+  await group('acd', ACD_SCENARIOS, async () => (baresip ? runAcdScenarios(stack, workDir, report) : noBaresip(ACD_SCENARIOS)));
+  await group('assisted-payment', ASSISTED_PAYMENT_SCENARIOS, async () => (baresip ? runAssistedPaymentScenarios(stack, workDir, report) : noBaresip(ASSISTED_PAYMENT_SCENARIOS)));
 
   report.print(stack.sipTarget);
   keep = report.anyFailed || Boolean(process.env.KEEP_WORK);
