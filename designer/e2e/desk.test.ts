@@ -89,11 +89,12 @@ describe('agent desk and team view', () => {
     await signIn(admin, product.url, 'desk-admin', 'a long e2e password', 'Call flows');
     const statuses = await admin.evaluate(async (flow) => {
       const post = (path: string, body: unknown) => fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.status);
-      // The example queues are seeded (highways among them): this journey's Highways queue replaces the seeded one.
+      // The example queues are seeded (highways among them, open council hours only): this journey's Highways
+      // queue replaces the seeded one and is always open, whenever the test runs.
       const put = (path: string, body: unknown) => fetch(path, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => (r.status === 200 ? 201 : r.status));
       const queue = async (id: string, body: Record<string, unknown>) => {
         const created = await post('/api/queues', { id, ...body });
-        return created === 409 ? put(`/api/queues/${id}`, body) : created;
+        return created === 409 ? put(`/api/queues/${id}`, { ...body, scheduleId: null }) : created;
       };
       const out = [
         await queue('highways', { name: 'Highways', serviceLine: 'Highways', settings: {} }),
@@ -214,7 +215,9 @@ describe('agent desk and team view', () => {
   });
 
   it('takes a card payment on the call: the caller keys the card on the payment line, the desk shows progress and the masked card, never digits', async () => {
+    // A fresh editor (the same address would keep the last test call's panel).
     await designer.goto(`${product.url}/#/flows/roads-line`);
+    await designer.reload();
     await designer.getByRole('tab', { name: 'Test call' }).click();
     await designer.getByLabel("Caller's number").fill(CALLER);
     await designer.getByLabel('Ring the agent desk').check();
