@@ -237,11 +237,15 @@ describe('agent desk and team view', () => {
     const form = panel.getByRole('form', { name: 'Take a card payment' });
     await form.getByRole('button', { name: 'Put caller through to pay' }).click();
     await expect.poll(() => form.textContent()).toContain('Enter the amount in pounds and pence');
-    // A card number as the reference is refused by the engine, naming the field.
+    // A card number as the reference is refused before it leaves the page; one the page lets through
+    // (letters, punctuation) is checked by the engine, which names the field.
     await form.getByLabel('Amount (£)').fill('70.00');
-    await form.getByLabel('Reference').fill('4444333322221111');
+    await form.getByLabel('Reference').fill('4444 3333 2222 1111');
     await form.getByRole('button', { name: 'Put caller through to pay' }).click();
-    await expect.poll(() => form.textContent()).toContain('never a card-length run of digits');
+    await expect.poll(() => form.textContent()).toContain('That looks like a card number');
+    await form.getByLabel('Reference').fill('PCN#123');
+    await form.getByRole('button', { name: 'Put caller through to pay' }).click();
+    await expect.poll(() => form.textContent()).toContain('must be letters, digits, spaces and . _ / -');
     await noViolations(priya, 'the desk, taking a payment');
     await shot(priya, '07a-take-payment');
     await form.getByLabel('Reference').fill('PCN-123');
@@ -253,6 +257,7 @@ describe('agent desk and team view', () => {
     const progress = panel.getByRole('list', { name: 'Payment progress' });
     await expect.poll(() => progress.locator('[aria-current="step"]').textContent(), { timeout: 20_000 }).toBe('Caller keying their card');
     await noViolations(priya, 'the desk, caller on the payment line');
+    await priya.evaluate(() => window.getSelection()?.removeAllRanges());
     await shot(priya, '07b-payment-in-progress');
     const press = async (digits: string) => {
       for (const digit of digits) await designer.getByRole('button', { name: `Press ${digit}`, exact: true }).click();
@@ -271,6 +276,7 @@ describe('agent desk and team view', () => {
     await expect.poll(() => transcript.textContent(), { timeout: 10_000 }).toContain('back with the adviser');
     expect(await transcript.textContent()).not.toContain('4444');
     await noViolations(priya, 'the desk, payment taken');
+    await priya.evaluate(() => window.getSelection()?.removeAllRanges());
     await shot(priya, '07c-payment-paid');
 
     // One payment, stored with the adviser: the payments screen's API lists it.

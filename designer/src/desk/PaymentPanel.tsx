@@ -50,6 +50,8 @@ export function PaymentPanel({ callId, payment, talking }: { callId: string; pay
     const pence = /^\d{1,7}(\.\d{1,2})?$/.test(amount.trim().replace(/^£/, '')) ? Math.round(Number(amount.trim().replace(/^£/, '')) * 100) : NaN;
     if (!(pence >= 1)) found.amountPence = 'Enter the amount in pounds and pence, e.g. 70.00';
     if (!reference.trim()) found.reference = 'Enter the reference of what is paid';
+    // Never sent anywhere: an adviser must not take a card number themselves.
+    else if (/\d{13}/.test(reference.replace(/[\s-]/g, ''))) found.reference = 'That looks like a card number: the caller keys their card on the payment line, never to you';
     setErrors(found);
     setProblem(undefined);
     if (Object.keys(found).length > 0) return;
