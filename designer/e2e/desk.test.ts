@@ -5,7 +5,8 @@
  * the one on a break; it rings on their desk with its context (what the caller said, the case reference,
  * their way through the line, earlier calls); the adviser answers, holds, writes a note, transfers the
  * caller to another queue and wraps up with a code; the call record shows queue, agent, disposition and
- * note. The desk says it is cut
+ * note. An adviser takes a card payment on the call: the caller keys the card on the (fake) Pay360 payment
+ * line, the desk follows it and shows the masked card, one payment is stored with the adviser. The desk says it is cut
  * off within 5 s and comes back by itself. axe-core finds no WCAG 2.2 AA violation on any desk screen,
  * the team view or their dialogs. Screenshots at 1440 px under test-results/e2e/.
  */
@@ -206,6 +207,86 @@ describe('agent desk and team view', () => {
     ]);
     const offers = await engine.store.acd.events({ callId, type: 'offered' }, { page: 1, pageSize: 50 });
     expect(offers.items.map((e) => e.agentId)).toEqual(['priya']);
+  });
+
+  it('takes a card payment on the call: the caller keys the card on the payment line, the desk shows progress and the masked card, never digits', async () => {
+    // A fresh editor (the same address would keep the last test call's panel).
+    await designer.goto(`${product.url}/#/flows/roads-line`);
+    await designer.reload();
+    await designer.getByRole('tab', { name: 'Test call' }).click();
+    await designer.getByLabel("Caller's number").fill(CALLER);
+    await designer.getByLabel('Ring the agent desk').check();
+    await designer.getByRole('button', { name: 'Call the draft' }).click();
+    const transcript = designer.getByRole('list', { name: 'Transcript' });
+    await expect.poll(() => transcript.textContent(), { timeout: 20_000 }).toContain('what you are calling about');
+    await designer.getByLabel('The caller says').fill('I want to pay for the pothole repair on my road');
+    await designer.getByRole('button', { name: 'Say', exact: true }).click();
+    const ringing = priya.getByRole('article', { name: /Incoming call/ });
+    await expect.poll(() => ringing.isVisible(), { timeout: 20_000 }).toBe(true);
+    await ringing.getByRole('button', { name: 'Answer' }).click();
+    const onCall = priya.getByRole('article', { name: /On a call/ });
+    await expect.poll(() => onCall.isVisible()).toBe(true);
+
+    const panel = onCall.getByRole('region', { name: 'Card payment' });
+    await panel.getByRole('button', { name: 'Take payment…' }).click();
+    const form = panel.getByRole('form', { name: 'Take a card payment' });
+    await form.getByRole('button', { name: 'Put caller through to pay' }).click();
+    await expect.poll(() => form.textContent()).toContain('Enter the amount in pounds and pence');
+    // A card number as the reference is refused before it leaves the page; one the page lets through
+    // (letters, punctuation) is checked by the engine, which names the field.
+    await form.getByLabel('Amount (£)').fill('70.00');
+    await form.getByLabel('Reference').fill('4444 3333 2222 1111');
+    await form.getByRole('button', { name: 'Put caller through to pay' }).click();
+    await expect.poll(() => form.textContent()).toContain('That looks like a card number');
+    await form.getByLabel('Reference').fill('PCN#123');
+    await form.getByRole('button', { name: 'Put caller through to pay' }).click();
+    await expect.poll(() => form.textContent()).toContain('must be letters, digits, spaces and . _ / -');
+    await noViolations(priya, 'the desk, taking a payment');
+    await shot(priya, '07a-take-payment');
+    await form.getByLabel('Reference').fill('PCN-123');
+    await form.getByLabel('What it is for (optional)').fill('Parking fine');
+    // Two clicks, one payment.
+    await form.getByRole('button', { name: 'Put caller through to pay' }).dblclick();
+
+    // The caller is on the payment line: the desk shows it; the caller keys the card on the keypad.
+    const progress = panel.getByRole('list', { name: 'Payment progress' });
+    await expect.poll(() => progress.locator('[aria-current="step"]').textContent(), { timeout: 20_000 }).toBe('Caller keying their card');
+    await noViolations(priya, 'the desk, caller on the payment line');
+    await priya.evaluate(() => window.getSelection()?.removeAllRanges());
+    await shot(priya, '07b-payment-in-progress');
+    const press = async (digits: string) => {
+      for (const digit of digits) await designer.getByRole('button', { name: `Press ${digit}`, exact: true }).click();
+    };
+    await expect.poll(() => transcript.textContent(), { timeout: 40_000 }).toContain('Please enter your card number');
+    await press('4444333322221111#');
+    await expect.poll(() => transcript.textContent(), { timeout: 20_000 }).toContain('expiry date');
+    await press('1230#');
+    await expect.poll(() => transcript.textContent(), { timeout: 20_000 }).toContain('security code');
+    await press('737#');
+    await expect.poll(() => panel.locator('.payment-status').textContent(), { timeout: 40_000 }).toBe('Paid');
+    const outcome = await panel.textContent();
+    expect(outcome).toContain('**** 1111');
+    expect(outcome).toMatch(/Transaction/);
+    expect(outcome).not.toContain('4444333322221111');
+    await expect.poll(() => transcript.textContent(), { timeout: 10_000 }).toContain('back with the adviser');
+    expect(await transcript.textContent()).not.toContain('4444');
+    await noViolations(priya, 'the desk, payment taken');
+    await priya.evaluate(() => window.getSelection()?.removeAllRanges());
+    await shot(priya, '07c-payment-paid');
+
+    // One payment, stored with the adviser: the payments screen's API lists it.
+    const payments = await designer.evaluate(async () => (await fetch('/api/payments?reference=PCN-123')).json());
+    expect(payments.items).toEqual([expect.objectContaining({ status: 'paid', maskedCard: '**** 1111', agentId: 'priya', reference: 'PCN-123', amountMinor: 7000 })]);
+
+    await onCall.getByRole('button', { name: 'End call' }).click();
+    const wrap = priya.getByRole('article', { name: /Wrap-up/ });
+    await expect.poll(() => wrap.isVisible()).toBe(true);
+    expect(await wrap.getByRole('region', { name: 'Card payment' }).textContent()).toContain('**** 1111');
+    await wrap.getByLabel('Report taken').check();
+    await wrap.getByRole('button', { name: 'Finish wrap-up' }).click();
+    await expect.poll(() => priya.getByRole('heading', { name: 'Ready for calls' }).isVisible()).toBe(true);
+    // The adviser ended their part: the flow says goodbye and ends the call.
+    await expect.poll(() => transcript.textContent(), { timeout: 20_000 }).toContain('Call ended');
   });
 
   it('shows a supervisor every adviser and queue live, and changes a state from a dialog', async () => {

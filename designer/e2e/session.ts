@@ -6,5 +6,6 @@ export async function signIn(page: Page, url: string, username: string, password
   await page.getByLabel('Username').fill(username);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: landing }).waitFor({ state: 'visible', timeout: 15_000 });
+  // The landing screen's own heading (level 1): a screen may also hold smaller headings with the same words.
+  await page.getByRole('heading', { name: landing, level: 1 }).waitFor({ state: 'visible', timeout: 15_000 });
 }

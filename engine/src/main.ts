@@ -28,6 +28,7 @@ import { attachDeskSocket } from './api/desk-socket.js';
 import { DeskLegRegistry } from './desk/desk-legs.js';
 import { DeskService } from './desk/desk-service.js';
 import { ListenInRelay } from './desk/listen-in-relay.js';
+import { AssistedPayments } from './desk/assisted-payments.js';
 import { webrtcCredentials } from './desk/webrtc-credentials.js';
 import { loadConfig, type FrontdoorConfig, type FrontdoorConfigInput } from './config/config.js';
 import { createEngineCalls } from './calls/engine-calls.js';
@@ -73,7 +74,7 @@ export interface RunningEngine {
   store: Store;
   engineInstanceId: string;
   /** The agent desk this engine serves (its legs ring for test calls offered to real advisers). */
-  desk: { service: DeskService; legs: DeskLegRegistry };
+  desk: { service: DeskService; legs: DeskLegRegistry; payments: AssistedPayments };
   close(): Promise<void>;
 }
 
@@ -193,7 +194,13 @@ export async function start(options: StartOptions = {}): Promise<RunningEngine> 
     });
     let telephony: TelephonyService | undefined;
     const deskLegs = new DeskLegRegistry();
-    const desk = { legs: deskLegs, service: new DeskService({ store, now: () => Date.now(), engineInstanceId, legs: deskLegs, logger, settings: config.desk }) };
+    // Advisers' "take payment" on calls this engine runs: their desks follow the payment (assisted-payments.ts).
+    const assistedPayments: AssistedPayments = new AssistedPayments({ running: calls.running, now: () => Date.now(), logger, onChange: (agentId) => desk.service.notify(agentId) });
+    const desk = {
+      legs: deskLegs,
+      payments: assistedPayments,
+      service: new DeskService({ store, now: () => Date.now(), engineInstanceId, legs: deskLegs, logger, settings: config.desk, payments: assistedPayments }),
+    };
     cleanups.push(() => desk.service.close());
     // Supervisors listen in through any engine; the engine holding the call rings them in (telephony, below).
     const listenIn = new ListenInRelay({ store, engineInstanceId, logger });
@@ -247,7 +254,7 @@ export async function start(options: StartOptions = {}): Promise<RunningEngine> 
       // Loaded only when configured: drachtio-srf and drachtio-fsmrf are not needed for the designer alone.
       const { startTelephony } = await import('./adapters/telephony/drachtio/start-telephony.js');
       telephony = await startTelephony(config.telephony, {
-        onCall: phoneCallHandler({ store, flows: calls.flows, ports: calls.ports.phone, engineInstanceId, logger }),
+        onCall: phoneCallHandler({ store, flows: calls.flows, ports: calls.ports.phone, engineInstanceId, logger, running: calls.running }),
         logger,
         registrations: store.registrations,
         engineInstanceId,

@@ -22,6 +22,9 @@ export const GENERATED_PCAPS: Record<string, Record<string, GeneratedPcap>> = {
   'caller-tone-until-bye.xml': {
     'voice.pcap': { toneHz: 1300, seconds: 60 },
   },
+  'assisted-payment.xml': {
+    'card.pcap': ['4444333322221111#1230#737#', 4000],
+  },
   'main-line-callback.xml': {
     'highways.pcap': ['1', 1000],
     'person.pcap': ['0', 2000],

@@ -17,7 +17,7 @@
  * One SIP application at a time may be connected to the stack (drachtio shares calls out between them):
  * run it under `flock /tmp/fdstack.lock` where the stack is shared.
  *
- * Arguments pick parts: `npm run test:sip -- acd` (a group: adapter, engine, shared, acd, browser-phone, listen-in) or
+ * Arguments pick parts: `npm run test:sip -- acd` (a group: adapter, engine, shared, acd, browser-phone, listen-in, assisted-payment) or
  * `npm run test:sip -- acd.queued acd.abandon` (ACD scenarios by their key in ACD_SCENARIOS); TEST_SIP_ONLY
  * takes the same words, comma-separated. What is left out is reported as not run.
  */
@@ -30,6 +30,7 @@ import { ACD_SCENARIOS, runAcdScenarios } from './acd-scenarios.js';
 import { BROWSER_PHONE_SCENARIOS, runBrowserPhoneScenarios } from './browser-phone-scenarios.js';
 import { ENGINE_SCENARIOS, runEngineScenarios } from './engine-scenarios.js';
 import { LISTEN_IN_SCENARIOS, runListenInScenarios } from './listen-in-scenarios.js';
+import { ASSISTED_PAYMENT_SCENARIOS, runAssistedPaymentScenarios } from './assisted-payment-scenarios.js';
 import { PAYMENT_SCENARIOS } from './payment-scenarios.js';
 import { Report } from './harness/report.js';
 import { runSharedEngineScenarios, SHARED_ENGINE_SCENARIOS } from './shared-engines.js';
@@ -37,8 +38,8 @@ import { missingVariables, stackFromEnv } from './harness/stack.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const installed = (command: string, arg = '-h') => spawnSync(command, [arg], { stdio: 'ignore' }).error === undefined;
-const every = [...Object.values(ADAPTER_SCENARIOS), ...Object.values(ENGINE_SCENARIOS), ...Object.values(PAYMENT_SCENARIOS), ...Object.values(SHARED_ENGINE_SCENARIOS), ...Object.values(ACD_SCENARIOS), ...Object.values(BROWSER_PHONE_SCENARIOS), ...Object.values(LISTEN_IN_SCENARIOS)];
-const GROUPS = ['adapter', 'engine', 'shared', 'acd', 'browser-phone', 'listen-in'] as const;
+const every = [...Object.values(ADAPTER_SCENARIOS), ...Object.values(ENGINE_SCENARIOS), ...Object.values(PAYMENT_SCENARIOS), ...Object.values(SHARED_ENGINE_SCENARIOS), ...Object.values(ACD_SCENARIOS), ...Object.values(BROWSER_PHONE_SCENARIOS), ...Object.values(LISTEN_IN_SCENARIOS), ...Object.values(ASSISTED_PAYMENT_SCENARIOS)];
+const GROUPS = ['adapter', 'engine', 'shared', 'acd', 'browser-phone', 'listen-in', 'assisted-payment'] as const;
 type Group = (typeof GROUPS)[number];
 // What to run: arguments (`npm run test:sip -- acd acd.queued`) or TEST_SIP_ONLY=acd,browser-phone, the same words.
 const picked = [...process.argv.slice(2), ...(process.env.TEST_SIP_ONLY?.split(',') ?? [])].map((p) => p.trim()).filter(Boolean);
@@ -98,6 +99,7 @@ try {
   await group('acd', ACD_SCENARIOS, withBaresip(ACD_SCENARIOS, () => runAcdScenarios(stack, workDir, report, acdPicked.length ? acdPicked : undefined)));
   await group('browser-phone', BROWSER_PHONE_SCENARIOS, () => runBrowserPhoneScenarios(stack, workDir, report));
   await group('listen-in', LISTEN_IN_SCENARIOS, withBaresip(LISTEN_IN_SCENARIOS, () => runListenInScenarios(stack, join(workDir, 'listen-in'), report)));
+  await group('assisted-payment', ASSISTED_PAYMENT_SCENARIOS, withBaresip(ASSISTED_PAYMENT_SCENARIOS, () => runAssistedPaymentScenarios(stack, workDir, report)));
 
   report.print(stack.sipTarget);
   keep = report.anyFailed || Boolean(process.env.KEEP_WORK);

@@ -246,6 +246,23 @@ export interface DeskCallContext {
   variables: Record<string, string | number | boolean | null>;
   previousCalls: Array<{ callId: string; startedAt: string; queueId?: string; outcome?: string; disposition?: string; note?: string }>;
 }
+/** A payment the adviser takes on the call (engine/src/desk/assisted-payments.ts): stage and outcome, never card digits. */
+export interface DeskPayment {
+  callId: string;
+  agentId: string;
+  reference: string;
+  amountPence: number;
+  stage: 'starting' | 'with-payment-line' | 'checking' | 'ended';
+  status?: 'paid' | 'declined' | 'abandoned' | 'error';
+  maskedCard?: string;
+  transactionId?: string;
+  reason?: string;
+  previouslyPaid?: boolean;
+  callerHungUp?: boolean;
+  adviserLeft?: boolean;
+  startedAt: string;
+  endedAt?: string;
+}
 export interface DeskView {
   agent: { id: string; name: string; endpoints: AgentEndpoint[]; activeEndpoint: number; queueIds: string[] };
   state: { state: AgentStateName; reason?: string; since?: string; wrapEndsAt?: string; missedOffers: number };
@@ -257,6 +274,7 @@ export interface DeskView {
     leg?: { stage: 'ringing' | 'talking' | 'ended'; held: boolean };
     note: string;
     dispositionId?: string;
+    payment?: DeskPayment;
   };
   breakReasons: NamedRecord[];
   dispositionCodes: NamedRecord[];
@@ -420,6 +438,8 @@ export const api = {
   deskHold: (callId: string, on: boolean) => request<unknown>('POST', `/api/desk/calls/${enc(callId)}/hold`, { on }),
   deskHangup: (callId: string) => request<unknown>('POST', `/api/desk/calls/${enc(callId)}/hangup`),
   deskTransfer: (callId: string, target: TransferTarget) => request<{ to: string }>('POST', `/api/desk/calls/${enc(callId)}/transfer`, { target }),
+  deskTakePayment: (callId: string, body: { amountPence: number; reference: string; description?: string }) =>
+    request<DeskPayment>('POST', `/api/desk/calls/${enc(callId)}/payment`, body),
   deskDirectory: () => request<DeskDirectory>('GET', '/api/desk/directory'),
   team: () => request<TeamView>('GET', '/api/supervisor/team'),
   listenIn: (callId: string) => request<{ agentId: string; ringing: string }>('POST', `/api/supervisor/calls/${enc(callId)}/listen`),

@@ -3,6 +3,7 @@ import { api, type DeskView, type TransferTarget } from '../api/client.js';
 import { humanise } from '../inspector/json-schema.js';
 import type { BrowserPhone } from './browser-phone.js';
 import { clock, spoken } from './presence.js';
+import { PaymentPanel } from './PaymentPanel.js';
 import { TransferDialog } from './TransferDialog.js';
 
 type Call = NonNullable<DeskView['call']>;
@@ -86,6 +87,7 @@ export function CallCard({ view, call, now, phone, act }: { view: DeskView; call
         <CallButtons stage={stage} controls={controls} act={act} onTransfer={() => setTransferring(true)} />
       </div>
       {context && <CallContext context={context} />}
+      {(stage === 'talking' || call.payment) && <PaymentPanel key={`pay-${call.callId}`} callId={call.callId} payment={call.payment} talking={stage === 'talking'} />}
       {stage === 'talking' && <NotePanel key={call.callId} call={call} act={act} />}
       {stage === 'wrap-up' && <WrapUpPanel key={`wrap-${call.callId}`} view={view} call={call} act={act} />}
       {transferring && (

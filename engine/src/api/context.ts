@@ -10,6 +10,7 @@ import { SECRETS_KEY_BYTES, SecretVault } from '../auth/secret-vault.js';
 import { espeakRenderer, type SpeechRenderer } from '../tts/espeak-tts.js';
 import type { DeskLegRegistry } from '../desk/desk-legs.js';
 import type { DeskService } from '../desk/desk-service.js';
+import type { AssistedPayments } from '../desk/assisted-payments.js';
 import type { ListenIn } from '../ports/desk.js';
 import { normaliseOrigin } from './authenticate.js';
 import { ConcurrencyLimit } from './concurrency-limit.js';
@@ -69,7 +70,7 @@ export interface ApiDeps {
   /** Reports and the wallboard (main.ts passes the engine's, which also rolls up); one over `store` unless given. */
   reporting?: Reporting;
   /** The agent desk (engine/src/desk): advisers' views, the team view, and the legs of test calls that ring a desk. */
-  desk?: { service: DeskService; legs: DeskLegRegistry };
+  desk?: { service: DeskService; legs: DeskLegRegistry; payments?: AssistedPayments };
   /** Listening in on live calls (the telephony adapter's FreeSWITCH eavesdrop); absent without real telephony. */
   listenIn?: ListenIn;
   /**
@@ -123,7 +124,7 @@ export interface ApiContext {
   logger: ApiLogger;
   reporting: Reporting;
   startedAt: number;
-  desk: { service: DeskService; legs: DeskLegRegistry } | undefined;
+  desk: { service: DeskService; legs: DeskLegRegistry; payments?: AssistedPayments } | undefined;
   listenIn: ListenIn | undefined;
   phoneSpeech: PhoneSpeech | undefined;
   testCallPay360: SharedFakePay360 | undefined;

@@ -70,7 +70,7 @@ export interface TestCallSocketOptions {
   /** This engine run, as registered with store.engineInstances: test call records belong to it. */
   engineInstanceId: string;
   /** The engine's calls (engine/src/calls/engine-calls.ts): test calls get their ports where phone calls do. */
-  calls: Pick<EngineCalls, 'ports' | 'prompts'>;
+  calls: Pick<EngineCalls, 'ports' | 'prompts'> & Partial<Pick<EngineCalls, 'running'>>;
   /** The engine's ACD: each test call queues in a realm of its own, with the world's simulated agents. */
   acd: Pick<EngineAcd, 'testRealm' | 'phone'>;
   /** Advisers' desks, rung by test calls placed with `desk: true`. */
@@ -277,7 +277,7 @@ class TestCallSession {
         };
       },
       callId: `test-${randomUUID()}`,
-      ...(toDesk ? { desk: this.options.deskLegs! } : {}),
+      ...(toDesk ? { desk: this.options.deskLegs!, ...(this.options.calls.running ? { attach: this.options.calls.running.attach } : {}) } : {}),
       ...(message.world ? { world: message.world } : {}),
       ...(message.at ? { at: message.at } : {}),
       from,

@@ -12,6 +12,7 @@ import { createCallPorts, type CallPorts } from './call-ports.js';
 import { browserRecording, StorePromptLibrary, type RecordingLocator } from './prompt-library.js';
 import { PublishedFlows } from './published-flows.js';
 import { storeSchedules } from './stored-schedules.js';
+import { RunningCalls } from './running-calls.js';
 
 /** How stale the phone calls' copy of the prompt library may get before it is reloaded (in the background). */
 export const PHONE_PROMPTS_REFRESH_MS = 15_000;
@@ -22,6 +23,8 @@ export interface EngineCalls {
   prompts: { phone: StorePromptLibrary; test: StorePromptLibrary };
   /** Calls the engine places itself (the ACD's callbacks): real SIP once telephony is attached, else a reason why not. */
   outbound: EngineOutboundCalls;
+  /** The calls this engine runs now, phone and test alike (an adviser's "take payment" finds its call here). */
+  running: RunningCalls;
   /** Stops refreshing the prompt library. */
   close(): void;
 }
@@ -34,6 +37,8 @@ export async function createEngineCalls(options: {
   mediaServerRecording?: RecordingLocator;
   /** Where calls the engine places go, when known now (tests, the simulated world); real telephony attaches later. */
   outbound?: OutboundCalls;
+  /** The registry of running calls, when its users are built first (default: a new one). */
+  running?: RunningCalls;
 }): Promise<EngineCalls> {
   const { store, logger, adapters } = options;
   const flows = new PublishedFlows(store, logger);
@@ -51,7 +56,7 @@ export async function createEngineCalls(options: {
   const ports = createCallPorts({ ...adapters, flows, schedules: storeSchedules(store), prompts: { phone: prompts.phone, test: prompts.test } });
   const outbound = new EngineOutboundCalls();
   if (options.outbound) outbound.attach(options.outbound);
-  return { ports, flows, prompts, outbound, close: () => clearInterval(refresh) };
+  return { ports, flows, prompts, outbound, running: options.running ?? new RunningCalls(), close: () => clearInterval(refresh) };
 }
 
 /**

@@ -12,10 +12,11 @@ import type { Store } from '../ports/store.js';
 import { recordCall } from './call-recorder.js';
 import { callSeconds, callsEnded, callsRefused, callsStarted } from '../metrics.js';
 import type { PublishedFlows } from './published-flows.js';
+import type { RunningCalls } from './running-calls.js';
 
 /** Telephony's onCall: route, run, record. Never throws — a call that cannot be routed is refused politely. */
-export function phoneCallHandler(deps: { store: Store; flows: PublishedFlows; ports: FlowPorts; engineInstanceId: string; logger: EngineLogger }) {
-  const { store, flows, ports, engineInstanceId, logger } = deps;
+export function phoneCallHandler(deps: { store: Store; flows: PublishedFlows; ports: FlowPorts; engineInstanceId: string; logger: EngineLogger; running?: RunningCalls }) {
+  const { store, flows, ports, engineInstanceId, logger, running } = deps;
   return async (call: CallChannel, meta: { did: string; from: string }): Promise<void> => {
     const route = await store.numbers.route(meta.did).catch((error: unknown) => {
       logger.error(`call to ${meta.did}: could not look up the number`, error, { callId: call.callId });
@@ -46,7 +47,7 @@ export function phoneCallHandler(deps: { store: Store; flows: PublishedFlows; po
       },
       (what, error) => logger.error(`could not store ${what}`, error, fields),
     );
-    const result = await runCall({ flow, call, ports, events: recorder.events });
+    const result = await runCall({ flow, call, ports, events: recorder.events, ...(running ? { attach: running.attach } : {}) });
     callsEnded.inc({ outcome: result.outcome });
     callSeconds.observe((ports.clock.now() - answeredAt) / 1000);
     logger.info(`call ended: ${result.outcome}`, { ...fields, outcome: result.outcome, endedAtNode: result.endedAt });

@@ -14,6 +14,7 @@ import type { EngineLogger } from '../ports/logger.js';
 import type { Agent, AgentEndpoint, Store } from '../ports/store.js';
 import { deskCallContext, type DeskCallContext } from './call-context.js';
 import type { DeskLegRegistry, LegState } from './desk-legs.js';
+import type { AssistedPaymentView } from './assisted-payments.js';
 
 export interface DeskSettings {
   offlineGraceSeconds: number;
@@ -29,6 +30,8 @@ export interface DeskServiceOptions {
   legs: DeskLegRegistry;
   logger: EngineLogger;
   settings: DeskSettings;
+  /** Payments advisers take on calls this engine runs (assisted-payments.ts). */
+  payments?: { of(callId: string, agentId: string): AssistedPaymentView | undefined };
   /** Real time between reads of every agent's state (default 1 s). */
   pollMs?: number;
   /** Real time between connection heartbeats and deserted-desk sweeps (default 10 s). */
@@ -54,6 +57,8 @@ export interface DeskCall {
   /** The note written so far, and the disposition if wrap-up was done. */
   note: string;
   dispositionId?: string;
+  /** The payment the adviser is taking (or took) on this call: its stage and outcome, never card digits. */
+  payment?: AssistedPaymentView;
 }
 
 export interface DeskView {
@@ -142,6 +147,8 @@ export class DeskService {
         note: mine?.note ?? '',
         ...(mine?.dispositionId ? { dispositionId: mine.dispositionId } : {}),
       };
+      const payment = this.options.payments?.of(callId, agent.id);
+      if (payment) call.payment = payment;
     }
     const webrtc = agent.endpoints.find((e) => e.kind === 'webrtc');
     return {

@@ -180,6 +180,20 @@ export type HoldResult =
   | { kind: 'stopped' }
   | { kind: 'key'; key: string };
 
+/** What work done with the caller set aside (CallChannel.setAside) can see. */
+export interface AsideWork {
+  /** Aborts when the caller hangs up (or the asker's signal does). */
+  readonly signal: AbortSignal;
+  /** True once the bridged party has hung up: nobody is waiting to have the caller back. */
+  readonly partyLeft: boolean;
+}
+
+export type SetAsideResult<T> =
+  /** `work` ran with the caller out of the bridge; `partyLeft`: the bridged party hung up meanwhile (the bridge ends now). */
+  | { kind: 'done'; value: T; partyLeft: boolean }
+  /** The caller is not bridged to anyone now (not yet connected, or the bridge has ended). */
+  | { kind: 'noBridge' };
+
 export interface CallChannel {
   readonly callId: string;
   /** Caller's number as presented (E.164 where known, else as received). */
@@ -205,6 +219,15 @@ export interface CallChannel {
   bridge(destination: Destination, options: BridgeOptions): Promise<BridgeResult>;
   /** Consult-call a destination, send it digits, then transfer or bridge the caller (payment hand-off). */
   handOff(destination: Destination, options: HandOffOptions): Promise<HandOffResult>;
+  /**
+   * Takes the caller out of the bridge in progress (an adviser's call) while `work` uses the caller's
+   * channel — an adviser's "take payment" hands the caller off with it. The bridged party hears hold
+   * music and nothing of the caller (no sound, no keys) until `work` ends; then the two are connected
+   * again. If the party hangs up meanwhile, `work` still finishes with the caller and the bridge ends
+   * after it (the flow never takes the caller back while `work` runs). One at a time: a second call while
+   * one runs resolves 'noBridge'. Rejects with `work`'s error (the caller hanging up aborts `signal`).
+   */
+  setAside<T>(work: (aside: AsideWork) => Promise<T>, signal: AbortSignal): Promise<SetAsideResult<T>>;
   hangup(reason?: string): Promise<void>;
   /** Called once when the caller hangs up. Returns an unsubscribe function. */
   onHangup(listener: () => void): () => void;

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readWav, secondsAbove, secondsOfTone } from './audio.js';
+import { dtmfKeys, readWav, secondsAbove, secondsOfTone } from './audio.js';
 
 /** test:sip judges calls by what phones recorded: the judging itself must be right. */
 const dir = mkdtempSync(join(tmpdir(), 'frontdoor-audio-test-'));
@@ -38,4 +38,23 @@ describe('test:sip audio checks', () => {
     expect(secondsAbove(readWav(stereo))).toBe(2);
     expect(secondsAbove(readWav(render('quiet', 'trim', '0', '3')))).toBe(0);
   });
+
+  it('hears DTMF keys in audio (a card keyed where an adviser could hear it), and none in music, speech-like tones or noise', () => {
+    const low = [697, 770, 852, 941];
+    const high = [1209, 1336, 1477, 1633];
+    const keyed = (key: string) => {
+      const at = ['123A', '456B', '789C', '*0#D'].findIndex((row) => row.includes(key));
+      const column = ['123A', '456B', '789C', '*0#D'][at]!.indexOf(key);
+      return render(`key-${key === '#' ? 'hash' : key === '*' ? 'star' : key}`, 'synth', '0.1', 'sine', String(low[at]), 'sine', String(high[column]), 'channels', '1', 'gain', '-10', 'pad', '0', '0.08');
+    };
+    const card = join(dir, 'card.wav');
+    execFileSync('sox', ['4444333322221111#'.split('').map(keyed), render('gap', 'trim', '0', '0.3')].flat().concat(card));
+    expect(dtmfKeys(readWav(card))).toBe('4444333322221111#');
+    // Hold music stand-in (chords), the agent's warbling tone, noise: no key.
+    const music = render('music', 'synth', '4', 'sine', '440', 'sine', '554', 'sine', '659', 'channels', '1', 'tremolo', '5', '30', 'gain', '-12');
+    const tone = render('tone', 'synth', '3', 'sine', '1020', 'tremolo', '3', '40', 'gain', '-12');
+    const noise = render('noise2', 'synth', '2', 'whitenoise', 'gain', '-20');
+    for (const file of [music, tone, noise]) expect(dtmfKeys(readWav(file))).toBe('');
+  });
 });
+

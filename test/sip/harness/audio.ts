@@ -1,7 +1,8 @@
 /**
  * What a test phone heard: 16-bit PCM WAV files (baresip's sndfile dumps, FreeSWITCH recordings) read
  * into samples, loudness over time, and whether a given tone is in them (Goertzel), so a scenario can
- * say "the agent heard speech after answering" and "the caller sent back the agent's own tone".
+ * say "the agent heard speech after answering" and "the caller sent back the agent's own tone" — and
+ * whether any DTMF key can be heard in them (an adviser's phone during a card payment must hear none).
  */
 import { readFileSync } from 'node:fs';
 
@@ -87,4 +88,39 @@ export function secondsOfTone(pcm: Pcm, frequency: number, share = 0.3): number 
     if (10 * Math.log10(sum / size) > -50 && toneShare(window, pcm.rate, frequency) >= share) windows += 1;
   }
   return windows * 0.2;
+}
+
+const DTMF_LOW = [697, 770, 852, 941] as const;
+const DTMF_HIGH = [1209, 1336, 1477, 1633] as const;
+const DTMF_KEYS = ['123A', '456B', '789C', '*0#D'] as const;
+
+/**
+ * The DTMF keys audible in `pcm`, in order (ITU-T Q.24 style: a 40 ms window whose power is mostly one
+ * low-group and one high-group frequency, the two within 8 dB of each other, above -40 dBFS; a key held
+ * over several windows counts once). Music and speech rarely put most of their power into such a pair.
+ */
+export function dtmfKeys(pcm: Pcm): string {
+  const size = Math.round(pcm.rate * 0.04);
+  let keys = '';
+  let last: string | undefined;
+  for (let start = 0; start + size <= pcm.samples.length; start += size) {
+    const window = pcm.samples.subarray(start, start + size);
+    let sum = 0;
+    for (const x of window) sum += x * x;
+    const key = 10 * Math.log10(sum / size) > -40 ? keyIn(window, pcm.rate) : undefined;
+    if (key && key !== last) keys += key;
+    last = key;
+  }
+  return keys;
+}
+
+function keyIn(window: Float32Array, rate: number): string | undefined {
+  const lows = DTMF_LOW.map((f) => toneShare(window, rate, f));
+  const highs = DTMF_HIGH.map((f) => toneShare(window, rate, f));
+  const low = lows.indexOf(Math.max(...lows));
+  const high = highs.indexOf(Math.max(...highs));
+  const [l, h] = [lows[low]!, highs[high]!];
+  // Both tones present, together most of the power, neither far louder than the other (twist).
+  if (l < 0.15 || h < 0.15 || l + h < 0.7 || Math.abs(10 * Math.log10(l / h)) > 8) return undefined;
+  return DTMF_KEYS[low]![high];
 }

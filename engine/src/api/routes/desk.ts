@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { inSensitiveStep, looksLikeCard } from '../../desk/call-context.js';
+import { referenceOf } from '../../core/nodes/payment/take-payment.js';
 import type { DeskService } from '../../desk/desk-service.js';
 import { webrtcPassword } from '../../desk/webrtc-credentials.js';
 import type { DeskCommand, TransferTarget } from '../../ports/desk.js';
@@ -75,6 +76,44 @@ async function legCommand(context: ApiContext, principal: Principal, callId: str
   if (result.kind === 'wrongStage') throw new ApiProblem(409, `Call ${callId} ${{ ringing: 'is still ringing: answer it first', talking: 'is already answered', ended: 'has ended: wrap it up' }[result.stage]}`);
   deskOf(context).notify(agent.id);
   return { stage: result.leg.stage, held: result.leg.held };
+}
+
+/** An adviser's "take payment": what is paid, checked as the payment node checks a flow's (take-payment.ts). */
+const takePaymentBody = z.strictObject({
+  amountPence: z.number().int('must be whole pence').min(1, 'must be at least 1p').max(100_000_000, 'must be at most £1,000,000').describe('The amount in pence (2500 for £25.00)'),
+  reference: z
+    .string()
+    .trim()
+    .refine((r) => referenceOf(r) !== undefined, 'must be letters, digits, spaces and . _ / - (at most 50), never a card-length run of digits')
+    .describe('The council’s reference for what is paid (a fine or invoice number); the payment service’s merchant reference, so it is never charged twice'),
+  description: z.string().trim().max(200).refine((d) => !looksLikeCard(d), 'looks like a card number').optional().describe('What the payment is for'),
+});
+
+const paymentViewSchema = z
+  .object({
+    callId: z.string(),
+    agentId: z.string(),
+    reference: z.string(),
+    amountPence: z.number().int(),
+    stage: z.enum(['starting', 'with-payment-line', 'checking', 'ended']),
+    status: z.enum(['paid', 'declined', 'abandoned', 'error']).optional(),
+    maskedCard: z.string().optional(),
+    transactionId: z.string().optional(),
+    reason: z.string().optional(),
+    previouslyPaid: z.boolean().optional(),
+    callerHungUp: z.boolean().optional(),
+    adviserLeft: z.boolean().optional(),
+    startedAt: z.string(),
+    endedAt: z.string().optional(),
+  })
+  .describe('A payment an adviser takes: its stage and outcome (masked card and transaction id), never card digits');
+
+/** The adviser is talking to the caller now: on the call (the ACD says so) or on a desk leg this engine holds. */
+async function connectedTo(context: ApiContext, agent: Agent, callId: string): Promise<boolean> {
+  const leg = context.desk?.legs.legOf(agent.id);
+  if (leg?.callId === callId) return leg.stage === 'talking';
+  const state = await context.store.agentStates.get(agent.id);
+  return state?.callId === callId && state.state === 'on_call';
 }
 
 const legSchema = z.object({ stage: z.enum(['ringing', 'talking', 'ended']), held: z.boolean() });
@@ -261,6 +300,30 @@ export function deskRoutes(context: ApiContext): AnyRoute[] {
         if (target.kind === 'queue' && !(await store.queues.get(target.queueId))) throw new ApiProblem(422, `There is no queue ${target.queueId}`, { errors: [{ path: 'body.target.queueId', message: 'no such queue' }] });
         if (target.kind === 'agent' && !(await store.agents.get(target.agentId))) throw new ApiProblem(422, `There is no agent ${target.agentId}`, { errors: [{ path: 'body.target.agentId', message: 'no such agent' }] });
         return { ...(await legCommand(context, principal!, params.id, { kind: 'transfer', target })), to: describeTarget(target) };
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/api/desk/calls/:id/payment',
+      access: 'agent',
+      tag: 'desk',
+      summary: 'Take a card payment on the call: the caller is put through to the secure payment line (the adviser hears hold music, never the card) and back; the desk follows the payment',
+      params: idParam,
+      body: takePaymentBody,
+      success: { status: 202, description: 'The payment has started: the caller is being put through', schema: paymentViewSchema },
+      problems: [403, 404, 409, 422, 503],
+      handler: async ({ params, body, principal }) => {
+        const agent = await myAgent(context, principal!);
+        await myCall(context, agent, params.id);
+        const payments = context.desk?.payments;
+        if (!payments) throw new ApiProblem(503, 'Payments from the desk are not running on this engine');
+        if (!(await connectedTo(context, agent, params.id))) throw new ApiProblem(409, `${agent.name} is not talking to the caller on call ${params.id}: a payment is taken during the call`);
+        const answer = await payments.take({ callId: params.id, agentId: agent.id, amountPence: body.amountPence, reference: body.reference, ...(body.description ? { description: body.description } : {}) });
+        if (answer.kind === 'inProgress') throw new ApiProblem(409, `A payment (reference ${answer.payment.reference}) is already being taken on call ${params.id}: wait for its outcome`);
+        if (answer.kind === 'notHere') throw new ApiProblem(409, `Call ${params.id} is run by another engine: take the payment from a desk served by that engine`);
+        if (answer.kind === 'notConnected') throw new ApiProblem(409, `The caller on call ${params.id} is not connected to ${agent.name} now`);
+        deskOf(context).notify(agent.id);
+        return answer.payment;
       },
     }),
     route({

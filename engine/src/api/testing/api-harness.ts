@@ -25,6 +25,8 @@ import { EngineAcd } from '../../queue/engine-acd.js';
 import { defaultWorld } from '../../adapters/telephony/simulator/world.js';
 import { SimulatedOutboundCalls } from '../../adapters/telephony/simulator/simulated-outbound-calls.js';
 import { createEngineCalls } from '../../calls/engine-calls.js';
+import { RunningCalls } from '../../calls/running-calls.js';
+import { AssistedPayments } from '../../desk/assisted-payments.js';
 import type { ApiLogger } from '../context.js';
 import type { AnyRoute } from '../route.js';
 
@@ -55,7 +57,7 @@ export interface Reply {
 export interface RunningApi {
   base: string;
   /** The agent desk as this API serves it (its legs ring for test calls offered to real advisers). */
-  desk: { service: DeskService; legs: DeskLegRegistry };
+  desk: { service: DeskService; legs: DeskLegRegistry; payments: AssistedPayments };
   store: Store;
   server: Server;
   engineInstanceId: string;
@@ -75,9 +77,14 @@ export async function startTestApi(store: Store, deps: Partial<ApiDeps> = {}): P
   const logger: ApiLogger = { info: () => undefined, error: (message, error) => logged.push({ message, error }) };
   const engineInstanceId = TEST_ENGINE_INSTANCE_ID;
   const deskLegs = new DeskLegRegistry();
-  const desk = {
+  const running = new RunningCalls();
+  const notify = (agentId: string) => desk.service.notify(agentId);
+  const payments = new AssistedPayments({ running, now: () => Date.now(), logger: { info: () => undefined, warn: () => undefined, error: logger.error }, onChange: notify });
+  const desk: { legs: DeskLegRegistry; payments: AssistedPayments; service: DeskService } = {
     legs: deskLegs,
+    payments,
     service: new DeskService({
+      payments,
       store,
       now: () => Date.now(),
       engineInstanceId,
@@ -87,7 +94,7 @@ export async function startTestApi(store: Store, deps: Partial<ApiDeps> = {}): P
       pollMs: 200,
     }),
   };
-  const allDeps: ApiDeps & { desk: typeof desk } = {
+  const allDeps: ApiDeps & { desk: NonNullable<ApiDeps['desk']> } = {
     store,
     passwords,
     logger,
@@ -107,6 +114,7 @@ export async function startTestApi(store: Store, deps: Partial<ApiDeps> = {}): P
     logger: engineLogger,
     adapters: { clock, ...simulatedStandIns(defaultWorld(), clock), queue: acd.phone },
     outbound: new SimulatedOutboundCalls(defaultWorld(), clock),
+    running,
   });
   const testCalls = attachTestCallSocket(server, { ...allDeps, engineInstanceId, calls, acd });
   const wallboard = attachWallboardSocket(server, allDeps);

@@ -3,7 +3,7 @@
  * event log, and the caller's hang-up turned into an event that leaves whatever node is running.
  */
 import { createActor, createEmptyActor, toPromise, type AnyActorRef, type AnyStateMachine } from 'xstate';
-import type { CallChannel, CallEventSink, VarValue } from '../../ports/index.js';
+import type { CallChannel, CallEvent, CallEventSink, CallEventType, VarValue } from '../../ports/index.js';
 import { CALLER_HANGUP_EVENT } from '../compile/compile-flow.js';
 import { createFlowMachine, type CallMachineInput, type FlowRunOutput, type SubflowRequest } from './create-flow-machine.js';
 import { EngineError, describeFault } from '../engine-error.js';
@@ -19,6 +19,19 @@ export interface RunCallOptions {
   events: CallEventSink;
   /** Variables the call starts with. */
   vars?: Record<string, VarValue>;
+  /**
+   * Told once the call runs (and its returned function once it has ended): what acts on a running call
+   * from outside its flow — an adviser's "take payment" — reaches the call, its ports and its event log here.
+   */
+  attach?(running: RunningCall): () => void;
+}
+
+/** A call while its flow runs, for work done on it from outside the flow (engine/src/calls/running-calls.ts). */
+export interface RunningCall {
+  readonly call: CallChannel;
+  readonly ports: FlowPorts;
+  /** Adds an event to the call's log, numbered after the flow's own (redacted on the way in). */
+  log(type: CallEventType, data: CallEvent['data']): void;
 }
 
 export type CallRunResult = FlowRunOutput;
@@ -61,6 +74,7 @@ export async function runCall(options: RunCallOptions): Promise<CallRunResult> {
   const { flow, call, ports } = options;
   const log = new CallEventLog(call.callId, ports.clock, options.events);
   log.append('call.started', undefined, { flowId: flow.id, from: call.from, to: call.to });
+  const detach = options.attach?.({ call, ports, log: (type, data) => log.append(type, undefined, data) });
   let result: CallRunResult;
   try {
     await call.answer();
@@ -71,6 +85,7 @@ export async function runCall(options: RunCallOptions): Promise<CallRunResult> {
     result = { outcome: call.hungUp ? 'callerHungUp' : 'failed', endedAt: undefined, vars: { ...options.vars } };
   }
   if (!call.hungUp) await call.hangup(result.outcome).catch(() => undefined);
+  detach?.();
   log.append('call.ended', result.endedAt, { outcome: result.outcome });
   return result;
 }

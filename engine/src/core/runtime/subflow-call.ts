@@ -56,6 +56,7 @@ export class SubflowCall implements CallChannel {
   transfer = (destination: Destination, options: BridgeOptions) => this.inner.transfer(destination, options);
   bridge = (destination: Destination, options: BridgeOptions) => this.inner.bridge(destination, options);
   handOff = (destination: Destination, options: HandOffOptions) => this.inner.handOff(destination, options);
+  setAside: CallChannel['setAside'] = (work, signal) => this.inner.setAside(work, signal);
 
   async hangup(): Promise<void> {
     this.ended = true;

@@ -180,11 +180,11 @@ export class CallerMedia {
   }
 
   /**
-   * Plays `file` to the caller over and over until the returned function is called (which stops it
-   * and resolves once it has stopped): what a caller hears while someone else's phone rings.
+   * Plays `file` to the caller (or to `media`, another party's channel) over and over until the returned
+   * function is called (which stops it and resolves once it has stopped): what a caller hears while
+   * someone else's phone rings, what an adviser hears while their caller pays.
    */
-  playWhileWaiting(file: string): () => Promise<void> {
-    const media = this.leg;
+  playWhileWaiting(file: string, media: MediaLeg = this.leg): () => Promise<void> {
     let stopped = false;
     const playing = (async () => {
       while (!stopped && !media.isGone) {

@@ -17,6 +17,8 @@ import type {
   PromptSegment,
   RecordOptions,
   RecordResult,
+  SetAsideResult,
+  AsideWork,
   TransferResult,
 } from '../../../ports/call-channel.js';
 import type { Clock } from '../../../ports/clock.js';
@@ -79,6 +81,13 @@ const RINGING = 'tone_stream://%(400,200,400,450);%(400,2000,400,450);loops=-1';
 const SPEECH_RMS = 500;
 const UTTERANCE_SAMPLE_RATE = 16_000;
 
+/** A bridge in progress (connect): the party's leg, and the work the caller is set aside for. */
+interface BridgeInProgress {
+  party: AnsweredLeg;
+  partyLeft: boolean;
+  aside: Promise<void> | undefined;
+}
+
 /**
  * One caller's call over real SIP: signalling through drachtio-srf, media on a FreeSWITCH channel
  * (drachtio-fsmrf, see CallerMedia). A caller hang-up at any moment aborts what runs and releases the
@@ -98,6 +107,8 @@ export class DrachtioCall implements CallChannel {
   private handedOff = false;
   private readonly ended = new AbortController();
   private readonly hangupListeners = new Set<() => void>();
+  /** The caller's bridge to another party (an adviser), while it lasts. */
+  private bridged: BridgeInProgress | undefined;
 
   constructor(private readonly deps: DrachtioCallDeps) {
     this.callId = deps.callId;
@@ -435,18 +446,69 @@ export class DrachtioCall implements CallChannel {
 
   /**
    * Bridge the caller to an answered leg and wait until either side hangs up (or the far end transfers).
-   * A supervisor may listen in meanwhile when the leg is an adviser's (`agentId`).
+   * A supervisor may listen in meanwhile when the leg is an adviser's (`agentId`). A caller set aside
+   * meanwhile (setAside: paying by card) finishes first, whenever the party leaves.
    */
   private async connect(dialled: AnsweredLeg, filterDtmf: boolean, signal: AbortSignal, referrals: Referrals, agentId?: string): Promise<BridgeEnd> {
     const media = await this.media.current();
+    const bridge: BridgeInProgress = { party: dialled, partyLeft: false, aside: undefined };
     let unlisten: (() => void) | undefined;
     try {
       await this.joinCaller(media, dialled, filterDtmf);
+      this.bridged = bridge;
       unlisten = this.deps.listening?.bridged({ callId: this.callId, callerNumber: this.from, agentId, party: dialled.leg });
-      return await stayBridged(this.bridgedPartyDeps(), dialled, media, signal, referrals);
+      const end = await stayBridged(this.bridgedPartyDeps(), dialled, media, signal, referrals).finally(() => {
+        bridge.partyLeft = true;
+      });
+      await bridge.aside;
+      return end;
     } finally {
       unlisten?.();
+      if (this.bridged === bridge) this.bridged = undefined;
       if (filterDtmf && !media.isGone) await media.setVariables({ bridge_filter_dtmf: 'false' }).catch(() => undefined);
+    }
+  }
+
+  /**
+   * The caller leaves the bridge for `work` (an adviser's "take payment"): both channels are taken out of
+   * the bridge (uuid_transfer -both park), the party hears hold music on its own channel, and the caller's
+   * channel is `work`'s — the payment hand-off then moves the caller's media off FreeSWITCH altogether, so
+   * no key the caller presses reaches the party's leg or our media server. Afterwards the caller (on
+   * whatever channel they are on now) is bridged back to the same party, unless either has gone.
+   */
+  async setAside<T>(work: (aside: AsideWork) => Promise<T>, signal: AbortSignal): Promise<SetAsideResult<T>> {
+    const bridge = this.bridged;
+    if (!bridge || bridge.partyLeft || bridge.aside || this.callerGone) return { kind: 'noBridge' };
+    const op = this.opSignal(signal);
+    let settle!: () => void;
+    bridge.aside = new Promise<void>((resolve) => (settle = resolve));
+    const party = bridge.party.leg;
+    let stopMusic: (() => Promise<void>) | undefined;
+    try {
+      await party.unbridge();
+      stopMusic = this.media.playWhileWaiting(DEFAULT_HOLD_MUSIC, party);
+      const value = await work({
+        signal: op,
+        get partyLeft() {
+          return bridge.partyLeft;
+        },
+      });
+      await stopMusic();
+      stopMusic = undefined;
+      if (!bridge.partyLeft && !this.callerGone && !party.isGone) {
+        try {
+          await (await this.media.current()).bridgeTo(party);
+        } catch (error) {
+          // The party is gone or its channel failed: the bridge ends and the flow has the caller back.
+          this.deps.logger.error(`call ${this.callId}: the caller could not be put back through to the adviser`, error);
+          await hangUpLeg(bridge.party);
+        }
+      }
+      return { kind: 'done', value, partyLeft: bridge.partyLeft };
+    } finally {
+      await stopMusic?.().catch(() => undefined);
+      bridge.aside = undefined;
+      settle();
     }
   }
 

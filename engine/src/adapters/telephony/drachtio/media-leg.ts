@@ -203,6 +203,11 @@ export class MediaLeg {
     await this.guarded('eavesdrop', () => this.endpoint.execute('eavesdrop', safeArg(target.uuid, 'channel uuid')));
   }
 
+  /** Take this channel and whatever it is bridged to out of the bridge; both wait, parked (drachtio-fsmrf's unbridge). */
+  unbridge(): Promise<void> {
+    return this.apiOk('uuid_transfer', 'uuid_transfer', `${this.uuid} -both park inline`);
+  }
+
   /** Point this channel at a new far end (after re-anchoring or a re-INVITE). */
   async modify(remoteSdp: string): Promise<void> {
     await this.guarded('modify', () => this.endpoint.modify(remoteSdp));

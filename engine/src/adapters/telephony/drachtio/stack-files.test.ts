@@ -35,6 +35,7 @@ describe('sipp scenarios for npm run test:sip', () => {
     expect(scenarios.sort()).toEqual([
       'caller-hangs-up-after-pause.xml',
       'caller-tone-until-bye.xml',
+      'assisted-payment.xml',
       'caller-until-bye.xml',
       'cancel-before-answer.xml',
       'concurrent-call.xml',

@@ -6,7 +6,7 @@
 import { EventEmitter } from 'node:events';
 import type { CallEvent, Clock, FlowPorts, PromptSegment, VarValue } from '../../../ports/index.js';
 import type { Flow } from '../../../ports/flow.js';
-import { runCall } from '../../../core/runtime/run-call.js';
+import { runCall, type RunCallOptions } from '../../../core/runtime/run-call.js';
 import { SystemClock } from '../../clock/system-clock.js';
 import { throughPhoneLine } from './phone-line.js';
 import { SimulatedCall } from './simulated-call.js';
@@ -27,6 +27,8 @@ export interface LiveCallOptions {
   vars?: Record<string, VarValue>;
   /** Advisers' desks, for agents the world does not simulate (a test call that rings the desk). */
   desk?: DeskLegs;
+  /** Told when the call runs (RunCallOptions.attach): an adviser's desk can act on it. */
+  attach?: RunCallOptions['attach'];
 }
 
 export interface LiveCallEnd {
@@ -64,7 +66,7 @@ export function startLiveCall(options: LiveCallOptions): LiveCall {
   const emitter = new EventEmitter();
   call.onPrompt((segment) => emitter.emit('prompt', segment));
   const finished = Promise.resolve()
-    .then(() => runCall({ flow: options.flow, call, ports, events: { append: (event) => emitter.emit('event', event) }, ...(options.vars ? { vars: options.vars } : {}) }))
+    .then(() => runCall({ flow: options.flow, call, ports, events: { append: (event) => emitter.emit('event', event) }, ...(options.vars ? { vars: options.vars } : {}), ...(options.attach ? { attach: options.attach } : {}) }))
     .then(({ outcome, endedAt }) => ({ outcome, endedAt }))
     // The call's share of the world (its ACD realm) is let go once it has ended.
     .finally(() => ports.release?.().catch(() => undefined));

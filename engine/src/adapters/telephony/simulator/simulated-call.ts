@@ -17,6 +17,8 @@ import type {
   PromptSegment,
   RecordOptions,
   RecordResult,
+  SetAsideResult,
+  AsideWork,
   TransferResult,
 } from '../../../ports/index.js';
 import { formatDestination } from '../../../core/destination.js';
@@ -79,6 +81,12 @@ interface Offered {
 /** Hold waits in slices this long (simulated time), so an endless wait needs no endless timer. */
 const HOLD_SLICE_MS = 60 * 60 * 1000;
 
+interface BridgeInProgress {
+  answered: boolean;
+  partyLeft: boolean;
+  aside: Promise<void> | undefined;
+}
+
 export class SimulatedCall implements CallChannel {
   readonly callId: string;
   readonly from: string;
@@ -112,6 +120,8 @@ export class SimulatedCall implements CallChannel {
   /** Made when someone listens (live calls, the terminal); most simulated calls have no listener. */
   private promptListeners: Set<(segment: PromptSegment) => void> | undefined;
   private recordings = 0;
+  /** The bridge in progress, if any: whether the far end has answered, and the work the caller is set aside for. */
+  private bridged: BridgeInProgress | undefined;
 
   constructor(options: SimulatedCallOptions) {
     this.callId = options.callId;
@@ -404,6 +414,27 @@ export class SimulatedCall implements CallChannel {
    * phone (the world's `referTo`), which hands the caller back to the flow.
    */
   async bridge(destination: Destination, options: BridgeOptions): Promise<BridgeResult> {
+    const bridge: BridgeInProgress = { answered: false, partyLeft: false, aside: undefined };
+    const onAnswer = options.onAnswer;
+    this.bridged = bridge;
+    try {
+      const result = await this.bridgeTo(destination, {
+        ...options,
+        onAnswer: () => {
+          bridge.answered = true;
+          onAnswer?.();
+        },
+      });
+      // The far end has left; a caller set aside (keying a card) finishes first, then the flow has them back.
+      bridge.partyLeft = true;
+      await bridge.aside;
+      return result;
+    } finally {
+      if (this.bridged === bridge) this.bridged = undefined;
+    }
+  }
+
+  private async bridgeTo(destination: Destination, options: BridgeOptions): Promise<BridgeResult> {
     if (destination.kind === 'agent' && this.desk && !simulatedAgent(this.world, destination.agentId)) {
       this.ensureConnected(options.signal);
       return bridgeToDesk(this.desk, this.clock, { callId: this.callId, agentId: destination.agentId }, options, (prompt) => this.announce(prompt));
@@ -420,6 +451,34 @@ export class SimulatedCall implements CallChannel {
     await this.clock.sleep(rang.talkMs, options.signal);
     if (rang.referTo) return { kind: 'referred', target: rang.referTo, talkMs: rang.talkMs };
     return { kind: 'completed', talkMs: rang.talkMs, ...(recordingId ? { recordingId } : {}) };
+  }
+
+  /**
+   * The caller leaves the bridge for `work` (an adviser's "take payment"): the far end hears hold music
+   * and nothing of the caller — in the simulator no sound crosses a bridge anyway; the caller's keys go
+   * to whatever `work` hands them to. The caller hears a note when they are back with the far end.
+   */
+  async setAside<T>(work: (aside: AsideWork) => Promise<T>, signal: AbortSignal): Promise<SetAsideResult<T>> {
+    const bridge = this.bridged;
+    if (!bridge || !bridge.answered || bridge.partyLeft || bridge.aside || this.hungUp) return { kind: 'noBridge' };
+    const op = AbortSignal.any([signal, this.lifetime.signal]);
+    const running = work({
+      signal: op,
+      get partyLeft() {
+        return bridge.partyLeft;
+      },
+    });
+    bridge.aside = running.then(
+      () => undefined,
+      () => undefined,
+    );
+    try {
+      const value = await running;
+      if (!bridge.partyLeft && !this.hungUp) this.announce([{ language: 'en-GB', text: '(back with the adviser)' }]);
+      return { kind: 'done', value, partyLeft: bridge.partyLeft };
+    } finally {
+      bridge.aside = undefined;
+    }
   }
 
   /**
