@@ -73,9 +73,12 @@ export class FakeFreeSwitchChannel extends EventEmitter implements FsEndpoint {
   get variables(): Record<string, string> {
     const vars: Record<string, string> = {};
     for (const { app, arg } of this.executed) {
-      if (app !== 'set') continue;
-      const eq = arg.indexOf('=');
-      vars[arg.slice(0, eq)] = arg.slice(eq + 1);
+      // multiset's argument is ^^<delimiter>name=value<delimiter>name=value…
+      const pairs = app === 'set' ? [arg] : app === 'multiset' && arg.startsWith('^^') ? arg.slice(3).split(arg[2]!) : [];
+      for (const pair of pairs) {
+        const eq = pair.indexOf('=');
+        vars[pair.slice(0, eq)] = pair.slice(eq + 1);
+      }
     }
     return vars;
   }
