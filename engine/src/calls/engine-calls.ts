@@ -6,6 +6,8 @@
 import type { FlowPorts } from '../ports/flow-ports.js';
 import type { EngineLogger } from '../ports/logger.js';
 import type { Store } from '../ports/store.js';
+import { callRecordsPending, callRecordsWritten } from '../metrics.js';
+import { CallLog } from './call-recorder.js';
 import { createCallPorts, type CallPorts } from './call-ports.js';
 import { browserRecording, StorePromptLibrary, type RecordingLocator } from './prompt-library.js';
 import { PublishedFlows } from './published-flows.js';
@@ -17,8 +19,10 @@ export interface EngineCalls {
   ports: CallPorts;
   flows: PublishedFlows;
   prompts: { phone: StorePromptLibrary; test: StorePromptLibrary };
-  /** Stops refreshing the prompt library. */
-  close(): void;
+  /** Phone calls' records, written behind the calls. */
+  log: CallLog;
+  /** Stops refreshing the prompt library; writes the call records still waiting. */
+  close(): Promise<void>;
 }
 
 export async function createEngineCalls(options: {
@@ -42,5 +46,22 @@ export async function createEngineCalls(options: {
   }, PHONE_PROMPTS_REFRESH_MS);
   refresh.unref();
   const ports = createCallPorts({ ...adapters, flows, prompts: { phone: prompts.phone, test: prompts.test } });
-  return { ports, flows, prompts, close: () => clearInterval(refresh) };
+  const log = new CallLog(store.calls, {
+    onError: (what, error) => logger.error(`could not store ${what}`, error),
+    healthy: async () => (await store.health()).ok,
+    onWritten: (written, pending) => {
+      callRecordsWritten.inc(written);
+      callRecordsPending.set(pending);
+    },
+  });
+  return {
+    ports,
+    flows,
+    prompts,
+    log,
+    async close() {
+      clearInterval(refresh);
+      await log.close();
+    },
+  };
 }

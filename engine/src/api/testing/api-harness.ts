@@ -140,7 +140,7 @@ export async function startTestApi(store: Store, deps: Partial<ApiDeps> = {}): P
     login,
     async close() {
       await testCalls.close();
-      calls.close();
+      await calls.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
