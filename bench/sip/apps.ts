@@ -89,8 +89,8 @@ export interface StartOptions {
   logFile: string;
   /** frontdoor on PostgreSQL: the server's URL (one database for the whole bench, as in production). */
   postgresUrl?: string;
-  /** Node flags for the app's process (e.g. --cpu-prof). */
-  nodeFlags?: string[];
+  /** Where the app writes the CPU profile of the measured part of its run (SIGUSR2 starts and stops it; profiling.ts). */
+  cpuProfile?: string;
 }
 
 /** Starts one app and resolves once it is connected to drachtio and FreeSWITCH. */
@@ -109,7 +109,8 @@ export async function startApp(kind: AppKind, options: StartOptions): Promise<Ru
     FRONTDOOR_ADVERTISED_ADDRESS: stack.advertisedAddress,
   };
   delete env.DATABASE_URL;
-  const flags = ['--import', 'tsx', ...(options.nodeFlags ?? [])];
+  if (options.cpuProfile) env.BENCH_CPU_PROFILE = options.cpuProfile;
+  const flags = ['--import', 'tsx'];
   if (kind === 'bare') {
     const child = spawn(process.execPath, [...flags, join(repo, 'bench/sip/bare-app.ts')], { cwd: repo, env, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stderr!.pipe(log);

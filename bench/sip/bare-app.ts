@@ -13,6 +13,9 @@
  */
 import Mrf from 'drachtio-fsmrf';
 import Srf from 'drachtio-srf';
+import { profileOnSignal } from './profiling.js';
+
+profileOnSignal();
 
 const env = (name: string, fallback?: string): string => {
   const value = process.env[name] ?? fallback;

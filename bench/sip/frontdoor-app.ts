@@ -8,7 +8,9 @@
  */
 import { join } from 'node:path';
 import { start } from '../../engine/src/main.js';
+import { profileOnSignal } from './profiling.js';
 
+profileOnSignal();
 const BENCH_FLOW_ID = 'bench-press-one';
 
 const did = process.env.BENCH_DID ?? '+441234599000';

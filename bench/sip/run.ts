@@ -11,6 +11,9 @@
  *                        [--held 250] [--hold-seconds 30] [--overload-factor 1.5] [--skip held,overload]
  *                        [--cpu-prof DIR] [--no-write]
  *
+ * --cpu-prof DIR: each app writes DIR/<run>.cpuprofile covering the measured load only (summarise
+ * one with bench/sip/profile-summary.ts).
+ *
  * Each run starts the app fresh, warms it up (5 calls/s for 5 s), then offers `rate` calls/s for
  * `seconds`. Per run: calls completed, CPU of the app, FreeSWITCH and drachtio (/proc), INVITE→200 and
  * DTMF→next prompt (FreeSWITCH's events, identically for every app). Then calls held at once (30 s
@@ -101,7 +104,7 @@ const stackPids = () => (local ? { freeswitch: pidOf('freeswitch'), drachtio: pi
 const out = join(repo, 'test-results', 'bench-sip', new Date().toISOString().replace(/[:.]/g, '-'));
 mkdirSync(out, { recursive: true });
 if (args['cpu-prof']) mkdirSync(args['cpu-prof'], { recursive: true });
-const nodeFlags = args['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', resolve(args['cpu-prof'])] : [];
+const profileDir = args['cpu-prof'] ? resolve(args['cpu-prof']) : undefined;
 const notes: string[] = [];
 if (!local) notes.push(`FreeSWITCH and drachtio run elsewhere (${stack.freeswitch.host}): their CPU was not measured.`);
 
@@ -122,19 +125,36 @@ const appsToRun = apps.filter((app) => app !== 'postgres' || postgres);
 const watch: DtmfToPromptWatch = await watchDtmfToPrompt(stack.freeswitch);
 const say = (message: string) => process.stderr.write(`bench:sip: ${message}\n`);
 
-/** One app started fresh under the stack lock, warmed up, given `load`, stopped. */
+/**
+ * One app started fresh under the stack lock, warmed up, given `load`, stopped. A shared stack may be
+ * restarted by someone else meanwhile: an app that cannot connect is tried again (three times in all).
+ */
 async function withApp<T>(app: AppKind, label: string, load: (pid: number, crashed: () => boolean) => Promise<T>): Promise<T> {
-  const release = await holdStackLock(lockFile);
-  try {
-    const running = await startApp(app, { stack, did: DID, logFile: join(out, `${label}.app.log`), postgresUrl: postgres?.url, nodeFlags });
+  for (let attempt = 1; ; attempt++) {
+    const release = await holdStackLock(lockFile);
+    let running: Awaited<ReturnType<typeof startApp>>;
+    try {
+      running = await startApp(app, {
+        stack,
+        did: DID,
+        logFile: join(out, `${label}.app.log`),
+        postgresUrl: postgres?.url,
+        ...(profileDir ? { cpuProfile: join(profileDir, `${label}.cpuprofile`) } : {}),
+      });
+    } catch (error) {
+      release();
+      if (attempt >= 3) throw error;
+      say(`${APP_NAMES[app]} did not start (${(error as Error).message}); trying again in 20 s`);
+      await new Promise((resolve) => setTimeout(resolve, 20_000));
+      continue;
+    }
     try {
       await runSipp({ target: stack.sipTarget, did: DID, localIp: stack.localIp, rate: 5, calls: 25, holdMs: PRESS_AFTER_MS, dir: out, label: `${label}.warmup` });
       return await load(running.pid, () => running.exited() !== undefined);
     } finally {
       await running.stop();
+      release();
     }
-  } finally {
-    release();
   }
 }
 
@@ -147,8 +167,10 @@ async function measure(app: AppKind, label: string, rate: number, calls: number,
   watch.reset();
   const startedAt = performance.now();
   const meter = cpuMeter({ engine: pid, ...stackPids() });
+  if (profileDir) process.kill(pid, 'SIGUSR2'); // the app's profile covers the measured load only
   const sipp = await runSipp({ target: stack.sipTarget, did: DID, localIp: stack.localIp, rate, calls, holdMs, dir: out, label });
   const cpu = meter();
+  if (profileDir) process.kill(pid, 'SIGUSR2');
   const result = summarise({ app, rate, run, loadAverage: load, dtmfToPromptMs: watch.samples(), cpu, wallSeconds: (performance.now() - startedAt) / 1000, crashed: crashed() }, sipp);
   say(`${APP_NAMES[app]} at ${rate}/s: ${result.completed} of ${result.offered} completed, engine CPU ${cpu.engine?.toFixed(0) ?? '?'}%, load ${load}`);
   return result;

@@ -12,7 +12,8 @@ import type { AdmissionConfig } from './config.js';
  *   the first sign of a media server at the end of its CPU (past it, fsmrf gives up after 4 s);
  * - FreeSWITCH's own limits, as it reports them: its sessions against max-sessions and its new sessions
  *   per second against sessions-per-second (`mediaServerHeadroom` of each);
- * - this process's event-loop lag (`maxEventLoopLagMs`): a late loop answers everything late.
+ * - this process's event-loop lag (`maxEventLoopLagMs`, the mean over half a second): a loop that
+ *   stays late answers everything late.
  * Nothing is remembered beyond the last second, so admission recovers as soon as the load drops.
  */
 
@@ -39,7 +40,7 @@ export interface MediaServerLoad {
 
 /** The event-loop delay of this process over the last window (reset each time it is read). */
 export interface LoopLag {
-  /** ms, the 99th percentile of the last window. */
+  /** ms, the mean delay over the last window: lateness that lasts, not one pause. */
   lagMs(): number;
   stop(): void;
 }
@@ -55,8 +56,9 @@ export function eventLoopLag(now: () => number = () => performance.now()): LoopL
   return {
     lagMs() {
       if (now() - windowStart >= LAG_WINDOW_MS) {
-        // The sampler's own resolution (10 ms) is in every figure: subtract it.
-        last = histogram.count > 0 ? Math.max(0, histogram.percentile(99) / 1e6 - 10) : 0;
+        // The mean: one pause (a collection, a compile, the machine busy elsewhere for a moment) must not
+        // turn callers away; a loop that stays late must. The sampler's own 10 ms is in every figure.
+        last = histogram.count > 0 ? Math.max(0, histogram.mean / 1e6 - 10) : 0;
         histogram.reset();
         windowStart = now();
       }

@@ -169,7 +169,7 @@ export const ADMISSION_DEFAULTS = {
   maxCallsPerSecond: 25,
   maxSetupsInFlight: 20,
   maxSetupMs: 1000,
-  maxEventLoopLagMs: 200,
+  maxEventLoopLagMs: 100,
   mediaServerHeadroom: 0.9,
   retryAfterSeconds: 5,
 } as const;
@@ -191,7 +191,12 @@ export const admissionSchema = z
       .max(4000)
       .default(ADMISSION_DEFAULTS.maxSetupMs)
       .describe('New calls get 503 while a call has been setting up longer than this (media servers answering slowly)'),
-    maxEventLoopLagMs: z.number().int().min(10).default(ADMISSION_DEFAULTS.maxEventLoopLagMs).describe("New calls get 503 while the engine's event loop runs this late"),
+    maxEventLoopLagMs: z
+      .number()
+      .int()
+      .min(10)
+      .default(ADMISSION_DEFAULTS.maxEventLoopLagMs)
+      .describe("New calls get 503 while the engine's event loop runs this late (mean over half a second)"),
     mediaServerHeadroom: z
       .number()
       .gt(0)

@@ -54,12 +54,22 @@ export interface CallParties {
   from: string;
 }
 
+/** Dialled numbers already put into E.164 (a front door has few numbers; parsing one costs more than a call's routing). */
+const dialledNumbers = new Map<string, string>();
+const MAX_DIALLED_NUMBERS = 10_000;
+
 export function callParties(req: SipRequest, defaultCountry: string): CallParties {
   const dialled = userOfUri(req.uri) ?? userOfUri(req.get('To')) ?? '';
   const caller = userOfUri(req.get('P-Asserted-Identity')) ?? userOfUri(req.get('From')) ?? '';
   const normalise = (n: string) => toE164(n, defaultCountry) ?? n;
+  const key = `${defaultCountry} ${dialled}`;
+  let did = dialledNumbers.get(key);
+  if (did === undefined) {
+    if (dialledNumbers.size >= MAX_DIALLED_NUMBERS) dialledNumbers.clear();
+    dialledNumbers.set(key, (did = normalise(dialled)));
+  }
   return {
-    did: normalise(dialled),
+    did,
     from: !caller || /^anonymous$/i.test(caller) ? 'anonymous' : normalise(caller),
   };
 }

@@ -154,10 +154,17 @@ export class MediaLeg {
     });
   }
 
-  /** Sets channel variables: one `multiset` for several (one command, one completion event), not one `set` each. */
+  /**
+   * Sets channel variables in one command: `uuid_setvar_multi` (an API call, answered with a line of
+   * text), or `multiset` where a value holds a `;`. Not one `set` each: every executed application
+   * comes back as a CHANNEL_EXECUTE_COMPLETE event carrying every channel variable.
+   */
   async setVariables(vars: Record<string, string>): Promise<void> {
     const pairs = Object.entries(vars).map(([name, value]) => `${name}=${value}`);
     if (pairs.length === 0) return;
+    if (Object.entries(vars).every(([name, value]) => /^[A-Za-z0-9_]+$/.test(name) && !/[;\r\n]/.test(value))) {
+      return this.apiOk(`uuid_setvar_multi ${Object.keys(vars).join(',')}`, 'uuid_setvar_multi', `${this.uuid} ${pairs.join(';')}`);
+    }
     const delimiter = MULTISET_DELIMITERS.find((d) => pairs.every((pair) => !pair.includes(d)));
     if (pairs.length === 1 || !delimiter) {
       for (const pair of pairs) await this.guarded(`set ${pair.slice(0, pair.indexOf('='))}`, () => this.endpoint.execute('set', pair));

@@ -70,7 +70,7 @@ export const setupsInFlight = new Gauge({
 
 export const eventLoopLag = new Gauge({
   name: 'frontdoor_event_loop_lag_seconds',
-  help: "The engine's event-loop lag as admission control sees it (99th percentile of the last half second)",
+  help: "The engine's event-loop lag as admission control sees it (mean delay over the last half second)",
   registers: [metrics],
   collect() {
     this.set((admissionSource?.loopLagMs() ?? 0) / 1000);
