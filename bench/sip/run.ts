@@ -9,7 +9,7 @@
  *
  *   npm run bench:sip -- [--rates 10,15,20,25,30] [--seconds 60] [--runs 2] [--apps bare,embedded,postgres]
  *                        [--held 250] [--hold-seconds 30] [--overload-factor 1.5] [--skip held,overload]
- *                        [--cpu-prof DIR] [--no-write]
+ *                        [--cpu-prof DIR] [--every-rate] [--no-write]
  *
  * --cpu-prof DIR: each app writes DIR/<run>.cpuprofile covering the measured load only (summarise
  * one with bench/sip/profile-summary.ts).
@@ -21,7 +21,7 @@
  * Without the stack variables it runs nothing and says what it did not run.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { APP_NAMES, holdStackLock, killApps, startApp, startBenchPostgres, type AppKind, type StackEnv } from './apps.js';
@@ -47,6 +47,7 @@ const { values: args } = parseArgs({
     'hold-seconds': { type: 'string', default: '30' },
     'overload-factor': { type: 'string', default: '1.5' },
     skip: { type: 'string', default: '' },
+    'every-rate': { type: 'boolean', default: false },
     'cpu-prof': { type: 'string' },
     'no-write': { type: 'boolean', default: false },
   },
@@ -129,7 +130,8 @@ const say = (message: string) => process.stderr.write(`bench:sip: ${message}\n`)
  * One app started fresh under the stack lock, warmed up, given `load`, stopped. A shared stack may be
  * restarted by someone else meanwhile: an app that cannot connect is tried again (three times in all).
  */
-async function withApp<T>(app: AppKind, label: string, load: (pid: number, crashed: () => boolean) => Promise<T>): Promise<T> {
+async function withApp<T>(app: AppKind, label: string, load: (pid: number, crashed: () => boolean, profile?: string) => Promise<T>): Promise<T> {
+  const profile = profileDir ? join(profileDir, `${label}.cpuprofile`) : undefined;
   for (let attempt = 1; ; attempt++) {
     const release = await holdStackLock(lockFile);
     let running: Awaited<ReturnType<typeof startApp>>;
@@ -139,7 +141,7 @@ async function withApp<T>(app: AppKind, label: string, load: (pid: number, crash
         did: DID,
         logFile: join(out, `${label}.app.log`),
         postgresUrl: postgres?.url,
-        ...(profileDir ? { cpuProfile: join(profileDir, `${label}.cpuprofile`) } : {}),
+        ...(profile ? { cpuProfile: profile } : {}),
       });
     } catch (error) {
       release();
@@ -150,7 +152,7 @@ async function withApp<T>(app: AppKind, label: string, load: (pid: number, crash
     }
     try {
       await runSipp({ target: stack.sipTarget, did: DID, localIp: stack.localIp, rate: 5, calls: 25, holdMs: PRESS_AFTER_MS, dir: out, label: `${label}.warmup` });
-      return await load(running.pid, () => running.exited() !== undefined);
+      return await load(running.pid, () => running.exited() !== undefined, profile);
     } finally {
       await running.stop();
       release();
@@ -159,18 +161,33 @@ async function withApp<T>(app: AppKind, label: string, load: (pid: number, crash
 }
 
 async function measuredLoad(app: AppKind, label: string, rate: number, calls: number, holdMs: number, run: number): Promise<LoadResult> {
-  return withApp(app, label, async (pid, crashed) => measure(app, label, rate, calls, holdMs, run, pid, crashed));
+  return withApp(app, label, async (pid, crashed, profile) => measure(app, label, rate, calls, holdMs, run, pid, crashed, profile));
 }
 
-async function measure(app: AppKind, label: string, rate: number, calls: number, holdMs: number, run: number, pid: number, crashed: () => boolean): Promise<LoadResult> {
+/** One load on a running app; with `profile`, the app's CPU profile of this load is written there. */
+async function measure(
+  app: AppKind,
+  label: string,
+  rate: number,
+  calls: number,
+  holdMs: number,
+  run: number,
+  pid: number,
+  crashed: () => boolean,
+  profile?: string,
+): Promise<LoadResult> {
   const load = loadAverage();
   watch.reset();
   const startedAt = performance.now();
   const meter = cpuMeter({ engine: pid, ...stackPids() });
-  if (profileDir) process.kill(pid, 'SIGUSR2'); // the app's profile covers the measured load only
+  if (profile) process.kill(pid, 'SIGUSR2'); // the app's profile covers the measured load only
   const sipp = await runSipp({ target: stack.sipTarget, did: DID, localIp: stack.localIp, rate, calls, holdMs, dir: out, label });
   const cpu = meter();
-  if (profileDir) process.kill(pid, 'SIGUSR2');
+  if (profile) {
+    process.kill(pid, 'SIGUSR2');
+    // The profile is written as the profiler stops: wait for it before the app is stopped.
+    for (let i = 0; i < 100 && !existsSync(profile); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+  }
   const result = summarise({ app, rate, run, loadAverage: load, dtmfToPromptMs: watch.samples(), cpu, wallSeconds: (performance.now() - startedAt) / 1000, crashed: crashed() }, sipp);
   say(`${APP_NAMES[app]} at ${rate}/s: ${result.completed} of ${result.offered} completed, engine CPU ${cpu.engine?.toFixed(0) ?? '?'}%, load ${load}`);
   return result;
@@ -186,8 +203,9 @@ for (const rate of rates) {
       ladder.push(await measuredLoad(app, `${app}-${rate}cps-run${run}`, rate, Math.round(rate * seconds), PRESS_AFTER_MS, run));
     }
   }
-  // An app that failed calls in every run at this rate is past its limit: it climbs no further.
-  for (const app of appsToRun) {
+  // An app that failed calls in every run at this rate is past its limit: it climbs no further
+  // (unless --every-rate: profiles at each rate).
+  for (const app of args['every-rate'] ? [] : appsToRun) {
     const atRate = ladder.filter((r) => r.app === app && r.rate === rate);
     if (atRate.length && atRate.every((r) => failed(r) > 0 || r.crashed)) stopped.add(app);
   }
