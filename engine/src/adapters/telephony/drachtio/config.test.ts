@@ -26,7 +26,7 @@ describe('telephonyConfigSchema', () => {
       maxCallsPerSecond: 25,
       maxSetupsInFlight: 20,
       maxSetupMs: 1000,
-      maxEventLoopLagMs: 100,
+      maxEventLoopLagMs: 250,
       mediaServerHeadroom: 0.9,
       retryAfterSeconds: 5,
     });

@@ -169,7 +169,7 @@ export const ADMISSION_DEFAULTS = {
   maxCallsPerSecond: 25,
   maxSetupsInFlight: 20,
   maxSetupMs: 1000,
-  maxEventLoopLagMs: 100,
+  maxEventLoopLagMs: 250,
   mediaServerHeadroom: 0.9,
   retryAfterSeconds: 5,
 } as const;
