@@ -34,6 +34,8 @@ export interface RunningApp {
   pid: number;
   /** Set once the process has exited (before stop() was asked for, that is a crash). */
   exited(): { code: number | null; signal: string | null } | undefined;
+  /** frontdoor's GET /metrics (Prometheus text). */
+  metricsUrl?: string;
   stop(): Promise<void>;
 }
 
@@ -182,6 +184,7 @@ export async function startApp(kind: AppKind, options: StartOptions): Promise<Ru
   }
   return {
     ...app,
+    metricsUrl: `http://127.0.0.1:${httpPort}/metrics`,
     async stop() {
       await app.stop();
       rmSync(work, { recursive: true, force: true });

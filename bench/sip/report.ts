@@ -16,7 +16,7 @@ export interface BenchReport {
   overloadFactor: number;
   ladder: LoadResult[];
   held: LoadResult[];
-  overload: { app: AppKind; clean: number; over: LoadResult; after: LoadResult }[];
+  overload: { app: AppKind; clean: number; over: LoadResult; after: LoadResult; refusedBy?: Record<string, number> }[];
   notes: string[];
   stack: StackEnv;
   out: string;
@@ -117,10 +117,11 @@ export function benchSection(report: BenchReport): string {
   }
   if (report.overload.length) {
     lines.push(`### Overload: ${report.overloadFactor} × the app's clean rate for 30 s, then its clean rate for a minute`, '');
-    lines.push('| app | offered | answered 200 / completed | refusals | process | next minute at the clean rate | load avg |', '|---|---|---|---|---|---|---|');
-    for (const { app, clean: rate, over, after } of report.overload) {
+    lines.push('| app | offered | answered 200 / completed | refusals | refused by | process | next minute at the clean rate | load avg |', '|---|---|---|---|---|---|---|---|');
+    for (const { app, clean: rate, over, after, refusedBy } of report.overload) {
+      const by = refusedBy && Object.keys(refusedBy).length ? Object.entries(refusedBy).map(([reason, n]) => `${reason} ${n}`).join(', ') : '—';
       lines.push(
-        `| ${APP_NAMES[app]} | ${over.offered} at ${over.rate}/s | ${over.statuses['200'] ?? 0} / ${over.completed} | ${refusalSummary(over)} | ${over.crashed || after.crashed ? '**died**' : 'survived'} | ` +
+        `| ${APP_NAMES[app]} | ${over.offered} at ${over.rate}/s | ${over.statuses['200'] ?? 0} / ${over.completed} | ${refusalSummary(over)} | ${by} | ${over.crashed || after.crashed ? '**died**' : 'survived'} | ` +
           `${after.completed} of ${after.offered} at ${rate}/s completed | ${over.loadAverage.toFixed(1)} |`,
       );
     }

@@ -130,7 +130,11 @@ const say = (message: string) => process.stderr.write(`bench:sip: ${message}\n`)
  * One app started fresh under the stack lock, warmed up, given `load`, stopped. A shared stack may be
  * restarted by someone else meanwhile: an app that cannot connect is tried again (three times in all).
  */
-async function withApp<T>(app: AppKind, label: string, load: (pid: number, crashed: () => boolean, profile?: string) => Promise<T>): Promise<T> {
+async function withApp<T>(
+  app: AppKind,
+  label: string,
+  load: (pid: number, crashed: () => boolean, profile: string | undefined, metricsUrl: string | undefined) => Promise<T>,
+): Promise<T> {
   const profile = profileDir ? join(profileDir, `${label}.cpuprofile`) : undefined;
   for (let attempt = 1; ; attempt++) {
     const release = await holdStackLock(lockFile);
@@ -152,7 +156,7 @@ async function withApp<T>(app: AppKind, label: string, load: (pid: number, crash
     }
     try {
       await runSipp({ target: stack.sipTarget, did: DID, localIp: stack.localIp, rate: 5, calls: 25, holdMs: PRESS_AFTER_MS, dir: out, label: `${label}.warmup` });
-      return await load(running.pid, () => running.exited() !== undefined, profile);
+      return await load(running.pid, () => running.exited() !== undefined, profile, running.metricsUrl);
     } finally {
       await running.stop();
       release();
@@ -219,16 +223,29 @@ if (!skip.has('held')) {
   }
 }
 
-const overload: { app: AppKind; clean: number; over: LoadResult; after: LoadResult }[] = [];
+/** frontdoor's admission refusals so far, by reason (from its /metrics). */
+async function admissionRefusals(metricsUrl: string): Promise<Record<string, number> | undefined> {
+  try {
+    const text = await (await fetch(metricsUrl)).text();
+    const counts: Record<string, number> = {};
+    for (const [, reason, value] of text.matchAll(/^frontdoor_admission_refusals_total\{reason="([^"]+)"[^}]*\} (\d+)/gm)) counts[reason!] = Number(value);
+    return counts;
+  } catch {
+    return undefined;
+  }
+}
+
+const overload: { app: AppKind; clean: number; over: LoadResult; after: LoadResult; refusedBy?: Record<string, number> }[] = [];
 if (!skip.has('overload')) {
   for (const app of appsToRun) {
     const clean = cleanRate(ladder, app) ?? rates[0]!;
     const rate = Math.round(clean * overloadFactor);
     say(`${APP_NAMES[app]}: overload at ${rate} calls/s for 30 s, then ${clean} calls/s for 60 s…`);
-    const result = await withApp(app, `${app}-overload`, async (pid, crashed) => {
+    const result = await withApp(app, `${app}-overload`, async (pid, crashed, _profile, metricsUrl) => {
       const over = await measure(app, `${app}-overload-${rate}cps`, rate, rate * 30, PRESS_AFTER_MS, 1, pid, crashed);
+      const refusedBy = metricsUrl ? await admissionRefusals(metricsUrl) : undefined;
       const after = await measure(app, `${app}-after-overload-${clean}cps`, clean, clean * 60, PRESS_AFTER_MS, 1, pid, crashed);
-      return { over, after };
+      return { over, after, ...(refusedBy ? { refusedBy } : {}) };
     });
     overload.push({ app, clean, ...result });
   }

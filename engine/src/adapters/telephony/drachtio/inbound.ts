@@ -54,6 +54,9 @@ export interface CallParties {
   from: string;
 }
 
+/** A caller's number that is E.164 already (as most trunks send it): no need to parse it. */
+const E164 = /^\+[1-9]\d{7,14}$/;
+
 /** Dialled numbers already put into E.164 (a front door has few numbers; parsing one costs more than a call's routing). */
 const dialledNumbers = new Map<string, string>();
 const MAX_DIALLED_NUMBERS = 10_000;
@@ -61,7 +64,7 @@ const MAX_DIALLED_NUMBERS = 10_000;
 export function callParties(req: SipRequest, defaultCountry: string): CallParties {
   const dialled = userOfUri(req.uri) ?? userOfUri(req.get('To')) ?? '';
   const caller = userOfUri(req.get('P-Asserted-Identity')) ?? userOfUri(req.get('From')) ?? '';
-  const normalise = (n: string) => toE164(n, defaultCountry) ?? n;
+  const normalise = (n: string) => (E164.test(n) ? n : (toE164(n, defaultCountry) ?? n));
   const key = `${defaultCountry} ${dialled}`;
   let did = dialledNumbers.get(key);
   if (did === undefined) {
