@@ -22,7 +22,7 @@ describe('telephonyConfigSchema', () => {
     expect(config.drachtio).toEqual({ host: '127.0.0.1', port: 9022, secret: 'cymru' });
     expect(config.mediaServers[0]).toMatchObject({ eventSocketPort: 8021, secret: 'ClueCon', profile: 'drachtio_mrf' });
     expect(config.admission).toEqual({
-      maxConcurrentCalls: 200,
+      maxConcurrentCalls: 1000,
       maxCallsPerSecond: 25,
       maxSetupsInFlight: 20,
       maxSetupMs: 1000,

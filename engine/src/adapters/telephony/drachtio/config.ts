@@ -69,7 +69,12 @@ export const mediaServerSchema = z
       .optional()
       .describe('Address FreeSWITCH should connect back to, when listenAddress is not reachable from it (NAT, containers)'),
     advertisedPort: port.optional().describe('Port FreeSWITCH should connect back to (with advertisedAddress)'),
-    maxCalls: z.number().int().positive().default(200).describe('Calls this media server takes before the pool skips it'),
+    maxCalls: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe("Calls (FreeSWITCH channels) this engine puts on this media server before the pool skips it (default: no cap of the engine's own; admission control keeps within FreeSWITCH's max-sessions)"),
   })
   .describe('A FreeSWITCH media server driven through drachtio-fsmrf');
 
@@ -165,7 +170,7 @@ export const teamsSchema = z
 
 /** The shipped admission defaults (docs/telephony.md, "Admission control", says how they were chosen). */
 export const ADMISSION_DEFAULTS = {
-  maxConcurrentCalls: 200,
+  maxConcurrentCalls: 1000,
   maxCallsPerSecond: 25,
   maxSetupsInFlight: 20,
   maxSetupMs: 1000,

@@ -60,6 +60,9 @@ interface Member {
 
 const BACKOFF_MS = [1_000, 2_000, 5_000, 10_000, 30_000];
 
+/** Below the engine's own cap for the server, if it has one (`maxCalls`). */
+const hasRoom = (m: Member): boolean => m.config.maxCalls === undefined || m.activeLegs < m.config.maxCalls;
+
 /**
  * The FreeSWITCH pool: keeps an fsmrf connection to each media server (reconnecting with
  * back-off when one drops), and hands out channels on the least-loaded connected server.
@@ -108,7 +111,7 @@ export class MediaServerPool {
 
   /** True when at least one media server can take another call. */
   hasCapacity(): boolean {
-    return this.members.some((m) => m.state === 'connected' && m.activeLegs < m.config.maxCalls);
+    return this.members.some((m) => m.state === 'connected' && hasRoom(m));
   }
 
   /**
@@ -117,7 +120,7 @@ export class MediaServerPool {
    */
   async createLeg(options: { remoteSdp?: string; srtp?: boolean; avoid?: string } = {}): Promise<MediaLeg> {
     const candidates = this.members
-      .filter((m) => m.state === 'connected' && m.server && m.activeLegs < m.config.maxCalls)
+      .filter((m) => m.state === 'connected' && m.server && hasRoom(m))
       .sort((a, b) => Number(a.config.name === options.avoid) - Number(b.config.name === options.avoid) || a.activeLegs - b.activeLegs);
     const problems: string[] = [];
     for (const member of candidates) {
