@@ -25,7 +25,8 @@ const env = (name: string, fallback?: string): string => {
 
 const PROMPT = 'say:Press one.';
 const ACKNOWLEDGEMENT = 'say:Thank you. Goodbye.';
-const DIGIT_TIMEOUT_MS = 10_000;
+/** As long as frontdoor's bench flow waits (its menu's 30 s after the prompt): the held-calls run keeps callers silent 30 s. */
+const DIGIT_TIMEOUT_MS = 32_000;
 
 type Endpoint = Awaited<ReturnType<Mrf.MediaServer['connectCaller']>>['endpoint'];
 
