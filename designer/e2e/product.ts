@@ -13,6 +13,10 @@ export interface RunningProduct {
   /** True when the tests use an engine they did not start (its users already exist). */
   external?: boolean;
   createAdmin?(username: string, password: string): Promise<void>;
+  /** The engine itself, when the tests started it in this process. */
+  engine?: import('../../engine/src/main.js').RunningEngine;
+  /** A user with any role, made through the engine's Store. */
+  createUser?(username: string, password: string, role: 'viewer' | 'payments' | 'designer' | 'publisher' | 'admin'): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -47,14 +51,17 @@ export async function startProduct(dataDir: string): Promise<RunningProduct> {
     handleSignals: false,
     logger: quiet,
   });
+  const createUser: NonNullable<RunningProduct['createUser']> = async (username, password, role) => {
+    const { argon2Passwords } = await import('../../engine/src/auth/passwords.js');
+    const created = await engine.store.users.create({ username, passwordHash: await argon2Passwords().hash(password), role }, 'system:e2e');
+    if (created.kind !== 'created') throw new Error(`Could not create the ${role} ${username}: ${created.kind}`);
+  };
   return {
     url: engine.url,
+    engine,
     close: () => engine.close(),
-    async createAdmin(username, password) {
-      const { argon2Passwords } = await import('../../engine/src/auth/passwords.js');
-      const created = await engine.store.users.create({ username, passwordHash: await argon2Passwords().hash(password), role: 'admin' }, 'system:e2e');
-      if (created.kind !== 'created') throw new Error(`Could not create the admin ${username}: ${created.kind}`);
-    },
+    createAdmin: (username, password) => createUser(username, password, 'admin'),
+    createUser,
   };
 }
 

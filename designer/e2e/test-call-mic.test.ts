@@ -55,7 +55,7 @@ describe.skipIf(!haveTools)('test call: speaking into the microphone', () => {
 
     // Before any call, the panel says which recogniser phone calls use.
     const note = page.getByRole('note');
-    await expect.poll(() => note.textContent()).toContain('the on-machine recogniser (PocketSphinx)');
+    await expect.poll(() => note.textContent(), { timeout: 15_000 }).toContain('the on-machine recogniser (PocketSphinx)');
 
     await page.getByLabel('Call at').fill('2026-01-07T10:00'); // a Wednesday morning: the lines are open
     await page.getByRole('button', { name: 'Call the draft' }).click();
@@ -63,7 +63,7 @@ describe.skipIf(!haveTools)('test call: speaking into the microphone', () => {
     await expect.poll(() => transcript.textContent(), { timeout: 30_000 }).toContain('tell us in a few words');
 
     await page.getByRole('button', { name: 'Record' }).click();
-    await expect.poll(() => page.getByRole('button', { name: 'Stop and send' }).isVisible()).toBe(true);
+    await expect.poll(() => page.getByRole('button', { name: 'Stop and send' }).isVisible(), { timeout: 15_000 }).toBe(true);
     await page.screenshot({ path: join(shots, 'mic-recording.png') });
     await page.waitForTimeout(4500); // the resident's sentence and its silence, once round
     await page.getByRole('button', { name: 'Stop and send' }).click();

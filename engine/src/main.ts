@@ -12,7 +12,7 @@ import express from 'express';
 import { SystemClock } from './adapters/clock/system-clock.js';
 import { lineLogger } from './adapters/logging/line-logger.js';
 import { unhandledErrors } from './metrics.js';
-import { FetchHttpClient } from './adapters/http/fetch-http-client.js';
+import { ANY_NETWORK, FetchHttpClient } from './adapters/http/fetch-http-client.js';
 import { PocketSphinxRecognizer } from './adapters/speech/offline/pocketsphinx-recognizer.js';
 import { openDatabase } from './adapters/storage/postgres/database.js';
 import { migrate } from './adapters/storage/postgres/migrate.js';
@@ -21,19 +21,27 @@ import type { TelephonyService } from './adapters/telephony/drachtio/start-telep
 import { createApi } from './api/create-api.js';
 import { securityHeaders } from './api/security-headers.js';
 import { attachTestCallSocket } from './api/test-call-socket.js';
+import { attachDeskSocket } from './api/desk-socket.js';
+import { DeskLegRegistry } from './desk/desk-legs.js';
+import { DeskService } from './desk/desk-service.js';
+import { webrtcCredentials } from './desk/webrtc-credentials.js';
 import { loadConfig, type FrontdoorConfig, type FrontdoorConfigInput } from './config/config.js';
 import { createEngineCalls } from './calls/engine-calls.js';
 import { MediaUrls } from './calls/media-urls.js';
 import { phoneCallHandler, refusedCallRecorder } from './calls/phone-calls.js';
+import { EngineAcd } from './queue/engine-acd.js';
 import { mediaRouter } from './api/media-route.js';
 import { EngineError } from './core/engine-error.js';
 import type { EngineLogger } from './ports/logger.js';
 import type { PaymentGateway } from './ports/payment-gateway.js';
-import type { QueuePort } from './ports/queue.js';
 import type { Recognizer } from './ports/recognizer.js';
 import { espeakRenderer } from './tts/espeak-tts.js';
 import type { Store } from './ports/store.js';
-import { seedExamples } from './seed-examples.js';
+import { seedExamples, seedQueues } from './seed-examples.js';
+import { redactingLogger } from './logging.js';
+import { pay360Settings } from './adapters/payments/pay360/config.js';
+import { startSharedFakePay360 } from './adapters/payments/pay360/fake/stand-in.js';
+import { Pay360Gateway } from './adapters/payments/pay360/pay360-gateway.js';
 import { ensureFirstAdmin } from './first-admin.js';
 import { argon2Passwords } from './auth/passwords.js';
 import { loadSecretsKey, SecretVault } from './auth/secret-vault.js';
@@ -55,9 +63,13 @@ export interface StartOptions {
 
 export interface RunningEngine {
   url: string;
+  /** The database it uses (the embedded one's local socket address included), e.g. for scripts/leak-scan.ts. */
+  databaseUrl: string;
   config: FrontdoorConfig;
   store: Store;
   engineInstanceId: string;
+  /** The agent desk this engine serves (its legs ring for test calls offered to real advisers). */
+  desk: { service: DeskService; legs: DeskLegRegistry };
   close(): Promise<void>;
 }
 
@@ -66,7 +78,8 @@ const consoleLogger = lineLogger();
 process.on('exit', () => consoleLogger.flush());
 
 export async function start(options: StartOptions = {}): Promise<RunningEngine> {
-  const logger = options.logger ?? consoleLogger;
+  // Everything the engine logs passes the redaction layer once, here.
+  const logger = redactingLogger(options.logger ?? consoleLogger);
   const config = loadConfig({ file: options.configFile, env: options.env ?? process.env, overrides: options.overrides });
   const cleanups: (() => Promise<void> | void)[] = [];
   const close = async () => {
@@ -83,7 +96,7 @@ export async function start(options: StartOptions = {}): Promise<RunningEngine> 
     cleanups.push(() => database.close());
     logger.info(
       database.kind === 'embedded'
-        ? `database: embedded PostgreSQL (PGlite) in ${join(config.database.dataDir, 'pglite')}, opened in ${database.startupMs} ms`
+        ? `database: embedded PostgreSQL (PGlite) in ${join(config.database.dataDir, 'pglite')}, opened in ${database.startupMs} ms; tools on this machine reach it at ${database.url}`
         : `database: PostgreSQL at ${new URL(config.database.url!).host}`,
     );
     const { applied } = await migrate(database.pool);
@@ -116,6 +129,7 @@ export async function start(options: StartOptions = {}): Promise<RunningEngine> 
     });
 
     await seedExamples(store, options.flowsDir ?? join(REPO, 'flows'), logger);
+    await seedQueues(store, options.flowsDir ?? join(REPO, 'flows'), logger);
     await ensureFirstAdmin(store, argon2Passwords(), options.env ?? process.env, logger);
 
     const secretsKey = loadSecretsKey(config.secrets.keyFile);
@@ -131,13 +145,20 @@ export async function start(options: StartOptions = {}): Promise<RunningEngine> 
     let listeningPort = config.http.port;
     const mediaUrls = config.telephony ? new MediaUrls(() => mediaBaseUrl(config, listeningPort)) : undefined;
     const phoneSpeech = { kind: config.speech?.recognizer ?? 'offline', recognizer: await recognizer(config) } as const;
+    const clock = new SystemClock();
+    const payments = await startPayments(config, clock, logger);
+    cleanups.push(() => payments.close());
+    // The ACD: this engine's queue port, dispatch and safety sweeps, and a realm per designer test call.
+    const acd = new EngineAcd({ store, clock, engineInstanceId, logger, sweepMs: config.acd.sweepSeconds * 1000 });
+    cleanups.push(() => acd.close());
     const calls = await createEngineCalls({
       store,
       logger,
       adapters: {
-        clock: new SystemClock(),
+        clock,
         speech: phoneSpeech.recognizer,
-        ...UNCONFIGURED_PORTS,
+        payments: payments.phoneCalls,
+        queue: acd.phone,
         http: new FetchHttpClient({
           allowedHosts: config.dataDips.allowedHosts,
           allowedNetworks: config.dataDips.allowedNetworks,
@@ -149,7 +170,11 @@ export async function start(options: StartOptions = {}): Promise<RunningEngine> 
     });
     cleanups.push(() => calls.close());
     let telephony: TelephonyService | undefined;
+    const deskLegs = new DeskLegRegistry();
+    const desk = { legs: deskLegs, service: new DeskService({ store, now: () => Date.now(), engineInstanceId, legs: deskLegs, logger, settings: config.desk }) };
+    cleanups.push(() => desk.service.close());
     const apiDeps = {
+      desk,
       store,
       telephonyStatus: config.telephony ? () => ({ ...telephony?.status() }) : undefined,
       activeCalls: () => telephony?.status().activeCalls ?? 0,
@@ -162,6 +187,8 @@ export async function start(options: StartOptions = {}): Promise<RunningEngine> 
       ttsCacheDir: join(config.database.dataDir, 'tts-cache'),
       secretsKey: secretsKey.key,
       phoneSpeech,
+      testCallPay360: payments.testCalls,
+      paymentNotified: payments.notified,
     };
     const app = express();
     app.disable('x-powered-by');
@@ -173,8 +200,10 @@ export async function start(options: StartOptions = {}): Promise<RunningEngine> 
     app.use(createApi(apiDeps));
     await serveDesigner(app, config.http.designerDir, logger);
     const server = createServer(app);
-    const testCalls = attachTestCallSocket(server, { ...apiDeps, calls });
+    const testCalls = attachTestCallSocket(server, { ...apiDeps, calls, acd });
     cleanups.push(() => testCalls.close());
+    const deskSocket = attachDeskSocket(server, apiDeps);
+    cleanups.push(() => deskSocket.close());
     await listen(server, config.http.host, config.http.port);
     cleanups.push(() => new Promise<void>((done) => server.close(() => done())));
     cleanups.push(() => void server.closeAllConnections());
@@ -192,9 +221,16 @@ export async function start(options: StartOptions = {}): Promise<RunningEngine> 
         onCall: phoneCallHandler({ flows: calls.flows, ports: calls.ports.phone, engineInstanceId, logger, log: calls.log }),
         onRefused: refusedCallRecorder({ log: calls.log, engineInstanceId }),
         logger,
+        registrations: store.registrations,
+        engineInstanceId,
         ...(mediaUrls ? { speechFor: (text: string, language: string) => mediaUrls.speech(text, language) } : {}),
+        // Browser phones on the desk register with the password the desk hands them (telephony.agents.useAgentsTable).
+        ...(config.desk.webrtc ? { lookupAgent: webrtcCredentials(store.agents, config.desk.webrtc.secret) } : {}),
       });
       cleanups.push(() => telephony?.close());
+      calls.outbound.attach(telephony.outbound);
+      // Callbacks need a trunk: this engine works them once its calls can be placed.
+      acd.placeCallsWith(calls.outbound);
     } else {
       logger.info('telephony: not configured (add a telephony section to the config file for real SIP calls); test calls work in the designer');
     }
@@ -217,22 +253,42 @@ export async function start(options: StartOptions = {}): Promise<RunningEngine> 
         logger.error('an exception reached the top of the event loop; the engine keeps serving (please report this)', error);
       });
     }
-    return { url, config, store, engineInstanceId, close };
+    return { url, databaseUrl: database.url, config, store, engineInstanceId, desk, close };
   } catch (error) {
     await close();
     throw error;
   }
 }
 
-/** A port this engine has no adapter for yet: the node fails as an infrastructure fault, so the flow's error edge or fallback (apologise, offer a person) takes over. */
-function unavailable(what: string): never {
-  throw new EngineError(`${what}-unavailable`, `${what} is not configured on this engine`);
-}
-
-const UNCONFIGURED_PORTS: { payments: PaymentGateway; queue: QueuePort } = {
-  payments: { createSession: async () => unavailable('payments'), awaitResult: async () => unavailable('payments') },
-  queue: { join: async () => unavailable('queue') },
+/**
+ * Card payments on real calls with no payment service configured: the payment node takes its error exit
+ * (never a stand-in: real callers' cards must only ever be keyed into the real Pay360).
+ */
+const UNCONFIGURED_PAYMENTS: PaymentGateway = {
+  start: async (request) => ({
+    kind: 'finished',
+    result: { status: 'error', reason: 'not-configured', currency: request.currency, reference: request.reference, merchantReference: request.merchantReference },
+  }),
+  awaitResult: async (session) => ({ status: 'error', reason: 'not-configured', currency: 'GBP', reference: session.reference, merchantReference: session.merchantReference }),
 };
+
+/**
+ * Card payments: real calls go to the configured Pay360 (or take the payment node's error exit when
+ * none is configured), and the designer's test calls pay into the engine's own fake Pay360 on this
+ * machine, never the real one.
+ */
+async function startPayments(config: FrontdoorConfig, clock: SystemClock, logger: EngineLogger) {
+  const testCalls = await startSharedFakePay360(clock);
+  const pay360 = config.payments.pay360;
+  if (!pay360) {
+    logger.info('payments: Pay360 is not configured (payments.pay360): payments on real calls take the error exit; test calls use a fake Pay360');
+    return { phoneCalls: UNCONFIGURED_PAYMENTS, testCalls, notified: () => undefined, close: () => testCalls.close() };
+  }
+  const settings = pay360Settings(pay360);
+  const gateway = new Pay360Gateway(new FetchHttpClient({ allowedHosts: [new URL(settings.baseUrl).hostname], allowedNetworks: [...ANY_NETWORK] }), clock, settings, logger);
+  logger.info(`payments: Pay360 installation ${settings.installationId} at ${settings.baseUrl}`);
+  return { phoneCalls: gateway, testCalls, notified: (sessionId: string) => gateway.notified(sessionId), close: () => testCalls.close() };
+}
 
 /** This engine's HTTP address as the media servers reach it (telephony.mediaBaseUrl, else derived). */
 function mediaBaseUrl(config: FrontdoorConfig, port: number): string {

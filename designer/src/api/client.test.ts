@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError } from './client.js';
+import { ApiError, paymentQuery, roleAtLeast, roles } from './client.js';
 
 describe('ApiError.fieldErrors', () => {
   it('puts body.<field> messages under the field and keeps the rest with their paths', () => {
@@ -21,5 +21,19 @@ describe('ApiError.fieldErrors', () => {
   it('is empty for a problem without errors, or a body that is not problem+json', () => {
     expect(new ApiError(500, 'Internal Server Error', undefined, undefined).fieldErrors).toEqual({ byField: {}, other: [] });
     expect(new ApiError(502, 'Bad Gateway', undefined, '<html>').fieldErrors).toEqual({ byField: {}, other: [] });
+  });
+});
+
+describe('roles and the payments query', () => {
+  it('lets payments and admins see payments, as the engine does, and keeps payments off the designers’ ladder', () => {
+    expect(roles.filter((r) => roleAtLeast(r, 'payments'))).toEqual(['payments', 'admin']);
+    expect(roleAtLeast('payments', 'viewer')).toBe(true);
+    expect(roleAtLeast('payments', 'designer')).toBe(false);
+    expect(roleAtLeast(undefined, 'viewer')).toBe(false);
+  });
+
+  it('writes only the filters given, encoded', () => {
+    expect(paymentQuery({})).toBe('');
+    expect(paymentQuery({ status: 'paid', reference: 'PCN 1/2', kind: 'phone', since: '' }, { page: '2' })).toBe('?status=paid&reference=PCN+1%2F2&kind=phone&page=2');
   });
 });

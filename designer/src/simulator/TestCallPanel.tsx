@@ -25,10 +25,13 @@ export function TestCallPanel() {
   const [recognizer, setRecognizer] = useState<PhoneRecognizer>();
   const [from, setFrom] = useState('+447700900123');
   const [world, setWorld] = useState('');
+  const [desk, setDesk] = useState(false);
   const [worldError, setWorldError] = useState<string>();
   const audio = useRef<HTMLAudioElement | null>(null);
   const audioQueue = useRef<string[]>([]);
   const log = useRef<HTMLOListElement>(null);
+  /** True while the caller is on the payment line: their keys are card details, never shown. */
+  const onPaymentLine = useRef(false);
 
   const add = (line: TranscriptLine) => setTranscript((t) => [...t, line]);
 
@@ -72,6 +75,14 @@ export function TestCallPanel() {
             text: error ? `  not heard: ${String(error)}` : `  heard “${String(words ?? '')}”${sure}${heard ? ` — flagged: ${String(heard)}` : ''}`,
             ...(m.event.nodeId ? { nodeId: m.event.nodeId } : {}),
           });
+        } else if (m.event.type === 'payment.started') {
+          onPaymentLine.current = true;
+          add({ who: 'system', text: `  payment of reference ${String(m.event.data.reference ?? '')} handed to the payment line: keys are hidden until it ends`, nodeId: m.event.nodeId });
+        } else if (m.event.type === 'payment.ended') {
+          onPaymentLine.current = false;
+          const { status, maskedCard, transactionId, reason } = m.event.data;
+          const details = [maskedCard && `card ${String(maskedCard)}`, transactionId && `transaction ${String(transactionId)}`, reason && `reason ${String(reason)}`].filter(Boolean);
+          add({ who: 'system', text: `  payment ${String(status)}${details.length ? ` (${details.join(', ')})` : ''}`, nodeId: m.event.nodeId });
         } else if (m.event.type === 'error') {
           add({ who: 'system', text: `Error: ${String(m.event.data.message ?? m.event.data.code ?? '')}` });
         }
@@ -107,6 +118,7 @@ export function TestCallPanel() {
     connection?.close();
     stopAudio();
     store.getState().clearTestCall();
+    onPaymentLine.current = false;
     setTranscript([]);
     setState('ringing');
     const c = new TestCallConnection(
@@ -116,6 +128,7 @@ export function TestCallPanel() {
         ...(at ? { at: new Date(at).toISOString() } : {}),
         ...(from.trim() ? { from: from.trim() } : {}),
         ...(worldJson ? { world: worldJson } : {}),
+        ...(desk ? { desk: true } : {}),
       },
       onMessage,
       () => setState((s) => (s === 'ended' ? s : 'ended')),
@@ -127,7 +140,8 @@ export function TestCallPanel() {
     if (state !== 'in-call' || !connection) return;
     stopAudio();
     connection.press(key);
-    add({ who: 'caller', text: `pressed ${key}` });
+    // Card details keyed on the payment line are never echoed, not even here.
+    add({ who: 'caller', text: onPaymentLine.current ? 'pressed • (to the payment line)' : `pressed ${key}` });
   };
 
   const say = (text: string) => {
@@ -204,6 +218,13 @@ export function TestCallPanel() {
       <div className="field">
         <label htmlFor="test-call-from">Caller's number</label>
         <input id="test-call-from" value={from} onChange={(e) => setFrom(e.target.value)} />
+      </div>
+      <div className="field field-inline">
+        <input id="test-call-desk" type="checkbox" checked={desk} aria-describedby="test-call-desk-help" onChange={(e) => setDesk(e.target.checked)} />
+        <label htmlFor="test-call-desk">Ring the agent desk</label>
+        <small id="test-call-desk-help" className="help">
+          Queues offer the call to advisers signed in to the desk (it shows there as a test call) instead of simulated agents.
+        </small>
       </div>
       <details className="world">
         <summary>How the outside world answers</summary>

@@ -101,4 +101,34 @@ describe.each(testDatabases())('call records written behind the calls ($name)', 
     });
     expect((await store().calls.get('refused-1'))?.flowId).toBeUndefined();
   });
+
+  it('writes a call’s start at once when work on its row needs it (recorded), not after the usual wait', async () => {
+    // The usual wait (FLUSH_MS) never passes on these timers: only a write asked for at once can happen.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const { repository, state, healthy } = withOutage(store().calls);
+      const log = new CallLog(repository, { onError: () => undefined, healthy });
+      recordCall(log, start('recorded-1'));
+      const recorded = log.recorded('recorded-1');
+      await vi.advanceTimersByTimeAsync(0);
+      await recorded;
+      expect(state.writes).toBe(1);
+      expect(await store().calls.get('recorded-1')).toMatchObject({ id: 'recorded-1' });
+      await log.recorded('recorded-1'); // already written: at once
+      await log.recorded('never-started');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('writes the payments that payment events carry, in the same batch as the call', async () => {
+    const log = new CallLog(store().calls, { onError: () => undefined, healthy: async () => true });
+    const recorder = recordCall(log, start('paying-1'));
+    const at = startedAt.getTime() + 1_000;
+    recorder.events.append({ callId: 'paying-1', seq: 1, at, type: 'payment.started', nodeId: 'pay', data: { reference: 'REF-123', amountPence: 7000 } });
+    recorder.events.append({ callId: 'paying-1', seq: 2, at: at + 5_000, type: 'payment.ended', nodeId: 'pay', data: { status: 'paid', amountPence: 7000, transactionId: 'T-1', maskedCard: '**** 1111' } });
+    recorder.finish({ endedAt: new Date(at + 6_000), outcome: 'paid' });
+    await log.flushed();
+    expect(await store().payments.forCall('paying-1')).toEqual([expect.objectContaining({ status: 'paid', amountMinor: 7000, reference: 'REF-123', gatewayTransactionId: 'T-1' })]);
+  });
 });

@@ -60,6 +60,8 @@ export class CallLog {
   /** Records ever queued, and ever settled (written or dropped): `flushed()` waits for the first to reach the second. */
   private queued = 0;
   private settled = 0;
+  /** Calls whose start is queued and may not be written yet: the count of records queued up to and including it. */
+  private readonly starts = new Map<string, number>();
 
   constructor(
     private readonly calls: CallRepository,
@@ -71,7 +73,7 @@ export class CallLog {
   }
 
   start(start: CallStart): void {
-    this.add({ kind: 'start', start });
+    if (this.add({ kind: 'start', start })) this.starts.set(start.id, this.queued);
   }
 
   event(event: CallEvent): void {
@@ -79,7 +81,21 @@ export class CallLog {
   }
 
   end(callId: string, end: CallEnd): void {
+    this.starts.delete(callId);
     this.add({ kind: 'end', callId, end });
+  }
+
+  /**
+   * Resolves once the call's start is in the database (written now if it was waiting), for work that
+   * writes onto the call's row itself — the ACD's queue half of the record. Calls never wait for this
+   * otherwise.
+   */
+  recorded(callId: string): Promise<void> {
+    const upTo = this.starts.get(callId);
+    this.starts.delete(callId);
+    if (upTo === undefined || this.settled >= upTo) return Promise.resolve();
+    this.schedule(0);
+    return new Promise((resolve) => this.waiters.push({ upTo, resolve }));
   }
 
   /** Resolves once every record queued so far has been written (or reported and dropped). */
@@ -96,17 +112,21 @@ export class CallLog {
     await Promise.race([done, timeout]);
     this.closed = true;
     clearTimeout(this.timer);
+    // Nobody waits past the end (what was not written is reported below).
+    for (const waiter of this.waiters.splice(0)) waiter.resolve();
     if (this.queue.length) this.options.onError(`${this.queue.length} call records`, new Error('not written before the engine stopped (the database was away)'));
   }
 
-  private add(item: Item): void {
+  /** False when the record was lost (too many waiting). */
+  private add(item: Item): boolean {
     if (this.queue.length >= MAX_PENDING) {
       if (this.lost++ === 0) this.options.onError('call records', new Error(`more than ${MAX_PENDING} waiting for the database: new records are being lost`));
-      return;
+      return false;
     }
     this.queue.push(item);
     this.queued += 1;
     this.schedule(this.queue.length >= MAX_BATCH ? 0 : FLUSH_MS);
+    return true;
   }
 
   private schedule(delayMs: number): void {
@@ -118,7 +138,8 @@ export class CallLog {
       this.writing = this.writeQueued().finally(() => {
         this.writing = undefined;
         if (this.queue.length && !this.closed) {
-          this.schedule(this.outage ? RETRY_MS[Math.min(this.outage, RETRY_MS.length) - 1]! : this.queue.length >= MAX_BATCH ? 0 : FLUSH_MS);
+          // Someone waiting (flushed(), recorded()) or a full batch: at once.
+          this.schedule(this.outage ? RETRY_MS[Math.min(this.outage, RETRY_MS.length) - 1]! : this.queue.length >= MAX_BATCH || this.waiters.length ? 0 : FLUSH_MS);
         }
       });
     }, delayMs);

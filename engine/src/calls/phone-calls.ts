@@ -35,7 +35,18 @@ export interface RefusedPhoneCall {
 
 /** Telephony's onCall: route, run, record. Never throws — a call that cannot be routed is refused politely. */
 export function phoneCallHandler(deps: PhoneCallDeps) {
-  const { flows, ports, engineInstanceId, logger, log } = deps;
+  const { flows, engineInstanceId, logger, log } = deps;
+  // A call's record is written behind it; the ACD writes the queue half onto the call's row, so the row
+  // is written first (at once, if it was still waiting) when a caller joins a queue.
+  const ports: FlowPorts = {
+    ...deps.ports,
+    queue: {
+      join: async (request) => {
+        await log.recorded(request.callId);
+        return deps.ports.queue.join(request);
+      },
+    },
+  };
   return async (call: CallChannel, meta: { did: string; from: string }): Promise<void> => {
     const startedAt = new Date(ports.clock.now());
     const start = { id: call.callId, kind: 'phone' as const, from: meta.from, to: meta.did, startedAt, engineInstanceId };

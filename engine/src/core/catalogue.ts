@@ -10,8 +10,10 @@ import { httpNode } from './nodes/http/http.node.js';
 import { languageNode } from './nodes/language/language.node.js';
 import { menuNode } from './nodes/menu/menu.node.js';
 import { paymentNode } from './nodes/payment/payment.node.js';
+import { paymentNodeV1 } from './nodes/payment/payment-v1.node.js';
 import { playNode } from './nodes/play/play.node.js';
 import { queueNode } from './nodes/queue/queue.node.js';
+import { queueNode2 } from './nodes/queue/queue-2.node.js';
 import { scheduleNode } from './nodes/schedule/schedule.node.js';
 import { setNode } from './nodes/set/set.node.js';
 import { speechNode } from './nodes/speech/speech.node.js';
@@ -31,8 +33,10 @@ export const catalogue: readonly AnyNodeDefinition[] = [
   httpNode,
   subflowNode,
   queueNode,
+  queueNode2,
   transferNode,
   voicemailNode,
+  paymentNodeV1,
   paymentNode,
   hangupNode,
 ] as unknown as readonly AnyNodeDefinition[];

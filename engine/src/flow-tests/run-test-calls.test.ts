@@ -46,7 +46,8 @@ describe('scripted test calls', () => {
   });
 
   it('run subflows from the flows given, counting only the tested flow’s edges', async () => {
-    const result = await runTestCall(flow, call({ outcome: 'paid' }, [{ press: '2' }, { press: '123456#' }, { press: '4929123456781234' }]), { flows });
+    const paying = callsFileSchema.parse({ calls: [{ name: 'c', world: { payments: 'paid' }, caller: [{ press: '2' }, { press: '123456#' }], expect: { outcome: 'paid' } }] }).calls[0]!;
+    const result = await runTestCall(flow, paying, { flows });
     expect(result.passed).toBe(true);
     expect(result.path).toEqual(['welcome', 'menu', 'pay', 'thanks']);
     expect(result.edges).toEqual(['welcome-menu', 'menu-2', 'pay-paid']);

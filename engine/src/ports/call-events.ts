@@ -11,6 +11,10 @@ export type CallEventType =
   | 'node.outcome'
   | 'var.set'
   | 'error'
+  /** A card payment began: reference, merchant reference, amount (never card data). */
+  | 'payment.started'
+  /** …and how it ended: status, transaction id, masked card (last four), reason. */
+  | 'payment.ended'
   | 'call.ended';
 
 export interface CallEvent {

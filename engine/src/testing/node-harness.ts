@@ -18,6 +18,7 @@ import type { CallerAction } from '../adapters/telephony/simulator/caller-action
 import { SimulatedCall } from '../adapters/telephony/simulator/simulated-call.js';
 import { SimulatedClock } from '../adapters/telephony/simulator/simulated-clock.js';
 import { DEFAULT_CALL_TIME, simulatedStandIns } from '../adapters/telephony/simulator/simulated-ports.js';
+import { farEndsOf } from '../adapters/telephony/simulator/simulated-payments.js';
 import { simulatedCallPorts } from './simulated-call-ports.js';
 import type { SimulatedHttpClient } from '../adapters/telephony/simulator/simulated-http-client.js';
 import { worldSchema, type WorldInput } from '../adapters/telephony/simulator/world.js';
@@ -78,6 +79,7 @@ export async function runNode(definition: AnyNodeDefinition, rawParams: unknown,
     clock,
     input: options.caller ?? [],
     world: parsedWorld.data,
+    farEnds: farEndsOf(standIns.payments),
   });
   const sink = new MemoryEventSink();
   const log = new CallEventLog(call.callId, clock, sink);
@@ -108,6 +110,7 @@ export async function runNode(definition: AnyNodeDefinition, rawParams: unknown,
     outcome = 'callerHungUp';
   } finally {
     stopOnHangup();
+    await ports.release();
   }
   return { outcome, set, heard: call.heard.map((s) => s.text), events: sink.events, call, clock, http: standIns.http };
 }

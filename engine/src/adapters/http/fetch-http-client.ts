@@ -22,6 +22,12 @@ export interface FetchHttpClientOptions {
   resolve?: Resolve;
 }
 
+/**
+ * Every address range: for a client that calls only an endpoint an administrator configured (Pay360), not
+ * data a designer can change — the host allow-list still pins it to that one host.
+ */
+export const ANY_NETWORK: readonly string[] = ['0.0.0.0/0', '::/0'];
+
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 /** Headers kept when a redirect leaves the origin: anything else (Authorization, API keys, cookies) stays behind. */
 const CROSS_ORIGIN_HEADERS = new Set(['accept', 'accept-language', 'content-type', 'user-agent']);

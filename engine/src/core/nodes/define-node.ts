@@ -39,11 +39,14 @@ export interface NodeContext<P> extends Omit<FlowPorts, 'prompts'> {
   prompt(param: PromptParam | undefined): PromptSegment[];
   /** Run another flow on this call; resolves with the outcome it ended on. */
   runSubflow(flowId: string, signal: AbortSignal): Promise<{ outcome: string; set: Record<string, VarValue> }>;
-  /** Add a note to the call's event log (already redacted by the caller of this function). */
-  log(type: 'prompt.played' | 'input.digits' | 'input.speech' | 'input.none', data: Record<string, VarValue>): void;
+  /** Add a note to the call's event log (redacted on the way in: secret digits, card-like numbers). */
+  log(type: NodeNoteType, data: Record<string, VarValue>): void;
   /** Aborted when the caller hangs up or the call otherwise leaves this node. */
   signal: AbortSignal;
 }
+
+/** The notes a node may add to the call's event log. */
+export type NodeNoteType = 'prompt.played' | 'input.digits' | 'input.speech' | 'input.none' | 'payment.started' | 'payment.ended';
 
 export interface NodeResult {
   outcome: string;

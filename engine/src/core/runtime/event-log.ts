@@ -1,11 +1,12 @@
 import type { CallEvent, CallEventSink, CallEventType, Clock, VarValue } from '../../ports/index.js';
+import { REDACTED, redactValue } from '../redaction.js';
 
-/** What stands in for secret digits in the event log. */
-export const REDACTED = '•••';
+export { REDACTED } from '../redaction.js';
 
 /**
  * A call's append-only event log: numbered 1, 2, 3 … on the call's clock, handed to a sink
- * (memory, PostgreSQL, the designer's websocket).
+ * (memory, PostgreSQL, the designer's websocket). Every event passes the redaction layer
+ * (core/redaction.ts) on the way in: no card-like number reaches any sink, whoever wrote the event.
  */
 export class CallEventLog {
   private seq = 0;
@@ -17,7 +18,7 @@ export class CallEventLog {
   ) {}
 
   append(type: CallEventType, nodeId: string | undefined, data: CallEvent['data']): void {
-    const event: CallEvent = { callId: this.callId, seq: ++this.seq, at: this.clock.now(), type, data };
+    const event: CallEvent = { callId: this.callId, seq: ++this.seq, at: this.clock.now(), type, data: redactValue(data) };
     if (nodeId !== undefined) event.nodeId = nodeId;
     this.sink.append(event);
   }

@@ -145,7 +145,7 @@ describe('runCall', () => {
   });
 
   it('keeps every digit the caller types in a payment node out of the event log', async () => {
-    const card = '4929123456781234';
+    const card = '4444333322221111';
     const flow = base({
       entry: 'pay',
       nodes: [
@@ -154,7 +154,8 @@ describe('runCall', () => {
       ],
       edges: ['paid', 'declined', 'cancelled', 'failed'].map((outcome) => ({ id: outcome, from: 'pay', outcome, to: 'bye' })),
     });
-    const result = await call(flow, [{ press: card }, { press: '0429' }, { press: '737' }], { vars: { fine: 'PCN998877' } });
+    // Keyed on the (fake) Pay360 payment line the node hands the caller to.
+    const result = await call(flow, [{ press: `${card}#` }, { press: '0429#' }, { press: '737#' }], { vars: { fine: 'PCN998877' } });
     const channel = result.channel;
     expect(result.vars.paymentStatus).toBe('paid');
     const logged = JSON.stringify(result.events.map((e) => e.data));

@@ -1,8 +1,10 @@
 import type pg from 'pg';
 import type { CallEvent } from '../../../ports/call-events.js';
-import type { CallEnd, CallRecord, CallRepository, CallStart, PaymentRecord, PaymentRepository } from '../../../ports/store.js';
+import type { CallQueueOutcome } from '../../../ports/acd.js';
+import type { CallEnd, CallRecord, CallRepository, CallStart } from '../../../ports/store.js';
 import { inTransaction } from './database.js';
-import { isPgError, opt, pagedQuery, PG_FOREIGN_KEY_VIOLATION, Where, type Queryable } from './sql.js';
+import { recordPaymentEvents } from './payment-repository.js';
+import { opt, pagedQuery, Where, type Queryable } from './sql.js';
 
 interface CallRow {
   id: string;
@@ -21,11 +23,12 @@ interface CallRow {
   agent_id: string | null;
   wait_seconds: number | null;
   talk_seconds: number | null;
+  queue_outcome: CallQueueOutcome | null;
   engine_instance_id: string;
 }
 
 const CALL_COLUMNS = `id, kind, from_number, to_number, flow_id, flow_version, started_at, answered_at, ended_at, outcome, outcome_detail,
-  ended_at_node, queue_id, agent_id, wait_seconds, talk_seconds, engine_instance_id`;
+  ended_at_node, queue_id, agent_id, wait_seconds, talk_seconds, queue_outcome, engine_instance_id`;
 
 function callRecord(row: CallRow): CallRecord {
   return {
@@ -45,6 +48,7 @@ function callRecord(row: CallRow): CallRecord {
     agentId: opt(row.agent_id),
     waitSeconds: opt(row.wait_seconds),
     talkSeconds: opt(row.talk_seconds),
+    queueOutcome: opt(row.queue_outcome),
     engineInstanceId: row.engine_instance_id,
   };
 }
@@ -70,13 +74,20 @@ async function insertStarts(q: Queryable, starts: readonly CallStart[]): Promise
   return rowCount ?? 0;
 }
 
-/** Calls' events; a repeated (call, seq) is ignored. */
+const isPaymentEvent = (e: CallEvent): boolean => e.type === 'payment.started' || e.type === 'payment.ended';
+
+/**
+ * Calls' events; a repeated (call, seq) is ignored. payment.started / payment.ended events appended now
+ * also write the call's payments (a repeated seq is ignored, and so is its payment) — the caller holds a
+ * transaction when there are any.
+ */
 async function insertEvents(q: Queryable, events: readonly CallEvent[]): Promise<void> {
   if (events.length === 0) return;
-  await q.query(
+  const payments = events.some(isPaymentEvent);
+  const { rows } = await q.query<{ call_id: string; seq: number }>(
     `INSERT INTO call_events (call_id, seq, at, type, node_id, data)
      SELECT * FROM unnest($1::text[], $2::int[], $3::timestamptz[], $4::text[], $5::text[], $6::jsonb[])
-     ON CONFLICT (call_id, seq) DO NOTHING`,
+     ON CONFLICT (call_id, seq) DO NOTHING${payments ? ' RETURNING call_id, seq' : ''}`,
     [
       events.map((e) => e.callId),
       events.map((e) => e.seq),
@@ -86,6 +97,9 @@ async function insertEvents(q: Queryable, events: readonly CallEvent[]): Promise
       events.map((e) => JSON.stringify(e.data)),
     ],
   );
+  if (!payments) return;
+  const inserted = new Set(rows.map((row) => `${row.call_id}\u0000${row.seq}`));
+  await recordPaymentEvents(q, events.filter((e) => isPaymentEvent(e) && inserted.has(`${e.callId}\u0000${e.seq}`)));
 }
 
 /**
@@ -98,9 +112,9 @@ async function applyEnds(q: Queryable, ends: readonly { callId: string; end: Cal
     `UPDATE calls c SET ended_at = GREATEST(e.ended_at, c.started_at), outcome = e.outcome, outcome_detail = e.outcome_detail,
        ended_at_node = e.ended_at_node, answered_at = COALESCE(e.answered_at, c.answered_at), queue_id = COALESCE(e.queue_id, c.queue_id),
        agent_id = COALESCE(e.agent_id, c.agent_id), wait_seconds = COALESCE(e.wait_seconds, c.wait_seconds),
-       talk_seconds = COALESCE(e.talk_seconds, c.talk_seconds)
-     FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::text[], $8::text[], $9::numeric[], $10::numeric[])
-       AS e(id, ended_at, outcome, outcome_detail, ended_at_node, answered_at, queue_id, agent_id, wait_seconds, talk_seconds)
+       talk_seconds = COALESCE(e.talk_seconds, c.talk_seconds), queue_outcome = COALESCE(e.queue_outcome, c.queue_outcome)
+     FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::text[], $8::text[], $9::numeric[], $10::numeric[], $11::text[])
+       AS e(id, ended_at, outcome, outcome_detail, ended_at_node, answered_at, queue_id, agent_id, wait_seconds, talk_seconds, queue_outcome)
      WHERE c.id = e.id AND c.ended_at IS NULL`,
     [
       ends.map((e) => e.callId),
@@ -113,6 +127,7 @@ async function applyEnds(q: Queryable, ends: readonly { callId: string; end: Cal
       ends.map((e) => e.end.agentId ?? null),
       ends.map((e) => e.end.waitSeconds ?? null),
       ends.map((e) => e.end.talkSeconds ?? null),
+      ends.map((e) => e.end.queueOutcome ?? null),
     ],
   );
   return rowCount ?? 0;
@@ -127,9 +142,9 @@ export function callRepository(pool: pg.Pool): CallRepository {
     async update(callId, changes) {
       const { rowCount } = await pool.query(
         `UPDATE calls SET answered_at = COALESCE($2, answered_at), queue_id = COALESCE($3, queue_id), agent_id = COALESCE($4, agent_id),
-           wait_seconds = COALESCE($5, wait_seconds), talk_seconds = COALESCE($6, talk_seconds)
+           wait_seconds = COALESCE($5, wait_seconds), talk_seconds = COALESCE($6, talk_seconds), queue_outcome = COALESCE($7, queue_outcome)
          WHERE id = $1`,
-        [callId, changes.answeredAt ?? null, changes.queueId ?? null, changes.agentId ?? null, changes.waitSeconds ?? null, changes.talkSeconds ?? null],
+        [callId, changes.answeredAt ?? null, changes.queueId ?? null, changes.agentId ?? null, changes.waitSeconds ?? null, changes.talkSeconds ?? null, changes.queueOutcome ?? null],
       );
       return rowCount === 0 ? { kind: 'notFound' } : { kind: 'updated' };
     },
@@ -163,6 +178,7 @@ export function callRepository(pool: pg.Pool): CallRepository {
         .add((p) => `outcome = ${p}`, filter.outcome)
         .add((p) => `queue_id = ${p}`, filter.queueId)
         .add((p) => `agent_id = ${p}`, filter.agentId)
+        .add((p) => `queue_outcome = ${p}`, filter.queueOutcome)
         .add((p) => `started_at >= ${p}`, filter.since)
         .add((p) => `started_at < ${p}`, filter.until);
       if (filter.active !== undefined) where.raw(filter.active ? 'ended_at IS NULL' : 'ended_at IS NOT NULL');
@@ -170,7 +186,8 @@ export function callRepository(pool: pg.Pool): CallRepository {
     },
 
     async appendEvents(events: CallEvent[]) {
-      await insertEvents(pool, events);
+      if (events.some(isPaymentEvent)) await inTransaction(pool, (client) => insertEvents(client, events));
+      else await insertEvents(pool, events);
     },
 
     async events(callId) {
@@ -183,73 +200,6 @@ export function callRepository(pool: pg.Pool): CallRepository {
         if (row.node_id !== null) event.nodeId = row.node_id;
         return event;
       });
-    },
-  };
-}
-
-interface PaymentRow {
-  id: string;
-  call_id: string;
-  status: PaymentRecord['status'];
-  amount_minor: number;
-  currency: 'GBP';
-  reference: string;
-  gateway_session_id: string | null;
-  gateway_transaction_id: string | null;
-  created_at: Date;
-  completed_at: Date | null;
-}
-
-const PAYMENT_COLUMNS = 'id, call_id, status, amount_minor, currency, reference, gateway_session_id, gateway_transaction_id, created_at, completed_at';
-
-function paymentRecord(row: PaymentRow): PaymentRecord {
-  return {
-    id: row.id,
-    callId: row.call_id,
-    status: row.status,
-    amountMinor: row.amount_minor,
-    currency: row.currency,
-    reference: row.reference,
-    gatewaySessionId: opt(row.gateway_session_id),
-    gatewayTransactionId: opt(row.gateway_transaction_id),
-    createdAt: row.created_at,
-    completedAt: opt(row.completed_at),
-  };
-}
-
-/** Payment outcomes only — the schema has nowhere to put a card number, and refuses card-like references. */
-export function paymentRepository(pool: pg.Pool): PaymentRepository {
-  async function get(paymentId: string): Promise<PaymentRecord | undefined> {
-    const { rows } = await pool.query<PaymentRow>(`SELECT ${PAYMENT_COLUMNS} FROM payments WHERE id = $1`, [paymentId]);
-    return rows[0] && paymentRecord(rows[0]);
-  }
-  return {
-    async create(payment) {
-      try {
-        const { rows } = await pool.query<PaymentRow>(
-          `INSERT INTO payments (id, call_id, amount_minor, currency, reference, gateway_session_id) VALUES ($1, $2, $3, $4, $5, $6)
-           ON CONFLICT (id) DO NOTHING RETURNING ${PAYMENT_COLUMNS}`,
-          [payment.id, payment.callId, payment.amountMinor, payment.currency, payment.reference, payment.gatewaySessionId ?? null],
-        );
-        return rows[0] ? { kind: 'created', payment: paymentRecord(rows[0]) } : { kind: 'exists' };
-      } catch (error) {
-        if (isPgError(error, PG_FOREIGN_KEY_VIOLATION)) return { kind: 'callNotFound' };
-        throw error;
-      }
-    },
-    async complete(paymentId, result) {
-      const { rows } = await pool.query<PaymentRow>(
-        `UPDATE payments SET status = $2, gateway_transaction_id = $3, completed_at = $4 WHERE id = $1 AND status = 'pending' RETURNING ${PAYMENT_COLUMNS}`,
-        [paymentId, result.status, result.gatewayTransactionId ?? null, result.completedAt],
-      );
-      if (rows[0]) return { kind: 'completed', payment: paymentRecord(rows[0]) };
-      const existing = await get(paymentId);
-      return existing ? { kind: 'alreadyCompleted', payment: existing } : { kind: 'notFound' };
-    },
-    get,
-    async forCall(callId) {
-      const { rows } = await pool.query<PaymentRow>(`SELECT ${PAYMENT_COLUMNS} FROM payments WHERE call_id = $1 ORDER BY created_at, id`, [callId]);
-      return rows.map(paymentRecord);
     },
   };
 }

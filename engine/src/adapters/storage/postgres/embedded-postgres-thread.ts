@@ -1,20 +1,22 @@
 /**
  * The embedded database's own thread: PGlite and its socket server, so the engine's event loop never
  * waits while PGlite's WebAssembly runs a query. It tells the engine where it listens ('listening'),
- * and stops when asked ('close' → 'closed'). See embedded-postgres.ts.
+ * dumps the whole database when asked ('dump' → 'dumped'), and stops when asked ('close' → 'closed').
+ * See embedded-postgres.ts.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
-import type { EmbeddedPostgresReport } from './embedded-postgres.js';
+import type { EmbeddedPostgresReport, EmbeddedPostgresRequest } from './embedded-postgres.js';
 import { useSessionQueue } from './pglite-session-queue.js';
 
-const { dataDir, maxConnections, port } = workerData as { dataDir: string; maxConnections: number; port: number };
+const { dataDir, maxConnections, port, snapshot } = workerData as { dataDir: string | undefined; maxConnections: number; port: number; snapshot: Uint8Array<ArrayBuffer> | undefined };
 const report = (message: EmbeddedPostgresReport) => parentPort!.postMessage(message);
 
 try {
   const started = performance.now();
-  const db = await PGlite.create({ dataDir });
+  // No dataDir: held in this thread's memory, from the snapshot (a dump) when there is one.
+  const db = await PGlite.create({ ...(dataDir ? { dataDir } : {}), ...(snapshot ? { loadDataDir: new Blob([snapshot]) } : {}) });
   const startupMs = Math.round(performance.now() - started);
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port, maxConnections });
   useSessionQueue(server, db);
@@ -24,8 +26,18 @@ try {
     await db.close();
     throw error;
   }
-  parentPort!.on('message', (message: { kind: string }) => {
-    if (message.kind !== 'close') return;
+  parentPort!.on('message', (request: EmbeddedPostgresRequest) => {
+    if (request.kind === 'dump') {
+      void (async () => {
+        try {
+          const tarball = new Uint8Array(await ((await db.dumpDataDir('gzip')) as Blob).arrayBuffer());
+          parentPort!.postMessage({ kind: 'dumped', tarball } satisfies EmbeddedPostgresReport, [tarball.buffer]);
+        } catch (error) {
+          report({ kind: 'failed', message: (error as Error).message });
+        }
+      })();
+      return;
+    }
     void (async () => {
       await server.stop();
       await db.close();

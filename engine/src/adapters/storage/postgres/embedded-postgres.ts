@@ -17,21 +17,36 @@ import { Worker } from 'node:worker_threads';
 export interface EmbeddedPostgres {
   /** postgres://postgres@127.0.0.1:<port>/postgres */
   url: string;
-  dataDir: string;
+  /** Where its files are; undefined for a database held in memory. */
+  dataDir: string | undefined;
   /** How long PGlite took to open (cold start), in ms. */
   startupMs: number;
+  /** The whole database as a gzipped tarball (PGlite's dumpDataDir), to start another from. */
+  dump(): Promise<Blob>;
   close(): Promise<void>;
 }
 
-/** What the database's thread says to the engine. */
-export type EmbeddedPostgresReport = { kind: 'listening'; port: number; startupMs: number } | { kind: 'failed'; message: string } | { kind: 'closed' };
+/** What the database's thread says to the engine, in answer to its start and to each request. */
+export type EmbeddedPostgresReport =
+  | { kind: 'listening'; port: number; startupMs: number }
+  | { kind: 'failed'; message: string }
+  | { kind: 'dumped'; tarball: Uint8Array<ArrayBuffer> }
+  | { kind: 'closed' };
 
-export async function startEmbeddedPostgres(options: { dataDir: string; maxConnections: number; port?: number }): Promise<EmbeddedPostgres> {
-  const dataDir = join(options.dataDir, 'pglite');
-  mkdirSync(dataDir, { recursive: true });
-  const releaseLock = lockDataDir(options.dataDir);
+/** What the engine asks of the database's thread. */
+export type EmbeddedPostgresRequest = { kind: 'dump' } | { kind: 'close' };
+
+/**
+ * `dataDir`: files under `<dataDir>/pglite`, one process at a time. Without it, the database lives in this
+ * process's memory and goes with it — started from `snapshot` (a dump) when given, which skips initdb.
+ */
+export async function startEmbeddedPostgres(options: { dataDir?: string; maxConnections: number; port?: number; snapshot?: Blob }): Promise<EmbeddedPostgres> {
+  const dataDir = options.dataDir === undefined ? undefined : join(options.dataDir, 'pglite');
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const releaseLock = options.dataDir === undefined ? () => undefined : lockDataDir(options.dataDir);
+  const snapshot = options.snapshot ? new Uint8Array(await options.snapshot.arrayBuffer()) : undefined;
   const worker = new Worker(new URL('./embedded-postgres-worker.mjs', import.meta.url), {
-    workerData: { dataDir, maxConnections: options.maxConnections, port: options.port ?? 0 },
+    workerData: { dataDir, maxConnections: options.maxConnections, port: options.port ?? 0, snapshot },
   });
   const reports = reportsOf(worker);
   let started: Extract<EmbeddedPostgresReport, { kind: 'listening' }>;
@@ -45,13 +60,26 @@ export async function startEmbeddedPostgres(options: { dataDir: string; maxConne
     throw error;
   }
   let closing: Promise<void> | undefined;
+  let requests: Promise<unknown> = Promise.resolve();
   return {
     url: `postgres://postgres@127.0.0.1:${started.port}/postgres`,
     dataDir,
     startupMs: started.startupMs,
+    dump() {
+      // One request at a time, each after the one before it has its reply, so replies match requests.
+      const dumped = requests.then(async () => {
+        worker.postMessage({ kind: 'dump' } satisfies EmbeddedPostgresRequest);
+        const reply = await reports.next();
+        if (reply.kind !== 'dumped') throw new Error(reply.kind === 'failed' ? reply.message : `the embedded database answered ${reply.kind} to a dump`);
+        return new Blob([reply.tarball]);
+      });
+      requests = dumped.catch(() => undefined);
+      return dumped;
+    },
     close() {
       closing ??= (async () => {
-        worker.postMessage({ kind: 'close' });
+        await requests;
+        worker.postMessage({ kind: 'close' } satisfies EmbeddedPostgresRequest);
         try {
           await reports.next();
         } finally {

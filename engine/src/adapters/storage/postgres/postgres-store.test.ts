@@ -293,15 +293,16 @@ describe.each(testDatabases())('PostgreSQL store ($name)', (backend) => {
 
       await store.queues.create({ id: 'highways', name: 'Highways', settings: { serviceLevelSeconds: 20 } }, 'alice');
       await store.queues.create({ id: 'housing', name: 'Housing', settings: {} }, 'alice');
-      expect(await store.agents.create({ id: 'a1', name: 'Asha', destination: 'sip:asha@pbx', skills: ['welsh'], queueIds: ['nope'] }, 'alice')).toEqual({
+      const endpoints = [{ kind: 'sip-uri' as const, value: 'sip:asha@pbx' }];
+      expect(await store.agents.create({ id: 'a1', name: 'Asha', endpoints, skills: { welsh: 3 }, queueIds: ['nope'] }, 'alice')).toEqual({
         kind: 'queueNotFound',
         queueId: 'nope',
       });
-      expect(await store.agents.create({ id: 'a1', name: 'Asha', destination: 'sip:asha@pbx', skills: ['welsh'], queueIds: ['housing', 'highways', 'housing'] }, 'alice')).toMatchObject({
+      expect(await store.agents.create({ id: 'a1', name: 'Asha', endpoints, skills: { welsh: 3 }, queueIds: ['housing', 'highways', 'housing'] }, 'alice')).toMatchObject({
         kind: 'created',
-        item: { queueIds: ['highways', 'housing'], skills: ['welsh'] },
+        item: { queueIds: ['highways', 'housing'], skills: { welsh: 3 }, endpoints, activeEndpoint: 0 },
       });
-      expect(await store.agents.create({ id: 'a1', name: 'Asha', destination: 'sip:asha@pbx', skills: [], queueIds: [] }, 'alice')).toEqual({ kind: 'exists' });
+      expect(await store.agents.create({ id: 'a1', name: 'Asha', endpoints: [], skills: {}, queueIds: [] }, 'alice')).toEqual({ kind: 'exists' });
       expect(await store.agents.update('a1', { queueIds: ['housing'] }, 'alice')).toMatchObject({ kind: 'updated', item: { queueIds: ['housing'], name: 'Asha' } });
       expect(await store.queues.delete('housing', 'alice')).toEqual({ kind: 'deleted' });
       expect((await store.agents.get('a1'))?.queueIds).toEqual([]);
@@ -370,21 +371,44 @@ describe.each(testDatabases())('PostgreSQL store ($name)', (backend) => {
       await expect(store.calls.list({}, { page: 0, pageSize: 10 })).rejects.toThrow(/page must be/);
     });
 
-    it('keep payment outcomes only, and refuse a card-like reference', async () => {
-      await store.calls.start({ id: 'pay-call', kind: 'phone', from: '+447700900111', to: '+441234500000', startedAt: new Date(), engineInstanceId: instance });
-      const payment = { id: 'pay-1', callId: 'pay-call', amountMinor: 3500, currency: 'GBP' as const, reference: 'PCN-AB12345', gatewaySessionId: 'sess-1' };
-      expect(await store.payments.create(payment)).toMatchObject({ kind: 'created', payment: { status: 'pending', amountMinor: 3500 } });
-      expect(await store.payments.create(payment)).toEqual({ kind: 'exists' });
-      expect(await store.payments.create({ ...payment, id: 'pay-2', callId: 'no-call' })).toEqual({ kind: 'callNotFound' });
-      const completedAt = new Date();
-      expect(await store.payments.complete('pay-1', { status: 'paid', gatewayTransactionId: 'T-991', completedAt })).toMatchObject({
-        kind: 'completed',
-        payment: { status: 'paid', gatewayTransactionId: 'T-991', completedAt },
-      });
-      expect(await store.payments.complete('pay-1', { status: 'failed', completedAt })).toMatchObject({ kind: 'alreadyCompleted', payment: { status: 'paid' } });
-      expect(await store.payments.complete('pay-9', { status: 'failed', completedAt })).toEqual({ kind: 'notFound' });
-      expect((await store.payments.forCall('pay-call')).map((p) => p.id)).toEqual(['pay-1']);
-      await expect(store.payments.create({ ...payment, id: 'pay-3', reference: '4111111111111111' })).rejects.toThrow(/payments_reference_check/);
+    it('write payments from payment events: one row per attempt, its outcome, newest first, filtered', async () => {
+      await store.calls.start({ id: 'pay-call', kind: 'phone', from: '+447700900111', to: '+441234500000', flowId: undefined, startedAt: new Date(), engineInstanceId: instance });
+      const started = { reference: 'PCN-AB12345', merchantReference: 'PCN-AB12345', amountPence: 3500, mode: 'bridge' };
+      const ended = { status: 'paid', reference: 'PCN-AB12345', amountPence: 3500, transactionId: 'T-991', sessionId: 'sess-1', maskedCard: '**** 1111', reason: null, previouslyPaid: false };
+      await store.calls.appendEvents([event('pay-call', 1, 'call.started'), event('pay-call', 2, 'payment.started', started, 'take-payment')]);
+      expect(await store.payments.forCall('pay-call')).toMatchObject([{ id: 'pay-call:2', status: 'pending', amountMinor: 3500, nodeId: 'take-payment', callKind: 'phone', previouslyPaid: false }]);
+      await store.calls.appendEvents([event('pay-call', 3, 'payment.ended', ended, 'take-payment')]);
+      expect(await store.payments.get('pay-call:2')).toMatchObject({ status: 'paid', gatewayTransactionId: 'T-991', gatewaySessionId: 'sess-1', maskedCard: '**** 1111', completedAt: expect.any(Date) });
+
+      // A second attempt (the caller pays the same reference again): found already paid, nothing charged.
+      await store.calls.appendEvents([event('pay-call', 4, 'payment.started', started, 'take-payment')]);
+      // A repeated event (seq 3 again) is ignored, and so is its payment: the new attempt stays pending.
+      await store.calls.appendEvents([event('pay-call', 3, 'payment.ended', { ...ended, status: 'declined' }, 'take-payment')]);
+      expect((await store.payments.get('pay-call:4'))?.status).toBe('pending');
+      await store.calls.appendEvents([event('pay-call', 5, 'payment.ended', { ...ended, previouslyPaid: true, sessionId: null }, 'take-payment')]);
+      expect(await store.payments.get('pay-call:4')).toMatchObject({ status: 'paid', previouslyPaid: true, gatewayTransactionId: 'T-991' });
+      // One charge is one row: the same transaction paid twice (not as previously paid) is refused.
+      await store.calls.appendEvents([event('pay-call', 6, 'payment.started', started, 'take-payment')]);
+      await expect(store.calls.appendEvents([event('pay-call', 7, 'payment.ended', ended, 'take-payment')])).rejects.toThrow(/payments_one_row_per_charge/);
+      await store.calls.appendEvents([event('pay-call', 7, 'payment.ended', { ...ended, status: 'abandoned', transactionId: 'T-992', maskedCard: null }, 'take-payment')]);
+
+      // An event that does not read as a payment (a card-like reference, a card in the masked field) is logged but writes no row.
+      await store.calls.appendEvents([event('pay-call', 8, 'payment.started', { ...started, reference: '4111111111111111' }, 'other')]);
+      await store.calls.appendEvents([event('pay-call', 9, 'payment.started', started, 'third'), event('pay-call', 10, 'payment.ended', { ...ended, maskedCard: '4444333322221111' }, 'third')]);
+      expect((await store.payments.forCall('pay-call')).map((p) => [p.id, p.status])).toEqual([
+        ['pay-call:2', 'paid'],
+        ['pay-call:4', 'paid'],
+        ['pay-call:6', 'abandoned'],
+        ['pay-call:9', 'pending'],
+      ]);
+      expect(JSON.stringify(await store.payments.forCall('pay-call'))).not.toMatch(/4111111111111111|4444333322221111/);
+      await expect(store.calls.events('pay-call')).resolves.toHaveLength(10);
+
+      const listed = await store.payments.list({ reference: 'PCN-AB12345', status: 'paid' }, { page: 1, pageSize: 10 });
+      expect(listed.items.map((p) => p.id)).toEqual(['pay-call:4', 'pay-call:2']);
+      expect((await store.payments.list({ transactionId: 'T-992' }, { page: 1, pageSize: 10 })).items.map((p) => p.id)).toEqual(['pay-call:6']);
+      expect((await store.payments.list({ callKind: 'test' }, { page: 1, pageSize: 10 })).total).toBe(0);
+      await expect(database.pool.query("INSERT INTO payments (id, call_id, reference) VALUES ('x', 'pay-call', '4111111111111111')")).rejects.toThrow(/payments_reference_check/);
     });
   });
 
@@ -395,7 +419,7 @@ describe.each(testDatabases())('PostgreSQL store ($name)', (backend) => {
       const dana = created.user;
       expect(await store.users.create({ username: 'dana', passwordHash: 'x', role: 'viewer' }, 'system:admin-cli')).toEqual({ kind: 'exists' });
       expect(await store.users.byUsername('DANA')).toMatchObject({ id: dana.id, passwordHash: '$argon2id$v=19$fake-hash-for-test' });
-      await expect(store.users.create({ username: 'eve', passwordHash: 'x', role: 'owner' as never }, 'x')).rejects.toThrow(/users_role_check/);
+      await expect(store.users.create({ username: 'eve', passwordHash: 'x', role: 'owner' as never }, 'x')).rejects.toThrow(/users_role_fkey/);
 
       const sessionHash = 'a'.repeat(64);
       await store.sessions.create({ tokenHash: sessionHash, userId: dana.id, expiresAt: new Date(Date.now() + 60_000) });

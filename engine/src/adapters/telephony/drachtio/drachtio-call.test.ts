@@ -1,19 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { PromptSegment } from '../../../ports/call-channel.js';
-import { SimulatedClock } from '../simulator/simulated-clock.js';
-import { parseTelephonyConfig, type TelephonyConfigInput } from './config.js';
-import { DrachtioCall, referTarget } from './drachtio-call.js';
+import { referTarget } from './drachtio-call.js';
 import { TelephonyError } from './media-leg.js';
-import { MediaServerPool } from './media-pool.js';
-import { createOutboundRouter } from './outbound-routing.js';
-import { captureLogger, FakeMediaServer, FakeResponse, FakeSipAgent, fakeRequest, type FakeFreeSwitchChannel } from './testing/fakes.js';
-
-const say = (text: string): PromptSegment[] => [{ language: 'en-GB', text }];
-
-/** Let every pending promise callback and immediate run (no time passes). */
-const settle = async () => {
-  for (let i = 0; i < 30; i += 1) await new Promise((resolve) => setImmediate(resolve));
-};
+import { setupCall, say, settle } from './testing/call-setup.js';
+import { FakeResponse, fakeRequest, type FakeFreeSwitchChannel } from './testing/fakes.js';
 
 function wav(samples: number[], rate = 16_000): Uint8Array {
   const data = new Int16Array(samples);
@@ -35,51 +24,7 @@ function wav(samples: number[], rate = 16_000): Uint8Array {
   return bytes;
 }
 
-async function setup(extra: Partial<TelephonyConfigInput> = {}, settings: { recordCalls?: boolean; speechFor?: (text: string, language: string) => string } = {}) {
-  const clock = new SimulatedClock(Date.UTC(2026, 0, 7, 10), { idleDriven: false });
-  const logger = captureLogger();
-  const recordings = new Map<string, Uint8Array>();
-  const servers = [new FakeMediaServer('fs1', clock, recordings), new FakeMediaServer('fs2', clock, recordings)];
-  const config = parseTelephonyConfig({
-    drachtio: { secret: 'secret' },
-    mediaServers: [
-      { name: 'fs1', host: 'fs1' },
-      { name: 'fs2', host: 'fs2' },
-    ],
-    trunks: [{ name: 'carrier', outbound: { host: 'sip.carrier.example' } }],
-    ...extra,
-  });
-  const pool = new MediaServerPool(config.mediaServers, async (c) => servers.find((s) => s.name === c.name)!, clock, logger);
-  await pool.start();
-  const sip = new FakeSipAgent(clock);
-  const request = fakeRequest();
-  const response = new FakeResponse();
-  const media = await pool.createLeg({ remoteSdp: request.body });
-  const agents = { contactsOf: async (id: string) => (id === 'alice' ? ['sip:alice@10.0.0.5:5062'] : []) };
-  const call = new DrachtioCall({
-    callId: 'call-1',
-    from: '+447700900123',
-    to: '+441234500000',
-    request,
-    response,
-    media,
-    sip,
-    createLeg: (options) => pool.createLeg(options),
-    route: createOutboundRouter(config, agents, () => []),
-    clock,
-    logger,
-    readRecording: async (path) => {
-      const bytes = recordings.get(path);
-      if (!bytes) throw new Error(`no recording at ${path}`);
-      return bytes;
-    },
-    settings: { ttsVoice: 'slt', recordingsDir: '/recordings', recordCalls: settings.recordCalls ?? false },
-    ...(settings.speechFor ? { speechFor: settings.speechFor } : {}),
-  });
-  const callerChannel = servers[0]!.channels[0]!;
-  const signal = new AbortController().signal;
-  return { clock, logger, servers, sip, request, response, call, callerChannel, signal, pool };
-}
+const setup = setupCall;
 
 const collect = { minDigits: 1, maxDigits: 4, terminators: '#', firstDigitTimeoutMs: 5_000, interDigitTimeoutMs: 3_000 };
 
@@ -224,6 +169,7 @@ describe('DrachtioCall', () => {
     await clock.advance(1_000);
     await settle();
     expect(sip.invites[0]!.uri).toBe('sip:alice@10.0.0.5:5062');
+    expect(sip.invites[0]!.opts.headers).toEqual({ From: '<sip:+447700900123@localhost>' });
     const agentChannel = servers.flatMap((s) => s.channels).find((c) => c !== callerChannel)!;
     expect(sip.invites[0]!.opts.localSdp).toBe(agentChannel.local.sdp);
     expect(callerChannel.apiCalls).toContain(`uuid_bridge ${callerChannel.uuid} ${agentChannel.uuid}`);
@@ -250,11 +196,12 @@ describe('DrachtioCall', () => {
     expect(callerChannel.released).toBe(true);
   });
 
-  it('follows a REFER from the bridged party: rings the new target, bridges it, reports 200 by NOTIFY, drops the old leg', async () => {
-    const { call, callerChannel, servers, sip, clock, signal } = await setup();
-    const bridged = call.bridge({ kind: 'agent', agentId: 'alice' }, { ringTimeoutMs: 20_000, signal });
+  it('a caller transferred to an agent stays bridged by the engine, which follows the agent’s REFER: rings the target, bridges it, NOTIFY 200, drops the old leg', async () => {
+    const { call, callerChannel, otherChannels, sip, clock, signal } = await setup();
+    const transferred = call.transfer({ kind: 'agent', agentId: 'alice' }, { ringTimeoutMs: 20_000, signal });
     await settle();
     await clock.advance(1_000);
+    expect(await transferred).toEqual({ kind: 'transferred' });
     await settle();
     const first = sip.uacDialogs[0]!;
     const refer = new FakeResponse();
@@ -264,15 +211,17 @@ describe('DrachtioCall', () => {
     await clock.advance(1_000);
     await settle();
     expect(sip.invites[1]!.uri).toBe('sip:carol@10.0.0.9:5060');
-    const carolChannel = servers.flatMap((s) => s.channels).at(-1)!;
+    const carolChannel = otherChannels().at(-1)!;
     expect(callerChannel.apiCalls).toContain(`uuid_bridge ${callerChannel.uuid} ${carolChannel.uuid}`);
     expect(first.requests).toEqual([
       expect.objectContaining({ method: 'NOTIFY', body: 'SIP/2.0 200 OK', headers: expect.objectContaining({ Event: 'refer' }) }),
     ]);
     expect(first.destroyed).toBe(true);
-    await clock.advance(30_000);
+    expect(sip.uasDialogs[0]!.destroyed).toBe(false);
     sip.uacDialogs[1]!.remoteHangup();
-    expect(await bridged).toEqual({ kind: 'completed', talkMs: 31_000 });
+    await settle();
+    expect(sip.uasDialogs[0]!.destroyed).toBe(true);
+    expect(callerChannel.released && carolChannel.released).toBe(true);
   });
 
   it('reads the target of a REFER: Teams numbers via the Microsoft hubs, anything else as a SIP URI', () => {
@@ -403,20 +352,115 @@ describe('DrachtioCall', () => {
     expect(farChannel.released && callerChannel.released).toBe(true);
   });
 
-  it('hands off a payment: consult call, token sent as DTMF to the far end only, then the caller is bridged with DTMF filtered', async () => {
-    const { call, sip, servers, callerChannel, clock, signal } = await setup();
-    const handOff = call.handOff({ kind: 'number', e164: '+448000000000' }, { digitsToSend: '738192', mode: 'bridge', ringTimeoutMs: 20_000, signal });
+  /** An answered call, the payment line ringing and answered, the token keyed on our consult leg. */
+  async function handedOff(mode: 'bridge' | 'refer', settings: { recordCalls?: boolean } = {}) {
+    const ctx = await setup({}, settings);
+    const played = ctx.call.play([], { bargeIn: false, signal: ctx.signal });
     await settle();
-    await clock.advance(1_000);
+    await played;
+    const callerDialog = ctx.sip.uasDialogs[0]!;
+    const pending = ctx.call.handOff({ kind: 'sip', uri: 'sip:callsecure@pay360.example' }, { digitsToSend: '738192#', mode, ringTimeoutMs: 20_000, signal: ctx.signal });
+    pending.catch(() => undefined);
     await settle();
-    const pay360Channel = servers.flatMap((s) => s.channels).find((c) => c !== callerChannel)!;
-    expect(pay360Channel.executed).toContainEqual({ app: 'send_dtmf', arg: '738192@100' });
+    await ctx.clock.advance(1_000); // the payment line answers
+    await settle();
+    const payLine = ctx.sip.uacDialogs[0]!;
+    const consult = ctx.servers.flatMap((s) => s.channels).find((c) => c !== ctx.callerChannel)!;
+    return { ...ctx, callerDialog, payLine, consult, pending };
+  }
+
+  it('hands off a payment: the token is keyed from a consult leg, then the caller’s media goes straight to the payment line', async () => {
+    const { callerDialog, payLine, consult, callerChannel, clock, pending, servers, call, signal, logger, sip } = await handedOff('bridge');
+    // The consult INVITE offers nothing: FreeSWITCH answers the payment line's offer (plain RTP, whatever it would have offered itself).
+    expect(sip.invites[0]!.opts).toMatchObject({ noAck: true });
+    expect(sip.invites[0]!.opts.localSdp).toBeUndefined();
+    expect(consult.remote.sdp).toBe(payLine.remote.sdp);
+    expect(payLine.local.sdp).toBe(consult.local.sdp);
+    expect(consult.executed).toContainEqual({ app: 'send_dtmf', arg: '738192#@100' });
     expect(callerChannel.executed.some((e) => e.app === 'send_dtmf')).toBe(false);
-    expect(callerChannel.variables.bridge_filter_dtmf).toBe('true');
-    sip.uacDialogs[0]!.remoteHangup();
-    expect(await handOff).toEqual({ kind: 'returned' });
-    expect(callerChannel.variables.bridge_filter_dtmf).toBe('false');
-    expect(pay360Channel.released).toBe(true);
+    expect(callerDialog.offerless).toEqual([]); // the token is still being keyed
+    await clock.advance(7 * 250);
+    await settle();
+    // RFC 3725: the caller offers, the payment line answers, the answer goes in the caller's ACK.
+    expect(callerDialog.offerless).toEqual([{ offer: callerDialog.remote.sdp, ackedWith: payLine.remote.sdp }]);
+    expect(payLine.modifiedWith).toEqual([callerDialog.remote.sdp]);
+    expect(callerDialog.local.sdp).toBe(payLine.remote.sdp);
+    // Neither of our FreeSWITCH channels carries the payment: both are gone, nothing was bridged through them.
+    expect(callerChannel.released && consult.released).toBe(true);
+    expect([...callerChannel.apiCalls, ...consult.apiCalls].some((c) => c.startsWith('uuid_bridge'))).toBe(false);
+
+    // The payment line hangs up: the caller is put back on a new FreeSWITCH channel, answering their offer.
+    payLine.remoteHangup();
+    expect(await pending).toEqual({ kind: 'returned' });
+    const back = servers.flatMap((s) => s.channels).find((c) => c !== callerChannel && c !== consult)!;
+    expect(back.remote.sdp).toBe(callerDialog.offerless[1]!.offer);
+    expect(callerDialog.offerless[1]!.ackedWith).toBe(back.local.sdp);
+    expect(callerDialog.local.sdp).toBe(back.local.sdp);
+    const receipt = call.play(say('Thank you, your payment was taken.'), { bargeIn: false, signal });
+    await settle();
+    await clock.advance(2_000);
+    expect(await receipt).toEqual({ kind: 'played' });
+    expect(back.played).toEqual(['say:Thank you, your payment was taken.']);
+    expect(back.variables).toMatchObject({ tts_engine: 'flite', playback_terminators: 'none' });
+    expect(logger.lines.join('\n')).not.toContain('738192');
+  });
+
+  it('a caller hanging up on the payment line ends the payment line’s call too', async () => {
+    const { callerDialog, payLine, clock, pending } = await handedOff('bridge');
+    await clock.advance(7 * 250);
+    await settle();
+    callerDialog.remoteHangup();
+    await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
+    expect(payLine.destroyed).toBe(true);
+  });
+
+  it('fails the hand-off, and keeps the caller on FreeSWITCH, when the payment line will not take the caller’s media', async () => {
+    const { callerDialog, payLine, callerChannel, consult, clock, pending, call, signal } = await handedOff('bridge');
+    payLine.answerReinvite = () => ({ status: 488 });
+    await clock.advance(7 * 250);
+    expect(await pending).toMatchObject({ kind: 'failed', reason: expect.stringContaining('refused the caller') });
+    expect(callerDialog.offerless[0]!.ackedWith).toBe(callerChannel.local.sdp);
+    expect(payLine.destroyed && consult.released).toBe(true);
+    expect(callerChannel.released).toBe(false);
+    const sorry = call.play(say('Sorry.'), { bargeIn: false, signal });
+    await settle();
+    await clock.advance(2_000);
+    expect(await sorry).toEqual({ kind: 'played' });
+  });
+
+  it('refer mode: an attended transfer (REFER with Replaces) hands the caller to the payment line and leaves the call', async () => {
+    const { callerDialog, payLine, consult, callerChannel, clock, pending } = await handedOff('refer');
+    await clock.advance(7 * 250);
+    await settle();
+    const refer = callerDialog.requests.find((r) => r.method === 'REFER')!;
+    const { callId, localTag, remoteTag } = payLine.sip;
+    expect(refer.headers?.['Refer-To']).toBe(`<sip:callsecure@pay360.example?Replaces=${encodeURIComponent(`${callId};to-tag=${remoteTag};from-tag=${localTag}`)}>`);
+    callerDialog.notify('SIP/2.0 200 OK\r\n');
+    expect(await pending).toEqual({ kind: 'transferred' });
+    expect(callerDialog.destroyed && callerChannel.released && consult.released).toBe(true);
+    expect(callerDialog.offerless).toEqual([]);
+  });
+
+  it('refer mode with a trunk that refuses REFER: the media goes direct for good, and the caller is hung up when the payment line is done', async () => {
+    const { callerDialog, payLine, clock, pending } = await handedOff('refer');
+    callerDialog.answerRequest = (method) => (method === 'REFER' ? 405 : 200);
+    await clock.advance(7 * 250);
+    expect(await pending).toEqual({ kind: 'transferred' });
+    expect(callerDialog.offerless[0]!.ackedWith).toBe(payLine.remote.sdp);
+    expect(callerDialog.destroyed).toBe(false);
+    payLine.remoteHangup();
+    await settle();
+    expect(callerDialog.destroyed).toBe(true);
+  });
+
+  it('records the rest of the call in a new file once the caller is back from the payment line', async () => {
+    const { payLine, clock, pending, servers, callerChannel, consult } = await handedOff('bridge', { recordCalls: true });
+    await clock.advance(7 * 250);
+    await settle();
+    payLine.remoteHangup();
+    await pending;
+    const back = servers.flatMap((s) => s.channels).find((c) => c !== callerChannel && c !== consult)!;
+    expect(back.apiCalls).toEqual([`uuid_record ${back.uuid} start /recordings/call-1-call-1.wav`]);
   });
 
   it('masks and unmasks the call recording for payments', async () => {

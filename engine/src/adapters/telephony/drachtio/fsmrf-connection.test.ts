@@ -82,7 +82,7 @@ describe('drachtio-fsmrf with its late failures contained', () => {
   it('guards dialogs made in the callback form fsmrf also uses, and leaves a handled destroy to its caller', async () => {
     const late: unknown[] = [];
     const unhandled = watchUnhandled();
-    const guarded = guardedSrfForMrf({ createUAC: async () => goneDialog(), createUAS: async () => goneDialog() }, (_what, error) => late.push(error));
+    const guarded = guardedSrfForMrf({ createUAC: (async () => goneDialog()) as unknown as SipAgent['createUAC'], createUAS: async () => goneDialog() }, (_what, error) => late.push(error));
     const viaCallback = await new Promise<SipDialog>((resolve, reject) =>
       (guarded.createUAC as unknown as (...args: unknown[]) => void)('sip:drachtio@127.0.0.1:5080', {}, {}, (error: unknown, dialog: SipDialog) => (error ? reject(error) : resolve(dialog))),
     );

@@ -32,10 +32,19 @@ export interface SipResponse {
 
 /** An established SIP dialog (drachtio-srf Dialog). */
 export interface SipDialog extends EventEmitter {
+  /** Our side's SDP: what drachtio-srf answers a far end's re-INVITE with (set it after a third-party exchange). */
   readonly local: { sdp: string; uri?: string };
   readonly remote: { sdp: string; uri?: string };
+  /** The dialog's identity: Call-ID and our and the far end's tags (for a Replaces header). */
+  readonly sip?: { callId: string; localTag: string; remoteTag: string };
   destroy(opts?: { headers?: Record<string, string> }): Promise<unknown> | void;
+  /** re-INVITE with our offer; resolves with the far end's answer. */
   modify(sdp: string): Promise<unknown>;
+  /**
+   * re-INVITE with no SDP (RFC 3725): resolves with the far end's offer, to be answered in the ACK —
+   * which the caller must send, answer or not.
+   */
+  modify(opts: { noAck: true }): Promise<{ sdp: string; ack(answerSdp: string): void }>;
   request(opts: { method: string; headers?: Record<string, string>; body?: string }): Promise<{ status: number }>;
 }
 
@@ -51,6 +60,14 @@ export interface CreateUacOptions {
   proxy?: string;
 }
 
+/** A far end's answer to an offerless INVITE: its offer, and the ACK that carries our answer. */
+export interface OfferlessAnswer {
+  sdp: string;
+  ack(localSdp: string): Promise<SipDialog>;
+  /** ACK and BYE an answered call we no longer want. */
+  destroy?(): Promise<void>;
+}
+
 /** The drachtio-srf calls that place and answer calls. */
 export interface SipAgent {
   createUAS(req: SipRequest, res: SipResponse, opts: { localSdp: string; headers?: Record<string, string> }): Promise<SipDialog>;
@@ -59,6 +76,12 @@ export interface SipAgent {
     opts: CreateUacOptions,
     progress?: { cbRequest?: (req: OutgoingInvite) => void; cbProvisional?: (res: { status: number }) => void },
   ): Promise<SipDialog>;
+  /** An INVITE without SDP (3PCC): resolves with the far end's offer; our answer goes in the ACK, which makes the dialog. */
+  createUAC(
+    uri: string,
+    opts: Omit<CreateUacOptions, 'localSdp'> & { noAck: true },
+    progress?: { cbRequest?: (req: OutgoingInvite) => void; cbProvisional?: (res: { status: number }) => void },
+  ): Promise<OfferlessAnswer>;
   request(uri: string, opts: { method: string; headers?: Record<string, string>; proxy?: string }): Promise<SipOutgoingRequest>;
 }
 

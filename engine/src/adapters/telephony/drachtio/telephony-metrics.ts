@@ -90,3 +90,10 @@ export const mediaServerSessions = new Gauge({
     this.set({ what: 'max_per_second' }, load?.maxSessionsPerSecond ?? 0);
   },
 });
+
+export const outboundCallsTotal = new Counter({
+  name: 'frontdoor_sip_outbound_calls_total',
+  help: 'Calls the engine placed itself (callbacks), by result (answered, busy, noAnswer, failed)',
+  labelNames: ['result'] as const,
+  registers: [metrics],
+});

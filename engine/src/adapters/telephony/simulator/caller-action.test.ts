@@ -28,7 +28,8 @@ describe('caller actions', () => {
 
 describe('worlds', () => {
   it('default to everything answering, and merge map by map', () => {
-    expect(worldSchema.parse({})).toEqual({ destinations: {}, queues: {}, payments: 'paid', http: {}, recognizer: 'text' });
+    expect(worldSchema.parse({})).toEqual({ destinations: {}, queues: {}, payments: 'card', http: {}, recognizer: 'text' });
+    expect(worldSchema.parse({ payments: 'cancelled' }).payments).toBe('abandoned');
     const merged = worldSchema.parse(
       mergeWorlds({ queues: { highways: 'full' }, payments: 'declined' }, { queues: { libraries: { answerAfterSeconds: 5 } }, destinations: { '+441632960000': 'busy' } }),
     );

@@ -40,6 +40,33 @@ describe('startLiveCall', () => {
     expect(events[0]!.at - Date.parse('2026-11-28T23:30:00Z')).toBeLessThan(60_000);
   });
 
+  it('joins keys pressed one at a time on the designer’s keypad into one entry', async () => {
+    const entry = flowOf({
+      schemaVersion: 1,
+      id: 'entry',
+      name: 'Entry',
+      entry: 'ask',
+      nodes: [
+        { id: 'ask', kind: 'collect-digits', version: 1, params: { prompt: say('Enter your 4 digit code then hash.'), variable: 'code', minDigits: 4, maxDigits: 6, terminator: '#' } },
+        { id: 'done', kind: 'hangup', version: 1, params: { reason: 'entered' } },
+        { id: 'wrong', kind: 'hangup', version: 1, params: { reason: 'not-entered' } },
+      ],
+      edges: [
+        { id: 'e1', from: 'ask', outcome: 'done', to: 'done' },
+        { id: 'e2', from: 'ask', outcome: 'noInput', to: 'wrong' },
+        { id: 'e3', from: 'ask', outcome: 'invalid', to: 'wrong' },
+      ],
+    });
+    const call = startLiveCall({ flow: entry, ports: simulatedPortsFor([entry]) });
+    const events: CallEvent[] = [];
+    call.on('event', (e) => events.push(e));
+    call.on('prompt', () => {
+      for (const key of '4711#') call.press(key);
+    });
+    expect(await call.finished).toEqual({ outcome: 'entered', endedAt: 'done' });
+    expect(events.find((e) => e.type === 'var.set' && e.data.name === 'code')?.data.value).toBe('4711');
+  });
+
   it('ends as callerHungUp when the tester hangs up', async () => {
     const call = startLiveCall({ flow, ports: simulatedPortsFor([flow]) });
     call.on('prompt', () => call.hangup());

@@ -9,6 +9,7 @@ import { runCall, type CallRunResult } from '../../../core/runtime/run-call.js';
 import type { CallerAction } from './caller-action.js';
 import { SimulatedCall } from './simulated-call.js';
 import { SimulatedClock } from './simulated-clock.js';
+import { farEndsOf } from './simulated-payments.js';
 import { DEFAULT_CALL_TIME } from './simulated-ports.js';
 import type { World } from './world.js';
 
@@ -20,7 +21,7 @@ export const DEFAULT_TO = '+441234500000';
 export interface ScriptedCallOptions {
   flow: Flow;
   /** The call's ports on its clock, from engine/src/calls/call-ports.ts (the one place ports are put together). */
-  ports(clock: Clock, world: World): FlowPorts;
+  ports(clock: Clock, world: World): FlowPorts & { release?(): Promise<void> };
   caller: readonly CallerAction[];
   world: World;
   /** Start time, epoch ms (default Wednesday 2026-01-07 10:00 London). */
@@ -53,6 +54,7 @@ export async function runScriptedCall(options: ScriptedCallOptions): Promise<Scr
     clock,
     input: options.caller,
     world: options.world,
+    farEnds: farEndsOf(ports.payments),
   });
   const { onPrompt, onEvent } = options;
   if (onPrompt) call.onPrompt((segment) => onPrompt(segment, clock.now()));
@@ -78,5 +80,7 @@ export async function runScriptedCall(options: ScriptedCallOptions): Promise<Scr
   } finally {
     giveUp.abort();
     options.signal?.removeEventListener('abort', hangUp);
+    // The call's share of the world (its ACD realm, whose callbacks run their course first) is let go.
+    await ports.release?.();
   }
 }

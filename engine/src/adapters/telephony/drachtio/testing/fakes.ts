@@ -3,7 +3,7 @@ import type Mrf from 'drachtio-fsmrf';
 import type { Clock } from '../../../../ports/clock.js';
 import type { FsEndpoint } from '../media-leg.js';
 import type { FsMediaServer } from '../media-pool.js';
-import type { CreateUacOptions, OutgoingInvite, SipAgent, SipDialog, SipOutgoingRequest, SipRequest, SipResponse } from '../sip.js';
+import type { CreateUacOptions, OfferlessAnswer, OutgoingInvite, SipAgent, SipDialog, SipOutgoingRequest, SipRequest, SipResponse } from '../sip.js';
 
 /**
  * Named fakes of drachtio-srf and drachtio-fsmrf for unit tests (drachtio-server and FreeSWITCH
@@ -189,20 +189,30 @@ export class FakeMediaServer extends EventEmitter implements FsMediaServer {
   }
 }
 
+let nextDialog = 1;
+
 export class FakeDialog extends EventEmitter implements SipDialog {
   readonly local: { sdp: string; uri: string };
   readonly remote: { sdp: string; uri: string };
+  readonly sip: { callId: string; localTag: string; remoteTag: string };
   destroyed = false;
   destroyHeaders: Record<string, string> | undefined;
+  /** Our offers sent by re-INVITE, in order. */
   readonly modifiedWith: string[] = [];
+  /** Offerless re-INVITEs (RFC 3725): each with the answer we put in its ACK (undefined until ACKed). */
+  readonly offerless: { offer: string; ackedWith: string | undefined }[] = [];
   readonly requests: { method: string; headers?: Record<string, string>; body?: string }[] = [];
   /** How the far end answers in-dialog requests (REFER…). */
   answerRequest: (method: string) => number = () => 200;
+  /** The far end's media (its offer to an offerless re-INVITE, its answer to ours): by default its current SDP. */
+  answerReinvite: (offer: string | undefined) => string | { status: number } = () => this.remote.sdp;
 
   constructor(localSdp: string, remoteSdp: string, uri = 'sip:caller@trunk.example') {
     super();
+    const n = nextDialog++;
     this.local = { sdp: localSdp, uri: 'sip:frontdoor@sbc.example' };
     this.remote = { sdp: remoteSdp, uri };
+    this.sip = { callId: `dialog-${n}@sbc.example`, localTag: `ours-${n}`, remoteTag: `theirs-${n}` };
   }
 
   /** Our BYE: like drachtio-srf, it does not emit 'destroy'. */
@@ -217,9 +227,21 @@ export class FakeDialog extends EventEmitter implements SipDialog {
     this.emit('destroy');
   }
 
-  async modify(sdp: string): Promise<string> {
-    this.modifiedWith.push(sdp);
-    return this.remote.sdp;
+  modify(sdp: string): Promise<string>;
+  modify(opts: { noAck: true }): Promise<{ sdp: string; ack(answerSdp: string): void }>;
+  async modify(sdpOrOpts: string | { noAck: true }): Promise<unknown> {
+    if (this.destroyed) throw new Error('invalid request to modify a completed dialog');
+    const answer = this.answerReinvite(typeof sdpOrOpts === 'string' ? sdpOrOpts : undefined);
+    if (typeof answer !== 'string') throw Object.assign(new Error(`SIP ${answer.status}`), { status: answer.status });
+    this.remote.sdp = answer;
+    if (typeof sdpOrOpts === 'string') {
+      this.modifiedWith.push(sdpOrOpts);
+      this.local.sdp = sdpOrOpts;
+      return answer;
+    }
+    const exchange: { offer: string; ackedWith: string | undefined } = { offer: answer, ackedWith: undefined };
+    this.offerless.push(exchange);
+    return { sdp: answer, ack: (answerSdp: string) => void (exchange.ackedWith = answerSdp) };
   }
 
   async request(opts: { method: string; headers?: Record<string, string>; body?: string }): Promise<{ status: number }> {
@@ -329,7 +351,9 @@ export class FakeSipAgent implements SipAgent {
     return dialog;
   }
 
-  async createUAC(uri: string, opts: CreateUacOptions, progress?: { cbRequest?: (req: OutgoingInvite) => void }): Promise<FakeDialog> {
+  createUAC(uri: string, opts: CreateUacOptions, progress?: { cbRequest?: (req: OutgoingInvite) => void }): Promise<FakeDialog>;
+  createUAC(uri: string, opts: Omit<CreateUacOptions, 'localSdp'> & { noAck: true }, progress?: { cbRequest?: (req: OutgoingInvite) => void }): Promise<OfferlessAnswer>;
+  async createUAC(uri: string, opts: CreateUacOptions & { noAck?: true }, progress?: { cbRequest?: (req: OutgoingInvite) => void }): Promise<FakeDialog | OfferlessAnswer> {
     const record = { uri, opts, cancelled: false };
     this.invites.push(record);
     const ringing = new AbortController();
@@ -347,8 +371,20 @@ export class FakeSipAgent implements SipAgent {
       throw Object.assign(new Error('Request Terminated'), { status: 487 });
     }
     if (script !== 'ring' && 'status' in script) throw Object.assign(new Error(`SIP ${script.status}`), { status: script.status });
-    const answered = script !== 'ring' && 'answerAfterMs' in script ? script.sdp : undefined;
-    const dialog = new FakeDialog(opts.localSdp ?? '', answered ?? `v=0\r\no=far-end ${uri}\r\n`, uri);
+    const answered = (script !== 'ring' && 'answerAfterMs' in script ? script.sdp : undefined) ?? `v=0\r\no=far-end ${uri}\r\n`;
+    if (opts.noAck) {
+      // Offerless (3PCC): the far end's SDP is its offer; the dialog exists once we ACK with our answer.
+      return {
+        sdp: answered,
+        ack: async (localSdp: string) => {
+          const dialog = new FakeDialog(localSdp, answered, uri);
+          this.uacDialogs.push(dialog);
+          return dialog;
+        },
+        destroy: async () => undefined,
+      };
+    }
+    const dialog = new FakeDialog(opts.localSdp ?? '', answered, uri);
     this.uacDialogs.push(dialog);
     return dialog;
   }
