@@ -1,6 +1,7 @@
 /**
  * CPU time of processes from /proc (utime + stime of every thread, in clock ticks), so a run's CPU is
- * (after − before) / wall time, as a % of one core. Linux only; on other systems it reports nothing.
+ * (after − before) / wall time, as a % of one core; and resident memory (VmRSS), sampled. Linux only; on
+ * other systems it reports nothing.
  */
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -58,4 +59,28 @@ export function cpuMeter(pids: Record<string, number | undefined>): () => Record
 /** The 1-minute load average (what `uptime` shows first). */
 export function loadAverage(): number {
   return Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
+}
+
+/** The process's resident memory now, in MiB (VmRSS), or undefined if it is gone. */
+export function rssMiB(pid: number): number | undefined {
+  try {
+    const kb = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kb === undefined ? undefined : Number(kb) / 1024;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Samples a process's RSS every `everyMs` from now; the function it returns stops and gives the first and highest samples (MiB). */
+export function rssMeter(pid: number, everyMs = 250): () => { startMiB?: number; peakMiB?: number } {
+  const startMiB = rssMiB(pid);
+  let peakMiB = startMiB;
+  const timer = setInterval(() => {
+    const now = rssMiB(pid);
+    if (now !== undefined && (peakMiB === undefined || now > peakMiB)) peakMiB = now;
+  }, everyMs);
+  return () => {
+    clearInterval(timer);
+    return { ...(startMiB !== undefined ? { startMiB } : {}), ...(peakMiB !== undefined ? { peakMiB } : {}) };
+  };
 }

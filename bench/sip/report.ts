@@ -4,7 +4,7 @@ import { readlinkSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { APP_NAMES, type AppKind, type StackEnv } from './apps.js';
 import { pidOf } from './proc-cpu.js';
-import { cleanRate, cpuMsPerCall, failed, median, percentile, type LoadResult } from './results.js';
+import { cleanRate, cpuMsPerCall, failed, median, percentile, rssMiBPerCall, type LoadResult } from './results.js';
 
 export interface BenchReport {
   apps: AppKind[];
@@ -24,6 +24,7 @@ export interface BenchReport {
 }
 
 const ms = (value: number | undefined) => (value === undefined ? '—' : value < 10 ? value.toFixed(1) : value.toFixed(0));
+const mib = (value: number | undefined) => (value === undefined ? '—' : value.toFixed(0));
 const pct = (value: number | undefined) => (value === undefined ? '—' : value.toFixed(0));
 const pair = (values: readonly number[]) => `${ms(percentile(values, 50))} / ${ms(percentile(values, 99))}`;
 const ratio = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined || b === 0 ? undefined : a / b);
@@ -53,8 +54,8 @@ function machine(report: BenchReport): string {
 
 function ladderTable(report: BenchReport): string[] {
   const lines = [
-    `| calls/s | app | calls completed (each run) | engine CPU % of a core | engine CPU ms/call | FreeSWITCH CPU % | drachtio CPU % | INVITE→200 p50 / p99 ms | DTMF→next prompt p50 / p99 ms | load avg |`,
-    '|---|---|---|---|---|---|---|---|---|---|',
+    `| calls/s | app | calls completed (each run) | engine CPU % of a core | engine CPU ms/call | FreeSWITCH CPU % | drachtio CPU % | INVITE→200 p50 / p99 ms | DTMF→next prompt p50 / p99 ms | engine peak RSS MiB | load avg |`,
+    '|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const rate of report.rates) {
     for (const app of report.apps) {
@@ -64,7 +65,7 @@ function ladderTable(report: BenchReport): string[] {
       lines.push(
         `| ${rate} | ${APP_NAMES[app]} | ${per((r) => `${r.completed}/${r.offered}${r.crashed ? ' (process died)' : ''}`)} | ${per((r) => pct(r.cpu.engine))} | ` +
           `${ms(median(runs.map((r) => cpuMsPerCall(r, 'engine') ?? NaN).filter(Number.isFinite)))} | ${per((r) => pct(r.cpu.freeswitch))} | ${per((r) => pct(r.cpu.drachtio))} | ` +
-          `${pair(runs.flatMap((r) => r.answerMs))} | ${pair(runs.flatMap((r) => r.dtmfToPromptMs))} | ${per((r) => r.loadAverage.toFixed(1))} |`,
+          `${pair(runs.flatMap((r) => r.answerMs))} | ${pair(runs.flatMap((r) => r.dtmfToPromptMs))} | ${per((r) => mib(r.rss?.peakMiB))} | ${per((r) => r.loadAverage.toFixed(1))} |`,
       );
     }
   }
@@ -109,9 +110,15 @@ export function benchSection(report: BenchReport): string {
 
   if (report.held.length) {
     lines.push(`### Calls held at once (${report.heldCalls} callers at 20 calls/s, each silent ${report.holdSeconds} s before pressing 1)`, '');
-    lines.push('| app | completed | INVITE→200 p50 / p99 ms | refused or failed | engine CPU % | load avg |', '|---|---|---|---|---|---|');
+    lines.push(
+      '| app | completed | INVITE→200 p50 / p99 ms | refused or failed | engine CPU % | engine RSS before → peak MiB | RSS per call held, MiB | load avg |',
+      '|---|---|---|---|---|---|---|---|',
+    );
     for (const r of report.held) {
-      lines.push(`| ${APP_NAMES[r.app]} | ${r.completed} of ${r.offered}${r.crashed ? ' (process died)' : ''} | ${pair(r.answerMs)} | ${refusalSummary(r)} | ${pct(r.cpu.engine)} | ${r.loadAverage.toFixed(1)} |`);
+      lines.push(
+        `| ${APP_NAMES[r.app]} | ${r.completed} of ${r.offered}${r.crashed ? ' (process died)' : ''} | ${pair(r.answerMs)} | ${refusalSummary(r)} | ${pct(r.cpu.engine)} | ` +
+          `${mib(r.rss?.startMiB)} → ${mib(r.rss?.peakMiB)} | ${ms(rssMiBPerCall(r))} | ${r.loadAverage.toFixed(1)} |`,
+      );
     }
     lines.push('');
   }
@@ -159,6 +166,12 @@ export function benchSection(report: BenchReport): string {
     row('calls held ≥ 0.95 × the bare app\'s', (app) => {
       const r = ratio(heldOf(app), heldOf('bare'));
       return `${heldOf(app) ?? '—'} vs ${heldOf('bare') ?? '—'} (${x(r)}) — ${verdict(r === undefined ? undefined : r >= 0.95)}`;
+    });
+    row('(not a target) engine RSS per call held, against the bare app\'s', (app) => {
+      const mine = report.held.find((r) => r.app === app);
+      const theirs = report.held.find((r) => r.app === 'bare');
+      const r = ratio(mine && rssMiBPerCall(mine), theirs && rssMiBPerCall(theirs));
+      return `${ms(mine && rssMiBPerCall(mine))} vs ${ms(theirs && rssMiBPerCall(theirs))} MiB (${x(r)})`;
     });
     row('overload: admitted calls complete, 503 + Retry-After ≤ 50 ms, survives, next minute clean', (app) => {
       const o = report.overload.find((v) => v.app === app);

@@ -25,6 +25,8 @@ export interface LoadResult {
   refusals: { status: number; ms: number; retryAfter: boolean }[];
   dtmfToPromptMs: number[];
   cpu: Cpu;
+  /** The app's resident memory (MiB) as the measured load began, and its highest during it. */
+  rss?: { startMiB?: number; peakMiB?: number };
   wallSeconds: number;
   /** The app's process ended during the run. */
   crashed: boolean;
@@ -71,4 +73,10 @@ export function cleanRate(results: readonly LoadResult[], app: AppKind): number 
   let best: number | undefined;
   for (const [rate, runs] of byRate) if (runs.every((r) => failed(r) === 0 && !r.crashed) && (best === undefined || rate > best)) best = rate;
   return best;
+}
+
+/** The app's resident memory each call held at once added (MiB): (peak − start) / calls offered; for the held-calls run. */
+export function rssMiBPerCall(r: LoadResult): number | undefined {
+  const { startMiB, peakMiB } = r.rss ?? {};
+  return startMiB === undefined || peakMiB === undefined || r.offered === 0 ? undefined : (peakMiB - startMiB) / r.offered;
 }

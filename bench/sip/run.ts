@@ -26,7 +26,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { APP_NAMES, holdStackLock, killApps, startApp, startBenchPostgres, type AppKind, type StackEnv } from './apps.js';
 import { watchDtmfToPrompt, type DtmfToPromptWatch } from './fs-events.js';
-import { cpuMeter, loadAverage, pidOf } from './proc-cpu.js';
+import { cpuMeter, loadAverage, pidOf, rssMeter } from './proc-cpu.js';
 import { benchSection, type BenchReport } from './report.js';
 import { cleanRate, failed, summarise, type LoadResult } from './results.js';
 import { runSipp } from './sipp.js';
@@ -184,15 +184,17 @@ async function measure(
   watch.reset();
   const startedAt = performance.now();
   const meter = cpuMeter({ engine: pid, ...stackPids() });
+  const memory = rssMeter(pid);
   if (profile) process.kill(pid, 'SIGUSR2'); // the app's profile covers the measured load only
   const sipp = await runSipp({ target: stack.sipTarget, did: DID, localIp: stack.localIp, rate, calls, holdMs, dir: out, label });
   const cpu = meter();
+  const rss = memory();
   if (profile) {
     process.kill(pid, 'SIGUSR2');
     // The profile is written as the profiler stops: wait for it before the app is stopped.
     for (let i = 0; i < 100 && !existsSync(profile); i++) await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  const result = summarise({ app, rate, run, loadAverage: load, dtmfToPromptMs: watch.samples(), cpu, wallSeconds: (performance.now() - startedAt) / 1000, crashed: crashed() }, sipp);
+  const result = summarise({ app, rate, run, loadAverage: load, dtmfToPromptMs: watch.samples(), cpu, rss, wallSeconds: (performance.now() - startedAt) / 1000, crashed: crashed() }, sipp);
   say(`${APP_NAMES[app]} at ${rate}/s: ${result.completed} of ${result.offered} completed, engine CPU ${cpu.engine?.toFixed(0) ?? '?'}%, load ${load}`);
   return result;
 }
