@@ -10,11 +10,14 @@ import type { Socket } from 'node:net';
  * then the blank line) on a socket with Nagle's algorithm on: the last write of a command waits for
  * FreeSWITCH's delayed ACK (≈ 40 ms on Linux) whenever an earlier write is unacknowledged, and every
  * write is a system call. Measured: DTMF → next prompt 60–80 ms with the library as shipped, 20 ms with
- * no-delay. Here each command is corked (one write, one segment) on a no-delay socket.
+ * no-delay. Here each command is written whole — the same bytes as modesl's, as one string, in one
+ * write (one segment) — on a no-delay socket. (Corking modesl's writes instead costs a stream write
+ * per line and a writev of them all: measured ≈ 9% of the engine's CPU at 20 calls/s.)
  */
 interface EslConnectionPrototype {
   socket?: Socket | null;
   send(command: string, args?: Record<string, unknown>): void;
+  emit(event: 'error', error: unknown): boolean;
 }
 
 let installed = false;
@@ -31,11 +34,13 @@ export function sendEventSocketCommandsWhole(): void {
     const socket = this.socket;
     if (!socket) return send.call(this, command, args);
     noDelay(socket);
-    socket.cork();
+    let text = `${command}\n`;
+    if (args) for (const key of Object.keys(args)) text += `${key}: ${String(args[key])}\n`;
     try {
-      send.call(this, command, args);
-    } finally {
-      socket.uncork();
+      socket.write(`${text}\n`);
+    } catch (error) {
+      // As modesl's own send does.
+      this.emit('error', error);
     }
   };
 }
