@@ -93,6 +93,8 @@ export interface StartOptions {
   postgresUrl?: string;
   /** Where the app writes the CPU profile of the measured part of its run (SIGUSR2 starts and stops it; profiling.ts). */
   cpuProfile?: string;
+  /** frontdoor: admission settings in place of the shipped defaults (telephony.admission), for "what if" runs. */
+  admission?: Record<string, number>;
 }
 
 /** Starts one app and resolves once it is connected to drachtio and FreeSWITCH. */
@@ -151,6 +153,7 @@ export async function startApp(kind: AppKind, options: StartOptions): Promise<Ru
         },
       ],
       trunks: [{ name: 'bench-trunk', outbound: { host: 'trunk.example' } }],
+      ...(options.admission ? { admission: options.admission } : {}),
     },
   };
   writeFileSync(join(work, 'frontdoor.json'), JSON.stringify(config, null, 2));

@@ -9,9 +9,10 @@
  *
  *   npm run bench:sip -- [--rates 10,15,20,25,30] [--seconds 60] [--runs 2] [--apps bare,embedded,postgres]
  *                        [--held 250] [--hold-seconds 30] [--overload-factor 1.5] [--skip held,overload]
- *                        [--cpu-prof DIR] [--every-rate] [--no-write]
+ *                        [--cpu-prof DIR] [--every-rate] [--no-write] [--admission '{"maxSetupMs":2000}']
  *
- * --cpu-prof DIR: each app writes DIR/<run>.cpuprofile covering the measured load only (summarise
+ * --admission JSON: frontdoor's telephony.admission settings for this run instead of the shipped defaults
+ * (the report says so). --cpu-prof DIR: each app writes DIR/<run>.cpuprofile covering the measured load only (summarise
  * one with bench/sip/profile-summary.ts).
  *
  * Each run starts the app fresh, warms it up (5 calls/s for 5 s), then offers `rate` calls/s for
@@ -50,6 +51,7 @@ const { values: args } = parseArgs({
     'every-rate': { type: 'boolean', default: false },
     'cpu-prof': { type: 'string' },
     'no-write': { type: 'boolean', default: false },
+    admission: { type: 'string' },
   },
 });
 
@@ -64,6 +66,19 @@ const runs = number('runs', args.runs, 1);
 const heldCalls = number('held', args.held, 1);
 const holdSeconds = number('hold-seconds', args['hold-seconds'], 1);
 const overloadFactor = number('overload-factor', args['overload-factor'], 1);
+const admission = args.admission ? parseAdmission(args.admission) : undefined;
+function parseAdmission(text: string): Record<string, number> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new Error(`--admission must be a JSON object of admission settings, not "${text}"`);
+  }
+  if (typeof value !== 'object' || value === null || Object.values(value).some((v) => typeof v !== 'number')) {
+    throw new Error(`--admission must be a JSON object of numbers (e.g. {"maxSetupMs":2000}), not ${text}`);
+  }
+  return value as Record<string, number>;
+}
 const skip = new Set(args.skip.split(',').filter(Boolean));
 const apps = args.apps.split(',').map((a) => {
   if (!(a in APP_NAMES)) throw new Error(`--apps: "${a}" is not one of ${Object.keys(APP_NAMES).join(', ')}`);
@@ -107,6 +122,7 @@ mkdirSync(out, { recursive: true });
 if (args['cpu-prof']) mkdirSync(args['cpu-prof'], { recursive: true });
 const profileDir = args['cpu-prof'] ? resolve(args['cpu-prof']) : undefined;
 const notes: string[] = [];
+if (admission) notes.push(`frontdoor ran with admission settings ${JSON.stringify(admission)} in place of the shipped defaults (--admission).`);
 if (!local) notes.push(`FreeSWITCH and drachtio run elsewhere (${stack.freeswitch.host}): their CPU was not measured.`);
 
 const postgres = apps.includes('postgres') ? await startBenchPostgres() : undefined;
@@ -146,6 +162,7 @@ async function withApp<T>(
         logFile: join(out, `${label}.app.log`),
         postgresUrl: postgres?.url,
         ...(profile ? { cpuProfile: profile } : {}),
+        ...(admission ? { admission } : {}),
       });
     } catch (error) {
       release();
