@@ -11,6 +11,8 @@ import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import express from 'express';
 import { SystemClock } from './adapters/clock/system-clock.js';
+import { lineLogger } from './adapters/logging/line-logger.js';
+import { unhandledErrors } from './metrics.js';
 import { ANY_NETWORK, FetchHttpClient } from './adapters/http/fetch-http-client.js';
 import { PocketSphinxRecognizer } from './adapters/speech/offline/pocketsphinx-recognizer.js';
 import { openDatabase } from './adapters/storage/postgres/database.js';
@@ -33,7 +35,7 @@ import { webrtcCredentials } from './desk/webrtc-credentials.js';
 import { loadConfig, type FrontdoorConfig, type FrontdoorConfigInput } from './config/config.js';
 import { createEngineCalls } from './calls/engine-calls.js';
 import { MediaUrls } from './calls/media-urls.js';
-import { phoneCallHandler } from './calls/phone-calls.js';
+import { phoneCallHandler, refusedCallRecorder } from './calls/phone-calls.js';
 import { EngineAcd } from './queue/engine-acd.js';
 import { mediaRouter } from './api/media-route.js';
 import { EngineError } from './core/engine-error.js';
@@ -78,11 +80,9 @@ export interface RunningEngine {
   close(): Promise<void>;
 }
 
-const consoleLogger: EngineLogger = {
-  info: (message) => console.info(message),
-  warn: (message) => console.warn(message),
-  error: (message, error) => console.error(message, error instanceof Error ? error.message : (error ?? '')),
-};
+/** Timestamped lines, written once per turn of the event loop; flushed before the process exits. */
+const consoleLogger = lineLogger();
+process.on('exit', () => consoleLogger.flush());
 
 export async function start(options: StartOptions = {}): Promise<RunningEngine> {
   const config = loadConfig({ file: options.configFile, env: options.env ?? process.env, overrides: options.overrides });
@@ -254,7 +254,8 @@ export async function start(options: StartOptions = {}): Promise<RunningEngine> 
       // Loaded only when configured: drachtio-srf and drachtio-fsmrf are not needed for the designer alone.
       const { startTelephony } = await import('./adapters/telephony/drachtio/start-telephony.js');
       telephony = await startTelephony(config.telephony, {
-        onCall: phoneCallHandler({ store, flows: calls.flows, ports: calls.ports.phone, engineInstanceId, logger, running: calls.running }),
+        onCall: phoneCallHandler({ flows: calls.flows, ports: calls.ports.phone, engineInstanceId, logger, log: calls.log, running: calls.running }),
+        onRefused: refusedCallRecorder({ log: calls.log, engineInstanceId }),
         logger,
         registrations: store.registrations,
         engineInstanceId,
@@ -279,6 +280,16 @@ export async function start(options: StartOptions = {}): Promise<RunningEngine> 
       };
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
+      // The last resort, not the fix: a library's stray rejection or exception (each known one is
+      // guarded where it starts) is logged and counted, and the engine keeps answering calls.
+      process.on('unhandledRejection', (reason) => {
+        unhandledErrors.inc({ kind: 'rejection' });
+        logger.error('a promise was rejected and nothing handled it; the engine keeps serving (please report this)', reason);
+      });
+      process.on('uncaughtException', (error) => {
+        unhandledErrors.inc({ kind: 'exception' });
+        logger.error('an exception reached the top of the event loop; the engine keeps serving (please report this)', error);
+      });
     }
     return { url, databaseUrl: database.url, config, store, engineInstanceId, desk, close };
   } catch (error) {

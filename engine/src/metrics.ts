@@ -51,6 +51,27 @@ export const flowTestCalls = new Counter({
   registers: [metrics],
 });
 
+/** Phone calls' records and events are written behind the calls (calls/call-recorder.ts). */
+export const callRecordsWritten = new Counter({
+  name: 'frontdoor_call_records_written_total',
+  help: 'Call records written behind the calls (a start, an event or an end each)',
+  registers: [metrics],
+});
+
+export const callRecordsPending = new Gauge({
+  name: 'frontdoor_call_records_pending',
+  help: 'Call records waiting to be written (grows while the database is away)',
+  registers: [metrics],
+});
+
+/** The process-wide last resort (main.ts): errors no code handled, which the engine survived. */
+export const unhandledErrors = new Counter({
+  name: 'frontdoor_unhandled_errors_total',
+  help: 'Rejections and exceptions nothing handled (logged; the engine kept serving), by kind (rejection, exception)',
+  labelNames: ['kind'] as const,
+  registers: [metrics],
+});
+
 export const callsStarted = new Counter({
   name: 'frontdoor_calls_started_total',
   help: 'Phone calls this engine answered and routed to a flow',

@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { FakePay360 } from './adapters/payments/pay360/fake/fake-pay360.js';
 import { inProcessPay360Client } from './adapters/payments/pay360/fake/fake-pay360-http.js';
 import { FAKE_INSTALLATION, type SharedFakePay360 } from './adapters/payments/pay360/fake/stand-in.js';
-import { recordCall } from './calls/call-recorder.js';
+import { CallLog, recordCall } from './calls/call-recorder.js';
 import { TEST_ENGINE_INSTANCE_ID, testDatabases, withTestStore } from './adapters/storage/postgres/test-databases.js';
 import type { CallerAction } from './adapters/telephony/simulator/caller-action.js';
 import { runScriptedCall } from './adapters/telephony/simulator/scripted-call.js';
@@ -43,13 +43,17 @@ describe.each(testDatabases())('card payments end to end on the simulator ($name
   /** One phone call on the payment line, recorded the way real calls are. */
   async function call(caller: CallerAction[], world: WorldInput = {}) {
     const id = `pay-e2e-${backend.name}-${++calls}`;
-    const recorder = recordCall(
-      store().calls,
-      { id, kind: 'phone', from: '+447700900123', to: '+441234500002', flowId: 'payments', startedAt: new Date(DEFAULT_CALL_TIME), engineInstanceId: TEST_ENGINE_INSTANCE_ID },
-      (what: string, error: unknown) => {
-        throw new Error(`could not store ${what}: ${String(error)}`);
-      },
-    );
+    const failures: string[] = [];
+    const log = new CallLog(store().calls, { onError: (what, error) => failures.push(`could not store ${what}: ${String(error)}`), healthy: async () => true });
+    const recorder = recordCall(log, {
+      id,
+      kind: 'phone',
+      from: '+447700900123',
+      to: '+441234500002',
+      flowId: 'payments',
+      startedAt: new Date(DEFAULT_CALL_TIME),
+      engineInstanceId: TEST_ENGINE_INSTANCE_ID,
+    });
     const result = await runScriptedCall({
       flow: flow!,
       // The engine's way of putting a test call's ports together, with a fake Pay360 every call shares.
@@ -59,7 +63,9 @@ describe.each(testDatabases())('card payments end to end on the simulator ($name
       callId: id,
       onEvent: (e) => recorder.events.append(e),
     });
-    await recorder.finish({ endedAt: new Date(result.clock.now()), outcome: result.outcome, ...(result.endedAt ? { endedAtNode: result.endedAt } : {}) });
+    recorder.finish({ endedAt: new Date(result.clock.now()), outcome: result.outcome, ...(result.endedAt ? { endedAtNode: result.endedAt } : {}) });
+    await log.close();
+    expect(failures).toEqual([]);
     const path = result.events.filter((e) => e.type === 'node.entered').map((e) => e.nodeId);
     return { id, result, path };
   }

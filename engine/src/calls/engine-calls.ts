@@ -8,6 +8,8 @@ import type { EngineLogger } from '../ports/logger.js';
 import type { DialOptions, DialResult, OutboundCalls } from '../ports/outbound-calls.js';
 import type { Destination } from '../ports/call-channel.js';
 import type { Store } from '../ports/store.js';
+import { callRecordsPending, callRecordsWritten } from '../metrics.js';
+import { CallLog } from './call-recorder.js';
 import { createCallPorts, type CallPorts } from './call-ports.js';
 import { browserRecording, StorePromptLibrary, type RecordingLocator } from './prompt-library.js';
 import { PublishedFlows } from './published-flows.js';
@@ -21,12 +23,14 @@ export interface EngineCalls {
   ports: CallPorts;
   flows: PublishedFlows;
   prompts: { phone: StorePromptLibrary; test: StorePromptLibrary };
+  /** Phone calls' records, written behind the calls. */
+  log: CallLog;
   /** Calls the engine places itself (the ACD's callbacks): real SIP once telephony is attached, else a reason why not. */
   outbound: EngineOutboundCalls;
   /** The calls this engine runs now, phone and test alike (an adviser's "take payment" finds its call here). */
   running: RunningCalls;
-  /** Stops refreshing the prompt library. */
-  close(): void;
+  /** Stops refreshing the prompt library; writes the call records still waiting. */
+  close(): Promise<void>;
 }
 
 export async function createEngineCalls(options: {
@@ -54,9 +58,28 @@ export async function createEngineCalls(options: {
   }, PHONE_PROMPTS_REFRESH_MS);
   refresh.unref();
   const ports = createCallPorts({ ...adapters, flows, schedules: storeSchedules(store), prompts: { phone: prompts.phone, test: prompts.test } });
+  const log = new CallLog(store.calls, {
+    onError: (what, error) => logger.error(`could not store ${what}`, error),
+    healthy: async () => (await store.health()).ok,
+    onWritten: (written, pending) => {
+      callRecordsWritten.inc(written);
+      callRecordsPending.set(pending);
+    },
+  });
   const outbound = new EngineOutboundCalls();
   if (options.outbound) outbound.attach(options.outbound);
-  return { ports, flows, prompts, outbound, running: options.running ?? new RunningCalls(), close: () => clearInterval(refresh) };
+  return {
+    ports,
+    flows,
+    prompts,
+    log,
+    outbound,
+    running: options.running ?? new RunningCalls(),
+    async close() {
+      clearInterval(refresh);
+      await log.close();
+    },
+  };
 }
 
 /**

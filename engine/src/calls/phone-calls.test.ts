@@ -6,12 +6,14 @@ import { simulatedStandIns } from '../adapters/telephony/simulator/simulated-por
 import { simulatedCallPorts } from '../testing/simulated-call-ports.js';
 import { createEngineCalls } from './engine-calls.js';
 import { defaultWorld } from '../adapters/telephony/simulator/world.js';
-import { phoneCallHandler } from './phone-calls.js';
+import { CallLog } from './call-recorder.js';
+import { phoneCallHandler, refusedCallRecorder } from './phone-calls.js';
 import { EngineAcd } from '../queue/engine-acd.js';
 import { PublishedFlows } from './published-flows.js';
-import type { JsonObject } from '../ports/store.js';
+import type { JsonObject, Store } from '../ports/store.js';
 
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
+const callLog = (s: Store) => new CallLog(s.calls, { onError: () => undefined, healthy: async () => true });
 const DID = '+441234500009';
 
 function versionedFlow(goodbye: string): JsonObject & { id: string; name: string } {
@@ -41,13 +43,10 @@ describe.each(testDatabases())('phone calls ($name)', (backend) => {
     await s.flows.publish('versioned', 1, 'alice', 'v1');
     await s.numbers.create({ did: DID, flowId: 'versioned', label: 'test line' }, 'alice');
     const clock = new SystemClock();
-    const handle = phoneCallHandler({
-      store: s,
-      flows: new PublishedFlows(s, quiet),
-      ports: simulatedCallPorts({ world: defaultWorld(), clock }),
-      engineInstanceId: TEST_ENGINE_INSTANCE_ID,
-      logger: quiet,
-    });
+    const log = callLog(s);
+    const flows = new PublishedFlows(s, quiet);
+    const lookups = vi.spyOn(s.numbers, 'route');
+    const handle = phoneCallHandler({ flows, ports: simulatedCallPorts({ world: defaultWorld(), clock }), engineInstanceId: TEST_ENGINE_INSTANCE_ID, logger: quiet, log });
 
     const first = new SimulatedCall({ callId: 'phone-1', from: '+447700900123', to: DID, clock, input: 'live' });
     const firstDone = handle(first, { did: DID, from: '+447700900123' });
@@ -64,7 +63,15 @@ describe.each(testDatabases())('phone calls ($name)', (backend) => {
     second.press('1');
     await secondDone;
     expect(second.heard.map((h) => h.text)).toContain('Goodbye from version two.');
+    // The number is read for its first call and after a publication or a number change: never per call.
+    const lookedUp = lookups.mock.calls.length;
+    const third = new SimulatedCall({ callId: 'phone-3', from: '+447700900124', to: DID, clock, input: 'live' });
+    const thirdDone = handle(third, { did: DID, from: '+447700900124' });
+    third.press('1');
+    await thirdDone;
+    expect(lookups.mock.calls.length).toBe(lookedUp);
 
+    await log.flushed();
     expect(await s.calls.get('phone-1')).toMatchObject({ kind: 'phone', flowId: 'versioned', flowVersion: 1, outcome: 'completed', endedAtNode: 'bye', to: DID });
     expect(await s.calls.get('phone-2')).toMatchObject({ flowVersion: 2, outcome: 'completed' });
     const events = await s.calls.events('phone-1');
@@ -72,15 +79,57 @@ describe.each(testDatabases())('phone calls ($name)', (backend) => {
     expect(events.at(-1)?.type).toBe('call.ended');
   });
 
-  it('refuse a number with no published flow, leaving no record', async () => {
+  it('refuse a number with no published flow, and record why', async () => {
     const s = store();
     const clock = new SystemClock();
-    const handle = phoneCallHandler({ store: s, flows: new PublishedFlows(s, quiet), ports: simulatedCallPorts({ world: defaultWorld(), clock }), engineInstanceId: TEST_ENGINE_INSTANCE_ID, logger: quiet });
+    const log = callLog(s);
+    const handle = phoneCallHandler({ flows: new PublishedFlows(s, quiet), ports: simulatedCallPorts({ world: defaultWorld(), clock }), engineInstanceId: TEST_ENGINE_INSTANCE_ID, logger: quiet, log });
     const call = new SimulatedCall({ callId: 'phone-unknown', from: '+447700900125', to: '+449999000000', clock, input: 'live' });
     await handle(call, { did: '+449999000000', from: '+447700900125' });
     expect(call.hungUp).toBe(true);
     expect(call.hangupReason).toBe('no-route');
-    expect(await s.calls.get('phone-unknown')).toBeUndefined();
+    await log.flushed();
+    expect(await s.calls.get('phone-unknown')).toMatchObject({ kind: 'phone', outcome: 'no-route', outcomeDetail: 'no flow is published for this number', to: '+449999000000' });
+  });
+
+  it('route a number to its new flow as soon as the number changes', async () => {
+    const s = store();
+    await s.flows.create({ draft: { ...versionedFlow('Goodbye from the other line.'), id: 'other-line', name: 'Other line' } }, 'alice');
+    await s.flows.publish('other-line', 1, 'alice', 'v1');
+    const clock = new SystemClock();
+    const log = callLog(s);
+    const handle = phoneCallHandler({ flows: new PublishedFlows(s, quiet), ports: simulatedCallPorts({ world: defaultWorld(), clock }), engineInstanceId: TEST_ENGINE_INSTANCE_ID, logger: quiet, log });
+    const before = new SimulatedCall({ callId: 'phone-before-change', from: '+447700900126', to: DID, clock, input: 'live' });
+    const beforeDone = handle(before, { did: DID, from: '+447700900126' });
+    before.press('1');
+    await beforeDone;
+    await s.numbers.update(DID, { flowId: 'other-line' }, 'alice');
+    const after = new SimulatedCall({ callId: 'phone-after-change', from: '+447700900126', to: DID, clock, input: 'live' });
+    const afterDone = handle(after, { did: DID, from: '+447700900126' });
+    after.press('1');
+    await afterDone;
+    expect(after.heard.map((h) => h.text)).toContain('Goodbye from the other line.');
+    await log.flushed();
+    expect(await s.calls.get('phone-after-change')).toMatchObject({ flowId: 'other-line' });
+  });
+
+  it('record a call refused before its flow began, without the digits of a number in why', async () => {
+    const s = store();
+    const log = callLog(s);
+    refusedCallRecorder({ log, engineInstanceId: TEST_ENGINE_INSTANCE_ID })({
+      callId: 'refused-call',
+      did: DID,
+      from: '+447700900127',
+      at: Date.UTC(2026, 0, 7, 10),
+      outcome: 'failed-setup',
+      detail: 'no media server could take the call (fs1: 503 from sip:+447700900127@fs)',
+    });
+    await log.flushed();
+    expect(await s.calls.get('refused-call')).toMatchObject({
+      outcome: 'failed-setup',
+      outcomeDetail: 'no media server could take the call (fs1: 503 from sip:+…@fs)',
+      from: '+447700900127',
+    });
   });
 });
 
@@ -108,7 +157,7 @@ describe.each(testDatabases())('phone calls hear the prompt library ($name)', (b
       mediaServerRecording: (prompt, language) => `http://engine.example/media/${prompt.id}/${language}.wav`,
     });
     try {
-      const handle = phoneCallHandler({ store: s, flows: calls.flows, ports: calls.ports.phone, engineInstanceId: TEST_ENGINE_INSTANCE_ID, logger: quiet });
+      const handle = phoneCallHandler({ flows: calls.flows, ports: calls.ports.phone, engineInstanceId: TEST_ENGINE_INSTANCE_ID, logger: quiet, log: calls.log });
       const call = new SimulatedCall({ callId: 'phone-welsh', from: '+447700900126', to: DID, clock, input: 'live' });
       const done = handle(call, { did: DID, from: '+447700900126' });
       await vi.waitFor(() => expect(call.heard).toHaveLength(1));
@@ -117,7 +166,7 @@ describe.each(testDatabases())('phone calls hear the prompt library ($name)', (b
       expect(call.heard[0]).toMatchObject({ language: 'cy-GB', text: 'Helo gan y cyngor.', audio: 'http://engine.example/media/greeting/cy-GB.wav' });
       expect(call.heard[1]).toMatchObject({ language: 'cy-GB', text: 'Hwyl fawr.' });
     } finally {
-      calls.close();
+      await calls.close();
       await acd.close();
     }
   });

@@ -323,6 +323,19 @@ export interface CallEnd extends CallUpdate {
   outcome: string;
   /** Node the call ended at. */
   endedAtNode?: string;
+  /** Why, in words, where the outcome alone does not say (a refused call's overload reason, a set-up failure). */
+  outcomeDetail?: string;
+}
+
+/**
+ * Call records written together, in one transaction, in this order: new calls, their events, their
+ * ends. A start already stored is kept, a repeated event is ignored, an end applies only to a call not
+ * yet ended — so a batch written twice changes nothing.
+ */
+export interface CallLogBatch {
+  starts: CallStart[];
+  events: CallEvent[];
+  ends: { callId: string; end: CallEnd }[];
 }
 
 /** One call's row: its start, what happened, and its end once it has ended. */
@@ -363,6 +376,8 @@ export interface CallRepository {
    * payment.ended events also write the call's payments (PaymentRepository), in the same transaction.
    */
   appendEvents(events: CallEvent[]): Promise<void>;
+  /** All of the batch or none of it (see CallLogBatch). */
+  write(batch: CallLogBatch): Promise<void>;
   /** In seq order. */
   events(callId: string): Promise<CallEvent[]>;
 }
@@ -642,6 +657,11 @@ export interface Store extends DeskStore {
    * including this process's own publishes. Returns an unsubscribe function.
    */
   onFlowPublished(listener: (publication: FlowPublication) => void): () => void;
+  /**
+   * Called when a phone number is created, changed or deleted, by any engine (LISTEN/NOTIFY on the
+   * publication feed; this process's own changes at once). Returns an unsubscribe function.
+   */
+  onNumbersChanged(listener: () => void): () => void;
   /**
    * The ACD's signals from every engine sharing the database (ports/acd.ts AcdSignal): LISTEN/NOTIFY, and
    * this process's own wakes and offers at once; where notifications are unavailable (the embedded

@@ -67,7 +67,7 @@ describe.each(testDatabases())('reports of the real ACD’s calls ($name)', (bac
    * has written the caller's leaving. Time stands still until the caller is in the queue.
    */
   const phone = async (callId: string, from: string, caller: CallerAction[]) => {
-    const handle = phoneCallHandler({ store: store(), flows: calls.flows, ports: calls.ports.phone, engineInstanceId: TEST_ENGINE_INSTANCE_ID, logger: quiet });
+    const handle = phoneCallHandler({ flows: calls.flows, ports: calls.ports.phone, engineInstanceId: TEST_ENGINE_INSTANCE_ID, logger: quiet, log: calls.log });
     const call = new SimulatedCall({ callId, from, to: DID, clock, input: caller, world });
     let ended = false;
     const done = handle(call, { did: DID, from }).finally(() => (ended = true));

@@ -1,8 +1,10 @@
 import type { Clock } from '../../ports/index.js';
 
+/** Made once (a DOMException records a stack as it is made): a sleep cut short is not a fault to trace. */
+const ABORTED = new DOMException('The operation was aborted', 'AbortError');
+
 /** An AbortError, as DOM APIs raise it, carrying the signal's reason. */
-export const abortError = (signal: AbortSignal): unknown =>
-  signal.reason instanceof Error ? signal.reason : new DOMException('The operation was aborted', 'AbortError');
+export const abortError = (signal: AbortSignal): unknown => (signal.reason instanceof Error ? signal.reason : ABORTED);
 
 /**
  * Real time. With `startAt`, the clock reads as if it had been started at that instant and then runs at

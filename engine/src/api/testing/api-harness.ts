@@ -183,7 +183,7 @@ export async function startTestApi(store: Store, deps: Partial<ApiDeps> = {}): P
       await acd.close();
       await deskSocket.close();
       await desk.service.close();
-      calls.close();
+      await calls.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { Flow } from '../../../core/flow/schema.js';
 import type { NumberRepository, NumberRoute, PhoneNumber } from '../../../ports/store.js';
 import { inTransaction } from './database.js';
-import { flowVersionOf, type VersionRow } from './flow-repository.js';
+import { FLOW_PUBLISHED_CHANNEL, flowVersionOf, type VersionRow } from './flow-repository.js';
 import { opt, toJson, writeAudit, type Queryable } from './sql.js';
 
 interface NumberRow {
@@ -26,7 +26,22 @@ async function missingFlow(q: Queryable, flowIds: (string | undefined)[]): Promi
   return undefined;
 }
 
-export function numberRepository(pool: pg.Pool): NumberRepository {
+/** The payload that tells every engine (on the publication feed) that the numbers changed. */
+export const NUMBERS_CHANGED = JSON.stringify({ numbersChanged: true });
+
+/** `changed` is told after each committed change (other engines hear it through NOTIFY). */
+export function numberRepository(pool: pg.Pool, changed: () => void = () => undefined): NumberRepository {
+  /** Runs a change in a transaction that also notifies every engine when it commits a change. */
+  async function change<R extends { kind: string }>(work: (client: pg.PoolClient) => Promise<R>, changedKind: R['kind']): Promise<R> {
+    const result = await inTransaction(pool, async (client) => {
+      const outcome = await work(client);
+      if (outcome.kind === changedKind) await client.query('SELECT pg_notify($1, $2)', [FLOW_PUBLISHED_CHANNEL, NUMBERS_CHANGED]);
+      return outcome;
+    });
+    if (result.kind === changedKind) changed();
+    return result;
+  }
+
   return {
     async list() {
       const { rows } = await pool.query<NumberRow>('SELECT did, flow_id, fallback_flow_id, label FROM phone_numbers ORDER BY did');
@@ -39,7 +54,7 @@ export function numberRepository(pool: pg.Pool): NumberRepository {
     },
 
     async create(number, actor) {
-      return inTransaction(pool, async (client) => {
+      return change(async (client) => {
         const missing = await missingFlow(client, [number.flowId, number.fallbackFlowId]);
         if (missing !== undefined) return { kind: 'flowNotFound', flowId: missing } as const;
         const { rows } = await client.query<NumberRow>(
@@ -51,11 +66,11 @@ export function numberRepository(pool: pg.Pool): NumberRepository {
         const created = phoneNumber(rows[0]);
         await writeAudit(client, { actor, action: 'number.create', entityType: 'number', entityId: created.did, before: null, after: toJson(created) });
         return { kind: 'created', number: created } as const;
-      });
+      }, 'created');
     },
 
     async update(did, changes, actor) {
-      return inTransaction(pool, async (client) => {
+      return change(async (client) => {
         const { rows } = await client.query<NumberRow>('SELECT did, flow_id, fallback_flow_id, label FROM phone_numbers WHERE did = $1 FOR UPDATE', [did]);
         if (!rows[0]) return { kind: 'notFound' } as const;
         const before = phoneNumber(rows[0]);
@@ -71,16 +86,16 @@ export function numberRepository(pool: pg.Pool): NumberRepository {
         ]);
         await writeAudit(client, { actor, action: 'number.update', entityType: 'number', entityId: did, before: toJson(before), after: toJson(after) });
         return { kind: 'updated', number: after } as const;
-      });
+      }, 'updated');
     },
 
     async delete(did, actor) {
-      return inTransaction(pool, async (client) => {
+      return change(async (client) => {
         const { rows } = await client.query<NumberRow>('DELETE FROM phone_numbers WHERE did = $1 RETURNING did, flow_id, fallback_flow_id, label', [did]);
         if (!rows[0]) return { kind: 'notFound' } as const;
         await writeAudit(client, { actor, action: 'number.delete', entityType: 'number', entityId: did, before: toJson(phoneNumber(rows[0])), after: null });
         return { kind: 'deleted' } as const;
-      });
+      }, 'deleted');
     },
 
     async route(did): Promise<NumberRoute> {

@@ -100,7 +100,7 @@ const endedNote = z.looseObject({
 });
 
 /**
- * Writes the payments rows that payment events describe (inside appendEvents' transaction): a row when
+ * Writes the payments rows that payment events describe (inside appendEvents' or write's transaction): a row when
  * a payment starts, its outcome when it ends (the call's latest pending payment at that node). An event
  * whose data does not read as a payment is kept in the log but writes no row.
  */

@@ -204,6 +204,30 @@ describe.each(testDatabases())('PostgreSQL store ($name)', (backend) => {
   });
 
   describe('numbers', () => {
+    it('tell listeners when numbers change, in this store at once and in another engine on PostgreSQL', async () => {
+      await store.flows.create({ draft: flowJson('heard') }, 'alice');
+      await store.flows.publish('heard', 1, 'alice', '');
+      let here = 0;
+      let there = 0;
+      const unsubscribe = store.onNumbersChanged(() => (here += 1));
+      const otherEngine = await createPostgresStore(database, { logger: quiet });
+      const unsubscribeThere = otherEngine.onNumbersChanged(() => (there += 1));
+      try {
+        await store.numbers.create({ did: '+441234500077', flowId: 'heard', label: 'Heard' }, 'alice');
+        expect(here).toBeGreaterThanOrEqual(1);
+        await store.numbers.update('+441234500077', { label: 'Heard again' }, 'alice');
+        expect(await store.numbers.update('+441234509999', { label: 'No such number' }, 'alice')).toEqual({ kind: 'notFound' });
+        await store.numbers.delete('+441234500077', 'alice');
+        expect(here).toBeGreaterThanOrEqual(3);
+        // PGlite is one process's database: only PostgreSQL has other engines to tell.
+        if (backend.name === 'postgres') await vi.waitFor(() => expect(there).toBeGreaterThanOrEqual(3), { timeout: 5_000 });
+      } finally {
+        unsubscribe();
+        unsubscribeThere();
+        await otherEngine.close();
+      }
+    });
+
     it('route a DID to its published flow, its fallback, or the catch-all', async () => {
       await store.flows.create({ draft: flowJson('main') }, 'alice');
       await store.flows.create({ draft: flowJson('unpublished') }, 'alice');

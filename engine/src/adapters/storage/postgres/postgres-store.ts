@@ -48,7 +48,7 @@ export async function createPostgresStore(database: Database, options: PostgresS
     kind: database.kind,
     publicationDelivery: delivery,
     flows: flowRepository(pool, (p) => publications.announce(p)),
-    numbers: numberRepository(pool),
+    numbers: numberRepository(pool, () => publications.announceNumbers()),
     prompts: promptRepository(pool),
     schedules: scheduleRepository(pool),
     holidayCalendars: holidayCalendarRepository(pool),
@@ -81,6 +81,7 @@ export async function createPostgresStore(database: Database, options: PostgresS
     isUnavailable: isDatabaseUnavailable,
     isRefusedValue,
     onFlowPublished: (listener) => publications.subscribe(listener),
+    onNumbersChanged: (listener) => publications.subscribeNumbers(listener),
     onAcdSignal: (listener) => acdSignals.subscribe(listener),
     signalEngine: async (message) => {
       await pool.query('SELECT pg_notify($1, $2)', [ACD_CHANNEL, JSON.stringify(message)]);
@@ -102,6 +103,7 @@ export const MAX_RELISTEN_DELAY_MS = 15_000;
  */
 class PublicationFeed {
   private readonly listeners = new Set<(publication: FlowPublication) => void>();
+  private readonly numberListeners = new Set<() => void>();
   private readonly latest = new Map<string, number>();
   private listener: pg.Client | undefined;
   private poller: NodeJS.Timeout | undefined;
@@ -155,13 +157,14 @@ class PublicationFeed {
         return;
       }
       if (message.channel !== FLOW_PUBLISHED_CHANNEL || message.payload === undefined) return;
-      let publication: FlowPublication | { probe: true };
+      let publication: FlowPublication | { probe: true } | { numbersChanged: true };
       try {
-        publication = JSON.parse(message.payload) as FlowPublication | { probe: true };
+        publication = JSON.parse(message.payload) as FlowPublication | { probe: true } | { numbersChanged: true };
       } catch {
         return;
       }
       if ('probe' in publication) this.probed();
+      else if ('numbersChanged' in publication) this.announceNumbers();
       else this.announce(publication);
     });
     this.listener = client;
@@ -216,6 +219,16 @@ class PublicationFeed {
     return () => this.listeners.delete(listener);
   }
 
+  subscribeNumbers(listener: () => void): () => void {
+    this.numberListeners.add(listener);
+    return () => this.numberListeners.delete(listener);
+  }
+
+  /** The phone numbers changed (this engine's change, or another's NOTIFY). */
+  announceNumbers(): void {
+    for (const listener of this.numberListeners) listener();
+  }
+
   /** Delivers a publication unless this (flow, version) or a later one was delivered already. */
   announce(publication: FlowPublication): void {
     if ((this.latest.get(publication.flowId) ?? 0) >= publication.version) return;
@@ -255,6 +268,7 @@ class PublicationFeed {
     this.listener = undefined;
     await listener?.end().catch(() => undefined);
     this.listeners.clear();
+    this.numberListeners.clear();
   }
 }
 

@@ -12,6 +12,8 @@ import type { SipDialog } from './sip.js';
 
 /** Languages mod_flite's voices speak; other text goes to `speechFor`. */
 const FLITE_LANGUAGES = /^en(-|$)/;
+/** Ends a wait for a key's timer (made once: abort() without a reason makes a DOMException, and its stack, each time). */
+const KEY_WAIT_OVER = new DOMException('the wait for a key is over', 'AbortError');
 /** A waiting sound that ends sooner than this is not playing properly: stop rather than spin. */
 const SHORTEST_WAIT_SOUND_MS = 100;
 
@@ -140,7 +142,7 @@ export class CallerMedia {
       const finish = () => {
         this.digitWaiters.delete(wake);
         lost();
-        timer.abort();
+        timer.abort(KEY_WAIT_OVER);
       };
       this.digitWaiters.add(wake);
       this.deps.clock.sleep(timeoutMs, AbortSignal.any([timer.signal, signal])).then(

@@ -21,7 +21,15 @@ describe('telephonyConfigSchema', () => {
     const config = parseTelephonyConfig(minimal);
     expect(config.drachtio).toEqual({ host: '127.0.0.1', port: 9022, secret: 'cymru' });
     expect(config.mediaServers[0]).toMatchObject({ eventSocketPort: 8021, secret: 'ClueCon', profile: 'drachtio_mrf' });
-    expect(config.admission).toEqual({ maxConcurrentCalls: 200, maxCallsPerSecond: 25, retryAfterSeconds: 5 });
+    expect(config.admission).toEqual({
+      maxConcurrentCalls: 1000,
+      maxCallsPerSecond: 25,
+      maxSetupsInFlight: 20,
+      maxSetupMs: 1000,
+      maxEventLoopLagMs: 250,
+      mediaServerHeadroom: 0.9,
+      retryAfterSeconds: 5,
+    });
     expect(config.agents.realm).toBe('frontdoor');
   });
 

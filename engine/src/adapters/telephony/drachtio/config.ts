@@ -69,7 +69,12 @@ export const mediaServerSchema = z
       .optional()
       .describe('Address FreeSWITCH should connect back to, when listenAddress is not reachable from it (NAT, containers)'),
     advertisedPort: port.optional().describe('Port FreeSWITCH should connect back to (with advertisedAddress)'),
-    maxCalls: z.number().int().positive().default(200).describe('Calls this media server takes before the pool skips it'),
+    maxCalls: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe("Calls (FreeSWITCH channels) this engine puts on this media server before the pool skips it (default: no cap of the engine's own; admission control keeps within FreeSWITCH's max-sessions)"),
   })
   .describe('A FreeSWITCH media server driven through drachtio-fsmrf');
 
@@ -163,11 +168,47 @@ export const teamsSchema = z
   })
   .describe('Microsoft Teams Direct Routing');
 
+/** The shipped admission defaults (docs/telephony.md, "Admission control", says how they were chosen). */
+export const ADMISSION_DEFAULTS = {
+  maxConcurrentCalls: 1000,
+  maxCallsPerSecond: 25,
+  maxSetupsInFlight: 20,
+  maxSetupMs: 1000,
+  maxEventLoopLagMs: 250,
+  mediaServerHeadroom: 0.9,
+  retryAfterSeconds: 5,
+} as const;
+
 export const admissionSchema = z
   .strictObject({
-    maxConcurrentCalls: z.number().int().positive().default(200).describe('Calls in progress before new ones get 503'),
-    maxCallsPerSecond: z.number().positive().default(25).describe('New calls per second before new ones get 503'),
-    retryAfterSeconds: z.number().int().positive().default(5).describe('Retry-After sent with 503'),
+    maxConcurrentCalls: z.number().int().positive().default(ADMISSION_DEFAULTS.maxConcurrentCalls).describe('Calls in progress before new ones get 503'),
+    maxCallsPerSecond: z.number().positive().default(ADMISSION_DEFAULTS.maxCallsPerSecond).describe('New calls per second before new ones get 503'),
+    maxSetupsInFlight: z
+      .number()
+      .int()
+      .positive()
+      .default(ADMISSION_DEFAULTS.maxSetupsInFlight)
+      .describe('Calls still being set up (INVITE received, not yet answered) before new ones get 503'),
+    maxSetupMs: z
+      .number()
+      .int()
+      .min(100)
+      .max(4000)
+      .default(ADMISSION_DEFAULTS.maxSetupMs)
+      .describe('New calls get 503 while a call has been setting up longer than this (media servers answering slowly)'),
+    maxEventLoopLagMs: z
+      .number()
+      .int()
+      .min(10)
+      .default(ADMISSION_DEFAULTS.maxEventLoopLagMs)
+      .describe("New calls get 503 while the engine's event loop runs this late (mean over half a second)"),
+    mediaServerHeadroom: z
+      .number()
+      .gt(0)
+      .max(1)
+      .default(ADMISSION_DEFAULTS.mediaServerHeadroom)
+      .describe("Share of FreeSWITCH's own max-sessions and sessions-per-second new calls may use"),
+    retryAfterSeconds: z.number().int().positive().default(ADMISSION_DEFAULTS.retryAfterSeconds).describe('Retry-After sent with 503'),
   })
   .describe('Refuse calls politely (503 + Retry-After) before media servers fall over');
 
@@ -185,7 +226,7 @@ export const telephonyConfigSchema = z
       staticContacts: {},
     }),
     teams: teamsSchema.optional(),
-    admission: admissionSchema.default({ maxConcurrentCalls: 200, maxCallsPerSecond: 25, retryAfterSeconds: 5 }),
+    admission: admissionSchema.default(ADMISSION_DEFAULTS),
     defaultLanguage: z.string().default('en-GB').describe('TTS language when a prompt has none'),
     mediaBaseUrl: z
       .url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' })

@@ -58,6 +58,8 @@ declare module 'drachtio-fsmrf' {
       /** Resolves with the api/response event. */
       api(command: string, args?: string | string[]): Promise<EslEvent>;
       set(param: string | Record<string, string>, value?: string): Promise<EslEvent>;
+      /** `playback` of one file (or several, joined with playback_delimiter); rejects on FILE NOT FOUND. */
+      play(file: string | string[]): Promise<{ playbackSeconds?: string; playbackMilliseconds?: string; playbackLastOffsetPos?: string }>;
       modify(sdp: string): Promise<string>;
       destroy(): Promise<void>;
       on(event: 'dtmf', listener: (evt: DtmfEvent) => void): this;

@@ -1,45 +1,8 @@
 import ipaddr from 'ipaddr.js';
-import type { AdmissionConfig, TrunkConfig } from './config.js';
+import type { TrunkConfig } from './config.js';
 import type { DigestAuthenticator } from './digest.js';
 import { toE164 } from './outbound-routing.js';
 import { userOfUri, type SipRequest } from './sip.js';
-
-/**
- * Admission control: refuse new calls with 503 + Retry-After before FreeSWITCH falls off its
- * overload cliff (measured: past ~30 calls/s on 2 cores most calls fail).
- */
-export class AdmissionControl {
-  private active = 0;
-  private readonly recent: number[] = [];
-
-  constructor(
-    private readonly config: AdmissionConfig,
-    private readonly now: () => number,
-  ) {}
-
-  get activeCalls(): number {
-    return this.active;
-  }
-
-  /** A slot for one call (call `release` once when it ends), or why there is none. */
-  tryAdmit(): { admitted: true; release: () => void } | { admitted: false; reason: string } {
-    const now = this.now();
-    while (this.recent.length && this.recent[0]! <= now - 1000) this.recent.shift();
-    if (this.active >= this.config.maxConcurrentCalls) return { admitted: false, reason: `${this.active} calls in progress (limit ${this.config.maxConcurrentCalls})` };
-    if (this.recent.length >= this.config.maxCallsPerSecond) return { admitted: false, reason: `over ${this.config.maxCallsPerSecond} new calls per second` };
-    this.recent.push(now);
-    this.active += 1;
-    let released = false;
-    return {
-      admitted: true,
-      release: () => {
-        if (released) return;
-        released = true;
-        this.active -= 1;
-      },
-    };
-  }
-}
 
 function addressMatches(source: string, allowed: string): boolean {
   try {
@@ -91,12 +54,25 @@ export interface CallParties {
   from: string;
 }
 
+/** A caller's number that is E.164 already (as most trunks send it): no need to parse it. */
+const E164 = /^\+[1-9]\d{7,14}$/;
+
+/** Dialled numbers already put into E.164 (a front door has few numbers; parsing one costs more than a call's routing). */
+const dialledNumbers = new Map<string, string>();
+const MAX_DIALLED_NUMBERS = 10_000;
+
 export function callParties(req: SipRequest, defaultCountry: string): CallParties {
   const dialled = userOfUri(req.uri) ?? userOfUri(req.get('To')) ?? '';
   const caller = userOfUri(req.get('P-Asserted-Identity')) ?? userOfUri(req.get('From')) ?? '';
-  const normalise = (n: string) => toE164(n, defaultCountry) ?? n;
+  const normalise = (n: string) => (E164.test(n) ? n : (toE164(n, defaultCountry) ?? n));
+  const key = `${defaultCountry} ${dialled}`;
+  let did = dialledNumbers.get(key);
+  if (did === undefined) {
+    if (dialledNumbers.size >= MAX_DIALLED_NUMBERS) dialledNumbers.clear();
+    dialledNumbers.set(key, (did = normalise(dialled)));
+  }
   return {
-    did: normalise(dialled),
+    did,
     from: !caller || /^anonymous$/i.test(caller) ? 'anonymous' : normalise(caller),
   };
 }

@@ -46,6 +46,23 @@ describe('MediaLeg over real drachtio-fsmrf and drachtio-modesl', () => {
     expect(freeswitch.commands).toContain(`sendmsg ${freeswitch.uuid}`);
   });
 
+  it('tells FreeSWITCH to stop sending the events the engine never reads', async () => {
+    const { freeswitch } = await channel();
+    await vi.waitFor(() =>
+      expect(freeswitch.commands).toContain('nixevent CHANNEL_EXECUTE CHANNEL_PROGRESS_MEDIA CHANNEL_ANSWER DETECTED_TONE PLAYBACK_START PLAYBACK_STOP CUSTOM conference::maintenance'),
+    );
+  });
+
+  it('sets several channel variables in one API call (no application, no completion event), and falls back to multiset', async () => {
+    const { leg, freeswitch } = await channel();
+    await leg.setVariables({ tts_engine: 'flite', tts_voice: 'slt', playback_terminators: 'none' });
+    expect(freeswitch.apiCalls).toEqual([`uuid_setvar_multi ${freeswitch.uuid} tts_engine=flite;tts_voice=slt;playback_terminators=none`]);
+    expect(freeswitch.commands.filter((c) => c.startsWith('sendmsg'))).toEqual([]);
+    await leg.setVariables({ sip_h_X_Note: 'a;b', tts_voice: 'kal' });
+    expect(freeswitch.apiCalls).toHaveLength(1);
+    expect(freeswitch.commands.filter((c) => c.startsWith('sendmsg'))).toEqual([`sendmsg ${freeswitch.uuid}`]);
+  });
+
   it('interrupts a long prompt with uuid_break when a digit arrives, and reports the digit', async () => {
     const { leg, freeswitch } = await channel();
     freeswitch.appDurationMs = () => 60_000;

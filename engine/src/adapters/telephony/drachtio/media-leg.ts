@@ -1,9 +1,13 @@
 import type Mrf from 'drachtio-fsmrf';
+import { noDelay } from './event-socket.js';
 
 /**
  * A typed wrapper over one drachtio-fsmrf Endpoint (a FreeSWITCH channel): every method returns
  * numbers and outcomes, never raw event-socket headers, and guards fsmrf's measured pitfalls:
- * - TCP no-delay on the channel's event socket (each command otherwise waits for a delayed ACK);
+ * - TCP no-delay on the channel's event socket (each command otherwise waits for a delayed ACK; see
+ *   event-socket.ts, which makes every command one segment from the connection's first byte);
+ * - only the FreeSWITCH events the engine uses reach it (fsmrf subscribes each channel to several
+ *   large ones it never needs);
  * - an endpoint whose socket already closed (overload) rejects with TelephonyError instead of
  *   throwing asynchronously and killing the process;
  * - a channel that FreeSWITCH drops mid-call (media server gone) rejects what is running.
@@ -28,8 +32,24 @@ export type FsEndpoint = Pick<Mrf.Endpoint, 'uuid' | 'local' | 'execute' | 'api'
   on(event: 'dtmf', listener: (evt: Mrf.DtmfEvent) => void): unknown;
   on(event: 'destroy', listener: (evt?: { reason?: string }) => void): unknown;
   /** The channel's event-socket connection (fsmrf sets it to null when it ends). */
-  readonly conn: { socket?: { setNoDelay(noDelay?: boolean): unknown }; on(event: 'error', listener: (error: Error) => void): unknown } | null;
+  readonly conn: {
+    socket?: { setNoDelay(noDelay?: boolean): unknown } | null;
+    on(event: 'error', listener: (error: Error) => void): unknown;
+    /** Sends an event-socket command (drachtio-modesl's Connection#sendRecv). */
+    sendRecv?(command: string): unknown;
+  } | null;
 };
+
+/**
+ * Events fsmrf 4.1's Endpoint subscribes every channel's connection to that the engine never uses.
+ * Most are full channel events — every channel variable, several KB of JSON each, four of them per
+ * prompt — parsed on the engine's event loop. Kept: CHANNEL_EXECUTE_COMPLETE (a command finished),
+ * CHANNEL_CALLSTATE (hang-up; small) and DTMF.
+ */
+const UNUSED_EVENTS = 'CHANNEL_EXECUTE CHANNEL_PROGRESS_MEDIA CHANNEL_ANSWER DETECTED_TONE PLAYBACK_START PLAYBACK_STOP CUSTOM conference::maintenance';
+
+/** Delimiters `multiset` may use (`^^<delimiter>name=value<delimiter>…`), first one absent from every pair wins. */
+const MULTISET_DELIMITERS = ['|', '^', '~', '!', '#', ';'];
 
 export interface PlaybackResult {
   /** Milliseconds of audio played. */
@@ -66,8 +86,8 @@ export class MediaLeg {
     readonly endpoint: FsEndpoint,
     readonly mediaServerName: string,
   ) {
-    const socket = endpoint.conn?.socket;
-    socket?.setNoDelay(true);
+    noDelay(endpoint.conn?.socket);
+    endpoint.conn?.sendRecv?.(`nixevent ${UNUSED_EVENTS}`);
     // A socket error after fsmrf's own handler (which only logs) must never become an uncaught error.
     endpoint.conn?.on('error', () => this.markGone('event socket error'));
     endpoint.on('destroy', (evt?: { reason?: string }) => this.markGone(evt?.reason ?? 'media server ended the channel'));
@@ -134,10 +154,23 @@ export class MediaLeg {
     });
   }
 
+  /**
+   * Sets channel variables in one command: `uuid_setvar_multi` (an API call, answered with a line of
+   * text), or `multiset` where a value holds a `;`. Not one `set` each: every executed application
+   * comes back as a CHANNEL_EXECUTE_COMPLETE event carrying every channel variable.
+   */
   async setVariables(vars: Record<string, string>): Promise<void> {
-    for (const [name, value] of Object.entries(vars)) {
-      await this.guarded(`set ${name}`, () => this.endpoint.execute('set', `${name}=${value}`));
+    const pairs = Object.entries(vars).map(([name, value]) => `${name}=${value}`);
+    if (pairs.length === 0) return;
+    if (Object.entries(vars).every(([name, value]) => /^[A-Za-z0-9_]+$/.test(name) && !/[;\r\n]/.test(value))) {
+      return this.apiOk(`uuid_setvar_multi ${Object.keys(vars).join(',')}`, 'uuid_setvar_multi', `${this.uuid} ${pairs.join(';')}`);
     }
+    const delimiter = MULTISET_DELIMITERS.find((d) => pairs.every((pair) => !pair.includes(d)));
+    if (pairs.length === 1 || !delimiter) {
+      for (const pair of pairs) await this.guarded(`set ${pair.slice(0, pair.indexOf('='))}`, () => this.endpoint.execute('set', pair));
+      return;
+    }
+    await this.guarded(`multiset ${Object.keys(vars).join(',')}`, () => this.endpoint.execute('multiset', `^^${delimiter}${pairs.join(delimiter)}`));
   }
 
   /** Play one file, URL or `say:` TTS string to its end (or until `interrupt()`). */

@@ -5,7 +5,7 @@ import type { CallChannel } from '../../../ports/call-channel.js';
 import { SimulatedClock } from '../simulator/simulated-clock.js';
 import { parseTelephonyConfig, type TelephonyConfigInput } from './config.js';
 import { digestResponse } from './digest.js';
-import { startTelephony, type CallMeta } from './start-telephony.js';
+import { startTelephony, type CallMeta, type RefusedCall } from './start-telephony.js';
 import { captureLogger, FakeMediaServer, FakeResponse, FakeSipEdge, fakeRequest } from './testing/fakes.js';
 import { MemoryRegistrations } from './testing/memory-registrations.js';
 
@@ -14,6 +14,7 @@ const settle = async () => {
 };
 
 async function start(extra: Partial<TelephonyConfigInput> = {}, opts: { unreachable?: boolean; onCall?: (call: CallChannel, meta: CallMeta) => Promise<void> } = {}) {
+  const refused: RefusedCall[] = [];
   const clock = new SimulatedClock(Date.UTC(2026, 0, 7, 10), { idleDriven: false });
   const logger = captureLogger();
   const edge = new FakeSipEdge(clock);
@@ -35,6 +36,7 @@ async function start(extra: Partial<TelephonyConfigInput> = {}, opts: { unreacha
         calls.push({ call, meta });
         await new Promise<void>((resolve) => call.onHangup(resolve));
       }),
+    onRefused: (call) => refused.push(call),
   });
   await settle();
   const invite = (init: Parameters<typeof fakeRequest>[0] = {}) => {
@@ -43,7 +45,7 @@ async function start(extra: Partial<TelephonyConfigInput> = {}, opts: { unreacha
     edge.handlers.invite!(req, res);
     return { req, res };
   };
-  return { clock, logger, edge, server, calls, service, invite };
+  return { clock, logger, edge, server, calls, service, invite, refused };
 }
 
 describe('startTelephony', () => {
@@ -85,6 +87,56 @@ describe('startTelephony', () => {
     const exposition = await metrics.metrics();
     expect(exposition).toMatch(/frontdoor_sip_calls_total\{result="overloaded",service="frontdoor"\} [1-9]/);
     expect(exposition).toMatch(/frontdoor_sip_calls_active\{service="frontdoor"\} [1-9]/);
+  });
+
+  it('records a call refused for overload, with why; strangers turned away at the door leave no record', async () => {
+    const { invite, refused } = await start({ trunks: [{ name: 'carrier', inbound: { allow: ['203.0.113.0/24'] } }], admission: { maxConcurrentCalls: 1 } });
+    invite({ source: '203.0.113.9' });
+    await settle();
+    const { req, res } = invite({ source: '203.0.113.9' });
+    const stranger = invite({ source: '198.51.100.1' });
+    await settle();
+    expect(res.sent).toEqual([503]);
+    expect(stranger.res.sent).toEqual([403]);
+    expect(refused).toEqual([
+      {
+        callId: req.get('Call-ID'),
+        did: '+441234500000',
+        from: '+447700900123',
+        trunk: 'carrier',
+        at: Date.UTC(2026, 0, 7, 10),
+        status: 503,
+        outcome: 'refused',
+        detail: 'overload: 1 calls in progress (limit 1)',
+      },
+    ]);
+    const exposition = await metrics.metrics();
+    expect(exposition).toMatch(/frontdoor_admission_refusals_total\{reason="calls",service="frontdoor"\} [1-9]/);
+  });
+
+  it('answers a call whose media cannot be set up with 503 + Retry-After, never 500, and records it', async () => {
+    const { invite, server, refused } = await start({ admission: { retryAfterSeconds: 3 } });
+    server.failCreate = new Error('Connection timeout');
+    const { res } = invite();
+    await settle();
+    expect(res.sent).toEqual([503]);
+    expect(res.headers[0]).toEqual({ 'Retry-After': '3' });
+    expect(refused).toMatchObject([{ outcome: 'failed-setup', status: 503, detail: 'no media server could take the call (fs1: Connection timeout)' }]);
+  });
+
+  it('answers 503 + Retry-After, not 500, when handling an INVITE fails unexpectedly', async () => {
+    const { edge } = await start();
+    const req = fakeRequest({ headers: { From: '<sip:07700900123@carrier.example>', To: '<sip:01234500000@sbc.example>' } });
+    const get = req.get.bind(req);
+    req.get = (name: string) => {
+      if (name === 'P-Asserted-Identity') throw new Error('a header the parser choked on');
+      return get(name);
+    };
+    const res = new FakeResponse();
+    edge.handlers.invite!(req, res);
+    await settle();
+    expect(res.sent).toEqual([503]);
+    expect(res.headers[0]).toEqual({ 'Retry-After': '5' });
   });
 
   it('refuses with 503 + Retry-After over the calls-per-second limit, and admits again a second later', async () => {

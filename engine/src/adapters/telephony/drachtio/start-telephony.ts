@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import Mrf from 'drachtio-fsmrf';
 import Srf from 'drachtio-srf';
 import type { CallChannel } from '../../../ports/call-channel.js';
 import type { Clock } from '../../../ports/clock.js';
@@ -7,26 +6,40 @@ import type { ListenInEvent } from '../../../ports/desk.js';
 import type { OutboundCalls } from '../../../ports/outbound-calls.js';
 import type { RegistrationRepository } from '../../../ports/registrations.js';
 import { SystemClock } from '../../clock/system-clock.js';
-import { answerDtlsOffer } from './browser-phone.js';
 import type { MediaServerConfig, TelephonyConfig } from './config.js';
 import { DigestAuthenticator } from './digest.js';
 import { dialDestination } from './dialler.js';
 import { DrachtioCall } from './drachtio-call.js';
 import { DrachtioListenIn } from './listen-in.js';
-import { AdmissionControl, authorizeInbound, callParties } from './inbound.js';
+import { AdmissionControl, eventLoopLag } from './admission.js';
+import { fsmrfConnector } from './fsmrf-connection.js';
+import { authorizeInbound, callParties } from './inbound.js';
 import { TelephonyError } from './media-leg.js';
 import { MediaServerPool, type FsMediaServer, type MediaServerState, type TelephonyLogger } from './media-pool.js';
 import { createOutboundRouter } from './outbound-routing.js';
 import { DrachtioOutboundCalls, type PlacedCallDeps } from './placed-calls.js';
 import { Registrar, type PhoneCredential } from './registrar.js';
 import { callIdOf, type SipAgent, type SipRequest, type SipResponse } from './sip.js';
-import { answerSeconds, callsActive, callsTotal, mediaServersUp, telephonyErrors } from './telephony-metrics.js';
+import { admissionRefusals, answerSeconds, callsActive, callsTotal, mediaServersUp, reportAdmission, telephonyErrors } from './telephony-metrics.js';
 import { TeamsHubMonitor, type HubState } from './teams-hubs.js';
 
 export interface CallMeta {
   did: string;
   from: string;
   trunk?: string;
+}
+
+/** A call this engine refused, or could not set up, after the caller's trunk was admitted. */
+export interface RefusedCall extends CallMeta {
+  callId: string;
+  /** When the INVITE arrived (ms since the epoch). */
+  at: number;
+  /** The SIP status the caller got (503 with Retry-After for overload and set-up failures). */
+  status: number;
+  /** refused: turned away (overload, no media server, a number not on the trunk, no SDP); failed-setup: admitted, but its media could not be set up. */
+  outcome: 'refused' | 'failed-setup';
+  /** Why, in words (no digits of the caller's). */
+  detail: string;
 }
 
 export interface TelephonyStatus {
@@ -61,6 +74,8 @@ export interface SipEdge extends SipAgent {
 
 export interface StartTelephonyOptions {
   onCall(call: CallChannel, meta: CallMeta): Promise<void>;
+  /** Told of every call refused or failed before its flow started, so it leaves a record. Must not throw or wait. */
+  onRefused?(call: RefusedCall): void;
   logger: TelephonyLogger;
   clock?: Clock;
   /** Agents' SIP credentials held in the agents table (agents.useAgentsTable). */
@@ -119,27 +134,18 @@ export async function startTelephony(config: TelephonyConfig, options: StartTele
     logger.error(`drachtio-server ${config.drachtio.host}:${config.drachtio.port}: ${message}${drachtioState === 'connected' ? '' : ' (retrying)'}`);
   });
 
-  const mrf = options.connectMediaServer ? undefined : new Mrf(srf as unknown as Srf);
+  let lateFailures = 0;
   const connectMediaServer =
     options.connectMediaServer ??
-    (async (server: MediaServerConfig) => {
-      const connected = await mrf!.connect({
-        address: server.host,
-        port: server.eventSocketPort,
-        secret: server.secret,
-        listenAddress: server.listenAddress,
-        listenPort: server.listenPort,
-        profile: server.profile,
-        ...(server.advertisedAddress ? { advertisedAddress: server.advertisedAddress } : {}),
-        ...(server.advertisedPort ? { advertisedPort: server.advertisedPort } : {}),
-      });
-      // Commands on the inbound event socket must not wait for delayed ACKs either.
-      connected.conn.socket?.setNoDelay(true);
-      const answerWebrtc: Pick<FsMediaServer, 'answerDtlsOffer'> = { answerDtlsOffer: (offer, sendAnswer) => answerDtlsOffer(connected, offer, sendAnswer) };
-      return Object.assign(connected, answerWebrtc) as unknown as FsMediaServer;
+    fsmrfConnector(srf, (what, error) => {
+      // A library promise nobody handled (fsmrf's connection timeout): counted and logged, never fatal.
+      telephonyErrors.inc({ kind: 'late-rejection' });
+      if (lateFailures++ % 100 === 0) logger.error(`drachtio-fsmrf: ${what} failed after its 4 s connection timeout (${lateFailures} so far; the call was already refused)`, error);
     });
   const pool = new MediaServerPool(config.mediaServers, connectMediaServer, clock, logger);
-  const admission = new AdmissionControl(config.admission, now);
+  const lag = eventLoopLag();
+  const admission = new AdmissionControl(config.admission, now, { mediaServers: () => pool.load(), loopLagMs: () => lag.lagMs() });
+  reportAdmission({ setupsInFlight: () => admission.setupsInFlight, loopLagMs: () => lag.lagMs(), mediaServers: () => pool.load() });
   const digest = new DigestAuthenticator(config.agents.realm, now, { key: config.drachtio.secret });
   const registrar = new Registrar(config.agents, digest, clock, options.registrations, {
     ...(options.lookupAgent ? { lookupAgent: options.lookupAgent } : {}),
@@ -189,37 +195,55 @@ export async function startTelephony(config: TelephonyConfig, options: StartTele
   };
   const outbound = new DrachtioOutboundCalls(callDeps);
 
-  const refuse = (res: SipResponse, status: number, result: string, headers: Record<string, string> = {}) => {
+  const retryAfter = { 'Retry-After': String(config.admission.retryAfterSeconds) };
+  const refusals = refusalLog(logger);
+  const send = (res: SipResponse, status: number, result: string, headers: Record<string, string> = {}) => {
     callsTotal.inc({ result });
     if (!res.finalResponseSent) res.send(status, { headers });
   };
+  /** Refuses a call from an admitted trunk: it is answered, counted, logged (in summary) and recorded. */
+  const refuse = (res: SipResponse, call: Omit<RefusedCall, 'status'>, status: number, result: string, headers: Record<string, string> = {}, why = result) => {
+    send(res, status, result, headers);
+    refusals.add(why, `call ${call.callId}: ${call.detail}`);
+    try {
+      options.onRefused?.({ ...call, status });
+    } catch (error) {
+      logger.error(`call ${call.callId}: could not record its refusal`, error);
+    }
+  };
 
   srf.invite((req, res) => {
-    void handleInvite(req, res).catch((error: unknown) => {
+    const at = now();
+    void handleInvite(req, res, at).catch((error: unknown) => {
+      // Never 500: whatever went wrong, the trunk may retry elsewhere.
       telephonyErrors.inc({ kind: error instanceof TelephonyError ? error.code : 'invite' });
       logger.error(`call ${callIdOf(req)}: ${(error as Error).message}`, error);
-      refuse(res, 500, 'failed');
+      send(res, 503, 'failed', retryAfter);
     });
   });
 
-  async function handleInvite(req: SipRequest, res: SipResponse): Promise<void> {
-    const receivedAt = now();
-    const retryAfter = { 'Retry-After': String(config.admission.retryAfterSeconds) };
-    if (!pool.hasCapacity()) return refuse(res, 503, 'no_media_server', retryAfter);
+  async function handleInvite(req: SipRequest, res: SipResponse, receivedAt: number): Promise<void> {
     const verdict = authorizeInbound(req, config.trunks, digest);
-    if (verdict.kind === 'challenge') return refuse(res, 401, 'challenged', { 'WWW-Authenticate': verdict.header });
+    if (verdict.kind === 'challenge') return send(res, 401, 'challenged', { 'WWW-Authenticate': verdict.header });
     if (verdict.kind === 'forbidden') {
       logger.info(`call ${callIdOf(req)} refused: ${verdict.reason}`);
-      return refuse(res, 403, 'forbidden');
+      return send(res, 403, 'forbidden');
     }
     const trunk = verdict.trunk;
     const parties = callParties(req, trunk?.defaultCountry ?? config.trunks[0]?.defaultCountry ?? 'GB');
-    if (trunk && trunk.inbound.dids.length && !trunk.inbound.dids.includes(parties.did)) return refuse(res, 404, 'forbidden');
-    if (!req.body) return refuse(res, 488, 'failed', { Warning: '399 frontdoor "an SDP offer is required"' });
+    const meta: CallMeta = { did: parties.did, from: parties.from, ...(trunk ? { trunk: trunk.name } : {}) };
+    const call = { ...meta, callId: callIdOf(req), at: receivedAt };
+    if (trunk && trunk.inbound.dids.length && !trunk.inbound.dids.includes(parties.did)) {
+      return refuse(res, { ...call, outcome: 'refused', detail: `the number is not one of trunk ${trunk.name}'s` }, 404, 'refused');
+    }
+    if (!req.body) {
+      return refuse(res, { ...call, outcome: 'refused', detail: 'no SDP offer' }, 488, 'refused', { Warning: '399 frontdoor "an SDP offer is required"' });
+    }
+    if (!pool.hasCapacity()) return refuse(res, { ...call, outcome: 'refused', detail: 'no media server can take a call' }, 503, 'no_media_server', retryAfter);
     const slot = admission.tryAdmit();
     if (!slot.admitted) {
-      logger.info(`call ${callIdOf(req)} refused: ${slot.reason}`);
-      return refuse(res, 503, 'overloaded', retryAfter);
+      admissionRefusals.inc({ reason: slot.reason });
+      return refuse(res, { ...call, outcome: 'refused', detail: `overload: ${slot.detail}` }, 503, 'overloaded', retryAfter, `overload (${slot.reason})`);
     }
     let cancelled = false;
     req.on('cancel', () => {
@@ -228,28 +252,39 @@ export async function startTelephony(config: TelephonyConfig, options: StartTele
     try {
       // createEndpoint + our own createUAS (not fsmrf's connectCaller, which leaks the FreeSWITCH
       // channel when the caller CANCELs while it runs).
-      const media = await pool.createLeg({ remoteSdp: req.body });
+      let media;
+      try {
+        media = await pool.createLeg({ remoteSdp: req.body });
+      } catch (error) {
+        telephonyErrors.inc({ kind: error instanceof TelephonyError ? error.code : 'setup' });
+        if (cancelled) return send(res, 487, 'cancelled');
+        return refuse(res, { ...call, outcome: 'failed-setup', detail: (error as Error).message.slice(0, 200) }, 503, 'failed', retryAfter);
+      }
       if (cancelled) {
         callsTotal.inc({ result: 'cancelled' });
         await media.release();
         return;
       }
-      const call = new DrachtioCall({
+      const channel = new DrachtioCall({
         ...callDeps,
-        callId: callIdOf(req),
+        callId: call.callId,
         from: parties.from,
         to: parties.did,
         signalling: { kind: 'inbound', request: req, response: res },
         media,
-        onAnswered: () => answerSeconds.observe((now() - receivedAt) / 1000),
+        onAnswered: () => {
+          slot.setUpDone();
+          answerSeconds.observe((now() - receivedAt) / 1000);
+        },
       });
       callsTotal.inc({ result: 'admitted' });
       callsActive.inc();
       try {
-        await options.onCall(call, { did: parties.did, from: parties.from, ...(trunk ? { trunk: trunk.name } : {}) });
+        await options.onCall(channel, meta);
       } finally {
         callsActive.dec();
-        await call.hangup();
+        slot.setUpDone();
+        await channel.hangup();
       }
     } finally {
       slot.release();
@@ -291,6 +326,8 @@ export async function startTelephony(config: TelephonyConfig, options: StartTele
       stopSweeping.abort();
       listenIn.close();
       teams?.stop();
+      lag.stop();
+      reportAdmission(undefined);
       await pool.close();
       try {
         srf.disconnect();
@@ -298,6 +335,33 @@ export async function startTelephony(config: TelephonyConfig, options: StartTele
         // Never connected.
       }
       drachtioState = 'disconnected';
+    },
+  };
+}
+
+/** How often refusals are summed up in the log (the first of a quiet spell is logged at once). */
+const REFUSAL_LOG_MS = 10_000;
+
+/** Refusals logged as a summary: under overload one line per refused call would itself be load. */
+function refusalLog(logger: TelephonyLogger): { add(why: string, detail: string): void } {
+  const counts = new Map<string, number>();
+  let window: NodeJS.Timeout | undefined;
+  const flush = () => {
+    window = undefined;
+    if (!counts.size) return;
+    const total = [...counts.values()].reduce((a, b) => a + b, 0);
+    logger.info(`refused ${total} more call(s) in ${REFUSAL_LOG_MS / 1000} s: ${[...counts].map(([why, n]) => `${n} × ${why}`).join('; ')}`);
+    counts.clear();
+  };
+  return {
+    add(why, detail) {
+      if (!window) {
+        logger.info(`refusing a call: ${detail}`);
+        window = setTimeout(flush, REFUSAL_LOG_MS);
+        window.unref();
+        return;
+      }
+      counts.set(why, (counts.get(why) ?? 0) + 1);
     },
   };
 }

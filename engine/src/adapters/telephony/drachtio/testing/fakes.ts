@@ -43,6 +43,7 @@ export class FakeFreeSwitchChannel extends EventEmitter implements FsEndpoint {
   /** Every application run, in order, with its argument. */
   readonly executed: { app: string; arg: string }[] = [];
   readonly apiCalls: string[] = [];
+  private readonly variableLog: [string, string][] = [];
   released = false;
   private running: RunningApp | undefined;
   /** How long a playback lasts, by file (default 2 s). */
@@ -70,14 +71,9 @@ export class FakeFreeSwitchChannel extends EventEmitter implements FsEndpoint {
     return this.executed.filter((e) => e.app === 'playback').map((e) => e.arg);
   }
 
+  /** Channel variables as set so far: by `set`, `multiset` or the `uuid_setvar_multi` API, in order. */
   get variables(): Record<string, string> {
-    const vars: Record<string, string> = {};
-    for (const { app, arg } of this.executed) {
-      if (app !== 'set') continue;
-      const eq = arg.indexOf('=');
-      vars[arg.slice(0, eq)] = arg.slice(eq + 1);
-    }
-    return vars;
+    return Object.fromEntries(this.variableLog);
   }
 
   /** The caller presses a key (an RFC 2833 event reported by FreeSWITCH). */
@@ -92,9 +88,16 @@ export class FakeFreeSwitchChannel extends EventEmitter implements FsEndpoint {
     this.emit('destroy');
   }
 
+  private setVariables(pairs: string[]): void {
+    for (const pair of pairs) this.variableLog.push([pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]);
+  }
+
   async execute(app: string, arg = ''): Promise<Mrf.EslEvent> {
     if (!this.conn) throw new Error('endpoint no longer active');
     this.executed.push({ app, arg });
+    // multiset's argument is ^^<delimiter>name=value<delimiter>name=value…
+    if (app === 'set') this.setVariables([arg]);
+    if (app === 'multiset' && arg.startsWith('^^')) this.setVariables(arg.slice(3).split(arg[2]!));
     switch (app) {
       case 'playback': {
         const ms = this.playbackMs(arg);
@@ -118,6 +121,7 @@ export class FakeFreeSwitchChannel extends EventEmitter implements FsEndpoint {
     const line = `${command} ${Array.isArray(args) ? args.join(' ') : args}`;
     this.apiCalls.push(line);
     if (command === 'uuid_break') this.running?.stop();
+    if (command === 'uuid_setvar_multi') this.setVariables(line.slice(line.indexOf(' ', command.length + 1) + 1).split(';'));
     return new FakeEslEvent({}, '+OK\n');
   }
 
