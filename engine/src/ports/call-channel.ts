@@ -80,7 +80,16 @@ export interface ListenOptions {
 }
 
 export type ListenResult =
-  | { kind: 'speech'; utterance: Utterance }
+  | {
+      kind: 'speech';
+      /** Real audio is live: it may still be arriving while a recogniser reads it. */
+      utterance: Utterance;
+      /**
+       * With digits allowed: keys the caller pressed while still speaking, which ended the utterance.
+       * A key wins over words, so read this once the words have been recognised ('' when none).
+       */
+      keysPressed?(): string;
+    }
   | { kind: 'digits'; digits: string }
   | { kind: 'noInput' };
 

@@ -20,6 +20,8 @@ import type {
   TransferResult,
 } from '../../../ports/call-channel.js';
 import type { Clock } from '../../../ports/clock.js';
+import type { AudioForkServer } from './audio-fork-server.js';
+import { CallerSpeech, type CallerSpeechSettings } from './caller-speech.js';
 import { handOff, type AnsweredLeg, type DialOutcome, type HandOffHost } from './hand-off.js';
 import { MediaLeg, TelephonyError } from './media-leg.js';
 import { referAndWait } from './refer.js';
@@ -54,6 +56,13 @@ export interface DrachtioCallDeps {
    * undefined to let flite read it.
    */
   speechFor?(text: string, language: string): string | undefined;
+  /** Live caller audio for listening (mod_audio_fork); without it, answers are recorded after the prompt. */
+  callerSpeech?: {
+    forks: AudioForkServer;
+    settings: CallerSpeechSettings;
+    /** A media server could not stream a caller's audio (told each time; the adapter decides what to log). */
+    unavailable(mediaServer: string, reason: string): void;
+  };
 }
 
 /** The media server's default hold music (docker/freeswitch/conf/autoload_configs/local_stream.conf.xml). */
@@ -106,6 +115,8 @@ export class DrachtioCall implements CallChannel {
   private readonly digitWaiters = new Set<() => void>();
   private callRecording: string | undefined;
   private recordings = 0;
+  /** The listening turn streaming the caller's audio now (or last). */
+  private speech: CallerSpeech | undefined;
 
   constructor(private readonly deps: DrachtioCallDeps) {
     this.callId = deps.callId;
@@ -172,9 +183,105 @@ export class DrachtioCall implements CallChannel {
     }
   }
 
+  /**
+   * Listens for an answer: the caller's audio streams live to the engine (mod_audio_fork) from the
+   * start of the prompt, so speaking stops the prompt (barge-in, when allowed) and a recogniser
+   * decodes while they talk; the utterance ends after a trailing silence or at `maxSpeechMs`. A key
+   * (when allowed) wins: before speech it is the answer, during speech it ends the utterance and is
+   * reported by `keysPressed`. Nothing said or pressed within `noInputTimeoutMs` after the prompt is
+   * no input. Where the media server cannot stream (no mod_audio_fork, no connection), the caller is
+   * recorded after the prompt instead, so speech still works, only later.
+   */
   async listen(options: ListenOptions): Promise<ListenResult> {
     const signal = this.opSignal(options.signal);
     await this.ready(signal);
+    const speech = await this.openCallerSpeech();
+    if (!speech) return this.listenByRecording(options, signal);
+    let handedOver = false;
+    try {
+      if (options.bargeIn) speech.arm();
+      // With digits allowed, a key ends the prompt (and the digits are collected below); speech too, with barge-in.
+      await this.playPrompt(options.prompt, options.bargeIn && options.allowDigits, signal, false, options.bargeIn ? speech.started : undefined);
+      speech.arm();
+      const heard = await this.firstAnswer(speech, options, signal);
+      if (heard === 'key') return await this.collectMore(options.maxDigits, signal);
+      if (heard === 'none') return { kind: 'noInput' };
+      if (heard === 'unavailable') return await this.listenByRecording({ ...options, prompt: [] }, signal);
+      handedOver = true;
+      return this.utteranceOf(speech, options, signal);
+    } finally {
+      if (!handedOver) await speech.stop();
+    }
+  }
+
+  /** Starts streaming the caller's audio for one listening turn; undefined when this media server cannot. */
+  private async openCallerSpeech(): Promise<CallerSpeech | undefined> {
+    const streaming = this.deps.callerSpeech;
+    if (!streaming) return undefined;
+    await this.speech?.stop(); // one fork per channel at a time
+    const media = await this.currentMedia();
+    try {
+      this.speech = await CallerSpeech.open(media, streaming.forks, this.callId, streaming.settings);
+    } catch (error) {
+      streaming.unavailable(media.mediaServerName, (error as Error).message);
+      return undefined;
+    }
+    void this.speech.failed.then((reason) => streaming.unavailable(media.mediaServerName, reason));
+    return this.speech;
+  }
+
+  /** Waits for the caller's first move after the prompt: speech, a key (when allowed), or nothing. */
+  private firstAnswer(speech: CallerSpeech, options: ListenOptions, signal: AbortSignal): Promise<'speech' | 'key' | 'none' | 'unavailable'> {
+    if (options.allowDigits && this.typeAhead.length) return Promise.resolve('key');
+    return new Promise((resolve, reject) => {
+      const done = new AbortController();
+      const finish = (answer: 'speech' | 'key' | 'none' | 'unavailable') => {
+        if (done.signal.aborted) return;
+        done.abort();
+        this.digitWaiters.delete(onKey);
+        lost();
+        resolve(answer);
+      };
+      const onKey = () => finish('key');
+      const lost = this.media.onGone(() => {
+        if (done.signal.aborted) return;
+        done.abort();
+        this.digitWaiters.delete(onKey);
+        reject(signal.aborted ? signal.reason : new TelephonyError('mediaServerLost', 'the media server dropped the call while listening'));
+      });
+      if (options.allowDigits) this.digitWaiters.add(onKey);
+      void speech.started.then(() => finish('speech'));
+      void speech.failed.then(() => finish('unavailable'));
+      this.deps.clock.sleep(options.noInputTimeoutMs, AbortSignal.any([done.signal, signal])).then(
+        () => finish('none'),
+        () => {
+          if (!signal.aborted || done.signal.aborted) return;
+          done.abort();
+          this.digitWaiters.delete(onKey);
+          lost();
+          reject(signal.reason);
+        },
+      );
+    });
+  }
+
+  /** The caller has started talking: their utterance, live, ending on silence, at the limit, on a key or a hang-up. */
+  private utteranceOf(speech: CallerSpeech, options: ListenOptions, signal: AbortSignal): ListenResult {
+    speech.limit(this.deps.clock, options.maxSpeechMs, signal);
+    if (options.allowDigits) {
+      const onKey = () => speech.end('key');
+      this.digitWaiters.add(onKey);
+      speech.onEnd(() => this.digitWaiters.delete(onKey));
+    }
+    return {
+      kind: 'speech',
+      utterance: { kind: 'audio', sampleRateHz: speech.sampleRateHz, audio: speech.utterance() },
+      ...(options.allowDigits ? { keysPressed: () => (speech.endedBy === 'key' ? this.typeAhead.splice(0, options.maxDigits).join('') : '') } : {}),
+    };
+  }
+
+  /** Listening without a live stream: the caller recorded after the prompt, end-pointed on a second of silence. */
+  private async listenByRecording(options: ListenOptions, signal: AbortSignal): Promise<ListenResult> {
     // With digits allowed, a key ends the prompt (and the digits are collected below).
     await this.playPrompt(options.prompt, options.bargeIn && options.allowDigits, signal, false);
     const startedAt = this.deps.clock.now();
@@ -183,7 +290,6 @@ export class DrachtioCall implements CallChannel {
       const path = this.recordingPath('utterance');
       const media = await this.currentMedia();
       await media.setVariables({ record_sample_rate: String(UTTERANCE_SAMPLE_RATE), playback_terminators: 'none' });
-      // Recorded with end-pointing on one second of silence, then streamed to the recogniser.
       const outcome = await this.interruptible(
         media,
         media.record(path, { maxSeconds: options.maxSpeechMs / 1000, silenceThreshold: 200, silenceSeconds: 1 }),
@@ -269,6 +375,7 @@ export class DrachtioCall implements CallChannel {
     if (this.handedOff || this.callerGone) return;
     this.callerGone = true; // no more operations on this call
     this.ended.abort(new DOMException('call ended', 'AbortError'));
+    void this.speech?.stop();
     if (this.dialog) {
       await Promise.resolve(this.dialog.destroy({ headers: { Reason: `SIP;cause=200;text="${reason.replace(/[^A-Za-z0-9 _.-]/g, '')}"` } })).catch(() => undefined);
     } else if (!this.deps.response.finalResponseSent) {
@@ -284,6 +391,7 @@ export class DrachtioCall implements CallChannel {
     this.callerGone = true;
     this.deps.logger.info(`call ${this.callId}: caller hung up (${why})`);
     this.ended.abort(new DOMException('caller hung up', 'AbortError'));
+    void this.speech?.stop();
     void this.media.release();
     for (const listener of [...this.hangupListeners]) listener();
     this.hangupListeners.clear();
@@ -375,12 +483,14 @@ export class DrachtioCall implements CallChannel {
     }
   }
 
-  /** Plays each segment; with barge-in, a key (or one pressed before) ends it. */
-  private async playPrompt(prompt: PromptSegment[], bargeIn: boolean, signal: AbortSignal, consumeDigits = true): Promise<PlayResult> {
+  /** Plays each segment; with barge-in, a key (or one pressed before) ends it, and so does `speech` starting. */
+  private async playPrompt(prompt: PromptSegment[], bargeIn: boolean, signal: AbortSignal, consumeDigits = true, speech?: Promise<void>): Promise<PlayResult> {
+    let spoken = false;
+    void speech?.then(() => (spoken = true));
     for (const segment of prompt) {
-      if (bargeIn && this.typeAhead.length) break;
+      if ((bargeIn && this.typeAhead.length) || spoken) break;
       const media = await this.currentMedia();
-      const outcome = await this.interruptible(media, media.play(this.fileFor(segment)), bargeIn, signal);
+      const outcome = await this.interruptible(media, media.play(this.fileFor(segment)), bargeIn, signal, speech);
       if (!outcome.result.found) this.deps.logger.error(`call ${this.callId}: prompt ${segment.promptId ?? segment.audio ?? '(tts)'} could not be played`);
       if (outcome.interrupted) break;
     }
@@ -391,15 +501,22 @@ export class DrachtioCall implements CallChannel {
   }
 
   /**
-   * Runs a media command that a key press (when `breakOnDigit`) or the signal can cut short
-   * (uuid_break). On abort it rejects at once with the abort reason: a hung-up caller's channel is
-   * being released and may never answer.
+   * Runs a media command that a key press (when `breakOnDigit`), `breakOn` settling (the caller
+   * starting to talk) or the signal can cut short (uuid_break). On abort it rejects at once with the
+   * abort reason: a hung-up caller's channel is being released and may never answer.
    */
-  private interruptible<T>(media: MediaLeg, command: Promise<T>, breakOnDigit: boolean, signal: AbortSignal): Promise<{ result: T; interrupted: boolean }> {
+  private interruptible<T>(
+    media: MediaLeg,
+    command: Promise<T>,
+    breakOnDigit: boolean,
+    signal: AbortSignal,
+    breakOn?: Promise<unknown>,
+  ): Promise<{ result: T; interrupted: boolean }> {
     return new Promise((resolve, reject) => {
       let interrupted = false;
+      let settled = false;
       const onDigit = () => {
-        if (interrupted) return;
+        if (interrupted || settled) return;
         interrupted = true;
         void media.interrupt();
       };
@@ -409,6 +526,7 @@ export class DrachtioCall implements CallChannel {
         reject(signal.reason);
       };
       const cleanup = () => {
+        settled = true;
         this.digitWaiters.delete(onDigit);
         signal.removeEventListener('abort', onAbort);
       };
@@ -417,6 +535,7 @@ export class DrachtioCall implements CallChannel {
         if (this.typeAhead.length) onDigit();
         this.digitWaiters.add(onDigit);
       }
+      void breakOn?.then(onDigit);
       signal.addEventListener('abort', onAbort, { once: true });
       command.then(
         (result) => {

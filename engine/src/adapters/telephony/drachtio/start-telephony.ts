@@ -4,9 +4,11 @@ import Srf from 'drachtio-srf';
 import type { CallChannel } from '../../../ports/call-channel.js';
 import type { Clock } from '../../../ports/clock.js';
 import { SystemClock } from '../../clock/system-clock.js';
-import type { MediaServerConfig, TelephonyConfig } from './config.js';
+import { AudioForkServer } from './audio-fork-server.js';
+import type { CallerSpeechSettings } from './caller-speech.js';
+import type { AudioForkConfig, MediaServerConfig, TelephonyConfig } from './config.js';
 import { DigestAuthenticator } from './digest.js';
-import { DrachtioCall } from './drachtio-call.js';
+import { DrachtioCall, type DrachtioCallDeps } from './drachtio-call.js';
 import { AdmissionControl, authorizeInbound, callParties } from './inbound.js';
 import { TelephonyError } from './media-leg.js';
 import { MediaServerPool, type FsMediaServer, type MediaServerState, type TelephonyLogger } from './media-pool.js';
@@ -15,6 +17,7 @@ import { Registrar, type PhoneCredential } from './registrar.js';
 import { callIdOf, type SipAgent, type SipRequest, type SipResponse } from './sip.js';
 import { answerSeconds, callsActive, callsTotal, mediaServersUp, telephonyErrors } from './telephony-metrics.js';
 import { TeamsHubMonitor, type HubState } from './teams-hubs.js';
+import { DEFAULT_VOICE_ACTIVITY } from './voice-activity.js';
 
 export interface CallMeta {
   did: string;
@@ -144,6 +147,7 @@ export async function startTelephony(config: TelephonyConfig, options: StartTele
     });
   }
   const route = createOutboundRouter(config, registrar, () => teams?.usableHubs() ?? []);
+  const callerSpeech = config.audioFork.enabled ? await startCallerAudio(config, logger) : undefined;
   const readRecording = options.readRecording ?? ((path: string) => readFile(path));
 
   const refuse = (res: SipResponse, status: number, result: string, headers: Record<string, string> = {}) => {
@@ -207,6 +211,7 @@ export async function startTelephony(config: TelephonyConfig, options: StartTele
         settings: { ttsVoice: config.ttsVoice, recordingsDir: config.recordingsDir, recordCalls: config.recordCalls },
         onAnswered: () => answerSeconds.observe((now() - receivedAt) / 1000),
         ...(options.speechFor ? { speechFor: options.speechFor } : {}),
+        ...(callerSpeech ? { callerSpeech } : {}),
       });
       callsTotal.inc({ result: 'admitted' });
       callsActive.inc();
@@ -250,6 +255,7 @@ export async function startTelephony(config: TelephonyConfig, options: StartTele
     },
     async close() {
       teams?.stop();
+      await callerSpeech?.forks.close();
       await pool.close();
       try {
         srf.disconnect();
@@ -257,6 +263,46 @@ export async function startTelephony(config: TelephonyConfig, options: StartTele
         // Never connected.
       }
       drachtioState = 'disconnected';
+    },
+  };
+}
+
+/** How often a media server that cannot stream callers' audio is logged (each failure is counted). */
+const AUDIO_FORK_LOG_EVERY_MS = 10 * 60_000;
+
+/**
+ * The websocket server mod_audio_fork streams callers' audio to, bound where the media servers
+ * reach it (the first media server's listen/advertised addresses unless telephony.audioFork says).
+ */
+async function startCallerAudio(config: TelephonyConfig, logger: TelephonyLogger): Promise<NonNullable<DrachtioCallDeps['callerSpeech']>> {
+  const fork: AudioForkConfig = config.audioFork;
+  const first = config.mediaServers[0]!;
+  const advertisedAddress = fork.advertisedAddress ?? first.advertisedAddress;
+  const forks = await AudioForkServer.start({
+    listenAddress: fork.listenAddress ?? first.listenAddress,
+    listenPort: fork.listenPort,
+    ...(advertisedAddress ? { advertisedAddress } : {}),
+    ...(fork.advertisedPort ? { advertisedPort: fork.advertisedPort } : {}),
+    logger,
+  });
+  logger.info(`audio fork: media servers stream callers' audio to ${forks.baseUrl}`);
+  const settings: CallerSpeechSettings = {
+    sampleRateHz: fork.sampleRate,
+    voice: { ...DEFAULT_VOICE_ACTIVITY, thresholdDb: fork.speechThresholdDb, minSpeechMs: fork.minSpeechMs, endSilenceMs: fork.endSilenceMs },
+    preRollMs: fork.preRollMs,
+  };
+  const lastLogged = new Map<string, number>();
+  return {
+    forks,
+    settings,
+    unavailable(mediaServer, reason) {
+      telephonyErrors.inc({ kind: 'audio_fork' });
+      const now = Date.now();
+      if (now - (lastLogged.get(mediaServer) ?? -Infinity) < AUDIO_FORK_LOG_EVERY_MS) return;
+      lastLogged.set(mediaServer, now);
+      logger.error(
+        `media server ${mediaServer} could not stream a caller's audio (${reason}); answers are recorded after the prompt instead. Is mod_audio_fork loaded, and can it reach ${forks.baseUrl}? (further failures are counted in frontdoor_telephony_errors_total{kind="audio_fork"})`,
+      );
     },
   };
 }
