@@ -6,7 +6,9 @@
 # Optional: FRONTDOOR_ADVERTISED_ADDRESS (address FreeSWITCH can reach this machine on; default: the
 # first address of `hostname -I`), FRONTDOOR_LISTEN_ADDRESS (where the engine listens for FreeSWITCH's
 # per-call event-socket connections; default 0.0.0.0, 127.0.0.1 for a stack on this machine), FRONTDOOR_TEST_HTTP_PORT (default 18080), SIPP_LOCAL_IP (default
-# 127.0.0.1), MAIN_LINE_DID (default +441234500000, the example main line).
+# 127.0.0.1), MAIN_LINE_DID (default +441234500000, the example main line), TEST_SIP_ONLY=speech (only the
+# callers who talk; for working on speech), SPEECH_LATENCY_CALLS=N (then measure end of speech → decision
+# over N calls: bench/speech/stack-latency.ts).
 #
 # It starts an engine on this machine wired to that stack (embedded database, example flows), waits
 # until drachtio and the media server are connected, runs each scenario in test/sip/scenarios, and
@@ -25,8 +27,9 @@ declare -A purpose=(
   [cancel-before-answer.xml]="CANCEL before the call is answered"
   [concurrent-call.xml]="50 concurrent calls"
   [payments-line.xml]="pay by card: handed to the fake Pay360 payment line, card keyed there, record paid with a masked card"
+  [speech]="callers who talk: words over the open question routed by REFER (barge-in), a silent caller and one talking nonsense reach the keypad (test/sip/speech-calls.ts)"
 )
-order=(main-line-dtmf-to-queue.xml main-line-dtmf-to-transfer.xml hangup-mid-prompt.xml cancel-before-answer.xml concurrent-call.xml payments-line.xml)
+order=(main-line-dtmf-to-queue.xml main-line-dtmf-to-transfer.xml hangup-mid-prompt.xml cancel-before-answer.xml concurrent-call.xml payments-line.xml speech)
 
 required=(DRACHTIO_HOST DRACHTIO_PORT DRACHTIO_SECRET FREESWITCH_HOST FREESWITCH_PORT FREESWITCH_SECRET SIP_TARGET)
 missing=()
@@ -166,67 +169,86 @@ run_scenario() {
   fi
 }
 
-run_scenario main-line-dtmf-to-queue.xml -m 1
-run_scenario main-line-dtmf-to-transfer.xml -m 1
-run_scenario hangup-mid-prompt.xml -m 1
-run_scenario cancel-before-answer.xml -m 1
-run_scenario concurrent-call.xml -m 50 -l 50 -r 10
+if [[ "${TEST_SIP_ONLY:-}" != speech ]]; then
+  run_scenario main-line-dtmf-to-queue.xml -m 1
+  run_scenario main-line-dtmf-to-transfer.xml -m 1
+  run_scenario hangup-mid-prompt.xml -m 1
+  run_scenario cancel-before-answer.xml -m 1
+  run_scenario concurrent-call.xml -m 50 -l 50 -r 10
+fi
 
-# The payment line: its reference look-up answered here, an admin token for the leak scan.
-(cd "$root" && exec node --import tsx test/sip/payments-line.ts "http://127.0.0.1:$http_port" "$admin_password" >"$work/payments-line.log" 2>&1) &
-setup_pid=$!
-token=""
-for _ in $(seq 1 30); do
-  token="$(grep -m1 '^{' "$work/payments-line.log" 2>/dev/null | node -e "let s='';process.stdin.on('data',d=>s+=d).on('end',()=>{try{console.log(JSON.parse(s).token)}catch{}})")"
-  [[ -n "$token" ]] && break
-  sleep 0.5
-done
-if [[ -z "$token" ]]; then
-  failed+=("${purpose[payments-line.xml]} — the payment line could not be set up:")
-  cat "$work/payments-line.log" >&2
-else
-  # FreeSWITCH at debug level for the payment call: it logs every DTMF key it receives ("RECV DTMF").
-  fs_log="${FREESWITCH_LOG:-}"
-  drachtio_log="${DRACHTIO_LOG:-}"
-  fs_from=0; drachtio_from=0
-  [[ -n "$fs_log" && -f "$fs_log" ]] && fs_from=$(stat -c %s "$fs_log")
-  [[ -n "$drachtio_log" && -f "$drachtio_log" ]] && drachtio_from=$(stat -c %s "$drachtio_log")
-  if [[ -n "$fs_cli" ]]; then "$fs_cli" -x 'fsctl loglevel debug' >/dev/null; else echo "test:sip: NOTE — FS_CLI is unset: FreeSWITCH stays at its configured log level for the payment call"; fi
-  mkdir -p "$work/pcaps"
-  (cd "$root" && node --import tsx test/sip/dtmf-pcap.ts "$work/pcaps/reference.pcap" '12345678#' 1000 \
-    && node --import tsx test/sip/dtmf-pcap.ts "$work/pcaps/confirm.pcap" '1' 2000 \
-    && node --import tsx test/sip/dtmf-pcap.ts "$work/pcaps/pay.pcap" '1' 3000 \
-    && node --import tsx test/sip/dtmf-pcap.ts "$work/pcaps/card.pcap" '4444333322221111#1230#737#' 4000)
-  sed "s#@PCAPS@#$work/pcaps#g" "$scenarios/payments-line.xml" >"$work/payments-line.xml"
-  echo "test:sip: ${purpose[payments-line.xml]}…"
-  if sipp "$SIP_TARGET" -sf "$work/payments-line.xml" -i "$local_ip" -s "${PAYMENTS_DID:-+441234500002}" -m 1 -timeout 180s -timeout_error \
-      -trace_err -error_file "$work/payments-line.errors.log" </dev/null >"$work/payments-line.out" 2>&1; then
-    record="$(node -e "fetch(process.argv[1]+'/api/payments?kind=phone&pageSize=1',{headers:{authorization:'Bearer '+process.argv[2]}}).then(r=>r.json()).then(p=>{const x=p.items[0]||{};console.log([x.status,x.maskedCard,x.reference,x.gatewayTransactionId].join(' '))})" "http://127.0.0.1:$http_port" "$token")"
-    if [[ "$record" == "paid **** 1111 12345678 "* ]]; then
-      passed+=("${purpose[payments-line.xml]} (record: $record)")
+if [[ "${TEST_SIP_ONLY:-}" != speech ]]; then
+  # The payment line: its reference look-up answered here, an admin token for the leak scan.
+  (cd "$root" && exec node --import tsx test/sip/payments-line.ts "http://127.0.0.1:$http_port" "$admin_password" >"$work/payments-line.log" 2>&1) &
+  setup_pid=$!
+  token=""
+  for _ in $(seq 1 30); do
+    token="$(grep -m1 '^{' "$work/payments-line.log" 2>/dev/null | node -e "let s='';process.stdin.on('data',d=>s+=d).on('end',()=>{try{console.log(JSON.parse(s).token)}catch{}})")"
+    [[ -n "$token" ]] && break
+    sleep 0.5
+  done
+  if [[ -z "$token" ]]; then
+    failed+=("${purpose[payments-line.xml]} — the payment line could not be set up:")
+    cat "$work/payments-line.log" >&2
+  else
+    # FreeSWITCH at debug level for the payment call: it logs every DTMF key it receives ("RECV DTMF").
+    fs_log="${FREESWITCH_LOG:-}"
+    drachtio_log="${DRACHTIO_LOG:-}"
+    fs_from=0; drachtio_from=0
+    [[ -n "$fs_log" && -f "$fs_log" ]] && fs_from=$(stat -c %s "$fs_log")
+    [[ -n "$drachtio_log" && -f "$drachtio_log" ]] && drachtio_from=$(stat -c %s "$drachtio_log")
+    if [[ -n "$fs_cli" ]]; then "$fs_cli" -x 'fsctl loglevel debug' >/dev/null; else echo "test:sip: NOTE — FS_CLI is unset: FreeSWITCH stays at its configured log level for the payment call"; fi
+    mkdir -p "$work/pcaps"
+    (cd "$root" && node --import tsx test/sip/dtmf-pcap.ts "$work/pcaps/reference.pcap" '12345678#' 1000 \
+      && node --import tsx test/sip/dtmf-pcap.ts "$work/pcaps/confirm.pcap" '1' 2000 \
+      && node --import tsx test/sip/dtmf-pcap.ts "$work/pcaps/pay.pcap" '1' 3000 \
+      && node --import tsx test/sip/dtmf-pcap.ts "$work/pcaps/card.pcap" '4444333322221111#1230#737#' 4000)
+    sed "s#@PCAPS@#$work/pcaps#g" "$scenarios/payments-line.xml" >"$work/payments-line.xml"
+    echo "test:sip: ${purpose[payments-line.xml]}…"
+    if sipp "$SIP_TARGET" -sf "$work/payments-line.xml" -i "$local_ip" -s "${PAYMENTS_DID:-+441234500002}" -m 1 -timeout 180s -timeout_error \
+        -trace_err -error_file "$work/payments-line.errors.log" </dev/null >"$work/payments-line.out" 2>&1; then
+      record="$(node -e "fetch(process.argv[1]+'/api/payments?kind=phone&pageSize=1',{headers:{authorization:'Bearer '+process.argv[2]}}).then(r=>r.json()).then(p=>{const x=p.items[0]||{};console.log([x.status,x.maskedCard,x.reference,x.gatewayTransactionId].join(' '))})" "http://127.0.0.1:$http_port" "$token")"
+      if [[ "$record" == "paid **** 1111 12345678 "* ]]; then
+        passed+=("${purpose[payments-line.xml]} (record: $record)")
+      else
+        failed+=("${purpose[payments-line.xml]} — the payment record is \"$record\", expected paid **** 1111 12345678")
+      fi
     else
-      failed+=("${purpose[payments-line.xml]} — the payment record is \"$record\", expected paid **** 1111 12345678")
+      failed+=("${purpose[payments-line.xml]} — see sipp's errors below")
+      tail -n 30 "$work/payments-line.errors.log" 2>/dev/null >&2
     fi
-  else
-    failed+=("${purpose[payments-line.xml]} — see sipp's errors below")
-    tail -n 30 "$work/payments-line.errors.log" 2>/dev/null >&2
-  fi
-  [[ -n "$fs_cli" ]] && "$fs_cli" -x 'fsctl loglevel warning' >/dev/null
+    [[ -n "$fs_cli" ]] && "$fs_cli" -x 'fsctl loglevel warning' >/dev/null
 
-  # The leak scan over what the payment call left: database, engine log, this run's FreeSWITCH and drachtio logs, API, metrics.
-  scan_logs=(--log "$work/engine.log" --log "$work/pay360.log")
-  if [[ -n "$fs_log" && -f "$fs_log" ]]; then tail -c +$((fs_from + 1)) "$fs_log" >"$work/freeswitch.log"; scan_logs+=(--log "$work/freeswitch.log"); fi
-  if [[ -n "$drachtio_log" && -f "$drachtio_log" ]]; then tail -c +$((drachtio_from + 1)) "$drachtio_log" >"$work/drachtio.log"; scan_logs+=(--log "$work/drachtio.log"); fi
-  database_url="$(grep -o 'postgres://[^ ]*' "$work/engine.log" | head -n 1)"
-  dtmf_seen="$(grep -c 'RECV DTMF' "$work/freeswitch.log" 2>/dev/null || true)"
-  echo "test:sip: leak scan (FreeSWITCH logged ${dtmf_seen:-0} RECV DTMF lines for this run: the keys it did carry)…"
-  if (cd "$root" && node --import tsx scripts/leak-scan.ts --database-url "$database_url" "${scan_logs[@]}" \
-      --api "http://127.0.0.1:$http_port" --token "$token" --security-code 737 >"$work/leak-scan.out" 2>&1); then
-    passed+=("leak scan after the payment call: no card number or security code in the database, logs (FreeSWITCH at debug), API or metrics")
-  else
-    failed+=("leak scan after the payment call — see its report below")
+    # The leak scan over what the payment call left: database, engine log, this run's FreeSWITCH and drachtio logs, API, metrics.
+    scan_logs=(--log "$work/engine.log" --log "$work/pay360.log")
+    if [[ -n "$fs_log" && -f "$fs_log" ]]; then tail -c +$((fs_from + 1)) "$fs_log" >"$work/freeswitch.log"; scan_logs+=(--log "$work/freeswitch.log"); fi
+    if [[ -n "$drachtio_log" && -f "$drachtio_log" ]]; then tail -c +$((drachtio_from + 1)) "$drachtio_log" >"$work/drachtio.log"; scan_logs+=(--log "$work/drachtio.log"); fi
+    database_url="$(grep -o 'postgres://[^ ]*' "$work/engine.log" | head -n 1)"
+    dtmf_seen="$(grep -c 'RECV DTMF' "$work/freeswitch.log" 2>/dev/null || true)"
+    echo "test:sip: leak scan (FreeSWITCH logged ${dtmf_seen:-0} RECV DTMF lines for this run: the keys it did carry)…"
+    if (cd "$root" && node --import tsx scripts/leak-scan.ts --database-url "$database_url" "${scan_logs[@]}" \
+        --api "http://127.0.0.1:$http_port" --token "$token" --security-code 737 >"$work/leak-scan.out" 2>&1); then
+      passed+=("leak scan after the payment call: no card number or security code in the database, logs (FreeSWITCH at debug), API or metrics")
+    else
+      failed+=("leak scan after the payment call — see its report below")
+    fi
+    cat "$work/leak-scan.out"
   fi
-  cat "$work/leak-scan.out"
+fi
+
+echo "test:sip: ${purpose[speech]}…"
+if (cd "$root" && node --import tsx test/sip/speech-calls.ts "http://127.0.0.1:$http_port" "$admin_password" "$work/engine.log" "$work") >"$work/speech.out" 2>&1; then
+  passed+=("${purpose[speech]}")
+else
+  failed+=("${purpose[speech]} — see below")
+fi
+sed 's/^/  /' "$work/speech.out"
+
+# SPEECH_LATENCY_CALLS=N: then measure end of speech → decision over N more calls (BENCHMARKS.md).
+if [[ -n "${SPEECH_LATENCY_CALLS:-}" ]]; then
+  echo "test:sip: measuring end of speech → decision over $SPEECH_LATENCY_CALLS calls, one at a time…"
+  (cd "$root" && node --import tsx bench/speech/stack-latency.ts "http://127.0.0.1:$http_port" "$admin_password" "$work" "$SPEECH_LATENCY_CALLS") 2>"$work/latency.err" | tee "$work/latency.md"
+  sed 's/^/  /' "$work/latency.err"
 fi
 
 echo

@@ -202,6 +202,7 @@ export class DrachtioCall implements CallChannel {
       if (options.bargeIn) speech.arm();
       // With digits allowed, a key ends the prompt (and the digits are collected below); speech too, with barge-in.
       await this.playPrompt(options.prompt, options.bargeIn && options.allowDigits, signal, false, options.bargeIn ? speech.started : undefined);
+      if (options.bargeIn && options.prompt.length > 0 && speech.speaking) this.deps.logger.info(`call ${this.callId}: the caller spoke over the prompt (barge-in)`);
       speech.arm();
       const heard = await this.firstAnswer(speech, options, signal);
       if (heard === 'key') return await this.collectMore(options.maxDigits, signal);
