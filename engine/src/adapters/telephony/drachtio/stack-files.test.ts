@@ -6,6 +6,7 @@ import { JSDOM } from 'jsdom';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { dtmfPcap } from '../../../../../test/sip/dtmf-pcap.js';
+import { audioPcap } from '../../../../../test/sip/rtp-pcap.js';
 import { loadConfig } from '../../../config/config.js';
 
 /**
@@ -46,6 +47,8 @@ describe('sipp scenarios for npm run test:sip', () => {
       'main-line-dtmf-to-queue.xml',
       'main-line-dtmf-to-transfer.xml',
       'payments-line.xml',
+      'speech-to-transfer.xml',
+      'speech-until-hangup.xml',
     ]);
   });
 
@@ -56,6 +59,7 @@ describe('sipp scenarios for npm run test:sip', () => {
     for (const exec of Array.from(doc.getElementsByTagName('exec'))) {
       const pcap = exec.getAttribute('play_pcap_audio');
       if (!pcap) continue;
+      if (pcap === '@PCAP@') continue; // the caller's line, written per call by test/sip/speech-caller.ts
       if (pcap.startsWith('@PCAPS@/')) expect(GENERATED_PCAPS, `${file} plays ${pcap}`).toHaveProperty(pcap.slice('@PCAPS@/'.length));
       else expect(existsSync(pcap), `${file} plays ${pcap}`).toBe(true);
     }
@@ -67,12 +71,19 @@ describe('sipp scenarios for npm run test:sip', () => {
     const base = 20_000 + Math.floor(Math.random() * 20_000);
     const pcaps = mkdtempSync(join(tmpdir(), 'sipp-pcaps-'));
     for (const [name, keys] of Object.entries(GENERATED_PCAPS)) writeFileSync(join(pcaps, name), dtmfPcap(keys));
+    writeFileSync(join(pcaps, 'line.pcap'), audioPcap(new Int16Array(8000)));
     const outputs = await Promise.all(
       scenarios.map(
         (file, i) =>
           new Promise<string>((done) => {
             const scenario = join(pcaps, file);
-            writeFileSync(scenario, readFileSync(join(scenarioDir, file), 'utf8').replaceAll('@PCAPS@', pcaps));
+            const filled = readFileSync(join(scenarioDir, file), 'utf8')
+              .replaceAll('@PCAPS@', pcaps)
+              .replaceAll('@PCAP@', join(pcaps, 'line.pcap'))
+              .replaceAll('@FROM@', '+447700900123')
+              .replaceAll('@WAIT_MS@', '1000')
+              .replaceAll('@TARGET_REGEXP@', '\\+441632960700');
+            writeFileSync(scenario, filled);
             const args = ['127.0.0.1:9', '-sf', scenario, '-i', '127.0.0.1', '-p', String(base + i), '-m', '1', '-timeout', '1', '-timeout_error', '-s', '+441234500000'];
             execFile('sipp', args, { timeout: 10_000 }, (_error, stdout, stderr) => done(`${file}\n${stdout}${stderr}`));
           }),
@@ -98,7 +109,7 @@ describe('docker stack files', () => {
     const dialplan = readFileSync(join(root, 'docker/freeswitch/conf/dialplan/mrf.xml'), 'utf8');
     expect(dialplan).toContain('${sip_h_X-esl-outbound} async full');
     const modules = readFileSync(join(root, 'docker/freeswitch/conf/autoload_configs/modules.conf.xml'), 'utf8');
-    for (const mod of ['mod_event_socket', 'mod_sofia', 'mod_flite', 'mod_local_stream', 'mod_tone_stream']) expect(modules).toContain(mod);
+    for (const mod of ['mod_event_socket', 'mod_sofia', 'mod_flite', 'mod_local_stream', 'mod_tone_stream', 'mod_audio_fork']) expect(modules).toContain(mod);
   });
 
   it('docker-compose.yml parses and runs every service the stack needs', () => {
