@@ -88,7 +88,8 @@ if [[ -z "$pay360" ]]; then
   exit 1
 fi
 pay360_field() { node -e "console.log(JSON.parse(process.argv[1])[process.argv[2]])" "$pay360" "$1"; }
-admin_password="test-sip-admin-$(date +%s)"
+# Random: the engine refuses an admin password that is easy to guess or contains the user name.
+admin_password="$(node -e "console.log(require('node:crypto').randomBytes(18).toString('base64url'))")"
 
 cat >"$work/frontdoor.json" <<JSON
 {

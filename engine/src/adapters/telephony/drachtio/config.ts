@@ -186,7 +186,7 @@ export const audioForkSchema = z
       .describe("Address the media servers connect to (default: the first media server's advertisedAddress, else listenAddress)"),
     advertisedPort: port.optional().describe('Port the media servers connect to (with advertisedAddress, e.g. a published container port)'),
     sampleRate: z
-      .union([z.literal(8000), z.literal(16000)])
+      .union([z.literal(8000), z.literal(16000)], { error: 'expected 8000 or 16000' })
       .default(8000)
       .describe('Rate the caller audio is streamed at: 8000 is what a phone line carries (and what the telephony speech models expect); 16000 for wideband callers'),
     speechThresholdDb: z
