@@ -22,7 +22,7 @@ if (!engineUrl || !adminPassword || !workDir) {
   process.exit(2);
 }
 const calls = Math.max(1, Number(count));
-const WORDS_AT_MS = 9_000;
+const WORDS_AT_MS = 14_000;
 const END_SILENCE_MS = 800;
 
 // Every route but payments (whose REFER a caller that only talks would not answer), spread over the corpus.
