@@ -22,6 +22,7 @@ import type {
 import type { Clock } from '../../../ports/clock.js';
 import type { AudioForkServer } from './audio-fork-server.js';
 import { CallerSpeech, type CallerSpeechSettings } from './caller-speech.js';
+import { listenLive, type ListenHost } from './listening.js';
 import { handOff, type AnsweredLeg, type DialOutcome, type HandOffHost } from './hand-off.js';
 import { MediaLeg, TelephonyError } from './media-leg.js';
 import { referAndWait } from './refer.js';
@@ -184,35 +185,15 @@ export class DrachtioCall implements CallChannel {
   }
 
   /**
-   * Listens for an answer: the caller's audio streams live to the engine (mod_audio_fork) from the
-   * start of the prompt, so speaking stops the prompt (barge-in, when allowed) and a recogniser
-   * decodes while they talk; the utterance ends after a trailing silence or at `maxSpeechMs`. A key
-   * (when allowed) wins: before speech it is the answer, during speech it ends the utterance and is
-   * reported by `keysPressed`. Nothing said or pressed within `noInputTimeoutMs` after the prompt is
-   * no input. Where the media server cannot stream (no mod_audio_fork, no connection), the caller is
-   * recorded after the prompt instead, so speech still works, only later.
+   * Listens for an answer, hearing the caller live while the prompt plays (listening.ts); where the
+   * media server cannot stream their audio, the answer is recorded after the prompt instead.
    */
   async listen(options: ListenOptions): Promise<ListenResult> {
     const signal = this.opSignal(options.signal);
     await this.ready(signal);
     const speech = await this.openCallerSpeech();
     if (!speech) return this.listenByRecording(options, signal);
-    let handedOver = false;
-    try {
-      if (options.bargeIn) speech.arm();
-      // With digits allowed, a key ends the prompt (and the digits are collected below); speech too, with barge-in.
-      await this.playPrompt(options.prompt, options.bargeIn && options.allowDigits, signal, false, options.bargeIn ? speech.started : undefined);
-      if (options.bargeIn && options.prompt.length > 0 && speech.speaking) this.deps.logger.info(`call ${this.callId}: the caller spoke over the prompt (barge-in)`);
-      speech.arm();
-      const heard = await this.firstAnswer(speech, options, signal);
-      if (heard === 'key') return await this.collectMore(options.maxDigits, signal);
-      if (heard === 'none') return { kind: 'noInput' };
-      if (heard === 'unavailable') return await this.listenByRecording({ ...options, prompt: [] }, signal);
-      handedOver = true;
-      return this.utteranceOf(speech, options, signal);
-    } finally {
-      if (!handedOver) await speech.stop();
-    }
+    return listenLive(this.listenHost(), speech, options, signal);
   }
 
   /** Starts streaming the caller's audio for one listening turn; undefined when this media server cannot. */
@@ -229,56 +210,6 @@ export class DrachtioCall implements CallChannel {
     }
     void this.speech.failed.then((reason) => streaming.unavailable(media.mediaServerName, reason));
     return this.speech;
-  }
-
-  /** Waits for the caller's first move after the prompt: speech, a key (when allowed), or nothing. */
-  private firstAnswer(speech: CallerSpeech, options: ListenOptions, signal: AbortSignal): Promise<'speech' | 'key' | 'none' | 'unavailable'> {
-    if (options.allowDigits && this.typeAhead.length) return Promise.resolve('key');
-    return new Promise((resolve, reject) => {
-      const done = new AbortController();
-      const finish = (answer: 'speech' | 'key' | 'none' | 'unavailable') => {
-        if (done.signal.aborted) return;
-        done.abort();
-        this.digitWaiters.delete(onKey);
-        lost();
-        resolve(answer);
-      };
-      const onKey = () => finish('key');
-      const lost = this.media.onGone(() => {
-        if (done.signal.aborted) return;
-        done.abort();
-        this.digitWaiters.delete(onKey);
-        reject(signal.aborted ? signal.reason : new TelephonyError('mediaServerLost', 'the media server dropped the call while listening'));
-      });
-      if (options.allowDigits) this.digitWaiters.add(onKey);
-      void speech.started.then(() => finish('speech'));
-      void speech.failed.then(() => finish('unavailable'));
-      this.deps.clock.sleep(options.noInputTimeoutMs, AbortSignal.any([done.signal, signal])).then(
-        () => finish('none'),
-        () => {
-          if (!signal.aborted || done.signal.aborted) return;
-          done.abort();
-          this.digitWaiters.delete(onKey);
-          lost();
-          reject(signal.reason);
-        },
-      );
-    });
-  }
-
-  /** The caller has started talking: their utterance, live, ending on silence, at the limit, on a key or a hang-up. */
-  private utteranceOf(speech: CallerSpeech, options: ListenOptions, signal: AbortSignal): ListenResult {
-    speech.limit(this.deps.clock, options.maxSpeechMs, signal);
-    if (options.allowDigits) {
-      const onKey = () => speech.end('key');
-      this.digitWaiters.add(onKey);
-      speech.onEnd(() => this.digitWaiters.delete(onKey));
-    }
-    return {
-      kind: 'speech',
-      utterance: { kind: 'audio', sampleRateHz: speech.sampleRateHz, audio: speech.utterance() },
-      ...(options.allowDigits ? { keysPressed: () => (speech.endedBy === 'key' ? this.typeAhead.splice(0, options.maxDigits).join('') : '') } : {}),
-    };
   }
 
   /** Listening without a live stream: the caller recorded after the prompt, end-pointed on a second of silence. */
@@ -838,6 +769,24 @@ export class DrachtioCall implements CallChannel {
   }
 
   /** What the payment hand-off may do with this call. */
+  private listenHost(): ListenHost {
+    return {
+      callId: this.callId,
+      clock: this.deps.clock,
+      logger: this.deps.logger,
+      media: this.media,
+      playPrompt: (prompt, breakOnKey, signal, speech) => this.playPrompt(prompt, breakOnKey, signal, false, speech),
+      keysWaiting: () => this.typeAhead.length,
+      onKey: (listener) => {
+        this.digitWaiters.add(listener);
+        return () => this.digitWaiters.delete(listener);
+      },
+      takeKeys: (max) => this.typeAhead.splice(0, max).join(''),
+      collectKeys: (maxDigits, signal) => this.collectMore(maxDigits, signal),
+      listenByRecording: (options, signal) => this.listenByRecording(options, signal),
+    };
+  }
+
   private handOffHost(): HandOffHost {
     const call = this;
     return {
