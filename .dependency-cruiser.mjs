@@ -1,7 +1,7 @@
 /**
  * The house's dependency rule (ARCHITECTURE.md), enforced by engine/src/architecture.test.ts:
  *   designer ─▶ engine/src/core ─(types only)─▶ engine/src/ports ◀─ engine/src/adapters/*
- *   engine/src/calls, queue, reporting ─▶ core + ports (never an adapter)
+ *   engine/src/calls, queue, reporting, desk ─▶ core + ports (never an adapter)
  *   engine/src/main.ts wires core + adapters + calls + queue + reporting + api
  * Inside core, compile/ produces data and runtime/ runs it: runtime may import compile, never the reverse.
  * Test files may reach across (a node's test drives it through the simulator).
@@ -53,9 +53,9 @@ export default {
     },
     {
       name: 'calls-queue-reporting-never-import-adapters',
-      comment: 'The calls wing, the ACD and reporting work through ports; main.ts hands them adapters.',
+      comment: 'The calls wing, the ACD, the agent desk and reporting work through ports; main.ts hands them adapters.',
       severity: 'error',
-      from: { path: '^engine/src/(calls|queue|reporting)/', pathNot: notTests },
+      from: { path: '^engine/src/(calls|queue|reporting|desk)/', pathNot: notTests },
       to: { path: '^engine/src/(adapters|api|cli|main\\.ts)' },
     },
     {

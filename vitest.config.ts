@@ -10,7 +10,7 @@ export default defineConfig({
         test: {
           name: 'engine',
           environment: 'node',
-          include: ['engine/**/*.test.ts', 'flows/**/*.test.ts', 'bin/**/*.test.ts', 'scripts/**/*.test.ts', 'test/**/*.test.ts'],
+          include: ['engine/**/*.test.ts', 'flows/**/*.test.ts', 'bin/**/*.test.ts', 'scripts/**/*.test.ts', 'media/**/*.test.ts', 'test/**/*.test.ts'],
           // A private PostgreSQL 15 server for the storage and API tests' real-server runs (FRONTDOOR_TEST_PG_URL).
           globalSetup: ['scripts/test-postgres.ts'],
           testTimeout: 30_000,

@@ -104,7 +104,7 @@ export async function baselineCall(call: SimulatedCall, services: BaselineServic
       const offer = joined.ticket.nextOffer(signal);
       offer.catch(() => undefined);
       for (;;) {
-        const announcement = script.announcement.replace('{{queuePosition}}', String(await joined.ticket.position()));
+        const announcement = script.announcement.replace('{{queuePosition}}', String((await joined.ticket.status())?.position ?? 1));
         await call.play(segment(announcement), { bargeIn: false, signal });
         log('prompt.played', 'highways-queue', { text: announcement });
         const waited = await Promise.race([offer.then(() => 'offer' as const), clock.sleep(script.announceEveryMs, signal).then(() => 'tick' as const)]);

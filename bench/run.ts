@@ -1,10 +1,11 @@
 /**
- * npm run bench: the engine holding many concurrent simulated calls, against a hand-written baseline,
- * and the speech bench (bench/speech/): the main line's open question answered by a corpus of
- * residents' words, typed and as phone audio through the on-machine recogniser.
+ * npm run bench: the engine holding many concurrent simulated calls, against a hand-written baseline;
+ * the speech bench (bench/speech/): the main line's open question answered by a corpus of residents'
+ * words, typed and as phone audio through the on-machine recogniser; and the ACD as a discrete-event
+ * simulation through the real dispatcher and PostgreSQL with two engine instances (bench/acd-bench.ts).
  * Each run is its own process (clean heap figures); the figures and the machine go into BENCHMARKS.md.
  *
- *   npm run bench [-- --calls 20000 --runs 3 --only engine|speech --renderings 1 --every 1 --no-write]
+ *   npm run bench [-- --calls 20000 --runs 3 --only engine|speech|acd --renderings 1 --every 1 --acd-hours 24 --no-write]
  *
  * The machine may be shared, so each side runs `--runs` times (engine and baseline back to back) and
  * every figure is the median of the runs; the cost ratio is the median of the back-to-back ratios.
@@ -16,6 +17,7 @@ import { parseArgs } from 'node:util';
 import type { CallBenchResult } from './call-bench.js';
 import { writeBenchmarkSection } from './benchmarks-md.js';
 import { speechSection } from './speech/report.js';
+import { acdSection } from './acd-section.js';
 import type { SpeechBenchResult } from './speech/speech-bench.js';
 
 const repo = resolve(import.meta.dirname, '..');
@@ -26,10 +28,13 @@ const { values: args } = parseArgs({
     only: { type: 'string' },
     renderings: { type: 'string', default: '1' },
     every: { type: 'string', default: '1' },
+    'acd-hours': { type: 'string', default: '24' },
     'no-write': { type: 'boolean', default: false },
   },
 });
-if (args.only !== undefined && !['engine', 'speech'].includes(args.only)) throw new Error(`--only must be engine or speech, not "${args.only}"`);
+if (args.only !== undefined && !['engine', 'speech', 'acd'].includes(args.only)) throw new Error(`--only must be engine, speech or acd, not "${args.only}"`);
+const acdHours = Number(args['acd-hours']);
+if (!(acdHours >= 1)) throw new Error(`--acd-hours must be at least 1, not "${args['acd-hours']}"`);
 const calls = Number(args.calls);
 if (!Number.isInteger(calls) || calls < 100) throw new Error(`--calls must be a whole number of at least 100, not "${args.calls}"`);
 const runs = Number(args.runs);
@@ -96,6 +101,8 @@ pothole advice and wait in the highways queue (announcements every 30 s) for two
 them are in progress at once. Simulated time jumps whenever every call is waiting, so the run measures processing cost only.
 The **baseline** is the same journey hand-written as plain async functions over the same SimulatedCall, clock, recogniser and
 queue, logging the same ${(engine.events / calls).toFixed(0)} events per call — no XState, no node definitions, no runtime.
+Both wait in a queue where nobody is ever free (bench/holding-queue.ts), not the ACD: this bench measures the call-flow runtime;
+the ACD — dispatch through PostgreSQL with two engine instances — has its own section.
 
 - *step latency*: real time from one channel operation finishing (a prompt ended, the caller answered) to the call's next one
   starting at the same simulated instant — how long the engine takes to react to the caller.
@@ -123,7 +130,7 @@ a child of one do-nothing actor, not a root with a system of its own); node step
 per call's run instead of one per step (a running step is only ever stopped when the run ends); the queue node keeps one controller
 for the whole wait, not one per announcement, and aborts with a shared reason (no DOMException per cycle); no named closures or
 suspended async frames held per call (tsx keeps function names, which makes each named closure ~300 B); no subflow-runner closure
-per step for kinds that run no subflows; O(log n) queue positions in the simulator. What is left is mostly the per-step invoked
+per step for kinds that run no subflows; O(log n) queue positions in the holding queue. What is left is mostly the per-step invoked
 actor, which the architecture asks for (one named actor per node step, aborted on hang-up).
 `;
 
@@ -145,6 +152,7 @@ function speechBench(): string {
 for (const [name, bench] of [
   ['engine', engineBench],
   ['speech', speechBench],
+  ['acd', () => acdSection(Number(args.runs), acdHours, machine)],
 ] as const) {
   if (args.only !== undefined && args.only !== name) continue;
   const section = bench();

@@ -15,7 +15,14 @@ export default defineConfig({
   root: here,
   base: '/',
   plugins: [react()],
-  build: { outDir: 'dist', emptyOutDir: true, sourcemap: true, chunkSizeWarningLimit: 2000 },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    sourcemap: true,
+    chunkSizeWarningLimit: 2000,
+    // Scripts must come from the engine's own origin (CSP script-src 'self'): never inline one as a data: URL.
+    assetsInlineLimit: (file) => (file.endsWith('.js') ? false : undefined),
+  },
   server: {
     fs: { allow: [fileURLToPath(new URL('..', import.meta.url))] },
     proxy: {

@@ -1,6 +1,7 @@
 /**
  * Renders every fixed prompt in flows/*.flow.json to media/prompts/<language>/<id>.wav with espeak-ng,
- * resampled by sox to 8 kHz mono for the phone network. The audio is not committed: run this after
+ * resampled by sox to 8 kHz mono for the phone network, and frontdoor's own hold music to
+ * media/hold-music/frontdoor-hold.wav (render-hold-music.ts). The audio is not committed: run this after
  * changing a flow's prompts, or replace a file with a studio recording of the same name.
  *
  *   node --import tsx media/render-prompts.ts [flowsDir] [outDir]
@@ -10,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { espeakRenderer } from '../engine/src/tts/espeak-tts.js';
 import { renderFlowPrompts } from '../engine/src/tts/render-flow-prompts.js';
+import { renderHoldMusic } from './render-hold-music.js';
 
 const root = resolve(import.meta.dirname, '..');
 const flowsDir = resolve(process.argv[2] ?? join(root, 'flows'));
@@ -21,3 +23,5 @@ const renderer = espeakRenderer({ cacheDir, sampleRateHz: 8000 });
 const { written, skipped } = await renderFlowPrompts({ flowsDir, outDir, renderer }).finally(() => rmSync(cacheDir, { recursive: true, force: true }));
 for (const line of skipped) console.log(`skipped ${line}`);
 console.log(`wrote ${written.length} prompt${written.length === 1 ? '' : 's'} to ${outDir}`);
+const music = await renderHoldMusic(join(root, 'media', 'hold-music', 'frontdoor-hold.wav'));
+console.log(`wrote ${music.seconds} s of hold music to ${music.file}`);

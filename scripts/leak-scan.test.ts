@@ -84,7 +84,7 @@ describe('after payment calls through the product', () => {
     const write = (level: string) => (message: string, error?: unknown) => appendFileSync(logFile, `${level} ${message}${error ? ` ${String(error)}` : ''}\n`);
     const { start } = await import('../engine/src/main.js');
     engine = await start({
-      env: { FRONTDOOR_DATA_DIR: dataDir, FRONTDOOR_ADMIN_PASSWORD: 'a leak scan admin password' },
+      env: { FRONTDOOR_DATA_DIR: dataDir, FRONTDOOR_ADMIN_PASSWORD: 'quiet-heron-sees-7-rivers' },
       overrides: { http: { host: '127.0.0.1', port: 0 } },
       handleSignals: false,
       logger: { info: write('info'), warn: write('warn'), error: write('error') },

@@ -5,63 +5,57 @@
  * utterance — the VAD's trailing silence over — to the route being known). The time from the caller's
  * last word adds that trailing silence (telephony.audioFork.endSilenceMs, 800 ms by default).
  *
- * Run by test:sip with an engine it started (the stack is shared: under its lock):
+ * Run by test:sip with the engine its speech scenarios started (the stack is shared: under its lock):
  *   flock /tmp/fdstack.lock env TEST_SIP_ONLY=speech SPEECH_LATENCY_CALLS=16 npm run test:sip
- * or by hand against a running engine:
- *   node --import tsx bench/speech/stack-latency.ts <engine url> <admin password> <work dir> [calls]
- * Prints a markdown section for BENCHMARKS.md (with the machine and its load average while it ran).
+ * Returns a markdown section for BENCHMARKS.md (with the machine and its load average while it ran).
  */
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { callerLine, EngineRecords, placeCall } from '../../test/sip/speech-caller.js';
+import type { EngineProcess } from '../../test/sip/harness/engine.js';
+import { callerLine, callEvents, placeCall } from '../../test/sip/speech-caller.js';
 import { corpus } from './corpus.js';
 
-const [engineUrl, adminPassword, workDir, count = '16'] = process.argv.slice(2);
-if (!engineUrl || !adminPassword || !workDir) {
-  console.error('usage: stack-latency.ts <engine url> <admin password> <work dir> [calls]');
-  process.exit(2);
-}
-const calls = Math.max(1, Number(count));
 const WORDS_AT_MS = 14_000;
 const END_SILENCE_MS = 800;
 
-// Every route but payments (whose REFER a caller that only talks would not answer), spread over the corpus.
-const lines = corpus().filter((u) => u.route !== 'payments' && u.route !== 'person' && !u.text.includes('…'));
-const step = Math.max(1, Math.floor(lines.length / calls));
-const chosen = lines.filter((_, i) => i % step === 0).slice(0, calls);
+/** Places `calls` calls one at a time to `engine`'s main line and reports end of speech → decision. */
+export async function measureStackLatency(engine: Pick<EngineProcess, 'api'>, workDir: string, calls: number): Promise<string> {
+  // Every route but payments (whose REFER a caller that only talks would not answer), spread over the corpus.
+  const lines = corpus().filter((u) => u.route !== 'payments' && u.route !== 'person' && !u.text.includes('…'));
+  const step = Math.max(1, Math.floor(lines.length / calls));
+  const chosen = lines.filter((_, i) => i % step === 0).slice(0, calls);
 
-const records = await EngineRecords.signIn(engineUrl, adminPassword);
-const loads: number[] = [loadavg()[0]!];
-const samples: Array<{ text: string; transcript: string; decisionMs: number }> = [];
-const missing: string[] = [];
-for (const [i, utterance] of chosen.entries()) {
-  const line = callerLine({ words: utterance.text, wordsAtMs: WORDS_AT_MS, tailMs: 12_000, seed: 500 + i });
-  const placed = await placeCall({
-    template: 'speech-until-hangup.xml',
-    from: `+4477009003${String(i).padStart(2, '0')}`,
-    line,
-    waitMs: line.wordsEndMs! + 10_000,
-    slot: 0,
-    dir: join(workDir, `latency-${i}`),
-  });
-  loads.push(loadavg()[0]!);
-  if (!placed.callId) {
-    missing.push(`${utterance.text}: no call placed`);
-    continue;
+  const loads: number[] = [loadavg()[0]!];
+  const samples: Array<{ text: string; transcript: string; decisionMs: number }> = [];
+  const missing: string[] = [];
+  for (const [i, utterance] of chosen.entries()) {
+    const line = callerLine({ words: utterance.text, wordsAtMs: WORDS_AT_MS, tailMs: 12_000, seed: 500 + i });
+    const placed = await placeCall({
+      template: 'speech-until-hangup.xml',
+      from: `+4477009003${String(i).padStart(2, '0')}`,
+      line,
+      waitMs: line.wordsEndMs! + 10_000,
+      slot: 0,
+      dir: join(workDir, `latency-${i}`),
+    });
+    loads.push(loadavg()[0]!);
+    if (!placed.callId) {
+      missing.push(`${utterance.text}: no call placed`);
+      continue;
+    }
+    const heard = (await callEvents(engine, placed.callId).catch(() => [])).find((e) => e.type === 'input.speech' && e.nodeId === 'ask-reason');
+    if (typeof heard?.data.decisionMs !== 'number') {
+      missing.push(`${utterance.text}: no decision logged`);
+      continue;
+    }
+    samples.push({ text: utterance.text, transcript: String(heard.data.transcript), decisionMs: heard.data.decisionMs });
+    process.stderr.write(`stack latency: ${i + 1}/${chosen.length} ${heard.data.decisionMs} ms\n`);
   }
-  const heard = (await records.events(placed.callId).catch(() => [])).find((e) => e.type === 'input.speech' && e.nodeId === 'ask-reason');
-  if (typeof heard?.data.decisionMs !== 'number') {
-    missing.push(`${utterance.text}: no decision logged`);
-    continue;
-  }
-  samples.push({ text: utterance.text, transcript: String(heard.data.transcript), decisionMs: heard.data.decisionMs });
-  process.stderr.write(`stack latency: ${i + 1}/${chosen.length} ${heard.data.decisionMs} ms\n`);
-}
 
-const sorted = samples.map((s) => s.decisionMs).sort((a, b) => a - b);
-const pct = (p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]! : Number.NaN);
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-console.log(`### End of speech → decision on the real stack (on-machine recogniser)
+  const sorted = samples.map((s) => s.decisionMs).sort((a, b) => a - b);
+  const pct = (p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]! : Number.NaN);
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const markdown = `### End of speech → decision on the real stack (on-machine recogniser)
 
 ${new Date().toISOString().slice(0, 10)}, ${calls} calls one at a time through drachtio-server 0.9.10 and FreeSWITCH 1.10.12 with
 mod_audio_fork (8 kHz, PCMA from the caller), the engine's voice activity detector (800 ms trailing silence) and PocketSphinx.
@@ -72,5 +66,7 @@ Load average (1 min) while it ran: ${Math.min(...loads).toFixed(1)}–${Math.max
 |---|---|---|---|---|
 | end of the utterance (trailing silence over) → decision | ${pct(50)} ms | ${pct(95)} ms | ${sorted.at(-1)} ms | ${sorted.length} |
 | caller's last word → decision (+ ${END_SILENCE_MS} ms trailing silence) | ${pct(50) + END_SILENCE_MS} ms | ${pct(95) + END_SILENCE_MS} ms | ${(sorted.at(-1) ?? 0) + END_SILENCE_MS} ms | ${sorted.length} |
-${missing.length ? `\nNot measured: ${missing.join('; ')}.\n` : ''}`);
-for (const s of samples) console.error(`  ${s.decisionMs} ms  "${s.text}" → "${s.transcript}"`);
+${missing.length ? `\nNot measured: ${missing.join('; ')}.\n` : ''}`;
+  for (const s of samples) process.stderr.write(`  ${s.decisionMs} ms  "${s.text}" → "${s.transcript}"\n`);
+  return markdown;
+}

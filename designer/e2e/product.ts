@@ -13,6 +13,8 @@ export interface RunningProduct {
   /** True when the tests use an engine they did not start (its users already exist). */
   external?: boolean;
   createAdmin?(username: string, password: string): Promise<void>;
+  /** The engine itself, when the tests started it in this process. */
+  engine?: import('../../engine/src/main.js').RunningEngine;
   /** A user with any role, made through the engine's Store. */
   createUser?(username: string, password: string, role: 'viewer' | 'payments' | 'designer' | 'publisher' | 'admin'): Promise<void>;
   close(): Promise<void>;
@@ -56,6 +58,7 @@ export async function startProduct(dataDir: string): Promise<RunningProduct> {
   };
   return {
     url: engine.url,
+    engine,
     close: () => engine.close(),
     createAdmin: (username, password) => createUser(username, password, 'admin'),
     createUser,

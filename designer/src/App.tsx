@@ -7,12 +7,16 @@ import { PaymentsScreen } from './screens/PaymentsScreen.js';
 import { Login } from './screens/Login.js';
 import { SecretsScreen } from './screens/SecretsScreen.js';
 import { UsersScreen } from './screens/UsersScreen.js';
+import { AgentsScreen } from './screens/AgentsScreen.js';
+import { QueuesScreen } from './screens/QueuesScreen.js';
+import { DeskScreen } from './desk/DeskScreen.js';
+import { TeamScreen } from './desk/TeamScreen.js';
 
 /** Screens live in the URL hash (#/flows/main-line), so the engine serves one page. */
 function useHashRoute(): [string, (to: string) => void] {
-  const [route, setRoute] = useState(() => window.location.hash.replace(/^#/, '') || '/flows');
+  const [route, setRoute] = useState(() => window.location.hash.replace(/^#/, ''));
   useEffect(() => {
-    const onHash = () => setRoute(window.location.hash.replace(/^#/, '') || '/flows');
+    const onHash = () => setRoute(window.location.hash.replace(/^#/, ''));
     window.addEventListener('hashchange', onHash);
     return () => window.removeEventListener('hashchange', onHash);
   }, []);
@@ -29,15 +33,29 @@ export function App() {
   if (me === null) return <Login onLoggedIn={setMe} />;
 
   const flowMatch = /^\/flows\/(.+)$/.exec(route);
-  const section = route.split('/')[1] ?? 'flows';
   const isAdmin = roleAtLeast(me.role, 'admin');
+  const reads = roleAtLeast(me.role, 'viewer');
+  const works = roleAtLeast(me.role, 'agent');
+  const supervises = roleAtLeast(me.role, 'supervisor');
+  const designs = roleAtLeast(me.role, 'designer');
   // The payment team's screen: the API shows payments to the payments role and admins only.
   const seesPayments = roleAtLeast(me.role, 'payments');
+  // Advisers start at their desk, supervisors with their team, the payment team at payments, everyone else at the flows.
+  const home = !reads ? 'desk' : designs ? 'flows' : supervises ? 'team' : seesPayments ? 'payments' : 'flows';
+  const section = route.split('/')[1] || home;
   const nav: Array<[string, string]> = [
-    ['flows', 'Flows'],
-    ['prompts', 'Prompts'],
-    ['numbers', 'Numbers'],
-    ['schedules', 'Schedules'],
+    ...(works ? [['desk', 'Desk'] as [string, string]] : []),
+    ...(supervises ? [['team', 'Team'] as [string, string]] : []),
+    ...(reads
+      ? ([
+          ['flows', 'Flows'],
+          ['prompts', 'Prompts'],
+          ['numbers', 'Numbers'],
+          ['schedules', 'Schedules'],
+          ['queues', 'Queues'],
+          ['agents', 'Agents'],
+        ] as Array<[string, string]>)
+      : []),
     ...(seesPayments ? [['payments', 'Payments'] as [string, string]] : []),
     // The API lets only admins see or change users and tokens.
     ...(isAdmin ? [['users', 'Users'] as [string, string], ['secrets', 'Secrets'] as [string, string]] : []),
@@ -62,7 +80,13 @@ export function App() {
         </span>
       </nav>
       <div id="main" className="main">
-        {flowMatch ? (
+        {section === 'desk' && works ? (
+          <DeskScreen me={me} />
+        ) : section === 'team' && supervises ? (
+          <TeamScreen />
+        ) : !reads ? (
+          <DeskScreen me={me} />
+        ) : flowMatch ? (
           <FlowEditor flowId={decodeURIComponent(flowMatch[1]!)} me={me} />
         ) : section === 'prompts' ? (
           <PromptsScreen me={me} />
@@ -70,6 +94,10 @@ export function App() {
           <NumbersScreen me={me} />
         ) : section === 'schedules' ? (
           <SchedulesScreen me={me} />
+        ) : section === 'queues' ? (
+          <QueuesScreen me={me} />
+        ) : section === 'agents' ? (
+          <AgentsScreen me={me} />
         ) : section === 'payments' && seesPayments ? (
           <PaymentsScreen />
         ) : section === 'users' && isAdmin ? (

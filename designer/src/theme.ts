@@ -49,6 +49,11 @@ export const textPairs: Array<[PaletteColour, PaletteColour]> = [
   ['changed', 'changedBg'],
   ['text', 'addedBg'],
   ['text', 'changedBg'],
+  ['active', 'surface'],
+  ['onPrimary', 'ok'],
+  ['text', 'warningBg'],
+  ['error', 'surface'],
+  ['warning', 'surface'],
 ];
 
 /** Non-text UI (focus ring, borders of controls, the active node's outline) needs 3:1 (WCAG 1.4.11). */

@@ -19,19 +19,23 @@ import type { TelephonyService } from './adapters/telephony/drachtio/start-telep
 import { createApi } from './api/create-api.js';
 import { securityHeaders } from './api/security-headers.js';
 import { attachTestCallSocket } from './api/test-call-socket.js';
+import { attachDeskSocket } from './api/desk-socket.js';
+import { DeskLegRegistry } from './desk/desk-legs.js';
+import { DeskService } from './desk/desk-service.js';
+import { webrtcCredentials } from './desk/webrtc-credentials.js';
 import { loadConfig, type FrontdoorConfig, type FrontdoorConfigInput } from './config/config.js';
 import { createEngineCalls } from './calls/engine-calls.js';
 import { MediaUrls } from './calls/media-urls.js';
 import { phoneCallHandler } from './calls/phone-calls.js';
+import { EngineAcd } from './queue/engine-acd.js';
 import { mediaRouter } from './api/media-route.js';
 import { EngineError } from './core/engine-error.js';
 import type { EngineLogger } from './ports/logger.js';
 import type { PaymentGateway } from './ports/payment-gateway.js';
-import type { QueuePort } from './ports/queue.js';
 import type { Recognizer } from './ports/recognizer.js';
 import { espeakRenderer } from './tts/espeak-tts.js';
 import type { Store } from './ports/store.js';
-import { seedExamples } from './seed-examples.js';
+import { seedExamples, seedQueues } from './seed-examples.js';
 import { redactingLogger } from './logging.js';
 import { pay360Settings } from './adapters/payments/pay360/config.js';
 import { startSharedFakePay360 } from './adapters/payments/pay360/fake/stand-in.js';
@@ -62,6 +66,8 @@ export interface RunningEngine {
   config: FrontdoorConfig;
   store: Store;
   engineInstanceId: string;
+  /** The agent desk this engine serves (its legs ring for test calls offered to real advisers). */
+  desk: { service: DeskService; legs: DeskLegRegistry };
   close(): Promise<void>;
 }
 
@@ -123,6 +129,7 @@ export async function start(options: StartOptions = {}): Promise<RunningEngine> 
     });
 
     await seedExamples(store, options.flowsDir ?? join(REPO, 'flows'), logger);
+    await seedQueues(store, options.flowsDir ?? join(REPO, 'flows'), logger);
     await ensureFirstAdmin(store, argon2Passwords(), options.env ?? process.env, logger);
 
     const secretsKey = loadSecretsKey(config.secrets.keyFile);
@@ -142,14 +149,17 @@ export async function start(options: StartOptions = {}): Promise<RunningEngine> 
     const clock = new SystemClock();
     const payments = await startPayments(config, clock, logger);
     cleanups.push(() => payments.close());
+    // The ACD: this engine's queue port, dispatch and safety sweeps, and a realm per designer test call.
+    const acd = new EngineAcd({ store, clock, engineInstanceId, logger, sweepMs: config.acd.sweepSeconds * 1000 });
+    cleanups.push(() => acd.close());
     const calls = await createEngineCalls({
       store,
       logger,
       adapters: {
         clock,
         speech: phoneSpeech.recognizer,
-        ...UNCONFIGURED_PORTS,
         payments: payments.phoneCalls,
+        queue: acd.phone,
         http: new FetchHttpClient({
           allowedHosts: config.dataDips.allowedHosts,
           allowedNetworks: config.dataDips.allowedNetworks,
@@ -161,7 +171,11 @@ export async function start(options: StartOptions = {}): Promise<RunningEngine> 
     });
     cleanups.push(() => calls.close());
     let telephony: TelephonyService | undefined;
+    const deskLegs = new DeskLegRegistry();
+    const desk = { legs: deskLegs, service: new DeskService({ store, now: () => Date.now(), engineInstanceId, legs: deskLegs, logger, settings: config.desk }) };
+    cleanups.push(() => desk.service.close());
     const apiDeps = {
+      desk,
       store,
       telephonyStatus: config.telephony ? () => ({ ...telephony?.status() }) : undefined,
       activeCalls: () => telephony?.status().activeCalls ?? 0,
@@ -187,8 +201,10 @@ export async function start(options: StartOptions = {}): Promise<RunningEngine> 
     app.use(createApi(apiDeps));
     await serveDesigner(app, config.http.designerDir, logger);
     const server = createServer(app);
-    const testCalls = attachTestCallSocket(server, { ...apiDeps, calls });
+    const testCalls = attachTestCallSocket(server, { ...apiDeps, calls, acd });
     cleanups.push(() => testCalls.close());
+    const deskSocket = attachDeskSocket(server, apiDeps);
+    cleanups.push(() => deskSocket.close());
     await listen(server, config.http.host, config.http.port);
     cleanups.push(() => new Promise<void>((done) => server.close(() => done())));
     cleanups.push(() => void server.closeAllConnections());
@@ -205,9 +221,16 @@ export async function start(options: StartOptions = {}): Promise<RunningEngine> 
       telephony = await startTelephony(config.telephony, {
         onCall: phoneCallHandler({ store, flows: calls.flows, ports: calls.ports.phone, engineInstanceId, logger }),
         logger,
+        registrations: store.registrations,
+        engineInstanceId,
         ...(mediaUrls ? { speechFor: (text: string, language: string) => mediaUrls.speech(text, language) } : {}),
+        // Browser phones on the desk register with the password the desk hands them (telephony.agents.useAgentsTable).
+        ...(config.desk.webrtc ? { lookupAgent: webrtcCredentials(store.agents, config.desk.webrtc.secret) } : {}),
       });
       cleanups.push(() => telephony?.close());
+      calls.outbound.attach(telephony.outbound);
+      // Callbacks need a trunk: this engine works them once its calls can be placed.
+      acd.placeCallsWith(calls.outbound);
     } else {
       logger.info('telephony: not configured (add a telephony section to the config file for real SIP calls); test calls work in the designer');
     }
@@ -220,21 +243,12 @@ export async function start(options: StartOptions = {}): Promise<RunningEngine> 
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
     }
-    return { url, databaseUrl: database.url, config, store, engineInstanceId, close };
+    return { url, databaseUrl: database.url, config, store, engineInstanceId, desk, close };
   } catch (error) {
     await close();
     throw error;
   }
 }
-
-/** A port this engine has no adapter for yet: the node fails as an infrastructure fault, so the flow's error edge or fallback (apologise, offer a person) takes over. */
-function unavailable(what: string): never {
-  throw new EngineError(`${what}-unavailable`, `${what} is not configured on this engine`);
-}
-
-const UNCONFIGURED_PORTS: { queue: QueuePort } = {
-  queue: { join: async () => unavailable('queue') },
-};
 
 /**
  * Card payments on real calls with no payment service configured: the payment node takes its error exit

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { testDatabases, withTestStore } from './adapters/storage/postgres/test-databases.js';
-import { seedExamples } from './seed-examples.js';
+import { seedExamples, seedQueues } from './seed-examples.js';
 
 const FLOWS = resolve(import.meta.dirname, '../../flows');
 
@@ -50,5 +50,25 @@ describe.each(testDatabases())('example flows on first start ($name)', (backend)
     await store().flows.delete('broken', 'alice');
     expect(await seedExamples(store(), dir, logger)).toEqual({ published: [] });
     expect(await store().flows.list()).toEqual([]);
+  });
+
+  it('sets up the example queues and their opening hours once, and says what is wrong with a broken queues file', async () => {
+    const warnings: string[] = [];
+    const logger = { info: () => undefined, warn: (m: string) => warnings.push(m), error: () => undefined };
+    const broken = mkdtempSync(join(tmpdir(), 'frontdoor-seed-queues-'));
+    try {
+      writeFileSync(join(broken, 'queues.json'), JSON.stringify({ queues: [{ id: 'q', name: 'Q', scheduleId: 'nowhere', settings: { maxWaitSeconds: 1 } }] }));
+      expect(await seedQueues(store(), broken, logger)).toEqual({ queues: [] });
+      expect(warnings.join('\n')).toMatch(/queues\.0\.settings\.maxWaitSeconds: .*; queues\.0\.scheduleId: no schedule "nowhere" in this file/);
+    } finally {
+      rmSync(broken, { recursive: true, force: true });
+    }
+    const { queues } = await seedQueues(store(), FLOWS, logger);
+    expect(queues).toEqual(['highways', 'blue-badge', 'adult-social-care', 'safeguarding', 'customer-services', 'payments']);
+    expect(await store().queues.get('highways')).toMatchObject({ serviceLine: 'Highways', scheduleId: 'council-hours', settings: { callback: { enabled: true } } });
+    expect((await store().schedules.get('council-hours'))?.timezone).toBe('Europe/London');
+    await store().queues.delete('payments', 'alice');
+    expect(await seedQueues(store(), FLOWS, logger)).toEqual({ queues: [] });
+    expect(await store().queues.get('payments')).toBeUndefined();
   });
 });

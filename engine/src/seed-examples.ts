@@ -10,6 +10,7 @@ import { parseFlow } from './core/flow/parse-flow.js';
 import { validateFlow } from './core/flow/validate-flow.js';
 import type { EngineLogger } from './ports/logger.js';
 import type { JsonObject, Store } from './ports/store.js';
+import { parseQueueDefinitions, QUEUES_FILE } from './queue/queue-definitions.js';
 
 const SEED_ACTOR = 'system:seed';
 
@@ -20,6 +21,31 @@ export const EXAMPLE_NUMBERS = [
   { did: '+441234500002', flowId: 'payments', label: 'Payments (example)' },
   { did: '*', flowId: 'main-line', label: 'Any other number: the main line' },
 ] as const;
+
+/**
+ * First start of the ACD: the example queues and their opening hours (flows/queues.json), when there
+ * have never been queues (an admin's deletions are not undone).
+ */
+export async function seedQueues(store: Store, flowsDir: string, logger: EngineLogger): Promise<{ queues: string[] }> {
+  const file = join(flowsDir, QUEUES_FILE);
+  if (!existsSync(file)) return { queues: [] };
+  if ((await store.queues.list()).length > 0 || (await store.audit.list({ entityType: 'queue' }, { page: 1, pageSize: 1 })).total > 0) return { queues: [] };
+  const parsed = parseQueueDefinitions(readFileSync(file, 'utf8'));
+  if (!parsed.ok) {
+    logger.warn(`example queues not loaded: ${file}: ${parsed.problems.join('; ')}`);
+    return { queues: [] };
+  }
+  for (const schedule of parsed.definitions.schedules) {
+    if (!(await store.schedules.get(schedule.id))) await store.schedules.create({ ...schedule, definition: schedule.definition as JsonObject }, SEED_ACTOR);
+  }
+  const queues: string[] = [];
+  for (const queue of parsed.definitions.queues) {
+    const created = await store.queues.create({ ...queue, settings: queue.settings as JsonObject }, SEED_ACTOR);
+    if (created.kind === 'created') queues.push(queue.id);
+  }
+  logger.info(`loaded the example queues: ${queues.join(', ') || 'none'}`);
+  return { queues };
+}
 
 export async function seedExamples(store: Store, flowsDir: string, logger: EngineLogger): Promise<{ published: string[] }> {
   if ((await store.flows.list()).length > 0 || (await store.audit.list({ entityType: 'flow' }, { page: 1, pageSize: 1 })).total > 0) return { published: [] };

@@ -8,19 +8,16 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { scheduleSchema, scheduleState } from '../../engine/src/core/schedule.js';
 
-const flow = JSON.parse(readFileSync(join(import.meta.dirname, '../../flows/main-line.flow.json'), 'utf8')) as {
-  nodes: Array<{ id: string; params: unknown }>;
-};
-const hours = scheduleSchema.parse(flow.nodes.find((n) => n.id === 'hours-check')?.params);
 const RUN_MS = 30 * 60_000;
-const open = (at: number) => scheduleState(hours, at).state === 'open';
 
-const now = Date.now();
-for (let at = now; at < now + 14 * 86_400_000; at += 60_000) {
-  if (open(at) && open(at + RUN_MS)) {
-    console.log(Math.round((at - now) / 1000));
-    process.exit(0);
+export function mainLineOpenOffsetSeconds(now = Date.now()): number {
+  const flow = JSON.parse(readFileSync(join(import.meta.dirname, '../../flows/main-line.flow.json'), 'utf8')) as {
+    nodes: Array<{ id: string; params: unknown }>;
+  };
+  const hours = scheduleSchema.parse(flow.nodes.find((n) => n.id === 'hours-check')?.params);
+  const open = (at: number) => scheduleState(hours, at).state === 'open';
+  for (let at = now; at < now + 14 * 86_400_000; at += 60_000) {
+    if (open(at) && open(at + RUN_MS)) return Math.round((at - now) / 1000);
   }
+  throw new Error('the main line is not open for half an hour at any time in the next 14 days');
 }
-console.error('the main line is not open for half an hour at any time in the next 14 days');
-process.exit(1);

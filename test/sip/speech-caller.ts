@@ -1,13 +1,15 @@
 /**
  * A caller who talks, for SIP tests and benches on the real stack: their phone line as continuous
  * G.711 RTP (sipp replaying a pcap: the line's hiss, their words at a given moment, hiss again), a
- * sipp scenario to place the call, and the engine's API to read what the flow made of it.
+ * sipp scenario to place the call, and the engine's API to read what the flow made of it (test:sip's
+ * speech scenarios, speech-scenarios.ts, and the stack latency bench).
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CONDITIONS, render, type Condition } from '../../bench/speech/render.js';
 import { noise } from '../../engine/src/adapters/telephony/drachtio/testing/caller-audio.js';
+import type { EngineProcess } from './harness/engine.js';
 import { audioPcap } from './rtp-pcap.js';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -44,6 +46,15 @@ export function callerLine(options: { words?: string; wordsAtMs: number; tailMs:
   return { samples, ...(wordsEndMs !== undefined ? { wordsEndMs } : {}) };
 }
 
+/** A talking caller's scenario (test/sip/scenarios/speech-*.xml) with its line, caller, wait and REFER target filled in. */
+export function speechScenario(template: string, fields: { pcap: string; from: string; waitMs: number; targetRegexp?: string }): string {
+  return readFileSync(join(root, 'test/sip/scenarios', template), 'utf8')
+    .replaceAll('@PCAP@', fields.pcap)
+    .replaceAll('@FROM@', fields.from)
+    .replaceAll('@WAIT_MS@', String(fields.waitMs))
+    .replaceAll('@TARGET_REGEXP@', fields.targetRegexp ?? '.');
+}
+
 export interface PlacedCall {
   ok: boolean;
   /** sipp's output and errors, when it failed. */
@@ -73,11 +84,7 @@ export function placeCall(options: {
   mkdirSync(dir, { recursive: true });
   const pcap = join(dir, 'line.pcap');
   writeFileSync(pcap, audioPcap(options.line.samples, { firstSequence: 1000 + slot * 20_000 }));
-  const xml = readFileSync(join(root, 'test/sip/scenarios', options.template), 'utf8')
-    .replaceAll('@PCAP@', pcap)
-    .replaceAll('@FROM@', options.from)
-    .replaceAll('@WAIT_MS@', String(options.waitMs))
-    .replaceAll('@TARGET_REGEXP@', options.targetRegexp ?? '.');
+  const xml = speechScenario(options.template, { pcap, from: options.from, waitMs: options.waitMs, ...(options.targetRegexp ? { targetRegexp: options.targetRegexp } : {}) });
   writeFileSync(join(dir, 'scenario.xml'), xml);
   const args = [sipTarget, '-sf', join(dir, 'scenario.xml'), '-i', localIp, '-p', String(5081 + slot), '-mp', String(16_000 + slot * 100), '-s', did, '-m', '1'];
   args.push('-timeout', '180s', '-timeout_error', '-trace_err', '-error_file', join(dir, 'errors.log'), '-trace_msg', '-message_file', join(dir, 'messages.log'));
@@ -108,29 +115,12 @@ export interface CallEvent {
   data: Record<string, unknown>;
 }
 
-/** The engine's API, signed in as admin: what the flow did with a call. */
-export class EngineRecords {
-  private constructor(
-    private readonly url: string,
-    private readonly cookie: string,
-  ) {}
-
-  static async signIn(url: string, password: string): Promise<EngineRecords> {
-    const res = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password }) });
-    if (!res.ok) throw new Error(`signing in to the engine failed: HTTP ${res.status}`);
-    return new EngineRecords(url, (res.headers.get('set-cookie') ?? '').split(';')[0]!);
+/** A finished call's events, read through the engine's API (the record is written behind the call: waits a little for it). */
+export async function callEvents(engine: Pick<EngineProcess, 'api'>, callId: string): Promise<CallEvent[]> {
+  for (let i = 0; i < 50; i++) {
+    const { status, json } = await engine.api<CallEvent[]>('GET', `/api/calls/${encodeURIComponent(callId)}/events`);
+    if (status === 200 && json.some((e) => e.type === 'call.ended')) return json;
+    await new Promise((r) => setTimeout(r, 200));
   }
-
-  /** A finished call's events (the record is written behind the call: waits a little for it). */
-  async events(callId: string): Promise<CallEvent[]> {
-    for (let i = 0; i < 50; i++) {
-      const res = await fetch(`${this.url}/api/calls/${encodeURIComponent(callId)}/events`, { headers: { cookie: this.cookie } });
-      if (res.ok) {
-        const events = (await res.json()) as CallEvent[];
-        if (events.some((e) => e.type === 'call.ended')) return events;
-      }
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    throw new Error(`no finished record for call ${callId}`);
-  }
+  throw new Error(`no finished record for call ${callId}`);
 }

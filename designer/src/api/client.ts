@@ -39,15 +39,17 @@ export class ApiError extends Error {
   }
 }
 
-export type Role = 'viewer' | 'payments' | 'designer' | 'publisher' | 'admin';
-export const roles: readonly Role[] = ['viewer', 'payments', 'designer', 'publisher', 'admin'];
-/** The rights each role carries, as the engine grants them (engine/src/auth/roles.ts): payments is not on the designers' ladder. */
+export type Role = 'viewer' | 'payments' | 'agent' | 'supervisor' | 'designer' | 'publisher' | 'admin';
+export const roles: readonly Role[] = ['viewer', 'payments', 'agent', 'supervisor', 'designer', 'publisher', 'admin'];
+/** The rights each role carries, as the engine grants them (engine/src/auth/roles.ts): not one ladder. */
 const grants: Record<Role, readonly Role[]> = {
   viewer: ['viewer'],
   payments: ['viewer', 'payments'],
+  agent: ['agent'],
+  supervisor: ['viewer', 'agent', 'supervisor'],
   designer: ['viewer', 'designer'],
   publisher: ['viewer', 'designer', 'publisher'],
-  admin: ['viewer', 'payments', 'designer', 'publisher', 'admin'],
+  admin: roles,
 };
 /** True when `role` may do what `needed` may do. */
 export const roleAtLeast = (role: Role | undefined, needed: Role): boolean => role !== undefined && grants[role].includes(needed);
@@ -143,6 +145,92 @@ export interface ScheduleRecord {
   definition: Record<string, unknown>;
 }
 
+export type AgentStateName = 'available' | 'ringing' | 'on_call' | 'wrap_up' | 'break' | 'offline';
+export interface AgentStateRecord {
+  state: AgentStateName;
+  reason?: string;
+  since?: string;
+  wrapEndsAt?: string;
+  callId?: string;
+  queueId?: string;
+  missedOffers: number;
+}
+export interface QueueRecord {
+  id: string;
+  name: string;
+  serviceLine: string;
+  scheduleId?: string;
+  /** The queue's settings with defaults filled in (engine/src/queue/queue-settings.ts). */
+  settings: Record<string, unknown>;
+  settingsProblems?: string[];
+}
+export type EndpointKind = 'sip-user' | 'sip-uri' | 'teams' | 'pstn' | 'webrtc';
+export interface AgentEndpoint {
+  kind: EndpointKind;
+  value: string;
+  label?: string;
+}
+export interface AgentRecord {
+  id: string;
+  name: string;
+  userId?: string;
+  endpoints: AgentEndpoint[];
+  activeEndpoint: number;
+  skills: Record<string, number>;
+  queueIds: string[];
+  state?: AgentStateRecord;
+}
+export interface NamedRecord {
+  id: string;
+  name: string;
+}
+export interface DispositionCodeRecord extends NamedRecord {
+  queueIds: string[];
+}
+export type PresenceBody = { state: 'available' } | { state: 'break'; reasonId: string } | { state: 'offline' };
+
+/** The agent desk's view of one adviser, as the engine pushes it (engine/src/desk/desk-service.ts DeskView). */
+export interface DeskCallContext {
+  callId: string;
+  kind: 'phone' | 'test';
+  callerNumber: string;
+  dialled: string;
+  startedAt: string;
+  queueId?: string;
+  queueName?: string;
+  waitingSince?: string;
+  path: string[];
+  heard: Array<{ at: number; kind: 'said' | 'pressed'; text: string; step: string }>;
+  variables: Record<string, string | number | boolean | null>;
+  previousCalls: Array<{ callId: string; startedAt: string; queueId?: string; outcome?: string; disposition?: string; note?: string }>;
+}
+export interface DeskView {
+  agent: { id: string; name: string; endpoints: AgentEndpoint[]; activeEndpoint: number; queueIds: string[] };
+  state: { state: AgentStateName; reason?: string; since?: string; wrapEndsAt?: string; missedOffers: number };
+  call?: {
+    callId: string;
+    context?: DeskCallContext;
+    queueId?: string;
+    answerOn: 'browser' | 'desk' | 'phone';
+    leg?: { stage: 'ringing' | 'talking' | 'ended'; held: boolean };
+    note: string;
+    dispositionId?: string;
+  };
+  breakReasons: NamedRecord[];
+  dispositionCodes: NamedRecord[];
+  phone?: { websocketUrl: string; domain: string; iceServers: string[]; user: string };
+  at: string;
+}
+export interface TeamView {
+  agents: Array<{ id: string; name: string; state: DeskView['state']; callId?: string; queueId?: string }>;
+  queues: Array<{ id: string; name: string; serviceLine: string; waiting: number; longestWaitSince?: string; available: number; loggedIn: number }>;
+  at: string;
+}
+export type TransferTarget = { kind: 'queue'; queueId: string } | { kind: 'agent'; agentId: string } | { kind: 'number'; e164: string };
+export interface DeskDirectory {
+  queues: Array<{ id: string; name: string; waiting: number; available: number }>;
+  agents: Array<{ id: string; name: string; state: AgentStateName }>;
+}
 export type PaymentStatus = 'pending' | 'paid' | 'declined' | 'abandoned' | 'error';
 export interface PaymentRecord {
   id: string;
@@ -247,6 +335,44 @@ export const api = {
   createSchedule: (s: ScheduleRecord) => request<ScheduleRecord>('POST', '/api/schedules', s),
   updateSchedule: (id: string, changes: Omit<ScheduleRecord, 'id'>) => request<ScheduleRecord>('PUT', `/api/schedules/${enc(id)}`, changes),
   deleteSchedule: (id: string) => request<void>('DELETE', `/api/schedules/${enc(id)}`),
+
+  listQueues: () => request<QueueRecord[]>('GET', '/api/queues'),
+  queueSettingsSchema: () => request<Record<string, unknown>>('GET', '/api/queue-settings-schema'),
+  createQueue: (q: Omit<QueueRecord, 'settingsProblems'>) => request<QueueRecord>('POST', '/api/queues', q),
+  updateQueue: (id: string, changes: { name?: string; serviceLine?: string; scheduleId?: string | null; settings?: Record<string, unknown> }) =>
+    request<QueueRecord>('PUT', `/api/queues/${enc(id)}`, changes),
+  deleteQueue: (id: string) => request<void>('DELETE', `/api/queues/${enc(id)}`),
+
+  listAgents: () => request<AgentRecord[]>('GET', '/api/agents'),
+  createAgent: (a: Omit<AgentRecord, 'state'>) => request<AgentRecord>('POST', '/api/agents', a),
+  updateAgent: (id: string, changes: Partial<Omit<AgentRecord, 'id' | 'state' | 'userId'>> & { userId?: string | null }) =>
+    request<AgentRecord>('PUT', `/api/agents/${enc(id)}`, changes),
+  deleteAgent: (id: string) => request<void>('DELETE', `/api/agents/${enc(id)}`),
+  setAgentState: (id: string, body: PresenceBody) => request<AgentStateRecord>('PUT', `/api/agents/${enc(id)}/state`, body),
+
+  listBreakReasons: () => request<NamedRecord[]>('GET', '/api/break-reasons'),
+  createBreakReason: (r: NamedRecord) => request<NamedRecord>('POST', '/api/break-reasons', r),
+  updateBreakReason: (id: string, changes: Omit<NamedRecord, 'id'>) => request<NamedRecord>('PUT', `/api/break-reasons/${enc(id)}`, changes),
+  deleteBreakReason: (id: string) => request<void>('DELETE', `/api/break-reasons/${enc(id)}`),
+  listDispositionCodes: () => request<DispositionCodeRecord[]>('GET', '/api/disposition-codes'),
+  createDispositionCode: (d: DispositionCodeRecord) => request<DispositionCodeRecord>('POST', '/api/disposition-codes', d),
+  updateDispositionCode: (id: string, changes: Omit<DispositionCodeRecord, 'id'>) => request<DispositionCodeRecord>('PUT', `/api/disposition-codes/${enc(id)}`, changes),
+  deleteDispositionCode: (id: string) => request<void>('DELETE', `/api/disposition-codes/${enc(id)}`),
+
+  desk: () => request<DeskView>('GET', '/api/desk'),
+  setDeskState: (body: PresenceBody) => request<AgentStateRecord>('PUT', '/api/desk/state', body),
+  setDeskEndpoint: (activeEndpoint: number) => request<{ activeEndpoint: number }>('PUT', '/api/desk/endpoint', { activeEndpoint }),
+  saveNote: (callId: string, note: string) => request<{ note: string; updatedAt: string }>('PUT', `/api/desk/calls/${enc(callId)}/note`, { note }),
+  wrapUp: (callId: string, body: { dispositionId: string; note: string; then?: PresenceBody }) =>
+    request<{ disposition: string; state: string }>('POST', `/api/desk/calls/${enc(callId)}/wrap-up`, body),
+  deskAnswer: (callId: string) => request<unknown>('POST', `/api/desk/calls/${enc(callId)}/answer`),
+  deskDecline: (callId: string) => request<unknown>('POST', `/api/desk/calls/${enc(callId)}/decline`),
+  deskHold: (callId: string, on: boolean) => request<unknown>('POST', `/api/desk/calls/${enc(callId)}/hold`, { on }),
+  deskHangup: (callId: string) => request<unknown>('POST', `/api/desk/calls/${enc(callId)}/hangup`),
+  deskTransfer: (callId: string, target: TransferTarget) => request<{ to: string }>('POST', `/api/desk/calls/${enc(callId)}/transfer`, { target }),
+  deskDirectory: () => request<DeskDirectory>('GET', '/api/desk/directory'),
+  team: () => request<TeamView>('GET', '/api/supervisor/team'),
+  listenIn: (callId: string) => request<{ agentId: string; ringing: string }>('POST', `/api/supervisor/calls/${enc(callId)}/listen`),
 
   listUsers: () => request<UserRecord[]>('GET', '/api/users'),
   createUser: (u: { username: string; password: string; role: Role }) => request<UserRecord>('POST', '/api/users', u),

@@ -20,6 +20,8 @@ export interface FormContextValue {
   /** Names of the secrets a text field may refer to ({{secret:NAME}}); none for viewers. */
   secrets: string[];
   readOnly: boolean;
+  /** Stored things a param may name by id (schedules, queues, flows), offered by name. */
+  refs?: Partial<Record<NonNullable<JsonSchema['ref']>, Array<{ value: string; label: string }>>>;
 }
 export const FormContext = createContext<FormContextValue | null>(null);
 const useForm = () => {
@@ -110,6 +112,24 @@ export function SchemaField(props: FieldProps) {
   if (union) return <UnionField {...props} schema={schema} variants={union.variants} nullable={union.nullable} errors={errors} />;
 
   if (schema.const !== undefined) return null;
+
+  if (schema.ref && schema.type === 'string') {
+    const choices = form.refs?.[schema.ref] ?? [];
+    const known = value === undefined || choices.some((c) => c.value === value);
+    return (
+      <FieldFrame id={id} label={label} help={help} errors={errors}>
+        <select {...common} value={value === undefined ? '' : String(value)} onChange={(e) => onChange(e.target.value === '' ? undefined : e.target.value)}>
+          <option value="">{`Choose a ${schema.ref}…`}</option>
+          {!known && <option value={String(value)}>{`${String(value)} (not found)`}</option>}
+          {choices.map((c) => (
+            <option key={c.value} value={c.value}>
+              {c.label}
+            </option>
+          ))}
+        </select>
+      </FieldFrame>
+    );
+  }
 
   if (schema.enum) {
     const options = schema.enum.map(String);
@@ -205,7 +225,7 @@ export function SchemaField(props: FieldProps) {
 type WithErrors = FieldProps & { errors: string[] };
 
 /** Params grouped in an object: a fieldset with one field per property. */
-export function ObjectField({ schema, path, label, value, onChange, errors }: WithErrors) {
+export function ObjectField({ schema, path, label, value, onChange, errors, flat = false }: WithErrors & { flat?: boolean }) {
   const form = useForm();
   const current = (value && typeof value === 'object' ? value : {}) as Record<string, unknown>;
   const required = new Set(schema.required ?? []);
@@ -223,7 +243,7 @@ export function ObjectField({ schema, path, label, value, onChange, errors }: Wi
       }}
     />
   ));
-  if (path.length === 0) return <>{body}</>;
+  if (path.length === 0 || flat) return <>{body}</>;
   return (
     <FieldGroup label={label} field={dotted(path)} help={schema.description} errors={errors}>
       {body}
@@ -333,9 +353,13 @@ function UnionField({ schema, path, label, value, onChange, required, errors, va
           ))}
         </select>
       </FieldFrame>
-      {chosen >= 0 && (
-        <SchemaField schema={{ ...resolved[chosen]!, description: undefined }} path={path} label={label} value={value} required={required} onChange={onChange} />
-      )}
+      {chosen >= 0 &&
+        (resolved[chosen]!.type === 'object' && resolved[chosen]!.properties ? (
+          // The chosen shape's own fields follow the choice, without a second box named like it.
+          <ObjectField schema={resolved[chosen]!} path={path} label={label} value={value} required={required} onChange={onChange} errors={[]} flat />
+        ) : (
+          <SchemaField schema={{ ...resolved[chosen]!, description: undefined }} path={path} label={label} value={value} required={required} onChange={onChange} />
+        ))}
     </div>
   );
 }

@@ -4,6 +4,8 @@ import { z } from 'zod';
 export interface JsonSchema {
   type?: 'string' | 'number' | 'integer' | 'boolean' | 'object' | 'array' | 'null';
   title?: string;
+  /** zod .meta(): the id of something stored (a schedule, a queue, a flow), chosen from a list by its name. */
+  ref?: 'schedule' | 'queue' | 'flow';
   description?: string;
   default?: unknown;
   enum?: unknown[];

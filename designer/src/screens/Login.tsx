@@ -23,7 +23,7 @@ export function Login({ onLoggedIn }: { onLoggedIn: (me: Me) => void }) {
         }}
       >
         <h1>frontdoor</h1>
-        <p className="muted">Sign in to design call flows.</p>
+        <p className="muted">Sign in to design call flows or to work your desk.</p>
         <div className="field">
           <label htmlFor="login-username">Username</label>
           <input id="login-username" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} required />

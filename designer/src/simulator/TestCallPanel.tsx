@@ -25,6 +25,7 @@ export function TestCallPanel() {
   const [recognizer, setRecognizer] = useState<PhoneRecognizer>();
   const [from, setFrom] = useState('+447700900123');
   const [world, setWorld] = useState('');
+  const [desk, setDesk] = useState(false);
   const [worldError, setWorldError] = useState<string>();
   const audio = useRef<HTMLAudioElement | null>(null);
   const audioQueue = useRef<string[]>([]);
@@ -127,6 +128,7 @@ export function TestCallPanel() {
         ...(at ? { at: new Date(at).toISOString() } : {}),
         ...(from.trim() ? { from: from.trim() } : {}),
         ...(worldJson ? { world: worldJson } : {}),
+        ...(desk ? { desk: true } : {}),
       },
       onMessage,
       () => setState((s) => (s === 'ended' ? s : 'ended')),
@@ -216,6 +218,13 @@ export function TestCallPanel() {
       <div className="field">
         <label htmlFor="test-call-from">Caller's number</label>
         <input id="test-call-from" value={from} onChange={(e) => setFrom(e.target.value)} />
+      </div>
+      <div className="field field-inline">
+        <input id="test-call-desk" type="checkbox" checked={desk} aria-describedby="test-call-desk-help" onChange={(e) => setDesk(e.target.checked)} />
+        <label htmlFor="test-call-desk">Ring the agent desk</label>
+        <small id="test-call-desk-help" className="help">
+          Queues offer the call to advisers signed in to the desk (it shows there as a test call) instead of simulated agents.
+        </small>
       </div>
       <details className="world">
         <summary>How the outside world answers</summary>

@@ -11,16 +11,8 @@ export const MIC_SAMPLE_RATE = 16_000;
 /** The longest recording sent (the test-call socket takes about 20 seconds at 16 kHz). */
 export const MIC_MAX_SECONDS = 15;
 
-// Runs in the audio thread: hands each block of samples to the page.
-const WORKLET = `
-registerProcessor('frontdoor-capture', class extends AudioWorkletProcessor {
-  process(inputs) {
-    const channel = inputs[0] && inputs[0][0];
-    if (channel) this.port.postMessage(channel.slice(0));
-    return true;
-  }
-});
-`;
+/** The worklet module, emitted by Vite as a file of the designer's own (the CSP allows scripts from 'self' only). */
+const WORKLET_URL = new URL('./capture-worklet.js', import.meta.url);
 
 export interface Recording {
   /** 16-bit little-endian mono PCM, base64. */
@@ -51,12 +43,7 @@ export class MicRecorder {
     if (!navigator.mediaDevices?.getUserMedia) throw new Error('This browser cannot record from a microphone (it needs https or localhost)');
     const stream = await navigator.mediaDevices.getUserMedia({ audio: { channelCount: 1, echoCancellation: true, noiseSuppression: false } });
     const context = new AudioContext({ sampleRate: MIC_SAMPLE_RATE });
-    const url = URL.createObjectURL(new Blob([WORKLET], { type: 'text/javascript' }));
-    try {
-      await context.audioWorklet.addModule(url);
-    } finally {
-      URL.revokeObjectURL(url);
-    }
+    await context.audioWorklet.addModule(WORKLET_URL);
     const node = new AudioWorkletNode(context, 'frontdoor-capture');
     context.createMediaStreamSource(stream).connect(node);
     return new MicRecorder(context, stream, node);

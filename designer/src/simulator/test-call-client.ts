@@ -34,6 +34,8 @@ export interface StartTestCall {
   from?: string;
   /** How the outside world answers (destinations busy, queues full, payments declined …), as the simulator reads it. */
   world?: Record<string, unknown>;
+  /** Ring the real advisers signed in to the desk instead of simulated agents. */
+  desk?: boolean;
 }
 
 /** A test call over the engine's websocket: the designer "phones" a draft through the simulator. */

@@ -263,10 +263,13 @@ describe.each(testDatabases())('HTTP API ($name)', (backend) => {
       expect((await api.call('DELETE', '/api/schedules/office', { as: 'publisher' })).status).toBe(204);
 
       expect((await api.call('POST', '/api/queues', { as: 'admin', body: { id: 'highways', name: 'Highways' } })).status).toBe(201);
-      const agent = await api.call('POST', '/api/agents', { as: 'admin', body: { id: 'sam', name: 'Sam', destination: 'sip:sam@example.org', queueIds: ['highways'] } });
-      expect(agent.json).toMatchObject({ queueIds: ['highways'], skills: [] });
-      expectProblem(await api.call('POST', '/api/agents', { as: 'admin', body: { id: 'kim', name: 'Kim', destination: 'sip:kim@example.org', queueIds: ['nope'] } }), 422, 'body.queueIds');
-      expect((await api.call('GET', '/api/agents/sam', { as: 'viewer' })).json.destination).toBe('sip:sam@example.org');
+      const endpoints = [{ kind: 'sip-uri', value: 'sip:sam@example.org' }];
+      const agent = await api.call('POST', '/api/agents', { as: 'admin', body: { id: 'sam', name: 'Sam', endpoints, queueIds: ['highways'] } });
+      expect(agent.json).toMatchObject({ queueIds: ['highways'], skills: {}, activeEndpoint: 0 });
+      expectProblem(await api.call('POST', '/api/agents', { as: 'admin', body: { id: 'kim', name: 'Kim', endpoints, queueIds: ['nope'] } }), 422, 'body.queueIds');
+      expectProblem(await api.call('POST', '/api/agents', { as: 'admin', body: { id: 'kim', name: 'Kim', endpoints, activeEndpoint: 3 } }), 422, 'body.activeEndpoint');
+      expectProblem(await api.call('POST', '/api/queues', { as: 'admin', body: { id: 'q2', name: 'Q2', scheduleId: 'nowhere' } }), 422, 'body.scheduleId');
+      expect((await api.call('GET', '/api/agents/sam', { as: 'viewer' })).json.endpoints).toEqual(endpoints);
     });
 
     it('manages users and API tokens (admin), hashing passwords and showing a token once', async () => {

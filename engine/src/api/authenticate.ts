@@ -45,6 +45,7 @@ export async function authenticate(context: ApiContext, req: IncomingMessage): P
     const found = await context.store.apiTokens.find(secretHash(token));
     if (!found) throw new ApiProblem(401, 'The API token is unknown, revoked or expired');
     const role = lowerRole(found.user.role, found.token.role);
+    if (!role) throw new ApiProblem(401, `The API token is limited to ${found.token.role ?? ''}, which its user (now ${found.user.role}) no longer carries: create another`);
     return { userId: found.user.id, username: found.user.username, role, via: 'token', tokenName: found.token.name };
   }
   const sessionId = sessionCookie(req);
@@ -105,7 +106,7 @@ export function authorize(context: ApiContext, access: Access, principal: Princi
   }
   if (access === 'public') return;
   if (!principal) throw new ApiProblem(401, 'Sign in, or send an API token in the Authorization header', {}, { 'WWW-Authenticate': 'Bearer' });
-  if (!roleAtLeast(principal.role, access)) {
+  if (access !== 'signedIn' && !roleAtLeast(principal.role, access)) {
     throw new ApiProblem(403, `This needs the ${access} role; you are signed in as ${principal.role}`);
   }
 }

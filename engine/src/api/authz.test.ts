@@ -10,8 +10,8 @@ import { startTestApi, type RunningApi } from './testing/api-harness.js';
  */
 const minimumRole: Record<string, Access> = {
   'POST /api/auth/login': 'public',
-  'POST /api/auth/logout': 'viewer',
-  'GET /api/auth/me': 'viewer',
+  'POST /api/auth/logout': 'signedIn',
+  'GET /api/auth/me': 'signedIn',
   'GET /api/flows': 'viewer',
   'POST /api/flows': 'designer',
   'POST /api/flows/import': 'designer',
@@ -52,6 +52,16 @@ const minimumRole: Record<string, Access> = {
   'GET /api/holiday-calendars/:id': 'viewer',
   'PUT /api/holiday-calendars/:id': 'publisher',
   'DELETE /api/holiday-calendars/:id': 'publisher',
+  'GET /api/break-reasons': 'viewer',
+  'POST /api/break-reasons': 'supervisor',
+  'GET /api/break-reasons/:id': 'viewer',
+  'PUT /api/break-reasons/:id': 'supervisor',
+  'DELETE /api/break-reasons/:id': 'supervisor',
+  'GET /api/disposition-codes': 'viewer',
+  'POST /api/disposition-codes': 'supervisor',
+  'GET /api/disposition-codes/:id': 'viewer',
+  'PUT /api/disposition-codes/:id': 'supervisor',
+  'DELETE /api/disposition-codes/:id': 'supervisor',
   'GET /api/queues': 'viewer',
   'POST /api/queues': 'admin',
   'GET /api/queues/:id': 'viewer',
@@ -62,9 +72,26 @@ const minimumRole: Record<string, Access> = {
   'GET /api/agents/:id': 'viewer',
   'PUT /api/agents/:id': 'admin',
   'DELETE /api/agents/:id': 'admin',
+  'GET /api/queue-settings-schema': 'viewer',
+  'PUT /api/agents/:id/state': 'supervisor',
+  'GET /api/agents/:id/states': 'viewer',
   'GET /api/calls': 'viewer',
   'GET /api/calls/:id': 'viewer',
   'GET /api/calls/:id/events': 'viewer',
+  'GET /api/desk': 'agent',
+  'PUT /api/desk/state': 'agent',
+  'PUT /api/desk/endpoint': 'agent',
+  'GET /api/desk/phone': 'agent',
+  'PUT /api/desk/calls/:id/note': 'agent',
+  'POST /api/desk/calls/:id/wrap-up': 'agent',
+  'POST /api/desk/calls/:id/answer': 'agent',
+  'POST /api/desk/calls/:id/decline': 'agent',
+  'POST /api/desk/calls/:id/hold': 'agent',
+  'POST /api/desk/calls/:id/hangup': 'agent',
+  'POST /api/desk/calls/:id/transfer': 'agent',
+  'GET /api/desk/directory': 'agent',
+  'GET /api/supervisor/team': 'supervisor',
+  'POST /api/supervisor/calls/:id/listen': 'supervisor',
   'GET /api/payments': 'payments',
   'GET /api/payments/export': 'payments',
   'POST /api/payments/pay360/notifications': 'public',
@@ -115,7 +142,7 @@ describe.each(testDatabases())('who may call what ($name)', (backend) => {
     const [method, path] = key.split(' ') as [string, string];
     for (const role of roles) {
       const reply = await api.call(method, concrete(path) + query(path), { as: role, via: 'token' });
-      if (access === 'public' || roleAtLeast(role, access)) {
+      if (access === 'public' || access === 'signedIn' || roleAtLeast(role, access)) {
         expect([401, 403], `${role} should pass ${key}; got ${reply.status} ${reply.text}`).not.toContain(reply.status);
         expect(reply.status, `${role} on ${key}: ${reply.text}`).toBeLessThan(500);
       } else {

@@ -8,6 +8,9 @@ import type { DatabaseKind, Store } from '../ports/store.js';
 import { argon2Passwords, type PasswordHasher } from '../auth/passwords.js';
 import { SECRETS_KEY_BYTES, SecretVault } from '../auth/secret-vault.js';
 import { espeakRenderer, type SpeechRenderer } from '../tts/espeak-tts.js';
+import type { DeskLegRegistry } from '../desk/desk-legs.js';
+import type { DeskService } from '../desk/desk-service.js';
+import type { ListenIn } from '../ports/desk.js';
 import { normaliseOrigin } from './authenticate.js';
 import { ConcurrencyLimit } from './concurrency-limit.js';
 
@@ -62,6 +65,10 @@ export interface ApiDeps {
   /** The key secrets are sealed with (loadSecretsKey); without it a random key for this process only (tests). */
   secretsKey?: Buffer;
   logger?: ApiLogger;
+  /** The agent desk (engine/src/desk): advisers' views, the team view, and the legs of test calls that ring a desk. */
+  desk?: { service: DeskService; legs: DeskLegRegistry };
+  /** Listening in on live calls (the telephony adapter's FreeSWITCH eavesdrop); absent without real telephony. */
+  listenIn?: ListenIn;
   /**
    * The recogniser phone calls use (config speech.recognizer): audio spoken into a test call is
    * recognised with it, and the designer shows which one callers get. Absent: test calls take typed words only.
@@ -112,6 +119,8 @@ export interface ApiContext {
   secrets: SecretVault;
   logger: ApiLogger;
   startedAt: number;
+  desk: { service: DeskService; legs: DeskLegRegistry } | undefined;
+  listenIn: ListenIn | undefined;
   phoneSpeech: PhoneSpeech | undefined;
   testCallPay360: SharedFakePay360 | undefined;
   paymentNotified: (sessionId: string) => void;
@@ -149,6 +158,8 @@ export function apiContext(deps: ApiDeps, version: string): ApiContext {
     secrets: new SecretVault(deps.store.secrets, deps.secretsKey ?? randomBytes(SECRETS_KEY_BYTES)),
     logger: deps.logger ?? consoleLogger,
     startedAt: now(),
+    desk: deps.desk,
+    listenIn: deps.listenIn,
     phoneSpeech: deps.phoneSpeech,
     testCallPay360: deps.testCallPay360,
     paymentNotified: deps.paymentNotified ?? (() => undefined),

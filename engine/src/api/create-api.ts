@@ -7,9 +7,11 @@ import { apiContext, type ApiContext, type ApiDeps } from './context.js';
 import { openApiDocument } from './openapi.js';
 import { ApiProblem, problemHandler } from './problem.js';
 import { parseRequest, route, type AnyRoute } from './route.js';
+import { agentStateRoutes } from './routes/acd.js';
 import { securityHeaders } from './security-headers.js';
 import { adminRoutes } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
+import { deskRoutes } from './routes/desk.js';
 import { callRoutes } from './routes/calls.js';
 import { collectionsRoutes } from './routes/collections.js';
 import { flowRoutes } from './routes/flows.js';
@@ -107,6 +109,8 @@ export function apiRoutes(context: ApiContext): AnyRoute[] {
     ...numberRoutes(context),
     ...promptRoutes(context),
     ...collectionsRoutes(context),
+    ...agentStateRoutes(context),
+    ...deskRoutes(context),
     ...callRoutes(context),
     ...paymentRoutes(context),
     ...adminRoutes(context),

@@ -221,7 +221,7 @@ describe.each(testDatabases())('hardening ($name)', (backend) => {
       ['a version past 2^31', 'GET', '/api/flows/main-line/versions/9999999999', undefined, 400, 'params.version'],
       ['a diff side past 2^31', 'GET', '/api/flows/main-line/diff?from=9999999999', undefined, 400, 'query.from'],
       ['a revision past 2^31', 'POST', '/api/flows/main-line/publish', { revision: 2 ** 40 }, 400, 'body.revision'],
-      ['an agent destination that is not sip: or tel:', 'POST', '/api/agents', { id: 'a1', name: 'Agent', destination: 'http://x' }, 400, 'body.destination'],
+      ['an agent endpoint that is not how its kind is reached', 'POST', '/api/agents', { id: 'a1', name: 'Agent', endpoints: [{ kind: 'sip-uri', value: 'http://x' }] }, 400, 'body.endpoints.0.value'],
       ['an over-long username', 'POST', '/api/users', { username: 'u'.repeat(80), password: 'kettle violin marsh lantern', role: 'viewer' }, 400, 'body.username'],
       ['an over-long sign-in name', 'POST', '/api/auth/login', { username: 'u'.repeat(5000), password: 'x' }, 400, 'body.username'],
       ['an unknown TTS language', 'GET', '/api/tts?text=hello&language=xx-YY', undefined, 422, 'query.language'],

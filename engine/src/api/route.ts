@@ -15,8 +15,11 @@ export interface Principal {
   tokenName?: string;
 }
 
-/** Who may call a route: nobody signed in (`public`), anyone signed in at that role or above. */
-export type Access = 'public' | Role;
+/**
+ * Who may call a route: nobody signed in (`public`), anyone signed in whatever their role (`signedIn`:
+ * who am I, sign out), or anyone whose role carries that role's rights.
+ */
+export type Access = 'public' | 'signedIn' | Role;
 
 export type Method = 'get' | 'post' | 'put' | 'delete';
 

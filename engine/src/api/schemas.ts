@@ -6,6 +6,9 @@ import { roleSchema } from '../auth/roles.js';
 
 export const timestamp = z.iso.datetime().describe('ISO 8601 date-time');
 
+/** The id of a stored thing (a schedule, a queue, an agent …). */
+export const entityId = z.string().min(1).max(64).regex(/^[A-Za-z0-9_.:-]+$/, 'may use only letters, digits, _ . : -');
+
 /** Any JSON object (a flow graph, definitions kept as data). */
 export const jsonObject = z.record(z.string(), z.unknown());
 

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { PocketSphinxRecognizer } from '../adapters/speech/offline/pocketsphinx-recognizer.js';
 import WebSocket from 'ws';
 import { testDatabases, withTestStore } from '../adapters/storage/postgres/test-databases.js';
@@ -160,6 +160,45 @@ describe.each(testDatabases())('test calls over the websocket ($name)', (backend
     expect((await client.next('prompt')).audioUrl).toBe('/api/tts?text=Goodbye.&language=en-GB');
     await client.next('ended');
     await client.close();
+  });
+
+  it('puts a queued caller through to a simulated agent, and the call record shows the queue and the agent', async () => {
+    await api.store.queues.create({ id: 'journey', name: 'Journey team', settings: { wrapUpSeconds: 0 } }, 'alice');
+    const queued = {
+      schemaVersion: 1,
+      id: 'queued-line',
+      name: 'Queued line',
+      entry: 'team',
+      nodes: [
+        { id: 'team', kind: 'queue', version: 2, params: { queueId: 'journey' } },
+        { id: 'bye', kind: 'hangup', version: 1, params: {} },
+      ],
+      edges: ['timeout', 'full', 'closed', 'noAgents'].map((outcome, i) => ({ id: `e${i}`, from: 'team', outcome, to: 'bye' })),
+    };
+    const client = await Client.open(api, { cookie: api.users.designer.cookie });
+    try {
+      // The world the designer chose: one adviser, free at once, who answers after a second's ringing and talks for a second.
+      client.send({ type: 'start', flow: queued, world: { queues: { journey: { agents: [{ id: 'sam', name: 'Sam', ringSeconds: 1, talkSeconds: 1 }] } } } });
+      const { callId } = await client.next('started');
+      expect((await client.next('prompt')).text).toBe('You are number 1 in the queue.');
+      expect((await client.next('prompt')).text).toMatch(/^\(connected to agent:sam--\w+\)$/);
+      expect(await client.next('ended')).toMatchObject({ outcome: 'answered', endedAt: 'team' });
+      const record = await vi.waitFor(
+        async () => {
+          const reply = await api.call('GET', `/api/calls/${callId}`, { as: 'viewer' });
+          expect(reply.json).toMatchObject({ kind: 'test', queueId: 'journey', queueOutcome: 'answered', outcome: 'answered' });
+          return reply.json as { agentId: string; waitSeconds: number; talkSeconds: number };
+        },
+        { timeout: 10_000, interval: 100 },
+      );
+      expect(record.agentId).toMatch(/^sam--\w+$/);
+      expect(record.talkSeconds).toBeGreaterThanOrEqual(1);
+      expect(record.waitSeconds).toBeGreaterThanOrEqual(0);
+      // The test call's adviser was simulated: never a real agent, and gone with the call.
+      expect((await api.store.agents.list()).map((a) => a.id)).not.toContain(record.agentId);
+    } finally {
+      await client.close();
+    }
   });
 
   it('answers bad messages with an error naming the problem, and keeps going', async () => {

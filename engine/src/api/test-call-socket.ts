@@ -7,6 +7,10 @@ import { startLiveCall, type LiveCall } from '../adapters/telephony/simulator/li
 import { simulatedStandIns } from '../adapters/telephony/simulator/simulated-ports.js';
 import { worldSchema } from '../adapters/telephony/simulator/world.js';
 import type { EngineCalls } from '../calls/engine-calls.js';
+import { SimulatedOutboundCalls } from '../adapters/telephony/simulator/simulated-outbound-calls.js';
+import type { EngineAcd } from '../queue/engine-acd.js';
+import type { DeskLegs } from '../ports/desk.js';
+import { worldAgents, worldOverride } from '../testing/simulated-acd.js';
 import { hasErrors } from '../core/flow/diagnostics.js';
 import type { CallEvent } from '../ports/call-events.js';
 import type { PromptSegment } from '../ports/call-channel.js';
@@ -36,6 +40,11 @@ export const testCallClientMessage = z.discriminatedUnion('type', [
     from: z.string().min(1).max(64).optional(),
     to: z.string().min(1).max(64).optional(),
     world: worldSchema.optional(),
+    /**
+     * Ring the real advisers signed in to the desk (the engine's own queues and dispatch) instead of the
+     * world's simulated agents: the call shows on their desks as a test call.
+     */
+    desk: z.boolean().optional(),
   }),
   z.strictObject({ type: z.literal('press'), digits: z.string().regex(/^[0-9*#]{1,32}$/, 'must be keypad digits 0-9 * #') }),
   z.strictObject({ type: z.literal('say'), text: z.string().min(1).max(1000) }),
@@ -61,7 +70,14 @@ export interface TestCallSocketOptions {
   engineInstanceId: string;
   /** The engine's calls (engine/src/calls/engine-calls.ts): test calls get their ports where phone calls do. */
   calls: Pick<EngineCalls, 'ports' | 'prompts'>;
+  /** The engine's ACD: each test call queues in a realm of its own, with the world's simulated agents. */
+  acd: Pick<EngineAcd, 'testRealm' | 'phone'>;
+  /** Advisers' desks, rung by test calls placed with `desk: true`. */
+  deskLegs?: DeskLegs | undefined;
 }
+
+/** How long (real time) a test call's booked callbacks may run on after the call, before its realm closes. */
+export const TEST_CALLBACKS_MAX_MS = 15 * 60 * 1000;
 
 /** Where the designer can hear a prompt: its recording when the library has one, else text to speech. */
 export function promptAudioUrl(segment: PromptSegment): string {
@@ -225,15 +241,40 @@ class TestCallSession {
     await this.options.calls.prompts.test.fresh(0);
     if (this.closed) return;
     const { ports } = this.options.calls;
+    const { acd } = this.options;
     const from = message.from ?? '+447700900000';
     const to = message.to ?? '+441234500000';
+    const toDesk = message.desk === true && this.options.deskLegs !== undefined;
     const call = startLiveCall({
       flow: chosen.flow,
-      // Typed words are the transcript; audio spoken into the call goes to the recogniser phone calls use;
-      // payments go into the engine's own fake Pay360 when there is one (they show on the payments screen).
-      ports: (clock, world) =>
-        ports.test({ clock, standIns: simulatedStandIns(world, clock, { audioRecognizer: this.context.phoneSpeech?.recognizer, pay360: this.context.testCallPay360 }), drafts: [chosen.flow] }),
+      ports: (clock, world) => {
+        // Ringing the desk: the caller waits in the real queues, offered to advisers signed in to the desk.
+        if (toDesk) return ports.test({ clock, standIns: { ...simulatedStandIns(world, clock), queue: acd.phone }, drafts: [chosen.flow] });
+        const queue = acd.testRealm({
+          clock,
+          agentsFor: (queueId, allocate) => worldAgents(world, queueId, allocate),
+          overrides: (queueId) => worldOverride(world, queueId),
+          outbound: new SimulatedOutboundCalls(world, clock),
+        });
+        return {
+          // Typed words are the transcript; audio spoken into the call goes to the recogniser phone calls use;
+          // payments go into the engine's own fake Pay360 when there is one (they show on the payments screen).
+          ...ports.test({
+            clock,
+            standIns: { ...simulatedStandIns(world, clock, { audioRecognizer: this.context.phoneSpeech?.recognizer, pay360: this.context.testCallPay360 }), queue },
+            drafts: [chosen.flow],
+          }),
+          // Callbacks the caller booked run on after the call (the designer sees them in the call record); then the realm closes.
+          release: async () => {
+            void queue
+              .drainCallbacks(TEST_CALLBACKS_MAX_MS)
+              .finally(() => queue.close())
+              .catch((error: unknown) => this.context.logger.error('test call: could not close its queue realm', error));
+          },
+        };
+      },
       callId: `test-${randomUUID()}`,
+      ...(toDesk ? { desk: this.options.deskLegs! } : {}),
       ...(message.world ? { world: message.world } : {}),
       ...(message.at ? { at: message.at } : {}),
       from,
@@ -300,9 +341,9 @@ class TestCallSession {
  * docs/api.md). Signed-in designers and above only; browsers must connect from the engine's own
  * origin. Returns a `close()` that hangs up every test call.
  */
-export function attachTestCallSocket(server: Server, deps: ApiDeps & TestCallSocketOptions) {
+export function attachTestCallSocket(server: Server, deps: ApiDeps & Omit<TestCallSocketOptions, 'deskLegs'>) {
   const context = apiContext(deps, '');
-  const options: TestCallSocketOptions = { engineInstanceId: deps.engineInstanceId, calls: deps.calls };
+  const options: TestCallSocketOptions = { engineInstanceId: deps.engineInstanceId, calls: deps.calls, acd: deps.acd, deskLegs: deps.desk?.legs };
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
   const sessions = new Set<TestCallSession>();
 

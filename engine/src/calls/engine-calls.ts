@@ -5,6 +5,8 @@
  */
 import type { FlowPorts } from '../ports/flow-ports.js';
 import type { EngineLogger } from '../ports/logger.js';
+import type { DialOptions, DialResult, OutboundCalls } from '../ports/outbound-calls.js';
+import type { Destination } from '../ports/call-channel.js';
 import type { Store } from '../ports/store.js';
 import { createCallPorts, type CallPorts } from './call-ports.js';
 import { browserRecording, StorePromptLibrary, type RecordingLocator } from './prompt-library.js';
@@ -17,6 +19,8 @@ export interface EngineCalls {
   ports: CallPorts;
   flows: PublishedFlows;
   prompts: { phone: StorePromptLibrary; test: StorePromptLibrary };
+  /** Calls the engine places itself (the ACD's callbacks): real SIP once telephony is attached, else a reason why not. */
+  outbound: EngineOutboundCalls;
   /** Stops refreshing the prompt library. */
   close(): void;
 }
@@ -27,6 +31,8 @@ export async function createEngineCalls(options: {
   adapters: Omit<FlowPorts, 'flows' | 'prompts'>;
   /** Where the media server fetches recordings from (signed engine URLs); without it phone calls speak prompts' text. */
   mediaServerRecording?: RecordingLocator;
+  /** Where calls the engine places go, when known now (tests, the simulated world); real telephony attaches later. */
+  outbound?: OutboundCalls;
 }): Promise<EngineCalls> {
   const { store, logger, adapters } = options;
   const flows = new PublishedFlows(store, logger);
@@ -42,5 +48,25 @@ export async function createEngineCalls(options: {
   }, PHONE_PROMPTS_REFRESH_MS);
   refresh.unref();
   const ports = createCallPorts({ ...adapters, flows, prompts: { phone: prompts.phone, test: prompts.test } });
-  return { ports, flows, prompts, close: () => clearInterval(refresh) };
+  const outbound = new EngineOutboundCalls();
+  if (options.outbound) outbound.attach(options.outbound);
+  return { ports, flows, prompts, outbound, close: () => clearInterval(refresh) };
+}
+
+/**
+ * The engine's outbound calls. main.ts starts telephony after the calls wing (telephony hands its calls
+ * to the flows), so the SIP adapter is attached later; until then — and on an engine with no telephony —
+ * every dial fails with the reason, an outcome the callback worker records and retries like any other.
+ */
+export class EngineOutboundCalls implements OutboundCalls {
+  private target: OutboundCalls | undefined;
+
+  attach(target: OutboundCalls): void {
+    this.target = target;
+  }
+
+  async dial(destination: Destination, options: DialOptions): Promise<DialResult> {
+    if (!this.target) return { kind: 'failed', reason: 'this engine places no calls: telephony is not configured (or not started yet)' };
+    return this.target.dial(destination, options);
+  }
 }

@@ -7,6 +7,7 @@ import { simulatedCallPorts } from '../testing/simulated-call-ports.js';
 import { createEngineCalls } from './engine-calls.js';
 import { defaultWorld } from '../adapters/telephony/simulator/world.js';
 import { phoneCallHandler } from './phone-calls.js';
+import { EngineAcd } from '../queue/engine-acd.js';
 import { PublishedFlows } from './published-flows.js';
 import type { JsonObject } from '../ports/store.js';
 
@@ -99,10 +100,11 @@ describe.each(testDatabases())('phone calls hear the prompt library ($name)', (b
     await s.numbers.create({ did: DID, flowId: 'versioned', label: 'Welsh line' }, 'alice');
     const clock = new SystemClock();
     const world = defaultWorld();
+    const acd = new EngineAcd({ store: s, clock, engineInstanceId: TEST_ENGINE_INSTANCE_ID, logger: quiet, sweepMs: 0 });
     const calls = await createEngineCalls({
       store: s,
       logger: quiet,
-      adapters: { clock, ...simulatedStandIns(world, clock) },
+      adapters: { clock, ...simulatedStandIns(world, clock), queue: acd.phone },
       mediaServerRecording: (prompt, language) => `http://engine.example/media/${prompt.id}/${language}.wav`,
     });
     try {
@@ -116,6 +118,7 @@ describe.each(testDatabases())('phone calls hear the prompt library ($name)', (b
       expect(call.heard[1]).toMatchObject({ language: 'cy-GB', text: 'Hwyl fawr.' });
     } finally {
       calls.close();
+      await acd.close();
     }
   });
 });

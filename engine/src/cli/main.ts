@@ -6,6 +6,7 @@ import { runConfigCommand } from './config-command.js';
 import { EXIT, line, type CliIo } from './io.js';
 import { testCommand } from './test-command.js';
 import { validateCommand } from './validate-command.js';
+import { closeScratchEngine } from '../testing/simulated-acd.js';
 
 const HELP = `frontdoor — telephony front door for public services
 
@@ -42,9 +43,9 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       case 'validate':
         return validateCommand(args, io);
       case 'test':
-        return await testCommand(args, io);
+        return await testCommand(args, io).finally(closeScratchEngine);
       case 'call':
-        return await callCommand(args, io);
+        return await callCommand(args, io).finally(closeScratchEngine);
       case 'start':
         return await startCommand(io);
       case 'config':

@@ -1,6 +1,7 @@
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { hasErrors } from '../core/flow/diagnostics.js';
-import { callsFileMatches, callsPathFor, flowPaths, flowsInFolder, readCallsFile, readFlowFile } from '../flow-tests/flow-files.js';
+import { callsFileMatches, callsPathFor, flowPaths, flowsInFolder, readCallsFile, readFlowFile, readQueuesFile } from '../flow-tests/flow-files.js';
+import { QUEUES_FILE } from '../queue/queue-definitions.js';
 import { runTestCalls } from '../flow-tests/run-test-calls.js';
 import { EXIT, line, type CliIo } from './io.js';
 import { formatDiagnostic } from './validate-command.js';
@@ -48,8 +49,14 @@ export async function testCommand(args: readonly string[], io: CliIo): Promise<n
       failed++;
       continue;
     }
+    const queues = readQueuesFile(dirname(path));
+    if (queues.kind === 'invalid') {
+      line(io.stdout, `${join(dirname(path), QUEUES_FILE)}: ${queues.message}`);
+      failed++;
+      continue;
+    }
     line(io.stdout, `${path} (${calls.file.calls.length} calls)`);
-    const report = await runTestCalls(file.flow, calls.file, { flows: folderFlows });
+    const report = await runTestCalls(file.flow, calls.file, { flows: folderFlows, ...(queues.kind === 'ok' ? { queues: queues.queues } : {}) });
     for (const result of report.results) {
       line(io.stdout, `  ${result.passed ? 'pass' : 'FAIL'}  ${result.name}`);
       for (const failure of result.failures) line(io.stdout, `        ${failure}`);

@@ -64,6 +64,16 @@ export const configSchema = z
         deadAfterSeconds: z.number().int().min(5).max(3600).default(60).describe('Silence after which another engine is taken for dead'),
       })
       .default({ heartbeatSeconds: 10, deadAfterSeconds: 60 }),
+    acd: z
+      .strictObject({
+        sweepSeconds: z
+          .number()
+          .min(0.2)
+          .max(60)
+          .default(2)
+          .describe('How often this engine looks for work a lost signal or a stopped engine left behind (offers, wrap-ups, callbacks due)'),
+      })
+      .default({ sweepSeconds: 2 }),
     telephony: telephonyConfigSchema.optional(),
     speech: z
       .strictObject({
@@ -102,6 +112,21 @@ export const configSchema = z
       .strictObject({ pay360: pay360ConfigSchema.optional() })
       .default({})
       .describe('Card payments by phone; without payments.pay360, real calls cannot take payments (test calls use a stand-in)'),
+    desk: z
+      .strictObject({
+        offlineGraceSeconds: z.number().int().min(10).max(3600).default(60).describe('An adviser whose every desk has been closed this long is set offline'),
+        previousCallsDays: z.number().int().min(0).max(366).default(30).describe('The desk shows calls from the same number in this many days before'),
+        webrtc: z
+          .strictObject({
+            websocketUrl: z.string().regex(/^wss?:\/\//, 'expected ws://… or wss://…').describe('drachtio-server’s SIP websocket the browser phone registers through'),
+            domain: z.string().min(1).describe('SIP domain of the browser phone’s address (sip:<agent>@<domain>)'),
+            iceServers: z.array(z.string().regex(/^(stun|turn)s?:/, 'expected stun:… or turn:…')).default([]).describe('STUN/TURN servers for the browser'),
+            secret: z.string().min(32, 'must be at least 32 characters').describe('Derives each browser phone’s SIP password (the registrar checks it); keep it secret'),
+          })
+          .optional()
+          .describe('The desk’s browser phone; absent: advisers take calls on their other endpoints'),
+      })
+      .default({ offlineGraceSeconds: 60, previousCallsDays: 30 }),
   })
   .superRefine((config, ctx) => {
     if (config.engine.deadAfterSeconds <= config.engine.heartbeatSeconds * 2) {

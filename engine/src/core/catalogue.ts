@@ -13,6 +13,7 @@ import { paymentNode } from './nodes/payment/payment.node.js';
 import { paymentNodeV1 } from './nodes/payment/payment-v1.node.js';
 import { playNode } from './nodes/play/play.node.js';
 import { queueNode } from './nodes/queue/queue.node.js';
+import { queueNode2 } from './nodes/queue/queue-2.node.js';
 import { scheduleNode } from './nodes/schedule/schedule.node.js';
 import { setNode } from './nodes/set/set.node.js';
 import { speechNode } from './nodes/speech/speech.node.js';
@@ -32,6 +33,7 @@ export const catalogue: readonly AnyNodeDefinition[] = [
   httpNode,
   subflowNode,
   queueNode,
+  queueNode2,
   transferNode,
   voicemailNode,
   paymentNodeV1,

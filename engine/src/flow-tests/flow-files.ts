@@ -7,6 +7,8 @@ import { parseFlow } from '../core/flow/parse-flow.js';
 import type { Flow } from '../core/flow/schema.js';
 import { validateFlow } from '../core/flow/validate-flow.js';
 import { callsFileSchema, type CallsFile } from './calls-file.js';
+import { parseQueueDefinitions, QUEUES_FILE } from '../queue/queue-definitions.js';
+import type { QueueDefinition } from '../testing/simulated-acd.js';
 
 export const FLOW_SUFFIX = '.flow.json';
 export const CALLS_SUFFIX = '.calls.json';
@@ -98,3 +100,19 @@ export function readCallsFile(path: string): CallsFileRead {
 /** Does the calls file say it tests this flow file (or say nothing)? */
 export const callsFileMatches = (file: CallsFile, callsPath: string, flowPath: string): boolean =>
   file.flow === undefined || resolve(dirname(callsPath), file.flow) === resolve(flowPath);
+
+export type QueuesFileRead = { kind: 'ok'; queues: Map<string, QueueDefinition> } | { kind: 'missing' } | { kind: 'invalid'; message: string };
+
+/** The folder's queue definitions (queues.json), for its test calls' ACD. */
+export function readQueuesFile(folder: string): QueuesFileRead {
+  let text: string;
+  try {
+    text = readFileSync(join(folder, QUEUES_FILE), 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };
+    return { kind: 'invalid', message: unreadable(error) };
+  }
+  const parsed = parseQueueDefinitions(text);
+  if (!parsed.ok) return { kind: 'invalid', message: parsed.problems.join('; ') };
+  return { kind: 'ok', queues: new Map(parsed.definitions.queues.map((q) => [q.id, q])) };
+}

@@ -9,6 +9,7 @@ import { runScriptedCall } from '../adapters/telephony/simulator/scripted-call.j
 import { simulatedPortsFor } from '../testing/simulated-call-ports.js';
 import { mergeWorlds, worldSchema } from '../adapters/telephony/simulator/world.js';
 import type { CallsFile, Expectation, TestCall } from './calls-file.js';
+import type { QueueDefinition } from '../testing/simulated-acd.js';
 
 export interface TestCallResult {
   name: string;
@@ -104,6 +105,8 @@ export interface RunTestCallsOptions {
   signal?: AbortSignal;
   /** Told of each call's result as it finishes. */
   onResult?: (result: TestCallResult) => void;
+  /** The queues as the folder defines them (queues.json), before the world changes them. */
+  queues?: ReadonlyMap<string, QueueDefinition>;
 }
 
 /** Run one scripted call through `flow`; `flows` are the flows its subflow nodes may run. */
@@ -111,7 +114,7 @@ export async function runTestCall(flow: Flow, call: TestCall, options: RunTestCa
   const run = await runScriptedCall({
     ...(options.signal ? { signal: options.signal } : {}),
     flow,
-    ports: simulatedPortsFor([flow, ...(options.flows ?? [])]),
+    ports: simulatedPortsFor([flow, ...(options.flows ?? [])], undefined, options.queues),
     caller: call.caller,
     world: worldSchema.parse(mergeWorlds(options.world, call.world)),
     callId: `test-${call.name.replace(/[^A-Za-z0-9]+/g, '-').slice(0, 40)}`,

@@ -115,6 +115,11 @@ export interface BridgeOptions {
   record?: boolean;
   /** Called once when the far end answers, before any whisper (the ACD marks the agent on a call). */
   onAnswer?(): void;
+  /**
+   * What the caller hears while the far end rings and hears the whisper: a music stream, media path or URL
+   * (as HoldOptions.music) — a queued caller keeps the queue's music; absent: a ringing tone.
+   */
+  waitMusic?: string;
   signal: AbortSignal;
 }
 

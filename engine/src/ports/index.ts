@@ -1,3 +1,4 @@
+export type * from './acd.js';
 export type * from './call-channel.js';
 export type * from './call-events.js';
 export type * from './clock.js';
@@ -13,3 +14,5 @@ export type * from './recognizer.js';
 export type * from './secrets.js';
 export type * from './values.js';
 export type * from './store.js';
+export type * from './desk.js';
+export type * from './registrations.js';

@@ -17,6 +17,9 @@
 import type { Flow } from './flow.js';
 import type { CallEvent } from './call-events.js';
 import type { PaymentStatus } from './payment-gateway.js';
+import type { RegistrationRepository } from './registrations.js';
+import type { AcdRepository, AcdSignal, AgentStateRepository, CallQueueOutcome } from './acd.js';
+import type { DeskStore } from './desk.js';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
@@ -227,25 +230,57 @@ export type CalendarNotFound = { kind: 'calendarNotFound'; calendarId: string };
 export interface Queue {
   id: string;
   name: string;
-  /** Queue settings as data (service-level target, max waiting, caller treatment …), owned by the ACD. */
+  /** The service line reports group the queue under ("Highways", "Adult social care"); may be empty. */
+  serviceLine: string;
+  /** Opening hours: one of the stored schedules (the schedule node uses the same); absent: always open. */
+  scheduleId?: string;
+  /**
+   * Everything else the ACD needs (caller treatment, overflow, callbacks, ring timeout, wrap-up, service
+   * level …) as data, validated by the ONE schema in engine/src/queue/queue-settings.ts (which fills defaults).
+   */
   settings: JsonObject;
   updatedAt: Date;
+}
+
+/**
+ * How an agent is reached: a SIP user registered with the engine's registrar (`sip-user`, value the user
+ * name), a fixed SIP URI (`sip-uri`), a Microsoft Teams user by number (`teams`, E.164), a phone number
+ * through the trunk (`pstn`, E.164), or the agent desk's browser softphone (`webrtc`, value the user name).
+ */
+export type AgentEndpointKind = 'sip-user' | 'sip-uri' | 'teams' | 'pstn' | 'webrtc';
+
+export interface AgentEndpoint {
+  kind: AgentEndpointKind;
+  value: string;
+  /** e.g. "Desk phone", "Mobile". */
+  label?: string;
 }
 
 export interface Agent {
   id: string;
   name: string;
-  /** Where to ring the agent: `sip:…`, `teams:+44…`, `tel:+44…`. */
-  destination: string;
-  skills: string[];
+  /** The user the adviser signs in as (one agent per user). */
+  userId?: string;
+  /** Up to 10 ways to reach the adviser; `activeEndpoint` says which rings now. */
+  endpoints: AgentEndpoint[];
+  /** Index into `endpoints` of the one that rings now (0 when there is one). */
+  activeEndpoint: number;
+  /** Skill → level, 1 (learning) to 10 (expert). */
+  skills: Record<string, number>;
   /** Queues the agent serves. */
   queueIds: string[];
   updatedAt: Date;
 }
 
-export type QueueInput = Omit<Queue, 'updatedAt'>;
-export type AgentInput = Omit<Agent, 'updatedAt'>;
+/** A new or changed queue: the service line defaults to none. */
+export type QueueInput = Omit<Queue, 'updatedAt' | 'serviceLine'> & { serviceLine?: string };
+/** A new or changed agent: the first endpoint rings unless said otherwise. */
+export type AgentInput = Omit<Agent, 'updatedAt' | 'activeEndpoint'> & { activeEndpoint?: number };
 export type QueueNotFound = { kind: 'queueNotFound'; queueId: string };
+export type ScheduleNotFound = { kind: 'scheduleNotFound'; scheduleId: string };
+export type UserNotFound = { kind: 'userNotFound'; userId: string };
+/** Refusals of an agent: a queue or user that does not exist, another agent already signed in as that user, an activeEndpoint past the end. */
+export type AgentRefused = QueueNotFound | UserNotFound | { kind: 'userTaken'; userId: string; agentId: string } | { kind: 'noSuchEndpoint'; activeEndpoint: number };
 
 // ───────────────────────────── calls ─────────────────────────────
 
@@ -268,10 +303,13 @@ export interface CallStart {
 
 export interface CallUpdate {
   answeredAt?: Date;
+  /** The queue the caller waited in (the last, if several), the agent who took the call, and how it went there. */
   queueId?: string;
   agentId?: string;
   waitSeconds?: number;
   talkSeconds?: number;
+  /** How the call's time in a queue ended: set by the ACD (answered, abandoned, callback_requested …). */
+  queueOutcome?: CallQueueOutcome;
 }
 
 export interface CallEnd extends CallUpdate {
@@ -293,6 +331,7 @@ export interface CallFilter {
   outcome?: string;
   queueId?: string;
   agentId?: string;
+  queueOutcome?: CallQueueOutcome;
   /** Calls started at or after. */
   since?: Date;
   /** Calls started before. */
@@ -382,8 +421,8 @@ export interface PaymentRepository {
 
 // ───────────────────────── users, sessions, tokens ─────────────────────────
 
-/** viewer < designer < publisher < admin; payments sees what a viewer sees, and payments (see auth/roles.ts). */
-export type Role = 'viewer' | 'payments' | 'designer' | 'publisher' | 'admin';
+/** What a user may do: the rights each role carries are in engine/src/auth/roles.ts (not a single ladder). */
+export type Role = 'viewer' | 'payments' | 'agent' | 'supervisor' | 'designer' | 'publisher' | 'admin';
 
 export interface User {
   id: string;
@@ -549,15 +588,23 @@ export interface EngineInstanceRepository {
 
 export type DatabaseKind = 'embedded' | 'postgres';
 
-export interface Store {
+/** Everything kept; the agent desk's part (break reasons, disposition codes, wrap-ups, desk connections) is in ports/desk.ts. */
+export interface Store extends DeskStore {
   readonly kind: DatabaseKind;
   readonly flows: FlowRepository;
   readonly numbers: NumberRepository;
   readonly prompts: PromptRepository;
   readonly schedules: CrudRepository<Schedule, ScheduleInput, CalendarNotFound>;
   readonly holidayCalendars: CrudRepository<HolidayCalendar, HolidayCalendarInput>;
-  readonly queues: CrudRepository<Queue, QueueInput>;
-  readonly agents: CrudRepository<Agent, AgentInput, QueueNotFound>;
+  /** Real queues; deleting one that still has callers or callbacks waiting is refused (inUse). */
+  readonly queues: CrudRepository<Queue, QueueInput, ScheduleNotFound>;
+  /** Real advisers (a test realm's simulated agents are not listed). */
+  readonly agents: CrudRepository<Agent, AgentInput, AgentRefused>;
+  /** Agents' states (available, ringing, on a call, wrap-up, break, offline) and their log (ports/acd.ts). */
+  readonly agentStates: AgentStateRepository;
+  /** Callers and callbacks in queues, dispatch, the queue event log (ports/acd.ts). */
+  readonly acd: AcdRepository;
+
   readonly calls: CallRepository;
   readonly payments: PaymentRepository;
   readonly users: UserRepository;
@@ -567,6 +614,8 @@ export interface Store {
   readonly loginThrottle: LoginThrottle;
   readonly secrets: SecretRepository;
   readonly engineInstances: EngineInstanceRepository;
+  /** Agents' SIP phone registrations, seen by every engine (ports/registrations.ts). */
+  readonly registrations: RegistrationRepository;
   /** Is the database answering? */
   health(): Promise<{ kind: DatabaseKind; ok: boolean; error?: string }>;
   /**
@@ -581,5 +630,11 @@ export interface Store {
    * including this process's own publishes. Returns an unsubscribe function.
    */
   onFlowPublished(listener: (publication: FlowPublication) => void): () => void;
+  /**
+   * The ACD's signals from every engine sharing the database (ports/acd.ts AcdSignal): LISTEN/NOTIFY, and
+   * this process's own at once; where notifications are unavailable (the embedded database), this
+   * process's own only. Returns an unsubscribe function.
+   */
+  onAcdSignal(listener: (signal: AcdSignal) => void): () => void;
   close(): Promise<void>;
 }

@@ -110,6 +110,7 @@ export async function runNode(definition: AnyNodeDefinition, rawParams: unknown,
     outcome = 'callerHungUp';
   } finally {
     stopOnHangup();
+    await ports.release();
   }
   return { outcome, set, heard: call.heard.map((s) => s.text), events: sink.events, call, clock, http: standIns.http };
 }

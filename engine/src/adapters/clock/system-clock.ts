@@ -19,6 +19,10 @@ export class SystemClock implements Clock {
     return Date.now() + this.offsetMs;
   }
 
+  track<T>(work: Promise<T>): Promise<T> {
+    return work;
+  }
+
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
     if (signal?.aborted) return Promise.reject(abortError(signal));
     return new Promise((resolve, reject) => {

@@ -89,7 +89,7 @@ export function authRoutes(context: ApiContext): AnyRoute[] {
     route({
       method: 'post',
       path: '/api/auth/logout',
-      access: 'viewer',
+      access: 'signedIn',
       tag: 'auth',
       summary: 'Sign out: ends the session and clears the cookie',
       success: { status: 204, description: 'Signed out' },
@@ -103,7 +103,7 @@ export function authRoutes(context: ApiContext): AnyRoute[] {
     route({
       method: 'get',
       path: '/api/auth/me',
-      access: 'viewer',
+      access: 'signedIn',
       tag: 'auth',
       summary: 'Who is signed in',
       success: { status: 200, description: 'The signed-in user', schema: me },

@@ -5,6 +5,8 @@ import { notFound } from '../problem.js';
 import { idParam, route, type AnyRoute } from '../route.js';
 import { pageQuery, paged, queryDate, timestamp } from '../schemas.js';
 
+const queueOutcome = z.enum(['answered', 'abandoned', 'overflowed', 'timeout', 'closed', 'exit', 'transferred', 'callback_requested', 'callback_completed', 'callback_failed', 'engine_lost']);
+
 const callSchema = z.object({
   id: z.string(),
   kind: z.enum(['phone', 'test']),
@@ -21,7 +23,19 @@ const callSchema = z.object({
   agentId: z.string().optional(),
   waitSeconds: z.number().optional(),
   talkSeconds: z.number().optional(),
+  queueOutcome: queueOutcome.optional().describe('How the call’s time in a queue ended (the ACD sets it)'),
   engineInstanceId: z.string(),
+});
+
+const wrapUpSchema = z.object({
+  agentId: z.string(),
+  queueId: z.string().optional(),
+  dispositionId: z.string().optional(),
+  disposition: z.string().optional().describe('The code’s name when it was chosen'),
+  note: z.string(),
+  startedAt: timestamp,
+  wrappedAt: timestamp.optional(),
+  by: z.string().describe('Who wrote it last'),
 });
 
 const eventSchema = z.object({
@@ -52,6 +66,7 @@ export function callRoutes({ store }: ApiContext): AnyRoute[] {
         outcome: z.string().optional(),
         queueId: z.string().optional(),
         agentId: z.string().optional(),
+        queueOutcome: queueOutcome.optional(),
         since: queryDate.optional(),
         until: queryDate.optional(),
         active: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
@@ -71,12 +86,22 @@ export function callRoutes({ store }: ApiContext): AnyRoute[] {
       tag: 'calls',
       summary: 'One call record',
       params: idParam,
-      success: { status: 200, description: 'The call', schema: callSchema },
+      success: { status: 200, description: 'The call, with each adviser’s wrap-up (disposition and note)', schema: callSchema.extend({ wrapUps: z.array(wrapUpSchema) }) },
       problems: [404],
       handler: async ({ params }) => {
         const call = await store.calls.get(params.id);
         if (!call) throw notFound(`Call ${params.id}`);
-        return callJson(call);
+        const wrapUps = (await store.desk.wrapUpsOf(params.id)).map((w) => ({
+          agentId: w.agentId,
+          ...(w.queueId ? { queueId: w.queueId } : {}),
+          ...(w.dispositionId ? { dispositionId: w.dispositionId } : {}),
+          ...(w.dispositionName ? { disposition: w.dispositionName } : {}),
+          note: w.note,
+          startedAt: w.startedAt.toISOString(),
+          ...(w.wrappedAt ? { wrappedAt: w.wrappedAt.toISOString() } : {}),
+          by: w.actor,
+        }));
+        return { ...callJson(call), wrapUps };
       },
     }),
     route({

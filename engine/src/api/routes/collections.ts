@@ -1,19 +1,18 @@
 import { z } from 'zod';
 import type { Role } from '../../auth/roles.js';
 import type { CrudRepository } from '../../ports/store.js';
-import { parseDestination } from '../../core/destination.js';
 import { actorOf } from '../authenticate.js';
 import type { ApiContext } from '../context.js';
 import { ApiProblem, notFound } from '../problem.js';
 import { idParam, route, type AnyRoute } from '../route.js';
-import { jsonObject, timestamp } from '../schemas.js';
+import { entityId, jsonObject, timestamp } from '../schemas.js';
+import { acdCollections } from './acd.js';
 
-const entityId = z.string().min(1).max(64).regex(/^[A-Za-z0-9_.:-]+$/, 'may use only letters, digits, _ . : -');
 
 /** A refusal from a repository that names something missing, e.g. `{ kind: 'calendarNotFound', calendarId }`. */
 type Refusal = { kind: string; [key: string]: unknown };
 
-interface Collection {
+export interface Collection {
   /** URL segment and audit name, e.g. `schedules`. */
   path: string;
   /** One item, in messages: `Schedule`. */
@@ -26,9 +25,22 @@ interface Collection {
   defaults: Record<string, unknown>;
   // The repositories differ in item and input types; the routes only pass them through.
   repository: (context: ApiContext) => CrudRepository<any, any, any>;
+  /** What one item looks like in answers, when it is more than its input (a queue's settings with defaults, an agent's state). */
+  output?: z.ZodObject;
+  /** Items as answers give them (default: as stored, dates as ISO strings). */
+  present?: (context: ApiContext, items: Record<string, unknown>[]) => Promise<Record<string, unknown>[]>;
+  /** Fields a change may set to null to clear them (a queue's schedule). */
+  clearable?: string[];
 }
 
 function refusalProblem(refusal: Refusal): ApiProblem {
+  if (refusal.kind === 'userTaken') {
+    const message = `agent ${String(refusal.agentId)} already signs in as this user`;
+    return new ApiProblem(422, message, { errors: [{ path: 'body.userId', message }] });
+  }
+  if (refusal.kind === 'noSuchEndpoint') {
+    return new ApiProblem(422, `there is no endpoint ${String(refusal.activeEndpoint)}`, { errors: [{ path: 'body.activeEndpoint', message: 'must point at one of the endpoints (0 is the first)' }] });
+  }
   // `calendarNotFound` + `calendarId` → body.holidayCalendarId / body.calendarId
   const entry = Object.entries(refusal).find(([key]) => key !== 'kind');
   const [key, value] = entry ?? ['body', undefined];
@@ -40,11 +52,18 @@ const serialise = (item: Record<string, unknown>) =>
   Object.fromEntries(Object.entries(item).map(([k, v]) => [k, v instanceof Date ? v.toISOString() : v]));
 
 /** List / create / get / replace / delete for one of the store's plain collections. */
-function collectionRoutes(context: ApiContext, c: Collection): AnyRoute[] {
+export function collectionRoutes(context: ApiContext, c: Collection): AnyRoute[] {
   const repository = c.repository(context);
   const base = `/api/${c.path}`;
-  const item = c.input.extend({ updatedAt: timestamp });
-  const changes = c.input.omit({ id: true }).partial();
+  const item = c.output ?? c.input.extend({ updatedAt: timestamp });
+  const changes = c.input
+    .omit({ id: true })
+    .partial()
+    .extend(Object.fromEntries((c.clearable ?? []).map((key) => [key, (c.input.shape[key] as z.ZodType).nullable().describe('null clears it')])));
+  const present = async (items: Record<string, unknown>[]) => (c.present ? c.present(context, items.map(serialise)) : items.map(serialise));
+  const presentOne = async (one: Record<string, unknown>) => (await present([one]))[0]!;
+  const cleared = (body: Record<string, unknown>) =>
+    Object.fromEntries(Object.entries(body).map(([key, value]) => [key, value === null && c.clearable?.includes(key) ? undefined : value]));
   const creation = c.input.extend(
     Object.fromEntries(Object.entries(c.defaults).map(([key, value]) => [key, (c.input.shape[key] as z.ZodType).default(value)])),
   );
@@ -57,7 +76,7 @@ function collectionRoutes(context: ApiContext, c: Collection): AnyRoute[] {
       const by = (result as unknown as { by: string[] }).by;
       throw new ApiProblem(409, `${c.noun} ${id} is still used by ${by.join(', ')}`, { usedBy: by });
     }
-    if ('item' in result) return serialise(result.item as Record<string, unknown>);
+    if ('item' in result) return presentOne(result.item as Record<string, unknown>);
     if (result.kind !== 'deleted') throw refusalProblem(result as Refusal);
     return undefined;
   };
@@ -69,7 +88,7 @@ function collectionRoutes(context: ApiContext, c: Collection): AnyRoute[] {
       tag: c.tag,
       summary: `List ${c.path}`,
       success: { status: 200, description: c.path, schema: z.array(item) },
-      handler: async () => (await repository.list()).map(serialise),
+      handler: async () => present(await repository.list()),
     }),
     route({
       method: 'post',
@@ -94,7 +113,7 @@ function collectionRoutes(context: ApiContext, c: Collection): AnyRoute[] {
       handler: async ({ params }) => {
         const found = await repository.get(params.id);
         if (!found) throw notFound(`${c.noun} ${params.id}`);
-        return serialise(found);
+        return presentOne(found);
       },
     }),
     route({
@@ -107,7 +126,7 @@ function collectionRoutes(context: ApiContext, c: Collection): AnyRoute[] {
       body: changes,
       success: { status: 200, description: 'Updated', schema: item },
       problems: [404, 422],
-      handler: async ({ params, body, principal }) => outcome(await repository.update(params.id, body, actorOf(principal!)), params.id),
+      handler: async ({ params, body, principal }) => outcome(await repository.update(params.id, cleared(body), actorOf(principal!)), params.id),
     }),
     route({
       method: 'delete',
@@ -134,7 +153,8 @@ const timezone = z.string().refine((tz) => {
 
 /**
  * Schedules and holiday calendars change what live callers hear at once, so changing them needs the
- * publisher role; queues and agents are the ACD's set-up (admin).
+ * publisher role; break reasons and disposition codes are the desk's (supervisors set them); queues and
+ * agents are the ACD's set-up (admin, routes/acd.ts).
  */
 export const collections: Collection[] = [
   {
@@ -166,33 +186,28 @@ export const collections: Collection[] = [
     repository: (context) => context.store.holidayCalendars,
   },
   {
-    path: 'queues',
-    noun: 'Queue',
-    tag: 'queues',
-    write: 'admin',
-    input: z.strictObject({ id: entityId, name: z.string().min(1).max(200), settings: jsonObject }),
-    defaults: { settings: {} },
-    repository: (context) => context.store.queues,
+    path: 'break-reasons',
+    noun: 'Break reason',
+    tag: 'desk',
+    write: 'supervisor',
+    input: z.strictObject({ id: entityId, name: z.string().min(1).max(100).describe('What advisers pick, e.g. "Lunch"') }),
+    defaults: {},
+    repository: (context) => context.store.breakReasons,
   },
   {
-    path: 'agents',
-    noun: 'Agent',
-    tag: 'queues',
-    write: 'admin',
+    path: 'disposition-codes',
+    noun: 'Disposition code',
+    tag: 'desk',
+    write: 'supervisor',
     input: z.strictObject({
       id: entityId,
-      name: z.string().min(1).max(200),
-      destination: z
-        .string()
-        .min(1)
-        .max(300)
-        .refine((d) => /^(sip|sips|tel|teams):/.test(d) && parseDestination(d).ok, 'must be where the agent answers: sip:user@host, tel:+44… or teams:+44…'),
-      skills: z.array(z.string().min(1).max(64)).max(100),
-      queueIds: z.array(entityId).max(100),
+      name: z.string().min(1).max(100).describe('What advisers pick in wrap-up, e.g. "Report taken"'),
+      queueIds: z.array(entityId).max(100).describe('Queues whose calls may take it; empty: every queue'),
     }),
-    defaults: { skills: [], queueIds: [] },
-    repository: (context) => context.store.agents,
+    defaults: { queueIds: [] },
+    repository: (context) => context.store.dispositionCodes,
   },
+  ...acdCollections,
 ];
 
 export function collectionsRoutes(context: ApiContext): AnyRoute[] {

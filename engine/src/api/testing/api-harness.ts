@@ -14,9 +14,14 @@ import { newApiToken, secretHash } from '../../auth/secrets.js';
 import type { Store } from '../../ports/store.js';
 import { createApi, type ApiDeps } from '../create-api.js';
 import { attachTestCallSocket } from '../test-call-socket.js';
+import { attachDeskSocket } from '../desk-socket.js';
+import { DeskLegRegistry } from '../../desk/desk-legs.js';
+import { DeskService } from '../../desk/desk-service.js';
 import { SystemClock } from '../../adapters/clock/system-clock.js';
 import { simulatedStandIns } from '../../adapters/telephony/simulator/simulated-ports.js';
+import { EngineAcd } from '../../queue/engine-acd.js';
 import { defaultWorld } from '../../adapters/telephony/simulator/world.js';
+import { SimulatedOutboundCalls } from '../../adapters/telephony/simulator/simulated-outbound-calls.js';
 import { createEngineCalls } from '../../calls/engine-calls.js';
 import type { ApiLogger } from '../context.js';
 import type { AnyRoute } from '../route.js';
@@ -47,6 +52,8 @@ export interface Reply {
 
 export interface RunningApi {
   base: string;
+  /** The agent desk as this API serves it (its legs ring for test calls offered to real advisers). */
+  desk: { service: DeskService; legs: DeskLegRegistry };
   store: Store;
   server: Server;
   engineInstanceId: string;
@@ -65,10 +72,24 @@ export async function startTestApi(store: Store, deps: Partial<ApiDeps> = {}): P
   const logged: unknown[] = [];
   const logger: ApiLogger = { info: () => undefined, error: (message, error) => logged.push({ message, error }) };
   const engineInstanceId = TEST_ENGINE_INSTANCE_ID;
-  const allDeps: ApiDeps = {
+  const deskLegs = new DeskLegRegistry();
+  const desk = {
+    legs: deskLegs,
+    service: new DeskService({
+      store,
+      now: () => Date.now(),
+      engineInstanceId,
+      legs: deskLegs,
+      logger: { info: () => undefined, warn: () => undefined, error: logger.error },
+      settings: { offlineGraceSeconds: 60, previousCallsDays: 30 },
+      pollMs: 200,
+    }),
+  };
+  const allDeps: ApiDeps & { desk: typeof desk } = {
     store,
     passwords,
     logger,
+    desk,
     ttsCacheDir: mkdtempSync(join(tmpdir(), 'frontdoor-api-tts-')),
     ...deps,
   };
@@ -76,12 +97,16 @@ export async function startTestApi(store: Store, deps: Partial<ApiDeps> = {}): P
   const server = createServer(app);
   // The engine's calls as main.ts builds them, with the simulated world's adapters in place of real ones.
   const clock = new SystemClock();
+  const engineLogger = { info: () => undefined, warn: () => undefined, error: logger.error };
+  const acd = new EngineAcd({ store, clock, engineInstanceId, logger: engineLogger, sweepMs: 0 });
   const calls = await createEngineCalls({
     store,
-    logger: { info: () => undefined, warn: () => undefined, error: logger.error },
-    adapters: { clock, ...simulatedStandIns(defaultWorld(), clock) },
+    logger: engineLogger,
+    adapters: { clock, ...simulatedStandIns(defaultWorld(), clock), queue: acd.phone },
+    outbound: new SimulatedOutboundCalls(defaultWorld(), clock),
   });
-  const testCalls = attachTestCallSocket(server, { ...allDeps, engineInstanceId, calls });
+  const testCalls = attachTestCallSocket(server, { ...allDeps, engineInstanceId, calls, acd });
+  const deskSocket = attachDeskSocket(server, allDeps);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
@@ -130,6 +155,7 @@ export async function startTestApi(store: Store, deps: Partial<ApiDeps> = {}): P
 
   return {
     base,
+    desk,
     store,
     server,
     engineInstanceId,
@@ -140,6 +166,9 @@ export async function startTestApi(store: Store, deps: Partial<ApiDeps> = {}): P
     login,
     async close() {
       await testCalls.close();
+      await acd.close();
+      await deskSocket.close();
+      await desk.service.close();
       calls.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -21,7 +21,7 @@ export const CALLER_HANGUP_EVENT = 'caller.hangup';
 /** The actor that runs the flow-wide fallback. */
 export const FALLBACK_ACTOR = 'fallback';
 /** Outcomes after which the caller has been served: unwired, they end the call instead of apologising. */
-export const SERVED_OUTCOMES: readonly string[] = ['answered', 'transferred', 'voicemail'];
+export const SERVED_OUTCOMES: readonly string[] = ['answered', 'transferred', 'voicemail', 'callback'];
 
 /** An action or guard written as data. */
 export interface DataRef {

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { CallEvent } from '../../../ports/call-events.js';
+import type { CallQueueOutcome } from '../../../ports/acd.js';
 import type { CallRecord, CallRepository } from '../../../ports/store.js';
 import { inTransaction } from './database.js';
 import { recordPaymentEvents } from './payment-repository.js';
@@ -21,11 +22,12 @@ interface CallRow {
   agent_id: string | null;
   wait_seconds: number | null;
   talk_seconds: number | null;
+  queue_outcome: CallQueueOutcome | null;
   engine_instance_id: string;
 }
 
 const CALL_COLUMNS = `id, kind, from_number, to_number, flow_id, flow_version, started_at, answered_at, ended_at, outcome,
-  ended_at_node, queue_id, agent_id, wait_seconds, talk_seconds, engine_instance_id`;
+  ended_at_node, queue_id, agent_id, wait_seconds, talk_seconds, queue_outcome, engine_instance_id`;
 
 function callRecord(row: CallRow): CallRecord {
   return {
@@ -44,6 +46,7 @@ function callRecord(row: CallRow): CallRecord {
     agentId: opt(row.agent_id),
     waitSeconds: opt(row.wait_seconds),
     talkSeconds: opt(row.talk_seconds),
+    queueOutcome: opt(row.queue_outcome),
     engineInstanceId: row.engine_instance_id,
   };
 }
@@ -62,9 +65,9 @@ export function callRepository(pool: pg.Pool): CallRepository {
     async update(callId, changes) {
       const { rowCount } = await pool.query(
         `UPDATE calls SET answered_at = COALESCE($2, answered_at), queue_id = COALESCE($3, queue_id), agent_id = COALESCE($4, agent_id),
-           wait_seconds = COALESCE($5, wait_seconds), talk_seconds = COALESCE($6, talk_seconds)
+           wait_seconds = COALESCE($5, wait_seconds), talk_seconds = COALESCE($6, talk_seconds), queue_outcome = COALESCE($7, queue_outcome)
          WHERE id = $1`,
-        [callId, changes.answeredAt ?? null, changes.queueId ?? null, changes.agentId ?? null, changes.waitSeconds ?? null, changes.talkSeconds ?? null],
+        [callId, changes.answeredAt ?? null, changes.queueId ?? null, changes.agentId ?? null, changes.waitSeconds ?? null, changes.talkSeconds ?? null, changes.queueOutcome ?? null],
       );
       return rowCount === 0 ? { kind: 'notFound' } : { kind: 'updated' };
     },
@@ -74,7 +77,7 @@ export function callRepository(pool: pg.Pool): CallRepository {
       const { rowCount } = await pool.query(
         `UPDATE calls SET ended_at = GREATEST($2, started_at), outcome = $3, ended_at_node = $4,
            answered_at = COALESCE($5, answered_at), queue_id = COALESCE($6, queue_id), agent_id = COALESCE($7, agent_id),
-           wait_seconds = COALESCE($8, wait_seconds), talk_seconds = COALESCE($9, talk_seconds)
+           wait_seconds = COALESCE($8, wait_seconds), talk_seconds = COALESCE($9, talk_seconds), queue_outcome = COALESCE($10, queue_outcome)
          WHERE id = $1 AND ended_at IS NULL`,
         [
           callId,
@@ -86,6 +89,7 @@ export function callRepository(pool: pg.Pool): CallRepository {
           end.agentId ?? null,
           end.waitSeconds ?? null,
           end.talkSeconds ?? null,
+          end.queueOutcome ?? null,
         ],
       );
       if (rowCount !== 0) return { kind: 'ended' };
@@ -107,6 +111,7 @@ export function callRepository(pool: pg.Pool): CallRepository {
         .add((p) => `outcome = ${p}`, filter.outcome)
         .add((p) => `queue_id = ${p}`, filter.queueId)
         .add((p) => `agent_id = ${p}`, filter.agentId)
+        .add((p) => `queue_outcome = ${p}`, filter.queueOutcome)
         .add((p) => `started_at >= ${p}`, filter.since)
         .add((p) => `started_at < ${p}`, filter.until);
       if (filter.active !== undefined) where.raw(filter.active ? 'ended_at IS NULL' : 'ended_at IS NOT NULL');

@@ -1,7 +1,9 @@
 import type pg from 'pg';
 import type {
   Agent,
+  AgentEndpoint,
   AgentInput,
+  AgentRefused,
   CalendarNotFound,
   CrudRepository,
   HolidayCalendar,
@@ -9,9 +11,9 @@ import type {
   JsonObject,
   Queue,
   QueueInput,
-  QueueNotFound,
   Schedule,
   ScheduleInput,
+  ScheduleNotFound,
 } from '../../../ports/store.js';
 import { inTransaction } from './database.js';
 import { jsonParam, opt, toJson, writeAudit, type Queryable } from './sql.js';
@@ -20,7 +22,7 @@ import { jsonParam, opt, toJson, writeAudit, type Queryable } from './sql.js';
  * One audited id-keyed table (plus whatever `save` writes beside it), described as data:
  * schedules, holiday calendars, queues and agents share all their SQL plumbing.
  */
-interface CrudSpec<T extends { id: string }, Input extends { id: string }, Refused> {
+export interface CrudSpec<T extends { id: string }, Input extends { id: string }, Refused> {
   entityType: string;
   table: string;
   /** Select list over the table aliased `t`. */
@@ -32,15 +34,18 @@ interface CrudSpec<T extends { id: string }, Input extends { id: string }, Refus
   refuse?(q: Queryable, input: Input): Promise<Refused | undefined>;
   /** What still refers to this row (refuses deletion). */
   usedBy?(q: Queryable, id: string): Promise<string[]>;
+  /** Rows of test realms (a test call's simulated agents) are not part of the collection. */
+  realOnly?: boolean;
 }
 
-function crudRepository<T extends { id: string }, Input extends { id: string }, Refused = never>(
+export function crudRepository<T extends { id: string }, Input extends { id: string }, Refused = never>(
   pool: pg.Pool,
   spec: CrudSpec<T, Input, Refused>,
 ): CrudRepository<T, Input, Refused> {
   const select = `SELECT ${spec.columns} FROM ${spec.table} t`;
+  const onlyReal = spec.realOnly ? "t.realm = ''" : undefined;
   async function get(q: Queryable, id: string, lock = false): Promise<T | undefined> {
-    const { rows } = await q.query(`${select} WHERE t.id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
+    const { rows } = await q.query(`${select} WHERE t.id = $1${onlyReal ? ` AND ${onlyReal}` : ''}${lock ? ' FOR UPDATE' : ''}`, [id]);
     return rows[0] && spec.fromRow(rows[0] as Record<string, unknown>);
   }
   /** The input as the audit log shows it (without updatedAt). */
@@ -51,7 +56,7 @@ function crudRepository<T extends { id: string }, Input extends { id: string }, 
 
   return {
     async list() {
-      const { rows } = await pool.query(`${select} ORDER BY lower(t.name), t.id`);
+      const { rows } = await pool.query(`${select}${onlyReal ? ` WHERE ${onlyReal}` : ''} ORDER BY lower(t.name), t.id`);
       return rows.map((row) => spec.fromRow(row as Record<string, unknown>));
     },
     get: (id) => get(pool, id),
@@ -99,7 +104,7 @@ function crudRepository<T extends { id: string }, Input extends { id: string }, 
   };
 }
 
-async function inserted(q: Queryable, sql: string, params: unknown[]): Promise<boolean> {
+export async function inserted(q: Queryable, sql: string, params: unknown[]): Promise<boolean> {
   const { rowCount } = await q.query(sql, params);
   return (rowCount ?? 0) > 0;
 }
@@ -130,6 +135,10 @@ export function scheduleRepository(pool: pg.Pool) {
       const { rowCount } = await q.query('SELECT 1 FROM holiday_calendars WHERE id = $1', [s.holidayCalendarId]);
       return rowCount === 0 ? { kind: 'calendarNotFound', calendarId: s.holidayCalendarId } : undefined;
     },
+    async usedBy(q, id) {
+      const { rows } = await q.query<{ id: string }>('SELECT id FROM queues WHERE schedule_id = $1 ORDER BY id', [id]);
+      return rows.map((r) => `queue ${r.id}`);
+    },
   });
 }
 
@@ -156,42 +165,67 @@ export function holidayCalendarRepository(pool: pg.Pool) {
 }
 
 export function queueRepository(pool: pg.Pool) {
-  return crudRepository<Queue, QueueInput>(pool, {
+  return crudRepository<Queue, QueueInput, ScheduleNotFound>(pool, {
     entityType: 'queue',
     table: 'queues',
-    columns: 't.id, t.name, t.settings, t.updated_at',
-    fromRow: (row) => ({ id: row.id as string, name: row.name as string, settings: row.settings as JsonObject, updatedAt: row.updated_at as Date }),
-    save: (q, queue, existing) =>
-      existing
-        ? inserted(q, 'UPDATE queues SET name = $2, settings = $3, updated_at = now() WHERE id = $1', [queue.id, queue.name, queue.settings])
-        : inserted(q, 'INSERT INTO queues (id, name, settings) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING', [queue.id, queue.name, queue.settings]),
+    columns: 't.id, t.name, t.service_line, t.schedule_id, t.settings, t.updated_at',
+    fromRow: (row) => ({
+      id: row.id as string,
+      name: row.name as string,
+      serviceLine: row.service_line as string,
+      ...(row.schedule_id === null ? {} : { scheduleId: row.schedule_id as string }),
+      settings: row.settings as JsonObject,
+      updatedAt: row.updated_at as Date,
+    }),
+    save: (q, queue, existing) => {
+      const values = [queue.id, queue.name, queue.serviceLine ?? '', queue.scheduleId ?? null, queue.settings];
+      return existing
+        ? inserted(q, 'UPDATE queues SET name = $2, service_line = $3, schedule_id = $4, settings = $5, updated_at = now() WHERE id = $1', values)
+        : inserted(q, 'INSERT INTO queues (id, name, service_line, schedule_id, settings) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING', values);
+    },
+    async refuse(q, queue) {
+      if (queue.scheduleId === undefined) return undefined;
+      const { rowCount } = await q.query('SELECT 1 FROM schedules WHERE id = $1', [queue.scheduleId]);
+      return rowCount === 0 ? { kind: 'scheduleNotFound', scheduleId: queue.scheduleId } : undefined;
+    },
+    async usedBy(q, id) {
+      const { rows } = await q.query<{ kind: string; count: number }>(
+        `SELECT kind, count(*)::int AS count FROM queue_entries WHERE queue_id = $1 AND state <> 'ended' AND realm = '' GROUP BY kind ORDER BY kind`,
+        [id],
+      );
+      return rows.map((r) => `${r.count} ${r.kind === 'callback' ? 'callback' : 'caller'}${r.count === 1 ? '' : 's'} waiting`);
+    },
   });
 }
 
 export function agentRepository(pool: pg.Pool) {
-  return crudRepository<Agent, AgentInput, QueueNotFound>(pool, {
+  return crudRepository<Agent, AgentInput, AgentRefused>(pool, {
     entityType: 'agent',
     table: 'agents',
-    columns: 't.id, t.name, t.destination, t.skills, t.updated_at, ARRAY(SELECT q.queue_id FROM agent_queues q WHERE q.agent_id = t.id ORDER BY q.queue_id) AS queue_ids',
+    realOnly: true,
+    columns:
+      't.id, t.name, t.user_id, t.endpoints, t.active_endpoint, t.skills, t.updated_at, ARRAY(SELECT q.queue_id FROM agent_queues q WHERE q.agent_id = t.id ORDER BY q.queue_id) AS queue_ids',
     fromRow: (row) => ({
       id: row.id as string,
       name: row.name as string,
-      destination: row.destination as string,
-      skills: row.skills as string[],
+      ...(row.user_id === null ? {} : { userId: row.user_id as string }),
+      endpoints: row.endpoints as AgentEndpoint[],
+      activeEndpoint: row.active_endpoint as number,
+      skills: row.skills as Record<string, number>,
       queueIds: row.queue_ids as string[],
       updatedAt: row.updated_at as Date,
     }),
     async save(q, agent, existing) {
+      const values = [agent.id, agent.name, agent.userId ?? null, JSON.stringify(agent.endpoints), agent.activeEndpoint ?? 0, JSON.stringify(agent.skills)];
       const saved = existing
-        ? await inserted(q, 'UPDATE agents SET name = $2, destination = $3, skills = $4, updated_at = now() WHERE id = $1', [
-            agent.id, agent.name, agent.destination, agent.skills,
-          ])
-        : await inserted(q, 'INSERT INTO agents (id, name, destination, skills) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING', [
-            agent.id, agent.name, agent.destination, agent.skills,
-          ]);
+        ? await inserted(q, 'UPDATE agents SET name = $2, user_id = $3, endpoints = $4, active_endpoint = $5, skills = $6, updated_at = now() WHERE id = $1', values)
+        : await inserted(
+            q,
+            'INSERT INTO agents (id, name, user_id, endpoints, active_endpoint, skills) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING',
+            values,
+          );
       if (!saved) return false;
-      await q.query('DELETE FROM agent_queues WHERE agent_id = $1', [agent.id]);
-      await q.query('INSERT INTO agent_queues (agent_id, queue_id) SELECT DISTINCT $1::text, queue_id FROM unnest($2::text[]) AS wanted (queue_id)', [agent.id, agent.queueIds]);
+      await saveAgentQueues(q, agent.id, agent.queueIds);
       return true;
     },
     async refuse(q, agent) {
@@ -199,7 +233,20 @@ export function agentRepository(pool: pg.Pool) {
         'SELECT wanted.id FROM unnest($1::text[]) AS wanted (id) WHERE NOT EXISTS (SELECT 1 FROM queues WHERE queues.id = wanted.id) LIMIT 1',
         [agent.queueIds],
       );
-      return rows[0] ? { kind: 'queueNotFound', queueId: rows[0].id } : undefined;
+      if (rows[0]) return { kind: 'queueNotFound', queueId: rows[0].id };
+      const active = agent.activeEndpoint ?? 0;
+      if (active > 0 && active >= agent.endpoints.length) return { kind: 'noSuchEndpoint', activeEndpoint: active };
+      if (agent.userId === undefined) return undefined;
+      const { rowCount } = await q.query('SELECT 1 FROM users WHERE id = $1', [agent.userId]);
+      if (rowCount === 0) return { kind: 'userNotFound', userId: agent.userId };
+      const { rows: taken } = await q.query<{ id: string }>('SELECT id FROM agents WHERE user_id = $1 AND id <> $2', [agent.userId, agent.id]);
+      return taken[0] ? { kind: 'userTaken', userId: agent.userId, agentId: taken[0].id } : undefined;
     },
   });
+}
+
+/** The queues an agent serves, replaced as a whole (duplicates dropped). */
+export async function saveAgentQueues(q: Queryable, agentId: string, queueIds: readonly string[]): Promise<void> {
+  await q.query('DELETE FROM agent_queues WHERE agent_id = $1', [agentId]);
+  await q.query('INSERT INTO agent_queues (agent_id, queue_id) SELECT DISTINCT $1::text, queue_id FROM unnest($2::text[]) AS wanted (queue_id)', [agentId, queueIds]);
 }

@@ -22,20 +22,27 @@ import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 export interface EmbeddedPostgres {
   /** postgres://postgres@127.0.0.1:<port>/postgres */
   url: string;
-  dataDir: string;
+  /** Where its files are; undefined for a database held in memory. */
+  dataDir: string | undefined;
   /** How long PGlite took to open (cold start), in ms. */
   startupMs: number;
+  /** The whole database as a gzipped tarball (PGlite's dumpDataDir), to start another from. */
+  dump(): Promise<Blob>;
   close(): Promise<void>;
 }
 
-export async function startEmbeddedPostgres(options: { dataDir: string; maxConnections: number; port?: number }): Promise<EmbeddedPostgres> {
-  const dataDir = join(options.dataDir, 'pglite');
-  mkdirSync(dataDir, { recursive: true });
-  const releaseLock = lockDataDir(options.dataDir);
+/**
+ * `dataDir`: files under `<dataDir>/pglite`, one process at a time. Without it, the database lives in this
+ * process's memory and goes with it — started from `snapshot` (a dump) when given, which skips initdb.
+ */
+export async function startEmbeddedPostgres(options: { dataDir?: string; maxConnections: number; port?: number; snapshot?: Blob }): Promise<EmbeddedPostgres> {
+  const dataDir = options.dataDir === undefined ? undefined : join(options.dataDir, 'pglite');
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const releaseLock = options.dataDir === undefined ? () => undefined : lockDataDir(options.dataDir);
   const started = performance.now();
   let db: PGlite;
   try {
-    db = await PGlite.create({ dataDir });
+    db = await PGlite.create({ ...(dataDir ? { dataDir } : {}), ...(options.snapshot ? { loadDataDir: options.snapshot } : {}) });
   } catch (error) {
     releaseLock();
     throw error;
@@ -56,6 +63,7 @@ export async function startEmbeddedPostgres(options: { dataDir: string; maxConne
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     dataDir,
     startupMs,
+    dump: () => db.dumpDataDir('gzip') as Promise<Blob>,
     close() {
       closing ??= (async () => {
         await server.stop();

@@ -269,15 +269,16 @@ describe.each(testDatabases())('PostgreSQL store ($name)', (backend) => {
 
       await store.queues.create({ id: 'highways', name: 'Highways', settings: { serviceLevelSeconds: 20 } }, 'alice');
       await store.queues.create({ id: 'housing', name: 'Housing', settings: {} }, 'alice');
-      expect(await store.agents.create({ id: 'a1', name: 'Asha', destination: 'sip:asha@pbx', skills: ['welsh'], queueIds: ['nope'] }, 'alice')).toEqual({
+      const endpoints = [{ kind: 'sip-uri' as const, value: 'sip:asha@pbx' }];
+      expect(await store.agents.create({ id: 'a1', name: 'Asha', endpoints, skills: { welsh: 3 }, queueIds: ['nope'] }, 'alice')).toEqual({
         kind: 'queueNotFound',
         queueId: 'nope',
       });
-      expect(await store.agents.create({ id: 'a1', name: 'Asha', destination: 'sip:asha@pbx', skills: ['welsh'], queueIds: ['housing', 'highways', 'housing'] }, 'alice')).toMatchObject({
+      expect(await store.agents.create({ id: 'a1', name: 'Asha', endpoints, skills: { welsh: 3 }, queueIds: ['housing', 'highways', 'housing'] }, 'alice')).toMatchObject({
         kind: 'created',
-        item: { queueIds: ['highways', 'housing'], skills: ['welsh'] },
+        item: { queueIds: ['highways', 'housing'], skills: { welsh: 3 }, endpoints, activeEndpoint: 0 },
       });
-      expect(await store.agents.create({ id: 'a1', name: 'Asha', destination: 'sip:asha@pbx', skills: [], queueIds: [] }, 'alice')).toEqual({ kind: 'exists' });
+      expect(await store.agents.create({ id: 'a1', name: 'Asha', endpoints: [], skills: {}, queueIds: [] }, 'alice')).toEqual({ kind: 'exists' });
       expect(await store.agents.update('a1', { queueIds: ['housing'] }, 'alice')).toMatchObject({ kind: 'updated', item: { queueIds: ['housing'], name: 'Asha' } });
       expect(await store.queues.delete('housing', 'alice')).toEqual({ kind: 'deleted' });
       expect((await store.agents.get('a1'))?.queueIds).toEqual([]);

@@ -1,14 +1,20 @@
 import pg from 'pg';
 import type { FlowPublication, Store } from '../../../ports/store.js';
+import type { AcdOffer, AcdSignal } from '../../../ports/acd.js';
+import { acdRepository } from './acd-repository.js';
+import { ACD_CHANNEL } from './acd-rows.js';
+import { agentStateRepository } from './agent-state-repository.js';
 import { apiTokenRepository, auditRepository, sessionRepository, userRepository } from './access-repositories.js';
 import { callRepository } from './call-repository.js';
 import { paymentRepository } from './payment-repository.js';
 import { agentRepository, holidayCalendarRepository, queueRepository, scheduleRepository } from './crud-repository.js';
 import type { Database } from './database.js';
+import { breakReasonRepository, deskRepository, dispositionCodeRepository } from './desk-repository.js';
 import { engineInstanceRepository } from './engine-instance-repository.js';
 import { FLOW_PUBLISHED_CHANNEL, flowRepository } from './flow-repository.js';
 import { numberRepository } from './number-repository.js';
 import { promptRepository } from './prompt-repository.js';
+import { registrationRepository } from './registration-repository.js';
 import { loginThrottle, secretRepository } from './security-repositories.js';
 import { isDatabaseUnavailable, isRefusedValue } from './unavailable.js';
 
@@ -32,7 +38,8 @@ export interface PostgresStoreOptions {
 export async function createPostgresStore(database: Database, options: PostgresStoreOptions = {}): Promise<Store & { publicationDelivery: 'notify' | 'polling' }> {
   const { pool } = database;
   const logger = options.logger ?? { info: (m: string) => console.info(m), warn: (m: string) => console.warn(m) };
-  const publications = new PublicationFeed(pool);
+  const acdSignals = new AcdSignals();
+  const publications = new PublicationFeed(pool, acdSignals);
   const delivery = await publications.start(database.url, logger, options.pollIntervalMs ?? 2_000, options.notifyProbeMs ?? 500);
 
   return {
@@ -45,6 +52,11 @@ export async function createPostgresStore(database: Database, options: PostgresS
     holidayCalendars: holidayCalendarRepository(pool),
     queues: queueRepository(pool),
     agents: agentRepository(pool),
+    agentStates: agentStateRepository(pool, (signal) => acdSignals.announce(signal)),
+    acd: acdRepository(pool, (signal) => acdSignals.announce(signal)),
+    breakReasons: breakReasonRepository(pool),
+    dispositionCodes: dispositionCodeRepository(pool),
+    desk: deskRepository(pool),
     calls: callRepository(pool),
     payments: paymentRepository(pool),
     users: userRepository(pool),
@@ -53,7 +65,8 @@ export async function createPostgresStore(database: Database, options: PostgresS
     audit: auditRepository(pool),
     loginThrottle: loginThrottle(pool),
     secrets: secretRepository(pool),
-    engineInstances: engineInstanceRepository(pool),
+    engineInstances: engineInstanceRepository(pool, (signal) => acdSignals.announce(signal)),
+    registrations: registrationRepository(pool),
     async health() {
       try {
         await pool.query('SELECT 1');
@@ -65,6 +78,7 @@ export async function createPostgresStore(database: Database, options: PostgresS
     isUnavailable: isDatabaseUnavailable,
     isRefusedValue,
     onFlowPublished: (listener) => publications.subscribe(listener),
+    onAcdSignal: (listener) => acdSignals.subscribe(listener),
     close: () => publications.stop(),
   };
 }
@@ -92,18 +106,25 @@ class PublicationFeed {
   private logger: StoreLogger = { info: () => undefined, warn: () => undefined };
   private probed: () => void = () => undefined;
 
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(
+    private readonly pool: pg.Pool,
+    /** Where ACD signals from other engines go (the same listening connection carries them). */
+    private readonly acdSignals: AcdSignals,
+  ) {}
 
   async start(url: string, logger: StoreLogger, pollIntervalMs: number, probeMs: number): Promise<'notify' | 'polling'> {
     this.url = url;
     this.logger = logger;
     await this.poll(false);
+    let startProbeTimer: () => void = () => undefined;
     const probe = new Promise<boolean>((resolve) => {
       this.probed = () => resolve(true);
-      setTimeout(() => resolve(false), probeMs).unref();
+      // Timed from the test NOTIFY, not from connecting: a slow connect (a busy machine) is not a missing NOTIFY.
+      startProbeTimer = () => setTimeout(() => resolve(false), probeMs).unref();
     });
     const client = await this.listen();
     await this.pool.query('SELECT pg_notify($1, $2)', [FLOW_PUBLISHED_CHANNEL, JSON.stringify({ probe: true })]);
+    startProbeTimer();
     if (await probe) {
       this.watch(client);
       return 'notify';
@@ -123,6 +144,10 @@ class PublicationFeed {
     const client = new pg.Client({ connectionString: this.url, connectionTimeoutMillis: 5_000 });
     client.on('error', (error) => this.logger.warn(`publication listener: ${error.message}`));
     client.on('notification', (message) => {
+      if (message.channel === ACD_CHANNEL && message.payload !== undefined) {
+        this.acdSignals.fromAnotherEngine(message.payload, this.logger);
+        return;
+      }
       if (message.channel !== FLOW_PUBLISHED_CHANNEL || message.payload === undefined) return;
       let publication: FlowPublication | { probe: true };
       try {
@@ -137,6 +162,7 @@ class PublicationFeed {
     try {
       await client.connect();
       await client.query(`LISTEN ${FLOW_PUBLISHED_CHANNEL}`);
+      await client.query(`LISTEN ${ACD_CHANNEL}`);
     } catch (error) {
       await client.end().catch(() => undefined);
       throw error;
@@ -223,5 +249,33 @@ class PublicationFeed {
     this.listener = undefined;
     await listener?.end().catch(() => undefined);
     this.listeners.clear();
+  }
+}
+
+/** The ACD's signals (ports/acd.ts AcdSignal), delivered to this process's listeners at once. */
+class AcdSignals {
+  private readonly listeners = new Set<(signal: AcdSignal) => void>();
+
+  subscribe(listener: (signal: AcdSignal) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  announce(signal: AcdSignal): void {
+    for (const listener of this.listeners) listener(signal);
+  }
+
+  /** A NOTIFY from another engine's dispatch pass (acd_dispatch): an offer for a caller this engine may hold. */
+  fromAnotherEngine(payload: string, logger: StoreLogger): void {
+    try {
+      const signal = JSON.parse(payload) as { kind: string; realm: string; offer?: Omit<AcdOffer, 'offeredAt' | 'offerExpiresAt'> & { offeredAt: string; offerExpiresAt: string } };
+      if (signal.kind === 'offer' && signal.offer) {
+        const { offeredAt, offerExpiresAt } = signal.offer;
+        this.announce({ kind: 'offer', realm: signal.realm, offer: { ...signal.offer, offeredAt: new Date(offeredAt), offerExpiresAt: new Date(offerExpiresAt) } });
+      }
+      else if (signal.kind === 'wake') this.announce({ kind: 'wake', realm: signal.realm });
+    } catch (error) {
+      logger.warn(`ACD signal not understood (${(error as Error).message}): ${payload.slice(0, 200)}`);
+    }
   }
 }

@@ -1,19 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { PromptSegment } from '../../../ports/call-channel.js';
-import { SimulatedClock } from '../simulator/simulated-clock.js';
-import { parseTelephonyConfig, type TelephonyConfigInput } from './config.js';
-import { DrachtioCall, referTarget } from './drachtio-call.js';
+import { referTarget } from './drachtio-call.js';
 import { TelephonyError } from './media-leg.js';
-import { MediaServerPool } from './media-pool.js';
-import { createOutboundRouter } from './outbound-routing.js';
-import { captureLogger, FakeMediaServer, FakeResponse, FakeSipAgent, fakeRequest, type FakeFreeSwitchChannel } from './testing/fakes.js';
-
-const say = (text: string): PromptSegment[] => [{ language: 'en-GB', text }];
-
-/** Let every pending promise callback and immediate run (no time passes). */
-const settle = async () => {
-  for (let i = 0; i < 30; i += 1) await new Promise((resolve) => setImmediate(resolve));
-};
+import { setupCall, say, settle } from './testing/call-setup.js';
+import { FakeResponse, fakeRequest, type FakeFreeSwitchChannel } from './testing/fakes.js';
 
 function wav(samples: number[], rate = 16_000): Uint8Array {
   const data = new Int16Array(samples);
@@ -35,51 +24,7 @@ function wav(samples: number[], rate = 16_000): Uint8Array {
   return bytes;
 }
 
-async function setup(extra: Partial<TelephonyConfigInput> = {}, settings: { recordCalls?: boolean; speechFor?: (text: string, language: string) => string } = {}) {
-  const clock = new SimulatedClock(Date.UTC(2026, 0, 7, 10), { idleDriven: false });
-  const logger = captureLogger();
-  const recordings = new Map<string, Uint8Array>();
-  const servers = [new FakeMediaServer('fs1', clock, recordings), new FakeMediaServer('fs2', clock, recordings)];
-  const config = parseTelephonyConfig({
-    drachtio: { secret: 'secret' },
-    mediaServers: [
-      { name: 'fs1', host: 'fs1' },
-      { name: 'fs2', host: 'fs2' },
-    ],
-    trunks: [{ name: 'carrier', outbound: { host: 'sip.carrier.example' } }],
-    ...extra,
-  });
-  const pool = new MediaServerPool(config.mediaServers, async (c) => servers.find((s) => s.name === c.name)!, clock, logger);
-  await pool.start();
-  const sip = new FakeSipAgent(clock);
-  const request = fakeRequest();
-  const response = new FakeResponse();
-  const media = await pool.createLeg({ remoteSdp: request.body });
-  const agents = { contactsOf: async (id: string) => (id === 'alice' ? ['sip:alice@10.0.0.5:5062'] : []) };
-  const call = new DrachtioCall({
-    callId: 'call-1',
-    from: '+447700900123',
-    to: '+441234500000',
-    request,
-    response,
-    media,
-    sip,
-    createLeg: (options) => pool.createLeg(options),
-    route: createOutboundRouter(config, agents, () => []),
-    clock,
-    logger,
-    readRecording: async (path) => {
-      const bytes = recordings.get(path);
-      if (!bytes) throw new Error(`no recording at ${path}`);
-      return bytes;
-    },
-    settings: { ttsVoice: 'slt', recordingsDir: '/recordings', recordCalls: settings.recordCalls ?? false },
-    ...(settings.speechFor ? { speechFor: settings.speechFor } : {}),
-  });
-  const callerChannel = servers[0]!.channels[0]!;
-  const signal = new AbortController().signal;
-  return { clock, logger, servers, sip, request, response, call, callerChannel, signal, pool };
-}
+const setup = setupCall;
 
 const collect = { minDigits: 1, maxDigits: 4, terminators: '#', firstDigitTimeoutMs: 5_000, interDigitTimeoutMs: 3_000 };
 
@@ -224,6 +169,7 @@ describe('DrachtioCall', () => {
     await clock.advance(1_000);
     await settle();
     expect(sip.invites[0]!.uri).toBe('sip:alice@10.0.0.5:5062');
+    expect(sip.invites[0]!.opts.headers).toEqual({ From: '<sip:+447700900123@localhost>' });
     const agentChannel = servers.flatMap((s) => s.channels).find((c) => c !== callerChannel)!;
     expect(sip.invites[0]!.opts.localSdp).toBe(agentChannel.local.sdp);
     expect(callerChannel.apiCalls).toContain(`uuid_bridge ${callerChannel.uuid} ${agentChannel.uuid}`);
@@ -250,11 +196,12 @@ describe('DrachtioCall', () => {
     expect(callerChannel.released).toBe(true);
   });
 
-  it('follows a REFER from the bridged party: rings the new target, bridges it, reports 200 by NOTIFY, drops the old leg', async () => {
-    const { call, callerChannel, servers, sip, clock, signal } = await setup();
-    const bridged = call.bridge({ kind: 'agent', agentId: 'alice' }, { ringTimeoutMs: 20_000, signal });
+  it('a caller transferred to an agent stays bridged by the engine, which follows the agent’s REFER: rings the target, bridges it, NOTIFY 200, drops the old leg', async () => {
+    const { call, callerChannel, otherChannels, sip, clock, signal } = await setup();
+    const transferred = call.transfer({ kind: 'agent', agentId: 'alice' }, { ringTimeoutMs: 20_000, signal });
     await settle();
     await clock.advance(1_000);
+    expect(await transferred).toEqual({ kind: 'transferred' });
     await settle();
     const first = sip.uacDialogs[0]!;
     const refer = new FakeResponse();
@@ -264,15 +211,17 @@ describe('DrachtioCall', () => {
     await clock.advance(1_000);
     await settle();
     expect(sip.invites[1]!.uri).toBe('sip:carol@10.0.0.9:5060');
-    const carolChannel = servers.flatMap((s) => s.channels).at(-1)!;
+    const carolChannel = otherChannels().at(-1)!;
     expect(callerChannel.apiCalls).toContain(`uuid_bridge ${callerChannel.uuid} ${carolChannel.uuid}`);
     expect(first.requests).toEqual([
       expect.objectContaining({ method: 'NOTIFY', body: 'SIP/2.0 200 OK', headers: expect.objectContaining({ Event: 'refer' }) }),
     ]);
     expect(first.destroyed).toBe(true);
-    await clock.advance(30_000);
+    expect(sip.uasDialogs[0]!.destroyed).toBe(false);
     sip.uacDialogs[1]!.remoteHangup();
-    expect(await bridged).toEqual({ kind: 'completed', talkMs: 31_000 });
+    await settle();
+    expect(sip.uasDialogs[0]!.destroyed).toBe(true);
+    expect(callerChannel.released && carolChannel.released).toBe(true);
   });
 
   it('reads the target of a REFER: Teams numbers via the Microsoft hubs, anything else as a SIP URI', () => {

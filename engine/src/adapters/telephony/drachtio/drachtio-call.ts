@@ -20,25 +20,34 @@ import type {
   TransferResult,
 } from '../../../ports/call-channel.js';
 import type { Clock } from '../../../ports/clock.js';
+import { stayBridged, type BridgeEnd, type Referrals } from './bridged-party.js';
 import type { AudioForkServer } from './audio-fork-server.js';
+import { CallerMedia, mediaFile } from './caller-media.js';
 import { CallerSpeech, type CallerSpeechSettings } from './caller-speech.js';
+import { BUSY, dialDestination, hangUpLeg, NO_ANSWER, type AnsweredLeg, type DialOutcome, type DialRequest } from './dialler.js';
+import { handOff, type HandOffHost } from './hand-off.js';
 import { listenLive, type ListenHost } from './listening.js';
-import { handOff, type AnsweredLeg, type DialOutcome, type HandOffHost } from './hand-off.js';
 import { MediaLeg, TelephonyError } from './media-leg.js';
-import { referAndWait } from './refer.js';
 import type { TelephonyLogger } from './media-pool.js';
-import type { OutboundTarget, RouteResult } from './outbound-routing.js';
-import { sipStatusOf, userOfUri, type OutgoingInvite, type SipAgent, type SipDialog, type SipRequest, type SipResponse } from './sip.js';
+import type { RouteResult } from './outbound-routing.js';
+import { referAndWait } from './refer.js';
+import type { SipAgent, SipDialog, SipRequest, SipResponse } from './sip.js';
 import { hasSpeech, wavToL16Frames } from './wav.js';
+
+export { referTarget } from './bridged-party.js';
+
+/**
+ * How the call came to be: a caller's INVITE not yet answered, or a call the engine placed itself
+ * that the far end has answered (OutboundCalls).
+ */
+export type CallSignalling = { kind: 'inbound'; request: SipRequest; response: SipResponse } | { kind: 'placed'; dialog: SipDialog };
 
 /** What a DrachtioCall needs from the rest of the adapter. */
 export interface DrachtioCallDeps {
   callId: string;
   from: string;
   to: string;
-  /** The caller's INVITE, not yet answered. */
-  request: SipRequest;
-  response: SipResponse;
+  signalling: CallSignalling;
   /** A FreeSWITCH channel already facing the caller's SDP. */
   media: MediaLeg;
   sip: SipAgent;
@@ -70,41 +79,25 @@ export interface DrachtioCallDeps {
 const DEFAULT_HOLD_MUSIC = 'local_stream://moh';
 /** Endless silence: what a caller on hold hears when the music cannot be played. */
 const SILENCE = 'silence_stream://-1';
+/** The UK ringing tone (400+450 Hz, 0.4 s on, 0.2 s off, 0.4 s on, 2 s off), over and over. */
+const RINGING = 'tone_stream://%(400,200,400,450);%(400,2000,400,450);loops=-1';
 
-/** Languages mod_flite's voices speak; other text goes to `speechFor`. */
-const FLITE_LANGUAGES = /^en(-|$)/;
-
-/** How long a target named in a far end's REFER may ring. */
-const REFERRAL_RING_MS = 30_000;
-
-/** The destination a REFER's Refer-To names: a Teams number when it points at Microsoft's proxies. */
-export function referTarget(referTo: string | undefined): Destination | undefined {
-  if (!referTo) return undefined;
-  const uri = (/<([^>]+)>/.exec(referTo)?.[1] ?? referTo).split('?')[0]!.trim();
-  if (!/^sips?:/i.test(uri)) return undefined;
-  const user = userOfUri(uri);
-  if (user && /^\+[1-9]\d{6,14}$/.test(user) && /@[^;>]*pstnhub\.microsoft\.com/i.test(uri)) return { kind: 'teams', e164: user };
-  return { kind: 'sip', uri };
-}
-
-const BUSY = new Set([486, 600, 603]);
-const NO_ANSWER = new Set([408, 480, 487]);
 /** Energy above which a 20 ms frame counts as speech (16-bit samples, RMS). */
 const SPEECH_RMS = 500;
 const UTTERANCE_SAMPLE_RATE = 16_000;
 
 /**
  * One caller's call over real SIP: signalling through drachtio-srf, media on a FreeSWITCH channel
- * (drachtio-fsmrf). Digits are gathered from DTMF events into a type-ahead buffer, so a key
- * pressed before a prompt ends is never lost. A caller hang-up at any moment aborts what runs and
- * releases the FreeSWITCH channels.
+ * (drachtio-fsmrf, see CallerMedia). A caller hang-up at any moment aborts what runs and releases the
+ * FreeSWITCH channels. The same class serves a call the engine placed (the "caller" is then whoever
+ * answered it).
  */
 export class DrachtioCall implements CallChannel {
   readonly callId: string;
   readonly from: string;
   readonly to: string;
 
-  private media: MediaLeg;
+  private readonly media: CallerMedia;
   private dialog: SipDialog | undefined;
   private answering: Promise<void> | undefined;
   private callerGone = false;
@@ -112,10 +105,6 @@ export class DrachtioCall implements CallChannel {
   private handedOff = false;
   private readonly ended = new AbortController();
   private readonly hangupListeners = new Set<() => void>();
-  private readonly typeAhead: string[] = [];
-  private readonly digitWaiters = new Set<() => void>();
-  private callRecording: string | undefined;
-  private recordings = 0;
   /** The listening turn streaming the caller's audio now (or last). */
   private speech: CallerSpeech | undefined;
 
@@ -123,9 +112,22 @@ export class DrachtioCall implements CallChannel {
     this.callId = deps.callId;
     this.from = deps.from;
     this.to = deps.to;
-    this.media = deps.media;
-    this.watchMedia(deps.media);
-    deps.request.on('cancel', () => this.callerHungUp('CANCEL before answer'));
+    this.media = new CallerMedia(deps.media, {
+      callId: deps.callId,
+      createLeg: deps.createLeg,
+      dialog: () => this.dialog,
+      clock: deps.clock,
+      logger: deps.logger,
+      settings: deps.settings,
+      ...(deps.speechFor ? { speechFor: deps.speechFor } : {}),
+      callerGone: () => this.callerGone,
+    });
+    if (deps.signalling.kind === 'inbound') {
+      deps.signalling.request.on('cancel', () => this.callerHungUp('CANCEL before answer'));
+    } else {
+      this.dialog = deps.signalling.dialog;
+      this.dialog.on('destroy', () => this.callerHungUp('BYE'));
+    }
   }
 
   get hungUp(): boolean {
@@ -148,17 +150,17 @@ export class DrachtioCall implements CallChannel {
 
   private async answerNow(): Promise<void> {
     if (this.callerGone) throw new TelephonyError('signallingFailed', 'the caller hung up before the call was answered');
-    const dialog = await this.deps.sip.createUAS(this.deps.request, this.deps.response, { localSdp: this.media.localSdp }).catch((error: unknown) => {
-      throw new TelephonyError('signallingFailed', `answering the call failed: ${(error as Error).message}`);
-    });
-    this.dialog = dialog;
-    dialog.on('destroy', () => this.callerHungUp('BYE'));
-    this.deps.onAnswered?.();
-    await this.media.setVariables(this.channelVariables());
-    if (this.deps.settings.recordCalls) {
-      this.callRecording = `${this.deps.settings.recordingsDir}/${this.callId}-call.wav`;
-      await this.media.startCallRecording(this.callRecording);
+    const { signalling } = this.deps;
+    if (signalling.kind === 'inbound') {
+      const dialog = await this.deps.sip.createUAS(signalling.request, signalling.response, { localSdp: this.media.channel.localSdp }).catch((error: unknown) => {
+        throw new TelephonyError('signallingFailed', `answering the call failed: ${(error as Error).message}`);
+      });
+      this.dialog = dialog;
+      dialog.on('destroy', () => this.callerHungUp('BYE'));
+      this.deps.onAnswered?.();
     }
+    await this.media.prepare();
+    if (this.deps.settings.recordCalls) await this.media.startRecording(this.media.newFile('call', false));
   }
 
   // ---- media -----------------------------------------------------------------------------------
@@ -166,17 +168,21 @@ export class DrachtioCall implements CallChannel {
   async play(prompt: PromptSegment[], options: PlayOptions): Promise<PlayResult> {
     const signal = this.opSignal(options.signal);
     await this.ready(signal);
-    return this.playPrompt(prompt, options.bargeIn, signal);
+    const { interrupted } = await this.media.playPrompt(prompt, options.bargeIn, signal);
+    if (!interrupted) return { kind: 'played' };
+    let digits = '';
+    for (let key = this.media.takeKey(); key !== undefined; key = this.media.takeKey()) digits += key;
+    return { kind: 'interrupted', digits };
   }
 
   async collectDigits(options: CollectDigitsOptions): Promise<CollectDigitsResult> {
     const signal = this.opSignal(options.signal);
     await this.ready(signal);
-    await this.playPrompt(options.prompt, options.bargeIn, signal, false);
+    await this.media.playPrompt(options.prompt, options.bargeIn, signal);
     let digits = '';
     for (;;) {
       const timeout = digits ? options.interDigitTimeoutMs : options.firstDigitTimeoutMs;
-      const digit = await this.nextDigit(timeout, signal);
+      const digit = await this.media.nextDigit(timeout, signal);
       if (digit === undefined) return digits ? { kind: 'digits', digits } : { kind: 'noInput' };
       if (options.terminators.includes(digit)) return { kind: 'digits', digits, terminator: digit };
       digits += digit;
@@ -201,7 +207,7 @@ export class DrachtioCall implements CallChannel {
     const streaming = this.deps.callerSpeech;
     if (!streaming) return undefined;
     await this.speech?.stop(); // one fork per channel at a time
-    const media = await this.currentMedia();
+    const media = await this.media.current();
     try {
       this.speech = await CallerSpeech.open(media, streaming.forks, this.callId, streaming.settings);
     } catch (error) {
@@ -215,14 +221,15 @@ export class DrachtioCall implements CallChannel {
   /** Listening without a live stream: the caller recorded after the prompt, end-pointed on a second of silence. */
   private async listenByRecording(options: ListenOptions, signal: AbortSignal): Promise<ListenResult> {
     // With digits allowed, a key ends the prompt (and the digits are collected below).
-    await this.playPrompt(options.prompt, options.bargeIn && options.allowDigits, signal, false);
+    await this.media.playPrompt(options.prompt, options.bargeIn && options.allowDigits, signal);
     const startedAt = this.deps.clock.now();
     do {
-      if (options.allowDigits && this.typeAhead.length) return this.collectMore(options.maxDigits, signal);
-      const path = this.recordingPath('utterance');
-      const media = await this.currentMedia();
+      if (options.allowDigits && this.media.keysWaiting) return this.collectMore(options.maxDigits, signal);
+      const path = this.media.newFile('utterance');
+      const media = await this.media.current();
       await media.setVariables({ record_sample_rate: String(UTTERANCE_SAMPLE_RATE), playback_terminators: 'none' });
-      const outcome = await this.interruptible(
+      // Recorded with end-pointing on one second of silence, then streamed to the recogniser.
+      const outcome = await this.media.interruptible(
         media,
         media.record(path, { maxSeconds: options.maxSpeechMs / 1000, silenceThreshold: 200, silenceSeconds: 1 }),
         options.allowDigits,
@@ -241,20 +248,20 @@ export class DrachtioCall implements CallChannel {
   async record(options: RecordOptions): Promise<RecordResult> {
     const signal = this.opSignal(options.signal);
     await this.ready(signal);
-    await this.playPrompt(options.prompt, false, signal);
-    const media = await this.currentMedia();
-    if (options.beep) await this.interruptible(media, media.play('tone_stream://%(400,0,1000)'), false, signal);
-    this.typeAhead.length = 0;
-    const path = this.recordingPath('voicemail');
+    await this.media.playPrompt(options.prompt, false, signal);
+    const media = await this.media.current();
+    if (options.beep) await this.media.interruptible(media, media.play('tone_stream://%(400,0,1000)'), false, signal);
+    this.media.clearKeys();
+    const path = this.media.newFile('voicemail');
     await media.setVariables({ playback_terminators: options.terminators || 'none' });
-    const outcome = await this.interruptible(
+    const outcome = await this.media.interruptible(
       media,
       media.record(path, { maxSeconds: options.maxDurationMs / 1000, silenceThreshold: 200, silenceSeconds: options.silenceTimeoutMs / 1000 }),
       false,
       signal,
     );
     await media.setVariables({ playback_terminators: 'none' });
-    this.typeAhead.length = 0;
+    this.media.clearKeys();
     const durationMs = outcome.result.durationMs;
     return durationMs >= 1000 ? { kind: 'recorded', recordingId: basename(path), durationMs } : { kind: 'noInput' };
   }
@@ -262,23 +269,72 @@ export class DrachtioCall implements CallChannel {
   async sendDigits(digits: string, signal: AbortSignal): Promise<void> {
     const op = this.opSignal(signal);
     await this.ready(op);
-    await (await this.currentMedia()).sendDigits(digits);
+    await (await this.media.current()).sendDigits(digits);
   }
 
   async setRecordingPaused(paused: boolean): Promise<void> {
-    if (!this.callRecording || this.callerGone) return;
-    await this.media.maskCallRecording(this.callRecording, paused);
+    if (this.callerGone) return;
+    await this.media.setRecordingPaused(paused);
+  }
+
+  /**
+   * Hold music until `signal` aborts or the caller presses one of `keys` (other keys are dropped). A
+   * music file that ends starts again; one that cannot be played leaves the caller in silence, not in a
+   * loop of failed plays.
+   */
+  async hold(options: HoldOptions): Promise<HoldResult> {
+    const { signal, keys = '' } = options;
+    let file = options.music ? mediaFile(options.music) : DEFAULT_HOLD_MUSIC;
+    try {
+      for (;;) {
+        for (let key = this.media.takeKey(); key !== undefined; key = this.media.takeKey()) {
+          if (keys.includes(key)) return { kind: 'key', key };
+        }
+        const media = await this.media.current();
+        const outcome = await this.media.interruptible(media, media.play(file), keys.length > 0, signal);
+        if (!outcome.result.found && file !== SILENCE) {
+          this.deps.logger.error(`call ${this.callId}: hold music ${file} could not be played; the caller waits in silence`);
+          file = SILENCE;
+        }
+      }
+    } catch (error) {
+      if (signal.aborted) return { kind: 'stopped' };
+      throw error;
+    }
   }
 
   // ---- other parties ---------------------------------------------------------------------------
 
+  /**
+   * Ring the far end while the caller hears a ringing tone (or `waitMusic`); once it answers: tell
+   * `onAnswer`, whisper to the far end alone, start recording (when asked), connect the two and stay
+   * in the media path until one leaves — or the far end's phone transfers the caller (REFER).
+   */
   async bridge(destination: Destination, options: BridgeOptions): Promise<BridgeResult> {
     const signal = this.opSignal(options.signal);
     await this.ready(signal);
-    const dialled = await this.dial(destination, options, signal);
-    if (dialled.kind !== 'answered') return dialled;
-    const talk = await this.connect(dialled, options.filterDtmf ?? false, signal);
-    return { kind: 'completed', talkMs: talk.talkMs };
+    const stopWaiting = this.media.playWhileWaiting(options.waitMusic ? mediaFile(options.waitMusic) : RINGING);
+    let dialled: AnsweredLeg;
+    try {
+      const outcome = await this.dial(destination, options, signal);
+      if (outcome.kind !== 'answered') return outcome;
+      dialled = outcome;
+      this.tell('onAnswer', options.onAnswer);
+      if (options.whisper?.length) {
+        const problem = await this.whisper(dialled, options.whisper, signal);
+        if (problem) return { kind: 'failed', reason: problem };
+      }
+    } finally {
+      await stopWaiting();
+    }
+    const recording = options.record ? await this.startBridgeRecording() : undefined;
+    try {
+      const end = await this.connect(dialled, options.filterDtmf ?? false, signal, 'return');
+      if (end.kind === 'referred') return end;
+      return { kind: 'completed', talkMs: end.talkMs, ...(recording ? { recordingId: basename(recording) } : {}) };
+    } finally {
+      if (recording) await this.media.stopRecording(recording);
+    }
   }
 
   async transfer(destination: Destination, options: BridgeOptions): Promise<TransferResult> {
@@ -308,10 +364,11 @@ export class DrachtioCall implements CallChannel {
     this.callerGone = true; // no more operations on this call
     this.ended.abort(new DOMException('call ended', 'AbortError'));
     void this.speech?.stop();
+    const { signalling } = this.deps;
     if (this.dialog) {
       await Promise.resolve(this.dialog.destroy({ headers: { Reason: `SIP;cause=200;text="${reason.replace(/[^A-Za-z0-9 _.-]/g, '')}"` } })).catch(() => undefined);
-    } else if (!this.deps.response.finalResponseSent) {
-      this.deps.response.send(480);
+    } else if (signalling.kind === 'inbound' && !signalling.response.finalResponseSent) {
+      signalling.response.send(480);
     }
     await this.media.release();
   }
@@ -345,304 +402,90 @@ export class DrachtioCall implements CallChannel {
     signal.throwIfAborted();
   }
 
-  private watchMedia(media: MediaLeg): void {
-    media.onDigit((digit) => {
-      this.typeAhead.push(digit);
-      for (const wake of [...this.digitWaiters]) wake();
-    });
-    media.onGone((reason) => {
-      // 'released' is our own release (e.g. after a REFER handed the caller on), not a loss.
-      if (!this.callerGone && media === this.media && reason !== 'released') {
-        this.deps.logger.error(`call ${this.callId}: media server ${media.mediaServerName} lost the channel (${reason})`);
-      }
-    });
-  }
-
-  /**
-   * The caller's FreeSWITCH channel; if its media server died mid-call, move the caller to another
-   * one (a new channel facing the caller, then a re-INVITE pointing the caller at it).
-   */
-  private async currentMedia(): Promise<MediaLeg> {
-    if (!this.media.isGone) return this.media;
-    if (!this.dialog) throw new TelephonyError('mediaServerLost', 'the media server dropped the call before it was answered');
-    const lost = this.media;
-    const leg = await this.deps.createLeg({ remoteSdp: this.dialog.remote.sdp, avoid: lost.mediaServerName });
+  /** Calls a flow's callback, never letting its fault break the call. */
+  private tell(what: string, callback: (() => void) | undefined): void {
     try {
-      await this.dialog.modify(leg.localSdp);
+      callback?.();
     } catch (error) {
-      await leg.release();
-      throw new TelephonyError('mediaServerLost', `moving the caller to media server ${leg.mediaServerName} failed: ${(error as Error).message}`);
+      this.deps.logger.error(`call ${this.callId}: ${what} failed`, error);
     }
-    this.media = leg;
-    this.watchMedia(leg);
-    this.callRecording = undefined; // the recording stayed on the lost server
-    await leg.setVariables(this.channelVariables());
-    this.deps.logger.info(`call ${this.callId}: moved from media server ${lost.mediaServerName} to ${leg.mediaServerName}`);
-    return leg;
-  }
-
-  private fileFor(segment: PromptSegment): string {
-    const text = segment.text.replace(/\s+/g, ' ').trim();
-    const audio = segment.audio ?? (FLITE_LANGUAGES.test(segment.language) ? undefined : this.deps.speechFor?.(text, segment.language));
-    if (audio) return /^https?:\/\//.test(audio) ? `http_cache://${audio}` : audio;
-    return `say:${text}`;
-  }
-
-  /**
-   * Hold music until `signal` aborts or the caller presses one of `keys` (other keys are dropped). A
-   * music file that ends starts again; one that cannot be played leaves the caller in silence, not in a
-   * loop of failed plays.
-   */
-  async hold(options: HoldOptions): Promise<HoldResult> {
-    const { signal, keys = '' } = options;
-    let file = options.music ? this.fileFor({ language: 'en-GB', text: '', audio: options.music }) : DEFAULT_HOLD_MUSIC;
-    try {
-      for (;;) {
-        while (this.typeAhead.length) {
-          const key = this.typeAhead.shift()!;
-          if (keys.includes(key)) return { kind: 'key', key };
-        }
-        const media = await this.currentMedia();
-        const outcome = await this.interruptible(media, media.play(file), keys.length > 0, signal);
-        if (!outcome.result.found && file !== SILENCE) {
-          this.deps.logger.error(`call ${this.callId}: hold music ${file} could not be played; the caller waits in silence`);
-          file = SILENCE;
-        }
-      }
-    } catch (error) {
-      if (signal.aborted) return { kind: 'stopped' };
-      throw error;
-    }
-  }
-
-  /** Plays each segment; with barge-in, a key (or one pressed before) ends it, and so does `speech` starting. */
-  private async playPrompt(prompt: PromptSegment[], bargeIn: boolean, signal: AbortSignal, consumeDigits = true, speech?: Promise<void>): Promise<PlayResult> {
-    let spoken = false;
-    void speech?.then(() => (spoken = true));
-    for (const segment of prompt) {
-      if ((bargeIn && this.typeAhead.length) || spoken) break;
-      const media = await this.currentMedia();
-      const outcome = await this.interruptible(media, media.play(this.fileFor(segment)), bargeIn, signal, speech);
-      if (!outcome.result.found) this.deps.logger.error(`call ${this.callId}: prompt ${segment.promptId ?? segment.audio ?? '(tts)'} could not be played`);
-      if (outcome.interrupted) break;
-    }
-    if (bargeIn && this.typeAhead.length) {
-      return { kind: 'interrupted', digits: consumeDigits ? this.typeAhead.splice(0).join('') : this.typeAhead.join('') };
-    }
-    return { kind: 'played' };
-  }
-
-  /**
-   * Runs a media command that a key press (when `breakOnDigit`), `breakOn` settling (the caller
-   * starting to talk) or the signal can cut short (uuid_break). On abort it rejects at once with the
-   * abort reason: a hung-up caller's channel is being released and may never answer.
-   */
-  private interruptible<T>(
-    media: MediaLeg,
-    command: Promise<T>,
-    breakOnDigit: boolean,
-    signal: AbortSignal,
-    breakOn?: Promise<unknown>,
-  ): Promise<{ result: T; interrupted: boolean }> {
-    return new Promise((resolve, reject) => {
-      let interrupted = false;
-      let settled = false;
-      const onDigit = () => {
-        if (interrupted || settled) return;
-        interrupted = true;
-        void media.interrupt();
-      };
-      const onAbort = () => {
-        cleanup();
-        void media.interrupt();
-        reject(signal.reason);
-      };
-      const cleanup = () => {
-        settled = true;
-        this.digitWaiters.delete(onDigit);
-        signal.removeEventListener('abort', onAbort);
-      };
-      if (signal.aborted) return onAbort();
-      if (breakOnDigit) {
-        if (this.typeAhead.length) onDigit();
-        this.digitWaiters.add(onDigit);
-      }
-      void breakOn?.then(onDigit);
-      signal.addEventListener('abort', onAbort, { once: true });
-      command.then(
-        (result) => {
-          if (signal.aborted) return;
-          cleanup();
-          resolve({ result, interrupted });
-        },
-        (error: unknown) => {
-          if (signal.aborted) return;
-          cleanup();
-          reject(error);
-        },
-      );
-    });
-  }
-
-  /** The next key from the type-ahead buffer, or undefined after `timeoutMs` without one. */
-  private nextDigit(timeoutMs: number, signal: AbortSignal): Promise<string | undefined> {
-    const buffered = this.typeAhead.shift();
-    if (buffered !== undefined) return Promise.resolve(buffered);
-    return new Promise((resolve, reject) => {
-      const timer = new AbortController();
-      const wake = () => {
-        const digit = this.typeAhead.shift();
-        if (digit === undefined) return;
-        finish();
-        resolve(digit);
-      };
-      const lost = this.media.onGone(() => {
-        finish();
-        reject(signal.aborted ? signal.reason : new TelephonyError('mediaServerLost', 'the media server dropped the call while waiting for a key'));
-      });
-      const finish = () => {
-        this.digitWaiters.delete(wake);
-        lost();
-        timer.abort();
-      };
-      this.digitWaiters.add(wake);
-      this.deps.clock.sleep(timeoutMs, AbortSignal.any([timer.signal, signal])).then(
-        () => {
-          finish();
-          resolve(undefined);
-        },
-        () => {
-          if (signal.aborted) {
-            finish();
-            reject(signal.reason);
-          }
-        },
-      );
-    });
   }
 
   private async collectMore(maxDigits: number, signal: AbortSignal): Promise<ListenResult> {
     let digits = '';
     while (digits.length < maxDigits) {
-      const digit = await this.nextDigit(digits ? 3000 : 0, signal);
+      const digit = await this.media.nextDigit(digits ? 3000 : 0, signal);
       if (digit === undefined || digit === '#') break;
       digits += digit;
     }
     return digits ? { kind: 'digits', digits } : { kind: 'noInput' };
   }
 
-  private recordingPath(kind: string): string {
-    this.recordings += 1;
-    return `${this.deps.settings.recordingsDir}/${this.callId.replace(/[^A-Za-z0-9_.-]/g, '_')}-${kind}-${this.recordings}.wav`;
+  private dial(destination: Destination, options: Pick<BridgeOptions, 'ringTimeoutMs' | 'callerId'>, signal: AbortSignal): Promise<DialOutcome> {
+    const request: DialRequest = { ringTimeoutMs: options.ringTimeoutMs, callerId: options.callerId ?? this.from };
+    return dialDestination(this.deps, destination, request, signal);
   }
 
   /**
-   * Ring a destination from a new FreeSWITCH channel (3PCC), trying each route in turn. `offerless`: the
-   * INVITE carries no SDP, the far end offers and FreeSWITCH answers that offer (RFC 3725) — the far end's
-   * media (plain RTP or not) decides, not our media server's (which offers SRTP as an option for Teams).
+   * Says `prompt` to the answered far end only (the caller does not hear it). Returns why the far end
+   * cannot be connected (it hung up, its channel failed), or undefined once it has heard it all. A
+   * caller hanging up meanwhile rejects with the abort; the far end's leg is then hung up.
    */
-  private async dial(
-    destination: Destination,
-    options: Pick<BridgeOptions, 'ringTimeoutMs' | 'callerId'>,
-    signal: AbortSignal,
-    offerless = false,
-  ): Promise<DialOutcome> {
-    const route = await this.deps.route(destination, options.callerId ?? this.from);
-    if (route.kind === 'failed') return route;
-    let last: DialOutcome = { kind: 'failed', reason: 'no route' };
-    for (const target of route.targets) {
-      const leg = offerless ? undefined : await this.deps.createLeg({ srtp: target.srtp }).catch((error: unknown) => error as Error);
-      if (leg instanceof Error) return { kind: 'failed', reason: leg.message };
-      const outcome = await this.ring(target, leg, options.ringTimeoutMs, signal).catch(async (error: unknown) => {
-        await leg?.release();
-        throw error;
-      });
-      if (outcome.kind === 'answered') return outcome;
-      await leg?.release();
-      last = outcome;
-      if (!(outcome.kind === 'failed' && target.failOver)) break;
-    }
-    return last;
-  }
-
-  private async ring(target: OutboundTarget, offeringLeg: MediaLeg | undefined, ringTimeoutMs: number, signal: AbortSignal): Promise<DialOutcome> {
-    let invite: OutgoingInvite | undefined;
-    let timedOut = false;
-    const stopTimer = new AbortController();
-    const cancel = () => invite?.cancel(() => undefined);
-    this.deps.clock.sleep(ringTimeoutMs, AbortSignal.any([stopTimer.signal, signal])).then(
-      () => {
-        timedOut = true;
-        cancel();
-      },
-      () => undefined,
-    );
-    signal.addEventListener('abort', cancel, { once: true });
-    const common = { headers: target.headers, ...(target.auth ? { auth: target.auth } : {}), ...(target.proxy ? { proxy: target.proxy } : {}) };
-    const progress = {
-      cbRequest: (req: OutgoingInvite) => {
-        invite = req;
-        if (timedOut || signal.aborted) cancel();
-      },
-    };
+  private async whisper(dialled: AnsweredLeg, prompt: PromptSegment[], signal: AbortSignal): Promise<string | undefined> {
+    const farEndLeft = new AbortController();
+    const left = () => farEndLeft.abort(new DOMException('the far end hung up', 'AbortError'));
+    dialled.dialog.once('destroy', left);
+    const offGone = dialled.leg.onGone(left);
     try {
-      let leg: MediaLeg;
-      let dialog: SipDialog;
-      if (offeringLeg) {
-        leg = offeringLeg;
-        dialog = await this.deps.sip.createUAC(target.uri, { ...common, localSdp: leg.localSdp }, progress);
-      } else {
-        const answered = await this.deps.sip.createUAC(target.uri, { ...common, noAck: true }, progress);
-        try {
-          leg = await this.deps.createLeg({ remoteSdp: answered.sdp, srtp: target.srtp });
-        } catch (error) {
-          await answered.destroy?.().catch(() => undefined);
-          return { kind: 'failed', reason: (error as Error).message };
-        }
-        dialog = await answered.ack(leg.localSdp).catch(async (error: unknown) => {
-          await leg.release();
-          throw error;
-        });
-      }
-      if (signal.aborted || timedOut) {
-        await Promise.resolve(dialog.destroy()).catch(() => undefined);
-        if (!offeringLeg) await leg.release();
-        if (signal.aborted) throw signal.reason;
-        return { kind: 'noAnswer' };
-      }
-      if (offeringLeg) await leg.modify(dialog.remote.sdp);
-      return { kind: 'answered', leg, dialog };
+      await dialled.leg.setVariables({ tts_engine: 'flite', tts_voice: this.deps.settings.ttsVoice, playback_terminators: 'none' });
+      await this.media.playPrompt(prompt, false, AbortSignal.any([signal, farEndLeft.signal]), dialled.leg);
+      return undefined;
     } catch (error) {
+      await hangUpLeg(dialled);
       if (signal.aborted) throw signal.reason;
-      const status = sipStatusOf(error);
-      if (timedOut || (status !== undefined && NO_ANSWER.has(status))) return { kind: 'noAnswer' };
-      if (status !== undefined && BUSY.has(status)) return { kind: 'busy' };
-      return { kind: 'failed', reason: status !== undefined ? `SIP ${status}` : (error as Error).message };
+      if (farEndLeft.signal.aborted) return 'the far end hung up during the whisper';
+      return `the whisper could not be played to the far end: ${(error as Error).message}`;
     } finally {
-      stopTimer.abort();
-      signal.removeEventListener('abort', cancel);
+      dialled.dialog.removeListener('destroy', left);
+      offGone();
     }
   }
 
-  /** Bridge the caller to an answered leg and wait until either side hangs up. */
-  private async connect(dialled: AnsweredLeg, filterDtmf: boolean, signal: AbortSignal): Promise<{ talkMs: number }> {
-    const media = await this.currentMedia();
+  /** A recording of the bridged conversation from now; undefined (logged) when FreeSWITCH refuses: the conversation matters more. */
+  private async startBridgeRecording(): Promise<string | undefined> {
+    const path = this.media.newFile('bridge');
+    try {
+      await this.media.startRecording(path);
+      return path;
+    } catch (error) {
+      this.deps.logger.error(`call ${this.callId}: the conversation could not be recorded`, error);
+      return undefined;
+    }
+  }
+
+  /** Bridge the caller to an answered leg and wait until either side hangs up (or the far end transfers). */
+  private async connect(dialled: AnsweredLeg, filterDtmf: boolean, signal: AbortSignal, referrals: Referrals): Promise<BridgeEnd> {
+    const media = await this.media.current();
     try {
       await this.joinCaller(media, dialled, filterDtmf);
-      return { talkMs: await this.stayBridged(dialled, media, signal) };
+      return await stayBridged(this.bridgedPartyDeps(), dialled, media, signal, referrals);
     } finally {
       if (filterDtmf && !media.isGone) await media.setVariables({ bridge_filter_dtmf: 'false' }).catch(() => undefined);
     }
   }
 
+  private bridgedPartyDeps() {
+    return { clock: this.deps.clock, callerId: this.from, dial: (d: Destination, r: DialRequest, s: AbortSignal) => dialDestination(this.deps, d, r, s) };
+  }
+
   /** Bridge the caller to an answered leg and leave them together: the flow is done with them. */
   private detach(dialled: AnsweredLeg, filterDtmf: boolean): void {
     this.handedOff = true;
-    const media = this.media;
+    const media = this.media.channel;
     void (async () => {
       try {
         await this.joinCaller(media, dialled, filterDtmf);
-        await this.stayBridged(dialled, media, this.ended.signal);
+        await stayBridged(this.bridgedPartyDeps(), dialled, media, this.ended.signal, 'follow');
       } catch (error) {
         if (!this.ended.signal.aborted) this.deps.logger.error(`call ${this.callId}: bridging the transferred caller failed`, error);
       } finally {
@@ -658,90 +501,9 @@ export class DrachtioCall implements CallChannel {
       if (filterDtmf) await media.setVariables({ bridge_filter_dtmf: 'true' });
       await media.bridgeTo(dialled.leg);
     } catch (error) {
-      await this.hangUpLeg(dialled);
+      await hangUpLeg(dialled);
       throw error;
     }
-  }
-
-  /**
-   * Keeps the caller bridged until the far end hangs up (resolves with the talk time) or the signal
-   * aborts (the caller hung up). A REFER from the far end (a Teams user transferring the call on)
-   * is followed: the new target is rung and, once it answers, takes the old party's place.
-   */
-  private async stayBridged(first: AnsweredLeg, media: MediaLeg, signal: AbortSignal): Promise<number> {
-    let party = first;
-    const answeredAt = this.deps.clock.now();
-    try {
-      await new Promise<void>((resolve, reject) => {
-        const onAbort = () => reject(signal.reason);
-        if (signal.aborted) return onAbort();
-        signal.addEventListener('abort', onAbort, { once: true });
-        const watch = (p: AnsweredLeg) => {
-          const ended = () => {
-            if (p !== party) return;
-            signal.removeEventListener('abort', onAbort);
-            resolve();
-          };
-          p.dialog.once('destroy', ended);
-          p.leg.onGone(ended);
-          p.dialog.on('refer', (req: SipRequest, res: SipResponse) => {
-            void this.followReferral(p, req, res, media, signal, (next) => {
-              party = next;
-              watch(next);
-            });
-          });
-        };
-        watch(party);
-      });
-      return this.deps.clock.now() - answeredAt;
-    } finally {
-      await this.hangUpLeg(party);
-    }
-  }
-
-  /** The far end asked (REFER) for the caller to be put through to someone else. */
-  private async followReferral(
-    from: AnsweredLeg,
-    req: SipRequest,
-    res: SipResponse,
-    media: MediaLeg,
-    signal: AbortSignal,
-    switchTo: (next: AnsweredLeg) => void,
-  ): Promise<void> {
-    const target = referTarget(req.get('Refer-To'));
-    if (!target) {
-      res.send(400);
-      return;
-    }
-    res.send(202);
-    const notify = (status: number, reason: string) =>
-      from.dialog
-        .request({
-          method: 'NOTIFY',
-          headers: { Event: 'refer', 'Subscription-State': 'terminated;reason=noresource', 'Content-Type': 'message/sipfrag;version=2.0' },
-          body: `SIP/2.0 ${status} ${reason}`,
-        })
-        .catch(() => undefined);
-    const outcome = await this.dial(target, { ringTimeoutMs: REFERRAL_RING_MS }, signal).catch(() => undefined);
-    if (!outcome || outcome.kind !== 'answered') {
-      await notify(outcome?.kind === 'busy' ? 486 : 480, outcome?.kind === 'busy' ? 'Busy Here' : 'Temporarily Unavailable');
-      return;
-    }
-    try {
-      await media.bridgeTo(outcome.leg);
-    } catch {
-      await this.hangUpLeg(outcome);
-      await notify(500, 'Server Internal Error');
-      return;
-    }
-    switchTo(outcome);
-    await notify(200, 'OK');
-    await this.hangUpLeg(from);
-  }
-
-  private async hangUpLeg(dialled: AnsweredLeg): Promise<void> {
-    await Promise.resolve(dialled.dialog.destroy()).catch(() => undefined);
-    await dialled.leg.release();
   }
 
   /**
@@ -768,25 +530,26 @@ export class DrachtioCall implements CallChannel {
     await this.media.release();
   }
 
-  /** What the payment hand-off may do with this call. */
+  /** What a live listening turn may do with this call (listening.ts). */
   private listenHost(): ListenHost {
+    const call = this;
     return {
       callId: this.callId,
       clock: this.deps.clock,
       logger: this.deps.logger,
-      media: this.media,
-      playPrompt: (prompt, breakOnKey, signal, speech) => this.playPrompt(prompt, breakOnKey, signal, false, speech),
-      keysWaiting: () => this.typeAhead.length,
-      onKey: (listener) => {
-        this.digitWaiters.add(listener);
-        return () => this.digitWaiters.delete(listener);
+      get media() {
+        return call.media.channel;
       },
-      takeKeys: (max) => this.typeAhead.splice(0, max).join(''),
+      playPrompt: (prompt, breakOnKey, signal, speech) => this.media.playPrompt(prompt, breakOnKey, signal, undefined, speech),
+      keysWaiting: () => this.media.keysWaiting,
+      onKey: (listener) => this.media.onKey(listener),
+      takeKeys: (max) => this.media.takeKeys(max),
       collectKeys: (maxDigits, signal) => this.collectMore(maxDigits, signal),
       listenByRecording: (options, signal) => this.listenByRecording(options, signal),
     };
   }
 
+  /** What the payment hand-off may do with this call. */
   private handOffHost(): HandOffHost {
     const call = this;
     return {
@@ -797,10 +560,10 @@ export class DrachtioCall implements CallChannel {
         return call.dialog!;
       },
       get media() {
-        return call.media;
+        return call.media.channel;
       },
-      dial: (destination, ringTimeoutMs, signal) => this.dial(destination, { ringTimeoutMs }, signal, true),
-      hangUpLeg: (leg) => this.hangUpLeg(leg),
+      dial: (destination, ringTimeoutMs, signal) => dialDestination(this.deps, destination, { ringTimeoutMs, callerId: this.from, offerless: true }, signal),
+      hangUpLeg: (leg) => hangUpLeg(leg),
       createLeg: (remoteSdp) => this.deps.createLeg({ remoteSdp }),
       adopt: (leg) => this.adopt(leg),
       refer: (referTo, waitMs, signal) => referAndWait(this.dialog!, this.deps.clock, referTo, waitMs, signal),
@@ -811,14 +574,9 @@ export class DrachtioCall implements CallChannel {
 
   /** The caller is back on FreeSWITCH (after a payment hand-off), on a new channel: set it up like the first. */
   private async adopt(leg: MediaLeg): Promise<void> {
-    this.media = leg;
-    this.watchMedia(leg);
-    await leg.setVariables(this.channelVariables());
-    if (this.deps.settings.recordCalls) {
-      // The first recording ended with the channel that made it: this part of the call gets its own file.
-      this.callRecording = this.recordingPath('call');
-      await leg.startCallRecording(this.callRecording);
-    }
+    await this.media.adopt(leg);
+    // The first recording ended with the channel that made it: this part of the call gets its own file.
+    if (this.deps.settings.recordCalls) await this.media.startRecording(this.media.newFile('call'));
   }
 
   /** Caller and far end talk directly, for good: when either hangs up, the other is hung up too. */
@@ -831,9 +589,5 @@ export class DrachtioCall implements CallChannel {
       farEnd.removeListener('destroy', farEndGone);
       void Promise.resolve(farEnd.destroy()).catch(() => undefined);
     });
-  }
-
-  private channelVariables(): Record<string, string> {
-    return { tts_engine: 'flite', tts_voice: this.deps.settings.ttsVoice, playback_terminators: 'none', hangup_after_bridge: 'false', park_after_bridge: 'true' };
   }
 }

@@ -18,16 +18,10 @@
  */
 import type { Destination, HandOffOptions, HandOffResult } from '../../../ports/call-channel.js';
 import type { Clock } from '../../../ports/clock.js';
+import type { AnsweredLeg, DialOutcome } from './dialler.js';
 import { MediaLeg, TelephonyError } from './media-leg.js';
 import type { TelephonyLogger } from './media-pool.js';
 import type { SipDialog } from './sip.js';
-
-export interface AnsweredLeg {
-  kind: 'answered';
-  leg: MediaLeg;
-  dialog: SipDialog;
-}
-export type DialOutcome = AnsweredLeg | { kind: 'busy' } | { kind: 'noAnswer' } | { kind: 'failed'; reason: string };
 
 /** What the hand-off needs from the call it hands off (DrachtioCall). */
 export interface HandOffHost {

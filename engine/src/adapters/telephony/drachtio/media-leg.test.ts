@@ -62,11 +62,15 @@ describe('MediaLeg over real drachtio-fsmrf and drachtio-modesl', () => {
     expect(result.playedMs).toBeLessThan(60_000);
   });
 
-  it('sends DTMF and masks a recording with the commands FreeSWITCH expects', async () => {
+  it('sends DTMF and starts, masks, unmasks and stops a recording with the commands FreeSWITCH expects', async () => {
     const { leg, freeswitch } = await channel();
     await leg.sendDigits('1234#');
-    await leg.maskCallRecording('/recordings/call-1-call.wav', true);
-    expect(freeswitch.apiCalls).toEqual([`uuid_record ${freeswitch.uuid} mask /recordings/call-1-call.wav`]);
+    const path = '/recordings/call-1-bridge-1.wav';
+    await leg.startCallRecording(path);
+    await leg.maskCallRecording(path, true);
+    await leg.maskCallRecording(path, false);
+    await leg.stopCallRecording(path);
+    expect(freeswitch.apiCalls).toEqual(['start', 'mask', 'unmask', 'stop'].map((verb) => `uuid_record ${freeswitch.uuid} ${verb} ${path}`));
   });
 
   it('rejects what is running with TelephonyError when FreeSWITCH goes away, and never throws afterwards', async () => {

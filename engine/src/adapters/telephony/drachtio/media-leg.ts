@@ -177,6 +177,11 @@ export class MediaLeg {
     return this.apiOk('uuid_record start', 'uuid_record', `${this.uuid} start ${safeArg(path, 'recording path')}`);
   }
 
+  /** Stop a background recording started with startCallRecording (the file is closed). */
+  stopCallRecording(path: string): Promise<void> {
+    return this.apiOk('uuid_record stop', 'uuid_record', `${this.uuid} stop ${safeArg(path, 'recording path')}`);
+  }
+
   /** Mask (silence) or unmask a running call recording: payments pause it. */
   maskCallRecording(path: string, masked: boolean): Promise<void> {
     return this.apiOk('uuid_record mask', 'uuid_record', `${this.uuid} ${masked ? 'mask' : 'unmask'} ${safeArg(path, 'recording path')}`);

@@ -22,6 +22,15 @@ export interface AgentDirectory {
   contactsOf(agentId: string): Promise<string[]>;
 }
 
+/**
+ * The From of a leg to an agent or a SIP address: the number presented (the caller's, so an agent's phone
+ * shows who is calling), at `localhost` — which drachtio-server replaces with its own SIP address.
+ */
+export function presentedFrom(callerId: string): Record<string, string> {
+  const user = /^\+?[A-Za-z0-9._-]{1,40}$/.test(callerId) ? callerId : 'anonymous';
+  return { From: `<sip:${user}@localhost>` };
+}
+
 /** `01234 567890` (national) or `0044…` → `+441234567890`; undefined when it isn't a number. */
 export function toE164(number: string, defaultCountry: string): string | undefined {
   const cleaned = number.trim().replace(/^00/, '+');
@@ -42,12 +51,18 @@ export function createOutboundRouter(
   return async (destination, callerId) => {
     switch (destination.kind) {
       case 'sip':
-        return { kind: 'routed', targets: [{ uri: destination.uri, headers: {}, srtp: destination.uri.startsWith('sips:'), failOver: false }] };
+        return { kind: 'routed', targets: [{ uri: destination.uri, headers: presentedFrom(callerId), srtp: destination.uri.startsWith('sips:'), failOver: false }] };
       case 'agent': {
         const fixed = config.agents.staticContacts[destination.agentId];
-        const contacts = fixed ? [fixed] : await agents.contactsOf(destination.agentId);
+        let contacts: string[];
+        try {
+          contacts = fixed ? [fixed] : await agents.contactsOf(destination.agentId);
+        } catch (error) {
+          // The registrations live in the database: while it is away, the agent cannot be found (not a fault of the call).
+          return { kind: 'failed', reason: `agent ${destination.agentId}'s phone could not be looked up: ${(error as Error).message}` };
+        }
         if (!contacts.length) return { kind: 'failed', reason: `agent ${destination.agentId} has no registered phone` };
-        return { kind: 'routed', targets: contacts.map((uri) => ({ uri, headers: {}, srtp: uri.startsWith('sips:'), failOver: true })) };
+        return { kind: 'routed', targets: contacts.map((uri) => ({ uri, headers: presentedFrom(callerId), srtp: uri.startsWith('sips:'), failOver: true })) };
       }
       case 'number': {
         const trunk = config.trunks.find((t) => t.outbound);

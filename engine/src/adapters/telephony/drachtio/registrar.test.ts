@@ -4,8 +4,9 @@ import { parseTelephonyConfig } from './config.js';
 import { DigestAuthenticator, digestResponse } from './digest.js';
 import { Registrar } from './registrar.js';
 import { FakeResponse, fakeRequest } from './testing/fakes.js';
+import { MemoryRegistrations } from './testing/memory-registrations.js';
 
-function setup() {
+function setup(registrations = new MemoryRegistrations(), engineInstanceId = 'engine-a') {
   const clock = new SimulatedClock(Date.UTC(2026, 0, 7, 9), { idleDriven: false });
   const config = parseTelephonyConfig({
     drachtio: { secret: 's' },
@@ -14,13 +15,18 @@ function setup() {
   });
   const digest = new DigestAuthenticator('council.example', () => clock.now(), { key: 'k' });
   const fromTable = async (username: string) => (username === '2002' ? { password: 'softphone-pw', agentId: 'bob' } : undefined);
-  const registrar = new Registrar(config.agents, digest, clock, fromTable);
-  return { clock, registrar };
+  const registrar = new Registrar(config.agents, digest, clock, registrations, { lookupAgent: fromTable, engineInstanceId });
+  return { clock, registrar, registrations };
 }
 
 /** A phone's REGISTER, answering the challenge in `challenge` (when given). */
 function register(opts: { username: string; password: string; contact: string; expires?: string; challenge?: string }) {
-  const headers: Record<string, string> = { Contact: opts.contact, To: `<sip:${opts.username}@council.example>`, From: `<sip:${opts.username}@council.example>` };
+  const headers: Record<string, string> = {
+    Contact: opts.contact,
+    To: `<sip:${opts.username}@council.example>`,
+    From: `<sip:${opts.username}@council.example>`,
+    'User-Agent': 'Yealink SIP-T46U 108.86.0.45',
+  };
   if (opts.expires !== undefined) headers.Expires = opts.expires;
   if (opts.challenge) {
     const nonce = /nonce="([^"]+)"/.exec(opts.challenge)![1]!;
@@ -70,6 +76,8 @@ describe('Registrar', () => {
     expect(registrar.registeredAgents()).toBe(1);
     await clock.advance(121_000);
     expect(await registrar.contactsOf('alice')).toEqual([]);
+    await registrar.sweep();
+    expect(registrar.registeredAgents()).toBe(0);
     await registerWithChallenge(registrar, { username: '2001', password: 'desk-phone-pw', contact: '<sip:2001@10.1.2.3>', expires: '120' });
     const bye = await registerWithChallenge(registrar, { username: '2001', password: 'desk-phone-pw', contact: '<sip:2001@10.1.2.3>', expires: '0' });
     expect(bye.sent).toEqual([200]);
@@ -85,5 +93,42 @@ describe('Registrar', () => {
     const res = new FakeResponse();
     await registrar.handleRegister(headersWithoutContact, res);
     expect(res.sent).toEqual([400]);
+  });
+
+  it('writes each binding through the registrations repository: who registered, from where, on which engine', async () => {
+    const { registrar, registrations, clock } = setup();
+    await registerWithChallenge(registrar, { username: '2001', password: 'desk-phone-pw', contact: '<sip:2001@10.1.2.3:5062>', expires: '300' });
+    expect([...registrations.bindings.get('alice')!.values()]).toEqual([
+      {
+        agentId: 'alice',
+        username: '2001',
+        contact: 'sip:2001@10.1.2.3:5062',
+        registeredAt: clock.now(),
+        expiresAt: clock.now() + 300_000,
+        userAgent: 'Yealink SIP-T46U 108.86.0.45',
+        source: 'udp/192.0.2.10:5060',
+        engineInstanceId: 'engine-a',
+      },
+    ]);
+  });
+
+  it('every engine sees a phone registered through any other engine (one repository), and an unregister through either', async () => {
+    const shared = new MemoryRegistrations();
+    const a = setup(shared, 'engine-a');
+    const b = setup(shared, 'engine-b');
+    await registerWithChallenge(a.registrar, { username: '2001', password: 'desk-phone-pw', contact: '<sip:2001@10.1.2.3:5062>', expires: '300' });
+    expect(await b.registrar.contactsOf('alice')).toEqual(['sip:2001@10.1.2.3:5062']);
+    // The phone's next REGISTER (here an unregister) may reach the other engine: drachtio spreads requests across them.
+    await registerWithChallenge(b.registrar, { username: '2001', password: 'desk-phone-pw', contact: '*', expires: '0' });
+    expect(await a.registrar.contactsOf('alice')).toEqual([]);
+  });
+
+  it('a REGISTER the database cannot take is not acknowledged (the phone tries again)', async () => {
+    const broken = new MemoryRegistrations();
+    broken.put = async () => {
+      throw new Error('connection terminated');
+    };
+    const { registrar } = setup(broken);
+    await expect(registerWithChallenge(registrar, { username: '2001', password: 'desk-phone-pw', contact: '<sip:2001@10.1.2.3>', expires: '300' })).rejects.toThrow('connection terminated');
   });
 });

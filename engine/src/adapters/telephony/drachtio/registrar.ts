@@ -1,5 +1,6 @@
 import parseRegistration from 'drachtio-mw-registration-parser';
 import type { Clock } from '../../../ports/clock.js';
+import type { RegistrationRepository } from '../../../ports/registrations.js';
 import type { AgentAuthConfig } from './config.js';
 import { parseDigestHeader, type DigestAuthenticator } from './digest.js';
 import type { AgentDirectory } from './outbound-routing.js';
@@ -11,40 +12,43 @@ export interface PhoneCredential {
   agentId: string;
 }
 
-interface Binding {
-  contact: string;
-  expiresAt: number;
-  registeredAt: number;
-}
-
 /**
  * The registrar for agents' SIP phones: digest-authenticated REGISTERs (credentials from the
- * config file, and optionally the agents table), expiry clamped to the configured range, contacts
- * kept in memory (an engine restart asks phones to register again within their expiry; shared
- * persistence across engines is not built yet). The queue finds agents' phones through
- * `contactsOf` (AgentDirectory).
+ * config file, and optionally the agents table), expiry clamped to the configured range, bindings
+ * written through the registrations repository (the database), so every engine behind the same
+ * drachtio-server sees every agent's phone whichever engine took the REGISTER. The queue finds
+ * agents' phones through `contactsOf` (AgentDirectory).
  */
 export class Registrar implements AgentDirectory {
-  private readonly bindings = new Map<string, Map<string, Binding>>();
+  /** Agents with a live registration, as of the last REGISTER or sweep (for the health status). */
+  private registered = 0;
 
   constructor(
     private readonly config: AgentAuthConfig,
     private readonly digest: DigestAuthenticator,
     private readonly clock: Clock,
-    /** Looks a user name up in the agents table (when agents.useAgentsTable is on). */
-    private readonly lookupAgent?: (username: string) => Promise<PhoneCredential | undefined>,
+    private readonly registrations: RegistrationRepository,
+    private readonly options: {
+      /** Looks a user name up in the agents table (when agents.useAgentsTable is on). */
+      lookupAgent?: (username: string) => Promise<PhoneCredential | undefined>;
+      engineInstanceId?: string;
+    } = {},
   ) {}
 
   async contactsOf(agentId: string): Promise<string[]> {
-    const now = this.clock.now();
-    const bindings = [...(this.bindings.get(agentId)?.values() ?? [])].filter((b) => b.expiresAt > now);
-    return bindings.sort((a, b) => b.registeredAt - a.registeredAt).map((b) => b.contact);
+    return this.registrations.contactsOf(agentId, this.clock.now());
   }
 
-  /** Number of agents with at least one live registration. */
+  /** Number of agents with at least one live registration (as of the last REGISTER or sweep). */
   registeredAgents(): number {
+    return this.registered;
+  }
+
+  /** Forget expired bindings (any engine may do it) and recount. */
+  async sweep(): Promise<void> {
     const now = this.clock.now();
-    return [...this.bindings.values()].filter((m) => [...m.values()].some((b) => b.expiresAt > now)).length;
+    await this.registrations.expire(now);
+    this.registered = await this.registrations.registeredAgents(now);
   }
 
   async handleRegister(req: SipRequest, res: SipResponse): Promise<void> {
@@ -71,27 +75,41 @@ export class Registrar implements AgentDirectory {
       res.send(423, { headers: { 'Min-Expires': String(this.config.minExpires) } });
       return;
     }
-    const bindings = this.bindings.get(credential.agentId) ?? new Map<string, Binding>();
-    this.bindings.set(credential.agentId, bindings);
+    const { agentId } = credential;
     const wildcard = req.get('Contact')?.trim() === '*';
     if (expires === 0) {
-      if (wildcard) bindings.clear();
-      for (const c of contact) bindings.delete(stripBrackets(c.uri));
+      if (wildcard) await this.registrations.remove(agentId);
+      for (const c of contact) await this.registrations.remove(agentId, stripBrackets(c.uri));
       res.send(200);
+      await this.recount(now);
       return;
     }
     const granted = Math.min(expires, this.config.maxExpires);
+    const userAgent = req.get('User-Agent');
     for (const c of contact) {
-      const uri = stripBrackets(c.uri);
-      bindings.set(uri, { contact: uri, expiresAt: now + granted * 1000, registeredAt: now });
+      await this.registrations.put({
+        agentId,
+        username: username!,
+        contact: stripBrackets(c.uri),
+        registeredAt: now,
+        expiresAt: now + granted * 1000,
+        source: `${req.protocol}/${req.source_address}:${req.source_port}`,
+        ...(userAgent ? { userAgent: userAgent.slice(0, 200) } : {}),
+        ...(this.options.engineInstanceId ? { engineInstanceId: this.options.engineInstanceId } : {}),
+      });
     }
     res.send(200, { headers: { Contact: contact.map((c) => `<${stripBrackets(c.uri)}>;expires=${granted}`).join(', '), Expires: String(granted) } });
+    await this.recount(now);
+  }
+
+  private async recount(now: number): Promise<void> {
+    this.registered = await this.registrations.registeredAgents(now);
   }
 
   private async credentialOf(username: string): Promise<PhoneCredential | undefined> {
     const configured = this.config.users.find((u) => u.username === username);
     if (configured) return { password: configured.password, agentId: configured.agentId ?? configured.username };
-    if (this.config.useAgentsTable && this.lookupAgent) return this.lookupAgent(username);
+    if (this.config.useAgentsTable && this.options.lookupAgent) return this.options.lookupAgent(username);
     return undefined;
   }
 }

@@ -5,8 +5,9 @@ import { join, resolve } from 'node:path';
 import { JSDOM } from 'jsdom';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { dtmfPcap } from '../../../../../test/sip/dtmf-pcap.js';
+import { GENERATED_PCAPS, scenarioWithPcaps } from '../../../../../test/sip/generated-pcaps.js';
 import { audioPcap } from '../../../../../test/sip/rtp-pcap.js';
+import { speechScenario } from '../../../../../test/sip/speech-caller.js';
 import { loadConfig } from '../../../config/config.js';
 
 /**
@@ -30,29 +31,26 @@ function parseXml(path: string): Document {
 
 const sippInstalled = spawnSync('sipp', ['-v']).status !== null;
 
-/** The DTMF pcaps run.sh writes for payments-line.xml (test/sip/dtmf-pcap.ts), by file name → keys. */
-const GENERATED_PCAPS: Record<string, string> = {
-  'reference.pcap': '12345678#',
-  'confirm.pcap': '1',
-  'pay.pcap': '1',
-  'card.pcap': '4444333322221111#1230#737#',
-};
 
 describe('sipp scenarios for npm run test:sip', () => {
   it('there is a scenario for each required walk', () => {
     expect(scenarios.sort()).toEqual([
+      'caller-until-bye.xml',
       'cancel-before-answer.xml',
       'concurrent-call.xml',
       'hangup-mid-prompt.xml',
+      'main-line-callback.xml',
       'main-line-dtmf-to-queue.xml',
       'main-line-dtmf-to-transfer.xml',
+      'main-line-to-agent.xml',
       'payments-line.xml',
       'speech-to-transfer.xml',
       'speech-until-hangup.xml',
+      'trunk-far-end.xml',
     ]);
   });
 
-  it.each(scenarios)('%s is well-formed, and its pcaps exist (or are ones run.sh writes)', (file) => {
+  it.each(scenarios)('%s is well-formed, and its pcaps exist (or are ones test:sip writes)', (file) => {
     const doc = parseXml(join(scenarioDir, file));
     expect(doc.documentElement.tagName).toBe('scenario');
     expect(doc.getElementsByTagName('send').length).toBeGreaterThan(0);
@@ -60,7 +58,7 @@ describe('sipp scenarios for npm run test:sip', () => {
       const pcap = exec.getAttribute('play_pcap_audio');
       if (!pcap) continue;
       if (pcap === '@PCAP@') continue; // the caller's line, written per call by test/sip/speech-caller.ts
-      if (pcap.startsWith('@PCAPS@/')) expect(GENERATED_PCAPS, `${file} plays ${pcap}`).toHaveProperty(pcap.slice('@PCAPS@/'.length));
+      if (pcap.startsWith('@PCAPS@/')) expect(GENERATED_PCAPS[file] ?? {}, `${file} plays ${pcap}`).toHaveProperty(pcap.slice('@PCAPS@/'.length));
       else expect(existsSync(pcap), `${file} plays ${pcap}`).toBe(true);
     }
   });
@@ -70,20 +68,15 @@ describe('sipp scenarios for npm run test:sip', () => {
     // statistics screen only appears when the scenario loaded. All five run at once.
     const base = 20_000 + Math.floor(Math.random() * 20_000);
     const pcaps = mkdtempSync(join(tmpdir(), 'sipp-pcaps-'));
-    for (const [name, keys] of Object.entries(GENERATED_PCAPS)) writeFileSync(join(pcaps, name), dtmfPcap(keys));
-    writeFileSync(join(pcaps, 'line.pcap'), audioPcap(new Int16Array(8000)));
+    const line = join(pcaps, 'line.pcap');
+    writeFileSync(line, audioPcap(new Int16Array(8000)));
     const outputs = await Promise.all(
       scenarios.map(
         (file, i) =>
           new Promise<string>((done) => {
-            const scenario = join(pcaps, file);
-            const filled = readFileSync(join(scenarioDir, file), 'utf8')
-              .replaceAll('@PCAPS@', pcaps)
-              .replaceAll('@PCAP@', join(pcaps, 'line.pcap'))
-              .replaceAll('@FROM@', '+447700900123')
-              .replaceAll('@WAIT_MS@', '1000')
-              .replaceAll('@TARGET_REGEXP@', '\\+441632960700');
-            writeFileSync(scenario, filled);
+            // As test:sip runs it: with the pcaps it writes for the run (a talking caller's line per call).
+            const scenario = scenarioWithPcaps(scenarioDir, file, pcaps);
+            if (file.startsWith('speech-')) writeFileSync(scenario, speechScenario(file, { pcap: line, from: '+447700900123', waitMs: 1000, targetRegexp: '\\+441632960700' }));
             const args = ['127.0.0.1:9', '-sf', scenario, '-i', '127.0.0.1', '-p', String(base + i), '-m', '1', '-timeout', '1', '-timeout_error', '-s', '+441234500000'];
             execFile('sipp', args, { timeout: 10_000 }, (_error, stdout, stderr) => done(`${file}\n${stdout}${stderr}`));
           }),
@@ -110,6 +103,40 @@ describe('docker stack files', () => {
     expect(dialplan).toContain('${sip_h_X-esl-outbound} async full');
     const modules = readFileSync(join(root, 'docker/freeswitch/conf/autoload_configs/modules.conf.xml'), 'utf8');
     for (const mod of ['mod_event_socket', 'mod_sofia', 'mod_flite', 'mod_local_stream', 'mod_tone_stream', 'mod_audio_fork']) expect(modules).toContain(mod);
+  });
+
+  it('legs the engine creates (agents, trunk, transfers) offer plain RTP; only legs asking for it (Teams) offer SRTP', () => {
+    // Found on the real stack: with FreeSWITCH's default ("optional" SRTP on its inbound channels) and the
+    // offer made on arrival (enable-3pcc=true), every 3PCC leg offered RTP/SAVP beside RTP/AVP, and a phone
+    // taking the AVP line heard encrypted packets as hiss while the caller heard nothing.
+    const profile = parseXml(join(root, 'docker/freeswitch/conf/sip_profiles/drachtio_mrf.xml'));
+    const params = Array.from(profile.getElementsByTagName('param'));
+    expect(params.find((p) => p.getAttribute('name') === 'enable-3pcc')?.getAttribute('value')).toBe('proxy');
+    const extensions = Array.from(parseXml(join(root, 'docker/freeswitch/conf/dialplan/mrf.xml')).getElementsByTagName('extension'));
+    const actionsOf = (name: string) =>
+      extensions
+        .filter((e) => e.getAttribute('name') === name)
+        .flatMap((e) => Array.from(e.getElementsByTagName('action')))
+        .map((a) => a.getAttribute('data'));
+    const conditionsOf = (name: string) =>
+      extensions
+        .filter((e) => e.getAttribute('name') === name)
+        .flatMap((e) => Array.from(e.getElementsByTagName('condition')))
+        .map((c) => `${c.getAttribute('field')} ${c.getAttribute('expression')}`);
+    expect(conditionsOf('frontdoor-plain-rtp')).toEqual(['${sip_h_X-Secure-RTP} ^$', '${switch_r_sdp} ^$']);
+    expect(actionsOf('frontdoor-plain-rtp')).toEqual(['rtp_secure_media=false']);
+    expect(actionsOf('frontdoor-srtp')).toEqual(['rtp_secure_media=optional']);
+    // Both are decided before the channel answers (the offer is made then).
+    const order = extensions.map((e) => e.getAttribute('name'));
+    expect(order.indexOf('frontdoor-plain-rtp')).toBeLessThan(order.indexOf('frontdoor'));
+  });
+
+  it('the hold music the adapter plays (local_stream://moh) streams media/hold-music, which the compose file mounts at /media', () => {
+    const streams = parseXml(join(root, 'docker/freeswitch/conf/autoload_configs/local_stream.conf.xml')).getElementsByTagName('directory');
+    const moh = [...Array.from({ length: streams.length }, (_, i) => streams[i]!)].find((d) => d.getAttribute('name') === 'moh');
+    expect(moh?.getAttribute('path')).toBe('/media/hold-music');
+    const compose = parseYaml(readFileSync(join(root, 'docker/docker-compose.yml'), 'utf8')) as { services: { freeswitch: { volumes: string[] } } };
+    expect(compose.services.freeswitch.volumes).toContain('../media:/media:ro');
   });
 
   it('docker-compose.yml parses and runs every service the stack needs', () => {

@@ -7,6 +7,7 @@ import { parseTelephonyConfig, type TelephonyConfigInput } from './config.js';
 import { digestResponse } from './digest.js';
 import { startTelephony, type CallMeta } from './start-telephony.js';
 import { captureLogger, FakeMediaServer, FakeResponse, FakeSipEdge, fakeRequest } from './testing/fakes.js';
+import { MemoryRegistrations } from './testing/memory-registrations.js';
 
 const settle = async () => {
   for (let i = 0; i < 30; i += 1) await new Promise((resolve) => setImmediate(resolve));
@@ -22,6 +23,7 @@ async function start(extra: Partial<TelephonyConfigInput> = {}, opts: { unreacha
   const service = await startTelephony(config, {
     logger,
     clock,
+    registrations: new MemoryRegistrations(),
     sipEdge: edge,
     connectMediaServer: async (c) => {
       if (opts.unreachable) throw new Error(`connect ECONNREFUSED ${c.host}:${c.eventSocketPort}`);
@@ -162,6 +164,7 @@ describe('startTelephony', () => {
     const service = await startTelephony(parseTelephonyConfig({ drachtio: { secret: 'wrong' }, mediaServers: [{ name: 'fs1', host: 'fs' }] }), {
       logger,
       clock,
+      registrations: new MemoryRegistrations(),
       sipEdge: edge,
       connectMediaServer: async () => new FakeMediaServer('fs1', clock, new Map()),
       onCall: async () => undefined,
@@ -183,7 +186,7 @@ describe('startTelephony with the real drachtio-srf and drachtio-fsmrf', () => {
       drachtio: { host: '127.0.0.1', port, secret: 'cymru' },
       mediaServers: [{ name: 'fs1', host: '127.0.0.1', eventSocketPort: port, listenAddress: '127.0.0.1' }],
     });
-    const service = await startTelephony(config, { logger, onCall: async () => undefined });
+    const service = await startTelephony(config, { logger, registrations: new MemoryRegistrations(), onCall: async () => undefined });
     await new Promise((resolve) => setTimeout(resolve, 600)); // drachtio-srf retries after 150 ms, 255 ms …
     expect(service.status()).toMatchObject({ drachtio: 'connecting', mediaServers: [{ name: 'fs1', state: 'disconnected' }], activeCalls: 0 });
     expect(logger.lines.some((l) => l.startsWith(`error media server fs1 unreachable at 127.0.0.1:${port} (event socket)`))).toBe(true);

@@ -3,6 +3,8 @@ import Mrf from 'drachtio-fsmrf';
 import Srf from 'drachtio-srf';
 import type { CallChannel } from '../../../ports/call-channel.js';
 import type { Clock } from '../../../ports/clock.js';
+import type { OutboundCalls } from '../../../ports/outbound-calls.js';
+import type { RegistrationRepository } from '../../../ports/registrations.js';
 import { SystemClock } from '../../clock/system-clock.js';
 import { AudioForkServer } from './audio-fork-server.js';
 import type { CallerSpeechSettings } from './caller-speech.js';
@@ -13,6 +15,7 @@ import { AdmissionControl, authorizeInbound, callParties } from './inbound.js';
 import { TelephonyError } from './media-leg.js';
 import { MediaServerPool, type FsMediaServer, type MediaServerState, type TelephonyLogger } from './media-pool.js';
 import { createOutboundRouter } from './outbound-routing.js';
+import { DrachtioOutboundCalls, type PlacedCallDeps } from './placed-calls.js';
 import { Registrar, type PhoneCredential } from './registrar.js';
 import { callIdOf, type SipAgent, type SipRequest, type SipResponse } from './sip.js';
 import { answerSeconds, callsActive, callsTotal, mediaServersUp, telephonyErrors } from './telephony-metrics.js';
@@ -37,6 +40,8 @@ export interface TelephonyService {
   status(): TelephonyStatus;
   /** Where agents' phones are registered (for the queue). */
   readonly agents: Registrar;
+  /** Calls the engine places itself (callbacks). */
+  readonly outbound: OutboundCalls;
   close(): Promise<void>;
 }
 
@@ -57,6 +62,10 @@ export interface StartTelephonyOptions {
   clock?: Clock;
   /** Agents' SIP credentials held in the agents table (agents.useAgentsTable). */
   lookupAgent?(username: string): Promise<PhoneCredential | undefined>;
+  /** Where agents' phone registrations are kept (the database: every engine sees every phone). */
+  registrations: RegistrationRepository;
+  /** Written on each registration this engine takes. */
+  engineInstanceId?: string;
   /** For tests: the SIP edge and media-server connector (default: drachtio-srf and drachtio-fsmrf). */
   sipEdge?: SipEdge;
   connectMediaServer?(config: MediaServerConfig): Promise<FsMediaServer>;
@@ -126,7 +135,10 @@ export async function startTelephony(config: TelephonyConfig, options: StartTele
   const pool = new MediaServerPool(config.mediaServers, connectMediaServer, clock, logger);
   const admission = new AdmissionControl(config.admission, now);
   const digest = new DigestAuthenticator(config.agents.realm, now, { key: config.drachtio.secret });
-  const registrar = new Registrar(config.agents, digest, clock, options.lookupAgent);
+  const registrar = new Registrar(config.agents, digest, clock, options.registrations, {
+    ...(options.lookupAgent ? { lookupAgent: options.lookupAgent } : {}),
+    ...(options.engineInstanceId ? { engineInstanceId: options.engineInstanceId } : {}),
+  });
 
   let teams: TeamsHubMonitor | undefined;
   if (config.teams?.enabled) {
@@ -149,6 +161,19 @@ export async function startTelephony(config: TelephonyConfig, options: StartTele
   const route = createOutboundRouter(config, registrar, () => teams?.usableHubs() ?? []);
   const callerSpeech = config.audioFork.enabled ? await startCallerAudio(config, logger) : undefined;
   const readRecording = options.readRecording ?? ((path: string) => readFile(path));
+  /** What every call on this engine — answered or placed — is made with. */
+  const callDeps: PlacedCallDeps = {
+    sip: srf,
+    createLeg: (opts) => pool.createLeg(opts),
+    route,
+    clock,
+    logger,
+    readRecording: async (path) => new Uint8Array(await readRecording(path)),
+    settings: { ttsVoice: config.ttsVoice, recordingsDir: config.recordingsDir, recordCalls: config.recordCalls },
+    ...(options.speechFor ? { speechFor: options.speechFor } : {}),
+    ...(callerSpeech ? { callerSpeech } : {}),
+  };
+  const outbound = new DrachtioOutboundCalls(callDeps);
 
   const refuse = (res: SipResponse, status: number, result: string, headers: Record<string, string> = {}) => {
     callsTotal.inc({ result });
@@ -196,22 +221,13 @@ export async function startTelephony(config: TelephonyConfig, options: StartTele
         return;
       }
       const call = new DrachtioCall({
+        ...callDeps,
         callId: callIdOf(req),
         from: parties.from,
         to: parties.did,
-        request: req,
-        response: res,
+        signalling: { kind: 'inbound', request: req, response: res },
         media,
-        sip: srf,
-        createLeg: (opts) => pool.createLeg(opts),
-        route,
-        clock,
-        logger,
-        readRecording: async (path) => new Uint8Array(await readRecording(path)),
-        settings: { ttsVoice: config.ttsVoice, recordingsDir: config.recordingsDir, recordCalls: config.recordCalls },
         onAnswered: () => answerSeconds.observe((now() - receivedAt) / 1000),
-        ...(options.speechFor ? { speechFor: options.speechFor } : {}),
-        ...(callerSpeech ? { callerSpeech } : {}),
       });
       callsTotal.inc({ result: 'admitted' });
       callsActive.inc();
@@ -238,11 +254,14 @@ export async function startTelephony(config: TelephonyConfig, options: StartTele
   srf.connect({ host: config.drachtio.host, port: config.drachtio.port, secret: config.drachtio.secret });
   await pool.start();
   teams?.start();
+  const stopSweeping = new AbortController();
+  void sweepRegistrations(registrar, clock, logger, stopSweeping.signal);
   const updateMediaGauge = () => mediaServersUp.set(pool.status().filter((s) => s.state === 'connected').length);
   updateMediaGauge();
 
   return {
     agents: registrar,
+    outbound,
     status() {
       updateMediaGauge();
       return {
@@ -254,6 +273,7 @@ export async function startTelephony(config: TelephonyConfig, options: StartTele
       };
     },
     async close() {
+      stopSweeping.abort();
       teams?.stop();
       await callerSpeech?.forks.close();
       await pool.close();
@@ -265,6 +285,28 @@ export async function startTelephony(config: TelephonyConfig, options: StartTele
       drachtioState = 'disconnected';
     },
   };
+}
+
+/** How often expired registrations are swept out of the database (and the health count refreshed). */
+const REGISTRATION_SWEEP_MS = 30_000;
+
+async function sweepRegistrations(registrar: Registrar, clock: Clock, logger: TelephonyLogger, signal: AbortSignal): Promise<void> {
+  let failing = false;
+  for (;;) {
+    try {
+      await registrar.sweep();
+      failing = false;
+    } catch (error) {
+      // The database is away (restarting): say so once, keep trying.
+      if (!failing) logger.error('registrations: could not sweep expired phone registrations', error);
+      failing = true;
+    }
+    try {
+      await clock.sleep(REGISTRATION_SWEEP_MS, signal);
+    } catch {
+      return;
+    }
+  }
 }
 
 /** How often a media server that cannot stream callers' audio is logged (each failure is counted). */

@@ -36,3 +36,10 @@ export const mediaServersUp = new Gauge({
   help: 'FreeSWITCH media servers connected',
   registers: [metrics],
 });
+
+export const outboundCallsTotal = new Counter({
+  name: 'frontdoor_sip_outbound_calls_total',
+  help: 'Calls the engine placed itself (callbacks), by result (answered, busy, noAnswer, failed)',
+  labelNames: ['result'] as const,
+  registers: [metrics],
+});

@@ -12,11 +12,12 @@ import { throughPhoneLine } from './phone-line.js';
 import { SimulatedCall } from './simulated-call.js';
 import { farEndsOf } from './simulated-payments.js';
 import { worldSchema, type World, type WorldInput } from './world.js';
+import type { DeskLegs } from '../../../ports/desk.js';
 
 export interface LiveCallOptions {
   flow: Flow;
   /** The call's ports on its clock, from engine/src/calls/call-ports.ts (the one place ports are put together). */
-  ports(clock: Clock, world: World): FlowPorts;
+  ports(clock: Clock, world: World): FlowPorts & { release?(): Promise<void> };
   world?: WorldInput;
   /** When the call happens (ISO 8601 or epoch ms); default now. */
   at?: string | number;
@@ -24,6 +25,8 @@ export interface LiveCallOptions {
   to?: string;
   callId?: string;
   vars?: Record<string, VarValue>;
+  /** Advisers' desks, for agents the world does not simulate (a test call that rings the desk). */
+  desk?: DeskLegs;
 }
 
 export interface LiveCallEnd {
@@ -55,12 +58,14 @@ export function startLiveCall(options: LiveCallOptions): LiveCall {
   const clock = new SystemClock(startAt === undefined ? {} : { startAt });
   const ports = options.ports(clock, world);
   const callId = options.callId ?? `live-${process.pid}-${++liveCalls}`;
-  const call = new SimulatedCall({ callId, from: options.from ?? '+447700900123', to: options.to ?? '+441234500000', clock, input: 'live', world, farEnds: farEndsOf(ports.payments) });
+  const call = new SimulatedCall({ callId, from: options.from ?? '+447700900123', to: options.to ?? '+441234500000', clock, input: 'live', world, farEnds: farEndsOf(ports.payments), ...(options.desk ? { desk: options.desk } : {}) });
   const emitter = new EventEmitter();
   call.onPrompt((segment) => emitter.emit('prompt', segment));
   const finished = Promise.resolve()
     .then(() => runCall({ flow: options.flow, call, ports, events: { append: (event) => emitter.emit('event', event) }, ...(options.vars ? { vars: options.vars } : {}) }))
-    .then(({ outcome, endedAt }) => ({ outcome, endedAt }));
+    .then(({ outcome, endedAt }) => ({ outcome, endedAt }))
+    // The call's share of the world (its ACD realm) is let go once it has ended.
+    .finally(() => ports.release?.().catch(() => undefined));
   const live: LiveCall = {
     callId,
     press: (digits) => call.press(digits),

@@ -21,7 +21,7 @@ export const DEFAULT_TO = '+441234500000';
 export interface ScriptedCallOptions {
   flow: Flow;
   /** The call's ports on its clock, from engine/src/calls/call-ports.ts (the one place ports are put together). */
-  ports(clock: Clock, world: World): FlowPorts;
+  ports(clock: Clock, world: World): FlowPorts & { release?(): Promise<void> };
   caller: readonly CallerAction[];
   world: World;
   /** Start time, epoch ms (default Wednesday 2026-01-07 10:00 London). */
@@ -80,5 +80,7 @@ export async function runScriptedCall(options: ScriptedCallOptions): Promise<Scr
   } finally {
     giveUp.abort();
     options.signal?.removeEventListener('abort', hangUp);
+    // The call's share of the world (its ACD realm, whose callbacks run their course first) is let go.
+    await ports.release?.();
   }
 }

@@ -106,6 +106,33 @@ describe('SimulatedCall', () => {
     expect(call).toMatchObject({ hungUp: true, endedBy: 'system', transferredTo: 'teams:+441632960003' });
   });
 
+  it('bridges like the real adapter: onAnswer, a whisper the far end alone hears, a recording, the far end’s own timing', async () => {
+    const { call, clock } = simulated([], { destinations: { 'agent:alice': { answerAfterSeconds: 8, talkSeconds: 120 } } });
+    const told: number[] = [];
+    const bridged = await call.bridge(
+      { kind: 'agent', agentId: 'alice' },
+      { ringTimeoutMs: 20_000, whisper: say('Highways queue.'), record: true, onAnswer: () => told.push(clock.now()), signal },
+    );
+    expect(bridged).toEqual({ kind: 'completed', talkMs: 120_000, recordingId: 'c-bridge-1' });
+    expect(told).toEqual([8_000]);
+    expect(call.whispers).toEqual(say('Highways queue.'));
+    expect(call.heard).toEqual([{ language: 'en-GB', text: '(connected to agent:alice)' }]);
+    expect(clock.now()).toBe(8_000 + promptDurationMs(say('Highways queue.')) + 120_000);
+    // Slower to answer than the ring timeout allows: no answer, and nobody was told.
+    expect(await call.bridge({ kind: 'agent', agentId: 'alice' }, { ringTimeoutMs: 5_000, onAnswer: () => told.push(-1), signal })).toEqual({ kind: 'noAnswer' });
+    expect(told).toEqual([8_000]);
+  });
+
+  it('an agent the world says transfers from the phone hands the caller back to the flow (referred)', async () => {
+    const { call } = simulated([], { destinations: { 'agent:bob': { talkSeconds: 30, referTo: 'sip:blue-badge@queues.frontdoor' } } });
+    expect(await call.bridge({ kind: 'agent', agentId: 'bob' }, { ringTimeoutMs: 20_000, signal })).toEqual({
+      kind: 'referred',
+      target: 'sip:blue-badge@queues.frontdoor',
+      talkMs: 30_000,
+    });
+    expect(call.hungUp).toBe(false);
+  });
+
   it('sends the caller’s keys during a payment hand-off to the far end only', async () => {
     const { call } = simulated([{ press: '4929123456781234' }, { press: '123' }, { say: 'thank you' }]);
     const result = await call.handOff({ kind: 'sip', uri: 'sip:pay@pay360.simulated' }, { digitsToSend: '*0701#', mode: 'bridge', ringTimeoutMs: 20_000, signal });

@@ -19,30 +19,25 @@ import type {
   RecordResult,
   TransferResult,
 } from '../../../ports/index.js';
-import { formatDestination, parseDestination } from '../../../core/destination.js';
+import { formatDestination } from '../../../core/destination.js';
 import { abortError } from '../../clock/system-clock.js';
 import type { CallerAction, CallerInput } from './caller-action.js';
 import type { FarEndLine, FarEnds } from './far-end.js';
-import { defaultWorld, type World } from './world.js';
+import { ringFarEnd, type RingResult } from './ring-far-end.js';
+import { defaultWorld, simulatedAgent, type World } from './world.js';
+import type { DeskLegs } from '../../../ports/desk.js';
+import { bridgeToDesk } from './desk-far-end.js';
+
+export { RING_MS, TALK_MS } from './ring-far-end.js';
 
 /** Simulated speech rate: milliseconds of prompt per character of text (about 150 words a minute). */
 export const SPEECH_MS_PER_CHARACTER = 65;
-/** How long a far end rings before it answers. */
-export const RING_MS = 3000;
-/** How long a simulated agent or colleague talks before hanging up. */
-export const TALK_MS = 60_000;
 /** A hand-off to a far end that does not talk back (no FarEnd): it takes keys until this much silence. */
 export const HAND_OFF_KEY_TIMEOUT_MS = 10_000;
 
 /** How long the caller hears a prompt. */
 export const promptDurationMs = (segments: readonly PromptSegment[]): number =>
   segments.reduce((total, s) => total + Math.max(500, s.text.length * SPEECH_MS_PER_CHARACTER), 0);
-
-/** The destination string as written in the world (so `+44…` and `tel:+44…` find the same entry). */
-const canonical = (text: string): string => {
-  const parsed = parseDestination(text);
-  return parsed.ok ? formatDestination(parsed.destination) : text.trim();
-};
 
 export interface SimulatedCallOptions {
   callId: string;
@@ -52,6 +47,8 @@ export interface SimulatedCallOptions {
   /** A script of caller actions, or `live` for actions pushed at any time with press/say/callerHangup. */
   input: readonly CallerAction[] | 'live';
   world?: World;
+  /** Rings real advisers' desks for agents the world does not simulate (a test call that rings the desk). */
+  desk?: DeskLegs;
   /** Parties that talk back when the call is handed to them (the fake Pay360 payment line). */
   farEnds?: FarEnds;
 }
@@ -97,10 +94,15 @@ export class SimulatedCall implements CallChannel {
   transferredTo: string | undefined;
   answered = false;
   recordingPaused = false;
+  /** What far ends heard whispered before the caller was connected (an agent hears the queue's name); the caller never hears it. */
+  readonly whispers: PromptSegment[] = [];
+  /** The music of each hold, in order (undefined: the media server's own). */
+  readonly holds: (string | undefined)[] = [];
 
   private readonly clock: Clock;
   private readonly farEnds: FarEnds | undefined;
   private readonly live: boolean;
+  private readonly desk: DeskLegs | undefined;
   private readonly offered: Offered[] = [];
   private inputWaiter: (() => void) | undefined;
   private awaitingAnswer = false;
@@ -117,6 +119,7 @@ export class SimulatedCall implements CallChannel {
     this.to = options.to;
     this.clock = options.clock;
     this.world = options.world ?? defaultWorld();
+    this.desk = options.desk;
     this.farEnds = options.farEnds;
     this.live = options.input === 'live';
     if (options.input !== 'live') void this.drive(options.input);
@@ -274,6 +277,7 @@ export class SimulatedCall implements CallChannel {
   async hold(options: HoldOptions): Promise<HoldResult> {
     const { signal, keys = '' } = options;
     this.ensureConnected(signal);
+    this.holds.push(options.music);
     try {
       for (;;) {
         if (this.offered.length === 0 && (await this.waitForCaller(HOLD_SLICE_MS, signal, false)) === 'timeout') continue;
@@ -379,28 +383,14 @@ export class SimulatedCall implements CallChannel {
   }
 
   /** How the world answers a destination: after ringing, or busy, or never. */
-  private async ring(destination: Destination, options: { ringTimeoutMs: number; signal: AbortSignal }): Promise<'answer' | 'busy' | 'noAnswer' | 'failed'> {
+  private ring(destination: Destination, options: { ringTimeoutMs: number; signal: AbortSignal }): Promise<RingResult> {
     this.ensureConnected(options.signal);
-    const key = formatDestination(destination);
-    const entry = Object.entries(this.world.destinations).find(([written]) => canonical(written) === key);
-    const behaviour = entry?.[1] ?? 'answer';
-    if (behaviour === 'failed') return 'failed';
-    if (behaviour === 'busy') {
-      await this.clock.sleep(1000, options.signal);
-      return 'busy';
-    }
-    if (behaviour === 'noAnswer' || options.ringTimeoutMs < RING_MS) {
-      await this.clock.sleep(options.ringTimeoutMs, options.signal);
-      return 'noAnswer';
-    }
-    await this.clock.sleep(RING_MS, options.signal);
-    return 'answer';
+    return ringFarEnd(this.world, this.clock, destination, options);
   }
 
   async transfer(destination: Destination, options: BridgeOptions): Promise<TransferResult> {
     const rang = await this.ring(destination, options);
-    if (rang === 'failed') return { kind: 'failed', reason: `${formatDestination(destination)} could not be reached (simulated)` };
-    if (rang !== 'answer') return { kind: rang };
+    if (rang.kind !== 'answered') return rang;
     this.transferredTo = formatDestination(destination);
     this.endedBy = 'system';
     this.hangupReason = 'transferred';
@@ -408,13 +398,28 @@ export class SimulatedCall implements CallChannel {
     return { kind: 'transferred' };
   }
 
+  /**
+   * Like a real bridge: the far end rings (as the world says), is told of (onAnswer), hears the whisper
+   * (the caller does not), talks — recorded when asked — and hangs up, or transfers the caller from its
+   * phone (the world's `referTo`), which hands the caller back to the flow.
+   */
   async bridge(destination: Destination, options: BridgeOptions): Promise<BridgeResult> {
+    if (destination.kind === 'agent' && this.desk && !simulatedAgent(this.world, destination.agentId)) {
+      this.ensureConnected(options.signal);
+      return bridgeToDesk(this.desk, this.clock, { callId: this.callId, agentId: destination.agentId }, options, (prompt) => this.announce(prompt));
+    }
     const rang = await this.ring(destination, options);
-    if (rang === 'failed') return { kind: 'failed', reason: `${formatDestination(destination)} could not be reached (simulated)` };
-    if (rang !== 'answer') return { kind: rang };
+    if (rang.kind !== 'answered') return rang;
+    options.onAnswer?.();
+    if (options.whisper?.length) {
+      this.whispers.push(...options.whisper);
+      await this.clock.sleep(promptDurationMs(options.whisper), options.signal);
+    }
     this.announce([{ language: 'en-GB', text: `(connected to ${formatDestination(destination)})` }]);
-    await this.clock.sleep(TALK_MS, options.signal);
-    return { kind: 'completed', talkMs: TALK_MS };
+    const recordingId = options.record ? `${this.callId}-bridge-${++this.recordings}` : undefined;
+    await this.clock.sleep(rang.talkMs, options.signal);
+    if (rang.referTo) return { kind: 'referred', target: rang.referTo, talkMs: rang.talkMs };
+    return { kind: 'completed', talkMs: rang.talkMs, ...(recordingId ? { recordingId } : {}) };
   }
 
   /**
@@ -425,7 +430,7 @@ export class SimulatedCall implements CallChannel {
    */
   async handOff(destination: Destination, options: HandOffOptions): Promise<HandOffResult> {
     const rang = await this.ring(destination, options);
-    if (rang !== 'answer') return { kind: 'failed', reason: `${formatDestination(destination)}: ${rang} (simulated)` };
+    if (rang.kind !== 'answered') return { kind: 'failed', reason: `${formatDestination(destination)}: ${rang.kind} (simulated)` };
     await this.sendDigits(options.digitsToSend, options.signal);
     const farEnd = this.farEnds?.(destination);
     if (farEnd) await farEnd.converse(this.lineTo(options.digitsToSend), options.signal);

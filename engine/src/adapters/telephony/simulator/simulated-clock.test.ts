@@ -2,6 +2,26 @@ import { describe, expect, it } from 'vitest';
 import { SimulatedClock } from './simulated-clock.js';
 
 describe('SimulatedClock', () => {
+  it('holds time still while tracked work (database I/O) is in flight, however long it takes', async () => {
+    const clock = new SimulatedClock(0);
+    const order: string[] = [];
+    // A query taking 50 ms of real time; meanwhile a 30 s announcement timer is pending.
+    const query = clock.track(new Promise<void>((resolve) => setTimeout(resolve, 50))).then(() => order.push(`query done @${clock.now()}`));
+    const timer = clock.sleep(30_000).then(() => order.push(`timer @${clock.now()}`));
+    await Promise.all([query, timer]);
+    expect(order).toEqual(['query done @0', 'timer @30000']);
+    expect(clock.workInFlight).toBe(0);
+  });
+
+  it('lets advance() wait for tracked work before waking the next sleeper', async () => {
+    const clock = new SimulatedClock(0, { idleDriven: false });
+    const order: string[] = [];
+    void clock.sleep(10).then(() => clock.track(new Promise<void>((resolve) => setTimeout(resolve, 20))).then(() => order.push(`tracked @${clock.now()}`)));
+    void clock.sleep(20).then(() => order.push(`second @${clock.now()}`));
+    await clock.advance(100);
+    expect(order).toEqual(['tracked @10', 'second @20']);
+  });
+
   it('moves only when advanced, waking sleepers in time order (same instant: the order they slept)', async () => {
     const clock = new SimulatedClock(1000, { idleDriven: false });
     const woke: string[] = [];

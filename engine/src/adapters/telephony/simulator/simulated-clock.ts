@@ -18,6 +18,8 @@ const before = (a: Sleeper, b: Sleeper): boolean => a.at < b.at || (a.at === b.a
  *   loop with no new sleep), time jumps to the next pending sleep. A 5 s no-input timeout costs no real
  *   time, and the same script always gives the same times.
  * Many calls can share one clock: sleepers wake in (time, registration) order.
+ * Work handed to `track` (database I/O) holds time still until it settles: time never jumps while a
+ * query is in flight, so a caller's next announcement cannot overtake the agent being offered to them.
  */
 export class SimulatedClock implements Clock {
   private current: number;
@@ -27,6 +29,8 @@ export class SimulatedClock implements Clock {
   private readonly idleDriven: boolean;
   private idleCheck: ReturnType<typeof setImmediate> | undefined;
   private activityAtCheck = -1;
+  private inFlight = 0;
+  private quietWaiters: (() => void)[] = [];
 
   constructor(startMs: number, options: { idleDriven?: boolean } = {}) {
     this.current = startMs;
@@ -40,6 +44,30 @@ export class SimulatedClock implements Clock {
   /** Sleeps not yet woken or aborted. */
   get pendingSleeps(): number {
     return this.pending;
+  }
+
+  /** Tracked work not yet settled. */
+  get workInFlight(): number {
+    return this.inFlight;
+  }
+
+  track<T>(work: Promise<T>): Promise<T> {
+    this.inFlight++;
+    this.order++; // counts as activity: the idle check starts over once it settles
+    return work.finally(this.settled);
+  }
+
+  private readonly settled = (): void => {
+    this.inFlight--;
+    this.order++;
+    if (this.inFlight > 0) return;
+    for (const waiter of this.quietWaiters.splice(0)) waiter();
+    this.scheduleIdleCheck();
+  };
+
+  /** Resolves once no tracked work is in flight. */
+  private quiet(): Promise<void> {
+    return this.inFlight === 0 ? Promise.resolve() : new Promise((resolve) => this.quietWaiters.push(resolve));
   }
 
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -78,12 +106,12 @@ export class SimulatedClock implements Clock {
    */
   async advance(ms: number): Promise<void> {
     const target = this.current + ms;
-    await settle();
+    await this.settleAll();
     for (;;) {
       const next = this.peekLive();
       if (!next || next.at > target) break;
       this.wakeNext();
-      await settle();
+      await this.settleAll();
     }
     this.current = Math.max(this.current, target);
   }
@@ -110,10 +138,19 @@ export class SimulatedClock implements Clock {
     this.idleCheck = setImmediate(this.checkIdle);
   }
 
-  /** Jump only after a full turn of the event loop in which no new sleep began. */
+  /** Let work run until it has nothing in flight and the event loop has turned once with nothing new. */
+  private async settleAll(): Promise<void> {
+    do {
+      await settle();
+      await this.quiet();
+    } while (this.inFlight > 0);
+    await settle();
+  }
+
+  /** Jump only after a full turn of the event loop in which no new sleep began and no tracked work was in flight. */
   private readonly checkIdle = (): void => {
     this.idleCheck = undefined;
-    if (this.pending === 0) return;
+    if (this.pending === 0 || this.inFlight > 0) return;
     if (this.activityAtCheck !== this.order) {
       this.activityAtCheck = this.order;
       this.idleCheck = setImmediate(this.checkIdle);

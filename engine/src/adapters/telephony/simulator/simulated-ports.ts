@@ -4,7 +4,6 @@ import { SimulatedClock } from './simulated-clock.js';
 import { SimulatedHttpClient } from './simulated-http-client.js';
 import type { SharedFakePay360 } from '../../payments/pay360/fake/stand-in.js';
 import { simulatedPayments } from './simulated-payments.js';
-import { SimulatedQueue } from './simulated-queue.js';
 import { TextRecognizer } from './text-recognizer.js';
 import type { World } from './world.js';
 
@@ -31,8 +30,9 @@ export class MemoryFlowSource implements FlowSource {
 export const STAND_IN_SECRETS: SecretSource = { reveal: async (name) => `[secret ${name}]` };
 
 /**
- * The simulated world's stand-ins for the outside world (typed speech, web services, payments, queues,
- * secrets) on a clock. `audioRecognizer` hears real audio spoken into a live test call: the recogniser
+ * The simulated world's stand-ins for the outside world (typed speech, web services, payments, secrets)
+ * on a clock. Queues are not stood in for: simulated calls go through the real ACD with simulated agents
+ * (engine/src/testing/simulated-acd.ts). `audioRecognizer` hears real audio spoken into a live test call: the recogniser
  * phone calls use. Payments are the real Pay360 adapter against the fake Pay360 — a private one in
  * process, or `pay360`, one shared over HTTP (the engine's, for designer test calls) — and a simulated
  * call finds the fake's payment line through farEndsOf(payments).
@@ -41,22 +41,28 @@ export function simulatedStandIns(
   world: World,
   clock: Clock,
   options: { audioRecognizer?: Recognizer | undefined; pay360?: SharedFakePay360 | undefined } = {},
-): Pick<FlowPorts, 'speech' | 'http' | 'payments' | 'queue'> & { http: SimulatedHttpClient; secrets: SecretSource } {
+): Pick<FlowPorts, 'speech' | 'http' | 'payments'> & { http: SimulatedHttpClient; secrets: SecretSource } {
   return {
     secrets: STAND_IN_SECRETS,
     speech: new TextRecognizer({ available: world.recognizer !== 'unavailable', ...(options.audioRecognizer ? { audio: options.audioRecognizer } : {}) }),
     payments: simulatedPayments(world, clock, options.pay360),
-    queue: new SimulatedQueue(world, clock),
     http: new SimulatedHttpClient(world, clock),
   };
 }
 
 /**
- * A whole engine's worth of adapters answered by the simulated world, for runs with no engine behind
- * them (the CLI, flow tests, benches): hand it to engine/src/calls/call-ports.ts like main.ts hands
- * its real adapters.
+ * A whole engine's worth of adapters answered by the simulated world, but the queue (given: the real ACD),
+ * for runs with no engine behind them (the CLI, flow tests, benches): hand it to
+ * engine/src/calls/call-ports.ts like main.ts hands its real adapters.
  */
-export function simulatedKit(world: World, options: { clock?: Clock; flows?: Iterable<Flow> } = {}) {
+export function simulatedKit(world: World, options: { clock?: Clock; flows?: Iterable<Flow>; queue?: FlowPorts['queue'] }) {
   const clock = options.clock ?? new SimulatedClock(DEFAULT_CALL_TIME);
-  return { clock, ...simulatedStandIns(world, clock), flows: new MemoryFlowSource(options.flows) };
+  return { clock, ...simulatedStandIns(world, clock), queue: options.queue ?? NO_ACD, flows: new MemoryFlowSource(options.flows) };
 }
+
+/** A kit made without the ACD (a bench of one node, a test of the ports themselves): a queue node there is a fault that says so. */
+const NO_ACD: FlowPorts['queue'] = {
+  join: async () => {
+    throw new Error('this simulated kit has no ACD: give simulatedKit a queue (engine/src/testing/simulated-acd.ts)');
+  },
+};

@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import type { AgentOffer, QueueTicket, VarValue } from '../../../ports/index.js';
+import type { VarValue } from '../../../ports/index.js';
 import { durationMs, variableName } from '../common-params.js';
 import { defineNode } from '../define-node.js';
-import { defaultedPrompt, spokenText, withValues } from '../prompt.js';
+import { defaultedPrompt, withValues } from '../prompt.js';
+import { waitInQueue } from './wait-in-queue.js';
 
 const ANNOUNCEMENT_TEXT = {
   'en-GB': 'You are number {{queuePosition}} in the queue. Thank you for waiting.',
@@ -10,35 +11,16 @@ const ANNOUNCEMENT_TEXT = {
 };
 
 /** A number held in a variable (digits as text count), else undefined. */
-const numberIn = (value: VarValue | undefined): number | undefined => {
+export const numberIn = (value: VarValue | undefined): number | undefined => {
   const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
   return Number.isFinite(n) ? n : undefined;
 };
 
-type Waited = { kind: 'offer'; offer: AgentOffer } | { kind: 'tick' };
-type LeaveReason = Parameters<QueueTicket['leave']>[0];
-
-// Module-level helpers and one shared abort reason: a caller can wait for many minutes, hearing an
-// announcement every interval, and thousands wait at once — nothing here is built per interval.
-const TICK: Waited = Object.freeze({ kind: 'tick' });
-const ticked = (): Waited => TICK;
-const offered = (offer: AgentOffer): Waited => ({ kind: 'offer', offer });
-const ignore = (): undefined => undefined;
-/** Why the node stops its own waits (shared, so leaving the queue builds no DOMException). */
-const WAIT_OVER = new DOMException('the wait in the queue is over', 'AbortError');
-
-/** Passes the node's abort (the caller hung up) on to the whole wait: a listener object, not a closure. */
-class WaitStopper {
-  constructor(
-    private readonly waiting: AbortController,
-    private readonly signal: AbortSignal,
-  ) {}
-
-  handleEvent(): void {
-    this.waiting.abort(this.signal.reason);
-  }
-}
-
+/**
+ * Version 1: the caller's treatment is all in the node's params (the queue's stored settings apply to the
+ * ACD's side only: wrap-up, missed offers). Flows saved with it keep running; version 2 takes treatment,
+ * overflow and callbacks from the stored queue.
+ */
 export const queueNode = defineNode({
   kind: 'queue',
   version: 1,
@@ -76,61 +58,35 @@ export const queueNode = defineNode({
     prompts: (p) => [{ field: 'announcement', prompt: p.announcement, values: ['queuePosition'] }],
     sets: () => ['agentId'],
   },
-  async run({ params, vars, call, queue, clock, prompt, log, signal, language }) {
+  async run(context) {
+    const { params, vars, call, prompt } = context;
     const priority = (params.priorityVariable ? numberIn(vars[params.priorityVariable]) : undefined) ?? params.priority;
-    const joined = await queue.join({ callId: call.callId, queueId: params.queueId, priority, skills: params.skills, vars, signal });
-    if (joined.kind !== 'joined') return { outcome: joined.kind };
-    const ticket: QueueTicket = joined.ticket;
-    let left: LeaveReason | undefined;
-    const deadline = clock.now() + params.maxWaitSeconds * 1000;
-    // One controller for the whole wait (not one per announcement): it stops the agent offer and the
-    // announcement timer when the caller hangs up or the node ends.
-    const waiting = new AbortController();
-    const stopWaiting = new WaitStopper(waiting, signal);
-    signal.addEventListener('abort', stopWaiting, { once: true });
-    try {
-      let offer = ticket.nextOffer(waiting.signal);
-      offer.catch(ignore);
-      for (;;) {
-        const position = await ticket.position();
-        const announcement = prompt(withValues(params.announcement, { queuePosition: position }));
-        await call.play(announcement, { bargeIn: false, signal });
-        log('prompt.played', { text: spokenText(announcement) });
-        const remaining = deadline - clock.now();
-        if (remaining <= 0) {
-          await ticket.leave((left = 'timeout'));
-          return { outcome: 'timeout' };
-        }
-        // Hold music has to stop when the interval ends, so only then is there a controller per interval.
-        // When an offer wins the race, the announcement timer is left to lapse (or to stop with `waiting`).
-        const music = params.holdMusic ? new AbortController() : undefined;
-        const playing = music
-          ? call.play([{ language, text: '(hold music)', audio: params.holdMusic! }], { bargeIn: false, signal: music.signal }).catch(ignore)
-          : undefined;
-        const waited: Waited = await Promise.race([
-          offer.then(offered),
-          clock.sleep(Math.min(remaining, params.announceEverySeconds * 1000), waiting.signal).then(ticked, ticked),
-        ]);
-        if (music) {
-          music.abort(WAIT_OVER);
-          await playing;
-        }
-        if (signal.aborted) throw signal.reason;
-        if (waited.kind === 'tick') continue;
-        const rung = await call.bridge(waited.offer.destination, { ringTimeoutMs: params.ringTimeoutMs, signal });
-        if (rung.kind === 'completed' || rung.kind === 'referred') {
-          await ticket.offerResult(waited.offer, 'answered');
-          await ticket.leave((left = 'answered'));
-          return { outcome: 'answered', set: { agentId: waited.offer.agentId } };
-        }
-        await ticket.offerResult(waited.offer, rung.kind);
-        offer = ticket.nextOffer(waiting.signal);
-        offer.catch(ignore);
-      }
-    } finally {
-      signal.removeEventListener('abort', stopWaiting);
-      waiting.abort(WAIT_OVER);
-      if (!left) await ticket.leave(signal.aborted ? 'abandoned' : 'exit').catch(ignore);
+    const end = await waitInQueue(context, { callId: call.callId, queueId: params.queueId, priority, skills: params.skills, vars, callerNumber: call.from }, () => ({
+      holdMusic: params.holdMusic,
+      alwaysHold: false,
+      announceEveryMs: params.announceEverySeconds * 1000,
+      maxWaitMs: params.maxWaitSeconds * 1000,
+      ringTimeoutMs: params.ringTimeoutMs,
+      announcement: (status) => prompt(withValues(params.announcement, { queuePosition: status.position })),
+      periodic: [],
+      keys: [],
+      leaveWhenNoAgents: false,
+      record: false,
+    }));
+    switch (end.kind) {
+      case 'answered':
+      case 'referred':
+        return { outcome: 'answered', set: { agentId: end.offer.agentId } };
+      case 'full':
+      case 'closed':
+      case 'noAgents':
+        return { outcome: end.kind };
+      case 'closedMidWait':
+        await end.ticket.leave('closed');
+        return { outcome: 'closed' };
+      default:
+        await end.ticket.leave('timeout');
+        return { outcome: 'timeout' };
     }
   },
 });

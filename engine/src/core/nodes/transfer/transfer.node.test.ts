@@ -25,6 +25,13 @@ describe('transfer node', () => {
     expect(r.call.hungUp).toBe(false);
   });
 
+  it('in bridge mode, follows the far end passing the caller on from its phone (REFER) to where it said', async () => {
+    const world = { destinations: { 'teams:+441632960777': { talkSeconds: 20, referTo: 'sip:duty@pbx.council.example' } } };
+    const r = await runNode(transferNode, { ...params, destination: 'teams:+441632960777', mode: 'bridge' }, { world });
+    expect(r.outcome).toBe('transferred');
+    expect(r.call.transferredTo).toBe('sip:duty@pbx.council.example');
+  });
+
   it('gives up after the ring timeout', async () => {
     const r = await runNode(transferNode, { ...params, ringTimeoutMs: 5000 }, { world: { destinations: { 'tel:+441632960500': 'noAnswer' } } });
     expect(r.outcome).toBe('noAnswer');

@@ -54,8 +54,15 @@ export const transferNode = defineNode({
     await say(context, params.prompt);
     const destination = destinationOf(params.destination);
     const options = { ringTimeoutMs: params.ringTimeoutMs, signal, ...(params.callerId ? { callerId: params.callerId } : {}) };
-    const result =
-      params.mode === 'blind' ? await call.transfer(destination, options) : await call.bridge(destination, options);
-    return { outcome: result.kind === 'completed' ? 'transferred' : result.kind };
+    if (params.mode === 'blind') {
+      const result = await call.transfer(destination, options);
+      return { outcome: result.kind };
+    }
+    const result = await call.bridge(destination, options);
+    if (result.kind === 'completed') return { outcome: 'transferred' };
+    if (result.kind !== 'referred') return { outcome: result.kind };
+    // The far end passed the caller on from its phone (REFER): honour it, the caller leaves for its target.
+    const onward = await call.transfer({ kind: 'sip', uri: result.target }, options);
+    return { outcome: onward.kind === 'transferred' ? 'transferred' : 'failed' };
   },
 });

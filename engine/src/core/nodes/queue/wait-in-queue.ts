@@ -1,0 +1,182 @@
+/**
+ * Waiting in a queue — the ONE loop both versions of the queue node run: announcements at set times,
+ * hold music (with the callback and message keys listened for) between them, the offers the ACD makes
+ * for this caller bridged as they come (a missed one puts the caller back at the front), the longest
+ * wait, and the queue closing or emptying of agents mid-wait. What happens next (overflow, a callback,
+ * a transfer) is the node's to decide.
+ */
+import type { AgentOffer, BridgeResult, PromptSegment, QueueInfo, QueueJoinRequest, QueueStatus, QueueTicket } from '../../../ports/index.js';
+import type { NodeContext } from '../define-node.js';
+import { spokenText } from '../prompt.js';
+
+export interface WaitTreatment {
+  /** Music between announcements; absent: silence (version 1) or the media server's own (hold with keys). */
+  holdMusic?: string | undefined;
+  /** Use hold() even without music (the keys must be heard). */
+  alwaysHold: boolean;
+  announceEveryMs: number;
+  maxWaitMs: number;
+  ringTimeoutMs: number;
+  /** What is said at each announcement. */
+  announcement(status: QueueStatus, waitedMs: number): PromptSegment[];
+  /** Messages played once `everyMs` into the wait, and every `everyMs` after. */
+  periodic: { segments: PromptSegment[]; everyMs: number }[];
+  /** Keys that end the wait for the node to act on (a callback, leaving a message), and from when. */
+  keys: { key: string; fromMs: number }[];
+  /** Overflow when nobody serving the queue is logged in any more. */
+  leaveWhenNoAgents: boolean;
+  whisper?: PromptSegment[];
+  record: boolean;
+}
+
+export type WaitEnd =
+  | { kind: 'answered'; offer: AgentOffer; talkMs: number }
+  | { kind: 'referred'; offer: AgentOffer; talkMs: number; target: string }
+  | { kind: 'full' | 'closed' | 'noAgents'; queue: QueueInfo; joined: false }
+  /** Still in the queue: the node decides (timeout → overflow, a key → callback or message, the queue closed or empty). */
+  | { kind: 'timeout' | 'closedMidWait' | 'noAgentsMidWait' | 'gone'; queue: QueueInfo; ticket: QueueTicket; joined: true }
+  | { kind: 'key'; key: string; queue: QueueInfo; ticket: QueueTicket; joined: true };
+
+type Woken = { kind: 'offer'; offer: AgentOffer } | { kind: 'tick' } | { kind: 'key'; key: string };
+
+const TICK: Woken = Object.freeze({ kind: 'tick' });
+const ticked = (): Woken => TICK;
+const offered = (offer: AgentOffer): Woken => ({ kind: 'offer', offer });
+const never = new Promise<never>(() => undefined);
+const ignore = (): undefined => undefined;
+/** Why the loop stops its own waits (shared, so each interval builds no DOMException). */
+const INTERVAL_OVER = new DOMException('the interval is over', 'AbortError');
+const WAIT_OVER = new DOMException('the wait in the queue is over', 'AbortError');
+
+/** Passes the node's abort (the caller hung up) on to the whole wait: a listener object, not a closure. */
+class WaitStopper {
+  constructor(
+    private readonly waiting: AbortController,
+    private readonly signal: AbortSignal,
+  ) {}
+
+  handleEvent(): void {
+    this.waiting.abort(this.signal.reason);
+  }
+}
+
+/**
+ * A caller waiting with `ticket`: announcements, music, offers. Returns how the wait ended; the ticket
+ * has then been left (answered, talked) unless the result says `joined: true` — the node leaves it.
+ */
+export async function waitWithTicket(
+  context: Pick<NodeContext<unknown>, 'call' | 'clock' | 'log' | 'signal'>,
+  ticket: QueueTicket,
+  queue: QueueInfo,
+  treatment: WaitTreatment,
+): Promise<WaitEnd> {
+  const { call, clock, log, signal } = context;
+  const still = { queue, ticket, joined: true as const };
+  const deadline = ticket.waitingSince + treatment.maxWaitMs;
+  let nextAnnouncement = clock.now();
+  const nextPeriodic = treatment.periodic.map((p) => ticket.waitingSince + p.everyMs);
+  const keysNow = () => treatment.keys.filter((k) => clock.now() - ticket.waitingSince >= k.fromMs).map((k) => k.key).join('');
+  // One controller for the whole wait: it stops the offer and the timers when the caller hangs up or the node ends.
+  const waiting = new AbortController();
+  const stopWaiting = new WaitStopper(waiting, signal);
+  signal.addEventListener('abort', stopWaiting, { once: true });
+  try {
+    let offer = ticket.nextOffer(waiting.signal);
+    offer.catch(ignore);
+    let keysAnnounced = '';
+    for (;;) {
+      const now = clock.now();
+      // A key that has just become available (the callback offer) is announced at once.
+      if (keysNow() !== keysAnnounced) nextAnnouncement = now;
+      if (now >= nextAnnouncement) {
+        keysAnnounced = keysNow();
+        const status = await ticket.status();
+        if (!status) return { kind: 'gone', ...still };
+        if (!status.open) return { kind: 'closedMidWait', ...still };
+        if (treatment.leaveWhenNoAgents && status.agentsLoggedIn === 0) return { kind: 'noAgentsMidWait', ...still };
+        const segments = treatment.announcement(status, now - ticket.waitingSince);
+        if (segments.length > 0) {
+          await call.play(segments, { bargeIn: false, signal });
+          log('prompt.played', { text: spokenText(segments) });
+        }
+        nextAnnouncement = clock.now() + treatment.announceEveryMs;
+      }
+      for (const [i, periodic] of treatment.periodic.entries()) {
+        if (clock.now() < nextPeriodic[i]!) continue;
+        await call.play(periodic.segments, { bargeIn: false, signal });
+        log('prompt.played', { text: spokenText(periodic.segments) });
+        nextPeriodic[i] = clock.now() + periodic.everyMs;
+      }
+      if (clock.now() >= deadline) return { kind: 'timeout', ...still };
+      const wakeAt = Math.min(nextAnnouncement, deadline, ...nextPeriodic, ...treatment.keys.map((k) => ticket.waitingSince + k.fromMs).filter((t) => t > clock.now()));
+      const keys = keysNow();
+      // Music and timer stop when the interval ends; when an offer wins the race they are stopped at once.
+      const interval = new AbortController();
+      const stopInterval = AbortSignal.any([interval.signal, waiting.signal]);
+      const holding =
+        treatment.holdMusic || treatment.alwaysHold
+          ? call.hold({ ...(treatment.holdMusic ? { music: treatment.holdMusic } : {}), ...(keys ? { keys } : {}), signal: stopInterval })
+          : undefined;
+      const woken: Woken = await Promise.race([
+        offer.then(offered),
+        clock.sleep(Math.max(0, wakeAt - clock.now()), stopInterval).then(ticked, ticked),
+        holding ? holding.then((held) => (held.kind === 'key' ? ({ kind: 'key', key: held.key } as Woken) : never)) : never,
+      ]);
+      interval.abort(INTERVAL_OVER);
+      await holding?.catch(ignore);
+      if (signal.aborted) throw signal.reason;
+      if (woken.kind === 'tick') continue;
+      if (woken.kind === 'key') return { kind: 'key', key: woken.key, ...still };
+      const rung = await ring(context, ticket, woken.offer, treatment);
+      if (rung.kind === 'completed') return { kind: 'answered', offer: woken.offer, talkMs: rung.talkMs };
+      if (rung.kind === 'referred') return { kind: 'referred', offer: woken.offer, talkMs: rung.talkMs, target: rung.target };
+      offer = ticket.nextOffer(waiting.signal);
+      offer.catch(ignore);
+    }
+  } finally {
+    signal.removeEventListener('abort', stopWaiting);
+    waiting.abort(WAIT_OVER);
+  }
+}
+
+/** Ring the offered agent and connect the caller; tells the ticket how it went. */
+async function ring(context: Pick<NodeContext<unknown>, 'call' | 'signal'>, ticket: QueueTicket, offer: AgentOffer, treatment: WaitTreatment): Promise<BridgeResult> {
+  let answered: Promise<void> | undefined;
+  const result = await context.call.bridge(offer.destination, {
+    ringTimeoutMs: treatment.ringTimeoutMs,
+    ...(treatment.whisper ? { whisper: treatment.whisper } : {}),
+    ...(treatment.record ? { record: true } : {}),
+    ...(treatment.holdMusic ? { waitMusic: treatment.holdMusic } : {}),
+    onAnswer: () => {
+      answered ??= ticket.answered(offer);
+    },
+    signal: context.signal,
+  });
+  if (result.kind === 'completed' || result.kind === 'referred') {
+    // A channel that does not report the answer as it happens: it has certainly happened now.
+    await (answered ??= ticket.answered(offer));
+    await ticket.talkEnded(offer, { talkMs: result.talkMs, ...(result.kind === 'referred' ? { transferredTo: result.target } : {}) });
+    return result;
+  }
+  await answered;
+  await ticket.missed(offer, result.kind);
+  return result;
+}
+
+/** Join, then wait; a queue that will not take the caller says why. */
+export async function waitInQueue(
+  context: Pick<NodeContext<unknown>, 'call' | 'clock' | 'log' | 'signal' | 'queue'>,
+  request: Omit<QueueJoinRequest, 'signal'>,
+  treatment: (queue: QueueInfo) => WaitTreatment,
+): Promise<WaitEnd> {
+  const joined = await context.queue.join({ ...request, signal: context.signal });
+  if (joined.kind !== 'joined') return { kind: joined.kind, queue: joined.queue, joined: false };
+  let result: WaitEnd | undefined;
+  try {
+    result = await waitWithTicket(context, joined.ticket, joined.queue, treatment(joined.queue));
+    return result;
+  } finally {
+    // Hung up, or a fault: the caller is out of the queue (an abandoned caller, or talk ended by their hang-up).
+    if (!result) await joined.ticket.leave(context.signal.aborted ? 'abandoned' : 'exit').catch(ignore);
+  }
+}

@@ -1,0 +1,107 @@
+/**
+ * A queue's settings (queues.settings), as ONE zod schema: the API validates with it, the designer's queue
+ * form is generated from it (through the OpenAPI document), and the ACD reads stored settings through it
+ * (defaults filled in). The service line and the opening hours (a stored schedule's id) are the queue's
+ * own columns, not settings.
+ */
+import { z } from 'zod';
+import { variableName } from '../core/nodes/common-params.js';
+import { promptParam } from '../core/nodes/prompt.js';
+import type { QueueSettings } from '../ports/queue.js';
+
+const id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_.:-]+$/, 'may use only letters, digits, _ . : -');
+const key = z.enum(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '#']);
+
+export const overflowTargetSchema = z
+  .discriminatedUnion('kind', [
+    z.strictObject({ kind: z.literal('none') }).describe('No overflow: the caller takes the queue node’s timeout (or no agents) exit'),
+    z.strictObject({ kind: z.literal('queue'), queueId: id.describe('Queue the caller moves to, keeping the time they have waited').meta({ title: 'Queue', ref: 'queue' }) }),
+    z.strictObject({ kind: z.literal('flow'), flowId: id.describe('Flow the caller is taken through (its published version)').meta({ title: 'Flow', ref: 'flow' }) }),
+    z.strictObject({ kind: z.literal('voicemail') }).describe('The caller leaves a message: the queue node’s message exit'),
+  ])
+  .describe('Where callers go after the longest wait, or when nobody is logged in to answer')
+  .meta({ title: 'Overflow' });
+
+export const queueSettingsSchema = z
+  .strictObject({
+    maxWaitSeconds: z.number().int().min(10).max(7200).default(900).describe('Longest wait before the caller overflows (seconds)').meta({ title: 'Longest wait (seconds)' }),
+    maxCallers: z.number().int().min(0).max(10_000).default(500).describe('Callers waiting at most; more find the queue full').meta({ title: 'Most callers waiting' }),
+    overflow: overflowTargetSchema.default({ kind: 'none' }),
+    priorityRules: z
+      .array(
+        z.strictObject({
+          variable: variableName.describe('A call variable, e.g. "vulnerable" set by a speech node'),
+          equals: z.union([z.string().max(200), z.number(), z.boolean()]).describe('The value that raises the priority'),
+          priority: z.number().int().min(1).max(1000).describe('Priority when it matches (higher is served first)'),
+        }).describe('Rule'),
+      )
+      .max(20)
+      .default([])
+      .describe('Callers whose variables match are served first; the highest matching priority wins'),
+    treatment: z
+      .strictObject({
+        holdMusic: z.string().min(1).max(500).optional().describe('Music between announcements: a media server stream (local_stream://moh), a media path or URL; default the media server’s').meta({ title: 'Hold music' }),
+        announceEverySeconds: z.number().int().min(10).max(600).default(45).describe('Seconds between announcements').meta({ title: 'Announce every (seconds)' }),
+        announcePosition: z.boolean().default(true).describe('Tell callers their place in the queue').meta({ title: 'Announce the caller’s place' }),
+        announceWait: z.boolean().default(true).describe('Tell callers how long they are likely to wait').meta({ title: 'Announce the expected wait' }),
+        periodicMessages: z
+          .array(
+            z.strictObject({
+              prompt: promptParam,
+              everySeconds: z.number().int().min(10).max(3600).describe('Played once this long into the wait, and again every this long').meta({ title: 'Every (seconds)' }),
+            }).describe('Message'),
+          )
+          .max(5)
+          .default([])
+          .describe('Messages played during the wait (e.g. "you can also report this online")'),
+      })
+      .default({ announceEverySeconds: 45, announcePosition: true, announceWait: true, periodicMessages: [] })
+      .describe('What callers hear while they wait'),
+    callback: z
+      .strictObject({
+        enabled: z.boolean().default(false).describe('Offer callers a call back instead of waiting').meta({ title: 'Offer a call back' }),
+        offerAfterSeconds: z.number().int().min(0).max(3600).default(60).describe('Offered once the caller has waited this long').meta({ title: 'Offer after (seconds)' }),
+        key: key.default('1').describe('Key the caller presses for a call back').meta({ title: 'Key for a call back' }),
+        confirmNumber: z.boolean().default(true).describe('Read back the caller’s number and let them key another').meta({ title: 'Confirm the number' }),
+        maxAttempts: z.number().int().min(1).max(10).default(3).describe('Times the caller is dialled before the call back fails').meta({ title: 'Attempts' }),
+        retryAfterSeconds: z.number().int().min(30).max(86_400).default(300).describe('Wait between attempts (seconds)').meta({ title: 'Wait between attempts (seconds)' }),
+      })
+      .default({ enabled: false, offerAfterSeconds: 60, key: '1', confirmNumber: true, maxAttempts: 3, retryAfterSeconds: 300 })
+      .describe('Call backs that keep the caller’s place'),
+    messageKey: key.optional().describe('Key the caller presses to leave a message instead of waiting (the queue node’s message exit)').meta({ title: 'Key to leave a message' }),
+    wrapUpSeconds: z.number().int().min(0).max(1800).default(30).describe('Time an agent has after each call before the next (seconds)').meta({ title: 'Wrap-up (seconds)' }),
+    ringTimeoutSeconds: z.number().int().min(5).max(120).default(20).describe('How long an agent’s phone rings before the next agent is tried').meta({ title: 'Ring an agent for (seconds)' }),
+    maxMissedOffers: z.number().int().min(1).max(20).default(3).describe('Offers an agent may miss in a row before they are put on break ("missed calls")').meta({ title: 'Missed offers before a break' }),
+    recordCalls: z.boolean().default(false).describe('Record the conversation from the moment the agent answers').meta({ title: 'Record calls' }),
+    whisper: z.boolean().default(true).describe('The agent hears the queue’s name before the caller is connected').meta({ title: 'Whisper the queue’s name' }),
+    serviceLevel: z
+      .strictObject({
+        answeredWithinSeconds: z
+          .array(z.number().int().min(1).max(3600).describe('Answered within (seconds)'))
+          .min(1)
+          .max(4)
+          .default([20, 180])
+          .describe('Service level thresholds: calls answered within each (e.g. 20 s and 3 minutes)')
+          .meta({ title: 'Answered within (seconds)' }),
+        shortAbandonSeconds: z.number().int().min(0).max(120).default(5).describe('Callers who hang up sooner are not counted as abandoned').meta({ title: 'Short abandon (seconds)' }),
+      })
+      .default({ answeredWithinSeconds: [20, 180], shortAbandonSeconds: 5 })
+      .describe('How the queue’s figures are judged (reports and the wallboard)'),
+  })
+  .describe('Queue settings');
+
+export type QueueSettingsInput = z.input<typeof queueSettingsSchema>;
+
+/** Stored settings with every default filled in; what is not valid is named (path: message). */
+export function parseQueueSettings(stored: unknown): { ok: true; settings: QueueSettings } | { ok: false; problems: string[] } {
+  const parsed = queueSettingsSchema.safeParse(stored ?? {});
+  if (parsed.success) return { ok: true, settings: parsed.data };
+  return { ok: false, problems: parsed.error.issues.map((i) => `${i.path.join('.') || '(settings)'}: ${i.message}`) };
+}
+
+/** The settings a queue has when nothing is stored. */
+export const DEFAULT_QUEUE_SETTINGS: QueueSettings = queueSettingsSchema.parse({});
+
+// The schema and the port's type are the same shape (the node, in core, knows only the port's type).
+const sameShape: z.ZodType<QueueSettings, QueueSettingsInput> = queueSettingsSchema;
+void sameShape;

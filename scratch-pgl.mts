@@ -1,0 +1,17 @@
+import { PGlite } from '@electric-sql/pglite';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+const t0 = performance.now();
+const db = await PGlite.create();
+const t1 = performance.now();
+for (const f of readdirSync('migrations').sort()) await db.exec(readFileSync('migrations/' + f, 'utf8'));
+const dump = await db.dumpDataDir('gzip');
+const buf = Buffer.from(await dump.arrayBuffer());
+writeFileSync('/tmp/acdscratch/dump.tgz', buf);
+const t2 = performance.now();
+await db.close();
+const t3 = performance.now();
+const db2 = await PGlite.create({ loadDataDir: new Blob([buf]) });
+const t4 = performance.now();
+console.log(await db2.query('select count(*) from flows'));
+console.log({ create: t1 - t0, migrateDump: t2 - t1, dumpSize: buf.length, fromDump: t4 - t3 });
+console.log(process.memoryUsage());
