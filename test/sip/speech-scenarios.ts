@@ -25,7 +25,8 @@ import { callerLine, callEvents, placeCall, type CallEvent } from './speech-call
 
 export const SPEECH_SCENARIOS = {
   payments: 'speech: a caller says "I want to pay my council tax" over the open question (barge-in) and is transferred to the payments line by REFER',
-  safeguarding: 'speech: a caller says "my mum has fallen and hurt herself" over the open question and is queued in the safeguarding queue',
+  safeguarding:
+    'speech: a caller says "my mum has fallen and hurt herself" over the open question and reaches the safeguarding queue (no agent is signed in here: on to the duty team by REFER)',
   silent: 'speech: a silent caller (line noise only) reaches the keypad fallback (main menu) without being routed by speech',
   nonsense: 'speech: a caller talking nonsense is asked again, then reaches the keypad fallback (main menu)',
 } as const;
@@ -43,6 +44,8 @@ interface Scenario {
   /** Line length after the words (or in all, for a silent caller), ms. */
   tailMs: number;
   template: 'speech-to-transfer.xml' | 'speech-until-hangup.xml';
+  /** Where the REFER must point (speech-to-transfer.xml). */
+  targetRegexp?: string;
   waitMs: number;
   /** Throws (check) when the call's record or the engine's log says the flow did not do what it should. */
   check(events: CallEvent[], log: string, callId: string): void;
@@ -71,6 +74,7 @@ const SCENARIOS: Scenario[] = [
     words: 'I want to pay my council tax',
     tailMs: 30_000,
     template: 'speech-to-transfer.xml',
+    targetRegexp: '\\+441632960700',
     waitMs: 60_000,
     check(events, log, callId) {
       const heard = heardOverTheQuestion(events, log, callId);
@@ -82,14 +86,16 @@ const SCENARIOS: Scenario[] = [
     name: SPEECH_SCENARIOS.safeguarding,
     from: '+447700900204',
     words: 'my mum has fallen and hurt herself',
-    tailMs: 30_000,
-    template: 'speech-until-hangup.xml',
-    waitMs: 45_000,
+    tailMs: 40_000,
+    template: 'speech-to-transfer.xml',
+    targetRegexp: '\\+441632960500',
+    waitMs: 70_000,
     check(events, log, callId) {
       const heard = heardOverTheQuestion(events, log, callId);
       check(outcomeOf(events, 'ask-reason') === 'safeguarding', `ask-reason ended "${String(outcomeOf(events, 'ask-reason'))}", not safeguarding (heard "${String(heard.transcript)}")`);
       check(entered(events, 'safeguarding-queue'), 'the caller never reached the safeguarding queue (node safeguarding-queue, queue id safeguarding)');
       check(!entered(events, 'social-care-queue'), 'the caller was sent to the general social care queue');
+      check(outcomeOf(events, 'safeguarding-queue') === 'noAgents' && entered(events, 'social-care-duty'), 'the safeguarding queue (nobody signed in) did not pass the caller on to the duty team');
     },
   },
   {
@@ -142,7 +148,7 @@ export async function runSpeechScenarios(stack: Stack, workDir: string, report: 
           waitMs: s.waitMs,
           slot,
           dir: join(workDir, `speech-${slot}`),
-          targetRegexp: '\\+441632960700',
+          ...(s.targetRegexp ? { targetRegexp: s.targetRegexp } : {}),
         }),
       ),
     );
