@@ -181,13 +181,21 @@ export interface HoldOptions {
   music?: string;
   /** Stop when the caller presses one of these keys (e.g. "12": 1 for a callback, 2 to leave a message). */
   keys?: string;
+  /**
+   * Hear the caller while they wait (a queue that listens for safeguarding words): when they start
+   * talking the hold ends with what they say, live, up to `maxSpeechMs`. A channel that cannot hear the
+   * caller live (no audio stream from its media server) ignores it: the hold never ends with speech.
+   */
+  listen?: { maxSpeechMs: number };
   signal: AbortSignal;
 }
 
 export type HoldResult =
   /** `signal` aborted (an agent is ready, time for an announcement, the wait is over). */
   | { kind: 'stopped' }
-  | { kind: 'key'; key: string };
+  | { kind: 'key'; key: string }
+  /** The caller spoke (only with `listen`): their words, streamed as they say them. */
+  | { kind: 'speech'; utterance: Utterance };
 
 export interface CallChannel {
   readonly callId: string;
