@@ -283,15 +283,29 @@ export class DrachtioCall implements CallChannel {
    * loop of failed plays.
    */
   async hold(options: HoldOptions): Promise<HoldResult> {
-    const { signal, keys = '' } = options;
+    const { signal, keys = '', listen } = options;
     let file = options.music ? mediaFile(options.music) : DEFAULT_HOLD_MUSIC;
+    // Listening (a queue that hears its callers): their audio streamed for the whole hold; talking ends it.
+    const speech = listen ? await this.openCallerSpeech() : undefined;
+    speech?.arm();
+    let talked = false;
+    void speech?.started.then(() => (talked = true));
+    let handedOver = false;
+    const spoken = (caller: CallerSpeech): HoldResult => {
+      handedOver = true;
+      // The hold's signal ends with the hold: the utterance lasts until they stop talking, the limit or a hang-up.
+      caller.limit(this.deps.clock, listen!.maxSpeechMs, this.ended.signal);
+      return { kind: 'speech', utterance: { kind: 'audio', sampleRateHz: caller.sampleRateHz, audio: caller.utterance() } };
+    };
     try {
       for (;;) {
         for (let key = this.media.takeKey(); key !== undefined; key = this.media.takeKey()) {
           if (keys.includes(key)) return { kind: 'key', key };
         }
+        if (speech && talked) return spoken(speech);
         const media = await this.media.current();
-        const outcome = await this.media.interruptible(media, media.play(file), keys.length > 0, signal);
+        const outcome = await this.media.interruptible(media, media.play(file), keys.length > 0, signal, speech?.started);
+        if (speech && talked) return spoken(speech);
         if (!outcome.result.found && file !== SILENCE) {
           this.deps.logger.error(`call ${this.callId}: hold music ${file} could not be played; the caller waits in silence`);
           file = SILENCE;
@@ -300,6 +314,8 @@ export class DrachtioCall implements CallChannel {
     } catch (error) {
       if (signal.aborted) return { kind: 'stopped' };
       throw error;
+    } finally {
+      if (!handedOver) await speech?.stop();
     }
   }
 

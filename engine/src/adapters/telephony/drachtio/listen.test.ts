@@ -246,3 +246,60 @@ describe('DrachtioCall.listen with the caller’s audio streamed live (mod_audio
     expect(channel.apiCalls.some((c) => c.startsWith('uuid_audio_fork'))).toBe(false);
   });
 });
+
+describe('DrachtioCall.hold that listens (a queue hearing its waiting callers)', () => {
+  it('streams the caller’s audio under the music; talking stops the music and the hold ends with what they say, live', async () => {
+    const { call, channel } = await setup();
+    const over = new AbortController();
+    const holding = call.hold({ keys: '1', listen: { maxSpeechMs: 10_000 }, signal: over.signal });
+    await streaming(channel);
+    expect(channel.executed.at(-1)).toMatchObject({ app: 'playback', arg: 'local_stream://moh' });
+    await channel.speak(noise(-58, 600, RATE, 3));
+    await settle();
+    expect(breaks(channel)).toBe(0);
+    await channel.speak(tone(300, -20, 800, RATE));
+    const held = await holding;
+    expect(breaks(channel)).toBe(1);
+    expect(held).toMatchObject({ kind: 'speech', utterance: { kind: 'audio', sampleRateHz: RATE } });
+    // The wait's interval ends with the hold: the caller's words go on until they stop.
+    over.abort();
+    if (held.kind !== 'speech' || held.utterance.kind !== 'audio') throw new Error('expected speech');
+    const frames: Uint8Array[] = [];
+    const reading = (async () => {
+      for await (const frame of (held.utterance as { audio: AsyncIterable<Uint8Array> }).audio) frames.push(frame);
+    })();
+    await channel.speak(tone(300, -20, 600, RATE));
+    await channel.speak(silence(1000, RATE));
+    await reading;
+    expect(frames.length * 20).toBeGreaterThanOrEqual(800 + 600 + 800);
+    await expect.poll(() => channel.audioForkAttached).toBe(false);
+  });
+
+  it('a key still ends it, the stream stops with it; a hold that does not listen never streams', async () => {
+    const { call, channel } = await setup();
+    const holding = call.hold({ keys: '1', listen: { maxSpeechMs: 10_000 }, signal: new AbortController().signal });
+    await streaming(channel);
+    channel.press('1');
+    expect(await holding).toEqual({ kind: 'key', key: '1' });
+    await expect.poll(() => channel.audioForkAttached).toBe(false);
+
+    const forks = channel.apiCalls.filter((c) => c.includes('uuid_audio_fork') && c.includes(' start ')).length;
+    const deaf = new AbortController();
+    const plain = call.hold({ signal: deaf.signal });
+    await settle();
+    await channel.speak(tone(300, -20, 800, RATE));
+    deaf.abort();
+    expect(await plain).toEqual({ kind: 'stopped' });
+    expect(channel.apiCalls.filter((c) => c.includes('uuid_audio_fork') && c.includes(' start ')).length).toBe(forks);
+  });
+
+  it('where the media server cannot stream, the caller just hears the music', async () => {
+    const { call, channel } = await setup({ streaming: false });
+    const over = new AbortController();
+    const holding = call.hold({ listen: { maxSpeechMs: 10_000 }, signal: over.signal });
+    await settle();
+    over.abort();
+    expect(await holding).toEqual({ kind: 'stopped' });
+    expect(channel.executed.at(-1)).toMatchObject({ app: 'playback', arg: 'local_stream://moh' });
+  });
+});
