@@ -8,15 +8,19 @@
  * - a caller says "my mum has fallen and hurt herself" over the open question: routed to the
  *   safeguarding queue (its own priority queue, never the general social care one);
  * - a silent caller (only line noise) reaches the keypad fallback (the main menu), never routed by speech;
- * - a caller talking nonsense is asked again, then reaches the keypad fallback.
+ * - a caller talking nonsense is asked again, then reaches the keypad fallback;
+ * - a caller who keys 3 (adult social care) and, waiting in that queue (set here to listen), says
+ *   their mum has fallen: their priority is raised (issue 10, always listening in the queue).
  *
  * Each call's record (GET /api/calls/:id/events) says what the flow did; the engine's log says the
- * prompt was cut by speech. The calls run at once, on an engine of their own.
+ * prompt was cut by speech; the queue's own log (read from the engine's database once it has stopped)
+ * says whose priority was raised. The calls run at once, on an engine of their own.
  * SPEECH_LATENCY_CALLS=N then measures end of speech → decision over N more calls (bench/speech/stack-latency.ts).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { measureStackLatency } from '../../bench/speech/stack-latency.js';
+import { openDatabase } from '../../engine/src/adapters/storage/postgres/database.js';
 import { EngineProcess } from './harness/engine.js';
 import { check, type Report } from './harness/report.js';
 import type { Stack } from './harness/stack.js';
@@ -29,7 +33,13 @@ export const SPEECH_SCENARIOS = {
     'speech: a caller says "my mum has fallen and hurt herself" over the open question and reaches the safeguarding queue (no agent is signed in here: on to the duty team by REFER)',
   silent: 'speech: a silent caller (line noise only) reaches the keypad fallback (main menu) without being routed by speech',
   nonsense: 'speech: a caller talking nonsense is asked again, then reaches the keypad fallback (main menu)',
+  inQueue:
+    'speech: a caller waiting in a queue that listens (adult social care, an adviser on a break) says "my mum has fallen and hurt herself" over the hold music; their priority is raised',
 } as const;
+
+/** The queue that listens in this run, and the adviser who keeps it staffed without answering. */
+const LISTENING_QUEUE = 'adult-social-care';
+const ADVISER = 'speech-test-adviser';
 
 /**
  * When the caller starts talking: the welcome (about 6 s, longer when mod_flite is starved of CPU) is over and
@@ -43,12 +53,14 @@ interface Scenario {
   words?: string;
   /** Line length after the words (or in all, for a silent caller), ms. */
   tailMs: number;
-  template: 'speech-to-transfer.xml' | 'speech-until-hangup.xml';
+  template: 'speech-to-transfer.xml' | 'speech-until-hangup.xml' | 'speech-in-queue.xml';
+  /** When the words start on the caller's line (ms from when it starts playing). */
+  wordsAtMs?: number;
   /** Where the REFER must point (speech-to-transfer.xml). */
   targetRegexp?: string;
   waitMs: number;
   /** Throws (check) when the call's record or the engine's log says the flow did not do what it should. */
-  check(events: CallEvent[], log: string, callId: string): void;
+  check(events: CallEvent[], log: string, callId: string, queueEvents: QueueEvent[]): void;
 }
 
 const outcomeOf = (events: CallEvent[], nodeId: string) => events.filter((e) => e.type === 'node.outcome' && e.nodeId === nodeId).map((e) => e.data.outcome).at(-1);
@@ -65,6 +77,13 @@ function heardOverTheQuestion(events: CallEvent[], log: string, callId: string):
   check(typeof heard.decisionMs === 'number', 'no decision time was logged');
   check(log.includes(`call ${callId}: the caller spoke over the prompt (barge-in)`), 'the engine did not log a barge-in for this call');
   return heard;
+}
+
+/** A row of the ACD's queue log for the call. */
+interface QueueEvent {
+  type: string;
+  queueId: string;
+  data: Record<string, unknown>;
 }
 
 const SCENARIOS: Scenario[] = [
@@ -125,7 +144,57 @@ const SCENARIOS: Scenario[] = [
       check(entered(events, 'main-menu'), 'the keypad fallback (main-menu) was not reached');
     },
   },
+  {
+    name: SPEECH_SCENARIOS.inQueue,
+    from: '+447700900205',
+    // Keyed 3 at 14 s (speech-in-queue.xml), their line starts a second later: the words come 25 s into it, in the queue.
+    words: 'my mum has fallen and hurt herself',
+    wordsAtMs: 25_000,
+    tailMs: 45_000,
+    template: 'speech-in-queue.xml',
+    waitMs: 70_000,
+    check(events, _log, _callId, queueEvents) {
+      check(outcomeOf(events, 'ask-reason') === 'social-care', `ask-reason ended "${String(outcomeOf(events, 'ask-reason'))}", not social-care (the caller keyed 3)`);
+      check(entered(events, 'social-care-queue'), 'the caller never reached the social care queue');
+      const overheard = events.filter((e) => e.type === 'input.speech' && e.data.inQueue === true);
+      check(overheard.length > 0, 'nothing the caller said in the queue was heard');
+      const raised = queueEvents.filter((e) => e.type === 'priority_raised');
+      check(raised.length === 1 && raised[0]!.queueId === LISTENING_QUEUE, `the queue log has ${raised.length} priority raises for the call (heard in the queue: ${overheard.map((e) => `"${String(e.data.transcript)}"`).join(', ')})`);
+    },
+  },
 ];
+
+/** Turns on listening for LISTENING_QUEUE and signs an adviser in on a break, so callers wait there (nobody is offered them). */
+async function listeningQueueStaffed(engine: EngineProcess): Promise<void> {
+  const queue = await engine.api<{ name: string; serviceLine: string; scheduleId?: string; settings: Record<string, unknown> }>('GET', `/api/queues/${LISTENING_QUEUE}`);
+  check(queue.status === 200, `GET /api/queues/${LISTENING_QUEUE}: ${queue.status}`);
+  const { name, serviceLine, scheduleId, settings } = queue.json;
+  const put = await engine.api('PUT', `/api/queues/${LISTENING_QUEUE}`, { name, serviceLine, ...(scheduleId ? { scheduleId } : {}), settings: { ...settings, listening: { enabled: true } } });
+  check(put.status === 200, `PUT /api/queues/${LISTENING_QUEUE}: ${put.status} ${JSON.stringify(put.json)}`);
+  const adviser = await engine.api('POST', '/api/agents', { id: ADVISER, name: 'Speech test adviser', queueIds: [LISTENING_QUEUE] });
+  check(adviser.status === 201 || adviser.status === 200, `POST /api/agents: ${adviser.status} ${JSON.stringify(adviser.json)}`);
+  const reasons = await engine.api<{ items?: { id: string }[] } | { id: string }[]>('GET', '/api/break-reasons');
+  const list = Array.isArray(reasons.json) ? reasons.json : (reasons.json.items ?? []);
+  check(list[0], 'no break reasons are seeded');
+  const state = await engine.api('PUT', `/api/agents/${ADVISER}/state`, { state: 'break', reasonId: list[0].id });
+  check(state.status === 200, `PUT /api/agents/${ADVISER}/state: ${state.status} ${JSON.stringify(state.json)}`);
+}
+
+/** The ACD's log for these calls, from the engine's embedded database (the engine has stopped). */
+async function queueEventsOf(dataDir: string, callIds: string[]): Promise<Map<string, QueueEvent[]>> {
+  const database = await openDatabase({ dataDir, poolSize: 2, onError: () => undefined });
+  try {
+    const { rows } = await database.pool.query<{ call_id: string; type: string; queue_id: string; data: Record<string, unknown> }>(
+      'SELECT call_id, type, queue_id, data FROM queue_events WHERE call_id = ANY($1) ORDER BY at',
+      [callIds],
+    );
+    const byCall = new Map<string, QueueEvent[]>();
+    for (const row of rows) byCall.set(row.call_id, [...(byCall.get(row.call_id) ?? []), { type: row.type, queueId: row.queue_id, data: row.data }]);
+    return byCall;
+  } finally {
+    await database.close();
+  }
+}
 
 export async function runSpeechScenarios(stack: Stack, workDir: string, report: Report): Promise<void> {
   const httpPort = Number(process.env.FRONTDOOR_TEST_HTTP_PORT ?? 18080) + 5;
@@ -137,14 +206,16 @@ export async function runSpeechScenarios(stack: Stack, workDir: string, report: 
     for (const name of Object.values(SPEECH_SCENARIOS)) report.failed(name, `the engine did not start: ${(error as Error).message}`);
     return;
   }
+  let stopped = false;
   try {
+    await listeningQueueStaffed(engine);
     console.log('test:sip: callers who talk, all at once…');
     const placed = await Promise.all(
       SCENARIOS.map((s, slot) =>
         placeCall({
           template: s.template,
           from: s.from,
-          line: callerLine({ ...(s.words ? { words: s.words } : {}), wordsAtMs: WORDS_AT_MS, tailMs: s.tailMs, seed: slot * 10 }),
+          line: callerLine({ ...(s.words ? { words: s.words } : {}), wordsAtMs: s.wordsAtMs ?? WORDS_AT_MS, tailMs: s.tailMs, seed: slot * 10 }),
           waitMs: s.waitMs,
           slot,
           dir: join(workDir, `speech-${slot}`),
@@ -153,21 +224,7 @@ export async function runSpeechScenarios(stack: Stack, workDir: string, report: 
       ),
     );
     const log = readFileSync(engine.logFile, 'utf8');
-    for (const [i, scenario] of SCENARIOS.entries()) {
-      const run = placed[i]!;
-      await report.run(scenario.name, async () => {
-        check(run.callId, `sipp placed no call:\n${run.output}`);
-        const events = await callEvents(engine, run.callId);
-        const heard = spoken(events).map((e) => `"${String(e.data.transcript)}" (confidence ${String(e.data.confidence)}${typeof e.data.decisionMs === 'number' ? `, decided ${e.data.decisionMs} ms after the end of speech` : ''})`);
-        check(run.ok, `sipp failed:\n${run.output}${heard.length ? `\nheard: ${heard.join('; ')}` : ''}`);
-        try {
-          scenario.check(events, log, run.callId);
-        } catch (error) {
-          throw new Error(`${(error as Error).message}${heard.length ? ` — heard: ${heard.join('; ')}` : ''}`);
-        }
-        return heard.length ? `heard: ${heard.join('; ')}` : undefined;
-      });
-    }
+    const records = await Promise.all(placed.map((run) => (run.callId ? callEvents(engine, run.callId).catch((error: Error) => error) : undefined)));
     const latencyCalls = Number(process.env.SPEECH_LATENCY_CALLS ?? 0);
     if (latencyCalls > 0) {
       console.log(`test:sip: measuring end of speech → decision over ${latencyCalls} calls, one at a time…`);
@@ -175,8 +232,32 @@ export async function runSpeechScenarios(stack: Stack, workDir: string, report: 
       writeFileSync(join(workDir, 'latency.md'), markdown);
       console.log(markdown);
     }
-  } finally {
     if (report.anyFailed) console.log(`test:sip: speech engine log: ${engine.logFile}`);
     await engine.stop();
+    stopped = true;
+    const queueEvents = await queueEventsOf(join(workDir, 'engine-speech', 'data'), placed.flatMap((run) => (run.callId ? [run.callId] : [])));
+    for (const [i, scenario] of SCENARIOS.entries()) {
+      const run = placed[i]!;
+      await report.run(scenario.name, async () => {
+        check(run.callId, `sipp placed no call:\n${run.output}`);
+        const record = records[i];
+        if (record instanceof Error) throw record;
+        const events = record!;
+        const heard = events.filter((e) => e.type === 'input.speech' && e.data.transcript !== undefined).map((e) => `"${String(e.data.transcript)}" (confidence ${String(e.data.confidence)}${typeof e.data.decisionMs === 'number' ? `, decided ${e.data.decisionMs} ms after the end of speech` : ''})`);
+        check(run.ok, `sipp failed:\n${run.output}${heard.length ? `\nheard: ${heard.join('; ')}` : ''}`);
+        try {
+          scenario.check(events, log, run.callId, queueEvents.get(run.callId) ?? []);
+        } catch (error) {
+          throw new Error(`${(error as Error).message}${heard.length ? ` — heard: ${heard.join('; ')}` : ''}`);
+        }
+        return heard.length ? `heard: ${heard.join('; ')}` : undefined;
+      });
+    }
+  } catch (error) {
+    // Set-up failed (the queue, the adviser): no call was judged.
+    for (const name of Object.values(SPEECH_SCENARIOS)) if (!report.results.some((r) => r.name === name)) report.failed(name, (error as Error).message);
+  } finally {
+    if (report.anyFailed) console.log(`test:sip: speech engine log: ${engine.logFile}`);
+    if (!stopped) await engine.stop();
   }
 }

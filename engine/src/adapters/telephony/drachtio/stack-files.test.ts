@@ -44,6 +44,7 @@ describe('sipp scenarios for npm run test:sip', () => {
       'main-line-dtmf-to-transfer.xml',
       'main-line-to-agent.xml',
       'payments-line.xml',
+      'speech-in-queue.xml',
       'speech-to-transfer.xml',
       'speech-until-hangup.xml',
       'trunk-far-end.xml',
