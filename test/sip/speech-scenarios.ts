@@ -20,12 +20,15 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { measureStackLatency } from '../../bench/speech/stack-latency.js';
+import { render } from '../../bench/speech/render.js';
+import { PocketSphinxRecognizer } from '../../engine/src/adapters/speech/offline/pocketsphinx-recognizer.js';
 import { openDatabase } from '../../engine/src/adapters/storage/postgres/database.js';
+import { speechNode } from '../../engine/src/core/nodes/speech/speech.node.js';
 import { EngineProcess } from './harness/engine.js';
 import { check, type Report } from './harness/report.js';
 import type { Stack } from './harness/stack.js';
 import { mainLineClock } from './engine-scenarios.js';
-import { callerLine, callEvents, placeCall, type CallEvent } from './speech-caller.js';
+import { callerLine, callEvents, CLEAR_VOICE, placeCall, type CallEvent } from './speech-caller.js';
 
 export const SPEECH_SCENARIOS = {
   payments: 'speech: a caller says "I want to pay my council tax" over the open question (barge-in) and is transferred to the payments line by REFER',
@@ -180,6 +183,20 @@ async function listeningQueueStaffed(engine: EngineProcess): Promise<void> {
   check(state.status === 200, `PUT /api/agents/${ADVISER}/state: ${state.status} ${JSON.stringify(state.json)}`);
 }
 
+/** What the on-machine recogniser makes of `words` as rendered for the caller's line, decoded straight from the rendering. */
+async function decodedDirectly(words: string): Promise<string> {
+  const flow = JSON.parse(readFileSync(join(import.meta.dirname, '../../flows/main-line.flow.json'), 'utf8')) as { nodes: { id: string; params: unknown }[] };
+  const params = speechNode.params.parse(flow.nodes.find((n) => n.id === 'ask-reason')!.params);
+  const phrases = [...new Set([...params.groups.flatMap((g) => g.phrases), ...params.synonyms.flat()])];
+  const pcm = render(words, CLEAR_VOICE, join(import.meta.dirname, '../../.cache/test-sip-speech'));
+  const audio = (async function* () {
+    for (let at = 0; at < pcm.length; at += 320) yield new Uint8Array(pcm.subarray(at, at + 320));
+  })();
+  const heard = await new PocketSphinxRecognizer().recognize({ kind: 'audio', sampleRateHz: 8000, audio }, { language: 'en-GB', phrases, signal: AbortSignal.timeout(60_000) }).catch((e: Error) => e);
+  if (heard instanceof Error) return `(could not decode: ${heard.message})`;
+  return heard.kind === 'transcript' ? `"${heard.transcript}" (confidence ${Math.round(heard.confidence * 1000) / 1000})` : 'nothing';
+}
+
 /** The ACD's log for these calls, from the engine's embedded database (the engine has stopped). */
 async function queueEventsOf(dataDir: string, callIds: string[]): Promise<Map<string, QueueEvent[]>> {
   const database = await openDatabase({ dataDir, poolSize: 2, onError: () => undefined });
@@ -248,7 +265,9 @@ export async function runSpeechScenarios(stack: Stack, workDir: string, report: 
         try {
           scenario.check(events, log, run.callId, queueEvents.get(run.callId) ?? []);
         } catch (error) {
-          throw new Error(`${(error as Error).message}${heard.length ? ` — heard: ${heard.join('; ')}` : ''}`);
+          // Was it the call's audio or the recogniser? The same words decoded straight from their rendering say which.
+          const direct = scenario.words ? await decodedDirectly(scenario.words) : undefined;
+          throw new Error(`${(error as Error).message}${heard.length ? ` — heard: ${heard.join('; ')}` : ''}${direct ? ` — the same rendering decoded directly: ${direct}` : ''}`);
         }
         return heard.length ? `heard: ${heard.join('; ')}` : undefined;
       });
