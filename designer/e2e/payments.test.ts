@@ -32,12 +32,13 @@ const browserProblems: string[] = [];
 
 const shot = (name: string) => page.screenshot({ path: join(shots, `payments-${name}.png`), fullPage: true });
 
-async function signIn(username: string, password: string) {
+/** Signs in and waits for the screen the user lands on (the payment team on Payments, others on the flows). */
+async function signIn(username: string, password: string, landing = 'Call flows') {
   await page.goto(product.url);
   await page.getByLabel('Username').fill(username);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect.poll(() => page.getByRole('heading', { name: 'Call flows' }).isVisible()).toBe(true);
+  await expect.poll(() => page.getByRole('heading', { name: landing }).isVisible()).toBe(true);
 }
 
 async function signOut() {
@@ -128,7 +129,7 @@ describe.skipIf(process.env.FRONTDOOR_E2E_URL)('card payments in the browser', (
     await shot('admin-list');
     await signOut();
 
-    await signIn('pay-team', 'a payments team password');
+    await signIn('pay-team', 'a payments team password', 'Card payments');
     const nav = page.getByRole('navigation', { name: 'Main' });
     expect(await nav.getByRole('link', { name: 'Users' }).count()).toBe(0);
     await nav.getByRole('link', { name: 'Payments' }).click();

@@ -65,13 +65,14 @@ describe('queues and agents screens', () => {
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
+  // The engine starts with the example queues (flows/queues.json: highways, blue-badge, …): a council adds its own.
   it('makes a queue with a form: hours by name, overflow to another queue, call backs, service level', async () => {
     await page.getByRole('link', { name: 'Queues' }).click();
     await expect.poll(() => page.getByRole('heading', { name: 'Queues' }).isVisible()).toBe(true);
     await page.getByRole('button', { name: 'Add queue' }).click();
     const form = page.getByRole('form', { name: 'New queue' });
-    await form.getByLabel('Id', { exact: true }).fill('highways');
-    await form.getByLabel('Name', { exact: true }).fill('Highways');
+    await form.getByLabel('Id', { exact: true }).fill('potholes');
+    await form.getByLabel('Name', { exact: true }).fill('Potholes');
     await form.getByLabel('Service line').fill('Highways and transport');
     await form.getByLabel('Opening hours').selectOption({ label: 'Council office hours' });
     await form.getByLabel('Longest wait (seconds)').fill('600');
@@ -91,15 +92,15 @@ describe('queues and agents screens', () => {
     expect(await page.getByRole('status').count()).toBe(0);
     await form.getByLabel('Ring an agent for (seconds)').fill('25');
     await form.getByRole('button', { name: 'Save queue' }).click();
-    await expect.poll(() => page.getByRole('status').textContent()).toContain('Saved the queue Highways');
+    await expect.poll(() => page.getByRole('status').textContent()).toContain('Saved the queue Potholes');
 
-    const saved = await get('/api/queues/highways');
+    const saved = await get('/api/queues/potholes');
     expect(saved).toMatchObject({
       serviceLine: 'Highways and transport',
       scheduleId: 'office-hours',
       settings: { maxWaitSeconds: 600, overflow: { kind: 'queue', queueId: 'housing' }, callback: { enabled: true, offerAfterSeconds: 120 }, wrapUpSeconds: 45, ringTimeoutSeconds: 25 },
     });
-    const row = page.getByRole('row', { name: /Highways \(highways\)/ });
+    const row = page.getByRole('row', { name: /Potholes \(potholes\)/ });
     await expect.poll(() => row.textContent()).toContain('Council office hours');
     await expect.poll(() => row.textContent()).toContain('Queue: Housing repairs');
     expect(await axeViolations(page)).toEqual([]);
@@ -126,7 +127,7 @@ describe('queues and agents screens', () => {
     await form.getByRole('button', { name: 'Add skill' }).click();
     await form.getByRole('group', { name: 'Skill 2' }).getByLabel('Skill', { exact: true }).fill('welsh');
     await form.getByRole('group', { name: 'Skill 2' }).getByLabel('Level').selectOption('3');
-    await form.getByLabel('Highways', { exact: true }).check();
+    await form.getByLabel('Potholes', { exact: true }).check();
     await form.getByLabel('Housing repairs').check();
     await form.getByRole('button', { name: 'Save agent' }).click();
     // A phone number must be E.164: said beside the field.
@@ -142,7 +143,7 @@ describe('queues and agents screens', () => {
       endpoints: [{ kind: 'webrtc', value: 'priya', label: 'Browser' }, { kind: 'pstn', value: '+447700900123', label: 'Mobile' }],
       activeEndpoint: 0,
       skills: { highways: 8, welsh: 3 },
-      queueIds: ['highways', 'housing'],
+      queueIds: ['housing', 'potholes'],
       state: { state: 'offline' },
     });
     // A supervisor (here the admin) puts Priya on a break: the list shows the state and its time.
