@@ -32,6 +32,7 @@ import { callerLine, callEvents, CLEAR_VOICE, placeCall, type CallEvent } from '
 
 export const SPEECH_SCENARIOS = {
   payments: 'speech: a caller says "I want to pay my council tax" over the open question (barge-in) and is transferred to the payments line by REFER',
+  paymentsAfter: 'speech: a caller who waits for the open question to end, then says "I want to pay my council tax", is transferred to the payments line by REFER',
   safeguarding:
     'speech: a caller says "my mum has fallen and hurt herself" over the open question and reaches the safeguarding queue (no agent is signed in here: on to the duty team by REFER)',
   silent: 'speech: a silent caller (line noise only) reaches the keypad fallback (main menu) without being routed by speech',
@@ -100,6 +101,23 @@ const SCENARIOS: Scenario[] = [
     waitMs: 60_000,
     check(events, log, callId) {
       const heard = heardOverTheQuestion(events, log, callId);
+      check(outcomeOf(events, 'ask-reason') === 'payments', `ask-reason ended "${String(outcomeOf(events, 'ask-reason'))}", not payments (heard "${String(heard.transcript)}")`);
+      check(entered(events, 'payments-line'), 'the payments transfer was not reached');
+    },
+  },
+  {
+    name: SPEECH_SCENARIOS.paymentsAfter,
+    from: '+447700900206',
+    words: 'I want to pay my council tax',
+    // The question (about 20 s of it after a 6 s welcome) is over: the caller answers in the silence after it.
+    wordsAtMs: 28_000,
+    tailMs: 30_000,
+    template: 'speech-to-transfer.xml',
+    targetRegexp: '\\+441632960700',
+    waitMs: 70_000,
+    check(events) {
+      const heard = spoken(events)[0]?.data;
+      check(heard, 'the speech node logged no speech');
       check(outcomeOf(events, 'ask-reason') === 'payments', `ask-reason ended "${String(outcomeOf(events, 'ask-reason'))}", not payments (heard "${String(heard.transcript)}")`);
       check(entered(events, 'payments-line'), 'the payments transfer was not reached');
     },
