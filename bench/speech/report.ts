@@ -1,4 +1,5 @@
 /** The speech bench's BENCHMARKS.md section, from its result. */
+import { cpus } from 'node:os';
 import type { RecognizerRun, SpeechBenchResult, Trial } from './speech-bench.js';
 
 export const SPEECH_TARGETS = { textCorrectPct: 97, phoneCorrectPct: 90, decisionMs: 300 };
@@ -67,7 +68,11 @@ export function speechSection(result: SpeechBenchResult, date: string, machine: 
 
 ${table(run)}
 
-Decision latency (${run.latencyNote}): p50 ${ms(percentile(run.latencyMs, 50))} ms, p95 ${ms(percentile(run.latencyMs, 95))} ms.`,
+Decision latency (${run.latencyNote}): p50 ${ms(percentile(run.latencyMs, 50))} ms, p95 ${ms(percentile(run.latencyMs, 95))} ms.${
+      run.loadAverage
+        ? ` Load average (1 min) while it ran: ${run.loadAverage.min.toFixed(1)}–${run.loadAverage.max.toFixed(1)}, mean ${run.loadAverage.mean.toFixed(1)}, on ${cpus().length} cores.`
+        : ''
+    }`,
   );
   return `## Speech: routing callers by what they say
 

@@ -11,7 +11,7 @@
  * Prints one JSON line (SpeechBenchResult) last.
  */
 import { appendFileSync, readFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
@@ -53,6 +53,8 @@ export interface RecognizerRun {
   /** Latencies measured with audio streamed in real time (20 ms frames), ms. */
   latencyMs: number[];
   latencyNote: string;
+  /** The machine's 1-minute load average, sampled every 5 s while the recogniser ran (a shared machine). */
+  loadAverage?: { min: number; max: number; mean: number };
 }
 
 export interface SpeechBenchResult {
@@ -208,6 +210,9 @@ async function main(): Promise<void> {
   }
 
   // Phone audio through the on-machine recogniser: each utterance in `renderings` of the eight speakers.
+  const loads = [loadavg()[0]!];
+  const sampling = setInterval(() => loads.push(loadavg()[0]!), 5000);
+  sampling.unref();
   const offline = new PocketSphinxRecognizer();
   const every = Number(args.every);
   const jobs = utterances
@@ -237,6 +242,8 @@ async function main(): Promise<void> {
     if (trial.latencyMs !== undefined) latencyMs.push(trial.latencyMs);
   }
 
+  clearInterval(sampling);
+  loads.push(loadavg()[0]!);
   const result: SpeechBenchResult = {
     ...summary,
     runs: [
@@ -246,6 +253,7 @@ async function main(): Promise<void> {
         trials: audioTrials,
         latencyMs,
         latencyNote: `${latencyMs.length} renderings streamed in real time, one at a time; from the last 20 ms frame to the decision`,
+        loadAverage: { min: Math.min(...loads), max: Math.max(...loads), mean: loads.reduce((a, b) => a + b, 0) / loads.length },
       },
     ],
   };

@@ -154,6 +154,7 @@ export async function start(options: StartOptions = {}): Promise<RunningEngine> 
     let listeningPort = config.http.port;
     const mediaUrls = config.telephony ? new MediaUrls(() => mediaBaseUrl(config, listeningPort)) : undefined;
     const phoneSpeech = { kind: config.speech?.recognizer ?? 'offline', recognizer: await recognizer(config) } as const;
+    if (phoneSpeech.recognizer instanceof PocketSphinxRecognizer) cleanups.push(() => (phoneSpeech.recognizer as PocketSphinxRecognizer).close());
     const clock = new SystemClock();
     const payments = await startPayments(config, clock, logger);
     cleanups.push(() => payments.close());

@@ -12,12 +12,13 @@
  * FS_CLI, FREESWITCH_LOG, DRACHTIO_LOG (FreeSWITCH at debug level for the payment call, and this run's share
  * of both logs for the leak scan). DRACHTIO_WS_URL (drachtio's SIP websocket, for the desk's browser phone).
  * KEEP_WORK=1 keeps the work folder (it is always kept when something fails).
+ * SPEECH_LATENCY_CALLS=N measures end of speech → decision over N more calls (speech-scenarios.ts).
  * With any required variable unset it runs nothing, says so, and exits 0.
  *
  * One SIP application at a time may be connected to the stack (drachtio shares calls out between them):
  * run it under `flock /tmp/fdstack.lock` where the stack is shared.
  *
- * Arguments pick parts: `npm run test:sip -- acd` (a group: adapter, engine, shared, acd, browser-phone, listen-in, assisted-payment) or
+ * Arguments pick parts: `npm run test:sip -- acd` (a group: adapter, engine, shared, acd, browser-phone, listen-in, assisted-payment, speech) or
  * `npm run test:sip -- acd.queued acd.abandon` (ACD scenarios by their key in ACD_SCENARIOS); TEST_SIP_ONLY
  * takes the same words, comma-separated. What is left out is reported as not run.
  */
@@ -34,12 +35,15 @@ import { ASSISTED_PAYMENT_SCENARIOS, runAssistedPaymentScenarios } from './assis
 import { PAYMENT_SCENARIOS } from './payment-scenarios.js';
 import { Report } from './harness/report.js';
 import { runSharedEngineScenarios, SHARED_ENGINE_SCENARIOS } from './shared-engines.js';
+import { runSpeechScenarios, SPEECH_SCENARIOS } from './speech-scenarios.js';
 import { missingVariables, stackFromEnv } from './harness/stack.js';
+
+const report = new Report();
 
 const root = resolve(import.meta.dirname, '../..');
 const installed = (command: string, arg = '-h') => spawnSync(command, [arg], { stdio: 'ignore' }).error === undefined;
-const every = [...Object.values(ADAPTER_SCENARIOS), ...Object.values(ENGINE_SCENARIOS), ...Object.values(PAYMENT_SCENARIOS), ...Object.values(SHARED_ENGINE_SCENARIOS), ...Object.values(ACD_SCENARIOS), ...Object.values(BROWSER_PHONE_SCENARIOS), ...Object.values(LISTEN_IN_SCENARIOS), ...Object.values(ASSISTED_PAYMENT_SCENARIOS)];
-const GROUPS = ['adapter', 'engine', 'shared', 'acd', 'browser-phone', 'listen-in', 'assisted-payment'] as const;
+const every = [...Object.values(ADAPTER_SCENARIOS), ...Object.values(ENGINE_SCENARIOS), ...Object.values(PAYMENT_SCENARIOS), ...Object.values(SHARED_ENGINE_SCENARIOS), ...Object.values(ACD_SCENARIOS), ...Object.values(BROWSER_PHONE_SCENARIOS), ...Object.values(LISTEN_IN_SCENARIOS), ...Object.values(ASSISTED_PAYMENT_SCENARIOS), ...Object.values(SPEECH_SCENARIOS)];
+const GROUPS = ['adapter', 'engine', 'shared', 'acd', 'browser-phone', 'listen-in', 'assisted-payment', 'speech'] as const;
 type Group = (typeof GROUPS)[number];
 // What to run: arguments (`npm run test:sip -- acd acd.queued`) or TEST_SIP_ONLY=acd,browser-phone, the same words.
 const picked = [...process.argv.slice(2), ...(process.env.TEST_SIP_ONLY?.split(',') ?? [])].map((p) => p.trim()).filter(Boolean);
@@ -59,7 +63,6 @@ async function group(name: Group, scenarios: Record<string, string>, run: () => 
   await run();
 }
 
-const report = new Report();
 const missing = missingVariables();
 if (missing.length) {
   console.log('test:sip: NOT RUN — no SIP test was run and nothing here was tested.');
@@ -95,6 +98,7 @@ try {
   };
   await group('adapter', ADAPTER_SCENARIOS, withBaresip(ADAPTER_SCENARIOS, () => runAdapterScenarios(stack, workDir, report)));
   await group('engine', { ...ENGINE_SCENARIOS, ...PAYMENT_SCENARIOS }, () => runEngineScenarios(stack, workDir, report));
+  await group('speech', SPEECH_SCENARIOS, () => runSpeechScenarios(stack, workDir, report));
   await group('shared', SHARED_ENGINE_SCENARIOS, withBaresip(SHARED_ENGINE_SCENARIOS, () => runSharedEngineScenarios(stack, workDir, report)));
   await group('acd', ACD_SCENARIOS, withBaresip(ACD_SCENARIOS, () => runAcdScenarios(stack, workDir, report, acdPicked.length ? acdPicked : undefined)));
   await group('browser-phone', BROWSER_PHONE_SCENARIOS, () => runBrowserPhoneScenarios(stack, workDir, report));

@@ -80,7 +80,16 @@ export interface ListenOptions {
 }
 
 export type ListenResult =
-  | { kind: 'speech'; utterance: Utterance }
+  | {
+      kind: 'speech';
+      /** Real audio is live: it may still be arriving while a recogniser reads it. */
+      utterance: Utterance;
+      /**
+       * With digits allowed: keys the caller pressed while still speaking, which ended the utterance.
+       * A key wins over words, so read this once the words have been recognised ('' when none).
+       */
+      keysPressed?(): string;
+    }
   | { kind: 'digits'; digits: string }
   | { kind: 'noInput' };
 
@@ -172,13 +181,21 @@ export interface HoldOptions {
   music?: string;
   /** Stop when the caller presses one of these keys (e.g. "12": 1 for a callback, 2 to leave a message). */
   keys?: string;
+  /**
+   * Hear the caller while they wait (a queue that listens for safeguarding words): when they start
+   * talking the hold ends with what they say, live, up to `maxSpeechMs`. A channel that cannot hear the
+   * caller live (no audio stream from its media server) ignores it: the hold never ends with speech.
+   */
+  listen?: { maxSpeechMs: number };
   signal: AbortSignal;
 }
 
 export type HoldResult =
   /** `signal` aborted (an agent is ready, time for an announcement, the wait is over). */
   | { kind: 'stopped' }
-  | { kind: 'key'; key: string };
+  | { kind: 'key'; key: string }
+  /** The caller spoke (only with `listen`): their words, streamed as they say them. */
+  | { kind: 'speech'; utterance: Utterance };
 
 /** What work done with the caller set aside (CallChannel.setAside) can see. */
 export interface AsideWork {

@@ -44,6 +44,25 @@ export interface QueueSettings {
     targetPercents?: number[] | undefined;
     abandonedTargetPercent: number;
   };
+  /** Listening while callers wait: safeguarding words said in the queue raise the caller's priority. */
+  listening: QueueListening;
+}
+
+/** A queue that hears its waiting callers (when its media servers can stream their audio). */
+export interface QueueListening {
+  enabled: boolean;
+  /** Flagged words and phrases (the speech node's matcher: stems, words between, negation). */
+  phrases: string[];
+  /** Phrases that sound like harm but are not ("fallen behind" with a bill): said, they take the words away. */
+  notPhrases: string[];
+  /** Priority a caller who says them is raised to (never lowered). */
+  priority: number;
+  /** Matches the recogniser is less sure of are not acted on (0–1). */
+  minConfidence: number;
+  /** Matches below this confidence are confirmed first ("press 1 or say yes"); 0: never ask. */
+  confirmBelowConfidence: number;
+  /** Longest stretch of talk listened to at once (seconds). */
+  maxSpeechSeconds: number;
 }
 
 /** The queue a caller asked for, as stored. */

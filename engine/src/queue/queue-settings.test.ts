@@ -55,4 +55,17 @@ describe('queue settings', () => {
     expect(problems({ serviceLevel: { abandonedTargetPercent: -1 } })).toEqual([expect.stringMatching(/^serviceLevel\.abandonedTargetPercent: /)]);
     expect(problems({ serviceLevel: { abandonedTargetPercent: 'low' } })).toEqual([expect.stringMatching(/^serviceLevel\.abandonedTargetPercent: /)]);
   });
+
+  it('do not listen to waiting callers unless asked; a queue that listens starts with the council’s safeguarding words', () => {
+    expect(DEFAULT_QUEUE_SETTINGS.listening).toMatchObject({ enabled: false, priority: 10, minConfidence: 0.5, confirmBelowConfidence: 0.8, maxSpeechSeconds: 10 });
+    const parsed = parseQueueSettings({ listening: { enabled: true, priority: 100 } });
+    expect(parsed).toMatchObject({ ok: true, settings: { listening: { enabled: true, priority: 100 } } });
+    if (!parsed.ok) return;
+    expect(parsed.settings.listening.phrases).toEqual(expect.arrayContaining(['fallen', 'not safe', 'self harm']));
+    expect(parsed.settings.listening.notPhrases).toContain('fallen behind');
+    const bad = parseQueueSettings({ listening: { enabled: 'yes', priority: 0, phrases: [''], minConfidence: 2 } });
+    expect(bad.ok).toBe(false);
+    if (bad.ok) return;
+    for (const field of ['listening.enabled', 'listening.priority', 'listening.phrases.0', 'listening.minConfidence']) expect(bad.problems.join('\n')).toContain(`${field}: `);
+  });
 });

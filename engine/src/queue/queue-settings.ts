@@ -7,12 +7,14 @@
 import { z } from 'zod';
 import { variableName } from '../core/nodes/common-params.js';
 import { promptParam } from '../core/nodes/prompt.js';
+import { NOT_SAFEGUARDING_PHRASES, SAFEGUARDING_PHRASES } from '../core/safeguarding-words.js';
 import type { QueueSettings } from '../ports/queue.js';
 
 /** What a threshold aims for when the queue names no targets: the first, then each of the others. */
 export const DEFAULT_TARGET_PERCENTS = [80, 95] as const;
 
 const id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_.:-]+$/, 'may use only letters, digits, _ . : -');
+const phraseList = z.array(z.string().trim().min(1).max(80)).max(200);
 const key = z.enum(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '#']);
 
 export const overflowTargetSchema = z
@@ -113,6 +115,24 @@ export const queueSettingsSchema = z
       })
       .default({ answeredWithinSeconds: [20, 180], shortAbandonSeconds: 5, abandonedTargetPercent: 5 })
       .describe('How the queue’s figures are judged and what they should reach (reports and the wallboard colour by these)'),
+    listening: z
+      .strictObject({
+        enabled: z.boolean().default(false).describe('Listen to callers while they wait: one who says a safeguarding phrase is served sooner').meta({ title: 'Listen for safeguarding words' }),
+        phrases: phraseList.default([...SAFEGUARDING_PHRASES]).describe('Flagged words and phrases (any form of a word matches; a negated one, "I’m not hurt", does not)').meta({ title: 'Safeguarding words' }),
+        notPhrases: phraseList.default([...NOT_SAFEGUARDING_PHRASES]).describe('Phrases that sound like harm but are not ("fallen behind" with a bill)').meta({ title: 'Not safeguarding' }),
+        priority: z.number().int().min(1).max(1000).default(10).describe('Priority a caller who says them is raised to (higher is served first)').meta({ title: 'Raise to priority' }),
+        minConfidence: z.number().min(0).max(1).default(0.5).describe('Words the recogniser is less sure of than this (0–1) are not acted on').meta({ title: 'Least confidence' }),
+        confirmBelowConfidence: z
+          .number()
+          .min(0)
+          .max(1)
+          .default(0.8)
+          .describe('Words heard with less confidence than this are confirmed first ("press 1 or say yes"), even below the least confidence; 0: never ask')
+          .meta({ title: 'Confirm below confidence' }),
+        maxSpeechSeconds: z.number().int().min(2).max(60).default(10).describe('Longest stretch of talk listened to at once').meta({ title: 'Longest talk (seconds)' }),
+      })
+      .prefault({})
+      .describe('Listening while callers wait (where the media servers stream callers’ audio): safeguarding words said in the queue raise the caller’s priority'),
   })
   .describe('Queue settings');
 

@@ -7,7 +7,7 @@
  * Params are parsed with the node's own schema (defaults applied); invalid params throw an Error naming
  * every bad field. Time is simulated and jumps whenever the node waits, so timeouts cost nothing.
  */
-import type { CallEvent, PromptLibrary, SecretSource, StoredSchedule, VarValue } from '../ports/index.js';
+import type { CallChannel, CallEvent, Clock, PromptLibrary, Recognizer, SecretSource, StoredSchedule, VarValue } from '../ports/index.js';
 import type { Flow } from '../core/flow/schema.js';
 import type { AnyNodeDefinition } from '../core/nodes/define-node.js';
 import { isAbort } from '../core/engine-error.js';
@@ -115,4 +115,39 @@ export async function runNode(definition: AnyNodeDefinition, rawParams: unknown,
     await ports.release();
   }
   return { outcome, set, heard: call.heard.map((s) => s.text), events: sink.events, call, clock, http: standIns.http };
+}
+
+/** Simulated time for a node test (idle-driven: a sleep costs no real time). */
+export const simulatedTime = (at = DEFAULT_CALL_TIME): Clock => new SimulatedClock(at);
+
+/**
+ * Run one node kind on a call channel the test provides (e.g. one whose caller speaks live audio),
+ * with a recogniser of its own; the other ports are simulated. For tests of what a node does with
+ * results the simulated call cannot give.
+ */
+export async function runNodeOnChannel(
+  definition: AnyNodeDefinition,
+  rawParams: unknown,
+  options: { call: CallChannel; speech: Recognizer; clock?: Clock; vars?: Record<string, VarValue>; languages?: string[] },
+): Promise<{ outcome: string; set: Record<string, VarValue>; events: CallEvent[] }> {
+  const clock = options.clock ?? new SimulatedClock(DEFAULT_CALL_TIME);
+  const world = worldSchema.parse({});
+  const ports = { ...simulatedCallPorts({ world, clock, standIns: simulatedStandIns(world, clock), drafts: [] }), speech: options.speech };
+  const sink = new MemoryEventSink();
+  const languages = options.languages ?? ['en-GB'];
+  const context = createNodeContext({
+    definition,
+    nodeId: definition.kind,
+    params: definition.params.parse(rawParams ?? {}),
+    vars: options.vars ?? {},
+    defaultLanguage: languages[0]!,
+    languages,
+    call: options.call,
+    ports,
+    log: new CallEventLog(options.call.callId, clock, sink),
+    runSubflow: () => Promise.reject(new Error('runNodeOnChannel: no subflows')),
+    signal: new AbortController().signal,
+  });
+  const result = await definition.run(context);
+  return { outcome: result.outcome, set: result.set ?? {}, events: sink.events };
 }

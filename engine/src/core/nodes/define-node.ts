@@ -46,6 +46,8 @@ export interface NodeContext<P> extends Omit<FlowPorts, 'prompts'> {
   vars: Readonly<Record<string, VarValue>>;
   /** The language prompts are played in now (the `language` node changes it). */
   language: string;
+  /** Every language the flow offers, its default first. */
+  languages: readonly string[];
   call: CallChannel;
   /** Turn a prompt param into what the channel plays, in the current language, templated with vars. */
   prompt(param: PromptParam | undefined): PromptSegment[];

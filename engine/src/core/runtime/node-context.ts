@@ -14,6 +14,8 @@ export interface NodeContextInput {
   params: unknown;
   vars: Readonly<Record<string, VarValue>>;
   defaultLanguage: string;
+  /** The flow's languages (default: just defaultLanguage). */
+  languages?: readonly string[];
   call: CallChannel;
   ports: FlowPorts;
   log: CallEventLog;
@@ -34,6 +36,7 @@ export function createNodeContext(input: NodeContextInput): NodeContext<unknown>
     params: input.params,
     vars,
     language,
+    languages: input.languages ?? [defaultLanguage],
     call: input.call,
     speech: ports.speech,
     payments: ports.payments,

@@ -2,8 +2,10 @@
  * A FAKE of Google Cloud Speech's v1 gRPC service, for tests: a real gRPC server on 127.0.0.1
  * loading Google's own protos (shipped in @google-cloud/speech), answering StreamingRecognize the
  * way Google does — config first, then audio; in single-utterance mode, interim results while the
- * caller talks and END_OF_SINGLE_UTTERANCE when they stop; then the final result (is_final, word
- * confidences) once the client half-closes; end of stream. It cannot recognise speech: each test says
+ * caller talks (stable words first with stability 0.9, then the still-changing rest with 0.01, as
+ * separate results) and END_OF_SINGLE_UTTERANCE when they stop; then the final result (is_final, word
+ * confidences, the language it was heard in) once the client half-closes — also when the client
+ * half-closes early, mid-utterance: Google then finalises what it has; end of stream. It cannot recognise speech: each test says
  * what it "hears" and can inspect exactly what was sent.
  */
 import { createRequire } from 'node:module';
@@ -21,6 +23,7 @@ export interface ReceivedStream {
     encoding: string;
     sampleRateHertz: number;
     languageCode: string;
+    alternativeLanguageCodes: string[];
     model: string;
     speechContexts: Array<{ phrases: string[]; boost: number }>;
     enableWordConfidence: boolean;
@@ -39,6 +42,12 @@ export type FakeAnswer =
       /** In single-utterance mode: after this much audio the caller "stops talking" — interim results, then END_OF_SINGLE_UTTERANCE. */
       endOfUtteranceAfterBytes?: number;
       interim?: string[];
+      /** Interim results while the caller talks: once this much audio has arrived, `stable` words (and `unstable` ones after them). */
+      hearing?: Array<{ afterBytes: number; stable: string; unstable?: string }>;
+      /** The language Google heard (a result's language_code, lower case as Google sends it). */
+      languageCode?: string;
+      /** Google ends the stream without a final result (it has nothing better than what it said on the way). */
+      noFinal?: true;
     }
   | { nothing: true }
   | { error: grpc.status; message: string }
@@ -87,6 +96,17 @@ export async function startFakeGoogleSpeech(): Promise<FakeGoogleSpeech> {
           }
           if (utteranceEnded) return; // Google ignores audio after the end of a single utterance
           stream.audioBytes += request.audioContent.length;
+          if ('transcript' in answer && stream.interimResults) {
+            while (answer.hearing?.length && stream.audioBytes >= answer.hearing[0]!.afterBytes) {
+              const { stable, unstable } = answer.hearing.shift()!;
+              call.write({
+                results: [
+                  { alternatives: [{ transcript: stable }], isFinal: false, stability: 0.9 },
+                  ...(unstable ? [{ alternatives: [{ transcript: ` ${unstable}` }], isFinal: false, stability: 0.01 }] : []),
+                ],
+              });
+            }
+          }
           if ('transcript' in answer && answer.endOfUtteranceAfterBytes !== undefined && stream.singleUtterance && stream.audioBytes >= answer.endOfUtteranceAfterBytes) {
             utteranceEnded = true;
             if (stream.interimResults) {
@@ -102,9 +122,10 @@ export async function startFakeGoogleSpeech(): Promise<FakeGoogleSpeech> {
           call.emit('error', { code: answer.error, details: answer.message });
           return;
         }
-        if ('transcript' in answer) {
+        if ('transcript' in answer && !answer.noFinal) {
           const words = stream.config.enableWordConfidence && answer.words ? { words: answer.words } : {};
-          call.write({ results: [{ alternatives: [{ transcript: answer.transcript, confidence: answer.confidence, ...words }], isFinal: true }] });
+          const language = answer.languageCode ? { languageCode: answer.languageCode } : {};
+          call.write({ results: [{ alternatives: [{ transcript: answer.transcript, confidence: answer.confidence, ...words }], isFinal: true, ...language }] });
         }
         call.end();
       });

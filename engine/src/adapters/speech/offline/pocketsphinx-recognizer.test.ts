@@ -124,6 +124,17 @@ describe.skipIf(!haveTools)('PocketSphinxRecognizer (runs pocketsphinx on this m
     await expect(broken.recognize({ kind: 'audio', sampleRateHz: 16000, audio: frames(speak('pay')) }, options())).rejects.toThrow(/pocketsphinx exited with/);
   });
 
+  it('keeps a decoder loaded and waiting for the next caller, so loading it is not waited for after they stop talking', async () => {
+    const fresh = new PocketSphinxRecognizer();
+    expect(fresh.warm).toBe(false);
+    const first = await fresh.recognize({ kind: 'audio', sampleRateHz: 16000, audio: frames(speak('I want to pay my council tax')) }, options());
+    expect(fresh.warm).toBe(true);
+    const second = await fresh.recognize({ kind: 'audio', sampleRateHz: 16000, audio: frames(speak('I want to pay my council tax')) }, options());
+    expect(second).toEqual(first);
+    fresh.close();
+    expect(fresh.warm).toBe(false);
+  });
+
   it('stops the decoder when the call goes away', async () => {
     const controller = new AbortController();
     const endless = (async function* () {

@@ -51,11 +51,77 @@ const MIN_SPEECH_FRAMES = 3;
 
 type Child = ChildProcessByStdio<Writable, Readable, Readable>;
 
+interface Decoder {
+  child: Child;
+  /** What it printed, once it has exited. */
+  output: Promise<string>;
+}
+
+/** Whether a child process (and its pipes) keeps Node's event loop running. */
+function holdOpen(child: Child, held: boolean): void {
+  for (const handle of [child, child.stdin, child.stdout, child.stderr] as Array<{ ref?(): void; unref?(): void }>) {
+    if (held) handle.ref?.();
+    else handle.unref?.();
+  }
+}
+
 export class PocketSphinxRecognizer implements Recognizer {
   private readonly options: typeof DEFAULTS;
+  /** A decoder started after the last recognition, its models loaded, waiting for the next caller's audio. */
+  private spare: Decoder | undefined;
 
   constructor(options: PocketSphinxOptions = {}) {
     this.options = { ...DEFAULTS, ...options };
+  }
+
+  /** True when a decoder is loaded and waiting for the next utterance. */
+  get warm(): boolean {
+    return this.spare !== undefined && this.spare.child.exitCode === null && this.spare.child.signalCode === null;
+  }
+
+  /** Stops the waiting decoder (it would also end by itself when the engine's process ends). */
+  close(): void {
+    this.spare?.child.kill();
+    this.spare = undefined;
+  }
+
+  /**
+   * A decoder for this utterance: the spare one when it is still alive (loading the models costs a
+   * second of wall time on a busy machine, which would otherwise come after the caller stopped
+   * talking), else a new one. It is stopped if the call goes away.
+   */
+  private takeDecoder(signal: AbortSignal): Decoder {
+    const spare = this.spare;
+    this.spare = undefined;
+    const decoder = spare && spare.child.exitCode === null && spare.child.signalCode === null ? spare : this.startDecoder();
+    if (decoder !== spare) spare?.child.kill();
+    holdOpen(decoder.child, true);
+    const stop = () => decoder.child.kill();
+    signal.addEventListener('abort', stop, { once: true });
+    void decoder.output.finally(() => signal.removeEventListener('abort', stop)).catch(() => undefined);
+    return decoder;
+  }
+
+  /** Readies the next caller's decoder, once this one is done (so loading it never competes with decoding). */
+  private warmUp(): void {
+    if (this.spare) return;
+    const spare = this.startDecoder();
+    holdOpen(spare.child, false); // a waiting decoder never keeps the engine's process alive
+    this.spare = spare;
+  }
+
+  private startDecoder(): Decoder {
+    const { modelDir, languageModel, dictionary } = this.options;
+    // `-infile /dev/stdin` needs a real pipe; Node's child stdin is a socket, hence `cat |`.
+    const child = spawn(
+      'sh',
+      ['-c', 'm=$1 l=$2 d=$3; shift 3; cat | exec pocketsphinx_continuous -infile /dev/stdin -hmm "$m" -lm "$l" -dict "$d" -time yes -logfn /dev/null "$@"', 'asr', modelDir, languageModel, dictionary, ...this.options.decoderArgs],
+      { stdio: ['pipe', 'pipe', 'pipe'] },
+    );
+    child.stdin.on('error', () => undefined); // a decoder that died is reported by its exit code
+    const output = finished(child, 'pocketsphinx');
+    output.catch(() => undefined); // awaited by whoever takes it; an abort or close may reject it first
+    return { child, output };
   }
 
   async recognize(utterance: Utterance, options: RecognizeOptions): Promise<Recognition> {
@@ -64,20 +130,12 @@ export class PocketSphinxRecognizer implements Recognizer {
     }
     options.signal.throwIfAborted();
     if (!options.language.toLowerCase().startsWith('en')) return { kind: 'nothing' };
-    const { modelDir, languageModel, dictionary } = this.options;
-    // `-infile /dev/stdin` needs a real pipe; Node's child stdin is a socket, hence `cat |`.
-    const decoder = start(
-      'sh',
-      ['-c', 'm=$1 l=$2 d=$3; shift 3; cat | exec pocketsphinx_continuous -infile /dev/stdin -hmm "$m" -lm "$l" -dict "$d" -time yes -logfn /dev/null "$@"', 'asr', modelDir, languageModel, dictionary, ...this.options.decoderArgs],
-      options.signal,
-    );
+    const { child: decoder, output: decoded } = this.takeDecoder(options.signal);
     const narrowband = utterance.sampleRateHz !== MODEL_RATE;
     const resampler = narrowband
       ? start('sox', ['-t', 'raw', '-r', String(utterance.sampleRateHz), '-e', 'signed', '-b', '16', '-c', '1', '-', '-t', 'raw', '-r', String(MODEL_RATE), '-e', 'signed', '-b', '16', '-c', '1', '-'], options.signal)
       : undefined;
     const fill = narrowband ? await bandFill(this.options.bandFillDb) : undefined;
-    const decoded = finished(decoder, 'pocketsphinx');
-    decoded.catch(() => undefined); // awaited below; an abort may reject it first
     let filled = 0;
     resampler?.stdout.on('data', (pcm: Buffer) => {
       decoder.stdin.write(fill!(pcm, filled));
@@ -104,6 +162,7 @@ export class PocketSphinxRecognizer implements Recognizer {
     }
     if (resampled) await resampled;
     const output = await decoded;
+    this.warmUp();
     if (loudness.loudFrames < MIN_SPEECH_FRAMES) return { kind: 'nothing' };
     const words = parseWordTimes(output);
     if (words.length === 0) return { kind: 'nothing' };

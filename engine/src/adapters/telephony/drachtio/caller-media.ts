@@ -119,8 +119,19 @@ export class CallerMedia {
     return this.typeAhead.shift();
   }
 
+  /** Takes up to `max` waiting keys. */
+  takeKeys(max: number): string {
+    return this.typeAhead.splice(0, max).join('');
+  }
+
   clearKeys(): void {
     this.typeAhead.length = 0;
+  }
+
+  /** Calls `listener` at each key until the returned function is called. */
+  onKey(listener: () => void): () => void {
+    this.digitWaiters.add(listener);
+    return () => this.digitWaiters.delete(listener);
   }
 
   /** The next key from the type-ahead buffer, or undefined after `timeoutMs` without one. */
@@ -169,12 +180,18 @@ export class CallerMedia {
     return audio ? mediaFile(audio) : `say:${text}`;
   }
 
-  /** Plays each segment on `media` (the caller's channel unless given); with barge-in, a key (or one pressed before) ends it. */
-  async playPrompt(prompt: PromptSegment[], bargeIn: boolean, signal: AbortSignal, media?: MediaLeg): Promise<{ interrupted: boolean }> {
+  /**
+   * Plays each segment on `media` (the caller's channel unless given); with barge-in, a key (or one
+   * pressed before) ends it. `speech` settling (the caller starting to talk, heard live) ends it too.
+   * Keys stay waiting.
+   */
+  async playPrompt(prompt: PromptSegment[], bargeIn: boolean, signal: AbortSignal, media?: MediaLeg, speech?: Promise<unknown>): Promise<{ interrupted: boolean }> {
+    let spoken = false;
+    void speech?.then(() => (spoken = true));
     for (const segment of prompt) {
-      if (bargeIn && this.typeAhead.length) return { interrupted: true };
+      if ((bargeIn && this.typeAhead.length) || spoken) return { interrupted: true };
       const leg = media ?? (await this.current());
-      const outcome = await this.interruptible(leg, leg.play(this.fileFor(segment)), bargeIn, signal);
+      const outcome = await this.interruptible(leg, leg.play(this.fileFor(segment)), bargeIn, signal, speech);
       if (!outcome.result.found) this.deps.logger.error(`call ${this.deps.callId}: prompt ${segment.promptId ?? segment.audio ?? '(tts)'} could not be played`);
       if (outcome.interrupted) return { interrupted: true };
     }
@@ -208,15 +225,16 @@ export class CallerMedia {
   }
 
   /**
-   * Runs a media command that a key press (when `breakOnDigit`) or the signal can cut short
-   * (uuid_break). On abort it rejects at once with the abort reason: a hung-up caller's channel is
-   * being released and may never answer.
+   * Runs a media command that a key press (when `breakOnDigit`), `breakOn` settling (the caller
+   * starting to talk) or the signal can cut short (uuid_break). On abort it rejects at once with the
+   * abort reason: a hung-up caller's channel is being released and may never answer.
    */
-  interruptible<T>(media: MediaLeg, command: Promise<T>, breakOnDigit: boolean, signal: AbortSignal): Promise<{ result: T; interrupted: boolean }> {
+  interruptible<T>(media: MediaLeg, command: Promise<T>, breakOnDigit: boolean, signal: AbortSignal, breakOn?: Promise<unknown>): Promise<{ result: T; interrupted: boolean }> {
     return new Promise((resolve, reject) => {
       let interrupted = false;
+      let settled = false;
       const onDigit = () => {
-        if (interrupted) return;
+        if (interrupted || settled) return;
         interrupted = true;
         void media.interrupt();
       };
@@ -226,6 +244,7 @@ export class CallerMedia {
         reject(signal.reason);
       };
       const cleanup = () => {
+        settled = true;
         this.digitWaiters.delete(onDigit);
         signal.removeEventListener('abort', onAbort);
       };
@@ -234,6 +253,7 @@ export class CallerMedia {
         if (this.typeAhead.length) onDigit();
         this.digitWaiters.add(onDigit);
       }
+      void breakOn?.then(onDigit);
       signal.addEventListener('abort', onAbort, { once: true });
       command.then(
         (result) => {

@@ -33,6 +33,23 @@ describe('telephonyConfigSchema', () => {
     expect(config.agents.realm).toBe('frontdoor');
   });
 
+  it('streams callers\' audio live by default, and names a bad audioFork key', () => {
+    expect(parseTelephonyConfig(minimal).audioFork).toEqual({
+      enabled: true,
+      listenPort: 0,
+      sampleRate: 8000,
+      speechThresholdDb: -40,
+      minSpeechMs: 200,
+      endSilenceMs: 800,
+      preRollMs: 300,
+    });
+    expect(problemsOf({ ...minimal, audioFork: { sampleRate: 44100, endSilenceMs: 50, listenAddres: '0.0.0.0' } })).toEqual([
+      'telephony.audioFork.sampleRate: expected 8000 or 16000',
+      'telephony.audioFork.endSilenceMs: Too small: expected number to be >=200',
+      'telephony.audioFork: Unrecognized key: "listenAddres"',
+    ]);
+  });
+
   it('fills in the Microsoft hubs and 5061 for Teams', () => {
     const config = parseTelephonyConfig({
       ...minimal,

@@ -212,6 +212,36 @@ export const admissionSchema = z
   })
   .describe('Refuse calls politely (503 + Retry-After) before media servers fall over');
 
+export const audioForkSchema = z
+  .strictObject({
+    enabled: z
+      .boolean()
+      .default(true)
+      .describe("Stream callers' audio live from FreeSWITCH (mod_audio_fork) while a question listens: speech barge-in, end-of-speech detection, recognition as they speak. Off, or where a media server cannot, answers are recorded after the prompt"),
+    listenAddress: hostname
+      .optional()
+      .describe("Where the engine takes mod_audio_fork's websocket connections (default: the first media server's listenAddress); only the media servers need to reach it"),
+    listenPort: z.number().int().min(0).max(65535).default(0).describe('Port for those connections (0: any free port)'),
+    advertisedAddress: hostname
+      .optional()
+      .describe("Address the media servers connect to (default: the first media server's advertisedAddress, else listenAddress)"),
+    advertisedPort: port.optional().describe('Port the media servers connect to (with advertisedAddress, e.g. a published container port)'),
+    sampleRate: z
+      .union([z.literal(8000), z.literal(16000)], { error: 'expected 8000 or 16000' })
+      .default(8000)
+      .describe('Rate the caller audio is streamed at: 8000 is what a phone line carries (and what the telephony speech models expect); 16000 for wideband callers'),
+    speechThresholdDb: z
+      .number()
+      .min(-70)
+      .max(-10)
+      .default(-40)
+      .describe('Quietest sound (dBFS) that can count as speech; it must also stand 10 dB above the line’s own noise'),
+    minSpeechMs: z.number().int().min(60).max(2000).default(200).describe('Speech needed before the prompt stops (ms): shorter sounds (clicks, coughs, line noise) never barge in'),
+    endSilenceMs: z.number().int().min(200).max(5000).default(800).describe('Silence that ends an answer (ms)'),
+    preRollMs: z.number().int().min(0).max(1000).default(300).describe('Audio kept from before the caller was heard to start, so the first syllable reaches the recogniser (ms)'),
+  })
+  .describe("Live caller audio for speech recognition (mod_audio_fork's websocket stream)");
+
 export const telephonyConfigSchema = z
   .strictObject({
     drachtio: drachtioConnectionSchema,
@@ -227,6 +257,7 @@ export const telephonyConfigSchema = z
     }),
     teams: teamsSchema.optional(),
     admission: admissionSchema.default(ADMISSION_DEFAULTS),
+    audioFork: audioForkSchema.prefault({}),
     defaultLanguage: z.string().default('en-GB').describe('TTS language when a prompt has none'),
     mediaBaseUrl: z
       .url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' })
@@ -266,6 +297,7 @@ export type TrunkConfig = TelephonyConfig['trunks'][number];
 export type AgentAuthConfig = TelephonyConfig['agents'];
 export type TeamsConfig = z.infer<typeof teamsSchema>;
 export type AdmissionConfig = TelephonyConfig['admission'];
+export type AudioForkConfig = TelephonyConfig['audioFork'];
 
 /** `telephony.trunks[0].outbound.host: expected a hostname or IP address` — one line per issue. */
 export function formatConfigIssues(issues: readonly z.core.$ZodIssue[], prefix = 'telephony'): string[] {

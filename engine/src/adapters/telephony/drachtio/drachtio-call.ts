@@ -23,10 +23,13 @@ import type {
 } from '../../../ports/call-channel.js';
 import type { Clock } from '../../../ports/clock.js';
 import { stayBridged, type BridgeEnd, type Referrals } from './bridged-party.js';
+import type { AudioForkServer } from './audio-fork-server.js';
 import { CallerMedia, mediaFile } from './caller-media.js';
+import { CallerSpeech, type CallerSpeechSettings } from './caller-speech.js';
 import { BUSY, dialDestination, hangUpLeg, NO_ANSWER, type AnsweredLeg, type DialOutcome, type DialRequest } from './dialler.js';
 import { handOff, type HandOffHost } from './hand-off.js';
 import type { CallListening } from './listen-in.js';
+import { listenLive, type ListenHost } from './listening.js';
 import { MediaLeg, TelephonyError } from './media-leg.js';
 import type { TelephonyLogger } from './media-pool.js';
 import type { RouteResult } from './outbound-routing.js';
@@ -77,6 +80,13 @@ export interface DrachtioCallDeps {
   speechFor?(text: string, language: string): string | undefined;
   /** Supervisors listening in: told of each bridge to an adviser and of payments (listen-in.ts). */
   listening?: CallListening;
+  /** Live caller audio for listening (mod_audio_fork); without it, answers are recorded after the prompt. */
+  callerSpeech?: {
+    forks: AudioForkServer;
+    settings: CallerSpeechSettings;
+    /** A media server could not stream a caller's audio (told each time; the adapter decides what to log). */
+    unavailable(mediaServer: string, reason: string): void;
+  };
 }
 
 /** The media server's default hold music (docker/freeswitch/conf/autoload_configs/local_stream.conf.xml). */
@@ -118,6 +128,8 @@ export class DrachtioCall implements CallChannel {
   private readonly hangupListeners = new Set<() => void>();
   /** The caller's bridge to another party (an adviser), while it lasts. */
   private bridged: BridgeInProgress | undefined;
+  /** The listening turn streaming the caller's audio now (or last). */
+  private speech: CallerSpeech | undefined;
 
   constructor(private readonly deps: DrachtioCallDeps) {
     this.callId = deps.callId;
@@ -201,9 +213,36 @@ export class DrachtioCall implements CallChannel {
     }
   }
 
+  /**
+   * Listens for an answer, hearing the caller live while the prompt plays (listening.ts); where the
+   * media server cannot stream their audio, the answer is recorded after the prompt instead.
+   */
   async listen(options: ListenOptions): Promise<ListenResult> {
     const signal = this.opSignal(options.signal);
     await this.ready(signal);
+    const speech = await this.openCallerSpeech();
+    if (!speech) return this.listenByRecording(options, signal);
+    return listenLive(this.listenHost(), speech, options, signal);
+  }
+
+  /** Starts streaming the caller's audio for one listening turn; undefined when this media server cannot. */
+  private async openCallerSpeech(): Promise<CallerSpeech | undefined> {
+    const streaming = this.deps.callerSpeech;
+    if (!streaming) return undefined;
+    await this.speech?.stop(); // one fork per channel at a time
+    const media = await this.media.current();
+    try {
+      this.speech = await CallerSpeech.open(media, streaming.forks, this.callId, streaming.settings);
+    } catch (error) {
+      streaming.unavailable(media.mediaServerName, (error as Error).message);
+      return undefined;
+    }
+    void this.speech.failed.then((reason) => streaming.unavailable(media.mediaServerName, reason));
+    return this.speech;
+  }
+
+  /** Listening without a live stream: the caller recorded after the prompt, end-pointed on a second of silence. */
+  private async listenByRecording(options: ListenOptions, signal: AbortSignal): Promise<ListenResult> {
     // With digits allowed, a key ends the prompt (and the digits are collected below).
     await this.media.playPrompt(options.prompt, options.bargeIn && options.allowDigits, signal);
     const startedAt = this.deps.clock.now();
@@ -269,15 +308,29 @@ export class DrachtioCall implements CallChannel {
    * loop of failed plays.
    */
   async hold(options: HoldOptions): Promise<HoldResult> {
-    const { signal, keys = '' } = options;
+    const { signal, keys = '', listen } = options;
     let file = options.music ? mediaFile(options.music) : DEFAULT_HOLD_MUSIC;
+    // Listening (a queue that hears its callers): their audio streamed for the whole hold; talking ends it.
+    const speech = listen ? await this.openCallerSpeech() : undefined;
+    speech?.arm();
+    let talked = false;
+    void speech?.started.then(() => (talked = true));
+    let handedOver = false;
+    const spoken = (caller: CallerSpeech): HoldResult => {
+      handedOver = true;
+      // The hold's signal ends with the hold: the utterance lasts until they stop talking, the limit or a hang-up.
+      caller.limit(this.deps.clock, listen!.maxSpeechMs, this.ended.signal);
+      return { kind: 'speech', utterance: { kind: 'audio', sampleRateHz: caller.sampleRateHz, audio: caller.utterance() } };
+    };
     try {
       for (;;) {
         for (let key = this.media.takeKey(); key !== undefined; key = this.media.takeKey()) {
           if (keys.includes(key)) return { kind: 'key', key };
         }
+        if (speech && talked) return spoken(speech);
         const media = await this.media.current();
-        const outcome = await this.media.interruptible(media, media.play(file), keys.length > 0, signal);
+        const outcome = await this.media.interruptible(media, media.play(file), keys.length > 0, signal, speech?.started);
+        if (speech && talked) return spoken(speech);
         if (!outcome.result.found && file !== SILENCE) {
           this.deps.logger.error(`call ${this.callId}: hold music ${file} could not be played; the caller waits in silence`);
           file = SILENCE;
@@ -286,6 +339,8 @@ export class DrachtioCall implements CallChannel {
     } catch (error) {
       if (signal.aborted) return { kind: 'stopped' };
       throw error;
+    } finally {
+      if (!handedOver) await speech?.stop();
     }
   }
 
@@ -355,6 +410,7 @@ export class DrachtioCall implements CallChannel {
     if (this.handedOff || this.callerGone) return;
     this.callerGone = true; // no more operations on this call
     this.ended.abort(CALL_ENDED);
+    void this.speech?.stop();
     const { signalling } = this.deps;
     if (this.dialog) {
       await Promise.resolve(this.dialog.destroy({ headers: { Reason: `SIP;cause=200;text="${reason.replace(/[^A-Za-z0-9 _.-]/g, '')}"` } })).catch(() => undefined);
@@ -371,6 +427,7 @@ export class DrachtioCall implements CallChannel {
     this.callerGone = true;
     this.deps.logger.info(`call ${this.callId}: caller hung up (${why})`);
     this.ended.abort(CALLER_HUNG_UP);
+    void this.speech?.stop();
     void this.media.release();
     for (const listener of [...this.hangupListeners]) listener();
     this.hangupListeners.clear();
@@ -575,6 +632,25 @@ export class DrachtioCall implements CallChannel {
     this.handedOff = true;
     if (this.dialog) await Promise.resolve(this.dialog.destroy()).catch(() => undefined);
     await this.media.release();
+  }
+
+  /** What a live listening turn may do with this call (listening.ts). */
+  private listenHost(): ListenHost {
+    const call = this;
+    return {
+      callId: this.callId,
+      clock: this.deps.clock,
+      logger: this.deps.logger,
+      get media() {
+        return call.media.channel;
+      },
+      playPrompt: (prompt, breakOnKey, signal, speech) => this.media.playPrompt(prompt, breakOnKey, signal, undefined, speech),
+      keysWaiting: () => this.media.keysWaiting,
+      onKey: (listener) => this.media.onKey(listener),
+      takeKeys: (max) => this.media.takeKeys(max),
+      collectKeys: (maxDigits, signal) => this.collectMore(maxDigits, signal),
+      listenByRecording: (options, signal) => this.listenByRecording(options, signal),
+    };
   }
 
   /** What the payment hand-off may do with this call. */

@@ -220,6 +220,22 @@ export class MediaLeg {
     return this.apiOk('uuid_record mask', 'uuid_record', `${this.uuid} ${masked ? 'mask' : 'unmask'} ${safeArg(path, 'recording path')}`);
   }
 
+  /**
+   * Stream what the caller says (this channel's read audio, mono L16) to a websocket, with
+   * mod_audio_fork: `uuid_audio_fork <uuid> start <url> mono 8k|16k`. Resolves once the media bug is
+   * attached; the connection itself is made in the background (the server sees it arrive).
+   */
+  startAudioFork(url: string, sampleRateHz: 8000 | 16000): Promise<void> {
+    return this.apiOk('uuid_audio_fork start', 'uuid_audio_fork', `${this.uuid} start ${safeArg(url, 'audio fork URL')} mono ${sampleRateHz === 16000 ? '16k' : '8k'}`);
+  }
+
+  /** Stop streaming the caller's audio (detaches the media bug, closes the websocket). Never throws. */
+  async stopAudioFork(): Promise<void> {
+    if (this.gone) return;
+    // "-ERR" when the fork already ended by itself (the engine closed the connection): nothing to stop.
+    await this.guarded('uuid_audio_fork stop', () => this.endpoint.api('uuid_audio_fork', `${this.uuid} stop`)).catch(() => undefined);
+  }
+
   /** Connect this channel's audio to another channel's (uuid_bridge). */
   bridgeTo(other: MediaLeg): Promise<void> {
     return this.apiOk('uuid_bridge', 'uuid_bridge', `${this.uuid} ${other.uuid}`);

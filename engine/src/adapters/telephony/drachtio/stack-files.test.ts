@@ -1,11 +1,13 @@
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { JSDOM } from 'jsdom';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { GENERATED_PCAPS, scenarioWithPcaps } from '../../../../../test/sip/generated-pcaps.js';
+import { audioPcap } from '../../../../../test/sip/rtp-pcap.js';
+import { speechScenario } from '../../../../../test/sip/speech-caller.js';
 import { loadConfig } from '../../../config/config.js';
 
 /**
@@ -45,6 +47,9 @@ describe('sipp scenarios for npm run test:sip', () => {
       'main-line-dtmf-to-transfer.xml',
       'main-line-to-agent.xml',
       'payments-line.xml',
+      'speech-in-queue.xml',
+      'speech-to-transfer.xml',
+      'speech-until-hangup.xml',
       'trunk-far-end.xml',
     ]);
   });
@@ -56,6 +61,7 @@ describe('sipp scenarios for npm run test:sip', () => {
     for (const exec of Array.from(doc.getElementsByTagName('exec'))) {
       const pcap = exec.getAttribute('play_pcap_audio');
       if (!pcap) continue;
+      if (pcap === '@PCAP@') continue; // the caller's line, written per call by test/sip/speech-caller.ts
       if (pcap.startsWith('@PCAPS@/')) expect(GENERATED_PCAPS[file] ?? {}, `${file} plays ${pcap}`).toHaveProperty(pcap.slice('@PCAPS@/'.length));
       else expect(existsSync(pcap), `${file} plays ${pcap}`).toBe(true);
     }
@@ -66,12 +72,15 @@ describe('sipp scenarios for npm run test:sip', () => {
     // statistics screen only appears when the scenario loaded. All five run at once.
     const base = 20_000 + Math.floor(Math.random() * 20_000);
     const pcaps = mkdtempSync(join(tmpdir(), 'sipp-pcaps-'));
+    const line = join(pcaps, 'line.pcap');
+    writeFileSync(line, audioPcap(new Int16Array(8000)));
     const outputs = await Promise.all(
       scenarios.map(
         (file, i) =>
           new Promise<string>((done) => {
-            // As test:sip runs it: with the pcaps it writes for the run.
+            // As test:sip runs it: with the pcaps it writes for the run (a talking caller's line per call).
             const scenario = scenarioWithPcaps(scenarioDir, file, pcaps);
+            if (file.startsWith('speech-')) writeFileSync(scenario, speechScenario(file, { pcap: line, from: '+447700900123', waitMs: 1000, targetRegexp: '\\+441632960700' }));
             const args = ['127.0.0.1:9', '-sf', scenario, '-i', '127.0.0.1', '-p', String(base + i), '-m', '1', '-timeout', '1', '-timeout_error', '-s', '+441234500000'];
             execFile('sipp', args, { timeout: 10_000 }, (_error, stdout, stderr) => done(`${file}\n${stdout}${stderr}`));
           }),
@@ -97,7 +106,7 @@ describe('docker stack files', () => {
     const dialplan = readFileSync(join(root, 'docker/freeswitch/conf/dialplan/mrf.xml'), 'utf8');
     expect(dialplan).toContain('${sip_h_X-esl-outbound} async full');
     const modules = readFileSync(join(root, 'docker/freeswitch/conf/autoload_configs/modules.conf.xml'), 'utf8');
-    for (const mod of ['mod_event_socket', 'mod_sofia', 'mod_flite', 'mod_local_stream', 'mod_tone_stream']) expect(modules).toContain(mod);
+    for (const mod of ['mod_event_socket', 'mod_sofia', 'mod_flite', 'mod_local_stream', 'mod_tone_stream', 'mod_audio_fork']) expect(modules).toContain(mod);
   });
 
   it('legs the engine creates (agents, trunk, transfers) offer plain RTP; only legs asking for it (Teams) offer SRTP', () => {

@@ -6,10 +6,12 @@ import type { ListenInEvent } from '../../../ports/desk.js';
 import type { OutboundCalls } from '../../../ports/outbound-calls.js';
 import type { RegistrationRepository } from '../../../ports/registrations.js';
 import { SystemClock } from '../../clock/system-clock.js';
-import type { MediaServerConfig, TelephonyConfig } from './config.js';
+import { AudioForkServer } from './audio-fork-server.js';
+import type { CallerSpeechSettings } from './caller-speech.js';
+import type { AudioForkConfig, MediaServerConfig, TelephonyConfig } from './config.js';
 import { DigestAuthenticator } from './digest.js';
 import { dialDestination } from './dialler.js';
-import { DrachtioCall } from './drachtio-call.js';
+import { DrachtioCall, type DrachtioCallDeps } from './drachtio-call.js';
 import { DrachtioListenIn } from './listen-in.js';
 import { AdmissionControl, eventLoopLag } from './admission.js';
 import { fsmrfConnector } from './fsmrf-connection.js';
@@ -22,6 +24,7 @@ import { Registrar, type PhoneCredential } from './registrar.js';
 import { callIdOf, type SipAgent, type SipRequest, type SipResponse } from './sip.js';
 import { admissionRefusals, answerSeconds, callsActive, callsTotal, mediaServersUp, reportAdmission, telephonyErrors } from './telephony-metrics.js';
 import { TeamsHubMonitor, type HubState } from './teams-hubs.js';
+import { DEFAULT_VOICE_ACTIVITY } from './voice-activity.js';
 
 export interface CallMeta {
   did: string;
@@ -180,6 +183,7 @@ export async function startTelephony(config: TelephonyConfig, options: StartTele
     logger,
     report: (event) => options.onListenIn?.(event),
   });
+  const callerSpeech = config.audioFork.enabled ? await startCallerAudio(config, logger) : undefined;
   const readRecording = options.readRecording ?? ((path: string) => readFile(path));
   /** What every call on this engine — answered or placed — is made with. */
   const callDeps: PlacedCallDeps = {
@@ -192,6 +196,7 @@ export async function startTelephony(config: TelephonyConfig, options: StartTele
     settings: { ttsVoice: config.ttsVoice, recordingsDir: config.recordingsDir, recordCalls: config.recordCalls },
     listening: listenIn,
     ...(options.speechFor ? { speechFor: options.speechFor } : {}),
+    ...(callerSpeech ? { callerSpeech } : {}),
   };
   const outbound = new DrachtioOutboundCalls(callDeps);
 
@@ -328,6 +333,7 @@ export async function startTelephony(config: TelephonyConfig, options: StartTele
       teams?.stop();
       lag.stop();
       reportAdmission(undefined);
+      await callerSpeech?.forks.close();
       await pool.close();
       try {
         srf.disconnect();
@@ -386,4 +392,44 @@ async function sweepRegistrations(registrar: Registrar, clock: Clock, logger: Te
       return;
     }
   }
+}
+
+/** How often a media server that cannot stream callers' audio is logged (each failure is counted). */
+const AUDIO_FORK_LOG_EVERY_MS = 10 * 60_000;
+
+/**
+ * The websocket server mod_audio_fork streams callers' audio to, bound where the media servers
+ * reach it (the first media server's listen/advertised addresses unless telephony.audioFork says).
+ */
+async function startCallerAudio(config: TelephonyConfig, logger: TelephonyLogger): Promise<NonNullable<DrachtioCallDeps['callerSpeech']>> {
+  const fork: AudioForkConfig = config.audioFork;
+  const first = config.mediaServers[0]!;
+  const advertisedAddress = fork.advertisedAddress ?? first.advertisedAddress;
+  const forks = await AudioForkServer.start({
+    listenAddress: fork.listenAddress ?? first.listenAddress,
+    listenPort: fork.listenPort,
+    ...(advertisedAddress ? { advertisedAddress } : {}),
+    ...(fork.advertisedPort ? { advertisedPort: fork.advertisedPort } : {}),
+    logger,
+  });
+  logger.info(`audio fork: media servers stream callers' audio to ${forks.baseUrl}`);
+  const settings: CallerSpeechSettings = {
+    sampleRateHz: fork.sampleRate,
+    voice: { ...DEFAULT_VOICE_ACTIVITY, thresholdDb: fork.speechThresholdDb, minSpeechMs: fork.minSpeechMs, endSilenceMs: fork.endSilenceMs },
+    preRollMs: fork.preRollMs,
+  };
+  const lastLogged = new Map<string, number>();
+  return {
+    forks,
+    settings,
+    unavailable(mediaServer, reason) {
+      telephonyErrors.inc({ kind: 'audio_fork' });
+      const now = Date.now();
+      if (now - (lastLogged.get(mediaServer) ?? -Infinity) < AUDIO_FORK_LOG_EVERY_MS) return;
+      lastLogged.set(mediaServer, now);
+      logger.error(
+        `media server ${mediaServer} could not stream a caller's audio (${reason}); answers are recorded after the prompt instead. Is mod_audio_fork loaded, and can it reach ${forks.baseUrl}? (further failures are counted in frontdoor_telephony_errors_total{kind="audio_fork"})`,
+      );
+    },
+  };
 }

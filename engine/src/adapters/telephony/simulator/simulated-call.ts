@@ -20,6 +20,7 @@ import type {
   SetAsideResult,
   AsideWork,
   TransferResult,
+  Utterance,
 } from '../../../ports/index.js';
 import { formatDestination } from '../../../core/destination.js';
 import { abortError } from '../../clock/system-clock.js';
@@ -283,9 +284,12 @@ export class SimulatedCall implements CallChannel {
     this.answered = true;
   }
 
-  /** The caller waits (hold music is not a prompt, so it is not in `heard`); a key in `keys` ends it, other input is dropped. */
+  /**
+   * The caller waits (hold music is not a prompt, so it is not in `heard`); a key in `keys` ends it, and so
+   * do words when the hold listens (`listen`, spoken for as long as they take); other input is dropped.
+   */
   async hold(options: HoldOptions): Promise<HoldResult> {
-    const { signal, keys = '' } = options;
+    const { signal, keys = '', listen } = options;
     this.ensureConnected(signal);
     this.holds.push(options.music);
     try {
@@ -295,6 +299,8 @@ export class SimulatedCall implements CallChannel {
         if ('press' in input) {
           const key = [...input.press].find((k) => keys.includes(k));
           if (key) return { kind: 'key', key };
+        } else if (listen && ('say' in input || 'audio' in input)) {
+          return { kind: 'speech', utterance: await this.spoken(input, listen.maxSpeechMs, signal) };
         }
       }
     } catch (error) {
@@ -355,19 +361,21 @@ export class SimulatedCall implements CallChannel {
     await this.playPrompt(options.prompt, options.bargeIn, options.signal, true);
     if ((await this.waitForCaller(options.noInputTimeoutMs, options.signal, true)) === 'timeout') return { kind: 'noInput' };
     const input = this.take();
-    if ('say' in input) {
-      await this.clock.sleep(Math.min(options.maxSpeechMs, input.say.length * SPEECH_MS_PER_CHARACTER), options.signal);
-      const utterance = input.confidence === undefined ? { kind: 'text' as const, text: input.say } : { kind: 'text' as const, text: input.say, confidence: input.confidence };
-      return { kind: 'speech', utterance };
-    }
-    if ('audio' in input) {
-      const { audio, sampleRateHz } = input;
-      await this.clock.sleep(Math.min(options.maxSpeechMs, (audio.byteLength / 2 / sampleRateHz) * 1000), options.signal);
-      return { kind: 'speech', utterance: { kind: 'audio', sampleRateHz, audio: frames(audio, sampleRateHz) } };
-    }
+    if ('say' in input || 'audio' in input) return { kind: 'speech', utterance: await this.spoken(input, options.maxSpeechMs, options.signal) };
     if ('press' in input && options.allowDigits) return { kind: 'digits', digits: input.press.slice(0, options.maxDigits) };
     await this.clock.sleep(options.noInputTimeoutMs, options.signal);
     return { kind: 'noInput' };
+  }
+
+  /** The caller's words, once they have said them (for as long as they take, up to `maxSpeechMs`). */
+  private async spoken(input: Exclude<CallerInput, { press: string } | { silence: true }>, maxSpeechMs: number, signal: AbortSignal): Promise<Utterance> {
+    if ('say' in input) {
+      await this.clock.sleep(Math.min(maxSpeechMs, input.say.length * SPEECH_MS_PER_CHARACTER), signal);
+      return input.confidence === undefined ? { kind: 'text', text: input.say } : { kind: 'text', text: input.say, confidence: input.confidence };
+    }
+    const { audio, sampleRateHz } = input;
+    await this.clock.sleep(Math.min(maxSpeechMs, (audio.byteLength / 2 / sampleRateHz) * 1000), signal);
+    return { kind: 'audio', sampleRateHz, audio: frames(audio, sampleRateHz) };
   }
 
   async record(options: RecordOptions): Promise<RecordResult> {

@@ -2,12 +2,14 @@
  * Waiting in a queue — the ONE loop both versions of the queue node run: announcements at set times,
  * hold music (with the callback and message keys listened for) between them, the offers the ACD makes
  * for this caller bridged as they come (a missed one puts the caller back at the front), the longest
- * wait, and the queue closing or emptying of agents mid-wait. What happens next (overflow, a callback,
- * a transfer) is the node's to decide.
+ * wait, and the queue closing or emptying of agents mid-wait. A queue that listens (its `listening`
+ * settings) hears the caller over the music: safeguarding words raise their priority (overhear.ts).
+ * What happens next (overflow, a callback, a transfer) is the node's to decide.
  */
-import type { AgentOffer, BridgeResult, PromptSegment, QueueInfo, QueueJoinRequest, QueueStatus, QueueTicket } from '../../../ports/index.js';
+import type { AgentOffer, BridgeResult, HoldResult, PromptSegment, QueueInfo, QueueJoinRequest, QueueStatus, QueueTicket, Utterance } from '../../../ports/index.js';
 import type { NodeContext } from '../define-node.js';
 import { spokenText } from '../prompt.js';
+import { overheard, type OverhearContext } from './overhear.js';
 
 export interface WaitTreatment {
   /** Music between announcements; absent: silence (version 1) or the media server's own (hold with keys). */
@@ -37,11 +39,16 @@ export type WaitEnd =
   | { kind: 'timeout' | 'closedMidWait' | 'noAgentsMidWait' | 'gone'; queue: QueueInfo; ticket: QueueTicket; joined: true }
   | { kind: 'key'; key: string; queue: QueueInfo; ticket: QueueTicket; joined: true };
 
-type Woken = { kind: 'offer'; offer: AgentOffer } | { kind: 'tick' } | { kind: 'key'; key: string };
+type Woken = { kind: 'offer'; offer: AgentOffer } | { kind: 'tick' } | { kind: 'key'; key: string } | { kind: 'speech'; utterance: Utterance };
+
+/** What a wait needs from the node's context (the speech port and prompts for a queue that listens). */
+export type WaitContext = Pick<NodeContext<unknown>, 'call' | 'clock' | 'log' | 'signal'> & Partial<Pick<OverhearContext, 'prompt' | 'language' | 'speech'>>;
 
 const TICK: Woken = Object.freeze({ kind: 'tick' });
 const ticked = (): Woken => TICK;
 const offered = (offer: AgentOffer): Woken => ({ kind: 'offer', offer });
+/** A hold ends the interval only on a key or the caller's words; stopped, it leaves the race to the others. */
+const heldUntil = (held: HoldResult): Woken | Promise<never> => (held.kind === 'key' ? { kind: 'key', key: held.key } : held.kind === 'speech' ? { kind: 'speech', utterance: held.utterance } : never);
 const never = new Promise<never>(() => undefined);
 const ignore = (): undefined => undefined;
 /** Why the loop stops its own waits (shared, so each interval builds no DOMException). */
@@ -66,7 +73,7 @@ class WaitStopper {
  * has then been left (answered, talked) unless the result says `joined: true` — the node leaves it.
  */
 export async function waitWithTicket(
-  context: Pick<NodeContext<unknown>, 'call' | 'clock' | 'log' | 'signal'>,
+  context: WaitContext,
   ticket: QueueTicket,
   queue: QueueInfo,
   treatment: WaitTreatment,
@@ -75,6 +82,9 @@ export async function waitWithTicket(
   const still = { queue, ticket, joined: true as const };
   const deadline = ticket.waitingSince + treatment.maxWaitMs;
   let nextAnnouncement = clock.now();
+  const listening = queue.settings.listening;
+  // Until the caller has been raised (nothing more to listen for), where the node can recognise speech.
+  let listen = listening.enabled && context.speech !== undefined && context.prompt !== undefined && context.language !== undefined;
   const nextPeriodic = treatment.periodic.map((p) => ticket.waitingSince + p.everyMs);
   const keysNow = () => treatment.keys.filter((k) => clock.now() - ticket.waitingSince >= k.fromMs).map((k) => k.key).join('');
   // One controller for the whole wait: it stops the offer and the timers when the caller hangs up or the node ends.
@@ -133,14 +143,20 @@ export async function waitWithTicket(
         // Music and timer stop when the interval ends; when an offer wins the race they are stopped at once.
         const interval = new AbortController();
         const stopInterval = AbortSignal.any([interval.signal, waiting.signal]);
+        // A queue that listens always holds (the media server's own music when none is named): the hold hears the caller.
         const holding =
-          treatment.holdMusic || treatment.alwaysHold
-            ? call.hold({ ...(treatment.holdMusic ? { music: treatment.holdMusic } : {}), ...(keys ? { keys } : {}), signal: stopInterval })
+          treatment.holdMusic || treatment.alwaysHold || listen
+            ? call.hold({
+                ...(treatment.holdMusic ? { music: treatment.holdMusic } : {}),
+                ...(keys ? { keys } : {}),
+                ...(listen ? { listen: { maxSpeechMs: listening.maxSpeechSeconds * 1000 } } : {}),
+                signal: stopInterval,
+              })
             : undefined;
         woken = await Promise.race([
           offer.then(offered),
           clock.sleep(Math.max(0, wakeAt - clock.now()), stopInterval).then(ticked, ticked),
-          holding ? holding.then((held) => (held.kind === 'key' ? ({ kind: 'key', key: held.key } as Woken) : never)) : never,
+          holding ? holding.then(heldUntil) : never,
         ]);
         interval.abort(INTERVAL_OVER);
         await holding?.catch(ignore);
@@ -148,6 +164,10 @@ export async function waitWithTicket(
       }
       if (woken.kind === 'tick') continue;
       if (woken.kind === 'key') return { kind: 'key', key: woken.key, ...still };
+      if (woken.kind === 'speech') {
+        if (await overheard(context as OverhearContext, ticket, listening, woken.utterance)) listen = false;
+        continue;
+      }
       const rung = await ring(context, ticket, queue, woken.offer, treatment);
       if (rung.kind === 'completed') return { kind: 'answered', offer: woken.offer, talkMs: rung.talkMs };
       if (rung.kind === 'referred') return { kind: 'referred', offer: woken.offer, talkMs: rung.talkMs, target: rung.target };
@@ -192,7 +212,7 @@ async function ring(context: Pick<NodeContext<unknown>, 'call' | 'log' | 'signal
 
 /** Join, then wait; a queue that will not take the caller says why. */
 export async function waitInQueue(
-  context: Pick<NodeContext<unknown>, 'call' | 'clock' | 'log' | 'signal' | 'queue'>,
+  context: WaitContext & Pick<NodeContext<unknown>, 'queue'>,
   request: Omit<QueueJoinRequest, 'signal'>,
   treatment: (queue: QueueInfo) => WaitTreatment,
 ): Promise<WaitEnd> {

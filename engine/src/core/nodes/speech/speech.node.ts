@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Recognition, VarValue } from '../../../ports/index.js';
+import type { Clock, Recognition, Utterance, VarValue } from '../../../ports/index.js';
 import { findKeywords, type KeywordGroup, type KeywordMatch } from '../../keywords.js';
 import { tokenCount } from '../../words.js';
 import { ask, askForKey, questionPrompts, repromptParams, type Verdict } from '../ask.js';
@@ -7,6 +7,7 @@ import { digitKey, duplicates, durationSeconds, ms, msToSeconds, outcomeName, re
 import { defineNode, type NodeContext } from '../define-node.js';
 import { promptParam } from '../prompt.js';
 import { confirmSafeguarding, confirmationParams } from './confirmation.js';
+import { settledSafeguarding } from './early.js';
 
 const RESERVED_OUTCOMES = ['noInput', 'noMatch'];
 
@@ -142,13 +143,20 @@ export const speechNode = defineNode({
     sets: (p) => [p.transcriptVariable, p.groupVariable, 'vulnerable', p.priorityVariable],
   },
   async run(context) {
-    const { params, call, speech, log, signal, language } = context;
+    const { params, call, speech, log, signal, language, clock } = context;
     const phrases = [...new Set([...params.groups.flatMap((g) => g.phrases), ...params.synonyms.flat()])];
+    const alternativeLanguages = context.languages.filter((l) => l !== language);
     const digitGroups = params.groups.filter((g) => g.digit !== undefined);
+    const matching = { language, synonyms: params.synonyms };
     const chosen = (group: SpeechGroup, transcript: string): { outcome: string; set: Record<string, VarValue> } => {
       const set: Record<string, VarValue> = { [params.transcriptVariable]: transcript, [params.groupVariable]: group.outcome };
       if (group.vulnerable) Object.assign(set, { vulnerable: true, [params.priorityVariable]: params.vulnerablePriority });
       return { outcome: group.outcome, set };
+    };
+    const keyed = (digits: string): Verdict<SpeechGroup> => {
+      log('input.digits', { digits });
+      const group = digitGroups.find((g) => g.digit === digits);
+      return group ? { kind: 'answer', answer: group } : { kind: 'noMatch' };
     };
     let transcript = '';
     let serviceDown = false;
@@ -172,14 +180,14 @@ export const speechNode = defineNode({
           log('input.none', {});
           return response;
         }
-        if (response.kind === 'digits') {
-          log('input.digits', { digits: response.digits });
-          const group = digitGroups.find((g) => g.digit === response.digits);
-          return group ? { kind: 'answer', answer: group } : { kind: 'noMatch' };
-        }
+        if (response.kind === 'digits') return keyed(response.digits);
+        // Safeguarding the recogniser is sure of while the caller is still talking: decided there (early.ts).
+        let earlyGroup: SpeechGroup | undefined;
+        const decideEarly = (words: string) => (earlyGroup = settledSafeguarding(words, params.groups, matching)) !== undefined;
+        const utterance = timed(response.utterance, clock);
         let recognition: Recognition;
         try {
-          recognition = await speech.recognize(response.utterance, { language, phrases, signal });
+          recognition = await speech.recognize(utterance.utterance, { language, alternativeLanguages, phrases, decideEarly, signal });
         } catch (error) {
           // The speech service failed or is too slow: the caller gets the keys at once, never silence.
           if (signal.aborted) throw error;
@@ -187,16 +195,28 @@ export const speechNode = defineNode({
           serviceDown = true;
           throw SERVICE_DOWN;
         }
+        // A key pressed while talking ended the words: the key wins.
+        const pressed = response.keysPressed?.();
+        if (pressed) return keyed(pressed);
         transcript = recognition.kind === 'transcript' ? recognition.transcript : '';
-        const found = findKeywords(transcript, params.groups, { language, synonyms: params.synonyms });
+        const early = recognition.kind === 'transcript' && recognition.early === true;
+        const heardIn = recognition.kind === 'transcript' && recognition.language ? recognition.language : language;
+        const found = findKeywords(transcript, params.groups, { ...matching, language: heardIn });
         const confidenceOf = (match: KeywordMatch<SpeechGroup>) => (recognition.kind === 'transcript' ? matchConfidence(recognition, match) : 0);
         log('input.speech', {
           transcript,
           ...(recognition.kind === 'transcript' ? { confidence: round(recognition.confidence) } : {}),
+          ...(heardIn !== language ? { language: heardIn } : {}),
+          ...(early ? { early: true } : {}),
           ...(found.found.length ? { heard: [...new Set(found.found.map((f) => (f.negated ? `not: ${f.phrase}` : f.phrase)))].join(', ') } : {}),
           ...(found.match ? { matchConfidence: round(confidenceOf(found.match)) } : {}),
+          // From the end of the caller's words to here, where the route is known (or a confirmation asked).
+          ...decisionTime(utterance, clock),
         });
-        const group = await decide(context, found.match, found.found, confidenceOf, recognition.kind === 'transcript' ? recognition.confidence : 0);
+        const utteranceConfidence = recognition.kind === 'transcript' ? recognition.confidence : 0;
+        const group = early
+          ? await decideEarlySafeguarding(context, found.match, confidenceOf, utteranceConfidence, earlyGroup)
+          : await decide(context, found.match, found.found, confidenceOf, utteranceConfidence);
         return group ? { kind: 'answer', answer: group } : { kind: 'noMatch' };
       },
     }).catch((error: unknown) => {
@@ -205,9 +225,9 @@ export const speechNode = defineNode({
     });
     if (heard.kind === 'answer') return chosen(heard.answer, transcript);
     // Silence or not understood on the last try, or the speech service down: the keypad, when there is one.
-    const keyed = params.keypad ? await askForKeypad(context, params.keypad, digitGroups) : undefined;
-    if (keyed?.group) return chosen(keyed.group, transcript);
-    const outcome = keyed?.kind ?? (serviceDown ? 'noMatch' : heard.kind);
+    const keyedAnswer = params.keypad ? await askForKeypad(context, params.keypad, digitGroups) : undefined;
+    if (keyedAnswer?.group) return chosen(keyedAnswer.group, transcript);
+    const outcome = keyedAnswer?.kind ?? (serviceDown ? 'noMatch' : heard.kind);
     return outcome === 'noInput' ? { outcome } : { outcome, set: { [params.transcriptVariable]: transcript } };
   },
 });
@@ -237,6 +257,50 @@ async function decide(
   if (await confirmSafeguarding(context, params.confirm, params.minConfidence)) return match.group;
   const other = found.find((f) => !f.negated && !f.group.vulnerable);
   return other && confidenceOf(other) >= params.minConfidence ? other.group : undefined;
+}
+
+/**
+ * The group an early recognition (the recogniser stopped listening because the words so far settled
+ * on safeguarding) routes to: safeguarding, by the usual confidence rules, when its final words still
+ * say so; when they no longer do, or only doubtfully, the caller is asked to confirm (when
+ * confirmation is on) — never routed to another service on words they had not finished saying.
+ */
+async function decideEarlySafeguarding(
+  context: NodeContext<SpeechParams>,
+  match: KeywordMatch<SpeechGroup> | undefined,
+  confidenceOf: (match: KeywordMatch<SpeechGroup>) => number,
+  utterance: number,
+  earlyGroup: SpeechGroup | undefined,
+): Promise<SpeechGroup | undefined> {
+  const { params } = context;
+  const flagged = match?.group.vulnerable ? match.group : earlyGroup;
+  if (!flagged) return undefined;
+  const confidence = match?.group.vulnerable ? Math.min(confidenceOf(match), utterance) : 0;
+  if (!params.confirm.enabled || confidence >= params.confirm.belowConfidence) return confidence >= params.minConfidence ? flagged : undefined;
+  return (await confirmSafeguarding(context, params.confirm, params.minConfidence)) ? flagged : undefined;
+}
+
+/** The caller's audio, timed: when the recogniser had the last of it (or stopped reading it). */
+function timed(utterance: Utterance, clock: Clock): { utterance: Utterance; endedAt?: number } {
+  if (utterance.kind !== 'audio') return { utterance };
+  const timing: { utterance: Utterance; endedAt?: number } = { utterance };
+  const source = utterance.audio;
+  timing.utterance = {
+    ...utterance,
+    audio: (async function* () {
+      try {
+        yield* source;
+      } finally {
+        timing.endedAt = clock.now();
+      }
+    })(),
+  };
+  return timing;
+}
+
+/** `decisionMs`: from the end of the caller's audio to now, when it was audio. */
+function decisionTime(utterance: { endedAt?: number }, clock: Clock): { decisionMs?: number } {
+  return utterance.endedAt === undefined ? {} : { decisionMs: Math.max(0, clock.now() - utterance.endedAt) };
 }
 
 /**

@@ -4,6 +4,7 @@ import type { Clock } from '../../../../ports/clock.js';
 import type { FsEndpoint } from '../media-leg.js';
 import type { FsMediaServer } from '../media-pool.js';
 import type { CreateUacOptions, OfferlessAnswer, OutgoingInvite, SipAgent, SipDialog, SipOutgoingRequest, SipRequest, SipResponse, UacProgress } from '../sip.js';
+import { FakeAudioFork } from './fake-audio-fork.js';
 
 /**
  * Named fakes of drachtio-srf and drachtio-fsmrf for unit tests (drachtio-server and FreeSWITCH
@@ -12,7 +13,9 @@ import type { CreateUacOptions, OfferlessAnswer, OutgoingInvite, SipAgent, SipDi
  *   early on uuid_break), DTMF arrives as 'dtmf' events, 'destroy' is emitted when the event
  *   socket ends, `conn` becomes null then, `api` resolves with a body starting "+OK" or "-ERR";
  * - srf Dialog: `destroy()` (our BYE) does NOT emit 'destroy'; only the far end's BYE does;
- * - srf createUAC: rejects with a SipError-like { status } for a final failure, 487 after CANCEL.
+ * - srf createUAC: rejects with a SipError-like { status } for a final failure, 487 after CANCEL;
+ * - mod_audio_fork (`uuid_audio_fork`): see FakeAudioFork; its media bug stays attached (a second
+ *   start fails) until `stop` or the channel ends, even when the engine closed the connection.
  */
 
 class FakeEslEvent implements Mrf.EslEvent {
@@ -50,6 +53,11 @@ export class FakeFreeSwitchChannel extends EventEmitter implements FsEndpoint {
   playbackMs: (file: string) => number = () => 2_000;
   /** What the next `record` captures: how long, and the WAV written. */
   nextRecordings: { ms: number; wav?: Uint8Array }[] = [];
+  /** False: this FreeSWITCH has no mod_audio_fork (`uuid_audio_fork` is an unknown command). */
+  audioForkLoaded = true;
+  /** Every audio fork started on this channel, in order; the last is attached while `audioForkAttached`. */
+  readonly audioForks: FakeAudioFork[] = [];
+  audioForkAttached = false;
 
   constructor(
     private readonly clock: Clock,
@@ -81,15 +89,54 @@ export class FakeFreeSwitchChannel extends EventEmitter implements FsEndpoint {
     for (const dtmf of digits) this.emit('dtmf', { dtmf, duration: '1600', source: 'RTP' });
   }
 
+  /** The fork streaming this channel's audio now, if any. */
+  get audioFork(): FakeAudioFork | undefined {
+    return this.audioForkAttached ? this.audioForks.at(-1) : undefined;
+  }
+
+  /**
+   * The caller makes sound (samples at the fork's rate): streamed by the attached audio fork once its
+   * connection is open, lost otherwise (as on a real channel, nothing keeps it). Resolves once sent.
+   */
+  async speak(samples: Int16Array): Promise<void> {
+    await this.audioFork?.send(samples);
+  }
+
   /** The media server dies: the event socket ends under the channel (fsmrf emits 'destroy'). */
   dropConnection(): void {
     this.conn = null;
     this.running?.stop();
+    this.detachAudioFork();
     this.emit('destroy');
   }
 
   private setVariables(pairs: string[]): void {
     for (const pair of pairs) this.variableLog.push([pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]);
+  }
+
+  private detachAudioFork(): void {
+    if (!this.audioForkAttached) return;
+    this.audioForkAttached = false;
+    this.audioForks.at(-1)?.stop();
+  }
+
+  /** mod_audio_fork's API: `<uuid> start <url> mono|mixed|stereo 8k|16k [metadata]`, `<uuid> stop [text]`. */
+  private audioForkApi(args: string): string {
+    if (!this.audioForkLoaded) return '-ERR uuid_audio_fork Command not found!\n';
+    const [uuid, verb, url = '', mix, rate, metadata] = args.split(' ');
+    if (uuid !== this.uuid) return '-ERR Operation Failed\n';
+    if (verb === 'start') {
+      if (this.audioForkAttached || !/^wss?:\/\//.test(url) || mix !== 'mono' || (rate !== '8k' && rate !== '16k')) return '-ERR Operation Failed\n';
+      this.audioForks.push(new FakeAudioFork(url, rate === '16k' ? 16000 : 8000, metadata));
+      this.audioForkAttached = true;
+      return '+OK Success\n';
+    }
+    if (verb === 'stop') {
+      if (!this.audioForkAttached) return '-ERR Operation Failed\n';
+      this.detachAudioFork();
+      return '+OK Success\n';
+    }
+    return '-ERR Operation Failed\n';
   }
 
   async execute(app: string, arg = ''): Promise<Mrf.EslEvent> {
@@ -122,6 +169,7 @@ export class FakeFreeSwitchChannel extends EventEmitter implements FsEndpoint {
     this.apiCalls.push(line);
     if (command === 'uuid_break') this.running?.stop();
     if (command === 'uuid_setvar_multi') this.setVariables(line.slice(line.indexOf(' ', command.length + 1) + 1).split(';'));
+    if (command === 'uuid_audio_fork') return new FakeEslEvent({}, this.audioForkApi(Array.isArray(args) ? args.join(' ') : args));
     return new FakeEslEvent({}, '+OK\n');
   }
 
@@ -138,6 +186,7 @@ export class FakeFreeSwitchChannel extends EventEmitter implements FsEndpoint {
     if (this.released) return;
     this.released = true;
     this.running?.stop();
+    this.detachAudioFork();
     this.conn = null;
   }
 
