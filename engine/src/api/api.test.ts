@@ -453,7 +453,8 @@ describe.each(testDatabases())('HTTP API ($name)', (backend) => {
     it('unknown ids on every read route are 404, unknown routes 404, wrong methods 405', async () => {
       const reads = api.routes.filter((r) => r.method === 'get' && r.path.includes(':'));
       for (const r of reads) {
-        const reply = await api.call('GET', concrete(r.path) + (r.path.endsWith('/diff') ? '?from=1' : ''), { as: 'admin', via: 'token' });
+        const query = r.path.endsWith('/diff') ? '?from=1' : r.path.endsWith('/analytics') ? '?from=2026-11-01&to=2026-11-02' : '';
+        const reply = await api.call('GET', concrete(r.path) + query, { as: 'admin', via: 'token' });
         expect(reply.status, `${r.path}: ${reply.text}`).toBe(404);
         expect(reply.contentType).toMatch(/^application\/problem\+json/);
       }
