@@ -92,6 +92,7 @@ const minimumRole: Record<string, Access> = {
   'POST /api/desk/calls/:id/answer': 'agent',
   'POST /api/desk/calls/:id/decline': 'agent',
   'POST /api/desk/calls/:id/hold': 'agent',
+  'POST /api/desk/calls/:id/payment': 'agent',
   'POST /api/desk/calls/:id/hangup': 'agent',
   'POST /api/desk/calls/:id/transfer': 'agent',
   'GET /api/desk/directory': 'agent',

@@ -35,9 +35,9 @@ const sippInstalled = spawnSync('sipp', ['-v']).status !== null;
 describe('sipp scenarios for npm run test:sip', () => {
   it('there is a scenario for each required walk', () => {
     expect(scenarios.sort()).toEqual([
+      'assisted-payment.xml',
       'caller-hangs-up-after-pause.xml',
       'caller-tone-until-bye.xml',
-      'assisted-payment.xml',
       'caller-until-bye.xml',
       'cancel-before-answer.xml',
       'concurrent-call.xml',
