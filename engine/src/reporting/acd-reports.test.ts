@@ -9,14 +9,14 @@
  * minutes of talk cost no real time, and nothing moves while a call is being set up). Highways:
  * thresholds 20 s and 180 s, targets 80 % and 95 %, short abandon under 5 s, abandoned at most 5 %,
  * wrap-up 30 s. Asha's phone rings 4 s before she answers; she talks 120 s.
- *   A 09:29:00 queues; Asha is free and offered at once. The caller first hears "You are number 1 in the
- *     queue." (30 characters at the simulator's 65 ms: 1.95 s), then Asha's phone rings 4 s: answered at
- *     09:29:05.950, a wait of 5.95 s. She hears the queue's name ("Highways.", 0.585 s) and talks 120 s:
- *     talk 120.585 s, ending 09:31:06.535 — across the 09:30 boundary, counted in the half-hour the
- *     caller joined — then wrap-up to 09:31:36.535 (30 s): handle time 150.585 s.
+ *   A 09:29:00 queues; Asha is free and offered at once. The offer cuts the caller's "You are number 1
+ *     in the queue." short and Asha's phone rings 4 s: answered at 09:29:04, a wait of 4 s. She hears the
+ *     queue's name ("Highways.", 0.585 s) and talks 120 s: talk 120.585 s, ending 09:31:04.585 — across the
+ *     09:30 boundary, counted in the half-hour the caller joined — then wrap-up to 09:31:34.585 (30 s):
+ *     handle time 150.585 s.
  *   B 09:35:00 queues while Asha is on a break; hangs up after 3 s: a short abandon, not judged.
  *   C 09:40:00 queues while Asha is on a break; hangs up after 40 s: abandoned.
- * The 09:00 half-hour: offered 1, answered 1, within 20 s 1 (100 %), ASA 5.95 s, AHT 150.585 s.
+ * The 09:00 half-hour: offered 1, answered 1, within 20 s 1 (100 %), ASA 4 s, AHT 150.585 s.
  * The 09:30 half-hour: offered 2, short abandons 1, abandoned 1 of the 1 judged (100 %), longest wait 40 s.
  * The day: offered 3, judged 2, within 20 s 1 (50 %), abandoned 1 (50 % against 5 %: missed).
  */
@@ -103,7 +103,7 @@ describe.each(testDatabases())('reports of the real ACD’s calls ($name)', (bac
     const a = await phone('call-a', '+447700900001', [{ wait: 600 }]);
     expect(a.heard.map((h) => h.text)).toEqual(['You are number 1 in the queue.', '(connected to agent:asha)', 'Goodbye.']);
     await until(T('09:32:00'));
-    expect(await s.agentStates.get('asha')).toMatchObject({ state: 'available', since: new Date('2026-03-10T09:31:36.535Z') });
+    expect(await s.agentStates.get('asha')).toMatchObject({ state: 'available', since: new Date('2026-03-10T09:31:34.585Z') });
 
 
     await until(T('09:35:00'));
@@ -121,7 +121,7 @@ describe.each(testDatabases())('reports of the real ACD’s calls ($name)', (bac
   it('the ACD wrote what the reports read: the visits, the answer and the wrap-up', async () => {
     const entries = await store().acd.entries({ queueId: 'highways' });
     const byCall = Object.fromEntries(entries.map((e) => [e.callId, e]));
-    expect(byCall['call-a']).toMatchObject({ enteredAt: T('09:29:00'), answeredAt: T('09:29:05.950'), endedAt: T('09:31:06.535'), outcome: 'answered', agentId: 'asha' });
+    expect(byCall['call-a']).toMatchObject({ enteredAt: T('09:29:00'), answeredAt: T('09:29:04.000'), endedAt: T('09:31:04.585'), outcome: 'answered', agentId: 'asha' });
     expect(byCall['call-b']).toMatchObject({ enteredAt: T('09:35:00'), endedAt: T('09:35:03'), outcome: 'abandoned' });
     expect(byCall['call-c']).toMatchObject({ enteredAt: T('09:40:00'), endedAt: T('09:40:40'), outcome: 'abandoned' });
     expect(await store().calls.get('call-a')).toMatchObject({ kind: 'phone', queueId: 'highways', agentId: 'asha', queueOutcome: 'answered' });
@@ -131,7 +131,7 @@ describe.each(testDatabases())('reports of the real ACD’s calls ($name)', (bac
     const halfHours = await reporting.history({ scope: { kind: 'queue', queueId: 'highways' }, granularity: 'halfHour', from: '2026-03-10T09:00:00Z', to: '2026-03-10T10:00:00Z' });
     if (halfHours.kind !== 'ok') throw new Error(JSON.stringify(halfHours));
     const [nine, half] = halfHours.value.periods;
-    expect(nine).toMatchObject({ offered: 1, answered: 1, abandoned: 0, shortAbandoned: 0, asa: 5.95, aht: expect.closeTo(150.585, 6), longestWait: 5.95 });
+    expect(nine).toMatchObject({ offered: 1, answered: 1, abandoned: 0, shortAbandoned: 0, asa: 4, aht: expect.closeTo(150.585, 6), longestWait: 4 });
     expect(nine!.answeredWithin).toEqual([
       { seconds: 20, count: 1, percent: 100 },
       { seconds: 180, count: 1, percent: 100 },
@@ -147,7 +147,7 @@ describe.each(testDatabases())('reports of the real ACD’s calls ($name)', (bac
     const rolledUp = await reporting.history({ scope: { kind: 'queue', queueId: 'highways' }, granularity: 'halfHour', from: '2026-03-10T09:00:00Z', to: '2026-03-10T10:00:00Z' });
     expect(rolledUp).toEqual(halfHours);
     expect(day.value.periods).toHaveLength(1);
-    expect(day.value.periods[0]).toMatchObject({ offered: 3, answered: 1, abandoned: 1, shortAbandoned: 1, abandonedPercent: 50, asa: 5.95, aht: expect.closeTo(150.585, 6), longestWait: 40 });
+    expect(day.value.periods[0]).toMatchObject({ offered: 3, answered: 1, abandoned: 1, shortAbandoned: 1, abandonedPercent: 50, asa: 4, aht: expect.closeTo(150.585, 6), longestWait: 40 });
     expect(day.value.periods[0]!.answeredWithin).toEqual([
       { seconds: 20, count: 1, percent: 50 },
       { seconds: 180, count: 1, percent: 50 },

@@ -11,9 +11,9 @@ import { speechNode } from './speech.node.js';
  */
 
 const groups = [
-  { outcome: 'payments', phrases: ['pay', 'council tax', 'fallen behind'], digit: '5' },
-  { outcome: 'blue-badge', phrases: ['blue badge', 'disabled parking permit'], digit: '2' },
-  { outcome: 'safeguarding', phrases: ['fallen', 'not safe', 'hurt'], vulnerable: true, digit: '6' },
+  { outcome: 'payments', label: 'Payments', phrases: ['pay', 'council tax', 'fallen behind'], digit: '5' },
+  { outcome: 'blue-badge', label: 'Blue badge', phrases: ['blue badge', 'disabled parking permit'], digit: '2' },
+  { outcome: 'safeguarding', label: 'Safeguarding', phrases: ['fallen', 'not safe', 'hurt'], vulnerable: true, digit: '6' },
 ];
 const params = { prompt: { text: { 'en-GB': 'What are you calling about?', 'cy-GB': 'Am beth rydych chi’n ffonio?' } }, groups, noInput: { retries: 0 }, noMatch: { retries: 0 } };
 
