@@ -120,11 +120,12 @@ describe('reports in the designer', () => {
     await page.getByRole('tab', { name: 'Analytics' }).click();
     await page.getByRole('button', { name: 'Show on the canvas' }).click();
     await expect.poll(() => page.locator('.analytics-badge').count()).toBeGreaterThan(3);
-    await expect.poll(() => page.locator('.react-flow__edge.edge-traffic').count()).toBeGreaterThan(3);
     expect(await page.getByRole('status').filter({ hasText: 'calls on version' }).textContent()).toMatch(/^\d+ calls on version \d+\.$/);
     await shot('analytics-overlay');
     // Closer: the menus' exits, with their labels readable.
     for (let i = 0; i < 3; i++) await page.getByRole('button', { name: 'Zoom In' }).click();
+    // Zoomed out the canvas draws its overview (no per-edge widths); closer, the edges carry the traffic.
+    await expect.poll(() => page.locator('.react-flow__edge.edge-traffic').count()).toBeGreaterThan(3);
     await shot('analytics-overlay-zoomed');
     expect(browserProblems).toEqual([]);
   });

@@ -68,7 +68,7 @@ describe.skipIf(!haveTools)('test call: speaking into the microphone', () => {
     await page.waitForTimeout(4500); // the resident's sentence and its silence, once round
     await page.getByRole('button', { name: 'Stop and send' }).click();
 
-    await expect.poll(() => transcript.textContent(), { timeout: 60_000 }).toMatch(/heard “[^”]+” \(confidence \d\.\d\d\)/);
+    await expect.poll(() => transcript.textContent(), { timeout: 60_000 }).toMatch(/said “[^”]+” \(\d+% sure\)/);
     const text = (await transcript.textContent()) ?? '';
     expect(text).toMatch(/spoke for \d+\.\d s into the microphone/);
     await page.screenshot({ path: join(shots, 'mic-heard.png') });
